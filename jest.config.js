@@ -1,0 +1,21 @@
+/** Two projects: server-side code under node, mini-program pages under jsdom (miniprogram-simulate needs a DOM). */
+const tsJest = ['ts-jest', { isolatedModules: true, diagnostics: false }];
+module.exports = {
+  projects: [
+    {
+      displayName: 'node',
+      testEnvironment: 'node',
+      roots: ['<rootDir>/test', '<rootDir>/src', '<rootDir>/emulator'],
+      testMatch: ['**/*.test.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/miniprogram/'],
+      transform: { '^.+\\.ts$': tsJest },
+    },
+    {
+      displayName: 'miniprogram',
+      testEnvironment: 'jsdom',
+      roots: ['<rootDir>/test/miniprogram', '<rootDir>/miniprogram'],
+      testMatch: ['**/*.test.ts'],
+      transform: { '^.+\\.ts$': tsJest },
+    },
+  ],
+};

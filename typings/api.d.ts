@@ -1,0 +1,182 @@
+// The contract between the mini-program and the cloud functions. Types only: nothing here exists at run time,
+// so both packages can import it without shipping code across the package boundary.
+
+/** Integer number of fen (1/100 yuan). Always a safe integer in 1..100 000 000 where it is an amount to charge. */
+export type Fen = number;
+
+/** ISO-8601 instant as it crosses the wire (the database stores Date). */
+export type IsoTime = string;
+
+export type OrderStatus = 'PENDING' | 'PAID' | 'CLOSED' | 'REFUNDED';
+export type RefundStatus = 'REQUESTED' | 'REJECTED' | 'CANCELLED' | 'PROCESSING' | 'SUCCEEDED' | 'FAILED';
+
+/** Stable error codes; clients branch on these, people read `message`. */
+export type ErrorCode =
+  | 'INVALID_ARGUMENT'
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'REFUND_EXCEEDS_PAID'
+  | 'PROVIDER_ERROR'
+  | 'INTERNAL';
+
+export interface Ok<T> {
+  ok: true;
+  data: T;
+}
+export interface Fail {
+  ok: false;
+  code: ErrorCode;
+  message: string;
+}
+export type Result<T> = Ok<T> | Fail;
+
+export interface OrderItem {
+  productId: string;
+  name: string;
+  unitPrice: Fen;
+  quantity: number;
+}
+
+export interface TimelineEntry {
+  at: IsoTime;
+  /** e.g. 'created', 'paid', 'closed', 'refund_requested', 'refund_rejected', 'refund_succeeded', 'anomaly' */
+  event: string;
+  /** 'buyer' | 'merchant' | 'wechat' | 'system' */
+  by: string;
+  note?: string;
+}
+
+export interface OrderSummary {
+  orderId: string;
+  status: OrderStatus;
+  totalFee: Fen;
+  refundedFee: Fen;
+  refundingFee: Fen;
+  /** Short description for lists, e.g. "Oolong tea ×2 and 1 more". */
+  title: string;
+  itemCount: number;
+  createdAt: IsoTime;
+  /** True while a refund is REQUESTED or PROCESSING: the list shows these under "refunding". */
+  hasOpenRefund: boolean;
+}
+
+export interface RefundView {
+  refundId: string;
+  orderId: string;
+  status: RefundStatus;
+  refundFee: Fen;
+  reason: string;
+  rejectReason?: string;
+  buyerOpenid?: string; // present for merchants only
+  createdAt: IsoTime;
+  updatedAt: IsoTime;
+}
+
+export interface OrderDetail extends OrderSummary {
+  items: OrderItem[];
+  paidAt?: IsoTime;
+  transactionId?: string;
+  timeline: TimelineEntry[];
+  refunds: RefundView[];
+  /** What the buyer may still ask back: totalFee - refundedFee - refundingFee (0 unless PAID). */
+  refundableFee: Fen;
+  /** Unpaid orders are closed after this instant. */
+  payDeadline?: IsoTime;
+}
+
+/** The object `wx.requestPayment` takes (cloudPay's `payment`). */
+export interface PaymentParams {
+  timeStamp: string;
+  nonceStr: string;
+  package: string;
+  signType: string;
+  paySign: string;
+  appId?: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Opaque; pass back to get the next page. Absent on the last page. */
+  nextCursor?: string;
+}
+
+export interface Product {
+  productId: string;
+  name: string;
+  price: Fen;
+  description?: string;
+}
+
+// ---- function events (what the client sends) and answers -------------------------------------------------
+
+export type PayEvent =
+  | { items: Array<{ productId: string; quantity: number }>; idempotencyKey?: string }
+  | { orderId: string };
+export interface PayData {
+  orderId: string;
+  totalFee: Fen;
+  payment: PaymentParams;
+}
+
+export interface ApplyRefundEvent {
+  orderId: string;
+  refundFee?: Fen;
+  reason: string;
+}
+export interface ApplyRefundData {
+  refundId: string;
+  status: 'REQUESTED';
+  refundFee: Fen;
+}
+
+export interface ApproveRefundEvent {
+  refundId: string;
+  action: 'approve' | 'reject';
+  rejectReason?: string;
+}
+export interface ApproveRefundData {
+  refundId: string;
+  status: RefundStatus;
+}
+
+export type OrdersEvent =
+  | { action: 'list'; status?: OrderListFilter; cursor?: string; limit?: number }
+  | { action: 'get'; orderId: string }
+  | { action: 'cancel'; orderId: string }
+  | { action: 'withdrawRefund'; refundId: string }
+  | { action: 'products' }
+  | { action: 'me' }
+  | { action: 'refunds'; status?: RefundStatus; cursor?: string; limit?: number }
+  | { action: 'refund'; refundId: string };
+
+/** List tabs: an order status, or 'REFUNDING' for paid orders with an open refund. */
+export type OrderListFilter = OrderStatus | 'REFUNDING';
+
+export interface MeData {
+  openid: string;
+  isMerchant: boolean;
+  /** Template ids the pages ask the user to subscribe to, by purpose. */
+  templates: {
+    orderPaid?: string;
+    refundRequested?: string;
+    refundResult?: string;
+  };
+}
+
+export interface MerchantRefundDetail {
+  refund: RefundView;
+  order: OrderDetail;
+}
+
+export interface OrdersData {
+  list: Page<OrderSummary>;
+  get: OrderDetail;
+  cancel: { orderId: string; status: OrderStatus };
+  withdrawRefund: { refundId: string; status: RefundStatus };
+  products: Product[];
+  me: MeData;
+  refunds: Page<RefundView>;
+  refund: MerchantRefundDetail;
+}
