@@ -1,0 +1,89 @@
+// `npm start`: builds nothing itself (the npm script builds first), starts the local cloud and says what it serves.
+import { startLocalCloud, type LocalCloudOptions } from './local-cloud';
+
+function usage(message?: string): never {
+  if (message) console.error(`error: ${message}\n`);
+  console.error(`usage: local-cloud [--port N] [--data DIR | --memory] [--demo] [--time-scale F] [--manual-refunds] [--quiet]
+
+  --port N          port on 127.0.0.1 (default: $PORT or 3000; 0 picks a free one)
+  --data DIR        folder of the database file (default: .local-cloud/ in the project)
+  --memory          throwaway in-memory database
+  --demo            seed demo settings, products, a demo buyer and a demo merchant
+  --time-scale F    scale WeChat's schedules (callback retries…); 1 = real time
+  --manual-refunds  refunds stay PROCESSING until settled through the control API
+  --quiet           no JSON log lines`);
+  process.exit(message ? 2 : 0);
+}
+
+export function parseArgs(argv: string[], env: NodeJS.ProcessEnv): LocalCloudOptions {
+  const options: LocalCloudOptions = { port: env.PORT !== undefined ? Number(env.PORT) : 3000 };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined) usage(`${arg} needs a value`);
+      return v;
+    };
+    switch (arg) {
+      case '--port':
+        options.port = Number(value());
+        break;
+      case '--data':
+        options.dataDir = value();
+        break;
+      case '--memory':
+        options.memory = true;
+        break;
+      case '--demo':
+        options.demo = true;
+        break;
+      case '--time-scale':
+        options.timeScale = Number(value());
+        if (!(options.timeScale > 0)) usage('--time-scale must be a positive number');
+        break;
+      case '--manual-refunds':
+        options.autoSettleRefunds = false;
+        break;
+      case '--quiet':
+        options.log = false;
+        break;
+      case '--help':
+      case '-h':
+        usage();
+      default:
+        usage(`unknown option ${arg}`);
+    }
+  }
+  if (!Number.isInteger(options.port) || (options.port as number) < 0 || (options.port as number) > 65535) usage('--port must be an integer 0..65535');
+  if (options.memory && options.dataDir) usage('--memory and --data exclude each other');
+  return options;
+}
+
+async function main(): Promise<void> {
+  const options = parseArgs(process.argv.slice(2), process.env);
+  const cloud = await startLocalCloud(options);
+  const lines = [
+    `local cloud ready at ${cloud.url}  (env ${cloud.env}, ${options.memory ? 'in-memory database' : 'database in ' + (options.dataDir ?? '.local-cloud/')})`,
+    `  status page          ${cloud.url}/`,
+    `  admin API (SDK)      ${cloud.url}/admin      TCB_CONTEXT_CNFG='{"URL":"${cloud.url}/admin"}'`,
+    `  functions gateway    POST ${cloud.url}/functions/<name>  {"data": {...}}  header x-wx-openid`,
+    `  database             GET  ${cloud.url}/db/<collection>`,
+    `  WeChat Pay sandbox   ${cloud.url}/sandbox/payments/<outTradeNo>  (see docs/local-cloud-sandbox.md)`,
+    `  messages             GET  ${cloud.url}/sandbox/messages`,
+    `  functions            ${cloud.runner.names().join(', ') || '(none built: run npm run build)'}`,
+  ];
+  console.log(lines.join('\n'));
+  const stop = async () => {
+    await cloud.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+}
+
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,224 @@
+// Puts the local cloud together: one HTTP server on 127.0.0.1 serving the CloudBase admin API (/admin), the
+// mini-program gateway (/functions), the WeChat Pay sandbox and message outbox (/sandbox), inspection (/db) and a
+// status page (/). Each part is built against emulator/src/contracts.ts and plugged in here.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import type { ActionHandler, DatabaseEngine, FunctionRunner, HttpReply, LocalCloudHost, RouteHandler } from './contracts';
+import { AdminError } from './contracts';
+import { AdminApi, CallCounter, adminCallerOf, decodeAdminBody } from './admin';
+import { BodyTooLargeError, readBody } from './http/body';
+import { Router, json } from './http/router';
+import { gatewayHandler } from './gateway';
+import { DEFAULT_RULES, loadSecurityRules } from './security-rules';
+import { openDatabase, loadIndexDeclarations } from './database';
+import { createRunner } from './runner';
+import { installPaySandbox, type PaySandbox } from './sandbox';
+import { installOutbox, type Outbox } from './outbox';
+import { seedDemo } from './demo';
+import { statusPage } from './page';
+
+export interface LocalCloudOptions {
+  /** 0 picks a free port. Default 3000. */
+  port?: number;
+  /** Folder of the database file; default `<project>/.local-cloud`. Ignored with `memory`. */
+  dataDir?: string;
+  /** Throwaway in-memory database (tests). */
+  memory?: boolean;
+  env?: string;
+  appid?: string;
+  /** Folders with built functions, first match wins. Default: `<project>/cloudfunctions`. */
+  functionRoots?: string[];
+  /** 1 = WeChat's real schedules; 0.001 makes a 15 s retry take 15 ms. */
+  timeScale?: number;
+  /** Seed demo settings, products, buyer and merchant. */
+  demo?: boolean;
+  autoSettleRefunds?: boolean;
+  /** Structured log sink; default prints JSON lines to stdout, `false` silences. */
+  log?: ((line: Record<string, unknown>) => void) | false;
+  projectRoot?: string;
+}
+
+export interface LocalCloud extends LocalCloudHost {
+  readonly sandbox: PaySandbox;
+  readonly outbox: Outbox;
+  close(): Promise<void>;
+}
+
+const BODY_LIMIT = 6 * 1024 * 1024; // CloudBase's limit for a synchronous function event
+
+/** The project root, whether this runs from emulator/src (ts-jest) or dist/local-cloud (the built CLI). */
+export function findProjectRoot(from = __dirname): string {
+  let dir = resolve(from);
+  for (let i = 0; i < 6; i++) {
+    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'cloudbase'))) return dir;
+    dir = resolve(dir, '..');
+  }
+  throw new Error(`cannot find the project root above ${from}`);
+}
+
+export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<LocalCloud> {
+  const root = options.projectRoot ?? findProjectRoot();
+  const env = options.env ?? 'local-cloud';
+  const appid = options.appid ?? 'wxlocalcloud000000';
+  const timeScale = options.timeScale ?? 1;
+  const sink = options.log === false ? undefined : options.log ?? ((line: Record<string, unknown>) => console.log(JSON.stringify(line)));
+  const log = (event: string, fields: Record<string, unknown> = {}) => sink?.({ at: new Date().toISOString(), event, ...fields });
+
+  const indexesFile = join(root, 'cloudbase/database-indexes.json');
+  const indexes = existsSync(indexesFile) ? loadIndexDeclarations(indexesFile) : undefined;
+  let dbFile: string | undefined;
+  if (!options.memory) {
+    const dataDir = resolve(options.dataDir ?? join(root, '.local-cloud'));
+    mkdirSync(dataDir, { recursive: true });
+    dbFile = join(dataDir, 'local-cloud.sqlite');
+  }
+  const db: DatabaseEngine = openDatabase({ file: dbFile, memory: options.memory, indexes });
+
+  const rulesFile = join(root, 'cloudbase/function-security-rules.json');
+  const rules = existsSync(rulesFile) ? loadSecurityRules(rulesFile) : DEFAULT_RULES;
+
+  const counter = new CallCounter();
+  const router = new Router();
+  let port = 0;
+  const adminUrl = (functionName: string, invocationId: string) => `http://127.0.0.1:${port}/admin/${functionName}/${invocationId}`;
+
+  const runner: FunctionRunner & { caller?(invocationId: string): { openid?: string } | undefined } = createRunner({
+    roots: options.functionRoots ?? [join(root, 'cloudfunctions')],
+    workerScript: join(root, 'dist/local-cloud/worker.js'),
+    env,
+    appid,
+    adminUrl,
+    takeCallCounts: (id) => counter.take(id),
+    timeScale,
+    log,
+  });
+
+  const admin = new AdminApi((action) => (action.startsWith('database.') ? databaseAction(db) : undefined));
+  admin.register('functions.invokeFunction', async (params, caller) => {
+    const name = params.function_name;
+    if (typeof name !== 'string' || !name) throw new AdminError('INVALID_PARAM', 'function_name is required');
+    let event: unknown = {};
+    if (typeof params.request_data === 'string' && params.request_data !== '') {
+      try {
+        event = JSON.parse(params.request_data);
+      } catch {
+        throw new AdminError('INVALID_PARAM', 'request_data is not valid JSON');
+      }
+    }
+    // A function calling another acts for the same user, as in the cloud.
+    const origin = caller.invocationId ? runner.caller?.(caller.invocationId) : undefined;
+    const outcome = await runner.invoke({ name, event, source: 'wx_function', openid: origin?.openid, appid });
+    if (!outcome.ok) throw new AdminError(outcome.code, outcome.message);
+    return { data: { response_data: JSON.stringify(outcome.result ?? null) } };
+  });
+
+  const host: LocalCloudHost = {
+    get port() {
+      return port;
+    },
+    get url() {
+      return `http://127.0.0.1:${port}`;
+    },
+    env,
+    db,
+    runner,
+    timeScale,
+    registerAction: (action: string, handler: ActionHandler) => admin.register(action, handler),
+    registerRoute: (method: string, pattern: RegExp, handler: RouteHandler) => router.add(method, pattern, handler),
+    log,
+  };
+
+  router.add('GET', /^\/health$/, () => json(200, { status: 'ok', env, functions: runner.names() }));
+  router.add('POST', /^\/functions\/([A-Za-z][A-Za-z0-9_-]{0,59})$/, gatewayHandler(runner, rules, appid));
+  router.add('GET', /^\/runner\/instances$/, () => json(200, runner.instances()));
+  router.add('GET', /^\/db$/, () => json(200, { collections: db.collections() }));
+  router.add('GET', /^\/db\/([A-Za-z0-9_-]{1,64})$/, (req) => {
+    const limit = Math.min(Number(req.query.get('limit') ?? 100) || 100, 1000);
+    const offset = Math.max(Number(req.query.get('offset') ?? 0) || 0, 0);
+    return json(200, db.list(req.params[0], { limit, offset }));
+  });
+  const sandbox = installPaySandbox(host, { autoSettleRefunds: options.autoSettleRefunds });
+  const outbox = installOutbox(host, {});
+  router.add('GET', /^\/$/, () => statusPage(host));
+  if (options.demo) await seedDemo(host);
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      log('http.error', { message: err instanceof Error ? err.message : String(err) });
+      if (!res.headersSent) send(res, { status: 500, body: { code: 'INTERNAL', message: 'local cloud internal error' } });
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    let body: Buffer;
+    try {
+      body = await readBody(req, BODY_LIMIT);
+    } catch (err) {
+      if (err instanceof BodyTooLargeError) return send(res, { status: 413, body: { code: 'BODY_TOO_LARGE', message: err.message } });
+      throw err;
+    }
+    const caller = req.method === 'POST' ? adminCallerOf(url.pathname, url.searchParams.get('env') ?? env) : undefined;
+    if (caller) {
+      let params;
+      try {
+        params = decodeAdminBody(req.headers['content-type'], body);
+      } catch (err) {
+        const message = err instanceof Error ? err.message : String(err);
+        return send(res, { status: 200, body: { code: 'INVALID_PARAM', message } });
+      }
+      if (typeof params.action === 'string') counter.record(caller.invocationId, params.action);
+      const answer = await admin.handle(params, caller);
+      if (answer.kind === 'json') return send(res, { status: 200, body: answer.body });
+      res.writeHead(answer.reply.status ?? 200, { 'content-type': answer.reply.contentType });
+      res.end(answer.reply.body);
+      return;
+    }
+    const reply = await router.dispatch({ method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, body });
+    send(res, reply ?? { status: 404, body: { code: 'NOT_FOUND', message: `nothing is served at ${req.method} ${url.pathname}` } });
+  }
+
+  await new Promise<void>((resolveListen, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 3000, '127.0.0.1', () => resolveListen());
+  });
+  port = (server.address() as AddressInfo).port;
+  log('local-cloud.ready', { url: host.url, env, memory: Boolean(options.memory), database: dbFile ?? ':memory:', functions: runner.names() });
+
+  // Spread after listen: the port is fixed from here on.
+  return {
+    ...host,
+    port,
+    url: host.url,
+    sandbox,
+    outbox,
+    async close() {
+      await sandbox.close?.();
+      await runner.close();
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+      db.close();
+    },
+  };
+}
+
+function databaseAction(db: DatabaseEngine): ActionHandler {
+  return (params) => db.execute(String(params.action), params);
+}
+
+function send(res: ServerResponse, reply: HttpReply): void {
+  const headers: Record<string, string> = { ...(reply.headers ?? {}) };
+  let payload: string | Buffer = '';
+  if (Buffer.isBuffer(reply.body)) payload = reply.body;
+  else if (typeof reply.body === 'string') {
+    payload = reply.body;
+    headers['content-type'] ??= 'text/plain; charset=utf-8';
+  } else if (reply.body !== undefined) {
+    payload = JSON.stringify(reply.body);
+    headers['content-type'] ??= 'application/json';
+  }
+  res.writeHead(reply.status, headers);
+  res.end(payload);
+}
