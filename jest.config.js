@@ -1,6 +1,7 @@
 /** Two projects: server-side code under node, mini-program pages under jsdom (miniprogram-simulate needs a DOM). */
 const tsJest = ['ts-jest', { isolatedModules: true, diagnostics: false }];
 module.exports = {
+  reporters: ['default', '<rootDir>/test/summary-reporter.js'],
   projects: [
     {
       displayName: 'node',
