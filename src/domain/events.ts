@@ -1,0 +1,127 @@
+// Validation of every function's event at the edge. Unknown fields are REJECTED, not ignored: a misspelt
+// `refundfee` silently falling back to "refund everything" is exactly the mistake that moves money wrongly.
+// The one exception is `userInfo`, which the platform itself adds to events sent from the mini-program.
+import type { ApplyRefundEvent, ApproveRefundEvent, OrderListFilter, OrdersEvent, PayEvent, RefundStatus } from '../../typings/api';
+import { invalid } from './errors';
+import { OUT_REFUND_NO, OUT_TRADE_NO } from './ids';
+import { requireFen } from './money';
+import { isOrderStatus, isRefundStatus } from './states';
+
+const PLATFORM_FIELDS = new Set(['userInfo']);
+export const MAX_ORDER_LINES = 20;
+export const MAX_QUANTITY = 999;
+export const REASON_MAX = 80;
+export const MAX_PAGE = 50;
+export const DEFAULT_PAGE = 20;
+const PRODUCT_ID = /^[0-9A-Za-z_-]{1,64}$/;
+const IDEMPOTENCY_KEY = /^[0-9A-Za-z_-]{8,64}$/;
+
+type Fields = Record<string, unknown>;
+
+function object(value: unknown, what: string, allowed: readonly string[]): Fields {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) throw invalid(`${what} must be an object`);
+  const fields = value as Fields;
+  for (const key of Object.keys(fields)) {
+    if (!allowed.includes(key) && !PLATFORM_FIELDS.has(key)) {
+      throw invalid(`${what}: unknown field "${key.slice(0, 40)}" (expected ${allowed.join(', ') || 'none'})`);
+    }
+  }
+  return fields;
+}
+
+function text(fields: Fields, key: string, pattern: RegExp, description: string): string {
+  const value = fields[key];
+  if (typeof value !== 'string' || !pattern.test(value)) throw invalid(`${key} must be ${description}`);
+  return value;
+}
+
+const orderId = (f: Fields) => text(f, 'orderId', OUT_TRADE_NO, 'an order id (1-32 of 0-9 A-Z a-z _ -)');
+const refundId = (f: Fields) => text(f, 'refundId', OUT_REFUND_NO, 'a refund id (<orderId>R<n>)');
+
+function reason(value: unknown, key: string): string {
+  if (typeof value !== 'string' || value.trim() === '') throw invalid(`${key} is required: say why`);
+  const trimmed = value.trim();
+  if (Array.from(trimmed).length > REASON_MAX) throw invalid(`${key} must be at most ${REASON_MAX} characters`);
+  return trimmed;
+}
+
+export function parsePayEvent(event: unknown): PayEvent {
+  const probe = event && typeof event === 'object' ? (event as Fields) : {};
+  if ('orderId' in probe) return { orderId: orderId(object(event, 'pay', ['orderId'])) };
+  const f = object(event, 'pay', ['items', 'idempotencyKey']);
+  if (!Array.isArray(f.items) || f.items.length === 0) throw invalid('items must be a non-empty list of {productId, quantity}');
+  if (f.items.length > MAX_ORDER_LINES) throw invalid(`an order has at most ${MAX_ORDER_LINES} lines`);
+  const seen = new Set<string>();
+  const items = f.items.map((raw, i) => {
+    const line = object(raw, `items[${i}]`, ['productId', 'quantity']);
+    const productId = text(line, 'productId', PRODUCT_ID, `a product id (items[${i}])`);
+    if (seen.has(productId)) throw invalid(`product ${productId} appears twice: use one line with a quantity`);
+    seen.add(productId);
+    const q = line.quantity;
+    if (typeof q !== 'number' || !Number.isInteger(q) || q < 1 || q > MAX_QUANTITY) {
+      throw invalid(`items[${i}].quantity must be a whole number in 1..${MAX_QUANTITY}`);
+    }
+    return { productId, quantity: q };
+  });
+  if (f.idempotencyKey === undefined) return { items };
+  return { items, idempotencyKey: text(f, 'idempotencyKey', IDEMPOTENCY_KEY, '8-64 of 0-9 A-Z a-z _ -') };
+}
+
+export function parseApplyRefundEvent(event: unknown): ApplyRefundEvent {
+  const f = object(event, 'applyRefund', ['orderId', 'refundFee', 'reason']);
+  const parsed: ApplyRefundEvent = { orderId: orderId(f), reason: reason(f.reason, 'reason') };
+  if (f.refundFee !== undefined) parsed.refundFee = requireFen(f.refundFee, 'refundFee');
+  return parsed;
+}
+
+export function parseApproveRefundEvent(event: unknown): ApproveRefundEvent {
+  const f = object(event, 'approveRefund', ['refundId', 'action', 'rejectReason']);
+  const id = refundId(f);
+  if (f.action === 'approve') {
+    if (f.rejectReason !== undefined) throw invalid('rejectReason only goes with action "reject"');
+    return { refundId: id, action: 'approve' };
+  }
+  if (f.action === 'reject') return { refundId: id, action: 'reject', rejectReason: reason(f.rejectReason, 'rejectReason') };
+  throw invalid('action must be "approve" or "reject"');
+}
+
+function page(f: Fields): { cursor?: string; limit?: number } {
+  const out: { cursor?: string; limit?: number } = {};
+  if (f.cursor !== undefined) {
+    if (typeof f.cursor !== 'string' || f.cursor.length === 0 || f.cursor.length > 200) throw invalid('cursor must be the nextCursor of a previous page');
+    out.cursor = f.cursor;
+  }
+  if (f.limit !== undefined) {
+    if (typeof f.limit !== 'number' || !Number.isInteger(f.limit) || f.limit < 1 || f.limit > MAX_PAGE) throw invalid(`limit must be a whole number in 1..${MAX_PAGE}`);
+    out.limit = f.limit;
+  }
+  return out;
+}
+
+export function parseOrdersEvent(event: unknown): OrdersEvent {
+  const action = event && typeof event === 'object' ? (event as Fields).action : undefined;
+  switch (action) {
+    case 'list': {
+      const f = object(event, 'orders.list', ['action', 'status', 'cursor', 'limit']);
+      if (f.status !== undefined && !isOrderStatus(f.status) && f.status !== 'REFUNDING') throw invalid('status must be PENDING, PAID, REFUNDING, CLOSED or REFUNDED');
+      return { action, ...(f.status !== undefined ? { status: f.status as OrderListFilter } : {}), ...page(f) };
+    }
+    case 'get':
+    case 'cancel':
+      return { action, orderId: orderId(object(event, `orders.${action}`, ['action', 'orderId'])) };
+    case 'withdrawRefund':
+    case 'refund':
+      return { action, refundId: refundId(object(event, `orders.${action}`, ['action', 'refundId'])) };
+    case 'products':
+    case 'me':
+      object(event, `orders.${action}`, ['action']);
+      return { action };
+    case 'refunds': {
+      const f = object(event, 'orders.refunds', ['action', 'status', 'cursor', 'limit']);
+      if (f.status !== undefined && !isRefundStatus(f.status)) throw invalid('status must be a refund status');
+      return { action, ...(f.status !== undefined ? { status: f.status as RefundStatus } : {}), ...page(f) };
+    }
+    default:
+      throw invalid('action must be one of list, get, cancel, withdrawRefund, products, me, refunds, refund');
+  }
+}

@@ -1,0 +1,61 @@
+// Who may ask for how much back, and what settling a refund does to the order. Pure: the caller loads the order
+// inside a transaction, asks these functions, and writes what they return.
+import type { Fen, OrderStatus } from '../../typings/api';
+import type { OrderDoc, RefundDoc } from './documents';
+import { AppError, conflict, notFound } from './errors';
+import { outRefundNo } from './ids';
+import { requireFen } from './money';
+
+/** WeChat Pay accepts at most 50 partial refunds on one payment. */
+export const MAX_REFUNDS_PER_ORDER = 50;
+const DAY_MS = 24 * 3600_000;
+
+type RefundLedger = Pick<OrderDoc, 'status' | 'totalFee' | 'refundedFee' | 'refundingFee'>;
+
+export function refundableFee(order: RefundLedger): Fen {
+  if (order.status !== 'PAID') return 0;
+  return Math.max(0, order.totalFee - order.refundedFee - order.refundingFee);
+}
+
+export interface RefundDecision {
+  refundId: string;
+  refundFee: Fen;
+}
+
+/**
+ * Decides a buyer's refund request against the order as read inside the transaction.
+ * Guarantees: only the owner, only PAID orders, within the window, one open refund, at most 50, never more than
+ * what is left (refundedFee + refundingFee ≤ totalFee after the write).
+ */
+export function decideRefundRequest(
+  order: Pick<OrderDoc, '_id' | '_openid' | 'status' | 'totalFee' | 'refundedFee' | 'refundingFee' | 'refundCount' | 'openRefundId' | 'paidAt'>,
+  request: { caller: string; refundFee?: number; now: Date; refundWindowDays: number },
+): RefundDecision {
+  if (order._openid !== request.caller) throw notFound(`order ${order._id} not found`);
+  if (order.status !== 'PAID') throw conflict(`order ${order._id} is ${order.status}: only paid orders can be refunded`);
+  if (order.openRefundId) throw conflict(`refund ${order.openRefundId} is still open on this order: wait for it or withdraw it`);
+  if (order.refundCount >= MAX_REFUNDS_PER_ORDER) throw conflict(`an order can be refunded at most ${MAX_REFUNDS_PER_ORDER} times`);
+  if (order.paidAt && request.now.getTime() > order.paidAt.getTime() + request.refundWindowDays * DAY_MS) {
+    throw conflict(`the refund window of ${request.refundWindowDays} days after payment has closed`);
+  }
+  const left = refundableFee(order);
+  if (left <= 0) throw new AppError('REFUND_EXCEEDS_PAID', 'nothing is left to refund on this order');
+  const refundFee = request.refundFee === undefined ? left : requireFen(request.refundFee, 'refundFee');
+  if (refundFee > left) throw new AppError('REFUND_EXCEEDS_PAID', `at most ${left} fen can still be refunded on this order, asked ${refundFee}`);
+  return { refundId: outRefundNo(order._id, order.refundCount + 1), refundFee };
+}
+
+export interface LedgerChange {
+  refundedFee: number;
+  refundingFee: number;
+  status: OrderStatus;
+}
+
+/** The order's ledger after a refund leaves the open state. */
+export function settleLedger(order: RefundLedger, refund: Pick<RefundDoc, 'refundFee'>, outcome: 'SUCCEEDED' | 'RELEASED'): LedgerChange {
+  const refundingFee = Math.max(0, order.refundingFee - refund.refundFee);
+  if (outcome === 'RELEASED') return { refundedFee: order.refundedFee, refundingFee, status: order.status };
+  const refundedFee = order.refundedFee + refund.refundFee;
+  const status: OrderStatus = order.status === 'PAID' && refundedFee >= order.totalFee ? 'REFUNDED' : order.status;
+  return { refundedFee, refundingFee, status };
+}

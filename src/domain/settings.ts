@@ -1,0 +1,138 @@
+// The shop's configuration: one document, `settings/shop`, read by every function (and cached per warm instance).
+// Validated here so a typo in the console shows up as a clear error instead of a wrong refund window.
+import type { MessagePurpose } from './documents';
+
+export interface TemplateSetting {
+  templateId: string;
+  /** The mini-program page the message opens, e.g. `pages/order-detail/index?orderId={orderId}`. */
+  page?: string;
+  /** Template field key (its type is the prefix: `thing1`, `amount2`, `character_string3`) → fact name. */
+  data: Record<string, string>;
+}
+
+export interface Settings {
+  shopName: string;
+  /** Openids allowed to approve refunds and read the refund queue; they also receive the merchant messages. */
+  merchantOpenids: string[];
+  /** The WeChat Pay merchant id (cloudPay's `subMchId`) payments must be made to. */
+  subMchId: string;
+  /** Cloud environment id for cloudPay callbacks; defaults to the environment the function runs in. */
+  envId?: string;
+  refundWindowDays: number;
+  unpaidTimeoutSeconds: number;
+  /** reconcile asks the provider about PENDING orders older than this (a notify that never came). */
+  notifyGraceSeconds: number;
+  /** reconcile asks the provider about PROCESSING refunds not updated for this long. */
+  refundPollSeconds: number;
+  miniprogramState: 'developer' | 'trial' | 'formal';
+  templates: Partial<Record<MessagePurpose, TemplateSetting>>;
+}
+
+/** Facts each message purpose can show; a template maps its fields onto these names. */
+export const MESSAGE_FACTS: Readonly<Record<MessagePurpose, readonly string[]>> = {
+  orderPaid: ['orderId', 'title', 'totalFee', 'paidAt', 'itemCount', 'shopName'],
+  refundRequested: ['orderId', 'refundId', 'title', 'refundFee', 'reason', 'requestedAt', 'shopName'],
+  refundResult: ['orderId', 'refundId', 'title', 'refundFee', 'result', 'note', 'decidedAt', 'shopName'],
+};
+
+export const SETTINGS_DEFAULTS = {
+  shopName: '小店',
+  refundWindowDays: 7,
+  unpaidTimeoutSeconds: 30 * 60,
+  notifyGraceSeconds: 60,
+  refundPollSeconds: 60,
+  miniprogramState: 'formal',
+} as const;
+
+export type SettingsResult = { ok: true; settings: Settings } | { ok: false; problems: string[] };
+
+export function parseSettings(raw: unknown): SettingsResult {
+  const problems: string[] = [];
+  if (!raw || typeof raw !== 'object') return { ok: false, problems: ['the settings document settings/shop is missing'] };
+  const doc = raw as Record<string, unknown>;
+
+  const merchantOpenids = doc.merchantOpenids;
+  if (!Array.isArray(merchantOpenids) || !merchantOpenids.every((o) => typeof o === 'string' && o.length > 0)) {
+    problems.push('merchantOpenids must be a list of openids');
+  }
+  const subMchId = doc.subMchId;
+  if (typeof subMchId !== 'string' || !/^[0-9]{8,12}$/.test(subMchId)) problems.push('subMchId must be the 8-12 digit WeChat Pay merchant id');
+  const envId = doc.envId;
+  if (envId !== undefined && (typeof envId !== 'string' || envId === '')) problems.push('envId, when set, must be the cloud environment id');
+  const shopName = doc.shopName ?? SETTINGS_DEFAULTS.shopName;
+  if (typeof shopName !== 'string' || shopName.trim() === '') problems.push('shopName must be a non-empty string');
+
+  const number = (key: string, fallback: number, min: number, max: number): number => {
+    const value = doc[key] ?? fallback;
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
+      problems.push(`${key} must be a number in ${min}..${max}`);
+      return fallback;
+    }
+    return value;
+  };
+  const refundWindowDays = number('refundWindowDays', SETTINGS_DEFAULTS.refundWindowDays, 0, 365);
+  const unpaidTimeoutSeconds = number('unpaidTimeoutSeconds', SETTINGS_DEFAULTS.unpaidTimeoutSeconds, 1, 7 * 24 * 3600);
+  const notifyGraceSeconds = number('notifyGraceSeconds', SETTINGS_DEFAULTS.notifyGraceSeconds, 0, 24 * 3600);
+  const refundPollSeconds = number('refundPollSeconds', SETTINGS_DEFAULTS.refundPollSeconds, 0, 24 * 3600);
+  const state = doc.miniprogramState ?? SETTINGS_DEFAULTS.miniprogramState;
+  if (state !== 'developer' && state !== 'trial' && state !== 'formal') problems.push('miniprogramState must be developer, trial or formal');
+
+  const templates: Settings['templates'] = {};
+  const rawTemplates = doc.templates ?? {};
+  if (typeof rawTemplates !== 'object' || rawTemplates === null || Array.isArray(rawTemplates)) problems.push('templates must be an object');
+  else {
+    for (const [purpose, value] of Object.entries(rawTemplates as Record<string, unknown>)) {
+      if (!Object.prototype.hasOwnProperty.call(MESSAGE_FACTS, purpose)) {
+        problems.push(`templates.${purpose}: unknown purpose (expected ${Object.keys(MESSAGE_FACTS).join(', ')})`);
+        continue;
+      }
+      const parsed = parseTemplate(purpose as MessagePurpose, value, problems);
+      if (parsed) templates[purpose as MessagePurpose] = parsed;
+    }
+  }
+
+  if (problems.length) return { ok: false, problems };
+  return {
+    ok: true,
+    settings: {
+      shopName: shopName as string,
+      merchantOpenids: merchantOpenids as string[],
+      subMchId: subMchId as string,
+      ...(envId ? { envId: envId as string } : {}),
+      refundWindowDays,
+      unpaidTimeoutSeconds,
+      notifyGraceSeconds,
+      refundPollSeconds,
+      miniprogramState: state as Settings['miniprogramState'],
+      templates,
+    },
+  };
+}
+
+const FIELD_KEY = /^(thing|number|letter|symbol|character_string|time|date|amount|phone_number|car_number|name|phrase)[0-9]{1,2}$/;
+
+function parseTemplate(purpose: MessagePurpose, value: unknown, problems: string[]): TemplateSetting | undefined {
+  const where = `templates.${purpose}`;
+  if (!value || typeof value !== 'object') {
+    problems.push(`${where} must be {templateId, page?, data}`);
+    return undefined;
+  }
+  const t = value as Record<string, unknown>;
+  if (typeof t.templateId !== 'string' || t.templateId === '') problems.push(`${where}.templateId must be the template id from the console`);
+  if (t.page !== undefined && typeof t.page !== 'string') problems.push(`${where}.page must be a page path`);
+  const data: Record<string, string> = {};
+  if (!t.data || typeof t.data !== 'object') problems.push(`${where}.data must map template fields to facts`);
+  else {
+    for (const [key, fact] of Object.entries(t.data as Record<string, unknown>)) {
+      if (!FIELD_KEY.test(key)) problems.push(`${where}.data.${key}: not a subscribe-message field key (e.g. thing1, amount2)`);
+      else if (typeof fact !== 'string' || !MESSAGE_FACTS[purpose].includes(fact)) {
+        problems.push(`${where}.data.${key}: "${String(fact)}" is not one of ${MESSAGE_FACTS[purpose].join(', ')}`);
+      } else data[key] = fact;
+    }
+  }
+  return { templateId: String(t.templateId), ...(typeof t.page === 'string' ? { page: t.page } : {}), data };
+}
+
+export function isMerchant(settings: Settings, openid: string): boolean {
+  return settings.merchantOpenids.includes(openid);
+}

@@ -1,0 +1,71 @@
+// What the client sees of our documents: ISO times, no internal fields, buyer openids only for merchants.
+import type { MerchantRefundDetail, OrderDetail, OrderSummary, Product, RefundView } from '../../typings/api';
+import type { OrderDoc, ProductDoc, RefundDoc } from './documents';
+import { refundableFee } from './refund-rules';
+import { timelineView } from './timeline';
+
+export function orderTitle(items: ReadonlyArray<{ name: string; quantity: number }>): string {
+  if (items.length === 0) return '';
+  const first = `${items[0].name} ×${items[0].quantity}`;
+  return items.length === 1 ? first : `${first} and ${items.length - 1} more`;
+}
+
+export type OrderListDoc = Pick<OrderDoc, '_id' | 'status' | 'totalFee' | 'refundedFee' | 'refundingFee' | 'title' | 'itemCount' | 'createdAt' | 'openRefundId'>;
+
+/** The fields a list needs: the list query projects to these so pages stay small. */
+export const ORDER_LIST_FIELDS = ['_id', 'status', 'totalFee', 'refundedFee', 'refundingFee', 'title', 'itemCount', 'createdAt', 'openRefundId'] as const;
+
+export function orderSummary(doc: OrderListDoc): OrderSummary {
+  return {
+    orderId: doc._id,
+    status: doc.status,
+    totalFee: doc.totalFee,
+    refundedFee: doc.refundedFee ?? 0,
+    refundingFee: doc.refundingFee ?? 0,
+    title: doc.title,
+    itemCount: doc.itemCount,
+    createdAt: iso(doc.createdAt),
+    hasOpenRefund: Boolean(doc.openRefundId),
+  };
+}
+
+export function refundView(doc: RefundDoc, forMerchant: boolean): RefundView {
+  return {
+    refundId: doc._id,
+    orderId: doc.orderId,
+    status: doc.status,
+    refundFee: doc.refundFee,
+    reason: doc.reason,
+    ...(doc.rejectReason ? { rejectReason: doc.rejectReason } : {}),
+    ...(forMerchant ? { buyerOpenid: doc._openid } : {}),
+    createdAt: iso(doc.createdAt),
+    updatedAt: iso(doc.updatedAt),
+  };
+}
+
+export function orderDetail(doc: OrderDoc, refunds: readonly RefundDoc[], forMerchant: boolean): OrderDetail {
+  return {
+    ...orderSummary(doc),
+    items: doc.items,
+    ...(doc.paidAt ? { paidAt: iso(doc.paidAt) } : {}),
+    ...(doc.transactionId ? { transactionId: doc.transactionId } : {}),
+    timeline: timelineView(doc.timeline),
+    refunds: refunds.map((r) => refundView(r, forMerchant)),
+    refundableFee: refundableFee(doc),
+    ...(doc.status === 'PENDING' ? { payDeadline: iso(doc.payDeadline) } : {}),
+  };
+}
+
+export function merchantRefundDetail(refund: RefundDoc, order: OrderDoc, refunds: readonly RefundDoc[]): MerchantRefundDetail {
+  return { refund: refundView(refund, true), order: orderDetail(order, refunds, true) };
+}
+
+export function productView(doc: ProductDoc): Product {
+  return { productId: doc._id, name: doc.name, price: doc.price, ...(doc.description ? { description: doc.description } : {}) };
+}
+
+function iso(value: Date | string | number | undefined): string {
+  if (value instanceof Date) return value.toISOString();
+  if (value === undefined) return new Date(0).toISOString();
+  return new Date(value).toISOString();
+}
