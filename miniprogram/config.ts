@@ -1,0 +1,28 @@
+// The one place a developer edits to point the mini-program somewhere. Read docs/miniprogram.md before changing it.
+
+export interface LocalCloudSwitch {
+  /** Off by default: the real cloud (wx.cloud.callFunction, wx.requestPayment) is used. */
+  enabled: boolean;
+  /** The local cloud's address as DevTools reaches it (tick "不校验合法域名" in DevTools for http://127.0.0.1). */
+  url: string;
+  /** Who the mini-program acts as against the local cloud (there is no WeChat login locally). */
+  openid: string;
+}
+
+export interface AppConfig {
+  /** Cloud environment id; undefined means the environment selected in DevTools. */
+  cloudEnv?: string;
+  localCloud: LocalCloudSwitch;
+  /** Orders and refunds fetched per page of a list. */
+  pageSize: number;
+}
+
+export const config: AppConfig = {
+  cloudEnv: undefined,
+  localCloud: {
+    enabled: false,
+    url: 'http://127.0.0.1:3000',
+    openid: 'demo-buyer',
+  },
+  pageSize: 10,
+};

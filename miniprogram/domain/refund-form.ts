@@ -1,0 +1,53 @@
+// The refund form's rules, apart from the page so they can be read and tested alone.
+import type { Fen } from '../../typings/api';
+import { formatFen, parseYuanText } from '../utils/money';
+import { REFUND_REASONS } from './labels';
+
+export const NOTE_MAX_LENGTH = 200;
+/** The contract's reason field; the label plus the note must fit. */
+export const REASON_MAX_LENGTH = 256;
+
+export interface RefundFormInput {
+  amountText: string;
+  /** Index into REFUND_REASONS, or -1 when none is picked. */
+  reasonIndex: number;
+  note: string;
+}
+
+export interface RefundFormErrors {
+  amount?: string;
+  reason?: string;
+  note?: string;
+}
+
+export type RefundFormCheck =
+  | { ok: true; refundFee: Fen; reason: string }
+  | { ok: false; errors: RefundFormErrors };
+
+export function checkRefundForm(input: RefundFormInput, refundableFee: Fen): RefundFormCheck {
+  const errors: RefundFormErrors = {};
+  const fee = parseYuanText(input.amountText);
+  if (input.amountText.trim() === '') errors.amount = '请填写退款金额';
+  else if (fee === null) errors.amount = '请填写正确的金额，最多两位小数';
+  else if (fee <= 0) errors.amount = '退款金额必须大于 0';
+  else if (fee > refundableFee) errors.amount = `最多可退 ${formatFen(refundableFee)}`;
+
+  const reason = REFUND_REASONS[input.reasonIndex];
+  const note = input.note.trim();
+  if (!reason) errors.reason = '请选择退款原因';
+  if (note.length > NOTE_MAX_LENGTH) errors.note = `补充说明最多 ${NOTE_MAX_LENGTH} 字`;
+  else if (reason?.needsNote && note === '') errors.note = '选择“其他原因”时请写明原因';
+
+  if (errors.amount || errors.reason || errors.note || fee === null || !reason) return { ok: false, errors };
+  return { ok: true, refundFee: fee, reason: note ? `${reason.label}：${note}` : reason.label };
+}
+
+export const REJECT_REASON_MAX_LENGTH = 100;
+
+/** The merchant must say why a refund is refused; the buyer reads it. */
+export function checkRejectReason(text: string): { ok: true; reason: string } | { ok: false; error: string } {
+  const reason = text.trim();
+  if (reason === '') return { ok: false, error: '请填写拒绝原因，买家会看到' };
+  if (reason.length > REJECT_REASON_MAX_LENGTH) return { ok: false, error: `拒绝原因最多 ${REJECT_REASON_MAX_LENGTH} 字` };
+  return { ok: true, reason };
+}

@@ -1,0 +1,20 @@
+// The merchant's refund queue and decisions. The server refuses anyone who is not a configured merchant.
+import type { ApproveRefundData, MerchantRefundDetail, Page, RefundView } from '../../typings/api';
+import { config } from '../config';
+import { callFunction, callOrders, type Outcome } from './call';
+
+export function fetchRefundQueue(cursor?: string): Promise<Outcome<Page<RefundView>>> {
+  return callOrders<'refunds'>({ action: 'refunds', status: 'REQUESTED', cursor, limit: config.pageSize });
+}
+
+export function fetchRefundDetail(refundId: string): Promise<Outcome<MerchantRefundDetail>> {
+  return callOrders<'refund'>({ action: 'refund', refundId });
+}
+
+export function approveRefund(refundId: string): Promise<Outcome<ApproveRefundData>> {
+  return callFunction('approveRefund', { refundId, action: 'approve' });
+}
+
+export function rejectRefund(refundId: string, rejectReason: string): Promise<Outcome<ApproveRefundData>> {
+  return callFunction('approveRefund', { refundId, action: 'reject', rejectReason });
+}

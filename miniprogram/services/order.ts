@@ -1,0 +1,43 @@
+// The buyer's order operations, one backend call each.
+import type { OrderDetail, OrderListFilter, OrderStatus, OrderSummary, Page, RefundStatus } from '../../typings/api';
+import { config } from '../config';
+import { callOrders, type Outcome } from './call';
+
+export interface FetchOrdersParams {
+  status?: OrderListFilter;
+  cursor?: string;
+}
+
+export function fetchOrders(params: FetchOrdersParams): Promise<Outcome<Page<OrderSummary>>> {
+  return callOrders<'list'>({ action: 'list', limit: config.pageSize, ...params });
+}
+
+export function fetchOrderDetail(orderId: string): Promise<Outcome<OrderDetail>> {
+  return callOrders<'get'>({ action: 'get', orderId });
+}
+
+export function cancelOrder(orderId: string): Promise<Outcome<{ orderId: string; status: OrderStatus }>> {
+  return callOrders<'cancel'>({ action: 'cancel', orderId });
+}
+
+export function withdrawRefund(refundId: string): Promise<Outcome<{ refundId: string; status: RefundStatus }>> {
+  return callOrders<'withdrawRefund'>({ action: 'withdrawRefund', refundId });
+}
+
+function pause(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * After the cashier says "paid" the order turns PAID only when WeChat's callback reaches the server, usually
+ * within a second or two: look again a few times before showing it as still unpaid.
+ */
+export async function fetchOrderAfterPayment(orderId: string, waitsMs: readonly number[] = [0, 800, 1600]): Promise<Outcome<OrderDetail>> {
+  let latest: Outcome<OrderDetail> = { ok: false, code: 'INTERNAL', message: 'not fetched' };
+  for (const wait of waitsMs) {
+    if (wait > 0) await pause(wait);
+    latest = await fetchOrderDetail(orderId);
+    if (!latest.ok || latest.data.status !== 'PENDING') return latest;
+  }
+  return latest;
+}

@@ -1,0 +1,40 @@
+// Products and buying. Prices shown come from the server, and the server prices the order again itself.
+import type { Fen, PayData, Product } from '../../typings/api';
+import { adapters } from '../adapters/index';
+import type { PaymentOutcome } from '../adapters/payment';
+import { callFunction, callOrders, type Outcome } from './call';
+
+export function fetchProducts(): Promise<Outcome<Product[]>> {
+  return callOrders<'products'>({ action: 'products' });
+}
+
+export interface PaymentAttempt {
+  orderId: string;
+  totalFee: Fen;
+  payment: PaymentOutcome;
+}
+
+async function payWith(outcome: Outcome<PayData>): Promise<Outcome<PaymentAttempt>> {
+  if (!outcome.ok) return outcome;
+  const { orderId, totalFee, payment } = outcome.data;
+  const result = await adapters().payment.pay({ orderId, totalFee, payment });
+  return { ok: true, data: { orderId, totalFee, payment: result } };
+}
+
+/**
+ * Creates the order and opens the cashier. The idempotency key makes a repeated tap (or a retry after a lost
+ * answer) return the same order instead of a second one.
+ */
+export function buy(items: Array<{ productId: string; quantity: number }>, idempotencyKey: string): Promise<Outcome<PaymentAttempt>> {
+  return callFunction('pay', { items, idempotencyKey }).then(payWith);
+}
+
+/** Pays an order that is still waiting for payment. */
+export function payOrder(orderId: string): Promise<Outcome<PaymentAttempt>> {
+  return callFunction('pay', { orderId }).then(payWith);
+}
+
+/** A key unique enough per purchase attempt on one device. */
+export function newIdempotencyKey(): string {
+  return `k${Date.now().toString(36)}${Math.random().toString(36).slice(2, 10)}`;
+}

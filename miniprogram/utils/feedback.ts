@@ -1,0 +1,23 @@
+// How failures and small confirmations reach the person holding the phone.
+import { errorText, type ClientFail } from '../domain/errors';
+
+export function toast(title: string, icon: 'success' | 'none' = 'none'): void {
+  wx.showToast({ title, icon, duration: 2000 });
+}
+
+export function toastFailure(fail: ClientFail): void {
+  toast(errorText(fail.code));
+}
+
+export function confirmDialog(title: string, content: string, confirmText = '确定'): Promise<boolean> {
+  return new Promise((resolve) => {
+    wx.showModal({
+      title,
+      content,
+      confirmText,
+      cancelText: '再想想',
+      success: (res) => resolve(res.confirm),
+      fail: () => resolve(false),
+    });
+  });
+}

@@ -1,0 +1,49 @@
+import type { MerchantRefundDetail, RefundView } from '../../typings/api';
+import { REFUND_STATUS_LABEL } from '../domain/labels';
+import { formatFen } from '../utils/money';
+import { formatTime } from '../utils/time';
+import { toOrderDetail, type OrderDetailVM } from './order';
+
+export interface QueueRowVM {
+  refundId: string;
+  orderId: string;
+  amountText: string;
+  reason: string;
+  statusLabel: string;
+  createdText: string;
+}
+
+export function toQueueRow(refund: RefundView): QueueRowVM {
+  return {
+    refundId: refund.refundId,
+    orderId: refund.orderId,
+    amountText: formatFen(refund.refundFee),
+    reason: refund.reason,
+    statusLabel: REFUND_STATUS_LABEL[refund.status],
+    createdText: formatTime(refund.createdAt),
+  };
+}
+
+export interface MerchantRefundVM extends QueueRowVM {
+  rejectReason: string;
+  /** Only a request nobody has decided yet can be approved or rejected. */
+  decidable: boolean;
+  /** Masked: the merchant needs to tell buyers apart, not to read their openid. */
+  buyerText: string;
+  order: OrderDetailVM;
+}
+
+function maskOpenid(openid: string | undefined): string {
+  if (!openid) return '';
+  return openid.length <= 6 ? `${openid.slice(0, 1)}***` : `${openid.slice(0, 3)}***${openid.slice(-3)}`;
+}
+
+export function toMerchantRefund(detail: MerchantRefundDetail): MerchantRefundVM {
+  return {
+    ...toQueueRow(detail.refund),
+    rejectReason: detail.refund.rejectReason ?? '',
+    decidable: detail.refund.status === 'REQUESTED',
+    buyerText: maskOpenid(detail.refund.buyerOpenid),
+    order: toOrderDetail(detail.order),
+  };
+}

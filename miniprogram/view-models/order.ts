@@ -1,0 +1,131 @@
+// Backend DTOs → the small, already-formatted objects the templates render. Templates do no arithmetic.
+import type { OrderDetail, OrderSummary, RefundView, TimelineEntry } from '../../typings/api';
+import {
+  ACTOR_LABEL,
+  labelOf,
+  ORDER_STATUS_LABEL,
+  PARTLY_REFUNDED_LABEL,
+  REFUND_STATUS_LABEL,
+  REFUNDING_LABEL,
+  TIMELINE_EVENT_LABEL,
+} from '../domain/labels';
+import { detailActions, summaryActions, type OrderActions } from '../domain/order-actions';
+import { formatFen } from '../utils/money';
+import { formatTime } from '../utils/time';
+
+export type StatusTone = 'warn' | 'ok' | 'muted' | 'info';
+
+export interface OrderCardVM {
+  orderId: string;
+  title: string;
+  statusLabel: string;
+  tone: StatusTone;
+  totalText: string;
+  createdText: string;
+  canPay: boolean;
+  canCancel: boolean;
+}
+
+function statusOf(order: OrderSummary): { label: string; tone: StatusTone } {
+  if (order.status === 'PAID' && order.hasOpenRefund) return { label: REFUNDING_LABEL, tone: 'info' };
+  if (order.status === 'PAID' && order.refundedFee > 0) return { label: PARTLY_REFUNDED_LABEL, tone: 'ok' };
+  const tone: StatusTone = order.status === 'PENDING' ? 'warn' : order.status === 'PAID' ? 'ok' : 'muted';
+  return { label: ORDER_STATUS_LABEL[order.status], tone };
+}
+
+export function toOrderCard(order: OrderSummary): OrderCardVM {
+  const status = statusOf(order);
+  const actions = summaryActions(order);
+  return {
+    orderId: order.orderId,
+    title: order.title,
+    statusLabel: status.label,
+    tone: status.tone,
+    totalText: formatFen(order.totalFee),
+    createdText: formatTime(order.createdAt),
+    canPay: actions.pay,
+    canCancel: actions.cancel,
+  };
+}
+
+export interface RefundVM {
+  refundId: string;
+  statusLabel: string;
+  amountText: string;
+  reason: string;
+  rejectReason: string;
+  createdText: string;
+}
+
+export function toRefund(refund: RefundView): RefundVM {
+  return {
+    refundId: refund.refundId,
+    statusLabel: REFUND_STATUS_LABEL[refund.status],
+    amountText: formatFen(refund.refundFee),
+    reason: refund.reason,
+    rejectReason: refund.rejectReason ?? '',
+    createdText: formatTime(refund.createdAt),
+  };
+}
+
+export interface TimelineVM {
+  timeText: string;
+  label: string;
+  byLabel: string;
+  note: string;
+}
+
+function toTimeline(entry: TimelineEntry): TimelineVM {
+  return {
+    timeText: formatTime(entry.at),
+    label: labelOf(TIMELINE_EVENT_LABEL, entry.event),
+    byLabel: labelOf(ACTOR_LABEL, entry.by),
+    note: entry.note ?? '',
+  };
+}
+
+export interface OrderDetailVM {
+  orderId: string;
+  statusLabel: string;
+  tone: StatusTone;
+  items: Array<{ key: string; name: string; quantityText: string; unitPriceText: string; subtotalText: string }>;
+  totalText: string;
+  refundedText: string;
+  refundingText: string;
+  refundableText: string;
+  createdText: string;
+  paidText: string;
+  payDeadlineText: string;
+  transactionId: string;
+  /** Newest first: the latest event is what the buyer looks for. */
+  timeline: TimelineVM[];
+  refunds: RefundVM[];
+  actions: OrderActions;
+}
+
+export function toOrderDetail(order: OrderDetail): OrderDetailVM {
+  const status = statusOf(order);
+  return {
+    orderId: order.orderId,
+    statusLabel: status.label,
+    tone: status.tone,
+    items: order.items.map((item, i) => ({
+      key: `${item.productId}-${i}`,
+      name: item.name,
+      quantityText: `×${item.quantity}`,
+      unitPriceText: formatFen(item.unitPrice),
+      subtotalText: formatFen(item.unitPrice * item.quantity),
+    })),
+    totalText: formatFen(order.totalFee),
+    refundedText: order.refundedFee > 0 ? formatFen(order.refundedFee) : '',
+    refundingText: order.refundingFee > 0 ? formatFen(order.refundingFee) : '',
+    refundableText: formatFen(order.refundableFee),
+    createdText: formatTime(order.createdAt),
+    paidText: formatTime(order.paidAt),
+    payDeadlineText: order.status === 'PENDING' ? formatTime(order.payDeadline) : '',
+    transactionId: order.transactionId ?? '',
+    timeline: order.timeline.map(toTimeline).reverse(),
+    refunds: order.refunds.map(toRefund),
+    actions: detailActions(order),
+  };
+}

@@ -1,0 +1,147 @@
+// A small in-memory `wx`: cloud calls and the local gateway answer from a FakeBackend, the cashier and the
+// subscription dialog answer as the simulated person chooses, and what the person would see (toasts, dialogs,
+// the page stack) is recorded for assertions.
+import type { FakeBackend } from './fake-backend';
+
+export interface SimulatedUser {
+  openid: string;
+  /** What the person does in WeChat's cashier. */
+  pays: 'pay' | 'cancel' | 'fail';
+  /** What the person answers in the subscribe-message dialog ('fail' = the dialog could not open). */
+  subscribes: 'accept' | 'reject' | 'fail';
+  /** What the person answers in confirmation dialogs. */
+  confirms: boolean;
+}
+
+export interface Screen {
+  toasts: string[];
+  dialogs: Array<{ title: string; content: string }>;
+  /** Page stack as URLs, the last one on top. */
+  pages: string[];
+  pullDownStops: number;
+  /** Every subscription dialog shown, with the templates it asked for. */
+  subscriptionDialogs: string[][];
+}
+
+type Callbacks<T> = { success?: (res: T) => void; fail?: (err: { errMsg: string }) => void; complete?: () => void };
+
+function later<T>(cb: Callbacks<T>, outcome: { res: T } | { err: string }): void {
+  setTimeout(() => {
+    if ('res' in outcome) cb.success?.(outcome.res);
+    else cb.fail?.({ errMsg: outcome.err });
+    cb.complete?.();
+  }, 0);
+}
+
+function json<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}
+
+export interface FakeWx {
+  wx: Record<string, unknown>;
+  user: SimulatedUser;
+  screen: Screen;
+}
+
+export function createFakeWx(backend: FakeBackend, user: Partial<SimulatedUser> = {}): FakeWx {
+  const who: SimulatedUser = { openid: 'buyer-1', pays: 'pay', subscribes: 'accept', confirms: true, ...user };
+  const screen: Screen = { toasts: [], dialogs: [], pages: ['/pages/shop/index'], pullDownStops: 0, subscriptionDialogs: [] };
+
+  function serve(name: string, data: Record<string, unknown>, openid: string): { ok: true; result: unknown } | { ok: false; errMsg: string } {
+    const injected = backend.takeFailure(name, typeof data.action === 'string' ? data.action : undefined);
+    if (injected === 'network') return { ok: false, errMsg: 'cloud.callFunction:fail network error' };
+    if (injected) return { ok: true, result: json(injected) };
+    return { ok: true, result: json(backend.handle(name, json(data), openid)) };
+  }
+
+  function localHttp(url: string, body: Record<string, unknown>, header: Record<string, string>): { statusCode: number; data: unknown } {
+    const path = new URL(url).pathname;
+    let m = /^\/functions\/([A-Za-z]+)$/.exec(path);
+    if (m) {
+      const answer = serve(m[1], (body.data ?? {}) as Record<string, unknown>, header['x-wx-openid']);
+      return answer.ok ? { statusCode: 200, data: { result: answer.result } } : { statusCode: 502, data: { message: answer.errMsg } };
+    }
+    m = /^\/sandbox\/payments\/([^/]+)\/(complete|cancel)$/.exec(path);
+    if (m) {
+      const orderId = decodeURIComponent(m[1]);
+      if (!backend.orders.has(orderId)) return { statusCode: 404, data: { message: 'unknown trade' } };
+      if (m[2] === 'complete') backend.markPaid(orderId);
+      return { statusCode: 200, data: { ok: true } };
+    }
+    if (path === '/sandbox/subscriptions') {
+      const ids = body.templateIds as string[];
+      ids.forEach((id) => backend.grant(String(body.openid), id));
+      return { statusCode: 200, data: { ok: true } };
+    }
+    return { statusCode: 404, data: { message: 'no route' } };
+  }
+
+  const wx = {
+    cloud: {
+      init: () => undefined,
+      callFunction: ({ name, data }: { name: string; data: Record<string, unknown> }) =>
+        new Promise((resolve, reject) => {
+          setTimeout(() => {
+            const answer = serve(name, data ?? {}, who.openid);
+            if (answer.ok) resolve({ result: answer.result, errMsg: 'cloud.callFunction:ok' });
+            else reject({ errMsg: answer.errMsg });
+          }, 0);
+        }),
+    },
+    request: (opts: { url: string; data: Record<string, unknown>; header: Record<string, string> } & Callbacks<unknown>) => {
+      later(opts, { res: json(localHttp(opts.url, json(opts.data ?? {}), opts.header ?? {})) });
+    },
+    requestPayment: (opts: { package: string } & Callbacks<unknown>) => {
+      const orderId = opts.package.replace(/^prepay_id=/, '');
+      if (who.pays === 'pay') {
+        // WeChat Pay confirms to the server through the callback; the fake backend takes it at once.
+        backend.markPaid(orderId);
+        later(opts, { res: { errMsg: 'requestPayment:ok' } });
+      } else if (who.pays === 'cancel') later(opts, { err: 'requestPayment:fail cancel' });
+      else later(opts, { err: 'requestPayment:fail system error' });
+    },
+    requestSubscribeMessage: (opts: { tmplIds: string[] } & Callbacks<Record<string, string>>) => {
+      screen.subscriptionDialogs.push([...opts.tmplIds]);
+      if (who.subscribes === 'fail') {
+        later(opts, { err: 'requestSubscribeMessage:fail can only be invoked by user TAP gesture.' });
+        return;
+      }
+      const res: Record<string, string> = { errMsg: 'requestSubscribeMessage:ok' };
+      opts.tmplIds.forEach((id) => {
+        res[id] = who.subscribes;
+        if (who.subscribes === 'accept') backend.grant(who.openid, id);
+      });
+      later(opts, { res });
+    },
+    showToast: (opts: { title: string }) => {
+      screen.toasts.push(opts.title);
+    },
+    showModal: (opts: { title: string; content: string } & Callbacks<{ confirm: boolean; cancel: boolean }>) => {
+      screen.dialogs.push({ title: opts.title, content: opts.content });
+      later(opts, { res: { confirm: who.confirms, cancel: !who.confirms } });
+    },
+    navigateTo: (opts: { url: string } & Callbacks<unknown>) => {
+      screen.pages.push(opts.url);
+      later(opts, { res: { errMsg: 'navigateTo:ok' } });
+    },
+    redirectTo: (opts: { url: string } & Callbacks<unknown>) => {
+      screen.pages[screen.pages.length - 1] = opts.url;
+      later(opts, { res: { errMsg: 'redirectTo:ok' } });
+    },
+    navigateBack: (opts: Callbacks<unknown> = {}) => {
+      if (screen.pages.length > 1) screen.pages.pop();
+      later(opts, { res: { errMsg: 'navigateBack:ok' } });
+    },
+    stopPullDownRefresh: () => {
+      screen.pullDownStops += 1;
+    },
+  };
+  return { wx, user: who, screen };
+}
+
+/** Installs the fake as the global `wx` the mini-program code reads at call time. */
+export function installFakeWx(backend: FakeBackend, user: Partial<SimulatedUser> = {}): FakeWx {
+  const fake = createFakeWx(backend, user);
+  (globalThis as { wx?: unknown }).wx = fake.wx;
+  return fake;
+}
