@@ -1,0 +1,62 @@
+// `npm run bench`: runs each benchmark section and prints markdown tables for the README.
+// Options: --only id1,id2   --quick (fewer runs)   --json <file> (write all figures)
+// Add a section: write scripts/bench/sections/<name>.ts exporting a BenchSection and list it below.
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { machineLine, type BenchSection } from './lib/section';
+import { coldStartSection } from './sections/cold-start';
+import { databaseSection } from './sections/database';
+
+const sections: BenchSection[] = [coldStartSection, databaseSection];
+
+interface Args {
+  only?: string[];
+  quick: boolean;
+  json?: string;
+}
+
+function parseArgs(argv: string[]): Args {
+  const args: Args = { quick: false };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--quick') args.quick = true;
+    else if (arg === '--only') args.only = (argv[++i] ?? '').split(',').filter(Boolean);
+    else if (arg === '--json') args.json = argv[++i];
+    else throw new Error(`unknown option ${arg} (use --only id1,id2, --quick, --json file)`);
+  }
+  return args;
+}
+
+function projectRoot(): string {
+  // Built to dist/bench/run.js; the project is two levels up.
+  return resolve(__dirname, '../..');
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const unknown = (args.only ?? []).filter((id) => !sections.some((s) => s.id === id));
+  if (unknown.length > 0) throw new Error(`unknown section ${unknown.join(', ')}; sections: ${sections.map((s) => s.id).join(', ')}`);
+  const chosen = args.only ? sections.filter((s) => args.only?.includes(s.id)) : sections;
+  const ctx = { projectRoot: projectRoot(), quick: args.quick, note: (m: string) => process.stderr.write(`  … ${m}\n`) };
+  const figures: Record<string, Record<string, number>> = {};
+  let failed = false;
+  for (const section of chosen) {
+    process.stderr.write(`bench: ${section.title}\n`);
+    try {
+      const result = await section.run(ctx);
+      figures[section.id] = result.figures;
+      process.stdout.write(`\n### ${section.title}\n\n${result.markdown}\n`);
+    } catch (e) {
+      failed = true;
+      process.stdout.write(`\n### ${section.title}\n\nfailed: ${(e as Error).message}\n`);
+    }
+  }
+  process.stdout.write(`\n${machineLine()}\n`);
+  if (args.json) writeFileSync(args.json, JSON.stringify({ at: new Date().toISOString(), figures }, null, 2) + '\n');
+  if (failed) process.exitCode = 1;
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`bench: ${(e as Error).message}\n`);
+  process.exitCode = 1;
+});
