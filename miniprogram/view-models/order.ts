@@ -69,14 +69,16 @@ export function toRefund(refund: RefundView): RefundVM {
 }
 
 export interface TimelineVM {
+  key: string;
   timeText: string;
   label: string;
   byLabel: string;
   note: string;
 }
 
-function toTimeline(entry: TimelineEntry): TimelineVM {
+function toTimeline(entry: TimelineEntry, index: number): TimelineVM {
   return {
+    key: `${index}-${entry.event}`,
     timeText: formatTime(entry.at),
     label: labelOf(TIMELINE_EVENT_LABEL, entry.event),
     byLabel: labelOf(ACTOR_LABEL, entry.by),

@@ -1,0 +1,127 @@
+// One order: items, amounts, status, timeline, refunds, and the actions its state allows. Opened from the list,
+// from the shop after buying, and from subscribe messages (`?orderId=`).
+import { errorText } from '../../../domain/errors';
+import { cancelOrder, fetchOrderAfterPayment, fetchOrderDetail, withdrawRefund } from '../../../services/order';
+import { payOrder } from '../../../services/shop';
+import { confirmDialog, toast, toastFailure } from '../../../utils/feedback';
+import { instanceState } from '../../../utils/instance-state';
+import { navigate, queryValue, ROUTES, withQuery } from '../../../utils/routes';
+import { changedPaths } from '../../../utils/set-data';
+import { failed, LOADING, READY, type LoadState } from '../../../view-models/load-state';
+import { toOrderDetail, type OrderDetailVM } from '../../../view-models/order';
+
+interface DetailPrivate {
+  orderId: string;
+  /** Set when the buyer went to the refund form: the order has probably changed on return. */
+  staleOnShow: boolean;
+  busy: boolean;
+}
+
+const priv = instanceState<DetailPrivate>(() => ({ orderId: '', staleOnShow: false, busy: false }));
+
+Component({
+  data: {
+    state: LOADING as LoadState,
+    order: null as OrderDetailVM | null,
+  },
+  methods: {
+    onLoad(query: Record<string, string | undefined>) {
+      priv(this).orderId = queryValue(query, 'orderId');
+      void this.load();
+    },
+
+    onShow() {
+      const s = priv(this);
+      if (!s.staleOnShow) return;
+      s.staleOnShow = false;
+      void this.load();
+    },
+
+    async onPullDownRefresh() {
+      await this.load();
+      wx.stopPullDownRefresh();
+    },
+
+    onRetry() {
+      this.setData({ state: LOADING });
+      void this.load();
+    },
+
+    async load(fetch = fetchOrderDetail) {
+      const orderId = priv(this).orderId;
+      if (!orderId) {
+        this.setData({ state: failed('INVALID_ARGUMENT', '链接里缺少订单号') });
+        return;
+      }
+      const res = await fetch(orderId);
+      if (!res.ok) {
+        if (this.data.order) toastFailure(res);
+        else this.setData({ state: failed(res.code, errorText(res.code)) });
+        return;
+      }
+      this.show(toOrderDetail(res.data));
+    },
+
+    /** First render sends the order; later ones only the fields that changed. */
+    show(next: OrderDetailVM) {
+      const current = this.data.order;
+      const patch = current ? changedPaths('order', { ...current }, { ...next }) : { order: next };
+      if (this.data.state.kind !== 'ready') patch.state = READY;
+      if (Object.keys(patch).length) this.setData(patch);
+    },
+
+    async guarded(work: () => Promise<void>) {
+      const s = priv(this);
+      if (s.busy) return;
+      s.busy = true;
+      try {
+        await work();
+      } finally {
+        s.busy = false;
+      }
+    },
+
+    onPay() {
+      return this.guarded(async () => {
+        const orderId = priv(this).orderId;
+        const res = await payOrder(orderId);
+        if (!res.ok) {
+          toastFailure(res);
+          await this.load();
+          return;
+        }
+        if (res.data.payment.kind === 'paid') {
+          toast('支付成功', 'success');
+          await this.load(fetchOrderAfterPayment);
+        } else if (res.data.payment.kind === 'cancelled') toast('已取消支付');
+        else toast('支付没有完成，请稍后再试');
+      });
+    },
+
+    onCancel() {
+      return this.guarded(async () => {
+        if (!(await confirmDialog('取消订单', '取消后订单将关闭，确定取消吗？', '取消订单'))) return;
+        const res = await cancelOrder(priv(this).orderId);
+        if (res.ok) toast('订单已取消', 'success');
+        else toastFailure(res);
+        await this.load();
+      });
+    },
+
+    onRequestRefund() {
+      priv(this).staleOnShow = true;
+      navigate(withQuery(ROUTES.refundApply, { orderId: priv(this).orderId }));
+    },
+
+    onWithdraw(e: WechatMiniprogram.BaseEvent) {
+      const refundId = String(e.currentTarget.dataset.refundId ?? '');
+      return this.guarded(async () => {
+        if (!(await confirmDialog('撤回退款申请', '撤回后可以重新申请退款。', '撤回'))) return;
+        const res = await withdrawRefund(refundId);
+        if (res.ok) toast('已撤回退款申请', 'success');
+        else toastFailure(res);
+        await this.load();
+      });
+    },
+  },
+});

@@ -1,0 +1,152 @@
+import { FakeBackend } from '../support/fake-backend';
+import { installFakeWx, type FakeWx } from '../support/fake-wx';
+import { renderPage, sentKeys } from '../support/render';
+
+const ROUTE = 'pages/order/order-detail/index';
+let backend: FakeBackend;
+let fake: FakeWx;
+
+beforeEach(() => {
+  backend = new FakeBackend();
+  fake = installFakeWx(backend, { openid: 'buyer-1' });
+});
+
+describe('order detail', () => {
+  it('shows items, amounts in yuan, status and the timeline newest first', async () => {
+    const order = backend.seedOrder('buyer-1', { status: 'PAID', quantity: 3 });
+    const page = await renderPage(ROUTE, { orderId: order.orderId });
+
+    expect(page.text('.status')).toBe('已付款');
+    expect(page.text('.item-name')).toBe('乌龙茶 ×3');
+    expect(page.text('.item-amount')).toBe('¥114.00');
+    expect(page.text('.total')).toBe('¥114.00');
+    expect(page.texts('.event-label')).toEqual(['支付成功', '下单']);
+    expect(page.text('.timeline')).toContain('微信支付');
+    expect(page.text('.hint.order-no')).toBe(`订单号 ${order.orderId}`);
+    expect(page.exists('.pay')).toBe(false);
+    expect(page.exists('.refund')).toBe(true);
+  });
+
+  it('accepts an URI-encoded orderId, as a subscribe message link sends it', async () => {
+    const order = backend.seedOrder('buyer-1', { status: 'PENDING' });
+    const page = await renderPage(ROUTE, { orderId: encodeURIComponent(order.orderId) });
+    expect(page.text('.status')).toBe('待付款');
+    expect(page.text('.deadline')).toMatch(/^请在 \d{4}-\d\d-\d\d \d\d:\d\d 前付款/);
+  });
+
+  it('a pending order can be paid; the page then shows it paid', async () => {
+    const order = backend.seedOrder('buyer-1', { status: 'PENDING' });
+    const page = await renderPage(ROUTE, { orderId: order.orderId });
+    expect(page.exists('.cancel')).toBe(true);
+
+    page.setDataCalls.length = 0;
+    await page.tap('.pay');
+
+    expect(backend.orders.get(order.orderId)!.status).toBe('PAID');
+    expect(page.text('.status')).toBe('已付款');
+    expect(page.exists('.pay')).toBe(false);
+    expect(page.texts('.event-label')[0]).toBe('支付成功');
+    // Only the order's changed fields crossed, never the whole order again.
+    expect(sentKeys(page.setDataCalls)).not.toContain('order');
+    expect(sentKeys(page.setDataCalls)).toEqual(expect.arrayContaining(['order.statusLabel', 'order.actions', 'order.timeline']));
+    expect(sentKeys(page.setDataCalls)).not.toContain('order.items');
+  });
+
+  it('a failed cashier leaves the order payable and says so', async () => {
+    const order = backend.seedOrder('buyer-1', { status: 'PENDING' });
+    fake.user.pays = 'fail';
+    const page = await renderPage(ROUTE, { orderId: order.orderId });
+    await page.tap('.pay');
+    expect(backend.orders.get(order.orderId)!.status).toBe('PENDING');
+    expect(fake.screen.toasts).toContain('支付没有完成，请稍后再试');
+    expect(page.exists('.pay')).toBe(true);
+  });
+
+  it('cancelling asks first; declining changes nothing, confirming closes the order', async () => {
+    const order = backend.seedOrder('buyer-1', { status: 'PENDING' });
+    const page = await renderPage(ROUTE, { orderId: order.orderId });
+
+    fake.user.confirms = false;
+    await page.tap('.cancel');
+    expect(backend.orders.get(order.orderId)!.status).toBe('PENDING');
+
+    fake.user.confirms = true;
+    await page.tap('.cancel');
+    expect(fake.screen.dialogs.map((d) => d.title)).toEqual(['取消订单', '取消订单']);
+    expect(backend.orders.get(order.orderId)!.status).toBe('CLOSED');
+    expect(page.text('.status')).toBe('已关闭');
+    expect(page.texts('.event-label')[0]).toBe('买家取消订单');
+    expect(page.exists('.actions .btn')).toBe(false);
+  });
+
+  it('says the order changed when paying an order that was closed meanwhile', async () => {
+    const order = backend.seedOrder('buyer-1', { status: 'PENDING' });
+    const page = await renderPage(ROUTE, { orderId: order.orderId });
+    backend.orders.get(order.orderId)!.status = 'CLOSED'; // closed by the timeout elsewhere
+
+    await page.tap('.pay');
+    expect(fake.screen.toasts).toContain('订单状态已变化，请刷新后再试');
+    expect(page.text('.status')).toBe('已关闭');
+  });
+
+  it('shows refunds, and a pending request can be withdrawn', async () => {
+    const order = backend.seedOrder('buyer-1', { status: 'PAID', quantity: 2 });
+    const refund = backend.seedRefundRequest(order.orderId, 3800, '不想要了');
+    const page = await renderPage(ROUTE, { orderId: order.orderId });
+
+    expect(page.text('.status')).toBe('退款中');
+    expect(page.text('.refund-amount')).toBe('¥38.00');
+    expect(page.text('.refund-status')).toBe('待商家处理');
+    expect(page.text('.refunding')).toBe('¥38.00');
+    expect(page.exists('.btn.refund')).toBe(false);
+
+    await page.tap('.withdraw');
+    expect(backend.refunds.get(refund.refundId)!.status).toBe('CANCELLED');
+    expect(page.text('.refund-status')).toBe('已撤回');
+    expect(page.exists('.withdraw')).toBe(false);
+    expect(page.exists('.btn.refund')).toBe(true);
+    expect(page.text('.status')).toBe('已付款');
+  });
+
+  it('shows the merchant’s reason on a rejected refund', async () => {
+    const order = backend.seedOrder('buyer-1', { status: 'PAID' });
+    const refund = backend.seedRefundRequest(order.orderId);
+    backend.handle('approveRefund', { refundId: refund.refundId, action: 'reject', rejectReason: '商品已拆封' }, 'merchant-1');
+    const page = await renderPage(ROUTE, { orderId: order.orderId });
+    expect(page.text('.refund-status')).toBe('商家已拒绝');
+    expect(page.text('.refund-reject')).toBe('商家说明：商品已拆封');
+    expect(page.text('.event-note')).toBe('商品已拆封');
+  });
+
+  it('request refund opens the form for this order and reloads on return', async () => {
+    const order = backend.seedOrder('buyer-1', { status: 'PAID' });
+    const page = await renderPage(ROUTE, { orderId: order.orderId });
+    await page.tap('.btn.refund');
+    expect(fake.screen.pages.at(-1)).toBe(`/pages/order/refund-apply/index?orderId=${order.orderId}`);
+
+    backend.seedRefundRequest(order.orderId, 1000);
+    await page.lifecycle('onShow');
+    expect(page.text('.refund-status')).toBe('待商家处理');
+  });
+
+  it('someone else’s order reads as not found', async () => {
+    const order = backend.seedOrder('buyer-2', { status: 'PAID' });
+    const page = await renderPage(ROUTE, { orderId: order.orderId });
+    expect(page.text('.error-message')).toBe('订单或退款不存在，可能已被删除');
+  });
+
+  it('without an orderId it says what is missing', async () => {
+    const page = await renderPage(ROUTE, {});
+    expect(page.text('.error-message')).toBe('链接里缺少订单号');
+    expect(backend.served).toHaveLength(0);
+  });
+
+  it('recovers from a network failure with retry', async () => {
+    const order = backend.seedOrder('buyer-1', { status: 'PAID' });
+    backend.failNext('orders', 'network', 'get');
+    const page = await renderPage(ROUTE, { orderId: order.orderId });
+    expect(page.text('.error-message')).toBe('网络连接失败，请检查网络后重试');
+    await page.tap('.retry');
+    expect(page.text('.status')).toBe('已付款');
+  });
+});
