@@ -1,0 +1,136 @@
+// The buyer asks for money back: amount (all that is refundable unless changed, never more), a reason and a note.
+// The subscription dialog for the refund result is shown on submit; refusing it never stops the request.
+import type { Fen } from '../../../../typings/api';
+import { errorText } from '../../../domain/errors';
+import { REFUND_REASONS, REFUND_STATUS_LABEL } from '../../../domain/labels';
+import { checkRefundForm, NOTE_MAX_LENGTH, type RefundFormErrors } from '../../../domain/refund-form';
+import { fetchOrderDetail } from '../../../services/order';
+import { applyRefund, askSubscriptions } from '../../../services/refund';
+import { fetchMe } from '../../../services/session';
+import { instanceState } from '../../../utils/instance-state';
+import { fenToYuanText, formatFen } from '../../../utils/money';
+import { queryValue, ROUTES, withQuery } from '../../../utils/routes';
+import { failed, LOADING, READY, type LoadState } from '../../../view-models/load-state';
+
+interface ApplyPrivate {
+  orderId: string;
+  refundableFee: Fen;
+  resultTemplateId: string;
+  submitting: boolean;
+}
+
+const priv = instanceState<ApplyPrivate>(() => ({ orderId: '', refundableFee: 0, resultTemplateId: '', submitting: false }));
+
+interface SubmittedVM {
+  refundId: string;
+  amountText: string;
+  statusLabel: string;
+  notified: boolean;
+}
+
+const NO_ERRORS: RefundFormErrors = {};
+
+Component({
+  data: {
+    state: LOADING as LoadState,
+    orderTitle: '',
+    refundableText: '',
+    reasons: REFUND_REASONS.map((r) => r.label),
+    noteMax: NOTE_MAX_LENGTH,
+    form: { amountText: '', reasonIndex: -1, note: '' },
+    errors: NO_ERRORS,
+    submitError: '',
+    submitting: false,
+    submitted: null as SubmittedVM | null,
+  },
+  methods: {
+    onLoad(query: Record<string, string | undefined>) {
+      priv(this).orderId = queryValue(query, 'orderId');
+      void this.load();
+    },
+
+    onRetry() {
+      this.setData({ state: LOADING });
+      void this.load();
+    },
+
+    async load() {
+      const s = priv(this);
+      if (!s.orderId) {
+        this.setData({ state: failed('INVALID_ARGUMENT', '链接里缺少订单号') });
+        return;
+      }
+      const [order, me] = await Promise.all([fetchOrderDetail(s.orderId), fetchMe()]);
+      if (!order.ok) {
+        this.setData({ state: failed(order.code, errorText(order.code)) });
+        return;
+      }
+      // Without the template id the request still goes ahead; the buyer just is not asked to subscribe.
+      s.resultTemplateId = me.ok ? me.data.templates.refundResult ?? '' : '';
+      const refundable = order.data.status === 'PAID' && !order.data.hasOpenRefund ? order.data.refundableFee : 0;
+      if (refundable <= 0) {
+        const why = order.data.hasOpenRefund ? '这笔订单已有退款申请在处理中' : '这笔订单当前没有可退的金额';
+        this.setData({ state: failed('CONFLICT', why) });
+        return;
+      }
+      s.refundableFee = refundable;
+      this.setData({
+        state: READY,
+        orderTitle: order.data.title,
+        refundableText: formatFen(refundable),
+        'form.amountText': fenToYuanText(refundable),
+      });
+    },
+
+    onAmountInput(e: WechatMiniprogram.Input) {
+      this.setData({ 'form.amountText': e.detail.value, 'errors.amount': '' });
+    },
+
+    onAllAmount() {
+      this.setData({ 'form.amountText': fenToYuanText(priv(this).refundableFee), 'errors.amount': '' });
+    },
+
+    onReasonTap(e: WechatMiniprogram.BaseEvent) {
+      this.setData({ 'form.reasonIndex': Number(e.currentTarget.dataset.index), 'errors.reason': '', 'errors.note': '' });
+    },
+
+    onNoteInput(e: WechatMiniprogram.Input) {
+      this.setData({ 'form.note': e.detail.value, 'errors.note': '' });
+    },
+
+    async onSubmit() {
+      const s = priv(this);
+      if (s.submitting) return;
+      const check = checkRefundForm(this.data.form, s.refundableFee);
+      if (!check.ok) {
+        this.setData({ errors: check.errors, submitError: '' });
+        return;
+      }
+      s.submitting = true;
+      this.setData({ submitting: true, submitError: '' });
+      // Asked before any await: WeChat only shows the dialog while the tap is being handled.
+      const subscription = await askSubscriptions([s.resultTemplateId]);
+      const res = await applyRefund(s.orderId, check.refundFee, check.reason);
+      s.submitting = false;
+      if (!res.ok) {
+        const text = errorText(res.code);
+        if (res.code === 'REFUND_EXCEEDS_PAID') this.setData({ submitting: false, 'errors.amount': text });
+        else this.setData({ submitting: false, submitError: text });
+        return;
+      }
+      this.setData({
+        submitting: false,
+        submitted: {
+          refundId: res.data.refundId,
+          amountText: formatFen(res.data.refundFee),
+          statusLabel: REFUND_STATUS_LABEL[res.data.status],
+          notified: subscription.accepted.length > 0,
+        },
+      });
+    },
+
+    onViewOrder() {
+      wx.redirectTo({ url: withQuery(ROUTES.orderDetail, { orderId: priv(this).orderId }) });
+    },
+  },
+});
