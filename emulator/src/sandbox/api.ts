@@ -1,0 +1,60 @@
+// The `wx.wxPayApi` admin action: what `cloud.cloudPay.<api>(data)` in a function reaches. Decodes the request,
+// applies any armed fault, and answers WeChat Pay's JSON.
+import { AdminError, type ActionHandler, type AdminCaller, type FunctionRunner } from '../contracts';
+import { failureAnswer, gatewayTimeoutReply, payReply, type PayAnswer } from './answers';
+import { isPayApi, type Faults, type PayApi } from './faults';
+import type { CallerContext, SandboxService } from './service';
+
+/** Runners may tell who an invocation acts for; the contract does not promise it, so it is optional here. */
+type RunnerWithCallers = FunctionRunner & { caller?(invocationId: string): CallerContext | undefined };
+
+export function wxPayApiHandler(service: SandboxService, faults: Faults, runner: FunctionRunner): ActionHandler {
+  return (params, caller) => {
+    const apiName = params.apiName;
+    if (!isPayApi(apiName)) throw new AdminError('INVALID_PARAM', `the local WeChat Pay sandbox does not offer cloudPay.${String(apiName)}`);
+    const request = decodeRequestData(params.requestData);
+    if (!request) return payReply(failureAnswer({ level: 'return', returnMsg: '参数格式校验错误：requestData 不是 JSON 对象' }));
+    const fault = faults.take(apiName);
+    if (fault === 'SYSTEMERROR') return payReply(failureAnswer({ level: 'result', errCode: 'SYSTEMERROR', errCodeDes: '系统超时，请使用相同参数再次调用' }, subMchIdOf(request)));
+    if (fault === 'NOTENOUGH') return payReply(failureAnswer({ level: 'result', errCode: 'NOTENOUGH', errCodeDes: '基本账户余额不足，请充值后重新发起' }, subMchIdOf(request)));
+    const answer = run(service, apiName, request, callerContext(runner as RunnerWithCallers, caller));
+    return fault === 'TIMEOUT_AFTER_ACTING' ? gatewayTimeoutReply() : payReply(answer);
+  };
+}
+
+function run(service: SandboxService, api: PayApi, request: Record<string, unknown>, caller: CallerContext): PayAnswer {
+  switch (api) {
+    case 'unifiedOrder':
+      return service.unifiedOrder(request, caller);
+    case 'queryOrder':
+      return service.queryOrder(request);
+    case 'closeOrder':
+      return service.closeOrder(request);
+    case 'refund':
+      return service.refund(request);
+    case 'queryRefund':
+      return service.queryRefund(request);
+  }
+}
+
+function callerContext(runner: RunnerWithCallers, caller: AdminCaller): CallerContext {
+  if (!caller.invocationId || typeof runner.caller !== 'function') return {};
+  const ctx = runner.caller(caller.invocationId);
+  return { openid: ctx?.openid || undefined, appid: ctx?.appid || undefined };
+}
+
+/** `requestData` is the JSON of the call's data, in snake_case; multipart may deliver it as text or bytes. */
+export function decodeRequestData(value: unknown): Record<string, unknown> | undefined {
+  const text = Buffer.isBuffer(value) ? value.toString('utf8') : typeof value === 'string' ? value : undefined;
+  if (text === undefined) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function subMchIdOf(request: Record<string, unknown>): string | undefined {
+  return typeof request.sub_mch_id === 'string' ? request.sub_mch_id : undefined;
+}

@@ -1,0 +1,171 @@
+// Delivers payment and refund results to the function WeChat was told to call, like WeChat does: an attempt, then
+// retries on WeChat's schedule until the function answers `{ errcode: 0 }`. A throw, a timeout, a missing function
+// or any other answer is a failed attempt. Every notification and attempt is stored, so retries resume after a restart.
+import type { FunctionRunner, InvokeOutcome } from '../contracts';
+import { isAcknowledged, nextRetryDelay } from './schedule';
+import type { DeliveryOutcome, Notification, NotificationKind, SandboxStore } from './store';
+
+export interface DeliveryPlan {
+  /** Copies delivered in the first attempt (duplicates); default 1. */
+  copies?: number;
+  /** Deliver the copies at once rather than one after another. */
+  concurrent?: boolean;
+  /** Wait this many real milliseconds before the first attempt. */
+  delayMs?: number;
+  /** Lose the callback: record it, never deliver it (the merchant must find out by querying). */
+  drop?: boolean;
+}
+
+export interface NotifierDeps {
+  store: SandboxStore;
+  runner: FunctionRunner;
+  now: () => number;
+  /** The time factor for WeChat's retry schedule. */
+  timeScale: () => number;
+  log: (event: string, fields?: Record<string, unknown>) => void;
+}
+
+const DETAIL_LIMIT = 300;
+
+export class Notifier {
+  /** Scheduled attempts; `done` settles whoever waits for that attempt, also when it is cancelled. */
+  private readonly timers = new Map<number, { timer: NodeJS.Timeout; done: () => void }>();
+  private readonly running = new Map<number, Promise<void>>();
+  private closed = false;
+
+  constructor(private readonly deps: NotifierDeps) {}
+
+  /** Picks up notifications that were pending when the local cloud stopped. */
+  resume(): void {
+    for (const n of this.deps.store.pendingNotifications()) this.schedule(n.id, Math.max(0, n.nextAt - this.deps.now()));
+  }
+
+  /**
+   * Records a notification and starts delivering it. The promise settles after the first attempt (all its copies),
+   * or at once for a dropped one; retries carry on in the background.
+   */
+  send(kind: NotificationKind, subject: string, functionName: string, event: Record<string, unknown>, plan: DeliveryPlan = {}): { notification: Notification; firstAttempt: Promise<void> } {
+    const now = this.deps.now();
+    const delayMs = Math.max(0, plan.delayMs ?? 0);
+    const notification = this.deps.store.addNotification({
+      kind,
+      subject,
+      functionName,
+      event,
+      status: plan.drop ? 'DROPPED' : 'PENDING',
+      attempts: 0,
+      copies: Math.max(1, plan.copies ?? 1),
+      concurrent: Boolean(plan.concurrent),
+      nextAt: now + delayMs,
+      createdAt: now,
+      updatedAt: now,
+    });
+    this.deps.log('sandbox.notify.queued', { kind, subject, functionName, id: notification.id, dropped: Boolean(plan.drop), copies: notification.copies });
+    if (plan.drop) return { notification, firstAttempt: Promise.resolve() };
+    return { notification, firstAttempt: this.schedule(notification.id, delayMs) };
+  }
+
+  close(): void {
+    this.closed = true;
+    this.cancelAll();
+  }
+
+  /** Stops every scheduled attempt (the sandbox was reset, or is closing). */
+  cancelAll(): void {
+    for (const { timer, done } of this.timers.values()) {
+      clearTimeout(timer);
+      done();
+    }
+    this.timers.clear();
+  }
+
+  /** Resolves when nothing is being delivered right now (tests and shutdown). */
+  async idle(): Promise<void> {
+    while (this.running.size > 0) await Promise.allSettled([...this.running.values()]);
+  }
+
+  private schedule(id: number, delayMs: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const existing = this.timers.get(id);
+      if (existing) {
+        clearTimeout(existing.timer);
+        existing.done();
+      }
+      const timer = setTimeout(() => {
+        this.timers.delete(id);
+        this.attempt(id).then(resolve, resolve);
+      }, delayMs);
+      timer.unref();
+      this.timers.set(id, { timer, done: resolve });
+    });
+  }
+
+  private attempt(id: number): Promise<void> {
+    const inFlight = this.running.get(id);
+    if (inFlight) return inFlight;
+    const run = this.runAttempt(id).finally(() => this.running.delete(id));
+    this.running.set(id, run);
+    return run;
+  }
+
+  private async runAttempt(id: number): Promise<void> {
+    if (this.closed) return;
+    const n = this.deps.store.notification(id);
+    if (!n || n.status !== 'PENDING') return;
+    const attempt = n.attempts + 1;
+    const copies = Array.from({ length: n.copies }, (_, i) => i + 1);
+    const outcomes: DeliveryOutcome[] = [];
+    if (n.concurrent) outcomes.push(...(await Promise.all(copies.map((copy) => this.deliver(n, attempt, copy)))));
+    else for (const copy of copies) outcomes.push(await this.deliver(n, attempt, copy));
+    if (this.closed) return;
+    const acknowledged = outcomes.includes('ACKNOWLEDGED');
+    const now = this.deps.now();
+    const delay = acknowledged ? undefined : nextRetryDelay(attempt, this.deps.timeScale());
+    const status = acknowledged ? 'ACKNOWLEDGED' : delay === undefined ? 'GAVE_UP' : 'PENDING';
+    const current = this.deps.store.notification(id);
+    // A reset while the attempt was running forgot the notification: nothing to record or retry.
+    if (!current || current.status !== 'PENDING') return;
+    this.deps.store.updateNotification(id, { status, attempts: attempt, copies: 1, nextAt: delay === undefined ? now : now + delay }, now);
+    this.deps.log('sandbox.notify.attempt', { kind: n.kind, subject: n.subject, id, attempt, status });
+    if (delay !== undefined) void this.schedule(id, delay);
+  }
+
+  private async deliver(n: Notification, attempt: number, copy: number): Promise<DeliveryOutcome> {
+    const started = this.deps.now();
+    let outcome: DeliveryOutcome;
+    let detail: string;
+    try {
+      const result: InvokeOutcome = await this.deps.runner.invoke({ name: n.functionName, event: n.event, source: 'wx_pay' });
+      if (result.ok) {
+        outcome = isAcknowledged(result.result) ? 'ACKNOWLEDGED' : 'REJECTED';
+        detail = `answered ${truncate(safeJson(result.result))}`;
+      } else {
+        outcome = result.code === 'FUNCTIONS_TIME_LIMIT_EXCEEDED' ? 'TIMEOUT' : result.code === 'FUNCTION_NOT_FOUND' ? 'NOT_FOUND' : 'FAILED';
+        detail = `${result.code}: ${truncate(result.message)}`;
+      }
+    } catch (err) {
+      outcome = 'FAILED';
+      detail = `invoke failed: ${truncate(err instanceof Error ? err.message : String(err))}`;
+    }
+    if (!this.closed) {
+      try {
+        this.deps.store.addDelivery({ notificationId: n.id, attempt, copy, at: started, outcome, detail, durationMs: this.deps.now() - started });
+      } catch (err) {
+        this.deps.log('sandbox.notify.record_failed', { id: n.id, message: err instanceof Error ? err.message : String(err) });
+      }
+    }
+    return outcome;
+  }
+}
+
+function safeJson(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? 'undefined';
+  } catch {
+    return String(value);
+  }
+}
+
+function truncate(text: string): string {
+  return text.length > DETAIL_LIMIT ? `${text.slice(0, DETAIL_LIMIT)}…` : text;
+}
