@@ -1,0 +1,465 @@
+// The `database.*` actions of the CloudBase admin API, with the parameters exactly as wx-server-sdk sends them
+// (docs/local-cloud-protocol.md) and the answers it expects. Every action runs synchronously inside one SQLite
+// transaction, so each is atomic: a filtered update under contention changes a document once.
+import { randomBytes } from 'node:crypto';
+import type Database from 'better-sqlite3';
+import type { AdminJson, AdminParams, DatabaseEngine } from '../contracts';
+import { AdminError } from '../contracts';
+import { fromStorage, parseEjson, toEjson, toStorage } from './ejson';
+import { DbErrorCode, collectionNotExist, duplicateKey, invalidParam, unsupported } from './errors';
+import { compileQuery, resolveServerDates, type Predicate } from './matcher';
+import { compareDocs, compileProjection, parseOrder, type Projector, type SortKey } from './shape';
+import { Store, type QueryPlan } from './store';
+import { TransactionManager, docKey, type Transaction } from './transactions';
+import { compileReplacement, compileUpdate, type Updater } from './updater';
+import { RegexValue, ServerDateRef, isDoc, setField, type Doc, type Value } from './values';
+
+export const DEFAULT_LIMIT = 100;
+export const MAX_LIMIT = 1000;
+const MAX_DEPTH = 100;
+
+export interface QueryStats {
+  collection: string;
+  /** Documents read from SQLite and checked by the matcher (MongoDB's totalDocsExamined). */
+  examined: number;
+  returned: number;
+  /** SQLite's EXPLAIN QUERY PLAN of the candidate query. */
+  sql: string;
+}
+
+/** The engine, plus what tests and tools may ask beyond the DatabaseEngine contract. */
+export interface LocalDatabase extends DatabaseEngine {
+  /** How a query would be served: SQLite's plan lines (e.g. "SEARCH … USING INDEX …"). */
+  explain(collection: string, query?: Record<string, unknown>, order?: Record<string, 1 | -1>): string[];
+  /** The last getDocument/calculateDocument, for proving that a query did not scan its collection. */
+  lastQuery(): QueryStats | undefined;
+  indexes(collection: string): string[];
+  /** Open transactions (those not committed, aborted or expired). */
+  openTransactions(): number;
+}
+
+interface ParsedTarget {
+  collection: string;
+  predicate: Predicate;
+  query: Value | undefined;
+  /** The `_id` of a DOC query. */
+  docId?: string;
+}
+
+export class Engine implements LocalDatabase {
+  private readonly txns: TransactionManager;
+  private readonly now: () => number;
+  private last: QueryStats | undefined;
+
+  constructor(
+    private readonly store: Store,
+    options: { transactionTimeoutMs: number; now: () => number },
+  ) {
+    this.now = options.now;
+    this.txns = new TransactionManager(options.transactionTimeoutMs, options.now);
+  }
+
+  execute(action: string, params: AdminParams): AdminJson {
+    this.txns.sweep();
+    switch (action) {
+      case 'database.insertDocument':
+        return this.insert(params);
+      case 'database.getDocument':
+        return this.get(params);
+      case 'database.calculateDocument':
+        return this.count(params);
+      case 'database.modifyDocument':
+        return this.modify(params, false);
+      case 'database.modifyAndReturnDoc':
+        return this.modify(params, true);
+      case 'database.removeDocument':
+        return this.remove(params);
+      case 'database.startTransaction':
+        return { transactionId: this.txns.start().id };
+      case 'database.commitTransaction':
+        return this.commit(params);
+      case 'database.abortTransaction':
+        this.txns.end(this.txns.get(params.transactionId), 'aborted');
+        return {};
+      case 'database.addCollection':
+        return this.addCollection(params);
+      case 'database.aggregateDocuments':
+        throw unsupported('aggregate()');
+      case 'database.getInTransaction':
+      case 'database.updateDocInTransaction':
+      case 'database.deleteDocInTransaction':
+        throw unsupported(`${action} (an older SDK's transaction protocol; wx-server-sdk 4 sends transactionId with the ordinary actions)`);
+      default:
+        throw invalidParam(`unknown database action ${action}`);
+    }
+  }
+
+  // ---- parameters --------------------------------------------------------------------------------------------
+
+  private collectionOf(params: AdminParams): string {
+    const name = params.collectionName;
+    if (typeof name !== 'string' || name === '') throw invalidParam('collectionName is required');
+    if (!this.store.hasCollection(name)) throw collectionNotExist(name);
+    return name;
+  }
+
+  private transactionOf(params: AdminParams): Transaction | undefined {
+    const id = params.transactionId;
+    if (id === undefined || id === null || id === '') return undefined;
+    return this.txns.get(id);
+  }
+
+  private target(params: AdminParams): ParsedTarget {
+    const collection = this.collectionOf(params);
+    const queryType = params.queryType ?? 'WHERE';
+    if (queryType !== 'WHERE' && queryType !== 'DOC') throw invalidParam(`queryType must be DOC or WHERE, got ${String(queryType)}`);
+    const query = params.query === undefined || params.query === '' ? undefined : resolveServerDates(parseEjson(params.query, 'query'), this.now());
+    if (queryType === 'DOC') {
+      const id = isDoc(query) ? query._id : undefined;
+      if (id === undefined) throw invalidParam('a DOC query needs an _id');
+      if (typeof id !== 'string') throw invalidParam(`the local cloud supports string _id values only, got ${JSON.stringify(id)}`);
+      return { collection, predicate: compileQuery(query), query, docId: id };
+    }
+    return { collection, predicate: compileQuery(query), query };
+  }
+
+  private limitOf(params: AdminParams): number {
+    const limit = params.limit;
+    if (limit === undefined || limit === null || limit === 0) return DEFAULT_LIMIT;
+    if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 0) throw invalidParam('limit must be a non-negative integer');
+    return Math.min(limit, MAX_LIMIT); // the cloud answers at most 1000 documents per query
+  }
+
+  private offsetOf(params: AdminParams): number {
+    const offset = params.offset;
+    if (offset === undefined || offset === null) return 0;
+    if (typeof offset !== 'number' || !Number.isInteger(offset) || offset < 0) throw invalidParam('offset must be a non-negative integer');
+    return offset;
+  }
+
+  private static optionalEjson(v: unknown, what: string): Value | undefined {
+    return v === undefined || v === null || v === '' ? undefined : parseEjson(v, what);
+  }
+
+  // ---- reading -----------------------------------------------------------------------------------------------
+
+  private readDoc(collection: string, id: string, txn: Transaction | undefined): Doc | undefined {
+    if (txn) {
+      const buffered = txn.writes.get(docKey(collection, id));
+      if (buffered) return buffered.doc ?? undefined;
+      const text = this.txns.snapshotText(txn, docKey(collection, id), this.store.getText(collection, id));
+      return text === undefined ? undefined : fromStorage(text);
+    }
+    const text = this.store.getText(collection, id);
+    return text === undefined ? undefined : fromStorage(text);
+  }
+
+  /** Matching documents in result order; stops early when SQL already returns them in order. */
+  private find(t: ParsedTarget, order: SortKey[], offset: number, limit: number | undefined): Array<{ id: string; doc: Doc }> {
+    const plan = this.store.plan(t.collection, t.query, order);
+    let examined = 0;
+    let out: Array<{ id: string; doc: Doc }> = [];
+    const stopAt = limit === undefined ? Infinity : offset + limit;
+    const streaming = plan.ordered || order.length === 0;
+    for (const row of this.store.candidates(plan)) {
+      examined++;
+      const doc = fromStorage(row.text);
+      if (!t.predicate(doc)) continue;
+      out.push({ id: row.id, doc });
+      if (streaming && out.length >= stopAt) break;
+    }
+    if (!streaming) {
+      const cmp = compareDocs(order);
+      out.sort((a, b) => cmp(a.doc, b.doc)); // stable: ties keep insertion order
+    }
+    out = out.slice(offset, limit === undefined ? undefined : offset + limit);
+    this.recordQuery(t.collection, plan, examined, out.length);
+    return out;
+  }
+
+  private recordQuery(collection: string, plan: QueryPlan, examined: number, returned: number): void {
+    this.last = { collection, examined, returned, sql: this.store.explain(plan).join('; ') };
+  }
+
+  private get(params: AdminParams): AdminJson {
+    const t = this.target(params);
+    const txn = this.transactionOf(params);
+    const project: Projector = compileProjection(Engine.optionalEjson(params.projection, 'projection'));
+    const offset = this.offsetOf(params);
+    const limit = this.limitOf(params);
+    let docs: Doc[];
+    if (t.docId !== undefined) {
+      const doc = this.readDoc(t.collection, t.docId, txn);
+      docs = doc && t.predicate(doc) ? [doc] : [];
+    } else {
+      if (txn) throw invalidParam('inside a transaction only doc(id) operations and add() are supported, not where() queries');
+      const order = parseOrder(Engine.optionalEjson(params.order, 'order'));
+      docs = this.find(t, order, offset, limit).map((r) => r.doc);
+    }
+    return { data: { list: docs.map((d) => toEjson(project(d))), limit, offset } };
+  }
+
+  private count(params: AdminParams): AdminJson {
+    const t = this.target(params);
+    if (this.transactionOf(params)) throw invalidParam('count() is not supported inside a transaction');
+    return { data: { total: this.find(t, [], 0, undefined).length } };
+  }
+
+  // ---- writing -----------------------------------------------------------------------------------------------
+
+  /** Runs writes outside any transaction in one SQLite transaction, then tells open transactions about them. */
+  private atomically<T>(fn: (write: (collection: string, id: string, doc: Doc | null) => void) => T): T {
+    const written: Array<{ key: string; before: string | undefined }> = [];
+    const result = this.store.sqlite.transaction(() =>
+      fn((collection, id, doc) => {
+        written.push({ key: docKey(collection, id), before: this.store.getText(collection, id) });
+        this.store.put(collection, id, doc);
+      }),
+    )();
+    this.txns.committed(written);
+    return result;
+  }
+
+  private insert(params: AdminParams): AdminJson {
+    const collection = this.collectionOf(params);
+    const txn = this.transactionOf(params);
+    if (!Array.isArray(params.data) || params.data.length === 0) throw invalidParam('data must be a non-empty list of documents');
+    const now = this.now();
+    const docs = params.data.map((text, i) => {
+      const doc = resolveServerDates(parseEjson(text, `data[${i}]`), now);
+      if (!isDoc(doc)) throw invalidParam('a document must be an object');
+      const id = doc._id ?? newId();
+      if (typeof id !== 'string' || id === '') throw invalidParam(`the local cloud supports non-empty string _id values only, got ${JSON.stringify(id)}`);
+      // _id first, as the database stores it.
+      const stored: Doc & { _id: string } = { _id: id };
+      for (const k of Object.keys(doc)) if (k !== '_id') setField(stored, k, doc[k]);
+      validateDocument(stored);
+      return stored;
+    });
+    const seen = new Set<string>();
+    for (const d of docs) {
+      if (seen.has(d._id)) throw duplicateKey(collection, '_id_', `{ _id: ${JSON.stringify(d._id)} }`);
+      seen.add(d._id);
+    }
+    if (txn) {
+      for (const d of docs) {
+        const key = docKey(collection, d._id);
+        if (this.readDoc(collection, d._id, txn)) throw duplicateKey(collection, '_id_', `{ _id: ${JSON.stringify(d._id)} }`);
+        this.txns.claim(txn, key);
+        txn.writes.set(key, { collection, id: d._id, doc: d });
+      }
+    } else {
+      this.atomically((write) => {
+        for (const d of docs) {
+          if (this.store.getText(collection, d._id) !== undefined) throw duplicateKey(collection, '_id_', `{ _id: ${JSON.stringify(d._id)} }`);
+          write(collection, d._id, d);
+        }
+      });
+    }
+    return { data: { insertedIds: docs.map((d) => d._id) } };
+  }
+
+  private modify(params: AdminParams, returnDoc: boolean): AdminJson {
+    const t = this.target(params);
+    const txn = this.transactionOf(params);
+    const data = Engine.optionalEjson(params.data, 'data');
+    if (data === undefined) throw invalidParam('data is required');
+    const resolved = resolveServerDates(data, this.now());
+    const replace = params.merge === false;
+    const upsert = params.upsert === true;
+    const update: Updater = replace ? compileReplacement(resolved) : compileUpdate(resolved);
+    const multi = params.multi !== false && !returnDoc;
+
+    if (t.docId !== undefined) return this.modifyOne(t, t.docId, update, upsert, txn, returnDoc);
+    if (txn) throw invalidParam('inside a transaction only doc(id) operations and add() are supported, not where() updates');
+    if (upsert) throw unsupported('upsert with a where() query');
+    if (replace) throw invalidParam('replacing documents needs doc(id).set()');
+    return this.atomically((write) => {
+      const matches = this.find(t, [], 0, multi ? undefined : 1);
+      let updated = 0;
+      let last: Doc | undefined;
+      for (const { id, doc } of matches) {
+        const next = checked(update(doc));
+        last = next;
+        if (toStorage(next) === toStorage(doc)) continue;
+        write(t.collection, id, next);
+        updated++;
+      }
+      if (returnDoc) return { data: { updated, doc: last ? toEjson(last) : null } };
+      return { data: { updated } };
+    });
+  }
+
+  private modifyOne(t: ParsedTarget, id: string, update: Updater, upsert: boolean, txn: Transaction | undefined, returnDoc: boolean): AdminJson {
+    const apply = (current: Doc | undefined): { next: Doc | null; updated: number; upserted: boolean } => {
+      if (current && t.predicate(current)) {
+        const next = checked(update(current));
+        return toStorage(next) === toStorage(current) ? { next: null, updated: 0, upserted: false } : { next, updated: 1, upserted: false };
+      }
+      if (!upsert || current) return { next: null, updated: 0, upserted: false };
+      return { next: checked(update({ _id: id })), updated: 0, upserted: true };
+    };
+    let result: { next: Doc | null; updated: number; upserted: boolean };
+    if (txn) {
+      const key = docKey(t.collection, id);
+      const current = this.readDoc(t.collection, id, txn);
+      // A matched document is claimed even when unchanged, as MongoDB locks what an update touches.
+      if (current || upsert) this.txns.claim(txn, key);
+      result = apply(current);
+      if (result.next) txn.writes.set(key, { collection: t.collection, id, doc: result.next });
+    } else {
+      result = this.atomically((write) => {
+        const r = apply(this.readDoc(t.collection, id, undefined));
+        if (r.next) write(t.collection, id, r.next);
+        return r;
+      });
+    }
+    const data: Record<string, unknown> = { updated: result.updated };
+    if (result.upserted) data.upsert_id = id;
+    if (returnDoc) data.doc = result.next ? toEjson(result.next) : null;
+    return { data };
+  }
+
+  private remove(params: AdminParams): AdminJson {
+    const t = this.target(params);
+    const txn = this.transactionOf(params);
+    if (t.docId !== undefined) {
+      const id = t.docId;
+      if (txn) {
+        const current = this.readDoc(t.collection, id, txn);
+        if (!current || !t.predicate(current)) return { data: { deleted: 0 } };
+        const key = docKey(t.collection, id);
+        this.txns.claim(txn, key);
+        txn.writes.set(key, { collection: t.collection, id, doc: null });
+        return { data: { deleted: 1 } };
+      }
+      return this.atomically((write) => {
+        const current = this.readDoc(t.collection, id, undefined);
+        if (!current || !t.predicate(current)) return { data: { deleted: 0 } };
+        write(t.collection, id, null);
+        return { data: { deleted: 1 } };
+      });
+    }
+    if (txn) throw invalidParam('inside a transaction only doc(id) operations and add() are supported, not where() removes');
+    const multi = params.multi !== false;
+    return this.atomically((write) => {
+      const matches = this.find(t, [], 0, multi ? undefined : 1);
+      for (const { id } of matches) write(t.collection, id, null);
+      return { data: { deleted: matches.length } };
+    });
+  }
+
+  // ---- transactions and collections --------------------------------------------------------------------------
+
+  private commit(params: AdminParams): AdminJson {
+    const txn = this.txns.get(params.transactionId);
+    const writes = [...txn.writes.entries()];
+    try {
+      const written: Array<{ key: string; before: string | undefined }> = [];
+      this.store.sqlite.transaction(() => {
+        for (const [key, w] of writes) {
+          this.txns.checkUnchanged(txn, key);
+          if (!this.store.hasCollection(w.collection)) throw collectionNotExist(w.collection);
+          written.push({ key, before: this.store.getText(w.collection, w.id) });
+          this.store.put(w.collection, w.id, w.doc);
+        }
+      })();
+      this.txns.end(txn, 'committed');
+      this.txns.committed(written);
+    } catch (e) {
+      this.txns.end(txn, `aborted at commit: ${(e as Error).message}`);
+      throw e;
+    }
+    return {};
+  }
+
+  private addCollection(params: AdminParams): AdminJson {
+    const name = params.collectionName;
+    if (typeof name !== 'string' || name === '') throw invalidParam('collectionName is required');
+    let created: boolean;
+    try {
+      created = this.store.createCollection(name);
+    } catch (e) {
+      throw invalidParam((e as Error).message);
+    }
+    if (!created) throw new AdminError(DbErrorCode.collectionExists, `collection ${name} already exists`);
+    return {};
+  }
+
+  // ---- inspection --------------------------------------------------------------------------------------------
+
+  list(collection: string, options: { limit?: number; offset?: number } = {}): { total: number; documents: unknown[] } {
+    if (!this.store.hasCollection(collection)) return { total: 0, documents: [] };
+    const t: ParsedTarget = { collection, predicate: () => true, query: undefined };
+    const offset = Math.max(0, options.offset ?? 0);
+    const limit = Math.max(0, Math.min(options.limit ?? DEFAULT_LIMIT, MAX_LIMIT));
+    const rows = this.find(t, [], offset, limit);
+    return { total: this.store.count(collection), documents: rows.map((r) => toPlainJson(r.doc)) };
+  }
+
+  collections(): string[] {
+    return this.store.collections();
+  }
+
+  sqlite(): Database.Database {
+    return this.store.sqlite;
+  }
+
+  close(): void {
+    if (this.store.sqlite.open) this.store.sqlite.close();
+  }
+
+  explain(collection: string, query?: Record<string, unknown>, order?: Record<string, 1 | -1>): string[] {
+    const q = query === undefined ? undefined : parseEjson(JSON.stringify(query), 'query');
+    return this.store.explain(this.store.plan(collection, q, parseOrder(order as Value | undefined)));
+  }
+
+  lastQuery(): QueryStats | undefined {
+    return this.last;
+  }
+
+  indexes(collection: string): string[] {
+    return this.store.indexNames(collection);
+  }
+
+  openTransactions(): number {
+    return this.txns.openCount();
+  }
+}
+
+/** Auto `_id`: 32 hex characters, like the ids the cloud generates. */
+function newId(): string {
+  return randomBytes(16).toString('hex');
+}
+
+function checked(doc: Doc): Doc {
+  validateDocument(doc);
+  return doc;
+}
+
+/** Field names the database refuses: `$…` (operators), dotted names (ambiguous with paths); nesting depth. */
+function validateDocument(v: Value, depth = 0, path = ''): void {
+  if (depth > MAX_DEPTH) throw invalidParam(`document nesting is deeper than ${MAX_DEPTH} levels`);
+  if (v instanceof ServerDateRef) throw invalidParam(`serverDate at ${path} was not resolved`);
+  if (Array.isArray(v)) v.forEach((x, i) => validateDocument(x, depth + 1, `${path}.${i}`));
+  else if (isDoc(v)) {
+    for (const k of Object.keys(v)) {
+      if (k.startsWith('$')) throw invalidParam(`field names cannot start with $ (${path ? `${path}.` : ''}${k})`);
+      if (k.includes('.')) throw invalidParam(`field names cannot contain a dot (${path ? `${path}.` : ''}${k})`);
+      validateDocument(v[k], depth + 1, path ? `${path}.${k}` : k);
+    }
+  }
+}
+
+/** Documents as plain JSON for inspection: dates as ISO strings. */
+function toPlainJson(v: Value): unknown {
+  if (v instanceof Date) return v.toISOString();
+  if (v instanceof RegexValue) return `/${v.pattern}/${v.options}`;
+  if (Array.isArray(v)) return v.map(toPlainJson);
+  if (isDoc(v)) {
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(v)) Object.defineProperty(out, k, { value: toPlainJson(v[k]), enumerable: true });
+    return out;
+  }
+  return v;
+}

@@ -1,0 +1,275 @@
+// Durable storage in SQLite: one table per collection (insertion sequence, _id, document as storage JSON), the
+// declared indexes as expression indexes on tcb_key(doc, 'path'), and a query planner that pushes to SQL the
+// conditions and orderings an index can serve. SQL only narrows the candidates: every candidate is still checked
+// by the exact matcher, so pushing down never changes an answer, only how many documents are read.
+import { createHash } from 'node:crypto';
+import type Database from 'better-sqlite3';
+import { fromStorage, toStorage } from './ejson';
+import { duplicateKey } from './errors';
+import { COLLECTION_NAME, type IndexDeclaration, type IndexDeclarations } from './index-declarations';
+import { touchesArray } from './paths';
+import type { SortKey } from './shape';
+import { AFTER_DATES, FIRST_DATE, encodeKey, keyAt, makeKeyFunction, type SqlKey } from './sort-key';
+import { RegexValue, isDoc, type Doc, type Value } from './values';
+
+export interface StoredDoc {
+  seq: number;
+  id: string;
+  text: string;
+}
+
+export interface QueryPlan {
+  sql: string;
+  params: SqlKey[];
+  /** True when SQL returns candidates already in the requested order. */
+  ordered: boolean;
+}
+
+interface IndexInfo {
+  name: string;
+  sqlName: string;
+  paths: Array<{ path: string; segments: string[]; dir: 1 | -1 }>;
+  unique: boolean;
+}
+
+const quoteIdent = (s: string): string => `"${s.replace(/"/g, '""')}"`;
+const quoteText = (s: string): string => `'${s.replace(/'/g, "''")}'`;
+const tableOf = (collection: string): string => quoteIdent(`tcb_c_${collection}`);
+const keyExpr = (path: string): string => (path === '_id' ? 'id' : `tcb_key(doc, ${quoteText(path)})`);
+
+function isPushable(v: Value): v is string | number | boolean | Date {
+  return typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v)) || typeof v === 'boolean' || v instanceof Date;
+}
+
+export class Store {
+  private readonly indexes = new Map<string, IndexInfo[]>();
+  private readonly multikey = new Set<string>();
+  private readonly existing = new Set<string>();
+  private readonly statements = new Map<string, Database.Statement>();
+
+  constructor(
+    readonly sqlite: Database.Database,
+    declarations: IndexDeclarations,
+  ) {
+    sqlite.function('tcb_key', { deterministic: true }, makeKeyFunction());
+    sqlite.exec(`
+      CREATE TABLE IF NOT EXISTS tcb_collections (name TEXT PRIMARY KEY, created_at INTEGER NOT NULL);
+      CREATE TABLE IF NOT EXISTS tcb_multikey (collection TEXT NOT NULL, path TEXT NOT NULL, PRIMARY KEY (collection, path));
+    `);
+    for (const row of sqlite.prepare('SELECT name FROM tcb_collections').all() as Array<{ name: string }>) this.existing.add(row.name);
+    for (const row of sqlite.prepare('SELECT collection, path FROM tcb_multikey').all() as Array<{ collection: string; path: string }>) {
+      this.multikey.add(`${row.collection}\u0000${row.path}`);
+    }
+    sqlite.transaction(() => {
+      for (const [collection, list] of Object.entries(declarations)) {
+        this.createCollection(collection);
+        this.syncIndexes(collection, list);
+      }
+    })();
+  }
+
+  private stmt(sql: string): Database.Statement {
+    let s = this.statements.get(sql);
+    if (!s) {
+      s = this.sqlite.prepare(sql);
+      this.statements.set(sql, s);
+    }
+    return s;
+  }
+
+  // ---- collections and indexes -------------------------------------------------------------------------------
+
+  hasCollection(name: string): boolean {
+    return this.existing.has(name);
+  }
+
+  collections(): string[] {
+    return [...this.existing].sort();
+  }
+
+  /** Creates the collection if missing; answers whether it was created. */
+  createCollection(name: string): boolean {
+    if (!COLLECTION_NAME.test(name)) throw new Error(`invalid collection name ${JSON.stringify(name)}`);
+    if (this.existing.has(name)) return false;
+    this.sqlite.exec(`CREATE TABLE IF NOT EXISTS ${tableOf(name)} (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, doc TEXT NOT NULL)`);
+    this.sqlite.prepare('INSERT OR IGNORE INTO tcb_collections (name, created_at) VALUES (?, ?)').run(name, Date.now());
+    this.existing.add(name);
+    return true;
+  }
+
+  private syncIndexes(collection: string, list: IndexDeclaration[]): void {
+    const wanted = list.map((decl): IndexInfo => {
+      const paths = Object.entries(decl.keys).map(([path, dir]) => ({ path, segments: path.split('.'), dir }));
+      // The definition is part of the SQL name, so a changed declaration replaces the old index.
+      const hash = createHash('sha256').update(JSON.stringify([decl.keys, Boolean(decl.unique)])).digest('hex').slice(0, 8);
+      return { name: decl.name, sqlName: `tcb_i_${collection}_${decl.name}_${hash}`, paths, unique: Boolean(decl.unique) };
+    });
+    const present = this.sqlite
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND name LIKE 'tcb_i_%'")
+      .all(`tcb_c_${collection}`) as Array<{ name: string }>;
+    for (const { name } of present) {
+      if (!wanted.some((w) => w.sqlName === name)) this.sqlite.exec(`DROP INDEX ${quoteIdent(name)}`);
+    }
+    for (const idx of wanted) {
+      const columns = idx.paths.map((p) => `${keyExpr(p.path)}${p.dir === -1 ? ' DESC' : ''}`).join(', ');
+      this.sqlite.exec(`CREATE INDEX IF NOT EXISTS ${quoteIdent(idx.sqlName)} ON ${tableOf(collection)} (${columns})`);
+    }
+    this.indexes.set(collection, wanted);
+    // Documents written before this declaration may hold arrays on the new paths.
+    for (const row of this.sqlite.prepare(`SELECT doc FROM ${tableOf(collection)}`).iterate() as IterableIterator<{ doc: string }>) {
+      this.markMultikey(collection, fromStorage(row.doc));
+    }
+  }
+
+  indexNames(collection: string): string[] {
+    return (this.indexes.get(collection) ?? []).map((i) => i.name);
+  }
+
+  private indexedPaths(collection: string): Set<string> {
+    const out = new Set<string>();
+    for (const idx of this.indexes.get(collection) ?? []) for (const p of idx.paths) out.add(p.path);
+    return out;
+  }
+
+  private markMultikey(collection: string, doc: Doc): void {
+    for (const idx of this.indexes.get(collection) ?? []) {
+      for (const p of idx.paths) {
+        const key = `${collection}\u0000${p.path}`;
+        if (!this.multikey.has(key) && touchesArray(doc, p.segments)) {
+          this.stmt('INSERT OR IGNORE INTO tcb_multikey (collection, path) VALUES (?, ?)').run(collection, p.path);
+          this.multikey.add(key);
+        }
+      }
+    }
+  }
+
+  // ---- documents ---------------------------------------------------------------------------------------------
+
+  getText(collection: string, id: string): string | undefined {
+    const row = this.stmt(`SELECT doc FROM ${tableOf(collection)} WHERE id = ?`).get(id) as { doc: string } | undefined;
+    return row?.doc;
+  }
+
+  /** Refuses a write that would give two documents the same key in a unique index (missing counts as null). */
+  checkUnique(collection: string, doc: Doc): void {
+    for (const idx of this.indexes.get(collection) ?? []) {
+      if (!idx.unique) continue;
+      const keys = idx.paths.map((p) => keyAt(doc, p.segments));
+      const where = idx.paths.map((p) => `${keyExpr(p.path)} IS ?`).join(' AND ');
+      const clash = this.stmt(`SELECT id FROM ${tableOf(collection)} WHERE ${where} AND id != ? LIMIT 1`).get(...keys, String(doc._id)) as
+        | { id: string }
+        | undefined;
+      if (clash) {
+        const shown = idx.paths.map((p, i) => `${p.path}: ${JSON.stringify(keys[i] instanceof Buffer ? '…' : keys[i])}`).join(', ');
+        throw duplicateKey(collection, idx.name, `{ ${shown} }`);
+      }
+    }
+  }
+
+  /** Writes a document (insert or replace by _id), or deletes it when `doc` is null. */
+  put(collection: string, id: string, doc: Doc | null): void {
+    if (doc === null) {
+      this.stmt(`DELETE FROM ${tableOf(collection)} WHERE id = ?`).run(id);
+      return;
+    }
+    this.checkUnique(collection, doc);
+    this.markMultikey(collection, doc);
+    const text = toStorage(doc);
+    const updated = this.stmt(`UPDATE ${tableOf(collection)} SET doc = ? WHERE id = ?`).run(text, id);
+    if (updated.changes === 0) this.stmt(`INSERT INTO ${tableOf(collection)} (id, doc) VALUES (?, ?)`).run(id, text);
+  }
+
+  count(collection: string): number {
+    return (this.stmt(`SELECT count(*) AS n FROM ${tableOf(collection)}`).get() as { n: number }).n;
+  }
+
+  // ---- queries -----------------------------------------------------------------------------------------------
+
+  /**
+   * SQL for the candidates of a query: conditions on `_id` and on indexed, never-multikey paths of the top-level
+   * conjunction, and the ordering when every order key is such a path.
+   */
+  plan(collection: string, query: Value | undefined, order: SortKey[]): QueryPlan {
+    const indexed = this.indexedPaths(collection);
+    const pushable = (path: string): boolean => path === '_id' || (indexed.has(path) && !this.multikey.has(`${collection}\u0000${path}`));
+    const where: string[] = [];
+    const params: SqlKey[] = [];
+    const visit = (q: Value | undefined): void => {
+      if (!isDoc(q)) return;
+      for (const key of Object.keys(q)) {
+        const arg = q[key];
+        if (key === '$and' && Array.isArray(arg)) arg.forEach(visit);
+        else if (!key.startsWith('$') && pushable(key)) pushCondition(keyExpr(key), key === '_id', arg, where, params);
+      }
+    };
+    visit(query);
+    const ordered = order.length > 0 && order.every((k) => pushable(k.path));
+    let sql = `SELECT seq, id, doc AS text FROM ${tableOf(collection)}`;
+    if (where.length > 0) sql += ` WHERE ${where.join(' AND ')}`;
+    if (ordered) sql += ` ORDER BY ${order.map((k) => `${keyExpr(k.path)}${k.dir === -1 ? ' DESC' : ''}`).join(', ')}`;
+    else if (order.length > 0 || where.length === 0) sql += ' ORDER BY seq';
+    return { sql, params, ordered };
+  }
+
+  candidates(plan: QueryPlan): IterableIterator<StoredDoc> {
+    return this.stmt(plan.sql).iterate(...plan.params) as IterableIterator<StoredDoc>;
+  }
+
+  explain(plan: QueryPlan): string[] {
+    const rows = this.sqlite.prepare(`EXPLAIN QUERY PLAN ${plan.sql}`).all(...plan.params) as Array<{ detail: string }>;
+    return rows.map((r) => r.detail);
+  }
+}
+
+function pushCondition(expr: string, isId: boolean, arg: Value, where: string[], params: SqlKey[]): void {
+  const isOperators = isDoc(arg) && Object.keys(arg).length > 0 && Object.keys(arg).every((k) => k.startsWith('$'));
+  if (!isOperators) {
+    pushEquality(expr, isId, arg, where, params);
+    return;
+  }
+  for (const op of Object.keys(arg)) {
+    const v = arg[op];
+    if (op === '$eq') pushEquality(expr, isId, v, where, params);
+    else if (op === '$in' && Array.isArray(v) && v.length > 0 && v.every((x) => isPushable(x) && !(isId && typeof x !== 'string'))) {
+      where.push(`${expr} IN (${v.map(() => '?').join(', ')})`);
+      params.push(...v.map((x) => encodeKey(x)));
+    } else if ((op === '$gt' || op === '$gte' || op === '$lt' || op === '$lte') && !isId) pushRange(expr, op, v, where, params);
+  }
+}
+
+function pushEquality(expr: string, isId: boolean, v: Value, where: string[], params: SqlKey[]): void {
+  if (v instanceof RegexValue) return;
+  if (isId) {
+    // _id is always a string: another type matches nothing.
+    if (typeof v === 'string') {
+      where.push(`${expr} = ?`);
+      params.push(v);
+    } else if (isPushable(v) || v === null) where.push('0');
+    return;
+  }
+  if (v === null) where.push(`${expr} IS NULL`);
+  else if (isPushable(v)) {
+    where.push(`${expr} = ?`);
+    params.push(encodeKey(v));
+  }
+}
+
+/** A range holds within one type only; the bounds keep SQL inside that type's band of keys. */
+function pushRange(expr: string, op: string, v: Value, where: string[], params: SqlKey[]): void {
+  let low: SqlKey;
+  let high: SqlKey;
+  if (typeof v === 'number' && Number.isFinite(v)) [low, high] = [-Infinity, ''];
+  else if (typeof v === 'string') [low, high] = ['', Buffer.alloc(0)];
+  else if (v instanceof Date) [low, high] = [FIRST_DATE, AFTER_DATES];
+  else return;
+  const sqlOp = op === '$gt' ? '>' : op === '$gte' ? '>=' : op === '$lt' ? '<' : '<=';
+  where.push(`${expr} ${sqlOp} ?`);
+  params.push(encodeKey(v));
+  if (op === '$gt' || op === '$gte') {
+    where.push(`${expr} < ?`);
+    params.push(high);
+  } else {
+    where.push(`${expr} >= ?`);
+    params.push(low);
+  }
+}
