@@ -59,6 +59,7 @@ export namespace CloudPay {
     timeEnd?: string;
     openid?: string;
     subOpenid?: string;
+    attach?: string;
   }
 
   interface CloseOrderRequest {

@@ -68,17 +68,23 @@ export interface ProductDoc {
 
 export type MessagePurpose = 'orderPaid' | 'refundRequested' | 'refundResult';
 
-/** One subscribe-message attempt, written by the invocation that won the transition it reports. */
-export interface MessageDoc {
-  /** `<purpose>:<subject>:<stage>:<recipient>`: a second writer for the same message fails on the duplicate _id. */
-  _id: string;
-  purpose: MessagePurpose;
-  subject: string;
+export interface MessageSend {
   touser: string;
-  templateId: string;
+  /** SENT; REFUSED = the user gave no (or no more) authorization (43101); FAILED = anything else; SKIPPED = no template configured. */
   status: 'SENT' | 'REFUSED' | 'FAILED' | 'SKIPPED';
   errCode?: number;
   errMsg?: string;
+}
+
+/** One notification (to one or more recipients), written by the invocation that won the transition it reports. */
+export interface MessageDoc {
+  /** `<purpose>:<subject>:<stage>`: a second writer for the same notification fails on the duplicate _id. */
+  _id: string;
+  purpose: MessagePurpose;
+  subject: string;
+  stage: string;
+  templateId?: string;
+  sends: MessageSend[];
   createdAt: Date;
 }
 

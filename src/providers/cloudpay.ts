@@ -1,0 +1,252 @@
+// cloudPay: WeChat Pay through `cloud.cloudPay`, with no keys in our code (the platform signs for us). Callbacks are
+// not signed, so payNotify and refundNotify confirm everything with queryOrder / queryRefund.
+import type { CloudPay } from '../../typings/wx-server-sdk';
+import type { PaymentParams } from '../../typings/api';
+import { chinaTimeDigits } from '../domain/ids';
+import {
+  ProviderError,
+  ProviderOutcomeUnknown,
+  type PaymentProvider,
+  type PaymentState,
+  type PaymentStatus,
+  type ProviderNotifications,
+  type RefundState,
+  type RefundStatus,
+} from './payment-provider';
+
+export interface CloudPayConfig {
+  subMchId: string;
+  envId: string;
+  paymentNotifyFunction: string;
+  refundNotifyFunction: string;
+  nonce: () => string;
+}
+
+const TRADE_STATES: Record<string, PaymentState> = {
+  SUCCESS: 'PAID',
+  REFUND: 'PAID',
+  NOTPAY: 'NOT_PAID',
+  USERPAYING: 'PAYING',
+  CLOSED: 'CLOSED',
+  REVOKED: 'CLOSED',
+  PAYERROR: 'FAILED',
+};
+
+const REFUND_STATES: Record<string, RefundState> = {
+  SUCCESS: 'SUCCEEDED',
+  PROCESSING: 'PROCESSING',
+  REFUNDCLOSE: 'FAILED',
+  CHANGE: 'FAILED',
+};
+
+/** WeChat's answers after which the same request, with the same numbers, must be repeated: the outcome is unknown. */
+const UNKNOWN_OUTCOME = new Set(['SYSTEMERROR', 'BIZERR_NEED_RETRY']);
+/** Nothing happened, and trying again later may work. */
+const RETRY_LATER = new Set(['NOTENOUGH', 'FREQUENCY_LIMITED', 'USER_ACCOUNT_ABNORMAL']);
+
+export function createCloudPayProvider(api: CloudPay.Api, config: CloudPayConfig): PaymentProvider {
+  return {
+    name: 'cloudPay',
+
+    async createPayment(request) {
+      const answer = await call('unifiedOrder', true, () =>
+        api.unifiedOrder({
+          body: request.description,
+          outTradeNo: request.outTradeNo,
+          spbillCreateIp: request.clientIp,
+          subMchId: config.subMchId,
+          totalFee: request.totalFee,
+          envId: config.envId,
+          functionName: config.paymentNotifyFunction,
+          nonceStr: config.nonce(),
+          tradeType: 'JSAPI',
+          ...(request.attach ? { attach: fitBytes(request.attach, 127) } : {}),
+          ...(request.expiresAt ? { timeExpire: chinaTimeDigits(request.expiresAt).slice(0, 14) } : {}),
+        }),
+      );
+      const payment = answer.payment;
+      if (!payment || typeof payment.package !== 'string' || typeof payment.paySign !== 'string') {
+        throw new ProviderError('BAD_ANSWER', 'cloudPay.unifiedOrder answered without a payment object', true);
+      }
+      const params: PaymentParams = {
+        timeStamp: String(payment.timeStamp),
+        nonceStr: String(payment.nonceStr),
+        package: payment.package,
+        signType: String(payment.signType),
+        paySign: payment.paySign,
+        ...(payment.appId ? { appId: payment.appId } : {}),
+      };
+      return { payment: params };
+    },
+
+    async queryPayment(outTradeNo) {
+      let answer: CloudPay.QueryOrderAnswer;
+      try {
+        answer = await call('queryOrder', false, () => api.queryOrder({ subMchId: config.subMchId, outTradeNo, nonceStr: config.nonce() }));
+      } catch (err) {
+        if (err instanceof ProviderError && err.code === 'ORDERNOTEXIST') return { state: 'NOT_FOUND', outTradeNo };
+        throw err;
+      }
+      const state = TRADE_STATES[String(answer.tradeState)];
+      if (!state) throw new ProviderError('BAD_ANSWER', `cloudPay.queryOrder answered an unknown trade state ${String(answer.tradeState)}`, true);
+      const status: PaymentStatus = { state, outTradeNo: String(answer.outTradeNo ?? outTradeNo) };
+      const fee = integer(answer.totalFee);
+      if (fee !== undefined) status.totalFee = fee;
+      if (answer.subMchId) status.merchantId = String(answer.subMchId);
+      if (answer.transactionId) status.transactionId = String(answer.transactionId);
+      const paidAt = answer.timeEnd ? parseChinaTime(String(answer.timeEnd)) : undefined;
+      if (paidAt) status.paidAt = paidAt;
+      if (typeof answer.attach === 'string') status.attach = answer.attach;
+      return status;
+    },
+
+    async closePayment(outTradeNo) {
+      try {
+        await call('closeOrder', true, () => api.closeOrder({ subMchId: config.subMchId, outTradeNo, nonceStr: config.nonce() }));
+        return 'CLOSED';
+      } catch (err) {
+        if (err instanceof ProviderError && err.code === 'ORDERPAID') return 'ALREADY_PAID';
+        // Closed already, or never created at the provider (unifiedOrder failed): either way nobody can pay it.
+        if (err instanceof ProviderError && (err.code === 'ORDERCLOSED' || err.code === 'ORDERNOTEXIST')) return 'CLOSED';
+        throw err;
+      }
+    },
+
+    async refund(request) {
+      const answer = await call('refund', true, () =>
+        api.refund({
+          subMchId: config.subMchId,
+          outTradeNo: request.outTradeNo,
+          outRefundNo: request.outRefundNo,
+          totalFee: request.totalFee,
+          refundFee: request.refundFee,
+          ...(request.reason ? { refundDesc: Array.from(request.reason).slice(0, 80).join('') } : {}),
+          envId: config.envId,
+          functionName: config.refundNotifyFunction,
+          nonceStr: config.nonce(),
+        }),
+      );
+      return answer.refundId ? { providerRefundId: String(answer.refundId) } : {};
+    },
+
+    async queryRefund(outRefundNo) {
+      let answer: CloudPay.QueryRefundAnswer;
+      try {
+        answer = await call('queryRefund', false, () => api.queryRefund({ subMchId: config.subMchId, outRefundNo, nonceStr: config.nonce() }));
+      } catch (err) {
+        if (err instanceof ProviderError && err.code === 'REFUNDNOTEXIST') return { state: 'NOT_FOUND', outRefundNo };
+        throw err;
+      }
+      return findRefund(answer, outRefundNo);
+    },
+  };
+}
+
+/**
+ * Runs one cloudPay call and turns every way it can go wrong into a typed error. A call that changes something
+ * (`acts`) and does not come back with an answer has an unknown outcome; a query that fails can simply be retried.
+ */
+async function call<T extends CloudPay.Answer>(apiName: string, acts: boolean, run: () => Promise<T>): Promise<T> {
+  let answer: T;
+  try {
+    answer = await run();
+  } catch (err) {
+    const detail = sdkErrorText(err);
+    if (acts) throw new ProviderOutcomeUnknown('NO_ANSWER', `cloudPay.${apiName} did not answer: ${detail}`);
+    throw new ProviderError('NO_ANSWER', `cloudPay.${apiName} did not answer: ${detail}`, true);
+  }
+  if (!answer || typeof answer !== 'object') throw new ProviderError('BAD_ANSWER', `cloudPay.${apiName} answered nothing`, true);
+  if (answer.returnCode !== 'SUCCESS') {
+    // A communication-level refusal (bad parameters, signature): nothing was done.
+    throw new ProviderError('RETURN_FAIL', `cloudPay.${apiName}: ${answer.returnMsg ?? 'return_code FAIL'}`, false);
+  }
+  if (answer.resultCode !== 'SUCCESS') {
+    const code = String(answer.errCode ?? 'FAIL');
+    const message = `cloudPay.${apiName}: ${code} ${answer.errCodeDes ?? ''}`.trim();
+    if (UNKNOWN_OUTCOME.has(code)) {
+      if (acts) throw new ProviderOutcomeUnknown(code, message);
+      throw new ProviderError(code, message, true);
+    }
+    throw new ProviderError(code, message, RETRY_LATER.has(code));
+  }
+  return answer;
+}
+
+/** cloudPay lists refunds as parallel lists (outRefundNoList, refundStatusList…); APIv2 as indexed fields. */
+function findRefund(answer: CloudPay.QueryRefundAnswer, outRefundNo: string): RefundStatus {
+  const fields = answer as Record<string, unknown>;
+  const list = (name: string): unknown[] | undefined => (Array.isArray(fields[`${name}List`]) ? (fields[`${name}List`] as unknown[]) : undefined);
+  const numbers = list('outRefundNo');
+  let status: unknown;
+  let fee: unknown;
+  let id: unknown;
+  if (numbers) {
+    const i = numbers.indexOf(outRefundNo);
+    if (i < 0) return { state: 'NOT_FOUND', outRefundNo };
+    status = list('refundStatus')?.[i];
+    fee = list('refundFee')?.[i];
+    id = list('refundId')?.[i];
+  } else {
+    const count = integer(answer.refundCount) ?? 0;
+    let found = -1;
+    for (let i = 0; i < count && found < 0; i++) if (fields[`outRefundNo_${i}`] === outRefundNo || fields[`outRefundNo${i}`] === outRefundNo) found = i;
+    if (found < 0) return { state: 'NOT_FOUND', outRefundNo };
+    status = fields[`refundStatus_${found}`] ?? fields[`refundStatus${found}`];
+    fee = fields[`refundFee_${found}`] ?? fields[`refundFee${found}`];
+    id = fields[`refundId_${found}`] ?? fields[`refundId${found}`];
+  }
+  const state = REFUND_STATES[String(status)];
+  if (!state) throw new ProviderError('BAD_ANSWER', `cloudPay.queryRefund answered an unknown refund status ${String(status)}`, true);
+  const result: RefundStatus = { state, outRefundNo };
+  const refundFee = integer(fee);
+  if (refundFee !== undefined) result.refundFee = refundFee;
+  if (id) result.providerRefundId = String(id);
+  return result;
+}
+
+/** cloudPay's callbacks arrive as the function's event (camelCase) and are answered with {errcode, errmsg}. */
+export const cloudPayNotifications: ProviderNotifications = {
+  paymentReference: (event) => reference(event, 'outTradeNo', 'out_trade_no'),
+  refundReference: (event) => reference(event, 'outRefundNo', 'out_refund_no'),
+  acknowledge: () => ({ errcode: 0, errmsg: 'OK' }),
+  retryLater: (reason) => ({ errcode: 1, errmsg: reason.slice(0, 100) }),
+};
+
+function reference(event: unknown, camel: string, snake: string): string | undefined {
+  if (!event || typeof event !== 'object') return undefined;
+  const fields = event as Record<string, unknown>;
+  const value = fields[camel] ?? fields[snake];
+  return typeof value === 'string' && /^[0-9A-Za-z_-]{1,64}$/.test(value) ? value : undefined;
+}
+
+/** Cut a string to at most `max` UTF-8 bytes without splitting a character. */
+function fitBytes(text: string, max: number): string {
+  let out = '';
+  for (const ch of text) {
+    if (Buffer.byteLength(out + ch, 'utf8') > max) break;
+    out += ch;
+  }
+  return out;
+}
+
+function integer(value: unknown): number | undefined {
+  const n = typeof value === 'string' && /^[0-9]{1,12}$/.test(value) ? Number(value) : value;
+  return typeof n === 'number' && Number.isSafeInteger(n) ? n : undefined;
+}
+
+/** yyyyMMddHHmmss in China time. */
+export function parseChinaTime(text: string): Date | undefined {
+  const m = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})$/.exec(text);
+  if (!m) return undefined;
+  const [, y, mo, d, h, mi, s] = m.map(Number);
+  return new Date(Date.UTC(y, mo - 1, d, h - 8, mi, s));
+}
+
+function sdkErrorText(err: unknown): string {
+  if (err && typeof err === 'object') {
+    const e = err as { errCode?: unknown; errMsg?: unknown; message?: unknown };
+    const text = typeof e.errMsg === 'string' ? e.errMsg : typeof e.message === 'string' ? e.message : 'unknown error';
+    return `${e.errCode !== undefined ? `${String(e.errCode)} ` : ''}${text}`.slice(0, 200);
+  }
+  return String(err).slice(0, 200);
+}

@@ -1,0 +1,48 @@
+// The one place that initialises wx-server-sdk. Every function reaches the cloud (database, cloudPay, openapi)
+// through the handles exported here; none knows whether it runs in CloudBase or in the local cloud.
+import cloud from 'wx-server-sdk';
+import type { Store } from './store';
+
+cloud.init({ env: cloud.DYNAMIC_CURRENT_ENV, throwOnNotFound: false });
+
+export interface Caller {
+  openid: string | undefined;
+  appid: string | undefined;
+  env: string | undefined;
+  clientIp: string;
+  source: string | undefined;
+}
+
+export function caller(): Caller {
+  const ctx = cloud.getWXContext();
+  return {
+    openid: typeof ctx.OPENID === 'string' && ctx.OPENID !== '' ? ctx.OPENID : undefined,
+    appid: typeof ctx.APPID === 'string' ? ctx.APPID : undefined,
+    env: typeof ctx.ENV === 'string' && ctx.ENV !== '' ? ctx.ENV : undefined,
+    clientIp: typeof ctx.CLIENTIP === 'string' && ctx.CLIENTIP !== '' ? ctx.CLIENTIP : '127.0.0.1',
+    source: typeof ctx.SOURCE === 'string' ? ctx.SOURCE : undefined,
+  };
+}
+
+let store: Store | undefined;
+export function database(): Store {
+  // The SDK's Database matches Store's shape; its own typings say `any`, so this is where we vouch for it.
+  store ??= cloud.database() as unknown as Store;
+  return store;
+}
+
+export const cloudPayApi = () => cloud.cloudPay;
+
+export interface SubscribeSendRequest {
+  touser: string;
+  templateId: string;
+  page?: string;
+  data: Record<string, { value: string }>;
+  miniprogramState: string;
+  lang: string;
+}
+
+export async function sendSubscribeMessage(request: SubscribeSendRequest): Promise<void> {
+  const send = (cloud.openapi as { subscribeMessage: { send(r: SubscribeSendRequest): Promise<unknown> } }).subscribeMessage.send;
+  await send(request);
+}

@@ -1,0 +1,89 @@
+// Orders in the database. Every status change is a conditional write on the FROM status: the database decides which
+// of two racing invocations wins, and the loser learns it from `updated === 0`.
+import type { OrderListFilter } from '../../../typings/api';
+import type { OrderDoc, TimelineRecord } from '../../domain/documents';
+import { TIMELINE_CAP } from '../../domain/timeline';
+import { ORDER_LIST_FIELDS, type OrderListDoc } from '../../domain/views';
+import { COLLECTIONS, type Command, type Store, type TransactionScope } from '../store';
+import { asOrder } from './decode';
+
+export function pushTimeline(store: Store, ...entries: TimelineRecord[]): Command {
+  // `slice` keeps the last entries only: the timeline stays short however many refund rounds an order sees.
+  return store.command.push({ each: entries, slice: -TIMELINE_CAP });
+}
+
+export async function findOrder(store: Store, orderId: string): Promise<OrderDoc | undefined> {
+  const { data } = await store.collection(COLLECTIONS.orders).where({ _id: orderId }).limit(1).get();
+  return data.length ? asOrder(data[0]) : undefined;
+}
+
+export async function findOrderInTx(tx: TransactionScope, orderId: string): Promise<OrderDoc | undefined> {
+  const { data } = await tx.collection(COLLECTIONS.orders).doc(orderId).get();
+  return data ? asOrder(data) : undefined;
+}
+
+export interface PaidFacts {
+  totalFee: number;
+  transactionId: string;
+  paidAt: Date;
+  at: Date;
+  by: TimelineRecord['by'];
+}
+
+/** PENDING → PAID, only if the amount is the one we asked for. True when this call made the transition. */
+export async function markPaid(store: Store, orderId: string, facts: PaidFacts): Promise<boolean> {
+  const { stats } = await store
+    .collection(COLLECTIONS.orders)
+    .where({ _id: orderId, status: 'PENDING', totalFee: facts.totalFee })
+    .update({
+      data: {
+        status: 'PAID',
+        transactionId: facts.transactionId,
+        paidAt: facts.paidAt,
+        updatedAt: facts.at,
+        timeline: pushTimeline(store, { at: facts.at, event: 'paid', by: facts.by }),
+      },
+    });
+  return stats.updated === 1;
+}
+
+/** PENDING → CLOSED. True when this call made the transition. */
+export async function markClosed(store: Store, orderId: string, at: Date, by: TimelineRecord['by'], note?: string): Promise<boolean> {
+  const { stats } = await store
+    .collection(COLLECTIONS.orders)
+    .where({ _id: orderId, status: 'PENDING' })
+    .update({ data: { status: 'CLOSED', closedAt: at, updatedAt: at, timeline: pushTimeline(store, { at, event: 'closed', by, ...(note ? { note } : {}) }) } });
+  return stats.updated === 1;
+}
+
+export async function appendTimeline(store: Store, orderId: string, entry: TimelineRecord): Promise<void> {
+  await store.collection(COLLECTIONS.orders).doc(orderId).update({ data: { timeline: pushTimeline(store, entry), updatedAt: entry.at } });
+}
+
+/** One page of a buyer's orders, newest first: one query, served by the (_openid, status, _id) indexes. */
+export async function listOrders(
+  store: Store,
+  query: { openid: string; filter?: OrderListFilter; beforeId?: string; limit: number },
+): Promise<OrderListDoc[]> {
+  const _ = store.command;
+  const where: Record<string, unknown> = { _openid: query.openid };
+  if (query.filter === 'REFUNDING') {
+    where.status = 'PAID';
+    where.refundingFee = _.gt(0);
+  } else if (query.filter) where.status = query.filter;
+  if (query.beforeId) where._id = _.lt(query.beforeId);
+  const projection = Object.fromEntries(ORDER_LIST_FIELDS.map((f) => [f, true]));
+  const { data } = await store.collection(COLLECTIONS.orders).where(where).orderBy('_id', 'desc').limit(query.limit).field(projection).get();
+  return data.map((d) => asOrder(d));
+}
+
+/** PENDING orders created before `before`, oldest first (reconcile's work list). */
+export async function pendingOrdersBefore(store: Store, before: Date, limit: number): Promise<OrderDoc[]> {
+  const { data } = await store
+    .collection(COLLECTIONS.orders)
+    .where({ status: 'PENDING', createdAt: store.command.lt(before) })
+    .orderBy('createdAt', 'asc')
+    .limit(limit)
+    .get();
+  return data.map(asOrder);
+}

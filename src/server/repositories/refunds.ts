@@ -1,0 +1,56 @@
+// Refunds in the database. A refund and its order change together (in one transaction) whenever money moves
+// between the order's refundingFee and refundedFee; the claim REQUESTED → PROCESSING touches the refund alone.
+import type { RefundStatus } from '../../../typings/api';
+import type { RefundDoc } from '../../domain/documents';
+import { COLLECTIONS, type Store, type TransactionScope } from '../store';
+import { asRefund } from './decode';
+
+export async function findRefund(store: Store, refundId: string): Promise<RefundDoc | undefined> {
+  const { data } = await store.collection(COLLECTIONS.refunds).where({ _id: refundId }).limit(1).get();
+  return data.length ? asRefund(data[0]) : undefined;
+}
+
+export async function findRefundInTx(tx: TransactionScope, refundId: string): Promise<RefundDoc | undefined> {
+  const { data } = await tx.collection(COLLECTIONS.refunds).doc(refundId).get();
+  return data ? asRefund(data) : undefined;
+}
+
+export async function refundsOfOrder(store: Store, orderId: string): Promise<RefundDoc[]> {
+  const { data } = await store.collection(COLLECTIONS.refunds).where({ orderId }).orderBy('createdAt', 'desc').limit(100).get();
+  return data.map(asRefund);
+}
+
+/** REQUESTED → PROCESSING by a merchant. True when this call won the claim. */
+export async function claimProcessing(store: Store, refundId: string, merchant: string, at: Date): Promise<boolean> {
+  const { stats } = await store
+    .collection(COLLECTIONS.refunds)
+    .where({ _id: refundId, status: 'REQUESTED' })
+    .update({ data: { status: 'PROCESSING', decidedBy: merchant, updatedAt: at } });
+  return stats.updated === 1;
+}
+
+export async function noteRefund(store: Store, refundId: string, fields: Partial<Pick<RefundDoc, 'providerRefundId' | 'lastError'>>, at: Date): Promise<void> {
+  await store.collection(COLLECTIONS.refunds).where({ _id: refundId, status: 'PROCESSING' }).update({ data: { ...fields, updatedAt: at } });
+}
+
+/** Merchant queue: newest first, by (createdAt, _id) so equal times never skip or repeat a refund between pages. */
+export async function listRefunds(store: Store, query: { status?: RefundStatus; before?: { at: Date; id: string }; limit: number }): Promise<RefundDoc[]> {
+  const _ = store.command;
+  const base: Record<string, unknown> = query.status ? { status: query.status } : {};
+  const where = query.before
+    ? _.or({ ...base, createdAt: _.lt(query.before.at) }, { ...base, createdAt: query.before.at, _id: _.lt(query.before.id) })
+    : base;
+  const { data } = await store.collection(COLLECTIONS.refunds).where(where).orderBy('createdAt', 'desc').orderBy('_id', 'desc').limit(query.limit).get();
+  return data.map(asRefund);
+}
+
+/** PROCESSING refunds not touched since `before` (reconcile polls them). */
+export async function processingRefundsBefore(store: Store, before: Date, limit: number): Promise<RefundDoc[]> {
+  const { data } = await store
+    .collection(COLLECTIONS.refunds)
+    .where({ status: 'PROCESSING', updatedAt: store.command.lte(before) })
+    .orderBy('updatedAt', 'asc')
+    .limit(limit)
+    .get();
+  return data.map(asRefund);
+}
