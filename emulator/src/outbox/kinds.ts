@@ -18,7 +18,9 @@ function isSymbol(ch: string): boolean {
   return !HAN.test(ch) && !DIGIT.test(ch) && !LETTER.test(ch) && !/\s/u.test(ch);
 }
 
-const DATE = String.raw`(?:\d{4}年\d{1,2}月\d{1,2}日|\d{4}年\d{1,2}月|\d{1,2}月\d{1,2}日|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{4}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2})`;
+const MONTH = String.raw`(?:0?[1-9]|1[0-2])`;
+const DAY = String.raw`(?:0?[1-9]|[12]\d|3[01])`;
+const DATE = String.raw`(?:\d{4}年${MONTH}月${DAY}日|\d{4}年${MONTH}月|${MONTH}月${DAY}日|\d{4}([-/.])${MONTH}\1${DAY}|\d{4}[-/.]${MONTH}|${MONTH}[-/.]${DAY})`;
 const CLOCK = String.raw`(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d)?`;
 const TIME_POINT = new RegExp(`^(?:${DATE}\\s*)?${CLOCK}$`);
 const DATE_POINT = new RegExp(`^${DATE}(?:\\s*${CLOCK})?$`);
