@@ -35,6 +35,8 @@ interface StoredRefund extends RefundView {
   buyerOpenid: string;
 }
 
+export type Injected = Fail | 'network' | 'answer-lost';
+
 function fail(code: ErrorCode, message: string): Fail {
   return { ok: false, code, message };
 }
@@ -58,7 +60,7 @@ export class FakeBackend {
   grants = new Map<string, Map<string, number>>();
   /** Calls that answered, in order: the audit trail a test can read like a server log. */
   served: Array<{ name: string; action?: string; openid: string }> = [];
-  private failures: Array<{ name: string; action?: string; answer: Fail | 'network' }> = [];
+  private failures: Array<{ name: string; action?: string; answer: Injected }> = [];
   private clock = Date.parse('2026-11-20T02:00:00.000Z');
   private seq = 0;
 
@@ -67,12 +69,15 @@ export class FakeBackend {
     return new Date(this.clock).toISOString();
   }
 
-  /** The next call to `name` (and `action` for `orders`) fails like this instead of running. */
-  failNext(name: string, answer: Fail | 'network', action?: string): void {
+  /**
+   * The next call to `name` (and `action` for `orders`) fails: with this answer or a network error instead of
+   * running, or ('answer-lost') it runs and then its answer is lost on the way back.
+   */
+  failNext(name: string, answer: Injected, action?: string): void {
     this.failures.push({ name, action, answer });
   }
 
-  takeFailure(name: string, action?: string): Fail | 'network' | undefined {
+  takeFailure(name: string, action?: string): Injected | undefined {
     const i = this.failures.findIndex((f) => f.name === name && (f.action === undefined || f.action === action));
     if (i < 0) return undefined;
     return this.failures.splice(i, 1)[0].answer;

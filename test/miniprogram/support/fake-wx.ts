@@ -50,8 +50,10 @@ export function createFakeWx(backend: FakeBackend, user: Partial<SimulatedUser> 
   function serve(name: string, data: Record<string, unknown>, openid: string): { ok: true; result: unknown } | { ok: false; errMsg: string } {
     const injected = backend.takeFailure(name, typeof data.action === 'string' ? data.action : undefined);
     if (injected === 'network') return { ok: false, errMsg: 'cloud.callFunction:fail network error' };
-    if (injected) return { ok: true, result: json(injected) };
-    return { ok: true, result: json(backend.handle(name, json(data), openid)) };
+    if (injected && injected !== 'answer-lost') return { ok: true, result: json(injected) };
+    const result = json(backend.handle(name, json(data), openid));
+    if (injected === 'answer-lost') return { ok: false, errMsg: 'cloud.callFunction:fail timeout' };
+    return { ok: true, result };
   }
 
   function localHttp(url: string, body: Record<string, unknown>, header: Record<string, string>): { statusCode: number; data: unknown } {

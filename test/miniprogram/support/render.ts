@@ -21,7 +21,6 @@ function definitionOf(file: string): Definition {
     captured = def;
   };
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     require(file);
   } finally {
     g.Component = real;

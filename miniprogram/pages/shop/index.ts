@@ -1,0 +1,131 @@
+// A small shop to start a purchase: demo products, quantities, buy → `pay` → the cashier.
+import type { Fen } from '../../../typings/api';
+import { errorText } from '../../domain/errors';
+import { buy, fetchProducts, newIdempotencyKey } from '../../services/shop';
+import { fetchMe } from '../../services/session';
+import { toast, toastFailure } from '../../utils/feedback';
+import { instanceState } from '../../utils/instance-state';
+import { formatFen } from '../../utils/money';
+import { navigate, ROUTES, withQuery } from '../../utils/routes';
+import { EMPTY, failed, LOADING, READY, type LoadState } from '../../view-models/load-state';
+
+const MAX_QUANTITY = 99;
+
+interface ProductVM {
+  productId: string;
+  name: string;
+  description: string;
+  priceText: string;
+  quantity: number;
+}
+
+interface ShopPrivate {
+  prices: Record<string, Fen>;
+  /** Kept until an order exists, so a retry after a lost answer returns that order instead of a second one. */
+  idempotencyKey: string;
+  buying: boolean;
+}
+
+const priv = instanceState<ShopPrivate>(() => ({ prices: {}, idempotencyKey: '', buying: false }));
+
+Component({
+  data: {
+    state: LOADING as LoadState,
+    products: [] as ProductVM[],
+    totalText: formatFen(0),
+    canBuy: false,
+    buying: false,
+    isMerchant: false,
+  },
+  methods: {
+    onLoad() {
+      void this.load();
+    },
+
+    onRetry() {
+      this.setData({ state: LOADING });
+      void this.load();
+    },
+
+    async load() {
+      const [products, me] = await Promise.all([fetchProducts(), fetchMe()]);
+      if (!products.ok) {
+        this.setData({ state: failed(products.code, errorText(products.code)) });
+        return;
+      }
+      const s = priv(this);
+      s.prices = {};
+      products.data.forEach((p) => {
+        s.prices[p.productId] = p.price;
+      });
+      this.setData({
+        state: products.data.length ? READY : EMPTY,
+        products: products.data.map((p) => ({
+          productId: p.productId,
+          name: p.name,
+          description: p.description ?? '',
+          priceText: formatFen(p.price),
+          quantity: 0,
+        })),
+        isMerchant: me.ok && me.data.isMerchant,
+      });
+    },
+
+    changeQuantity(index: number, delta: number) {
+      const product = this.data.products[index];
+      if (!product) return;
+      const quantity = Math.min(MAX_QUANTITY, Math.max(0, product.quantity + delta));
+      if (quantity === product.quantity) return;
+      const prices = priv(this).prices;
+      const total = this.data.products.reduce(
+        (sum, p, i) => sum + (prices[p.productId] ?? 0) * (i === index ? quantity : p.quantity),
+        0,
+      );
+      priv(this).idempotencyKey = '';
+      this.setData({ [`products[${index}].quantity`]: quantity, totalText: formatFen(total), canBuy: total > 0 });
+    },
+
+    onPlus(e: WechatMiniprogram.BaseEvent) {
+      this.changeQuantity(Number(e.currentTarget.dataset.index), 1);
+    },
+
+    onMinus(e: WechatMiniprogram.BaseEvent) {
+      this.changeQuantity(Number(e.currentTarget.dataset.index), -1);
+    },
+
+    async onBuy() {
+      const s = priv(this);
+      if (s.buying || !this.data.canBuy) return;
+      const items = this.data.products.filter((p) => p.quantity > 0).map((p) => ({ productId: p.productId, quantity: p.quantity }));
+      if (!s.idempotencyKey) s.idempotencyKey = newIdempotencyKey();
+      s.buying = true;
+      this.setData({ buying: true });
+      const res = await buy(items, s.idempotencyKey);
+      s.buying = false;
+      if (!res.ok) {
+        this.setData({ buying: false });
+        toastFailure(res);
+        return;
+      }
+      s.idempotencyKey = '';
+      const reset: Record<string, unknown> = { buying: false, totalText: formatFen(0), canBuy: false };
+      this.data.products.forEach((p, i) => {
+        if (p.quantity) reset[`products[${i}].quantity`] = 0;
+      });
+      this.setData(reset);
+      const outcome = res.data.payment;
+      if (outcome.kind === 'paid') toast('支付成功', 'success');
+      else if (outcome.kind === 'cancelled') toast('订单已保留，可稍后付款');
+      else toast('支付没有完成，可在订单中重新付款');
+      navigate(withQuery(ROUTES.orderDetail, { orderId: res.data.orderId }));
+    },
+
+    onOrders() {
+      navigate(ROUTES.orderList);
+    },
+
+    onMerchant() {
+      navigate(ROUTES.refundQueue);
+    },
+  },
+});
