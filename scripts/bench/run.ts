@@ -6,8 +6,9 @@ import { resolve } from 'node:path';
 import { machineLine, type BenchSection } from './lib/section';
 import { coldStartSection } from './sections/cold-start';
 import { databaseSection } from './sections/database';
+import { miniprogramSizeSection } from './sections/miniprogram-size';
 
-const sections: BenchSection[] = [coldStartSection, databaseSection];
+const sections: BenchSection[] = [coldStartSection, databaseSection, miniprogramSizeSection];
 
 interface Args {
   only?: string[];
