@@ -228,7 +228,7 @@ describe('failures, as the cloud reports them', () => {
     expect(!outcome.ok && outcome.message).toMatch(/circular/);
   });
 
-  it.each(['uncaught', 'exit'])('survives an instance that dies (%s) and starts a new one', async (mode) => {
+  it.each(['uncaught', 'exit', 'oom'])('survives an instance that dies (%s) and starts a new one', async (mode) => {
     const r = runner();
     const crashed = await r.invoke({ name: 'runner-fails', event: { mode }, source: 'wx_client' });
     expect(crashed).toMatchObject({ ok: false, code: 'FUNCTIONS_EXECUTE_FAIL' });

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { CallCounts, FunctionConfig, FunctionRunner, InvokeOutcome, InvokeRequest } from '../contracts';
 import { findBundle, listFunctions, readConfig, timeoutSeconds, type FunctionBundle } from './catalog';
-import { instanceEnv, invocationEnv, scfContext } from './context';
+import { instanceEnv, invocationEnv, MEMORY_MB, scfContext } from './context';
 import { FunctionInstance, InitError } from './instance';
 import { FunctionPool } from './pool';
 
@@ -67,6 +67,7 @@ export function createRunner(options: RunnerOptions): LocalFunctionRunner {
       workerScript: options.workerScript,
       bundle,
       env,
+      memoryMb: MEMORY_MB,
       initTimeoutMs: INIT_TIMEOUT_MS,
       onOutput: (stream, text, requestId) => forwardOutput(bundle.name, stream, text, requestId),
       onDeath: (dead, reason) => {

@@ -19,6 +19,7 @@ export interface InstanceOptions {
   workerScript: string;
   bundle: FunctionBundle;
   env: Record<string, string>;
+  memoryMb: number;
   /** How long loading the bundle may take before the instance is given up. */
   initTimeoutMs: number;
   onOutput(stream: 'stdout' | 'stderr', text: string, requestId: string | undefined): void;
@@ -60,7 +61,14 @@ export class FunctionInstance {
     // Nobody may be waiting when an instance dies before its first invocation; that must not be unhandled.
     this.readyPromise.catch(() => undefined);
     const workerData: WorkerData = { bundlePath: options.bundle.bundlePath, functionName: options.bundle.name };
-    this.worker = new Worker(options.workerScript, { workerData, env: options.env, stdout: true, stderr: true });
+    this.worker = new Worker(options.workerScript, {
+      workerData,
+      env: options.env,
+      stdout: true,
+      stderr: true,
+      // Like an SCF instance's memory size: a function that exceeds it dies alone, not the local cloud.
+      resourceLimits: { maxOldGenerationSizeMb: options.memoryMb },
+    });
     const initTimer = setTimeout(() => {
       this.die(`the instance did not finish loading within ${options.initTimeoutMs} ms`);
     }, options.initTimeoutMs);
