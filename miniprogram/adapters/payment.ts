@@ -56,7 +56,9 @@ export function localPaymentPrompt(local: LocalCloudSwitch): PaymentPrompt {
       const willPay = await confirm('本地沙箱支付', `订单 ${orderId}\n支付 ${formatFen(totalFee)}（不会真实扣款）`);
       const step = willPay ? 'complete' : 'cancel';
       try {
-        const res = await postJson(`${local.url}/sandbox/payments/${encodeURIComponent(orderId)}/${step}`, {});
+        // The order id is the trade's outTradeNo; the sandbox waits until payNotify has been answered.
+        const body = willPay ? { openid: local.openid } : {};
+        const res = await postJson(`${local.url}/sandbox/payments/${encodeURIComponent(orderId)}/${step}`, body);
         if (res.statusCode < 200 || res.statusCode >= 300) {
           return { kind: 'failed', message: `sandbox answered ${res.statusCode}` };
         }

@@ -47,6 +47,7 @@ export const TIMELINE_EVENT_LABEL: Record<string, string> = {
   refund_rejected: '商家拒绝退款',
   refund_succeeded: '退款成功',
   refund_failed: '退款失败',
+  refunded: '全部退款完成',
   anomaly: '异常，已通知商家',
 };
 

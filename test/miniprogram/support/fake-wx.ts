@@ -67,7 +67,10 @@ export function createFakeWx(backend: FakeBackend, user: Partial<SimulatedUser> 
     if (m) {
       const orderId = decodeURIComponent(m[1]);
       if (!backend.orders.has(orderId)) return { statusCode: 404, data: { message: 'unknown trade' } };
-      if (m[2] === 'complete') backend.markPaid(orderId);
+      if (m[2] === 'complete') {
+        if (body.openid !== backend.orders.get(orderId)!.buyer) return { statusCode: 409, data: { message: 'payer is not the buyer' } };
+        backend.markPaid(orderId);
+      }
       return { statusCode: 200, data: { ok: true } };
     }
     if (path === '/sandbox/subscriptions') {
