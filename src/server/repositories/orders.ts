@@ -60,10 +60,13 @@ export async function appendTimeline(store: Store, orderId: string, entry: Timel
   await store.collection(COLLECTIONS.orders).doc(orderId).update({ data: { timeline: pushTimeline(store, entry), updatedAt: entry.at } });
 }
 
-/** One page of a buyer's orders, newest first: one query, served by the (_openid, status, _id) indexes. */
+/**
+ * Candidates for one page of a buyer's orders, newest first: one query, served by the (_openid, [status,] createdAt)
+ * indexes. `atOrBefore` comes from the cursor (see domain/cursor.ts).
+ */
 export async function listOrders(
   store: Store,
-  query: { openid: string; filter?: OrderListFilter; beforeId?: string; limit: number },
+  query: { openid: string; filter?: OrderListFilter; atOrBefore?: Date; fetch: number },
 ): Promise<OrderListDoc[]> {
   const _ = store.command;
   const where: Record<string, unknown> = { _openid: query.openid };
@@ -71,9 +74,16 @@ export async function listOrders(
     where.status = 'PAID';
     where.refundingFee = _.gt(0);
   } else if (query.filter) where.status = query.filter;
-  if (query.beforeId) where._id = _.lt(query.beforeId);
+  if (query.atOrBefore) where.createdAt = _.lte(query.atOrBefore);
   const projection = Object.fromEntries(ORDER_LIST_FIELDS.map((f) => [f, true]));
-  const { data } = await store.collection(COLLECTIONS.orders).where(where).orderBy('_id', 'desc').limit(query.limit).field(projection).get();
+  const { data } = await store
+    .collection(COLLECTIONS.orders)
+    .where(where)
+    .orderBy('createdAt', 'desc')
+    .orderBy('_id', 'desc')
+    .limit(query.fetch)
+    .field(projection)
+    .get();
   return data.map((d) => asOrder(d));
 }
 

@@ -33,14 +33,11 @@ export async function noteRefund(store: Store, refundId: string, fields: Partial
   await store.collection(COLLECTIONS.refunds).where({ _id: refundId, status: 'PROCESSING' }).update({ data: { ...fields, updatedAt: at } });
 }
 
-/** Merchant queue: newest first, by (createdAt, _id) so equal times never skip or repeat a refund between pages. */
-export async function listRefunds(store: Store, query: { status?: RefundStatus; before?: { at: Date; id: string }; limit: number }): Promise<RefundDoc[]> {
-  const _ = store.command;
-  const base: Record<string, unknown> = query.status ? { status: query.status } : {};
-  const where = query.before
-    ? _.or({ ...base, createdAt: _.lt(query.before.at) }, { ...base, createdAt: query.before.at, _id: _.lt(query.before.id) })
-    : base;
-  const { data } = await store.collection(COLLECTIONS.refunds).where(where).orderBy('createdAt', 'desc').orderBy('_id', 'desc').limit(query.limit).get();
+/** Candidates for one page of the merchant queue, newest first (see domain/cursor.ts). */
+export async function listRefunds(store: Store, query: { status?: RefundStatus; atOrBefore?: Date; fetch: number }): Promise<RefundDoc[]> {
+  const where: Record<string, unknown> = query.status ? { status: query.status } : {};
+  if (query.atOrBefore) where.createdAt = store.command.lte(query.atOrBefore);
+  const { data } = await store.collection(COLLECTIONS.refunds).where(where).orderBy('createdAt', 'desc').orderBy('_id', 'desc').limit(query.fetch).get();
   return data.map(asRefund);
 }
 

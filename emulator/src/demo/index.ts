@@ -1,0 +1,41 @@
+// `--demo`: a shop you can use at once. Writes the settings and products straight into the database engine (the
+// local cloud is not listening yet when this runs) and gives the demo people a few one-time subscriptions, as if
+// they had accepted wx.requestSubscribeMessage.
+import type { LocalCloudHost } from '../contracts';
+import { DEMO_BUYER, DEMO_MERCHANT, DEMO_PRODUCTS, DEMO_SETTINGS } from './settings';
+
+export { DEMO_BUYER, DEMO_MERCHANT, DEMO_PRODUCTS, DEMO_SETTINGS, DEMO_SUB_MCH_ID } from './settings';
+
+/** Something that can grant subscriptions (the outbox); optional so seeding works without one. */
+export interface SubscriptionGranter {
+  grant(openid: string, templateIds: readonly string[]): unknown;
+}
+
+export const DEMO_GRANTS = 20;
+
+/** Replaces (upserts) one document, as `db.collection(c).doc(id).set({data})` would. */
+export function putDocument(host: Pick<LocalCloudHost, 'db'>, collection: string, doc: { _id: string } & Record<string, unknown>): void {
+  const { _id, ...data } = doc;
+  host.db.execute('database.modifyDocument', {
+    collectionName: collection,
+    queryType: 'DOC',
+    query: JSON.stringify({ _id }),
+    data: JSON.stringify(data),
+    multi: false,
+    merge: false,
+    upsert: true,
+  });
+}
+
+export async function seedDemo(host: Pick<LocalCloudHost, 'db' | 'log'>, outbox?: SubscriptionGranter): Promise<void> {
+  putDocument(host, 'settings', DEMO_SETTINGS);
+  for (const product of DEMO_PRODUCTS) putDocument(host, 'products', product);
+  if (outbox) {
+    const t = DEMO_SETTINGS.templates;
+    for (let i = 0; i < DEMO_GRANTS; i++) {
+      outbox.grant(DEMO_MERCHANT, [t.orderPaid.templateId, t.refundRequested.templateId]);
+      outbox.grant(DEMO_BUYER, [t.refundResult.templateId]);
+    }
+  }
+  host.log('demo.seeded', { products: DEMO_PRODUCTS.length, buyer: DEMO_BUYER, merchant: DEMO_MERCHANT, subscriptions: outbox ? DEMO_GRANTS : 0 });
+}

@@ -1,0 +1,43 @@
+// The demo shop: settings, products and the two people you can act as. Everything here is documented in
+// docs/functions.md ("Demo data") so a developer knows which openid to send as x-wx-openid.
+export const DEMO_BUYER = 'demo-buyer';
+export const DEMO_MERCHANT = 'demo-merchant';
+/** A made-up sub-merchant id: the sandbox accepts any digits, WeChat Pay would not. */
+export const DEMO_SUB_MCH_ID = '1900000109';
+
+/** Template ids are the local stand-ins declared in cloudbase/local-templates.json. */
+export const DEMO_SETTINGS = {
+  _id: 'shop',
+  shopName: '本地演示小店',
+  merchantOpenids: [DEMO_MERCHANT],
+  subMchId: DEMO_SUB_MCH_ID,
+  refundWindowDays: 7,
+  unpaidTimeoutSeconds: 1800,
+  notifyGraceSeconds: 60,
+  refundPollSeconds: 60,
+  miniprogramState: 'developer',
+  templates: {
+    orderPaid: {
+      templateId: 'LOCAL_TMPL_ORDER_PAID',
+      page: 'pages/order/order-detail/index?orderId={orderId}',
+      data: { character_string1: 'orderId', thing2: 'title', amount3: 'totalFee', time4: 'paidAt' },
+    },
+    refundRequested: {
+      templateId: 'LOCAL_TMPL_REFUND_REQUESTED',
+      page: 'pages/merchant/refund-detail/index?refundId={refundId}',
+      data: { character_string1: 'orderId', amount2: 'refundFee', thing3: 'reason', time4: 'requestedAt' },
+    },
+    refundResult: {
+      templateId: 'LOCAL_TMPL_REFUND_RESULT',
+      page: 'pages/order/order-detail/index?orderId={orderId}',
+      data: { character_string1: 'orderId', amount2: 'refundFee', phrase3: 'result', time4: 'decidedAt' },
+    },
+  },
+};
+
+export const DEMO_PRODUCTS = [
+  { _id: 'oolong-tea', name: '冻顶乌龙茶 250g', price: 6800, description: '台湾冻顶，中度烘焙', active: true, sort: 1 },
+  { _id: 'green-tea', name: '西湖龙井 100g', price: 12800, description: '明前龙井', active: true, sort: 2 },
+  { _id: 'tea-cup', name: '白瓷品茗杯', price: 1990, active: true, sort: 3 },
+  { _id: 'sample-pack', name: '试饮装（1 分钱测试）', price: 1, description: '用于测试支付与退款', active: true, sort: 4 },
+];

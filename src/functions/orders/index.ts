@@ -1,0 +1,37 @@
+// orders: everything the pages read (lists, details, products, who am I), the buyer's cancel and withdraw, and
+// the merchant's refund queue. One function with actions keeps cold starts and deployments down.
+import type { OrdersData } from '../../../typings/api';
+import { parseOrdersEvent } from '../../domain/events';
+import { database } from '../../server/cloud';
+import { clientFunction } from '../../server/handler';
+import { cancelOrder, getOrder, listMyOrders, listProducts, me, merchantRefund, merchantRefunds } from '../../server/orders-queries';
+import { paymentProvider } from '../../server/provider';
+import { closeRequestedRefund } from '../../server/refund-flow';
+import { loadSettings } from '../../server/settings';
+
+export const main = clientFunction<OrdersData[keyof OrdersData]>('orders', async (event, who) => {
+  const request = parseOrdersEvent(event);
+  const store = database();
+  const settings = await loadSettings(store);
+  const ctx = { store, settings, openid: who.openid, now: new Date() };
+  switch (request.action) {
+    case 'list':
+      return listMyOrders(ctx, request.status, request.cursor, request.limit);
+    case 'get':
+      return getOrder(ctx, request.orderId);
+    case 'cancel':
+      return cancelOrder(ctx, paymentProvider(settings, who.env), request.orderId);
+    case 'withdrawRefund': {
+      const { refund } = await closeRequestedRefund(ctx, request.refundId, 'CANCELLED', { openid: who.openid, role: 'buyer' });
+      return { refundId: refund._id, status: refund.status };
+    }
+    case 'products':
+      return listProducts(ctx);
+    case 'me':
+      return me(ctx);
+    case 'refunds':
+      return merchantRefunds(ctx, request.status, request.cursor, request.limit);
+    case 'refund':
+      return merchantRefund(ctx, request.refundId);
+  }
+});

@@ -1,0 +1,96 @@
+// The `orders` function's actions: what buyers and merchants read, and the two things a buyer can undo.
+import type { MeData, OrderDetail, OrderListFilter, OrderStatus, OrdersData, RefundStatus } from '../../typings/api';
+import { decodeCursor, encodeCursor, fetchSize, pageOf } from '../domain/cursor';
+import { conflict, forbidden, notFound } from '../domain/errors';
+import { DEFAULT_PAGE } from '../domain/events';
+import { isMerchant, type Settings } from '../domain/settings';
+import { merchantRefundDetail, orderDetail, orderSummary, productView, refundView } from '../domain/views';
+import { ProviderError, type PaymentProvider } from '../providers/payment-provider';
+import { applyPaymentStatus } from './payments';
+import { activeProducts } from './repositories/products';
+import { findOrder, listOrders, markClosed } from './repositories/orders';
+import { findRefund, listRefunds, refundsOfOrder } from './repositories/refunds';
+import type { Store } from './store';
+
+export interface QueryContext {
+  store: Store;
+  settings: Settings;
+  openid: string;
+  now: Date;
+}
+
+export async function listMyOrders(ctx: QueryContext, filter: OrderListFilter | undefined, cursorText: string | undefined, limit = DEFAULT_PAGE): Promise<OrdersData['list']> {
+  const cursor = cursorText ? decodeCursor(cursorText) : undefined;
+  const docs = await listOrders(ctx.store, { openid: ctx.openid, filter, atOrBefore: cursor ? new Date(cursor.t) : undefined, fetch: fetchSize(cursor, limit) });
+  const page = pageOf(docs, cursor, limit);
+  return { items: page.items.map(orderSummary), ...(page.next ? { nextCursor: encodeCursor(page.next) } : {}) };
+}
+
+export async function getOrder(ctx: QueryContext, orderId: string): Promise<OrderDetail> {
+  const merchant = isMerchant(ctx.settings, ctx.openid);
+  const order = await findOrder(ctx.store, orderId);
+  if (!order || (order._openid !== ctx.openid && !merchant)) throw notFound(`order ${orderId} not found`);
+  return orderDetail(order, await refundsOfOrder(ctx.store, orderId), merchant);
+}
+
+/** The buyer cancels a PENDING order: the provider's order is closed first, so it can no longer be paid. */
+export async function cancelOrder(ctx: QueryContext, provider: PaymentProvider, orderId: string): Promise<{ orderId: string; status: OrderStatus }> {
+  const order = await findOrder(ctx.store, orderId);
+  if (!order || order._openid !== ctx.openid) throw notFound(`order ${orderId} not found`);
+  if (order.status === 'CLOSED') return { orderId, status: 'CLOSED' };
+  if (order.status !== 'PENDING') throw conflict(`order ${orderId} is ${order.status}: only a PENDING order can be cancelled`);
+  let closed: 'CLOSED' | 'ALREADY_PAID';
+  try {
+    closed = await provider.closePayment(orderId);
+  } catch (err) {
+    if (err instanceof ProviderError && err.code === 'INVALID_REQUEST') {
+      throw conflict('WeChat Pay does not let an order be cancelled in its first 5 minutes; try again shortly, or just leave it unpaid');
+    }
+    throw err;
+  }
+  if (closed === 'ALREADY_PAID') {
+    await applyPaymentStatus({ store: ctx.store, settings: ctx.settings, provider, now: ctx.now, by: 'wechat' }, orderId, await provider.queryPayment(orderId));
+  } else {
+    await markClosed(ctx.store, orderId, ctx.now, 'buyer', 'cancelled by the buyer');
+  }
+  const after = await findOrder(ctx.store, orderId);
+  return { orderId, status: after?.status ?? 'CLOSED' };
+}
+
+export async function listProducts(ctx: QueryContext): Promise<OrdersData['products']> {
+  return (await activeProducts(ctx.store)).map(productView);
+}
+
+export function me(ctx: QueryContext): MeData {
+  const t = ctx.settings.templates;
+  return {
+    openid: ctx.openid,
+    isMerchant: isMerchant(ctx.settings, ctx.openid),
+    templates: {
+      ...(t.orderPaid ? { orderPaid: t.orderPaid.templateId } : {}),
+      ...(t.refundRequested ? { refundRequested: t.refundRequested.templateId } : {}),
+      ...(t.refundResult ? { refundResult: t.refundResult.templateId } : {}),
+    },
+  };
+}
+
+function requireMerchant(ctx: QueryContext): void {
+  if (!isMerchant(ctx.settings, ctx.openid)) throw forbidden('only the shop’s merchants can see the refund queue');
+}
+
+export async function merchantRefunds(ctx: QueryContext, status: RefundStatus | undefined, cursorText: string | undefined, limit = DEFAULT_PAGE): Promise<OrdersData['refunds']> {
+  requireMerchant(ctx);
+  const cursor = cursorText ? decodeCursor(cursorText) : undefined;
+  const docs = await listRefunds(ctx.store, { status, atOrBefore: cursor ? new Date(cursor.t) : undefined, fetch: fetchSize(cursor, limit) });
+  const page = pageOf(docs, cursor, limit);
+  return { items: page.items.map((r) => refundView(r, true)), ...(page.next ? { nextCursor: encodeCursor(page.next) } : {}) };
+}
+
+export async function merchantRefund(ctx: QueryContext, refundId: string): Promise<OrdersData['refund']> {
+  requireMerchant(ctx);
+  const refund = await findRefund(ctx.store, refundId);
+  if (!refund) throw notFound(`refund ${refundId} not found`);
+  const order = await findOrder(ctx.store, refund.orderId);
+  if (!order) throw notFound(`order ${refund.orderId} not found`);
+  return merchantRefundDetail(refund, order, await refundsOfOrder(ctx.store, order._id));
+}

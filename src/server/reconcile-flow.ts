@@ -1,0 +1,69 @@
+// reconcile: the timer that repairs what callbacks did not. Each step is bounded (a batch per run) and safe to run
+// concurrently with notifies and with itself: every change goes through the same once-only transitions.
+import type { Settings } from '../domain/settings';
+import type { PaymentProvider } from '../providers/payment-provider';
+import { errorSummary, log } from './logger';
+import { applyPaymentStatus, type PaymentContext } from './payments';
+import { markClosed, pendingOrdersBefore } from './repositories/orders';
+import { processingRefundsBefore } from './repositories/refunds';
+import { reconcileRefund } from './refund-flow';
+import type { Store } from './store';
+
+export const BATCH = 50;
+
+export interface ReconcileReport {
+  ordersChecked: number;
+  paid: number;
+  closed: number;
+  refundsChecked: number;
+  refundsSettled: number;
+  errors: number;
+}
+
+export async function reconcile(store: Store, settings: Settings, provider: PaymentProvider, now: Date): Promise<ReconcileReport> {
+  const report: ReconcileReport = { ordersChecked: 0, paid: 0, closed: 0, refundsChecked: 0, refundsSettled: 0, errors: 0 };
+  const ctx: PaymentContext = { store, settings, provider, now, by: 'system' };
+  const pending = await pendingOrdersBefore(store, new Date(now.getTime() - settings.notifyGraceSeconds * 1000), BATCH);
+  for (const order of pending) {
+    report.ordersChecked++;
+    try {
+      const outcome = await settlePendingOrder(ctx, order._id, order.payDeadline);
+      if (outcome === 'PAID') report.paid++;
+      if (outcome === 'CLOSED') report.closed++;
+    } catch (err) {
+      report.errors++;
+      log('warn', 'reconcile.order_failed', { orderId: order._id, error: errorSummary(err) });
+    }
+  }
+  const refunds = await processingRefundsBefore(store, new Date(now.getTime() - settings.refundPollSeconds * 1000), BATCH);
+  for (const refund of refunds) {
+    report.refundsChecked++;
+    try {
+      const status = await reconcileRefund({ store, settings, now }, provider, refund._id, 'system', { resubmitMissing: true });
+      if (status === 'SUCCEEDED' || status === 'FAILED') report.refundsSettled++;
+    } catch (err) {
+      report.errors++;
+      log('warn', 'reconcile.refund_failed', { refundId: refund._id, error: errorSummary(err) });
+    }
+  }
+  log('info', 'reconcile.done', { ...report });
+  return report;
+}
+
+/** A PENDING order: paid at the provider (the notify was lost) → PAID; unpaid past its deadline → closed at the provider, then CLOSED. */
+async function settlePendingOrder(ctx: PaymentContext, orderId: string, deadline: Date): Promise<'PAID' | 'CLOSED' | 'UNCHANGED'> {
+  const status = await ctx.provider.queryPayment(orderId);
+  if (status.state === 'PAID') {
+    const outcome = await applyPaymentStatus(ctx, orderId, status);
+    return outcome.kind === 'PAID_NOW' ? 'PAID' : 'UNCHANGED';
+  }
+  if (deadline.getTime() > ctx.now.getTime() || status.state === 'PAYING') return 'UNCHANGED';
+  const closed = await ctx.provider.closePayment(orderId);
+  if (closed === 'ALREADY_PAID') {
+    // Paid between our query and the close: the close failed, so the payment stands.
+    const outcome = await applyPaymentStatus(ctx, orderId, await ctx.provider.queryPayment(orderId));
+    return outcome.kind === 'PAID_NOW' ? 'PAID' : 'UNCHANGED';
+  }
+  return (await markClosed(ctx.store, orderId, ctx.now, 'system', 'not paid in time')) ? 'CLOSED' : 'UNCHANGED';
+}
+
