@@ -92,6 +92,6 @@ export async function scriptReceiver(sdk: WxServerSdk, key: string, ackFrom: num
 }
 
 export async function receivedEvents(sdk: WxServerSdk, key: string): Promise<Array<Record<string, unknown>>> {
-  const res = (await sdk.database().collection('sandbox_received').where({ key }).get()) as { data: Array<{ event: Record<string, unknown> }> };
+  const res = (await sdk.database().collection('sandbox_received').where({ key }).get()) as unknown as { data: Array<{ event: Record<string, unknown> }> };
   return res.data.map((d) => d.event);
 }
