@@ -1,0 +1,101 @@
+// A shop on the local cloud for function tests: the built functions, the real SDK inside them, the pay sandbox and
+// the outbox. Tests act as the buyer (gateway + sandbox control API) and read the database and outbox like a user.
+import type { Fail, Ok, OrderDetail, PayData, Result } from '../../typings/api';
+import { DEMO_PRODUCTS, DEMO_SETTINGS, putDocument } from '../../emulator/src/demo';
+import { callFunction, getJson, postJson, startTestCloud, type LocalCloud } from '../helpers/local-cloud';
+
+export const BUYER = 'buyer-alice';
+export const OTHER_BUYER = 'buyer-bob';
+export const MERCHANT = 'merchant-mia';
+export const MERCHANT_2 = 'merchant-max';
+export const TEMPLATES = {
+  orderPaid: DEMO_SETTINGS.templates.orderPaid.templateId,
+  refundRequested: DEMO_SETTINGS.templates.refundRequested.templateId,
+  refundResult: DEMO_SETTINGS.templates.refundResult.templateId,
+};
+export const TEA = DEMO_PRODUCTS[0]; // 6800 fen
+export const CUP = DEMO_PRODUCTS[2]; // 1990 fen
+
+export interface Shop {
+  cloud: LocalCloud;
+  call<T = unknown>(name: string, data: unknown, openid?: string): Promise<Result<T>>;
+  ok<T = unknown>(name: string, data: unknown, openid?: string): Promise<T>;
+  docs<T = Record<string, unknown>>(collection: string): Promise<T[]>;
+  doc<T = Record<string, unknown>>(collection: string, id: string): Promise<T | undefined>;
+  sent(filter?: { touser?: string; templateId?: string; status?: string }): Promise<Array<{ touser: string; templateId: string; status: string; data: Record<string, string> }>>;
+  order(orderId: string, openid?: string): Promise<OrderDetail>;
+  placeOrder(items?: Array<{ productId: string; quantity: number }>, buyer?: string): Promise<PayData>;
+  complete(orderId: string, plan?: Record<string, unknown>): Promise<{ status: number; body: Record<string, unknown> }>;
+  paidOrder(items?: Array<{ productId: string; quantity: number }>, buyer?: string): Promise<string>;
+  reconcile(): Promise<unknown>;
+  invoke(name: string, event: unknown, source?: 'wx_pay' | 'wx_trigger' | 'wx_client'): Promise<unknown>;
+  fault(api: string, mode: string, count?: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function openShop(options: { settings?: Record<string, unknown>; autoSettleRefunds?: boolean; grants?: number } = {}): Promise<Shop> {
+  const cloud = await startTestCloud({ autoSettleRefunds: options.autoSettleRefunds ?? true });
+  putDocument(cloud, 'settings', { ...DEMO_SETTINGS, merchantOpenids: [MERCHANT, MERCHANT_2], ...options.settings });
+  for (const p of DEMO_PRODUCTS) putDocument(cloud, 'products', p);
+  putDocument(cloud, 'products', { _id: 'retired', name: '停售商品', price: 100, active: false, sort: 9 });
+  putDocument(cloud, 'products', { _id: 'gold-teapot', name: '金茶壶', price: 60_000_000, active: true, sort: 10 });
+  const grants = options.grants ?? 5;
+  for (let i = 0; i < grants; i++) {
+    for (const m of [MERCHANT, MERCHANT_2]) cloud.outbox.grant(m, [TEMPLATES.orderPaid, TEMPLATES.refundRequested]);
+    for (const b of [BUYER, OTHER_BUYER]) cloud.outbox.grant(b, [TEMPLATES.refundResult]);
+  }
+
+  const call = async <T>(name: string, data: unknown, openid?: string): Promise<Result<T>> => {
+    const reply = await callFunction<Result<T>>(cloud, name, data, openid);
+    if (reply.status !== 200 || !reply.body.result) throw new Error(`${name} failed at the gateway: ${reply.status} ${JSON.stringify(reply.body)}`);
+    return reply.body.result;
+  };
+  const ok = async <T>(name: string, data: unknown, openid = BUYER): Promise<T> => {
+    const result = await call<T>(name, data, openid);
+    if (!result.ok) throw new Error(`${name} ${JSON.stringify(data)} answered ${result.code}: ${result.message}`);
+    return (result as Ok<T>).data;
+  };
+  const docs = async <T>(collection: string): Promise<T[]> => {
+    const page = await getJson<{ documents: T[] }>(cloud, `/db/${collection}?limit=1000`);
+    return page.documents;
+  };
+  const shop: Shop = {
+    cloud,
+    call,
+    ok,
+    docs,
+    doc: async <T>(collection: string, id: string) => (await docs<T & { _id: string }>(collection)).find((d) => d._id === id),
+    sent: async (filter = {}) => {
+      const q = new URLSearchParams({ limit: '500', ...filter });
+      return (await getJson<{ messages: Array<{ touser: string; templateId: string; status: string; data: Record<string, string> }> }>(cloud, `/sandbox/messages?${q}`)).messages;
+    },
+    order: (orderId, openid = BUYER) => ok<OrderDetail>('orders', { action: 'get', orderId }, openid),
+    placeOrder: (items = [{ productId: TEA._id, quantity: 1 }], buyer = BUYER) => ok<PayData>('pay', { items }, buyer),
+    complete: async (orderId, plan = {}) => postJson<Record<string, unknown>>(cloud, `/sandbox/payments/${orderId}/complete`, plan),
+    paidOrder: async (items, buyer = BUYER) => {
+      const { orderId } = await shop.placeOrder(items, buyer);
+      const done = await shop.complete(orderId);
+      if (done.status !== 200) throw new Error(`could not pay ${orderId}: ${JSON.stringify(done.body)}`);
+      return orderId;
+    },
+    invoke: async (name, event, source = 'wx_trigger') => {
+      const outcome = await cloud.runner.invoke({ name, event, source });
+      if (!outcome.ok) throw new Error(`${name} failed: ${outcome.code} ${outcome.message}`);
+      return outcome.result;
+    },
+    reconcile: () => shop.invoke('reconcile', { Type: 'Timer', TriggerName: 'reconcileEveryFiveMinutes', Time: new Date().toISOString() }),
+    fault: async (api, mode, count = 1) => {
+      const r = await postJson(cloud, '/sandbox/faults', { api, mode, count });
+      if (r.status !== 200) throw new Error(`could not arm ${mode} on ${api}: ${JSON.stringify(r.body)}`);
+    },
+    close: () => cloud.close(),
+  };
+  return shop;
+}
+
+export function failure(result: Result<unknown>): Fail {
+  if (result.ok) throw new Error(`expected a failure, got ${JSON.stringify(result.data)}`);
+  return result;
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
