@@ -126,7 +126,7 @@ describe('payNotify', () => {
     const { putDocument } = await import('../../emulator/src/demo');
     const stored = await shop.doc<Record<string, unknown>>('orders', orderId);
     expect(stored).toBeDefined();
-    const tampered = { ...(stored as Record<string, unknown>), totalFee: 1 } as { _id: string } & Record<string, unknown>;
+    const tampered = { ...(stored as Record<string, unknown>), _id: orderId, totalFee: 1 } as { _id: string } & Record<string, unknown>;
     for (const k of ['createdAt', 'updatedAt', 'payDeadline']) tampered[k] = { $date: { $numberLong: String(Date.parse(String(tampered[k]))) } };
     tampered.timeline = [];
     putDocument(shop.cloud, 'orders', tampered);
