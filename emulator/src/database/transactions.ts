@@ -80,7 +80,7 @@ export class TransactionManager {
   claim(txn: Transaction, key: string): void {
     const holder = this.owner.get(key);
     if (holder !== undefined && holder !== txn.id) {
-      throw transactionConflict(`write conflict: another open transaction has written document ${key.replace('\u0000', '/')}`);
+      throw transactionConflict(`database transaction conflict: document ${key.replace('\u0000', '/')} is written by another open transaction`);
     }
     this.checkUnchanged(txn, key);
     this.owner.set(key, txn.id);
@@ -89,7 +89,7 @@ export class TransactionManager {
   /** Fails when the document was committed by someone else after the transaction's snapshot. */
   checkUnchanged(txn: Transaction, key: string): void {
     if ((this.lastWrite.get(key) ?? -1) > txn.snapshot) {
-      throw transactionConflict(`write conflict: document ${key.replace('\u0000', '/')} changed after the transaction started`);
+      throw transactionConflict(`database transaction conflict: document ${key.replace('\u0000', '/')} changed after the transaction started`);
     }
   }
 
