@@ -15,6 +15,8 @@ export interface AppConfig {
   localCloud: LocalCloudSwitch;
   /** Orders and refunds fetched per page of a list. */
   pageSize: number;
+  /** After the cashier says "paid", how long to wait before each look at the order (WeChat's callback lags). */
+  paymentConfirmWaitsMs: number[];
 }
 
 export const config: AppConfig = {
@@ -25,4 +27,5 @@ export const config: AppConfig = {
     openid: 'demo-buyer',
   },
   pageSize: 10,
+  paymentConfirmWaitsMs: [0, 800, 1600],
 };

@@ -70,3 +70,11 @@ export const REFUND_REASONS: ReadonlyArray<{ label: string; needsNote: boolean }
 export function labelOf(table: Record<string, string>, key: string): string {
   return Object.prototype.hasOwnProperty.call(table, key) ? table[key] : key;
 }
+
+/** What the buyer is told after the cashier, by what the server then says about the order. */
+export const PAYMENT_TEXT = {
+  confirmed: '支付成功',
+  unconfirmed: '支付结果确认中，请稍后刷新查看',
+  cancelled: '已取消支付',
+  failed: '支付没有完成，请稍后再试',
+} as const;

@@ -32,9 +32,9 @@ function pause(ms: number): Promise<void> {
  * After the cashier says "paid" the order turns PAID only when WeChat's callback reaches the server, usually
  * within a second or two: look again a few times before showing it as still unpaid.
  */
-export async function fetchOrderAfterPayment(orderId: string, waitsMs: readonly number[] = [0, 800, 1600]): Promise<Outcome<OrderDetail>> {
+export async function fetchOrderAfterPayment(orderId: string): Promise<Outcome<OrderDetail>> {
   let latest: Outcome<OrderDetail> = { ok: false, code: 'INTERNAL', message: 'not fetched' };
-  for (const wait of waitsMs) {
+  for (const wait of config.paymentConfirmWaitsMs) {
     if (wait > 0) await pause(wait);
     latest = await fetchOrderDetail(orderId);
     if (!latest.ok || latest.data.status !== 'PENDING') return latest;

@@ -1,6 +1,7 @@
 // A small shop to start a purchase: demo products, quantities, buy → `pay` → the cashier.
 import type { Fen } from '../../../typings/api';
 import { errorText } from '../../domain/errors';
+import { PAYMENT_TEXT } from '../../domain/labels';
 import { buy, fetchProducts, newIdempotencyKey } from '../../services/shop';
 import { fetchMe } from '../../services/session';
 import { toast, toastFailure } from '../../utils/feedback';
@@ -113,8 +114,9 @@ Component({
         if (p.quantity) reset[`products[${i}].quantity`] = 0;
       });
       this.setData(reset);
+      // The detail page shows whether WeChat's confirmation has arrived; here only what the cashier said.
       const outcome = res.data.payment;
-      if (outcome.kind === 'paid') toast('支付成功', 'success');
+      if (outcome.kind === 'paid') toast(PAYMENT_TEXT.confirmed, 'success');
       else if (outcome.kind === 'cancelled') toast('订单已保留，可稍后付款');
       else toast('支付没有完成，可在订单中重新付款');
       navigate(withQuery(ROUTES.orderDetail, { orderId: res.data.orderId }));

@@ -1,3 +1,4 @@
+import { config } from '../../../miniprogram/config';
 import { FakeBackend } from '../support/fake-backend';
 import { installFakeWx, type FakeWx } from '../support/fake-wx';
 import { renderPage, sentKeys } from '../support/render';
@@ -50,6 +51,23 @@ describe('order detail', () => {
     expect(sentKeys(page.setDataCalls)).not.toContain('order');
     expect(sentKeys(page.setDataCalls)).toEqual(expect.arrayContaining(['order.statusLabel', 'order.actions', 'order.timeline']));
     expect(sentKeys(page.setDataCalls)).not.toContain('order.items');
+  });
+
+  it('says the payment is being confirmed while WeChat’s callback has not arrived, then shows it on refresh', async () => {
+    config.paymentConfirmWaitsMs = [0, 1, 1];
+    const order = backend.seedOrder('buyer-1', { status: 'PENDING' });
+    fake.user.pays = 'pay-unconfirmed';
+    const page = await renderPage(ROUTE, { orderId: order.orderId });
+    await page.tap('.pay');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(fake.screen.toasts).toEqual(['支付结果确认中，请稍后刷新查看']);
+    expect(page.text('.status')).toBe('待付款');
+    expect(backend.served.filter((s) => s.action === 'get')).toHaveLength(4); // the first load and three looks
+
+    backend.markPaid(order.orderId); // the callback arrives
+    await page.lifecycle('onPullDownRefresh');
+    expect(page.text('.status')).toBe('已付款');
+    expect(fake.screen.pullDownStops).toBe(1);
   });
 
   it('a failed cashier leaves the order payable and says so', async () => {

@@ -3,6 +3,8 @@ import { installFakeWx, type FakeWx } from '../support/fake-wx';
 import { renderPage, sentKeys } from '../support/render';
 
 const ROUTE = 'pages/order/order-list/index';
+
+expect.addSnapshotSerializer(require('miniprogram-simulate/jest-snapshot-plugin'));
 let backend: FakeBackend;
 let fake: FakeWx;
 
@@ -29,6 +31,12 @@ describe('order list', () => {
     expect(page.texts('.status')).toEqual(['待付款', '已付款']);
     expect(page.texts('.total')).toEqual(['¥12.50', '¥76.00']);
     expect(page.text('.more')).toBe('没有更多了');
+  });
+
+  it('renders a card as markup a reviewer can read', async () => {
+    backend.seedOrder('buyer-1', { status: 'PENDING', quantity: 2 });
+    const page = await renderPage(ROUTE);
+    expect(page.markup()).toMatchSnapshot();
   });
 
   it('says so when there are no orders', async () => {

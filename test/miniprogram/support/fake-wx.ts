@@ -5,8 +5,8 @@ import type { FakeBackend } from './fake-backend';
 
 export interface SimulatedUser {
   openid: string;
-  /** What the person does in WeChat's cashier. */
-  pays: 'pay' | 'cancel' | 'fail';
+  /** What the person does in WeChat's cashier ('pay-unconfirmed': paid, but WeChat's callback has not arrived). */
+  pays: 'pay' | 'pay-unconfirmed' | 'cancel' | 'fail';
   /** What the person answers in the subscribe-message dialog ('fail' = the dialog could not open). */
   subscribes: 'accept' | 'reject' | 'fail';
   /** What the person answers in confirmation dialogs. */
@@ -102,7 +102,8 @@ export function createFakeWx(backend: FakeBackend, user: Partial<SimulatedUser> 
         // WeChat Pay confirms to the server through the callback; the fake backend takes it at once.
         backend.markPaid(orderId);
         later(opts, { res: { errMsg: 'requestPayment:ok' } });
-      } else if (who.pays === 'cancel') later(opts, { err: 'requestPayment:fail cancel' });
+      } else if (who.pays === 'pay-unconfirmed') later(opts, { res: { errMsg: 'requestPayment:ok' } });
+      else if (who.pays === 'cancel') later(opts, { err: 'requestPayment:fail cancel' });
       else later(opts, { err: 'requestPayment:fail system error' });
     },
     requestSubscribeMessage: (opts: { tmplIds: string[] } & Callbacks<Record<string, string>>) => {

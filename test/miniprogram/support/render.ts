@@ -56,6 +56,7 @@ type SetDataPayload = Record<string, unknown>;
 
 interface Node {
   dom: { textContent: string | null };
+  toJSON(): unknown;
   dispatchEvent(name: string, options?: Record<string, unknown>): void;
   querySelector(selector: string): Node | undefined;
   querySelectorAll(selector: string): Node[];
@@ -73,6 +74,8 @@ export interface RenderedPage {
   type(selector: string, value: string): Promise<void>;
   pick(selector: string, value: number): Promise<void>;
   lifecycle(name: 'onLoad' | 'onShow' | 'onPullDownRefresh' | 'onReachBottom', arg?: unknown): Promise<void>;
+  /** The rendered tree, for miniprogram-simulate's snapshot serializer. */
+  markup(): unknown;
 }
 
 function clean(text: string | null | undefined): string {
@@ -110,6 +113,7 @@ export async function renderPage(route: string, query: Record<string, string> = 
     text: (selector) => (selector ? findAll(comp, selector).map((n) => clean(n.dom.textContent)).join(' ') : clean(comp.dom.textContent)),
     texts: (selector) => findAll(comp, selector).map((n) => clean(n.dom.textContent)),
     exists: (selector) => findAll(comp, selector).length > 0,
+    markup: () => comp.toJSON(),
     async tap(selector, index = 0) {
       nodeAt(selector, index).dispatchEvent('tap');
       await settle();

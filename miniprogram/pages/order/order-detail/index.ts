@@ -1,6 +1,7 @@
 // One order: items, amounts, status, timeline, refunds, and the actions its state allows. Opened from the list,
 // from the shop after buying, and from subscribe messages (`?orderId=`).
 import { errorText } from '../../../domain/errors';
+import { PAYMENT_TEXT } from '../../../domain/labels';
 import { cancelOrder, fetchOrderAfterPayment, fetchOrderDetail, withdrawRefund } from '../../../services/order';
 import { payOrder } from '../../../services/shop';
 import { confirmDialog, toast, toastFailure } from '../../../utils/feedback';
@@ -47,13 +48,13 @@ Component({
       void this.load();
     },
 
-    async load(fetch = fetchOrderDetail) {
+    async load() {
       const orderId = priv(this).orderId;
       if (!orderId) {
         this.setData({ state: failed('INVALID_ARGUMENT', '链接里缺少订单号') });
         return;
       }
-      const res = await fetch(orderId);
+      const res = await fetchOrderDetail(orderId);
       if (!res.ok) {
         if (this.data.order) toastFailure(res);
         else this.setData({ state: failed(res.code, errorText(res.code)) });
@@ -90,11 +91,15 @@ Component({
           await this.load();
           return;
         }
-        if (res.data.payment.kind === 'paid') {
-          toast('支付成功', 'success');
-          await this.load(fetchOrderAfterPayment);
-        } else if (res.data.payment.kind === 'cancelled') toast('已取消支付');
-        else toast('支付没有完成，请稍后再试');
+        const payment = res.data.payment;
+        if (payment.kind !== 'paid') {
+          toast(PAYMENT_TEXT[payment.kind]);
+          return;
+        }
+        const after = await fetchOrderAfterPayment(orderId);
+        if (after.ok && after.data.status !== 'PENDING') toast(PAYMENT_TEXT.confirmed, 'success');
+        else toast(PAYMENT_TEXT.unconfirmed);
+        if (after.ok) this.show(toOrderDetail(after.data));
       });
     },
 

@@ -2,7 +2,7 @@
 // append by index (`list[20]`): the whole list is only sent when a tab or refresh replaces it.
 import type { OrderListFilter } from '../../../../typings/api';
 import { errorText } from '../../../domain/errors';
-import { ORDER_TABS, type OrderTab } from '../../../domain/labels';
+import { ORDER_TABS, PAYMENT_TEXT, type OrderTab } from '../../../domain/labels';
 import { cancelOrder, fetchOrderAfterPayment, fetchOrderDetail, fetchOrders } from '../../../services/order';
 import { payOrder } from '../../../services/shop';
 import { confirmDialog, toast, toastFailure } from '../../../utils/feedback';
@@ -146,10 +146,10 @@ Component({
       }
       const payment = res.data.payment;
       if (payment.kind === 'paid') {
-        await fetchOrderAfterPayment(orderId);
-        toast('支付成功', 'success');
-      } else if (payment.kind === 'cancelled') toast('已取消支付');
-      else toast('支付没有完成，请稍后再试');
+        const after = await fetchOrderAfterPayment(orderId);
+        if (after.ok && after.data.status !== 'PENDING') toast(PAYMENT_TEXT.confirmed, 'success');
+        else toast(PAYMENT_TEXT.unconfirmed);
+      } else toast(PAYMENT_TEXT[payment.kind]);
       await this.refreshRow(orderId);
     },
 
