@@ -80,6 +80,8 @@ export const databaseSection: BenchSection = {
     try {
       const sdk = connect(cloud.url, cloud.env);
       const db = sdk.database();
+      // Collections exist before use, as in the cloud (the project's own are declared in cloudbase/database-indexes.json).
+      await db.createCollection(COLLECTION);
       const ids: string[] = [];
       // Seed documents to read and update, so every op works on a collection of the same size.
       for (let i = 0; i < count; i++) {
