@@ -84,6 +84,20 @@ describe('order list', () => {
     expect(page.texts('.status')).toEqual(['已关闭']);
   });
 
+  it('a slow answer for a tab left behind never replaces the tab the buyer is on', async () => {
+    backend.seedOrder('buyer-1', { status: 'PAID' });
+    backend.seedOrder('buyer-1', { status: 'CLOSED' });
+    const page = await renderPage(ROUTE);
+
+    fake.slowNext('orders', 30, 'list');
+    page.tapQuickly('.tab', 2); // 已付款, answered late
+    page.tapQuickly('.tab', 5); // 已关闭
+    await new Promise((resolve) => setTimeout(resolve, 60));
+
+    expect(page.text('.tab.active')).toBe('已关闭');
+    expect(page.texts('.status')).toEqual(['已关闭']);
+  });
+
   it('opens on the tab named in the query (links from messages)', async () => {
     backend.seedOrder('buyer-1', { status: 'PAID' });
     backend.seedOrder('buyer-1', { status: 'PENDING' });

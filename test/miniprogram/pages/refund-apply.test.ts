@@ -50,6 +50,18 @@ describe('refund request', () => {
     expect(fake.screen.pages.at(-1)).toBe(`/pages/order/order-detail/index?orderId=${order.orderId}`);
   });
 
+  it('a double tap on submit sends one request', async () => {
+    const order = paidOrder();
+    const page = await renderPage(ROUTE, { orderId: order.orderId });
+    await page.tap('.reason', 0);
+    page.tapQuickly('.submit');
+    page.tapQuickly('.submit');
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(backend.served.filter((s) => s.name === 'applyRefund')).toHaveLength(1);
+    expect(fake.screen.subscriptionDialogs).toHaveLength(1);
+    expect(page.text('.submitted-title')).toBe('退款申请已提交');
+  });
+
   it('a part refund: the typed amount is sent in fen', async () => {
     const order = paidOrder();
     const page = await renderPage(ROUTE, { orderId: order.orderId });

@@ -41,11 +41,18 @@ export interface FakeWx {
   wx: Record<string, unknown>;
   user: SimulatedUser;
   screen: Screen;
+  /** The next cloud call to `name` (with this `action`) takes `ms` to answer: for answers that overtake each other. */
+  slowNext(name: string, ms: number, action?: string): void;
 }
 
 export function createFakeWx(backend: FakeBackend, user: Partial<SimulatedUser> = {}): FakeWx {
   const who: SimulatedUser = { openid: 'buyer-1', pays: 'pay', subscribes: 'accept', confirms: true, ...user };
   const screen: Screen = { toasts: [], dialogs: [], pages: ['/pages/shop/index'], pullDownStops: 0, subscriptionDialogs: [] };
+  const slow: Array<{ name: string; action?: string; ms: number }> = [];
+  const latencyOf = (name: string, data: Record<string, unknown>): number => {
+    const i = slow.findIndex((s) => s.name === name && (s.action === undefined || s.action === data.action));
+    return i < 0 ? 0 : slow.splice(i, 1)[0].ms;
+  };
 
   function serve(name: string, data: Record<string, unknown>, openid: string): { ok: true; result: unknown } | { ok: false; errMsg: string } {
     const injected = backend.takeFailure(name, typeof data.action === 'string' ? data.action : undefined);
@@ -86,11 +93,12 @@ export function createFakeWx(backend: FakeBackend, user: Partial<SimulatedUser> 
       init: () => undefined,
       callFunction: ({ name, data }: { name: string; data: Record<string, unknown> }) =>
         new Promise((resolve, reject) => {
+          // The function runs when the call arrives; only its answer is late.
+          const answer = serve(name, data ?? {}, who.openid);
           setTimeout(() => {
-            const answer = serve(name, data ?? {}, who.openid);
             if (answer.ok) resolve({ result: answer.result, errMsg: 'cloud.callFunction:ok' });
             else reject({ errMsg: answer.errMsg });
-          }, 0);
+          }, latencyOf(name, data ?? {}));
         }),
     },
     request: (opts: { url: string; data: Record<string, unknown>; header: Record<string, string> } & Callbacks<unknown>) => {
@@ -142,7 +150,7 @@ export function createFakeWx(backend: FakeBackend, user: Partial<SimulatedUser> 
       screen.pullDownStops += 1;
     },
   };
-  return { wx, user: who, screen };
+  return { wx, user: who, screen, slowNext: (name, ms, action) => slow.push({ name, action, ms }) };
 }
 
 /** Installs the fake as the global `wx` the mini-program code reads at call time. */

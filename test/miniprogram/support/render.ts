@@ -71,6 +71,8 @@ export interface RenderedPage {
   texts(selector: string): string[];
   exists(selector: string): boolean;
   tap(selector: string, index?: number): Promise<void>;
+  /** A tap whose consequences are not waited for (for taps in quick succession). */
+  tapQuickly(selector: string, index?: number): void;
   type(selector: string, value: string): Promise<void>;
   pick(selector: string, value: number): Promise<void>;
   lifecycle(name: 'onLoad' | 'onShow' | 'onPullDownRefresh' | 'onReachBottom', arg?: unknown): Promise<void>;
@@ -117,6 +119,9 @@ export async function renderPage(route: string, query: Record<string, string> = 
     async tap(selector, index = 0) {
       nodeAt(selector, index).dispatchEvent('tap');
       await settle();
+    },
+    tapQuickly(selector, index = 0) {
+      nodeAt(selector, index).dispatchEvent('tap');
     },
     async type(selector, value) {
       nodeAt(selector, 0).dispatchEvent('input', { detail: { value } });
