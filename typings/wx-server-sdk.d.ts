@@ -15,7 +15,8 @@ export namespace CloudPay {
     returnCode?: 'SUCCESS' | 'FAIL' | string;
     returnMsg?: string;
     resultCode?: 'SUCCESS' | 'FAIL' | string;
-    errCode?: string;
+    /** WeChat's err_code, except that wx-server-sdk overwrites it with its own 0 on every answer it resolves. */
+    errCode?: string | number;
     errCodeDes?: string;
     appid?: string;
     mchId?: string;

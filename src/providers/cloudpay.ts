@@ -161,16 +161,49 @@ async function call<T extends CloudPay.Answer>(apiName: string, acts: boolean, r
     throw new ProviderError('RETURN_FAIL', `cloudPay.${apiName}: ${answer.returnMsg ?? 'return_code FAIL'}`, false);
   }
   if (answer.resultCode !== 'SUCCESS') {
-    const code = String(answer.errCode ?? 'FAIL');
+    const code = wechatErrorCode(apiName, answer);
     const message = `cloudPay.${apiName}: ${code} ${answer.errCodeDes ?? ''}`.trim();
     if (UNKNOWN_OUTCOME.has(code)) {
       if (acts) throw new ProviderOutcomeUnknown(code, message);
       throw new ProviderError(code, message, true);
     }
-    throw new ProviderError(code, message, RETRY_LATER.has(code));
+    // A failure we cannot classify is never taken as final: nothing is marked failed on a guess.
+    throw new ProviderError(code, message, code === UNCLASSIFIED || RETRY_LATER.has(code));
   }
   return answer;
 }
+
+const UNCLASSIFIED = 'UNCLASSIFIED';
+
+/**
+ * WeChat's err_code of a FAIL answer. wx-server-sdk overwrites `errCode` with its own 0 on every cloudPay answer it
+ * resolves, so WeChat's code survives only in `errCodeDes` (the description); we read it back from there, per API
+ * because the same words mean different things (已关闭 on closeOrder is ORDERCLOSED, on refund ORDERNOTEXIST).
+ */
+export function wechatErrorCode(apiName: string, answer: CloudPay.Answer): string {
+  if (typeof answer.errCode === 'string' && /^[A-Z_]{3,}$/.test(answer.errCode)) return answer.errCode;
+  const des = String(answer.errCodeDes ?? '');
+  const rules: Array<[RegExp, string]> = [
+    [/系统超时|系统繁忙|系统错误|相同参数再次调用|SYSTEMERROR/, 'SYSTEMERROR'],
+    [/需要商户触发重试|BIZERR_NEED_RETRY/, 'BIZERR_NEED_RETRY'],
+    [/频率|FREQUENCY_LIMITED/, 'FREQUENCY_LIMITED'],
+    ...(DESCRIPTIONS[apiName] ?? []),
+  ];
+  return rules.find(([pattern]) => pattern.test(des))?.[1] ?? UNCLASSIFIED;
+}
+
+const DESCRIPTIONS: Record<string, Array<[RegExp, string]>> = {
+  unifiedOrder: [[/已支付|ORDERPAID/, 'ORDERPAID'], [/已关闭|ORDERCLOSED/, 'ORDERCLOSED'], [/订单号重复|OUT_TRADE_NO_USED/, 'OUT_TRADE_NO_USED'], [/参数|INVALID_REQUEST/, 'INVALID_REQUEST']],
+  queryOrder: [[/不存在|ORDERNOTEXIST/, 'ORDERNOTEXIST']],
+  closeOrder: [[/已支付|ORDERPAID/, 'ORDERPAID'], [/已关闭|ORDERCLOSED/, 'ORDERCLOSED'], [/不存在|ORDERNOTEXIST/, 'ORDERNOTEXIST'], [/不能马上|时间间隔|INVALID_REQUEST/, 'INVALID_REQUEST']],
+  refund: [
+    [/余额不足|NOTENOUGH/, 'NOTENOUGH'],
+    [/超过退款期限|TRADE_OVERDUE/, 'TRADE_OVERDUE'],
+    [/不存在|不能退款|未支付|ORDERNOTEXIST/, 'ORDERNOTEXIST'],
+    [/退款金额|可退金额|不一致|次数|INVALID_REQUEST|PARAM_ERROR/, 'INVALID_REQUEST'],
+  ],
+  queryRefund: [[/不存在|查询失败|REFUNDNOTEXIST/, 'REFUNDNOTEXIST']],
+};
 
 /** cloudPay lists refunds as parallel lists (outRefundNoList, refundStatusList…); APIv2 as indexed fields. */
 function findRefund(answer: CloudPay.QueryRefundAnswer, outRefundNo: string): RefundStatus {

@@ -99,3 +99,18 @@ export function failure(result: Result<unknown>): Fail {
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export interface ProviderTrade {
+  tradeState: string;
+  totalFee: number;
+  refunds: Array<{ outRefundNo: string; refundStatus: string; refundFee: number }>;
+}
+
+/** What WeChat Pay (the sandbox) holds for a trade: the money side of every assertion. */
+export async function providerTrade(shop: Shop, orderId: string): Promise<ProviderTrade> {
+  return getJson<ProviderTrade>(shop.cloud, `/sandbox/payments/${orderId}`);
+}
+
+export async function settleAtProvider(shop: Shop, refundId: string, body: Record<string, unknown> = {}): Promise<{ status: number; body: Record<string, unknown> }> {
+  return postJson<Record<string, unknown>>(shop.cloud, `/sandbox/refunds/${refundId}/settle`, { status: 'SUCCESS', ...body });
+}
