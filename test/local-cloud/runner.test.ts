@@ -285,3 +285,23 @@ describe('the catalogue', () => {
     expect(ok<string>(await r.invoke({ name: 'runner-slow', event: {}, source: 'wx_client' }))).toBe('shadowed');
   });
 });
+
+describe('shutting down', () => {
+  it('ends invocations in flight with a clear failure and refuses new ones', async () => {
+    const r = createRunner({
+      roots: [testFunctions],
+      workerScript,
+      env: 'test-env-1a2b',
+      appid: 'wx0123456789abcdef',
+      adminUrl: (name, id) => `http://127.0.0.1:9/admin/${name}/${id}`,
+      takeCallCounts: () => ({ database: 0, pay: 0, openapi: 0, functions: 0 }),
+    });
+    await whoami(r);
+    const inFlight = whoami(r, { event: { holdMs: 2_000 } });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await r.close();
+    expect(await inFlight).toMatchObject({ ok: false, code: 'FUNCTIONS_EXECUTE_FAIL', message: 'the local cloud is shutting down' });
+    expect(await whoami(r)).toMatchObject({ ok: false, message: 'the local cloud is shutting down' });
+    expect(r.instances()).toEqual({});
+  });
+});

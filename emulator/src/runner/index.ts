@@ -112,7 +112,8 @@ export function createRunner(options: RunnerOptions): LocalFunctionRunner {
       return outcome;
     };
 
-    const bundle = closed ? undefined : findBundle(options.roots, request.name);
+    if (closed) return fail('FUNCTIONS_EXECUTE_FAIL', 'the local cloud is shutting down');
+    const bundle = findBundle(options.roots, request.name);
     if (!bundle) return fail('FUNCTION_NOT_FOUND', `function not found: ${request.name}`);
     const config = readConfig(bundle.dir);
     if (!config.ok) return fail('FUNCTIONS_EXECUTE_FAIL', config.message);
@@ -156,7 +157,7 @@ export function createRunner(options: RunnerOptions): LocalFunctionRunner {
           return fail('FUNCTIONS_TIME_LIMIT_EXCEEDED', `Invoking task timed out after ${seconds} seconds`);
         case 'crash':
           pool.forget(lease.instance);
-          return fail('FUNCTIONS_EXECUTE_FAIL', `the function instance crashed: ${result.message}`);
+          return fail('FUNCTIONS_EXECUTE_FAIL', closed ? 'the local cloud is shutting down' : `the function instance crashed: ${result.message}`);
       }
     } finally {
       active.delete(requestId);
