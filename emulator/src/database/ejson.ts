@@ -20,24 +20,28 @@ export function parseEjson(text: unknown, what: string): Value {
   } catch {
     throw invalidParam(`${what} is not valid EJSON`);
   }
-  return fromEjsonValue(raw, what);
+  return fromEjsonValue(raw, what, 0);
 }
 
-function fromEjsonValue(raw: unknown, what: string): Value {
+/** Deeper than any document the database accepts (100 levels) plus operators around it. */
+const MAX_WIRE_DEPTH = 150;
+
+function fromEjsonValue(raw: unknown, what: string, depth: number): Value {
+  if (depth > MAX_WIRE_DEPTH) throw invalidParam(`${what} is nested too deeply`);
   if (raw === null || typeof raw === 'string' || typeof raw === 'boolean') return raw;
   if (typeof raw === 'number') return raw;
-  if (Array.isArray(raw)) return raw.map((x) => fromEjsonValue(x, what));
+  if (Array.isArray(raw)) return raw.map((x) => fromEjsonValue(x, what, depth + 1));
   if (typeof raw !== 'object') throw invalidParam(`${what} holds a value JSON cannot carry`);
   const obj = raw as Record<string, unknown>;
   const keys = Object.keys(obj);
   if (keys.length === 1 && keys[0].startsWith('$')) {
-    const special = fromTypeWrapper(keys[0], obj[keys[0]], what);
+    const special = fromTypeWrapper(keys[0], obj[keys[0]], what, depth);
     if (special !== undefined) return special;
   }
   const out: Doc = {};
   for (const k of keys) {
     // `__proto__` as a field name must stay a field, never become the object's prototype.
-    Object.defineProperty(out, k, { value: fromEjsonValue(obj[k], what), enumerable: true, writable: true, configurable: true });
+    Object.defineProperty(out, k, { value: fromEjsonValue(obj[k], what, depth + 1), enumerable: true, writable: true, configurable: true });
   }
   return out;
 }
@@ -50,7 +54,7 @@ function numberFromString(v: unknown, what: string): number {
 }
 
 /** A `{$type: …}` wrapper, or undefined when the key is an operator. */
-function fromTypeWrapper(key: string, body: unknown, what: string): Value | undefined {
+function fromTypeWrapper(key: string, body: unknown, what: string, depth: number): Value | undefined {
   switch (key) {
     case '$numberInt':
     case '$numberDouble':
@@ -76,7 +80,7 @@ function fromTypeWrapper(key: string, body: unknown, what: string): Value | unde
     }
     case '$tcb_server_date': {
       const b = body as { offset?: unknown } | null;
-      const offset = b && b.offset !== undefined ? fromEjsonValue(b.offset, what) : 0;
+      const offset = b && b.offset !== undefined ? fromEjsonValue(b.offset, what, depth + 1) : 0;
       if (typeof offset !== 'number' || !Number.isFinite(offset)) throw invalidParam(`${what}: serverDate offset must be a number of milliseconds`);
       return new ServerDateRef(offset);
     }

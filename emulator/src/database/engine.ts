@@ -49,7 +49,7 @@ interface ParsedTarget {
 export class Engine implements LocalDatabase {
   private readonly txns: TransactionManager;
   private readonly now: () => number;
-  private last: QueryStats | undefined;
+  private last: { collection: string; examined: number; returned: number; plan: QueryPlan } | undefined;
 
   constructor(
     private readonly store: Store,
@@ -155,7 +155,7 @@ export class Engine implements LocalDatabase {
   }
 
   /** Matching documents in result order; stops early when SQL already returns them in order. */
-  private find(t: ParsedTarget, order: SortKey[], offset: number, limit: number | undefined): Array<{ id: string; doc: Doc }> {
+  private find(t: ParsedTarget, order: SortKey[], offset: number, limit: number | undefined, record = true): Array<{ id: string; doc: Doc }> {
     const plan = this.store.plan(t.collection, t.query, order);
     let examined = 0;
     let out: Array<{ id: string; doc: Doc }> = [];
@@ -173,12 +173,8 @@ export class Engine implements LocalDatabase {
       out.sort((a, b) => cmp(a.doc, b.doc)); // stable: ties keep insertion order
     }
     out = out.slice(offset, limit === undefined ? undefined : offset + limit);
-    this.recordQuery(t.collection, plan, examined, out.length);
+    if (record) this.last = { collection: t.collection, examined, returned: out.length, plan };
     return out;
-  }
-
-  private recordQuery(collection: string, plan: QueryPlan, examined: number, returned: number): void {
-    this.last = { collection, examined, returned, sql: this.store.explain(plan).join('; ') };
   }
 
   private get(params: AdminParams): AdminJson {
@@ -393,7 +389,7 @@ export class Engine implements LocalDatabase {
     const t: ParsedTarget = { collection, predicate: () => true, query: undefined };
     const offset = Math.max(0, options.offset ?? 0);
     const limit = Math.max(0, Math.min(options.limit ?? DEFAULT_LIMIT, MAX_LIMIT));
-    const rows = this.find(t, [], offset, limit);
+    const rows = this.find(t, [], offset, limit, false);
     return { total: this.store.count(collection), documents: rows.map((r) => toPlainJson(r.doc)) };
   }
 
@@ -415,7 +411,9 @@ export class Engine implements LocalDatabase {
   }
 
   lastQuery(): QueryStats | undefined {
-    return this.last;
+    if (!this.last) return undefined;
+    const { plan, ...counts } = this.last;
+    return { ...counts, sql: this.store.explain(plan).join('; ') };
   }
 
   indexes(collection: string): string[] {

@@ -70,3 +70,11 @@ describe('storage JSON', () => {
     expect(back.c).toBeInstanceOf(Date);
   });
 });
+
+describe('hostile wire input', () => {
+  it('refuses absurd nesting with a clear error rather than exhausting the stack', () => {
+    const text = '['.repeat(100_000) + ']'.repeat(100_000);
+    expect(() => parseEjson(text, 'data')).toThrow(/data (is nested too deeply|is not valid EJSON)/);
+    expect(() => parseEjson('{"a":'.repeat(1000) + '1' + '}'.repeat(1000), 'query')).toThrow(/query is nested too deeply/);
+  });
+});

@@ -125,6 +125,56 @@ describe('documents', () => {
   });
 });
 
+describe('inspection', () => {
+  it('lists documents as plain JSON with the collection total, without counting as a query', () => {
+    const db = open();
+    insert(db, 'orders', [{ _id: 'o1', at: new Date(0), n: 1 }, { _id: 'o2' }, { _id: 'o3' }]);
+    find(db, 'orders', { query: { n: 1 } });
+    const before = db.lastQuery();
+    expect(db.list('orders', { limit: 2, offset: 0 })).toEqual({ total: 3, documents: [{ _id: 'o1', at: '1970-01-01T00:00:00.000Z', n: 1 }, { _id: 'o2' }] });
+    expect(db.list('nope')).toEqual({ total: 0, documents: [] });
+    expect(db.lastQuery()).toEqual(before);
+  });
+});
+
+describe('hostile input', () => {
+  it.each([
+    ['a collection name made of SQL', 'orders"; DROP TABLE tcb_collections; --'],
+    ['a collection name with a quote', "o'rders"],
+  ])('treats %s as a missing collection', (_what, name) => {
+    const db = open();
+    expect(errorOf(() => insert(db, name, [{ a: 1 }])).code).toBe('DATABASE_COLLECTION_NOT_EXIST');
+    expect(errorOf(() => db.execute('database.addCollection', { collectionName: name })).code).toBe('INVALID_PARAM');
+    expect(db.collections()).toEqual(['orders', 'products', 'refunds']);
+  });
+
+  it('keeps __proto__ an ordinary field name in documents and queries', () => {
+    const db = open();
+    db.execute('database.insertDocument', { collectionName: 'orders', data: ['{"_id":"p","__proto__":{"polluted":true}}'] });
+    expect(({} as Row).polluted).toBeUndefined();
+    const r = db.execute('database.getDocument', { collectionName: 'orders', queryType: 'WHERE', query: '{"__proto__.polluted":true}', limit: 10 });
+    expect(data(r).list).toEqual(['{"_id":"p","__proto__":{"polluted":true}}']);
+  });
+
+  it.each([
+    ['a query that is not EJSON', { query: '{nope' }, /query is not valid EJSON/],
+    ['a non-numeric limit', { limit: '10' }, /limit must be/],
+    ['a negative offset', { offset: -1 }, /offset must be/],
+    ['an order with a bad direction', { order: '{"a":"up"}' }, /order direction of a/],
+    ['an unknown action', { action: 'database.dropDatabase' }, /unknown database action/],
+  ])('refuses %s', (_what, params, message) => {
+    const db = open();
+    const { action, ...rest } = { action: 'database.getDocument', ...params };
+    expect(errorOf(() => db.execute(action, { collectionName: 'orders', queryType: 'WHERE', ...rest })).message).toMatch(message);
+  });
+
+  it('refuses documents nested deeper than the database allows', () => {
+    let deep: Row = { leaf: 1 };
+    for (let i = 0; i < 120; i++) deep = { d: deep };
+    expect(errorOf(() => insert(open(), 'orders', [deep])).message).toMatch(/nesting/);
+  });
+});
+
 describe('queries', () => {
   const seed = (db: LocalDatabase): void => {
     insert(db, 'products', [
