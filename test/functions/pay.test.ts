@@ -1,6 +1,8 @@
 // pay and payNotify through the local cloud: the built bundles, the real SDK, the sandbox's cloudPay and outbox.
 import { BUYER, CUP, MERCHANT, MERCHANT_2, OTHER_BUYER, TEA, TEMPLATES, failure, openShop, type Shop } from './support';
 
+jest.setTimeout(30_000);
+
 let shop: Shop;
 beforeAll(async () => {
   shop = await openShop();

@@ -3,6 +3,8 @@
 import type { ApplyRefundData, ApproveRefundData } from '../../typings/api';
 import { BUYER, CUP, MERCHANT, MERCHANT_2, OTHER_BUYER, TEA, TEMPLATES, failure, openShop, providerTrade, settleAtProvider, type Shop } from './support';
 
+jest.setTimeout(30_000);
+
 let shop: Shop;
 beforeAll(async () => {
   shop = await openShop({ autoSettleRefunds: false, grants: 20 });
