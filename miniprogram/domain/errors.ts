@@ -29,3 +29,6 @@ export function errorText(code: ClientErrorCode): string {
 export function isErrorCode(value: unknown): value is ClientErrorCode {
   return typeof value === 'string' && Object.prototype.hasOwnProperty.call(ERROR_TEXT, value);
 }
+
+/** A cancel refused while the order is still unpaid: WeChat Pay does not close a trade in its first minutes. */
+export const CANCEL_TOO_EARLY_TEXT = '订单刚创建，请几分钟后再取消；不付款的订单会自动关闭';

@@ -97,6 +97,16 @@ describe('order detail', () => {
     expect(page.exists('.actions .btn')).toBe(false);
   });
 
+  it('explains a cancel refused because the order is too new, and keeps it payable', async () => {
+    const order = backend.seedOrder('buyer-1', { status: 'PENDING' });
+    backend.refuseEarlyCancel = true;
+    const page = await renderPage(ROUTE, { orderId: order.orderId });
+    await page.tap('.cancel');
+    expect(fake.screen.toasts).toEqual(['订单刚创建，请几分钟后再取消；不付款的订单会自动关闭']);
+    expect(backend.orders.get(order.orderId)!.status).toBe('PENDING');
+    expect(page.exists('.pay')).toBe(true);
+  });
+
   it('says the order changed when paying an order that was closed meanwhile', async () => {
     const order = backend.seedOrder('buyer-1', { status: 'PENDING' });
     const page = await renderPage(ROUTE, { orderId: order.orderId });

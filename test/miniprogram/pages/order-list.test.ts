@@ -171,6 +171,16 @@ describe('order list', () => {
     expect(keys).not.toContain('list');
   });
 
+  it('a cancel refused for a too-new order is explained and the row stays payable', async () => {
+    backend.seedOrder('buyer-1', { status: 'PENDING' });
+    backend.refuseEarlyCancel = true;
+    const page = await renderPage(ROUTE);
+    await page.tap('.cancel');
+    expect(fake.screen.toasts).toEqual(['订单刚创建，请几分钟后再取消；不付款的订单会自动关闭']);
+    expect(page.texts('.status')).toEqual(['待付款']);
+    expect(page.exists('.pay')).toBe(true);
+  });
+
   it('pays a pending order from the list', async () => {
     const order = backend.seedOrder('buyer-1', { status: 'PENDING' });
     const page = await renderPage(ROUTE);

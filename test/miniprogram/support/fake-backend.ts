@@ -55,6 +55,8 @@ export class FakeBackend {
   orders = new Map<string, StoredOrder>();
   refunds = new Map<string, StoredRefund>();
   merchants = new Set<string>(['merchant-1']);
+  /** Like WeChat Pay, which will not close a trade in its first minutes: cancelling a PENDING order is refused. */
+  refuseEarlyCancel = false;
   templates: MeData['templates'] = { orderPaid: 'tpl-paid', refundRequested: 'tpl-refund-req', refundResult: 'tpl-refund-result' };
   /** One-time subscribe-message quotas granted by users: openid → template id → count. */
   grants = new Map<string, Map<string, number>>();
@@ -328,6 +330,7 @@ export class FakeBackend {
         const o = typeof event.orderId === 'string' ? this.orders.get(event.orderId) : undefined;
         if (!o || o.buyer !== openid) return fail('NOT_FOUND', 'order not found');
         if (o.status !== 'PENDING') return fail('CONFLICT', `order is ${o.status}`);
+        if (this.refuseEarlyCancel) return fail('CONFLICT', 'WeChat Pay does not let an order be cancelled in its first 5 minutes');
         this.transition(o, 'CLOSED', 'cancelled', 'buyer');
         return ok({ orderId: o.orderId, status: o.status });
       }

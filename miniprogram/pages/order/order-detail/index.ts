@@ -1,6 +1,6 @@
 // One order: items, amounts, status, timeline, refunds, and the actions its state allows. Opened from the list,
 // from the shop after buying, and from subscribe messages (`?orderId=`).
-import { errorText } from '../../../domain/errors';
+import { CANCEL_TOO_EARLY_TEXT, errorText } from '../../../domain/errors';
 import { PAYMENT_TEXT } from '../../../domain/labels';
 import { cancelOrder, fetchOrderAfterPayment, fetchOrderDetail, withdrawRefund } from '../../../services/order';
 import { payOrder } from '../../../services/shop';
@@ -107,9 +107,10 @@ Component({
       return this.guarded(async () => {
         if (!(await confirmDialog('取消订单', '取消后订单将关闭，确定取消吗？', '取消订单'))) return;
         const res = await cancelOrder(priv(this).orderId);
-        if (res.ok) toast('订单已取消', 'success');
-        else toastFailure(res);
         await this.load();
+        if (res.ok) toast('订单已取消', 'success');
+        else if (res.code === 'CONFLICT' && this.data.order?.actions.cancel) toast(CANCEL_TOO_EARLY_TEXT);
+        else toastFailure(res);
       });
     },
 

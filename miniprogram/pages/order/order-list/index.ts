@@ -1,7 +1,7 @@
 // The buyer's orders by tab, newest first, paged by cursor. Rows change by path (`list[3].statusLabel`), pages
 // append by index (`list[20]`): the whole list is only sent when a tab or refresh replaces it.
 import type { OrderListFilter } from '../../../../typings/api';
-import { errorText } from '../../../domain/errors';
+import { CANCEL_TOO_EARLY_TEXT, errorText } from '../../../domain/errors';
 import { ORDER_TABS, PAYMENT_TEXT, type OrderTab } from '../../../domain/labels';
 import { cancelOrder, fetchOrderAfterPayment, fetchOrderDetail, fetchOrders } from '../../../services/order';
 import { payOrder } from '../../../services/shop';
@@ -115,16 +115,17 @@ Component({
       this.setData({ ...appendPaths('list', this.data.list.length, rows), more: s.cursor ? 'idle' : 'end' });
     },
 
-    /** Re-reads one order and sends only the fields of its row that changed. */
-    async refreshRow(orderId: string) {
+    /** Re-reads one order and sends only the fields of its row that changed; answers the row as now shown. */
+    async refreshRow(orderId: string): Promise<OrderCardVM | undefined> {
       const index = this.data.list.findIndex((row) => row.orderId === orderId);
-      if (index < 0) return;
+      if (index < 0) return undefined;
       const res = await fetchOrderDetail(orderId);
-      if (!res.ok) return;
       const current = this.data.list[index];
-      if (!current || current.orderId !== orderId) return;
-      const patch = changedPaths(`list[${index}]`, { ...current }, { ...toOrderCard(res.data) });
+      if (!res.ok || !current || current.orderId !== orderId) return current;
+      const next = toOrderCard(res.data);
+      const patch = changedPaths(`list[${index}]`, { ...current }, { ...next });
       if (Object.keys(patch).length) this.setData(patch);
+      return next;
     },
 
     onOpen(e: WechatMiniprogram.BaseEvent) {
@@ -157,9 +158,10 @@ Component({
       const orderId = eventOrderId(e);
       if (!(await confirmDialog('取消订单', '取消后订单将关闭，确定取消吗？', '取消订单'))) return;
       const res = await cancelOrder(orderId);
-      if (!res.ok) toastFailure(res);
-      else toast('订单已取消', 'success');
-      await this.refreshRow(orderId);
+      const row = await this.refreshRow(orderId);
+      if (res.ok) toast('订单已取消', 'success');
+      else if (res.code === 'CONFLICT' && row?.canCancel) toast(CANCEL_TOO_EARLY_TEXT);
+      else toastFailure(res);
     },
   },
 });

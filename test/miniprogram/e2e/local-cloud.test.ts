@@ -1,0 +1,182 @@
+/**
+ * @jest-environment node
+ */
+// The mini-program's service layer in local mode against the real local cloud: the built functions behind the
+// gateway, the WeChat Pay sandbox and the message outbox. Proves the adapters speak the local cloud's protocol and
+// that the view models understand what the real functions answer (every status and timeline event has a label).
+// Needs the built functions and local cloud (`npm run build`; `npm test` builds first).
+import { config } from '../../../miniprogram/config';
+import { TIMELINE_EVENT_LABEL } from '../../../miniprogram/domain/labels';
+import { approveRefund, fetchRefundDetail, fetchRefundQueue, rejectRefund } from '../../../miniprogram/services/merchant';
+import { cancelOrder, fetchOrderAfterPayment, fetchOrderDetail, fetchOrders, withdrawRefund } from '../../../miniprogram/services/order';
+import { applyRefund, askSubscriptions } from '../../../miniprogram/services/refund';
+import { fetchMe } from '../../../miniprogram/services/session';
+import { buy, fetchProducts, newIdempotencyKey, payOrder } from '../../../miniprogram/services/shop';
+import { toOrderDetail } from '../../../miniprogram/view-models/order';
+
+// Loaded at run time, not imported: the server-side modules are type-checked by the root tsconfig, and their
+// wx-server-sdk types cannot share a program with miniprogram-api-typings.
+interface ShopUnderTest {
+  cloud: { url: string };
+  close(): Promise<void>;
+  sent(filter?: { touser?: string; templateId?: string }): Promise<Array<{ touser: string; templateId: string; status: string }>>;
+}
+const support = require('../../functions/support') as {
+  openShop(options?: { grants?: number }): Promise<ShopUnderTest>;
+  BUYER: string;
+  MERCHANT: string;
+  TEMPLATES: { orderPaid: string; refundRequested: string; refundResult: string };
+};
+
+jest.setTimeout(60_000);
+
+let shop: ShopUnderTest;
+let answerDialogs = true;
+
+/** wx.request over real HTTP, and a dialog answered by the test: all that local mode needs from `wx`. */
+function installHttpWx(): void {
+  (globalThis as { wx?: unknown }).wx = {
+    request(opts: {
+      url: string;
+      method: string;
+      data: unknown;
+      header: Record<string, string>;
+      success(res: { statusCode: number; data: unknown }): void;
+      fail(err: { errMsg: string }): void;
+    }) {
+      fetch(opts.url, { method: opts.method, headers: opts.header, body: JSON.stringify(opts.data) })
+        .then(async (res) => {
+          const text = await res.text();
+          let data: unknown = text;
+          try {
+            data = JSON.parse(text);
+          } catch {
+            // not JSON: handed over as text, as wx.request does
+          }
+          opts.success({ statusCode: res.status, data });
+        })
+        .catch((err: Error) => opts.fail({ errMsg: `request:fail ${err.message}` }));
+    },
+    showModal(opts: { success(res: { confirm: boolean; cancel: boolean }): void }) {
+      setTimeout(() => opts.success({ confirm: answerDialogs, cancel: !answerDialogs }), 0);
+    },
+  };
+}
+
+function actAs(openid: string): void {
+  config.localCloud = { enabled: true, url: shop.cloud.url, openid };
+}
+
+beforeAll(async () => {
+  shop = await support.openShop({ grants: 0 });
+  installHttpWx();
+  config.paymentConfirmWaitsMs = [0, 200, 400, 800];
+});
+
+afterAll(async () => {
+  config.localCloud = { ...config.localCloud, enabled: false };
+  await shop?.close();
+});
+
+function unwrap<T>(outcome: { ok: true; data: T } | { ok: false; code: string; message: string }): T {
+  if (!outcome.ok) throw new Error(`${outcome.code}: ${outcome.message}`);
+  return outcome.data;
+}
+
+it('a buyer buys, pays in the sandbox, asks for a refund; the merchant approves it', async () => {
+  actAs(support.BUYER);
+  const me = unwrap(await fetchMe());
+  expect(me).toMatchObject({ openid: support.BUYER, isMerchant: false });
+
+  const products = unwrap(await fetchProducts());
+  expect(products.length).toBeGreaterThan(0);
+  const product = products[0];
+
+  const attempt = unwrap(await buy([{ productId: product.productId, quantity: 2 }], newIdempotencyKey()));
+  expect(attempt.payment).toEqual({ kind: 'paid' });
+  expect(attempt.totalFee).toBe(product.price * 2);
+
+  const paid = unwrap(await fetchOrderAfterPayment(attempt.orderId));
+  expect(paid.status).toBe('PAID');
+  const view = toOrderDetail(paid);
+  expect(view.statusLabel).toBe('已付款');
+  for (const entry of paid.timeline) expect(Object.keys(TIMELINE_EVENT_LABEL)).toContain(entry.event);
+
+  const listed = unwrap(await fetchOrders({ status: 'PAID' }));
+  expect(listed.items.map((o) => o.orderId)).toContain(attempt.orderId);
+
+  const subscribed = await askSubscriptions([support.TEMPLATES.refundResult]);
+  expect(subscribed).toEqual({ accepted: [support.TEMPLATES.refundResult], rejected: [] });
+
+  const requested = unwrap(await applyRefund(attempt.orderId, 100, '不想要了'));
+  expect(requested).toMatchObject({ status: 'REQUESTED', refundFee: 100 });
+  const refunding = unwrap(await fetchOrders({ status: 'REFUNDING' }));
+  expect(refunding.items.map((o) => o.orderId)).toEqual([attempt.orderId]);
+
+  actAs(support.MERCHANT);
+  expect(unwrap(await fetchMe()).isMerchant).toBe(true);
+  const queue = unwrap(await fetchRefundQueue());
+  expect(queue.items.map((r) => r.refundId)).toContain(requested.refundId);
+  const detail = unwrap(await fetchRefundDetail(requested.refundId));
+  expect(detail.order.orderId).toBe(attempt.orderId);
+  const decided = unwrap(await approveRefund(requested.refundId));
+  expect(['PROCESSING', 'SUCCEEDED']).toContain(decided.status);
+
+  actAs(support.BUYER);
+  const after = unwrap(await fetchOrderDetail(attempt.orderId));
+  expect(after.refunds.map((r) => r.refundId)).toContain(requested.refundId);
+  for (const entry of after.timeline) expect(Object.keys(TIMELINE_EVENT_LABEL)).toContain(entry.event);
+  // The buyer's granted authorization was used for the refund-result message.
+  const toBuyer = await shop.sent({ touser: support.BUYER, templateId: support.TEMPLATES.refundResult });
+  expect(toBuyer.length).toBeGreaterThan(0);
+});
+
+it('a declined sandbox payment leaves the order payable, and it can be paid later or cancelled', async () => {
+  actAs(support.BUYER);
+  const product = unwrap(await fetchProducts())[0];
+  answerDialogs = false;
+  const first = unwrap(await buy([{ productId: product.productId, quantity: 1 }], newIdempotencyKey()));
+  answerDialogs = true;
+  expect(first.payment).toEqual({ kind: 'cancelled' });
+  expect(unwrap(await fetchOrderDetail(first.orderId)).status).toBe('PENDING');
+
+  const again = unwrap(await payOrder(first.orderId));
+  expect(again.payment).toEqual({ kind: 'paid' });
+  expect(unwrap(await fetchOrderAfterPayment(first.orderId)).status).toBe('PAID');
+
+  // Cancelling a fresh unpaid order: WeChat Pay refuses to close a trade in its first minutes.
+  answerDialogs = false;
+  const fresh = unwrap(await buy([{ productId: product.productId, quantity: 3 }], newIdempotencyKey()));
+  answerDialogs = true;
+  expect(await cancelOrder(fresh.orderId)).toMatchObject({ ok: false, code: 'CONFLICT' });
+  expect(unwrap(await fetchOrderDetail(fresh.orderId)).status).toBe('PENDING');
+});
+
+it('the buyer withdraws a request, and the merchant rejects another with a reason', async () => {
+  actAs(support.BUYER);
+  const product = unwrap(await fetchProducts())[0];
+  const bought = unwrap(await buy([{ productId: product.productId, quantity: 1 }], newIdempotencyKey()));
+  unwrap(await fetchOrderAfterPayment(bought.orderId));
+
+  const first = unwrap(await applyRefund(bought.orderId, 1, '不想要了'));
+  expect(unwrap(await withdrawRefund(first.refundId)).status).toBe('CANCELLED');
+
+  const second = unwrap(await applyRefund(bought.orderId, 1, '质量问题'));
+  actAs(support.MERCHANT);
+  expect(unwrap(await rejectRefund(second.refundId, '商品已拆封')).status).toBe('REJECTED');
+
+  actAs(support.BUYER);
+  const view = toOrderDetail(unwrap(await fetchOrderDetail(bought.orderId)));
+  expect(view.refunds.map((r) => r.statusLabel).sort()).toEqual(['商家已拒绝', '已撤回'].sort());
+  expect(view.actions.requestRefund).toBe(true);
+});
+
+it('failures come back as codes the pages can word', async () => {
+  actAs(support.BUYER);
+  const forbidden = await fetchRefundQueue();
+  expect(forbidden).toMatchObject({ ok: false, code: 'FORBIDDEN' });
+  const missing = await fetchOrderDetail('no-such-order');
+  expect(missing).toMatchObject({ ok: false, code: 'NOT_FOUND' });
+  const tooMuch = await applyRefund('no-such-order', 100, '不想要了');
+  expect(tooMuch.ok).toBe(false);
+});
