@@ -175,7 +175,7 @@ describe('the refund result', () => {
       (r) => r.notifications[0]?.status === 'ACKNOWLEDGED',
     );
     // Two copies in the first attempt (both refused), then one per retry until the third delivery is acknowledged.
-    expect(view.notifications[0].deliveries.map((d) => `${d.attempt}.${d.copy}:${d.outcome}`)).toEqual(['1.1:FAILED', '1.2:FAILED', '2.1:ACKNOWLEDGED']);
+    expect(view.notifications[0].deliveries.map((d) => `${d.attempt}.${d.copy}:${d.outcome}`).sort()).toEqual(['1.1:FAILED', '1.2:FAILED', '2.1:ACKNOWLEDGED']);
   });
 
   it('is not sent for a refund that named no function', async () => {
