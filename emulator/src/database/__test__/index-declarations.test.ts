@@ -1,24 +1,37 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { COLLECTIONS } from '../../../../src/server/store';
+import { openDatabase } from '..';
 import { loadIndexDeclarations, validateIndexDeclarations } from '../index-declarations';
 
 const projectFile = join(__dirname, '../../../../cloudbase/database-indexes.json');
 
 describe('the project’s index declarations', () => {
-  it('declare the collections and the indexes the product’s queries need', () => {
-    const decl = loadIndexDeclarations(projectFile);
-    const keysOf = (collection: string): string[] => decl[collection].map((i) => JSON.stringify(i.keys));
-    expect(keysOf('orders')).toEqual(
-      expect.arrayContaining([
-        JSON.stringify({ _openid: 1, createdAt: -1 }),
-        JSON.stringify({ _openid: 1, status: 1, createdAt: -1 }),
-        JSON.stringify({ status: 1, createdAt: 1 }),
-        JSON.stringify({ _openid: 1, idempotencyKey: 1 }),
-      ]),
-    );
-    expect(keysOf('refunds')).toEqual(expect.arrayContaining([JSON.stringify({ status: 1, createdAt: -1 }), JSON.stringify({ orderId: 1 })]));
-    expect(Object.keys(decl)).toEqual(expect.arrayContaining(['orders', 'refunds', 'products']));
+  const db = openDatabase({ memory: true, indexes: loadIndexDeclarations(projectFile) });
+  afterAll(() => db.close());
+  const at = { $date: Date.UTC(2026, 10, 22) };
+
+  // The queries of src/server/repositories, as the SDK sends them.
+  it.each<[string, string, Record<string, unknown>, Record<string, 1 | -1>]>([
+    ['a buyer’s orders, newest first', 'orders', { _openid: 'u' }, { createdAt: -1, _id: -1 }],
+    ['the next page of them', 'orders', { _openid: 'u', createdAt: { $lte: at } }, { createdAt: -1, _id: -1 }],
+    ['a buyer’s orders in one status', 'orders', { _openid: 'u', status: 'PAID', createdAt: { $lte: at } }, { createdAt: -1, _id: -1 }],
+    ['reconcile: old pending orders', 'orders', { status: 'PENDING', createdAt: { $lt: at } }, { createdAt: 1 }],
+    ['an order by idempotency key', 'orders', { _openid: 'u', idempotencyKey: 'k' }, {}],
+    ['the merchant’s refund queue', 'refunds', { status: 'REQUESTED', createdAt: { $lte: at } }, { createdAt: -1, _id: -1 }],
+    ['all refunds, newest first', 'refunds', { createdAt: { $lte: at } }, { createdAt: -1, _id: -1 }],
+    ['reconcile: refunds in flight', 'refunds', { status: 'PROCESSING', updatedAt: { $lte: at } }, { updatedAt: 1 }],
+    ['an order’s refunds', 'refunds', { orderId: 'o1' }, { createdAt: -1 }],
+    ['the product list', 'products', { active: true }, { sort: 1 }],
+  ])('serve %s from an index, in order', (_what, collection, query, order) => {
+    const plan = db.explain(collection, query, order).join('\n');
+    expect(plan).toMatch(new RegExp(`SEARCH tcb_c_${collection} USING INDEX tcb_i_${collection}_`));
+    expect(plan).not.toMatch(/TEMP B-TREE/);
+  });
+
+  it('declare every collection the functions use (else the cloud answers -502005)', () => {
+    expect(db.collections()).toEqual(expect.arrayContaining(Object.values(COLLECTIONS)));
   });
 });
 
