@@ -65,7 +65,7 @@ describe('declared indexes', () => {
 
   it('serve a buyer’s order list page without reading the other orders', async () => {
     const db = sdkDatabase(cloud);
-    const { data } = await db.collection('orders').where({ _openid: 'buyer7' }).orderBy('createdAt', 'desc').limit(10).get();
+    const { data } = await db.collection('orders').where({ _openid: 'buyer7' }).orderBy('createdAt', 'desc').orderBy('_id', 'desc').limit(10).get();
     expect(data.map((d) => d._id)).toEqual(Array.from({ length: 10 }, (_, k) => `o${7 * PER_BUYER + PER_BUYER - 1 - k}`));
     const stats = engineOf(cloud).lastQuery();
     expect(stats?.sql).toMatch(/USING INDEX tcb_i_orders_/);
@@ -76,7 +76,7 @@ describe('declared indexes', () => {
   it('serve the next page from a cursor and a status filter the same way', async () => {
     const db = sdkDatabase(cloud);
     const _ = db.command;
-    const first = await db.collection('orders').where({ _openid: 'buyer3', status: 'PAID' }).orderBy('createdAt', 'desc').limit(5).get();
+    const first = await db.collection('orders').where({ _openid: 'buyer3', status: 'PAID' }).orderBy('createdAt', 'desc').orderBy('_id', 'desc').limit(5).get();
     const cursor = first.data[first.data.length - 1].createdAt as Date;
     const next = await db.collection('orders').where({ _openid: 'buyer3', status: 'PAID', createdAt: _.lt(cursor) }).orderBy('createdAt', 'desc').limit(5).get();
     expect(next.data).toHaveLength(5);
