@@ -35,6 +35,19 @@ describe('the buyer side', () => {
     expect((await control.post(h, `/sandbox/payments/${outTradeNo}/complete`)).status).toBe(200);
   });
 
+  it('shows a payment under way (USERPAYING) or refused by the bank (PAYERROR); the buyer can still pay', async () => {
+    const { outTradeNo } = await placeOrder(h.sdk);
+    const query = () => cloudPay(h.sdk, 'queryOrder', { subMchId: SUB_MCH_ID, outTradeNo, nonceStr: 'n' });
+    expect((await control.post(h, `/sandbox/payments/${outTradeNo}/state`, { tradeState: 'USERPAYING' })).status).toBe(200);
+    expect(await query()).toMatchObject({ tradeState: 'USERPAYING', tradeStateDesc: '用户支付中' });
+    await control.post(h, `/sandbox/payments/${outTradeNo}/state`, { tradeState: 'PAYERROR' });
+    expect(await query()).toMatchObject({ tradeState: 'PAYERROR' });
+    expect((await control.post(h, `/sandbox/payments/${outTradeNo}/complete`, { drop: true })).status).toBe(200);
+    expect(await query()).toMatchObject({ tradeState: 'SUCCESS' });
+    expect(await control.post(h, `/sandbox/payments/${outTradeNo}/state`, { tradeState: 'PAYERROR' })).toMatchObject({ status: 409, body: { code: 'ORDER_PAID' } });
+    expect((await control.post(h, `/sandbox/payments/${outTradeNo}/state`, { tradeState: 'SUCCESS' })).status).toBe(400);
+  });
+
   it('refuses another buyer, an unknown trade, and a trade past its time_expire', async () => {
     const { outTradeNo } = await placeOrder(h.sdk);
     expect(await control.post(h, `/sandbox/payments/${outTradeNo}/complete`, { openid: 'oSomeoneElse' })).toMatchObject({ status: 403, body: { code: 'WRONG_PAYER' } });

@@ -48,6 +48,15 @@ export function registerControlRoutes(deps: ControlDeps): void {
   }));
   route('POST', /^\/sandbox\/payments\/([^/]+)\/complete$/, (req) => withTradeNo(req, (no) => complete(deps, no, req)));
   route('POST', /^\/sandbox\/payments\/([^/]+)\/cancel$/, (req) => withTradeNo(req, (no) => cancel(deps, no)));
+  route('POST', /^\/sandbox\/payments\/([^/]+)\/state$/, (req) =>
+    withTradeNo(req, (no) => {
+      const body = bodyOf(req);
+      if (!body.ok) return body.reply;
+      const state = body.value.tradeState;
+      if (state !== 'USERPAYING' && state !== 'PAYERROR') return invalid('"tradeState" must be USERPAYING or PAYERROR');
+      return answer(service.setInterimState(no, state), (v) => tradeView(deps, v.trade, false));
+    }),
+  );
   route('POST', /^\/sandbox\/payments\/([^/]+)\/notify$/, (req) =>
     withTradeNo(req, async (no) => {
       const body = bodyOf(req);

@@ -12,6 +12,7 @@ import {
   checkUnifiedOrder,
   CLOSE_ORDER_MIN_AGE_MS,
   decideCloseOrder,
+  decideInterimState,
   decidePayment,
   decideRefund,
   decideSettlement,
@@ -19,6 +20,7 @@ import {
   ownTrade,
   type Checked,
   type ControlRefusal,
+  type InterimTradeState,
   type SettleStatus,
 } from './rules';
 import type { Notification, SandboxStore } from './store';
@@ -207,6 +209,17 @@ export class SandboxService {
     const refusal = decidePayment(trade, this.deps.now());
     if (refusal) return { ok: false, status: 409, refusal };
     return { ok: true, value: { trade } };
+  }
+
+  /** The payment is under way (USERPAYING) or the bank refused it (PAYERROR); no result is sent for either. */
+  setInterimState(outTradeNo: string, state: InterimTradeState): ControlResult<{ trade: Trade }> {
+    const trade = this.deps.store.trade(outTradeNo);
+    if (!trade) return notFound('trade', outTradeNo);
+    const refusal = decideInterimState(trade, this.deps.now());
+    if (refusal) return { ok: false, status: 409, refusal };
+    const changed: Trade = { ...trade, state };
+    this.deps.store.saveTrade(changed);
+    return { ok: true, value: { trade: changed } };
   }
 
   /** WeChat finishes a refund: once, from PROCESSING; the result goes to the refund's function if it named one. */
