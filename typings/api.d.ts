@@ -84,6 +84,8 @@ export interface OrderDetail extends OrderSummary {
   refundableFee: Fen;
   /** Unpaid orders are closed after this instant. */
   payDeadline?: IsoTime;
+  /** Paid orders accept refund requests until this instant (paidAt + refundWindowDays); absent when unknown. */
+  refundDeadline?: IsoTime;
 }
 
 /** The object `wx.requestPayment` takes (cloudPay's `payment`). */

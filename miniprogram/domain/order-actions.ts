@@ -14,11 +14,34 @@ export function summaryActions(order: OrderSummary): Pick<OrderActions, 'pay' | 
   return { pay: order.status === 'PENDING', cancel: order.status === 'PENDING' };
 }
 
-export function detailActions(order: OrderDetail): OrderActions {
+/** True once the refund window has closed (unknown windows are left to the server). */
+export function refundWindowClosed(order: Pick<OrderDetail, 'refundDeadline'>, now: number): boolean {
+  if (!order.refundDeadline) return false;
+  const deadline = Date.parse(order.refundDeadline);
+  return !Number.isNaN(deadline) && now > deadline;
+}
+
+export function canRequestRefund(order: OrderDetail, now: number): boolean {
+  return order.status === 'PAID' && !order.hasOpenRefund && order.refundableFee > 0 && !refundWindowClosed(order, now);
+}
+
+export function detailActions(order: OrderDetail, now: number): OrderActions {
   const pending = order.refunds.find((r: RefundView) => r.status === 'REQUESTED');
   return {
     ...summaryActions(order),
-    requestRefund: order.status === 'PAID' && !order.hasOpenRefund && order.refundableFee > 0,
+    requestRefund: canRequestRefund(order, now),
     withdrawRefundId: pending ? pending.refundId : '',
   };
+}
+
+/**
+ * Why a refund request cannot be made now, in words, or '' if it can. Used before showing the form and to explain
+ * a CONFLICT, which the server answers for all of these.
+ */
+export function refundBlocker(order: OrderDetail, now: number): string {
+  if (order.status !== 'PAID') return order.status === 'REFUNDED' ? '这笔订单已全额退款' : '这笔订单当前不能退款';
+  if (order.hasOpenRefund) return '这笔订单已有退款申请在处理中';
+  if (order.refundableFee <= 0) return '这笔订单当前没有可退的金额';
+  if (refundWindowClosed(order, now)) return '已超过可申请退款的期限';
+  return '';
 }

@@ -98,6 +98,8 @@ export interface OrderDetailVM {
   createdText: string;
   paidText: string;
   payDeadlineText: string;
+  /** Shown while a refund can still be requested. */
+  refundDeadlineText: string;
   transactionId: string;
   /** Newest first: the latest event is what the buyer looks for. */
   timeline: TimelineVM[];
@@ -105,8 +107,9 @@ export interface OrderDetailVM {
   actions: OrderActions;
 }
 
-export function toOrderDetail(order: OrderDetail): OrderDetailVM {
+export function toOrderDetail(order: OrderDetail, now: number = Date.now()): OrderDetailVM {
   const status = statusOf(order);
+  const actions = detailActions(order, now);
   return {
     orderId: order.orderId,
     statusLabel: status.label,
@@ -125,9 +128,10 @@ export function toOrderDetail(order: OrderDetail): OrderDetailVM {
     createdText: formatTime(order.createdAt),
     paidText: formatTime(order.paidAt),
     payDeadlineText: order.status === 'PENDING' ? formatTime(order.payDeadline) : '',
+    refundDeadlineText: actions.requestRefund ? formatTime(order.refundDeadline) : '',
     transactionId: order.transactionId ?? '',
     timeline: order.timeline.map(toTimeline).reverse(),
     refunds: order.refunds.map(toRefund),
-    actions: detailActions(order),
+    actions,
   };
 }

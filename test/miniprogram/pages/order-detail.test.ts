@@ -28,6 +28,18 @@ describe('order detail', () => {
     expect(page.exists('.refund')).toBe(true);
   });
 
+  it('shows until when a refund can be asked, and no refund button once that has passed', async () => {
+    const order = backend.seedOrder('buyer-1', { status: 'PAID' });
+    backend.refundWindowDays = 36500; // far ahead of any day this test runs on
+    const open = await renderPage(ROUTE, { orderId: order.orderId });
+    expect(open.text('.refund-deadline')).toMatch(/^可申请退款至 ?21\d\d-\d\d-\d\d \d\d:\d\d$/);
+
+    backend.refundWindowDays = 0;
+    const closed = await renderPage(ROUTE, { orderId: order.orderId });
+    expect(closed.exists('.btn.refund')).toBe(false);
+    expect(closed.exists('.refund-deadline')).toBe(false);
+  });
+
   it('accepts an URI-encoded orderId, as a subscribe message link sends it', async () => {
     const order = backend.seedOrder('buyer-1', { status: 'PENDING' });
     const page = await renderPage(ROUTE, { orderId: encodeURIComponent(order.orderId) });

@@ -176,9 +176,37 @@ describe('refund request', () => {
     expect(page.exists('.submit')).toBe(false);
   });
 
-  it('an unpaid order has nothing to refund', async () => {
+  it('an unpaid order cannot be refunded', async () => {
     const order = backend.seedOrder('buyer-1', { status: 'PENDING' });
     const page = await renderPage(ROUTE, { orderId: order.orderId });
-    expect(page.text('.error-message')).toBe('这笔订单当前没有可退的金额');
+    expect(page.text('.error-message')).toBe('这笔订单当前不能退款');
+  });
+
+  it('after the refund window the form says so instead of opening', async () => {
+    const order = paidOrder();
+    backend.refundWindowDays = 0;
+    const page = await renderPage(ROUTE, { orderId: order.orderId });
+    expect(page.text('.error-message')).toBe('已超过可申请退款的期限');
+    expect(page.exists('.submit')).toBe(false);
+  });
+
+  it('a refusal by the server is explained by what changed: the window closed while the form was open', async () => {
+    const order = paidOrder();
+    const page = await renderPage(ROUTE, { orderId: order.orderId });
+    backend.refundWindowDays = 0;
+    await page.tap('.reason', 0);
+    await page.tap('.submit');
+    expect(page.text('.submit-error')).toBe('已超过可申请退款的期限');
+    expect(openRefund(order.orderId)).toHaveLength(0);
+  });
+
+  it('a refusal by the server is explained by what changed: a request was made from another phone', async () => {
+    const order = paidOrder();
+    const page = await renderPage(ROUTE, { orderId: order.orderId });
+    backend.seedRefundRequest(order.orderId, 100);
+    await page.tap('.reason', 0);
+    await page.tap('.submit');
+    expect(page.text('.submit-error')).toBe('这笔订单已有退款申请在处理中');
+    expect(openRefund(order.orderId)).toHaveLength(1);
   });
 });

@@ -55,6 +55,8 @@ export class FakeBackend {
   orders = new Map<string, StoredOrder>();
   refunds = new Map<string, StoredRefund>();
   merchants = new Set<string>(['merchant-1']);
+  /** Refund requests are accepted this long after payment (the shop setting); huge by default. */
+  refundWindowDays = 36500;
   /** Like WeChat Pay, which will not close a trade in its first minutes: cancelling a PENDING order is refused. */
   refuseEarlyCancel = false;
   templates: MeData['templates'] = { orderPaid: 'tpl-paid', refundRequested: 'tpl-refund-req', refundResult: 'tpl-refund-result' };
@@ -186,7 +188,12 @@ export class FakeBackend {
       refunds,
       refundableFee: o.status === 'PAID' ? o.totalFee - o.refundedFee - o.refundingFee : 0,
       payDeadline: o.status === 'PENDING' ? new Date(Date.parse(o.createdAt) + 30 * 60_000).toISOString() : undefined,
+      refundDeadline: this.refundDeadline(o),
     };
+  }
+
+  private refundDeadline(o: StoredOrder): string | undefined {
+    return o.status === 'PAID' && o.paidAt ? new Date(Date.parse(o.paidAt) + this.refundWindowDays * 86_400_000).toISOString() : undefined;
   }
 
   private refundView(r: StoredRefund, forMerchant: boolean): RefundView {
@@ -243,6 +250,7 @@ export class FakeBackend {
     if (!order || order.buyer !== openid) return fail('NOT_FOUND', 'order not found');
     if (typeof event.reason !== 'string' || event.reason.trim() === '') return fail('INVALID_ARGUMENT', 'reason required');
     if (order.status !== 'PAID') return fail('CONFLICT', `order is ${order.status}`);
+    if (Date.parse(this.now()) > Date.parse(this.refundDeadline(order)!)) return fail('CONFLICT', 'the refund window has closed');
     if ([...this.refunds.values()].some((r) => r.orderId === order.orderId && OPEN.includes(r.status))) {
       return fail('CONFLICT', 'a refund is already open');
     }

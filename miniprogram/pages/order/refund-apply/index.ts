@@ -1,8 +1,9 @@
 // The buyer asks for money back: amount (all that is refundable unless changed, never more), a reason and a note.
 // The subscription dialog for the refund result is shown on submit; refusing it never stops the request.
 import type { Fen } from '../../../../typings/api';
-import { errorText } from '../../../domain/errors';
+import { errorText, type ClientErrorCode } from '../../../domain/errors';
 import { REFUND_REASONS, REFUND_STATUS_LABEL } from '../../../domain/labels';
+import { refundBlocker } from '../../../domain/order-actions';
 import { checkRefundForm, NOTE_MAX_LENGTH, type RefundFormErrors } from '../../../domain/refund-form';
 import { fetchOrderDetail } from '../../../services/order';
 import { applyRefund, askSubscriptions } from '../../../services/refund';
@@ -67,12 +68,12 @@ Component({
       }
       // Without the template id the request still goes ahead; the buyer just is not asked to subscribe.
       s.resultTemplateId = me.ok ? me.data.templates.refundResult ?? '' : '';
-      const refundable = order.data.status === 'PAID' && !order.data.hasOpenRefund ? order.data.refundableFee : 0;
-      if (refundable <= 0) {
-        const why = order.data.hasOpenRefund ? '这笔订单已有退款申请在处理中' : '这笔订单当前没有可退的金额';
-        this.setData({ state: failed('CONFLICT', why) });
+      const blocker = refundBlocker(order.data, Date.now());
+      if (blocker) {
+        this.setData({ state: failed('CONFLICT', blocker) });
         return;
       }
+      const refundable = order.data.refundableFee;
       s.refundableFee = refundable;
       this.setData({
         state: READY,
@@ -113,9 +114,8 @@ Component({
       const res = await applyRefund(s.orderId, check.refundFee, check.reason);
       s.submitting = false;
       if (!res.ok) {
-        const text = errorText(res.code);
-        if (res.code === 'REFUND_EXCEEDS_PAID') this.setData({ submitting: false, 'errors.amount': text });
-        else this.setData({ submitting: false, submitError: text });
+        if (res.code === 'REFUND_EXCEEDS_PAID') this.setData({ submitting: false, 'errors.amount': errorText(res.code) });
+        else this.setData({ submitting: false, submitError: await this.explain(res.code) });
         return;
       }
       this.setData({
@@ -127,6 +127,13 @@ Component({
           notified: subscription.accepted.length > 0,
         },
       });
+    },
+
+    /** CONFLICT covers several rules on the server; the order as it is now tells which one the buyer hit. */
+    async explain(code: ClientErrorCode): Promise<string> {
+      if (code !== 'CONFLICT') return errorText(code);
+      const now = await fetchOrderDetail(priv(this).orderId);
+      return (now.ok && refundBlocker(now.data, Date.now())) || errorText(code);
     },
 
     onViewOrder() {
