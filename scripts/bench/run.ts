@@ -7,8 +7,10 @@ import { machineLine, type BenchSection } from './lib/section';
 import { coldStartSection } from './sections/cold-start';
 import { databaseSection } from './sections/database';
 import { miniprogramSizeSection } from './sections/miniprogram-size';
+import { orderListSection } from './sections/order-list';
+import { roundTripsSection } from './sections/round-trips';
 
-const sections: BenchSection[] = [coldStartSection, databaseSection, miniprogramSizeSection];
+const sections: BenchSection[] = [coldStartSection, databaseSection, miniprogramSizeSection, roundTripsSection, orderListSection];
 
 interface Args {
   only?: string[];
