@@ -126,6 +126,8 @@ describe('after a restart', () => {
       await first.cloud.close();
     }
 
+    // Let the retry fall due while the local cloud is down: it must run once the restarted cloud listens.
+    await new Promise((r) => setTimeout(r, 350));
     const again = await startHarness({ memory: false, dataDir });
     try {
       expect(await cloudPay(again.sdk, 'queryOrder', { subMchId: SUB_MCH_ID, outTradeNo: paidNo, nonceStr: 'n' })).toMatchObject({ tradeState: 'REFUND' });
@@ -135,10 +137,11 @@ describe('after a restart', () => {
       expect(await cloudPay(again.sdk, 'refund', refundData(paidNo, `${paidNo}R1`, 1000))).toMatchObject({ resultCode: 'SUCCESS' });
       expect(await cloudPay(again.sdk, 'queryRefund', { subMchId: SUB_MCH_ID, outTradeNo: paidNo, nonceStr: 'n' })).toMatchObject({ totalRefundCount: 1 });
       const view = await eventually(
-        () => control.get<{ notifications: Array<{ status: string; attempts: number }> }>(again, `/sandbox/payments/${pendingNo}`),
+        () => control.get<{ notifications: Array<{ status: string; attempts: number; deliveries: Array<{ outcome: string }> }> }>(again, `/sandbox/payments/${pendingNo}`),
         (p) => p.notifications[0].status === 'ACKNOWLEDGED',
       );
       expect(view.notifications[0].attempts).toBe(2);
+      expect(view.notifications[0].deliveries.map((d) => d.outcome)).toEqual(['REJECTED', 'ACKNOWLEDGED']);
     } finally {
       await again.cloud.close();
     }

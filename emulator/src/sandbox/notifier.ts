@@ -22,10 +22,13 @@ export interface NotifierDeps {
   now: () => number;
   /** The time factor for WeChat's retry schedule. */
   timeScale: () => number;
+  /** Whether functions can reach the local cloud yet (a resumed delivery must not run before it listens). */
+  ready: () => boolean;
   log: (event: string, fields?: Record<string, unknown>) => void;
 }
 
 const DETAIL_LIMIT = 300;
+const NOT_READY_RETRY_MS = 25;
 
 export class Notifier {
   /** Scheduled attempts; `done` settles whoever waits for that attempt, also when it is cancelled. */
@@ -110,6 +113,10 @@ export class Notifier {
 
   private async runAttempt(id: number): Promise<void> {
     if (this.closed) return;
+    if (!this.deps.ready()) {
+      void this.schedule(id, NOT_READY_RETRY_MS);
+      return;
+    }
     const n = this.deps.store.notification(id);
     if (!n || n.status !== 'PENDING') return;
     const attempt = n.attempts + 1;
