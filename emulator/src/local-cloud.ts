@@ -142,7 +142,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const sandbox = installPaySandbox(host, { autoSettleRefunds: options.autoSettleRefunds });
   const outbox = installOutbox(host, {});
   router.add('GET', /^\/$/, () => statusPage(host));
-  if (options.demo) await seedDemo(host);
+  if (options.demo) await seedDemo(host, outbox);
 
   const server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
