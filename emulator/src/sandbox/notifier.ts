@@ -154,7 +154,8 @@ export class Notifier {
       outcome = 'FAILED';
       detail = `invoke failed: ${truncate(err instanceof Error ? err.message : String(err))}`;
     }
-    if (!this.closed) {
+    // A reset while the function ran forgot the notification: leave no orphan attempt behind.
+    if (!this.closed && this.deps.store.notification(n.id)) {
       try {
         this.deps.store.addDelivery({ notificationId: n.id, attempt, copy, at: started, outcome, detail, durationMs: this.deps.now() - started });
       } catch (err) {
