@@ -84,7 +84,8 @@ export function compileProjection(spec: Value | undefined): Projector {
     else excludes++;
   }
   if (includes > 0 && excludes > 0) throw invalidParam('a projection cannot both include and exclude fields (except _id)');
-  if (includes > 0) {
+  const onlyId = includes === 0 && excludes === 0 && includeId && Object.keys(spec).includes('_id');
+  if (includes > 0 || onlyId) {
     return (doc) => {
       const picked = pick(doc, include);
       if (!includeId || doc._id === undefined) return picked;

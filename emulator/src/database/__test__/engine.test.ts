@@ -211,6 +211,9 @@ describe('queries', () => {
     expect(find(db, 'products', { query: { _id: 'p1' }, projection: { name: 1 } })).toEqual([{ _id: 'p1', name: 'tea' }]);
     expect(find(db, 'products', { query: { _id: 'p1' }, projection: { name: 1, _id: 0 } })).toEqual([{ name: 'tea' }]);
     expect(find(db, 'products', { query: { _id: 'p1' }, projection: { tags: 0, stock: 0 } })).toEqual([{ _id: 'p1', name: 'tea', price: 300 }]);
+    expect(find(db, 'products', { query: { _id: 'p1' }, projection: { _id: 1 } })).toEqual([{ _id: 'p1' }]);
+    expect(find(db, 'products', { query: { _id: 'p1' }, projection: { _id: 0, tags: 0, stock: 0, price: 0 } })).toEqual([{ name: 'tea' }]);
+    expect(errorOf(() => find(db, 'products', { projection: { name: 1, price: 0 } })).message).toMatch(/both include and exclude/);
   });
 
   it('counts', () => {
@@ -243,6 +246,15 @@ describe('updates and removes', () => {
     expect(updateWhere(db, 'orders', { status: 'PENDING' }, { $set: { flag: true } }, false)).toBe(1);
     expect(updateDoc(db, 'orders', 'missing', { $set: { a: 1 } })).toBe(0);
     expect(find(db, 'orders', { order: { _id: 1 } }).map((d) => [d.n, d.flag])).toEqual([[1, true], [1, undefined], [0, undefined]]);
+  });
+
+  it('answers the updated document for updateAndReturn', () => {
+    const db = open();
+    insert(db, 'orders', [{ _id: 'o1', n: 1, s: 'A' }, { _id: 'o2', n: 1, s: 'A' }]);
+    const r = data(db.execute('database.modifyAndReturnDoc', { collectionName: 'orders', queryType: 'WHERE', query: e({ s: 'A' }), data: e({ $inc: { n: 5 } }) }));
+    expect(r.updated).toBe(1);
+    expect(EJSON.parse(r.doc as string)).toEqual({ _id: 'o1', n: 6, s: 'A' });
+    expect(getDoc(db, 'orders', 'o2')).toEqual({ _id: 'o2', n: 1, s: 'A' });
   });
 
   it('makes a conditional transition happen once', () => {
