@@ -1,6 +1,6 @@
 // The function runner on its own: built test functions (dist/test-functions) run as CloudBase instances.
 // These functions never reach the admin API, so the admin URL points nowhere.
-import { cpSync, mkdtempSync, rmSync, utimesSync, writeFileSync, mkdirSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CallCounts, InvokeOutcome, InvokeRequest } from '../../emulator/src/contracts';
@@ -303,5 +303,25 @@ describe('shutting down', () => {
     expect(await inFlight).toMatchObject({ ok: false, code: 'FUNCTIONS_EXECUTE_FAIL', message: 'the local cloud is shutting down' });
     expect(await whoami(r)).toMatchObject({ ok: false, message: 'the local cloud is shutting down' });
     expect(r.instances()).toEqual({});
+  });
+});
+
+describe('the code cache', () => {
+  it('is written after a first cold start, used by the next, and a damaged one is only recompiled', async () => {
+    const cacheDir = tempRoot();
+    const first = runner({ codeCacheDir: cacheDir });
+    ok<Whoami>(await whoami(first, { openid: 'oCache' }));
+    // Written just after the answer; give the worker a moment.
+    const cached = () => readdirSync(cacheDir).filter((f) => f.startsWith('runner-whoami-') && f.endsWith('.v8'));
+    for (let i = 0; i < 50 && cached().length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(cached()).toHaveLength(1);
+
+    const second = await whoami(runner({ codeCacheDir: cacheDir }), { openid: 'oCache2' });
+    expect(second.ok && second.coldStart).toBe(true);
+    expect(ok<Whoami>(second).wxContext.OPENID).toBe('oCache2');
+
+    writeFileSync(join(cacheDir, cached()[0]), 'not a V8 code cache');
+    const third = await whoami(runner({ codeCacheDir: cacheDir }), { openid: 'oCache3' });
+    expect(ok<Whoami>(third).wxContext.OPENID).toBe('oCache3');
   });
 });

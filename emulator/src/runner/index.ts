@@ -2,6 +2,7 @@
 // Each instance is a worker thread (own process.env, own module registry) that runs one invocation at a time;
 // idle instances are reused (warm), new ones start when all are busy (cold) and retire after idleTimeoutMs.
 import { randomUUID } from 'node:crypto';
+import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { CallCounts, FunctionConfig, FunctionRunner, InvokeOutcome, InvokeRequest } from '../contracts';
 import { findBundle, listFunctions, readConfig, timeoutSeconds, type FunctionBundle } from './catalog';
@@ -33,6 +34,11 @@ export interface RunnerOptions {
   timeScale?: number;
   /** A function's own environment variables (as set in the console); the platform's variables win. */
   functionEnv?(functionName: string): Record<string, string> | undefined;
+  /**
+   * Where V8's compiled code for each bundle is kept between cold starts (default: `code-cache/` beside the
+   * worker script, i.e. in dist/); `false` compiles every time.
+   */
+  codeCacheDir?: string | false;
   log?(event: string, fields?: Record<string, unknown>): void;
 }
 
@@ -53,6 +59,7 @@ export function createRunner(options: RunnerOptions): LocalFunctionRunner {
   const active = new Map<string, InvokeRequest>();
   const timeoutFactor = Math.max(1, options.timeScale ?? 1);
   const log = options.log ?? (() => undefined);
+  const codeCacheDir = options.codeCacheDir === false ? undefined : (options.codeCacheDir ?? join(dirname(options.workerScript), 'code-cache'));
   let closed = false;
 
   function spawn(bundle: FunctionBundle): FunctionInstance {
@@ -68,6 +75,7 @@ export function createRunner(options: RunnerOptions): LocalFunctionRunner {
       bundle,
       env,
       memoryMb: MEMORY_MB,
+      codeCacheDir,
       initTimeoutMs: INIT_TIMEOUT_MS,
       onOutput: (stream, text, requestId) => forwardOutput(bundle.name, stream, text, requestId),
       onDeath: (dead, reason) => {

@@ -20,6 +20,7 @@ export interface InstanceOptions {
   bundle: FunctionBundle;
   env: Record<string, string>;
   memoryMb: number;
+  codeCacheDir?: string;
   /** How long loading the bundle may take before the instance is given up. */
   initTimeoutMs: number;
   onOutput(stream: 'stdout' | 'stderr', text: string, requestId: string | undefined): void;
@@ -60,7 +61,7 @@ export class FunctionInstance {
     });
     // Nobody may be waiting when an instance dies before its first invocation; that must not be unhandled.
     this.readyPromise.catch(() => undefined);
-    const workerData: WorkerData = { bundlePath: options.bundle.bundlePath, functionName: options.bundle.name };
+    const workerData: WorkerData = { bundlePath: options.bundle.bundlePath, functionName: options.bundle.name, codeCacheDir: options.codeCacheDir };
     this.worker = new Worker(options.workerScript, {
       workerData,
       env: options.env,

@@ -4,6 +4,8 @@
 export interface WorkerData {
   bundlePath: string;
   functionName: string;
+  /** Where compiled code is cached between cold starts; none means always compile. */
+  codeCacheDir?: string;
 }
 
 /** An error as it crosses the thread boundary (Error objects lose their class on the way). */

@@ -2,6 +2,7 @@
 // A worker thread has its own process.env and module registry, so cloud.init() and getWXContext() behave
 // as in a CloudBase instance. Built to dist/local-cloud/worker.js.
 import { parentPort, workerData } from 'node:worker_threads';
+import { loadBundle, type LoadedBundle } from './code-cache';
 import { parseInvokeMessage, toWireError, type InvokeMessage, type WorkerData, type WorkerMessage } from './protocol';
 
 type Main = (event: unknown, context: Record<string, unknown>) => unknown;
@@ -11,18 +12,16 @@ function readWorkerData(value: unknown): WorkerData {
   if (!data || typeof data.bundlePath !== 'string' || typeof data.functionName !== 'string') {
     throw new Error('worker started without a bundle path');
   }
-  return { bundlePath: data.bundlePath, functionName: data.functionName };
+  const codeCacheDir = typeof data.codeCacheDir === 'string' ? data.codeCacheDir : undefined;
+  return { bundlePath: data.bundlePath, functionName: data.functionName, codeCacheDir };
 }
 
 function send(message: WorkerMessage): void {
   parentPort?.postMessage(message);
 }
 
-function loadMain(bundlePath: string): Main {
-  // The bundle is user code loaded at run time: a plain require of a computed path, on purpose.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const loaded: unknown = require(bundlePath);
-  const main = (loaded as { main?: unknown } | null)?.main;
+function mainOf(bundle: LoadedBundle, bundlePath: string): Main {
+  const main = (bundle.exports as { main?: unknown } | null)?.main;
   if (typeof main !== 'function') throw new Error(`${bundlePath} does not export a function named main`);
   return main as Main;
 }
@@ -43,7 +42,7 @@ function serialise(result: unknown): string {
   return json;
 }
 
-async function run(main: Main, message: InvokeMessage): Promise<void> {
+async function run(main: Main, message: InvokeMessage, afterwards: () => void): Promise<void> {
   applyContext(message.env);
   try {
     const result = await main(message.event, message.context);
@@ -51,20 +50,24 @@ async function run(main: Main, message: InvokeMessage): Promise<void> {
   } catch (thrown) {
     send({ type: 'error', requestId: message.requestId, error: toWireError(thrown) });
   }
+  afterwards();
 }
 
 function start(): void {
   const data = readWorkerData(workerData);
+  let bundle: LoadedBundle;
   let main: Main;
   try {
-    main = loadMain(data.bundlePath);
+    bundle = loadBundle(data.bundlePath, data.codeCacheDir);
+    main = mainOf(bundle, data.bundlePath);
   } catch (thrown) {
     send({ type: 'init-error', error: toWireError(thrown) });
     return;
   }
   parentPort?.on('message', (raw: unknown) => {
     const message = parseInvokeMessage(raw);
-    if (message) void run(main, message);
+    // The code cache is written after the answer is sent, so it never delays an invocation.
+    if (message) void run(main, message, () => setImmediate(() => bundle.saveCache()));
   });
   send({ type: 'ready' });
 }
