@@ -14,6 +14,7 @@ import type {
 import { adapters } from '../adapters/index';
 import type { FunctionName } from '../adapters/transport';
 import { isErrorCode, type ClientFail } from '../domain/errors';
+import type { Check } from './shapes';
 
 export type Outcome<T> = Ok<T> | ClientFail;
 
@@ -23,10 +24,13 @@ interface Contract {
   approveRefund: { event: ApproveRefundEvent; data: ApproveRefundData };
 }
 
-function asOutcome<T>(raw: unknown): Outcome<T> {
+function asOutcome<T>(raw: unknown, check?: Check): Outcome<T> {
   if (raw !== null && typeof raw === 'object') {
     const r = raw as { ok?: unknown; data?: unknown; code?: unknown; message?: unknown };
-    if (r.ok === true && 'data' in r) return { ok: true, data: r.data as T };
+    if (r.ok === true && 'data' in r) {
+      if (check && !check(r.data)) return { ok: false, code: 'INTERNAL', message: 'the function answered data of an unexpected shape' };
+      return { ok: true, data: r.data as T };
+    }
     if (r.ok === false) {
       return {
         ok: false,
@@ -38,23 +42,28 @@ function asOutcome<T>(raw: unknown): Outcome<T> {
   return { ok: false, code: 'INTERNAL', message: 'the function answered something that is not a Result' };
 }
 
-async function invoke<T>(name: FunctionName, event: unknown): Promise<Outcome<T>> {
+async function invoke<T>(name: FunctionName, event: unknown, check?: Check): Promise<Outcome<T>> {
+  let raw: unknown;
   try {
-    return asOutcome<T>(await adapters().transport.call(name, event));
+    raw = await adapters().transport.call(name, event);
   } catch (err) {
     return { ok: false, code: 'NETWORK', message: err instanceof Error ? err.message : String(err) };
   }
+  return asOutcome<T>(raw, check);
 }
 
 export function callFunction<N extends keyof Contract>(
   name: N,
   event: Contract[N]['event'],
+  check?: Check,
 ): Promise<Outcome<Contract[N]['data']>> {
-  return invoke<Contract[N]['data']>(name, event);
+  return invoke<Contract[N]['data']>(name, event, check);
 }
 
+/** `check` guards the answers pages iterate over or format (see shapes.ts). */
 export function callOrders<A extends OrdersEvent['action']>(
   event: Extract<OrdersEvent, { action: A }>,
+  check?: Check,
 ): Promise<Outcome<OrdersData[A]>> {
-  return invoke<OrdersData[A]>('orders', event);
+  return invoke<OrdersData[A]>('orders', event, check);
 }

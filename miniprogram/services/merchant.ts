@@ -2,13 +2,14 @@
 import type { ApproveRefundData, MerchantRefundDetail, Page, RefundView } from '../../typings/api';
 import { config } from '../config';
 import { callFunction, callOrders, type Outcome } from './call';
+import { isMerchantRefund, isRefundView, pageOf } from './shapes';
 
 export function fetchRefundQueue(cursor?: string): Promise<Outcome<Page<RefundView>>> {
-  return callOrders<'refunds'>({ action: 'refunds', status: 'REQUESTED', cursor, limit: config.pageSize });
+  return callOrders<'refunds'>({ action: 'refunds', status: 'REQUESTED', cursor, limit: config.pageSize }, pageOf(isRefundView));
 }
 
 export function fetchRefundDetail(refundId: string): Promise<Outcome<MerchantRefundDetail>> {
-  return callOrders<'refund'>({ action: 'refund', refundId });
+  return callOrders<'refund'>({ action: 'refund', refundId }, isMerchantRefund);
 }
 
 export function approveRefund(refundId: string): Promise<Outcome<ApproveRefundData>> {

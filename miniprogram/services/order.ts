@@ -2,6 +2,7 @@
 import type { OrderDetail, OrderListFilter, OrderStatus, OrderSummary, Page, RefundStatus } from '../../typings/api';
 import { config } from '../config';
 import { callOrders, type Outcome } from './call';
+import { isOrderDetail, isOrderSummary, pageOf } from './shapes';
 
 export interface FetchOrdersParams {
   status?: OrderListFilter;
@@ -9,11 +10,11 @@ export interface FetchOrdersParams {
 }
 
 export function fetchOrders(params: FetchOrdersParams): Promise<Outcome<Page<OrderSummary>>> {
-  return callOrders<'list'>({ action: 'list', limit: config.pageSize, ...params });
+  return callOrders<'list'>({ action: 'list', limit: config.pageSize, ...params }, pageOf(isOrderSummary));
 }
 
 export function fetchOrderDetail(orderId: string): Promise<Outcome<OrderDetail>> {
-  return callOrders<'get'>({ action: 'get', orderId });
+  return callOrders<'get'>({ action: 'get', orderId }, isOrderDetail);
 }
 
 export function cancelOrder(orderId: string): Promise<Outcome<{ orderId: string; status: OrderStatus }>> {

@@ -3,9 +3,10 @@ import type { Fen, PayData, Product } from '../../typings/api';
 import { adapters } from '../adapters/index';
 import type { PaymentOutcome } from '../adapters/payment';
 import { callFunction, callOrders, type Outcome } from './call';
+import { isPayData, isProduct, listOf } from './shapes';
 
 export function fetchProducts(): Promise<Outcome<Product[]>> {
-  return callOrders<'products'>({ action: 'products' });
+  return callOrders<'products'>({ action: 'products' }, listOf(isProduct));
 }
 
 export interface PaymentAttempt {
@@ -26,12 +27,12 @@ async function payWith(outcome: Outcome<PayData>): Promise<Outcome<PaymentAttemp
  * answer) return the same order instead of a second one.
  */
 export function buy(items: Array<{ productId: string; quantity: number }>, idempotencyKey: string): Promise<Outcome<PaymentAttempt>> {
-  return callFunction('pay', { items, idempotencyKey }).then(payWith);
+  return callFunction('pay', { items, idempotencyKey }, isPayData).then(payWith);
 }
 
 /** Pays an order that is still waiting for payment. */
 export function payOrder(orderId: string): Promise<Outcome<PaymentAttempt>> {
-  return callFunction('pay', { orderId }).then(payWith);
+  return callFunction('pay', { orderId }, isPayData).then(payWith);
 }
 
 /** A key unique enough per purchase attempt on one device. */

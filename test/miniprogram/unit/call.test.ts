@@ -46,3 +46,20 @@ describe('callFunction', () => {
     });
   });
 });
+
+describe('answers of an unexpected shape', () => {
+  it('a list whose items are not orders becomes INTERNAL instead of breaking the page', async () => {
+    const { fetchOrders } = await import('../../../miniprogram/services/order');
+    answering({ ok: true, data: { items: [{ orderId: 'o1', totalFee: '12.00' }] } });
+    await expect(fetchOrders({})).resolves.toMatchObject({ ok: false, code: 'INTERNAL' });
+    answering({ ok: true, data: { items: 'none' } });
+    await expect(fetchOrders({})).resolves.toMatchObject({ ok: false, code: 'INTERNAL' });
+  });
+
+  it('a well-formed page passes', async () => {
+    const { fetchOrders } = await import('../../../miniprogram/services/order');
+    const order = { orderId: 'o1', status: 'PAID', totalFee: 100, refundedFee: 0, refundingFee: 0, title: 't', itemCount: 1, createdAt: '2026-01-01T00:00:00.000Z', hasOpenRefund: false };
+    answering({ ok: true, data: { items: [order], nextCursor: 'c' } });
+    await expect(fetchOrders({})).resolves.toEqual({ ok: true, data: { items: [order], nextCursor: 'c' } });
+  });
+});
