@@ -135,7 +135,8 @@ function decodeBody(requestData: unknown): Record<string, unknown> | undefined {
   if (!buf) return undefined;
   try {
     const message = decodeCommApiData(buf);
-    const body: Record<string, unknown> = {};
+    // No prototype: a pair named "__proto__" stays a plain (unknown, hence refused) key.
+    const body: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
     for (const pair of message.pairs) body[pair.key] = JSON.parse(pair.value.toString('utf8'));
     return body;
   } catch (err) {
