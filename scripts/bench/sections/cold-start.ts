@@ -141,7 +141,7 @@ export const coldStartSection: BenchSection = {
     const { cold, warm } = await runnerInvocations(ctx, ctx.quick ? 3 : 8);
     figures['runner.cold.medianMs'] = round(median(cold));
     figures['runner.warm.medianMs'] = round(median(warm));
-    rows.push(['local cloud: cold invocation of `runner-whoami` (new worker thread)', round(median(cold)), round(Math.min(...cold)), cold.length]);
+    rows.push(['local cloud: cold invocation of `runner-whoami` (new worker thread, V8 code cache)', round(median(cold)), round(Math.min(...cold)), cold.length]);
     rows.push(['local cloud: warm invocation of `runner-whoami`', round(median(warm)), round(Math.min(...warm)), warm.length]);
 
     const markdown = [
