@@ -110,15 +110,18 @@ export class Store {
     for (const { name } of present) {
       if (!wanted.some((w) => w.sqlName === name)) this.sqlite.exec(`DROP INDEX ${quoteIdent(name)}`);
     }
+    let created = false;
     for (const idx of wanted) {
+      if (present.some((p) => p.name === idx.sqlName)) continue;
       const columns = idx.paths.map((p) => `${keyExpr(p.path)}${p.dir === -1 ? ' DESC' : ''}`).join(', ');
-      this.sqlite.exec(`CREATE INDEX IF NOT EXISTS ${quoteIdent(idx.sqlName)} ON ${tableOf(collection)} (${columns})`);
+      this.sqlite.exec(`CREATE INDEX ${quoteIdent(idx.sqlName)} ON ${tableOf(collection)} (${columns})`);
+      created = true;
     }
     this.indexes.set(collection, wanted);
-    // Documents written before this declaration may hold arrays on the new paths.
-    for (const row of this.sqlite.prepare(`SELECT doc FROM ${tableOf(collection)}`).iterate() as IterableIterator<{ doc: string }>) {
-      this.markMultikey(collection, fromStorage(row.doc));
-    }
+    if (!created) return;
+    // Documents written before this index existed may hold arrays on its paths (later writes are tracked as they come).
+    const rows = this.sqlite.prepare(`SELECT doc FROM ${tableOf(collection)}`).all() as Array<{ doc: string }>;
+    for (const row of rows) this.markMultikey(collection, fromStorage(row.doc));
   }
 
   indexNames(collection: string): string[] {

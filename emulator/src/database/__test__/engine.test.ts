@@ -405,6 +405,16 @@ describe('durability', () => {
     expect(third.explain('orders', { totalFee: 1 }).join()).toMatch(/USING INDEX tcb_i_orders_by_fee/);
     third.close();
   });
+
+  it('finds arrays already stored under a path when an index on it is added later', () => {
+    const file = join(dir, 'late-index.sqlite');
+    const first = openDatabase({ file, indexes: { products: [] } });
+    insert(first, 'products', [{ _id: 'p1', tags: ['hot', 'new'] }, { _id: 'p2', tags: 'hot' }]);
+    first.close();
+    const second = openDatabase({ file, indexes: { products: [{ name: 'tags', keys: { tags: 1 } }] } });
+    expect(find(second, 'products', { query: { tags: 'hot' }, order: { _id: 1 } }).map((d) => d._id)).toEqual(['p1', 'p2']);
+    second.close();
+  });
 });
 
 describe('transactions', () => {
