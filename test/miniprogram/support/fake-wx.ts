@@ -23,6 +23,12 @@ export interface Screen {
   subscriptionDialogs: string[][];
 }
 
+/**
+ * WeChat opens the subscription dialog only while a tap is being handled. The page harness marks the task in which
+ * a tap is dispatched; a request made later (after an await on the network) fails as it does on a phone.
+ */
+export const gesture = { active: false };
+
 type Callbacks<T> = { success?: (res: T) => void; fail?: (err: { errMsg: string }) => void; complete?: () => void };
 
 function later<T>(cb: Callbacks<T>, outcome: { res: T } | { err: string }): void {
@@ -115,6 +121,10 @@ export function createFakeWx(backend: FakeBackend, user: Partial<SimulatedUser> 
       else later(opts, { err: 'requestPayment:fail system error' });
     },
     requestSubscribeMessage: (opts: { tmplIds: string[] } & Callbacks<Record<string, string>>) => {
+      if (!gesture.active) {
+        later(opts, { err: 'requestSubscribeMessage:fail can only be invoked by user TAP gesture.' });
+        return;
+      }
       screen.subscriptionDialogs.push([...opts.tmplIds]);
       if (who.subscribes === 'fail') {
         later(opts, { err: 'requestSubscribeMessage:fail can only be invoked by user TAP gesture.' });

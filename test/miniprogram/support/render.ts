@@ -3,6 +3,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import simulate = require('miniprogram-simulate');
+import { gesture } from './fake-wx';
 
 export const MINIPROGRAM_ROOT = path.resolve(__dirname, '../../../miniprogram');
 
@@ -117,11 +118,16 @@ export async function renderPage(route: string, query: Record<string, string> = 
     exists: (selector) => findAll(comp, selector).length > 0,
     markup: () => comp.toJSON(),
     async tap(selector, index = 0) {
-      nodeAt(selector, index).dispatchEvent('tap');
+      page.tapQuickly(selector, index);
       await settle();
     },
     tapQuickly(selector, index = 0) {
+      // The handler runs in a microtask of this task; the gesture ends with the task, as on a phone.
+      gesture.active = true;
       nodeAt(selector, index).dispatchEvent('tap');
+      setTimeout(() => {
+        gesture.active = false;
+      }, 0);
     },
     async type(selector, value) {
       nodeAt(selector, 0).dispatchEvent('input', { detail: { value } });
