@@ -81,12 +81,16 @@ function sameItems(a: OrderItem[], b: OrderItem[]): boolean {
   return key(a) === key(b);
 }
 
-export async function ownPendingOrder(store: Store, buyer: string, orderId: string, now: Date): Promise<OrderDoc> {
+export async function ownOrder(store: Store, buyer: string, orderId: string): Promise<OrderDoc> {
   const order = await findOrder(store, orderId);
   if (!order || order._openid !== buyer) throw notFound(`order ${orderId} not found`);
-  if (order.status !== 'PENDING') throw conflict(`order ${orderId} is ${order.status}: only a PENDING order can be paid`);
-  if (order.payDeadline.getTime() <= now.getTime()) throw conflict(`order ${orderId} was not paid in time; place a new order`);
   return order;
+}
+
+/** Only a PENDING order before its deadline can be paid (a repeated idempotencyKey may name one that is not). */
+export function assertPayable(order: OrderDoc, now: Date): void {
+  if (order.status !== 'PENDING') throw conflict(`order ${order._id} is ${order.status}: only a PENDING order can be paid`);
+  if (order.payDeadline.getTime() <= now.getTime()) throw conflict(`order ${order._id} was not paid in time; place a new order`);
 }
 
 /** Asks the provider for the payment object; an order the provider already saw paid is confirmed instead. */

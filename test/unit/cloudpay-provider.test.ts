@@ -1,0 +1,97 @@
+// The cloudPay provider's normalisation: what each kind of WeChat answer (and non-answer) becomes. The API below
+// answers like cloud.cloudPay does after wx-server-sdk's case conversion (errCode always 0).
+import type { CloudPay } from '../../typings/wx-server-sdk';
+import { createCloudPayProvider, cloudPayNotifications } from '../../src/providers/cloudpay';
+import { ProviderError, ProviderOutcomeUnknown } from '../../src/providers/payment-provider';
+
+const ok = { returnCode: 'SUCCESS', resultCode: 'SUCCESS', errCode: 0 };
+const fail = (errCodeDes: string) => ({ returnCode: 'SUCCESS', resultCode: 'FAIL', errCode: 0, errCodeDes });
+type Answers = Partial<Record<keyof CloudPay.Api, () => Promise<unknown>>>;
+
+function provider(answers: Answers) {
+  const api = new Proxy({} as CloudPay.Api, {
+    get: (_, name: string) => () => (answers[name as keyof CloudPay.Api] ?? (() => Promise.reject(new Error('not answered'))))(),
+  });
+  return createCloudPayProvider(api, { subMchId: '1900000109', envId: 'env', paymentNotifyFunction: 'payNotify', refundNotifyFunction: 'refundNotify', nonce: () => 'n' });
+}
+
+describe('queryPayment', () => {
+  it.each([
+    ['SUCCESS', 'PAID'],
+    ['REFUND', 'PAID'],
+    ['NOTPAY', 'NOT_PAID'],
+    ['USERPAYING', 'PAYING'],
+    ['CLOSED', 'CLOSED'],
+    ['PAYERROR', 'FAILED'],
+  ])('trade state %s is %s', async (tradeState, state) => {
+    const p = provider({ queryOrder: async () => ({ ...ok, tradeState, outTradeNo: 'O1', totalFee: 100, subMchId: '1900000109', transactionId: 'T1', timeEnd: '20261122150514' }) });
+    expect(await p.queryPayment('O1')).toEqual({ state, outTradeNo: 'O1', totalFee: 100, merchantId: '1900000109', transactionId: 'T1', paidAt: new Date('2026-11-22T07:05:14Z') });
+  });
+
+  it('an unknown order is NOT_FOUND, a failed query is a retryable error', async () => {
+    expect((await provider({ queryOrder: async () => fail('此交易订单号不存在') }).queryPayment('O1')).state).toBe('NOT_FOUND');
+    await expect(provider({ queryOrder: async () => Promise.reject({ errCode: -501001, errMsg: 'timeout' }) }).queryPayment('O1')).rejects.toEqual(
+      expect.objectContaining({ retryable: true, code: 'NO_ANSWER' }),
+    );
+  });
+});
+
+describe('refund', () => {
+  it.each([
+    ['no answer at all (timeout after acting)', () => Promise.reject(new Error('socket hang up')), ProviderOutcomeUnknown, true],
+    ['SYSTEMERROR', async () => fail('系统超时，请使用相同参数再次调用'), ProviderOutcomeUnknown, true],
+    ['NOTENOUGH', async () => fail('基本账户余额不足，请充值后重新发起'), ProviderError, true],
+    ['an unclassifiable failure', async () => fail('前所未见'), ProviderError, true],
+    ['a definite refusal', async () => fail('订单已经超过退款期限'), ProviderError, false],
+    ['a refused call (return_code FAIL)', async () => ({ returnCode: 'FAIL', returnMsg: '签名错误' }), ProviderError, false],
+  ])('%s', async (_, answer, type, retryable) => {
+    const error = await provider({ refund: answer }).refund({ outTradeNo: 'O1', outRefundNo: 'O1R1', totalFee: 100, refundFee: 100 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(type);
+    expect((error as ProviderError).retryable).toBe(retryable);
+  });
+
+  it('accepted', async () => {
+    expect(await provider({ refund: async () => ({ ...ok, refundId: 'R-wx-1' }) }).refund({ outTradeNo: 'O1', outRefundNo: 'O1R1', totalFee: 100, refundFee: 1 })).toEqual({ providerRefundId: 'R-wx-1' });
+  });
+});
+
+describe('queryRefund', () => {
+  it.each([
+    ['parallel lists', { ...ok, outRefundNoList: ['O1R1', 'O1R2'], refundStatusList: ['SUCCESS', 'PROCESSING'], refundFeeList: [100, 200], refundIdList: ['a', 'b'] }, 'O1R2', { state: 'PROCESSING', outRefundNo: 'O1R2', refundFee: 200, providerRefundId: 'b' }],
+    ['indexed fields', { ...ok, refundCount: 1, outRefundNo_0: 'O1R1', refundStatus_0: 'REFUNDCLOSE', refundFee_0: '100' }, 'O1R1', { state: 'FAILED', outRefundNo: 'O1R1', refundFee: 100 }],
+    ['not listed', { ...ok, outRefundNoList: ['O1R1'], refundStatusList: ['SUCCESS'] }, 'O1R9', { state: 'NOT_FOUND', outRefundNo: 'O1R9' }],
+    ['unknown to WeChat', fail('退款单不存在'), 'O1R1', { state: 'NOT_FOUND', outRefundNo: 'O1R1' }],
+  ])('%s', async (_, answer, no, expected) => {
+    expect(await provider({ queryRefund: async () => answer }).queryRefund(no)).toEqual(expected);
+  });
+});
+
+describe('closePayment', () => {
+  it.each([
+    [async () => ok, 'CLOSED'],
+    [async () => fail('订单已支付，不能发起关单'), 'ALREADY_PAID'],
+    [async () => fail('订单已关闭，无法重复关闭'), 'CLOSED'],
+    [async () => fail('此交易订单号不存在'), 'CLOSED'],
+  ])('%#', async (answer, expected) => expect(await provider({ closeOrder: answer }).closePayment('O1')).toBe(expected));
+});
+
+describe('createPayment', () => {
+  it('refuses an answer without a payment object', async () => {
+    await expect(provider({ unifiedOrder: async () => ok }).createPayment({ outTradeNo: 'O1', totalFee: 1, description: 'x', payerOpenid: 'b', clientIp: '127.0.0.1' })).rejects.toBeInstanceOf(ProviderError);
+  });
+});
+
+describe('notifications', () => {
+  it.each([
+    [{ outTradeNo: 'O1', totalFee: 1 }, 'O1'],
+    [{ out_trade_no: 'O2' }, 'O2'],
+    [{ outTradeNo: '../../etc' }, undefined],
+    [null, undefined],
+    ['O1', undefined],
+  ])('payment reference of %j is %p', (event, ref) => expect(cloudPayNotifications.paymentReference(event)).toBe(ref));
+
+  it('answers in cloudPay’s protocol', () => {
+    expect(cloudPayNotifications.acknowledge()).toEqual({ errcode: 0, errmsg: 'OK' });
+    expect(cloudPayNotifications.retryLater('db down')).toEqual({ errcode: 1, errmsg: 'db down' });
+  });
+});
