@@ -221,6 +221,14 @@ describe('failures, as the cloud reports them', () => {
     expect(after.instanceId).toBe(warm.instanceId);
   });
 
+  it('refuses an event JSON cannot carry, without taking an instance', async () => {
+    const r = runner();
+    const outcome = await r.invoke({ name: 'runner-whoami', event: { amount: BigInt(1) }, source: 'wx_client' });
+    expect(outcome).toMatchObject({ ok: false, code: 'FUNCTIONS_EXECUTE_FAIL' });
+    expect(!outcome.ok && outcome.message).toMatch(/JSON/);
+    expect(r.instances()['runner-whoami']).toBeUndefined();
+  });
+
   it('reports a result JSON cannot carry as a failure', async () => {
     const r = runner();
     const outcome = await r.invoke({ name: 'runner-fails', event: { mode: 'unserialisable' }, source: 'wx_client' });

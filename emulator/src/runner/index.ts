@@ -126,6 +126,11 @@ export function createRunner(options: RunnerOptions): LocalFunctionRunner {
     const config = readConfig(bundle.dir);
     if (!config.ok) return fail('FUNCTIONS_EXECUTE_FAIL', config.message);
     const seconds = timeoutSeconds(config.config);
+    const timeoutMs = seconds * 1000 * timeoutFactor;
+    const event = eventFor(request, request.appid ?? options.appid);
+    if (!event.ok) return fail('FUNCTIONS_EXECUTE_FAIL', event.message);
+    const env = invocationEnv({ request, requestId, appid: options.appid, adminUrl: options.adminUrl(bundle.name, requestId) });
+    const context = scfContext({ requestId, functionName: bundle.name, env: options.env, timeoutMs, invocationEnv: env });
 
     active.set(requestId, request);
     try {
@@ -137,11 +142,7 @@ export function createRunner(options: RunnerOptions): LocalFunctionRunner {
         const reason = e instanceof InitError ? `the function failed to load: ${e.message}` : (e as Error).message;
         return fail('FUNCTIONS_EXECUTE_FAIL', reason);
       }
-      const env = invocationEnv({ request, requestId, appid: options.appid, adminUrl: options.adminUrl(bundle.name, requestId) });
-      const timeoutMs = seconds * 1000 * timeoutFactor;
-      const context = scfContext({ requestId, functionName: bundle.name, env: options.env, timeoutMs, invocationEnv: env });
-      const event = eventFor(request, request.appid ?? options.appid);
-      const result = await lease.instance.run({ type: 'invoke', requestId, event, context, env }, timeoutMs);
+      const result = await lease.instance.run({ type: 'invoke', requestId, event: event.value, context, env }, timeoutMs);
 
       switch (result.kind) {
         case 'result': {
@@ -199,13 +200,18 @@ export function createRunner(options: RunnerOptions): LocalFunctionRunner {
  * The event as the function receives it: a JSON copy (what crosses the network in the cloud), with the
  * `userInfo` field WeChat adds to events from the mini-program.
  */
-function eventFor(request: InvokeRequest, appid: string): unknown {
-  const json = JSON.stringify(request.event ?? {});
-  const event: unknown = json === undefined ? {} : JSON.parse(json);
-  if ((request.source === 'wx_client' || request.source === 'wx_devtools') && isPlainObject(event)) {
-    return { ...event, userInfo: { appId: appid, openId: request.openid } };
+function eventFor(request: InvokeRequest, appid: string): { ok: true; value: unknown } | { ok: false; message: string } {
+  let event: unknown;
+  try {
+    const json = JSON.stringify(request.event ?? {});
+    event = json === undefined ? {} : JSON.parse(json);
+  } catch (e) {
+    return { ok: false, message: `the event cannot be sent as JSON: ${(e as Error).message}` };
   }
-  return event;
+  if ((request.source === 'wx_client' || request.source === 'wx_devtools') && isPlainObject(event)) {
+    return { ok: true, value: { ...event, userInfo: { appId: appid, openId: request.openid } } };
+  }
+  return { ok: true, value: event };
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
