@@ -71,6 +71,20 @@ describe('merchant refund queue', () => {
     expect(page.text('.more')).toBe('没有更多了');
   });
 
+  it('pull-down refresh brings new requests; a failed refresh keeps the rows and says why', async () => {
+    requestRefund('buyer-1', 100);
+    const page = await renderPage(QUEUE);
+    requestRefund('buyer-2', 200);
+    await page.lifecycle('onPullDownRefresh');
+    expect(page.texts('.row-amount')).toEqual(['¥2.00', '¥1.00']);
+
+    backend.failNext('orders', 'network', 'refunds');
+    await page.lifecycle('onPullDownRefresh');
+    expect(page.texts('.row-amount')).toEqual(['¥2.00', '¥1.00']);
+    expect(fake.screen.toasts).toEqual(['网络连接失败，请检查网络后重试']);
+    expect(fake.screen.pullDownStops).toBe(2);
+  });
+
   it('shows an error with retry when the queue cannot load', async () => {
     requestRefund('buyer-1');
     backend.failNext('orders', { ok: false, code: 'INTERNAL', message: 'db down' }, 'refunds');

@@ -149,6 +149,16 @@ describe('order list', () => {
     expect(fake.screen.pullDownStops).toBe(1);
   });
 
+  it('a failed pull-down refresh keeps the rows on screen and says why', async () => {
+    backend.seedOrder('buyer-1', { status: 'PAID' });
+    const page = await renderPage(ROUTE);
+    backend.failNext('orders', { ok: false, code: 'INTERNAL', message: 'db down' }, 'list');
+    await page.lifecycle('onPullDownRefresh');
+    expect(page.texts('.status')).toEqual(['已付款']);
+    expect(fake.screen.toasts).toEqual(['服务暂时不可用，请稍后再试']);
+    expect(fake.screen.pullDownStops).toBe(1);
+  });
+
   it('cancelling one order changes only that row’s fields', async () => {
     const ids = seedMany(6);
     const target = ids[2]; // a PENDING order, shown at row 3 (newest first)

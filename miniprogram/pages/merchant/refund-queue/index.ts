@@ -5,6 +5,7 @@ import { errorText } from '../../../domain/errors';
 import { fetchRefundDetail, fetchRefundQueue } from '../../../services/merchant';
 import { askMerchantSubscriptions } from '../../../services/merchant-subscriptions';
 import { fetchMe } from '../../../services/session';
+import { toastFailure } from '../../../utils/feedback';
 import { instanceState } from '../../../utils/instance-state';
 import { navigate, ROUTES, withQuery } from '../../../utils/routes';
 import { appendPaths, changedPaths } from '../../../utils/set-data';
@@ -82,7 +83,8 @@ Component({
       const res = await fetchRefundQueue();
       if (seq !== s.seq) return;
       if (!res.ok) {
-        this.setData({ state: failed(res.code, errorText(res.code)), list: [], more: 'idle' });
+        if (keepVisible && this.data.list.length > 0) toastFailure(res);
+        else this.setData({ state: failed(res.code, errorText(res.code)), list: [], more: 'idle' });
         return;
       }
       s.cursor = res.data.nextCursor;
