@@ -108,7 +108,7 @@ describe('the payment result', () => {
 
   it('can be delayed: the trade is paid at once, the result arrives later', async () => {
     const { outTradeNo } = await placeOrder(h.sdk);
-    await control.post(h, `/sandbox/payments/${outTradeNo}/complete`, { delayMs: 400 });
+    await control.post(h, `/sandbox/payments/${outTradeNo}/complete`, { delayMs: 1500 });
     expect(await cloudPay(h.sdk, 'queryOrder', { subMchId: SUB_MCH_ID, outTradeNo, nonceStr: 'n' })).toMatchObject({ tradeState: 'SUCCESS' });
     expect(await receivedEvents(h.sdk, `payment:${outTradeNo}`)).toHaveLength(0);
     await eventually(() => receivedEvents(h.sdk, `payment:${outTradeNo}`), (events) => events.length === 1);
