@@ -287,15 +287,19 @@ export class Engine implements LocalDatabase {
   }
 
   private modifyOne(t: ParsedTarget, id: string, update: Updater, upsert: boolean, txn: Transaction | undefined, returnDoc: boolean): AdminJson {
-    const apply = (current: Doc | undefined): { next: Doc | null; updated: number; upserted: boolean } => {
+    // `next` is what to write (null: nothing), `after` the document as it then is.
+    type Outcome = { next: Doc | null; after: Doc | undefined; updated: number; upserted: boolean };
+    const apply = (current: Doc | undefined): Outcome => {
       if (current && t.predicate(current)) {
         const next = checked(update(current));
-        return toStorage(next) === toStorage(current) ? { next: null, updated: 0, upserted: false } : { next, updated: 1, upserted: false };
+        const changed = toStorage(next) !== toStorage(current);
+        return { next: changed ? next : null, after: next, updated: changed ? 1 : 0, upserted: false };
       }
-      if (!upsert || current) return { next: null, updated: 0, upserted: false };
-      return { next: checked(update({ _id: id })), updated: 0, upserted: true };
+      if (!upsert || current) return { next: null, after: current, updated: 0, upserted: false };
+      const created = checked(update({ _id: id }));
+      return { next: created, after: created, updated: 0, upserted: true };
     };
-    let result: { next: Doc | null; updated: number; upserted: boolean };
+    let result: Outcome;
     if (txn) {
       const key = docKey(t.collection, id);
       const current = this.readDoc(t.collection, id, txn);
@@ -312,7 +316,7 @@ export class Engine implements LocalDatabase {
     }
     const data: Record<string, unknown> = { updated: result.updated };
     if (result.upserted) data.upsert_id = id;
-    if (returnDoc) data.doc = result.next ? toEjson(result.next) : null;
+    if (returnDoc) data.doc = result.after ? toEjson(result.after) : null;
     return { data };
   }
 
