@@ -1,6 +1,6 @@
 // WeChat Pay's results delivered to functions: the documented event fields, retries on WeChat's schedule until the
 // function answers {errcode: 0}, duplicates (also concurrent), lost and delayed callbacks.
-import { BUYER, cloudPay, control, eventually, placeOrder, prepareReceiver, receivedEvents, refundData, scriptReceiver, startHarness, SUB_MCH_ID, type Harness } from './support';
+import { BUYER, cloudPay, control, eventually, placeOrder, prepareReceiver, receivedEvents, receivedSources, refundData, scriptReceiver, startHarness, SUB_MCH_ID, type Harness } from './support';
 
 let h: Harness;
 beforeAll(async () => {
@@ -54,6 +54,7 @@ describe('the payment result', () => {
     for (const field of ['appid', 'mchId', 'nonceStr', 'openid']) expect(typeof event[field]).toBe('string');
     const query = await cloudPay(h.sdk, 'queryOrder', { subMchId: SUB_MCH_ID, outTradeNo, nonceStr: 'n' });
     expect(event.transactionId).toBe(query.transactionId);
+    expect(await receivedSources(h.sdk, `payment:${outTradeNo}`)).toEqual(['wx_pay']);
   });
 
   it.each([

@@ -95,3 +95,9 @@ export async function receivedEvents(sdk: WxServerSdk, key: string): Promise<Arr
   const res = (await sdk.database().collection('sandbox_received').where({ key }).get()) as unknown as { data: Array<{ event: Record<string, unknown> }> };
   return res.data.map((d) => d.event);
 }
+
+/** Where each delivery came from, as the receiver saw it in getWXContext().SOURCE. */
+export async function receivedSources(sdk: WxServerSdk, key: string): Promise<unknown[]> {
+  const res = (await sdk.database().collection('sandbox_received').where({ key }).get()) as unknown as { data: Array<{ source: unknown }> };
+  return res.data.map((d) => d.source);
+}
