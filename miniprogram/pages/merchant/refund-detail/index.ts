@@ -4,7 +4,7 @@ import type { MeData } from '../../../../typings/api';
 import { errorText } from '../../../domain/errors';
 import { checkRejectReason, REJECT_REASON_MAX_LENGTH } from '../../../domain/refund-form';
 import { approveRefund, fetchRefundDetail, rejectRefund } from '../../../services/merchant';
-import { askMerchantSubscriptions } from '../../../services/merchant-subscriptions';
+import { askMerchantSubscriptions } from '../../../services/subscriptions';
 import { fetchMe } from '../../../services/session';
 import { confirmDialog, toast, toastFailure } from '../../../utils/feedback';
 import { instanceState } from '../../../utils/instance-state';

@@ -3,7 +3,7 @@
 import type { MeData } from '../../../../typings/api';
 import { errorText } from '../../../domain/errors';
 import { fetchRefundDetail, fetchRefundQueue } from '../../../services/merchant';
-import { askMerchantSubscriptions } from '../../../services/merchant-subscriptions';
+import { askMerchantSubscriptions } from '../../../services/subscriptions';
 import { fetchMe } from '../../../services/session';
 import { toastFailure } from '../../../utils/feedback';
 import { instanceState } from '../../../utils/instance-state';
