@@ -327,6 +327,62 @@ describe('declared indexes', () => {
     expect(db.lastQuery()?.examined).toBe(10); // of 2000 documents
   });
 
+  it('answers random queries exactly as without indexes', () => {
+    // A seeded generator: the same cases on every run.
+    let seed = 12345;
+    const rnd = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    const values: unknown[] = [null, 0, 2, 2.5, -1, 'a', 'b', 'PAID', 'PENDING', '', true, false, new Date(0), new Date(1000), new Date(-1000)];
+    const pick = (): unknown => values[rnd(values.length)];
+    const fields = ['_openid', 'status', 'createdAt'];
+    const docs: Row[] = Array.from({ length: 120 }, (_, i) => {
+      const doc: Row = { _id: `d${String(i).padStart(3, '0')}` };
+      for (const f of fields) if (rnd(6) !== 0) doc[f] = pick();
+      return doc;
+    });
+    const indexed = open();
+    const plain = open({ orders: [] });
+    insert(indexed, 'orders', docs);
+    insert(plain, 'orders', docs);
+    const condition = (): unknown => {
+      switch (rnd(7)) {
+        case 0:
+          return pick();
+        case 1:
+          return { $in: [pick(), pick()] };
+        case 2:
+          return { $gt: pick() };
+        case 3:
+          return { $lte: pick() };
+        case 4:
+          return { $gte: pick(), $lt: pick() };
+        case 5:
+          return { $ne: pick() };
+        default:
+          return { $exists: rnd(2) === 0 };
+      }
+    };
+    for (let n = 0; n < 300; n++) {
+      const query: Row = {};
+      for (const f of fields) if (rnd(2) === 0) query[f] = condition();
+      const order: Row = {};
+      for (const f of [...fields, '_id']) if (rnd(3) === 0) order[f] = rnd(2) === 0 ? 1 : -1;
+      const limit = 1 + rnd(40);
+      const offset = rnd(5);
+      const run = (db: LocalDatabase): Row[] => find(db, 'orders', { query, order: Object.keys(order).length ? order : undefined, limit: 1000 });
+      const all = run(plain);
+      expect(new Set(run(indexed).map((d) => d._id))).toEqual(new Set(all.map((d) => d._id)));
+      if (Object.keys(order).length > 0) {
+        // A page must hold the same sort keys; ties may be broken differently.
+        const keys = (rows: Row[]): string[] => rows.map((d) => JSON.stringify(Object.keys(order).map((k) => d[k] ?? null)));
+        const page = (db: LocalDatabase): Row[] => find(db, 'orders', { query, order, offset, limit });
+        expect(keys(page(indexed))).toEqual(keys(page(plain)));
+      }
+    }
+  });
+
   it('scans a collection when no index serves the query', () => {
     const db = open();
     seedOrders(db, 10, 10);
