@@ -67,8 +67,12 @@ describe('pay', () => {
   it('answers PROVIDER_ERROR when WeChat Pay fails, and the order can be paid again', async () => {
     await shop.fault('unifiedOrder', 'SYSTEMERROR');
     const event = { items: [{ productId: CUP._id, quantity: 1 }], idempotencyKey: 'provider-down-0001' };
-    expect(failure(await shop.call('pay', event, BUYER)).code).toBe('PROVIDER_ERROR');
+    const refused = failure(await shop.call('pay', event, BUYER));
+    expect(refused.code).toBe('PROVIDER_ERROR');
+    const pendingId = /order ([0-9A-Za-z_-]+)/.exec(refused.message)?.[1];
+    expect((await shop.order(pendingId ?? '')).status).toBe('PENDING');
     const again = await shop.ok<{ orderId: string }>('pay', event);
+    expect(again.orderId).toBe(pendingId);
     expect((await shop.complete(again.orderId)).status).toBe(200);
     expect((await shop.order(again.orderId)).status).toBe('PAID');
   });
