@@ -28,6 +28,7 @@ export interface PaySandbox {
 }
 
 const DEFAULT_APPID = 'wxlocalcloud000000';
+const CLOSE_GRACE_MS = 2_000;
 
 export function installPaySandbox(host: LocalCloudHost, options: PaySandboxOptions = {}): PaySandbox {
   const store = new SandboxStore(host.db.sqlite());
@@ -77,7 +78,8 @@ export function installPaySandbox(host: LocalCloudHost, options: PaySandboxOptio
     idle: () => notifier.idle(),
     async close() {
       notifier.close();
-      await notifier.idle();
+      // Let deliveries under way finish their bookkeeping, but never hold the shutdown for a slow function.
+      await Promise.race([notifier.idle(), new Promise((resolve) => setTimeout(resolve, CLOSE_GRACE_MS).unref())]);
     },
   };
 }
