@@ -1,7 +1,6 @@
 // The `database.*` actions of the CloudBase admin API, with the parameters exactly as wx-server-sdk sends them
 // (docs/local-cloud-protocol.md) and the answers it expects. Every action runs synchronously inside one SQLite
 // transaction, so each is atomic: a filtered update under contention changes a document once.
-import { randomBytes } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { AdminJson, AdminParams, DatabaseEngine } from '../contracts';
 import { AdminError } from '../contracts';
@@ -12,11 +11,11 @@ import { compareDocs, compileProjection, parseOrder, type Projector, type SortKe
 import { Store, type QueryPlan } from './store';
 import { TransactionManager, docKey, type Transaction } from './transactions';
 import { compileReplacement, compileUpdate, type Updater } from './updater';
-import { RegexValue, ServerDateRef, isDoc, setField, type Doc, type Value } from './values';
+import { checked, newId, toPlainJson, validateDocument } from './documents';
+import { isDoc, setField, type Doc, type Value } from './values';
 
 export const DEFAULT_LIMIT = 100;
 export const MAX_LIMIT = 1000;
-const MAX_DEPTH = 100;
 
 export interface QueryStats {
   collection: string;
@@ -427,41 +426,4 @@ export class Engine implements LocalDatabase {
   openTransactions(): number {
     return this.txns.openCount();
   }
-}
-
-/** Auto `_id`: 32 hex characters, like the ids the cloud generates. */
-function newId(): string {
-  return randomBytes(16).toString('hex');
-}
-
-function checked(doc: Doc): Doc {
-  validateDocument(doc);
-  return doc;
-}
-
-/** Field names the database refuses: `$…` (operators), dotted names (ambiguous with paths); nesting depth. */
-function validateDocument(v: Value, depth = 0, path = ''): void {
-  if (depth > MAX_DEPTH) throw invalidParam(`document nesting is deeper than ${MAX_DEPTH} levels`);
-  if (v instanceof ServerDateRef) throw invalidParam(`serverDate at ${path} was not resolved`);
-  if (Array.isArray(v)) v.forEach((x, i) => validateDocument(x, depth + 1, `${path}.${i}`));
-  else if (isDoc(v)) {
-    for (const k of Object.keys(v)) {
-      if (k.startsWith('$')) throw invalidParam(`field names cannot start with $ (${path ? `${path}.` : ''}${k})`);
-      if (k.includes('.')) throw invalidParam(`field names cannot contain a dot (${path ? `${path}.` : ''}${k})`);
-      validateDocument(v[k], depth + 1, path ? `${path}.${k}` : k);
-    }
-  }
-}
-
-/** Documents as plain JSON for inspection: dates as ISO strings. */
-function toPlainJson(v: Value): unknown {
-  if (v instanceof Date) return v.toISOString();
-  if (v instanceof RegexValue) return `/${v.pattern}/${v.options}`;
-  if (Array.isArray(v)) return v.map(toPlainJson);
-  if (isDoc(v)) {
-    const out: Record<string, unknown> = {};
-    for (const k of Object.keys(v)) Object.defineProperty(out, k, { value: toPlainJson(v[k]), enumerable: true });
-    return out;
-  }
-  return v;
 }
