@@ -144,4 +144,13 @@ describe('payNotify', () => {
     expect(order.timeline.map((t) => t.event)).toContain('anomaly');
     expect((await shop.sent({ templateId: TEMPLATES.orderPaid })).some((m) => m.data.character_string1 === orderId)).toBe(false);
   });
+
+  it('a payment for an order we do not have is recorded as an anomaly and acknowledged', async () => {
+    const { orderId } = await shop.placeOrder();
+    shop.cloud.db.execute('database.removeDocument', { collectionName: 'orders', queryType: 'DOC', query: JSON.stringify({ _id: orderId }), multi: false });
+    const done = await shop.complete(orderId);
+    expect((done.body.notification as { status: string }).status).toBe('ACKNOWLEDGED');
+    expect((await shop.docs<{ kind: string; orderId: string }>('anomalies')).filter((a) => a.orderId === orderId)).toEqual([expect.objectContaining({ kind: 'UNKNOWN_ORDER' })]);
+    expect(await shop.doc('orders', orderId)).toBeUndefined();
+  });
 });

@@ -181,4 +181,26 @@ describe('approveRefund', () => {
     expect(failure(await decide(refundId, 'approve')).code).toBe('CONFLICT');
     expect((await providerTrade(shop, orderId)).refunds).toHaveLength(0);
   });
+
+  it('withdraw and approve at once: exactly one wins, and money moves only if the approval won', async () => {
+    for (let round = 0; round < 3; round++) {
+      const orderId = await shop.paidOrder([{ productId: CUP._id, quantity: 1 }]);
+      const refundId = `${orderId}R1`;
+      expect((await apply(orderId, { refundFee: 500 })).ok).toBe(true);
+      const [withdrawn, approved] = await Promise.all([shop.call('orders', { action: 'withdrawRefund', refundId }, BUYER), decide(refundId, 'approve')]);
+      expect([withdrawn.ok, approved.ok].filter(Boolean)).toHaveLength(1);
+      const refund = await shop.doc<{ status: string }>('refunds', refundId);
+      const providerRefunds = (await providerTrade(shop, orderId)).refunds;
+      const o = await ledger(orderId);
+      if (approved.ok) {
+        expect(refund?.status).toBe('PROCESSING');
+        expect(providerRefunds).toHaveLength(1);
+        expect(o.refundingFee).toBe(500);
+      } else {
+        expect(refund?.status).toBe('CANCELLED');
+        expect(providerRefunds).toHaveLength(0);
+        expect(o.refundingFee).toBe(0);
+      }
+    }
+  });
 });
