@@ -303,11 +303,6 @@ export function decidePayment(trade: Trade, now: number): ControlRefusal | undef
 /** The buyer is entering the password (USERPAYING), or the bank refused the payment (PAYERROR). */
 export type InterimTradeState = 'USERPAYING' | 'PAYERROR';
 
-/** Only an open trade can be caught mid-payment or fail; a paid or closed one stays as it is. */
-export function decideInterimState(trade: Trade, now: number): ControlRefusal | undefined {
-  return decidePayment(trade, now);
-}
-
 export type SettleStatus = Exclude<RefundStatus, 'PROCESSING'>;
 
 /** A refund settles once, from PROCESSING. Settling again with the same result changes nothing. */

@@ -12,7 +12,6 @@ import {
   checkUnifiedOrder,
   CLOSE_ORDER_MIN_AGE_MS,
   decideCloseOrder,
-  decideInterimState,
   decidePayment,
   decideRefund,
   decideSettlement,
@@ -215,7 +214,8 @@ export class SandboxService {
   setInterimState(outTradeNo: string, state: InterimTradeState): ControlResult<{ trade: Trade }> {
     const trade = this.deps.store.trade(outTradeNo);
     if (!trade) return notFound('trade', outTradeNo);
-    const refusal = decideInterimState(trade, this.deps.now());
+    // Only a trade the buyer could still pay can be caught mid-payment or fail.
+    const refusal = decidePayment(trade, this.deps.now());
     if (refusal) return { ok: false, status: 409, refusal };
     const changed: Trade = { ...trade, state };
     this.deps.store.saveTrade(changed);
