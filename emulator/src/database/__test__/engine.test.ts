@@ -528,6 +528,17 @@ describe('transactions', () => {
     expect(db.openTransactions()).toBe(1); // t2 is still open until aborted
   });
 
+  it('take no locks for reads: a document only read may change meanwhile', () => {
+    const db = open();
+    insert(db, 'orders', [{ _id: 'a', n: 1 }, { _id: 'b', n: 1 }]);
+    const t = start(db);
+    expect(getDoc(db, 'orders', 'a', t)).toEqual({ _id: 'a', n: 1 });
+    updateDoc(db, 'orders', 'a', { $set: { n: 2 } });
+    updateDoc(db, 'orders', 'b', { $set: { seenA: 1 } }, t);
+    commit(db, t);
+    expect(getDoc(db, 'orders', 'b')).toEqual({ _id: 'b', n: 1, seenA: 1 });
+  });
+
   it('discard their writes when aborted', () => {
     const db = open();
     const t = start(db);
