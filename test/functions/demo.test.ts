@@ -1,0 +1,31 @@
+// `npm start` seeds a demo shop: a developer can buy as demo-buyer and is told as demo-merchant, with no setup.
+import type { MeData, PayData, Product, Result } from '../../typings/api';
+import { DEMO_BUYER, DEMO_MERCHANT } from '../../emulator/src/demo';
+import { callFunction, getJson, postJson, startTestCloud, type LocalCloud } from '../helpers/local-cloud';
+
+jest.setTimeout(30_000);
+
+let cloud: LocalCloud;
+beforeAll(async () => {
+  cloud = await startTestCloud({ demo: true });
+}, 60_000);
+afterAll(() => cloud?.close());
+
+async function data<T>(name: string, event: unknown, openid: string): Promise<T> {
+  const reply = await callFunction<Result<T>>(cloud, name, event, openid);
+  const result = reply.body.result;
+  if (!result || !result.ok) throw new Error(`${name}: ${JSON.stringify(reply.body)}`);
+  return result.data;
+}
+
+it('has products, a merchant, and subscriptions that let the first messages through', async () => {
+  const products = await data<Product[]>('orders', { action: 'products' }, DEMO_BUYER);
+  expect(products.map((p) => p.productId)).toContain('sample-pack');
+  expect((await data<MeData>('orders', { action: 'me' }, DEMO_MERCHANT)).isMerchant).toBe(true);
+  expect((await data<MeData>('orders', { action: 'me' }, DEMO_BUYER)).isMerchant).toBe(false);
+
+  const { orderId } = await data<PayData>('pay', { items: [{ productId: 'sample-pack', quantity: 1 }] }, DEMO_BUYER);
+  expect((await postJson(cloud, `/sandbox/payments/${orderId}/complete`, {})).status).toBe(200);
+  const { messages } = await getJson<{ messages: Array<{ touser: string; status: string; data: Record<string, string> }> }>(cloud, `/sandbox/messages?touser=${DEMO_MERCHANT}`);
+  expect(messages).toEqual([expect.objectContaining({ status: 'SENT', data: expect.objectContaining({ character_string1: orderId, amount3: '0.01元' }) })]);
+});
