@@ -30,7 +30,7 @@ function scriptedRunner(script: Array<InvokeOutcome | Error | Promise<InvokeOutc
 function setup(script: Array<InvokeOutcome | Error | Promise<InvokeOutcome>>, ready = () => true, db = new Database(':memory:')) {
   const store = new SandboxStore(db);
   const runner = scriptedRunner(script);
-  const notifier = new Notifier({ store, runner, now: () => Date.now(), timeScale: () => 0, ready, log: () => undefined });
+  const notifier = new Notifier({ store, runner, env: 'env', now: () => Date.now(), timeScale: () => 0, ready, log: () => undefined });
   return { db, store, runner, notifier };
 }
 
@@ -41,7 +41,7 @@ const settle = async (notifier: Notifier, store: SandboxStore, id: number) => {
 
 it('retries until the function answers {errcode: 0}, recording why each attempt failed', async () => {
   const { store, runner, notifier } = setup([answered({ errcode: 1 }), failed('FUNCTIONS_TIME_LIMIT_EXCEEDED'), new Error('runner down'), failed('FUNCTION_NOT_FOUND'), failed('FUNCTIONS_EXECUTE_FAIL'), answered({ errcode: 0 })]);
-  const { notification } = notifier.send('payment', 'O1', 'payNotify', { outTradeNo: 'O1' });
+  const { notification } = notifier.send('payment', 'O1', { functionName: 'payNotify', envId: 'env' }, { outTradeNo: 'O1' });
   await settle(notifier, store, notification.id);
   expect(store.notification(notification.id)).toMatchObject({ status: 'ACKNOWLEDGED', attempts: 6 });
   expect(store.deliveriesOf(notification.id).map((d) => d.outcome)).toEqual(['REJECTED', 'TIMEOUT', 'FAILED', 'NOT_FOUND', 'FAILED', 'ACKNOWLEDGED']);
@@ -51,7 +51,7 @@ it('retries until the function answers {errcode: 0}, recording why each attempt 
 
 it('acknowledges a round of duplicates if any copy was acknowledged, and delivers every copy', async () => {
   const { store, runner, notifier } = setup([answered({ errcode: 1 }), answered({ errcode: 0 }), answered({ errcode: 1 })]);
-  const { notification, firstAttempt } = notifier.send('refund', 'R1', 'refundNotify', {}, { copies: 3 });
+  const { notification, firstAttempt } = notifier.send('refund', 'R1', { functionName: 'refundNotify' }, {}, { copies: 3 });
   await firstAttempt;
   expect(runner.seen).toHaveLength(3);
   expect(store.notification(notification.id)).toMatchObject({ status: 'ACKNOWLEDGED', attempts: 1 });
@@ -60,7 +60,7 @@ it('acknowledges a round of duplicates if any copy was acknowledged, and deliver
 
 it('records a dropped result without delivering it', async () => {
   const { store, runner, notifier } = setup([]);
-  const { notification, firstAttempt } = notifier.send('payment', 'O1', 'payNotify', {}, { drop: true });
+  const { notification, firstAttempt } = notifier.send('payment', 'O1', { functionName: 'payNotify' }, {}, { drop: true });
   await firstAttempt;
   expect(runner.seen).toHaveLength(0);
   expect(store.notification(notification.id)?.status).toBe('DROPPED');
@@ -69,7 +69,7 @@ it('records a dropped result without delivering it', async () => {
 it('waits for the local cloud to be ready before delivering', async () => {
   let ready = false;
   const { store, runner, notifier } = setup([], () => ready);
-  const { notification } = notifier.send('payment', 'O1', 'payNotify', {});
+  const { notification } = notifier.send('payment', 'O1', { functionName: 'payNotify' }, {});
   await new Promise((r) => setTimeout(r, 60));
   expect(runner.seen).toHaveLength(0);
   expect(store.notification(notification.id)).toMatchObject({ status: 'PENDING', attempts: 0 });
@@ -83,8 +83,8 @@ it('resumes pending notifications with a new notifier on the same database (a re
   const db = new Database(':memory:');
   const first = setup([answered({ errcode: 1 })], () => true, db);
   // A real retry delay, so the retry is still pending when the first notifier stops.
-  const slow = new Notifier({ store: first.store, runner: first.runner, now: () => Date.now(), timeScale: () => 1, ready: () => true, log: () => undefined });
-  const { notification, firstAttempt } = slow.send('payment', 'O1', 'payNotify', {});
+  const slow = new Notifier({ store: first.store, runner: first.runner, env: 'env', now: () => Date.now(), timeScale: () => 1, ready: () => true, log: () => undefined });
+  const { notification, firstAttempt } = slow.send('payment', 'O1', { functionName: 'payNotify' }, {});
   await firstAttempt;
   slow.close();
   expect(first.store.notification(notification.id)).toMatchObject({ status: 'PENDING', attempts: 1 });
@@ -100,7 +100,7 @@ it('forgets a notification reset while its function was running: no record, no r
   let finish: (o: InvokeOutcome) => void = () => undefined;
   const pending = new Promise<InvokeOutcome>((resolve) => (finish = resolve));
   const { store, runner, notifier } = setup([pending]);
-  const { notification, firstAttempt } = notifier.send('payment', 'O1', 'payNotify', {});
+  const { notification, firstAttempt } = notifier.send('payment', 'O1', { functionName: 'payNotify' }, {});
   while (runner.seen.length === 0) await new Promise((r) => setTimeout(r, 5));
   notifier.cancelAll();
   store.reset();
@@ -112,4 +112,23 @@ it('forgets a notification reset while its function was running: no record, no r
   await new Promise((r) => setTimeout(r, 30));
   expect(runner.seen).toHaveLength(1);
   notifier.close();
+});
+
+it('never reaches a function for a result addressed to another environment', async () => {
+  const { store, runner, notifier } = setup([]);
+  const { notification, firstAttempt } = notifier.send('payment', 'O1', { functionName: 'payNotify', envId: 'prod-123' }, {});
+  await firstAttempt;
+  expect(runner.seen).toHaveLength(0);
+  expect(store.deliveriesOf(notification.id)).toEqual([expect.objectContaining({ outcome: 'NOT_FOUND', detail: expect.stringContaining('prod-123') })]);
+  notifier.close();
+});
+
+it('opens a sandbox file written before notifications kept their environment', () => {
+  const db = new Database(':memory:');
+  db.exec(`CREATE TABLE sandbox_notifications (id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, subject TEXT NOT NULL, function_name TEXT NOT NULL,
+    event TEXT NOT NULL, status TEXT NOT NULL, attempts INTEGER NOT NULL, copies INTEGER NOT NULL, concurrent INTEGER NOT NULL, next_at INTEGER NOT NULL,
+    created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL)`);
+  db.prepare("INSERT INTO sandbox_notifications VALUES (1, 'payment', 'O1', 'payNotify', '{}', 'PENDING', 1, 1, 0, 0, 0, 0)").run();
+  const store = new SandboxStore(db);
+  expect(store.pendingNotifications()).toEqual([expect.objectContaining({ id: 1, functionName: 'payNotify', envId: '' })]);
 });

@@ -37,7 +37,7 @@ export function installPaySandbox(host: LocalCloudHost, options: PaySandboxOptio
   const timeScale = () => settings().timeScale ?? host.timeScale;
   const now = () => Date.now();
   const faults = new Faults();
-  const notifier = new Notifier({ store, runner: host.runner, now, timeScale, ready: () => host.port > 0, log: host.log });
+  const notifier = new Notifier({ store, runner: host.runner, env: host.env, now, timeScale, ready: () => host.port > 0, log: host.log });
   const service = new SandboxService({
     store,
     notifier,

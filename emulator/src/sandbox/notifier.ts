@@ -19,6 +19,8 @@ export interface DeliveryPlan {
 export interface NotifierDeps {
   store: SandboxStore;
   runner: FunctionRunner;
+  /** This local cloud's environment: results addressed to another env_id never reach its functions. */
+  env: string;
   now: () => number;
   /** The time factor for WeChat's retry schedule. */
   timeScale: () => number;
@@ -47,13 +49,14 @@ export class Notifier {
    * Records a notification and starts delivering it. The promise settles after the first attempt (all its copies),
    * or at once for a dropped one; retries carry on in the background.
    */
-  send(kind: NotificationKind, subject: string, functionName: string, event: Record<string, unknown>, plan: DeliveryPlan = {}): { notification: Notification; firstAttempt: Promise<void> } {
+  send(kind: NotificationKind, subject: string, target: { functionName: string; envId?: string }, event: Record<string, unknown>, plan: DeliveryPlan = {}): { notification: Notification; firstAttempt: Promise<void> } {
     const now = this.deps.now();
     const delayMs = Math.max(0, plan.delayMs ?? 0);
     const notification = this.deps.store.addNotification({
       kind,
       subject,
-      functionName,
+      functionName: target.functionName,
+      envId: target.envId ?? '',
       event,
       status: plan.drop ? 'DROPPED' : 'PENDING',
       attempts: 0,
@@ -63,7 +66,7 @@ export class Notifier {
       createdAt: now,
       updatedAt: now,
     });
-    this.deps.log('sandbox.notify.queued', { kind, subject, functionName, id: notification.id, dropped: Boolean(plan.drop), copies: notification.copies });
+    this.deps.log('sandbox.notify.queued', { kind, subject, functionName: target.functionName, id: notification.id, dropped: Boolean(plan.drop), copies: notification.copies });
     if (plan.drop) return { notification, firstAttempt: Promise.resolve() };
     return { notification, firstAttempt: this.schedule(notification.id, delayMs) };
   }
@@ -141,6 +144,9 @@ export class Notifier {
     const started = this.deps.now();
     let outcome: DeliveryOutcome;
     let detail: string;
+    if (n.envId !== '' && n.envId !== this.deps.env) {
+      return this.record(n, attempt, copy, started, 'NOT_FOUND', `env_id ${n.envId} is not this local cloud's environment (${this.deps.env}): WeChat would deliver the result there`);
+    }
     try {
       const result: InvokeOutcome = await this.deps.runner.invoke({ name: n.functionName, event: n.event, source: 'wx_pay' });
       if (result.ok) {
@@ -154,6 +160,10 @@ export class Notifier {
       outcome = 'FAILED';
       detail = `invoke failed: ${truncate(err instanceof Error ? err.message : String(err))}`;
     }
+    return this.record(n, attempt, copy, started, outcome, detail);
+  }
+
+  private record(n: Notification, attempt: number, copy: number, started: number, outcome: DeliveryOutcome, detail: string): DeliveryOutcome {
     // A reset while the function ran forgot the notification: leave no orphan attempt behind.
     if (!this.closed && this.deps.store.notification(n.id)) {
       try {

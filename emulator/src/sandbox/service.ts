@@ -186,7 +186,7 @@ export class SandboxService {
     if (payer === undefined) return { ok: false, status: 400, refusal: { code: 'PAYER_UNKNOWN', message: 'nobody is known to pay this trade: pass "openid" (the buyer)' } };
     const paid: Trade = { ...trade, state: 'SUCCESS', subOpenid: payer, transactionId: transactionId(now), paidAt: now };
     this.deps.store.saveTrade(paid);
-    const { notification, firstAttempt } = this.deps.notifier.send('payment', outTradeNo, paid.functionName, paymentEvent(paid), options);
+    const { notification, firstAttempt } = this.deps.notifier.send('payment', outTradeNo, paid, paymentEvent(paid), options);
     if (wait) await firstAttempt;
     return { ok: true, value: { trade: paid, notification: this.deps.store.notification(notification.id) ?? notification } };
   }
@@ -196,7 +196,7 @@ export class SandboxService {
     const trade = this.deps.store.trade(outTradeNo);
     if (!trade) return notFound('trade', outTradeNo);
     if (trade.state !== 'SUCCESS') return { ok: false, status: 409, refusal: { code: 'NOT_PAID', message: `trade ${outTradeNo} is not paid; there is no result to deliver` } };
-    const { notification, firstAttempt } = this.deps.notifier.send('payment', outTradeNo, trade.functionName, paymentEvent(trade), plan);
+    const { notification, firstAttempt } = this.deps.notifier.send('payment', outTradeNo, trade, paymentEvent(trade), plan);
     if (wait) await firstAttempt;
     return { ok: true, value: { notification: this.deps.store.notification(notification.id) ?? notification } };
   }
@@ -234,7 +234,7 @@ export class SandboxService {
     this.deps.store.saveRefund(settled);
     if (!settled.functionName) return { ok: true, value: { refund: settled } };
     const subAppid = this.deps.store.trade(settled.outTradeNo)?.subAppid ?? this.deps.defaultAppid;
-    const { notification, firstAttempt } = this.deps.notifier.send('refund', outRefundNo, settled.functionName, refundEvent(settled, subAppid), plan);
+    const { notification, firstAttempt } = this.deps.notifier.send('refund', outRefundNo, { functionName: settled.functionName, envId: settled.envId }, refundEvent(settled, subAppid), plan);
     if (wait) await firstAttempt;
     return { ok: true, value: { refund: settled, notification: this.deps.store.notification(notification.id) ?? notification } };
   }

@@ -12,6 +12,8 @@ export interface Notification {
   /** out_trade_no for payments, out_refund_no for refunds. */
   subject: string;
   functionName: string;
+  /** The environment WeChat was told to call (env_id); '' when the request named none. */
+  envId: string;
   event: Record<string, unknown>;
   status: NotificationStatus;
   /** Attempts made so far (a round of duplicate copies counts as one attempt). */
@@ -49,6 +51,7 @@ interface NotificationRow {
   kind: NotificationKind;
   subject: string;
   function_name: string;
+  env_id: string;
   event: string;
   status: NotificationStatus;
   attempts: number;
@@ -89,6 +92,7 @@ CREATE TABLE IF NOT EXISTS sandbox_notifications (
   kind TEXT NOT NULL,
   subject TEXT NOT NULL,
   function_name TEXT NOT NULL,
+  env_id TEXT NOT NULL DEFAULT '',
   event TEXT NOT NULL,
   status TEXT NOT NULL,
   attempts INTEGER NOT NULL,
@@ -120,6 +124,9 @@ CREATE TABLE IF NOT EXISTS sandbox_settings (
 export class SandboxStore {
   constructor(private readonly db: Database) {
     db.exec(SCHEMA);
+    // Files written before notifications kept their environment.
+    const columns = db.prepare('PRAGMA table_info(sandbox_notifications)').all() as Array<{ name: string }>;
+    if (!columns.some((c) => c.name === 'env_id')) db.exec("ALTER TABLE sandbox_notifications ADD COLUMN env_id TEXT NOT NULL DEFAULT ''");
   }
 
   // ---- trades ----
@@ -185,8 +192,8 @@ export class SandboxStore {
   addNotification(n: Omit<Notification, 'id'>): Notification {
     const info = this.db
       .prepare(
-        `INSERT INTO sandbox_notifications (kind, subject, function_name, event, status, attempts, copies, concurrent, next_at, created_at, updated_at)
-         VALUES (@kind, @subject, @functionName, @event, @status, @attempts, @copies, @concurrent, @nextAt, @createdAt, @updatedAt)`,
+        `INSERT INTO sandbox_notifications (kind, subject, function_name, env_id, event, status, attempts, copies, concurrent, next_at, created_at, updated_at)
+         VALUES (@kind, @subject, @functionName, @envId, @event, @status, @attempts, @copies, @concurrent, @nextAt, @createdAt, @updatedAt)`,
       )
       .run({ ...n, event: JSON.stringify(n.event), concurrent: n.concurrent ? 1 : 0 });
     return { ...n, id: Number(info.lastInsertRowid) };
@@ -260,6 +267,7 @@ function toNotification(row: NotificationRow): Notification {
     kind: row.kind,
     subject: row.subject,
     functionName: row.function_name,
+    envId: row.env_id,
     event: JSON.parse(row.event) as Record<string, unknown>,
     status: row.status,
     attempts: row.attempts,
