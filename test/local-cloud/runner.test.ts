@@ -120,6 +120,32 @@ describe('the context a function sees', () => {
   });
 });
 
+describe('the environment of an instance', () => {
+  it('is CloudBase\'s, not the developer\'s shell, plus the function\'s own variables', async () => {
+    process.env.RUNNER_TEST_SHELL_SECRET = 'from-the-shell';
+    process.env.HTTPS_PROXY = 'http://proxy.invalid:3128';
+    try {
+      const r = runner({ functionEnv: (name) => (name === 'runner-env' ? { SHOP_NAME: 'Tea House', TCB_ENV: 'attempted-override' } : undefined) });
+      const { env } = ok<{ env: Record<string, string> }>(await r.invoke({ name: 'runner-env', event: {}, source: 'wx_client', openid: 'oEnv' }));
+      expect(env.RUNNER_TEST_SHELL_SECRET).toBeUndefined();
+      expect(env.HTTPS_PROXY).toBeUndefined();
+      expect(env.SHOP_NAME).toBe('Tea House');
+      expect(env).toMatchObject({
+        TCB_ENV: 'test-env-1a2b',
+        SCF_NAMESPACE: 'test-env-1a2b',
+        TENCENTCLOUD_RUNENV: 'SCF',
+        SCF_FUNCTIONNAME: 'runner-env',
+        WX_OPENID: 'oEnv',
+        TCB_SOURCE: 'wx_client',
+      });
+      expect(JSON.parse(env.TCB_CONTEXT_CNFG)).toEqual({ URL: expect.stringMatching(/^http:\/\/127\.0\.0\.1:9\/admin\/runner-env\/[0-9a-f-]{36}$/) });
+    } finally {
+      delete process.env.RUNNER_TEST_SHELL_SECRET;
+      delete process.env.HTTPS_PROXY;
+    }
+  });
+});
+
 describe('instances', () => {
   it('reuses a warm instance for the next invocation', async () => {
     const r = runner();
