@@ -4,10 +4,11 @@ import type { OrderDoc, ProductDoc, RefundDoc } from './documents';
 import { refundableFee } from './refund-rules';
 import { timelineView } from './timeline';
 
+/** e.g. `冻顶乌龙茶 250g ×2` or `冻顶乌龙茶 250g ×2 等3种`: lists and messages show one line per order. */
 export function orderTitle(items: ReadonlyArray<{ name: string; quantity: number }>): string {
   if (items.length === 0) return '';
   const first = `${items[0].name} ×${items[0].quantity}`;
-  return items.length === 1 ? first : `${first} and ${items.length - 1} more`;
+  return items.length === 1 ? first : `${first} 等${items.length}种`;
 }
 
 export type OrderListDoc = Pick<OrderDoc, '_id' | 'status' | 'totalFee' | 'refundedFee' | 'refundingFee' | 'title' | 'itemCount' | 'createdAt' | 'openRefundId'>;

@@ -51,7 +51,7 @@ export function createCloudPayProvider(api: CloudPay.Api, config: CloudPayConfig
     async createPayment(request) {
       const answer = await call('unifiedOrder', true, () =>
         api.unifiedOrder({
-          body: request.description,
+          body: fitBytes(request.description, 128),
           outTradeNo: request.outTradeNo,
           spbillCreateIp: request.clientIp,
           subMchId: config.subMchId,

@@ -76,6 +76,17 @@ describe('closePayment', () => {
 });
 
 describe('createPayment', () => {
+  it('fits the description into WeChat Pay’s 128 bytes without splitting a character', async () => {
+    let sent: CloudPay.UnifiedOrderRequest | undefined;
+    const api = { unifiedOrder: async (r: CloudPay.UnifiedOrderRequest) => ((sent = r), { ...ok, payment: { timeStamp: '1', nonceStr: 'n', package: 'prepay_id=x', signType: 'MD5', paySign: 's' } }) } as unknown as CloudPay.Api;
+    const p = createCloudPayProvider(api, { subMchId: '1900000109', envId: 'env', paymentNotifyFunction: 'payNotify', refundNotifyFunction: 'refundNotify', nonce: () => 'n' });
+    const result = await p.createPayment({ outTradeNo: 'O1', totalFee: 1, description: '茶'.repeat(100), payerOpenid: 'b', clientIp: '127.0.0.1' });
+    expect(result.payment.package).toBe('prepay_id=x');
+    expect(Buffer.byteLength(sent?.body ?? '', 'utf8')).toBeLessThanOrEqual(128);
+    expect(sent?.body).toBe('茶'.repeat(42));
+    expect(sent?.functionName).toBe('payNotify');
+  });
+
   it('refuses an answer without a payment object', async () => {
     await expect(provider({ unifiedOrder: async () => ok }).createPayment({ outTradeNo: 'O1', totalFee: 1, description: 'x', payerOpenid: 'b', clientIp: '127.0.0.1' })).rejects.toBeInstanceOf(ProviderError);
   });

@@ -1,4 +1,5 @@
 import { composeMessage, fitValue, formatAmount, formatTime } from '../../src/domain/subscribe-message';
+import { orderTitle } from '../../src/domain/views';
 
 describe('fitValue', () => {
   it.each([
@@ -42,4 +43,11 @@ describe('composeMessage', () => {
     expect(formatAmount(1)).toBe('0.01元');
     expect(formatTime(new Date('2026-01-01T00:00:00Z'))).toBe('2026年1月1日 08:00');
   });
+});
+
+describe('orderTitle', () => {
+  it.each([
+    [[{ name: '乌龙茶', quantity: 2 }], '乌龙茶 ×2'],
+    [[{ name: '乌龙茶', quantity: 2 }, { name: '茶杯', quantity: 1 }, { name: '茶盘', quantity: 1 }], '乌龙茶 ×2 等3种'],
+  ])('%j → %s', (items, title) => expect(orderTitle(items)).toBe(title));
 });
