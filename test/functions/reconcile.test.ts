@@ -104,3 +104,25 @@ it('reconcile cannot be invoked from the mini-program', async () => {
   const res2 = await fetch(`${shop.cloud.url}/functions/refundNotify`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-wx-openid': BUYER }, body: '{"data":{"outRefundNo":"xR1"}}' });
   expect(res2.status).toBe(403);
 });
+
+it('an approval that died between its claim and the provider call: reconcile submits the refund with its own number', async () => {
+  const orderId = await shop.paidOrder([{ productId: CUP._id, quantity: 1 }]);
+  const refundId = await requestedRefund(orderId, 700);
+  // What approveRefund's claim writes, and nothing after it (the instance crashed).
+  shop.cloud.db.execute('database.modifyDocument', {
+    collectionName: 'refunds',
+    queryType: 'WHERE',
+    query: JSON.stringify({ _id: refundId, status: 'REQUESTED' }),
+    data: JSON.stringify({ $set: { status: 'PROCESSING', decidedBy: MERCHANT } }),
+    multi: true,
+    merge: true,
+    upsert: false,
+  });
+  expect((await providerTrade(shop, orderId)).refunds).toHaveLength(0);
+  await shop.reconcile();
+  expect((await providerTrade(shop, orderId)).refunds).toEqual([expect.objectContaining({ outRefundNo: refundId, refundFee: 700 })]);
+  await shop.reconcile(); // asking again does not refund again
+  expect((await providerTrade(shop, orderId)).refunds).toHaveLength(1);
+  expect((await settleAtProvider(shop, refundId)).status).toBe(200);
+  expect(await shop.doc('orders', orderId)).toEqual(expect.objectContaining({ refundedFee: 700, refundingFee: 0, status: 'PAID' }));
+});
