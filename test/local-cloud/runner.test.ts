@@ -262,6 +262,14 @@ describe('failures, as the cloud reports them', () => {
     expect(!outcome.ok && outcome.message).toMatch(/circular/);
   });
 
+  it('refuses a response over 6 MB, as SCF does, and keeps the instance', async () => {
+    const r = runner();
+    const huge = await r.invoke({ name: 'runner-fails', event: { mode: 'huge' }, source: 'wx_client' });
+    expect(huge).toMatchObject({ ok: false, code: 'FUNCTIONS_EXECUTE_FAIL', message: 'the size of the response exceeds the upper limit (6MB)' });
+    const next = await r.invoke({ name: 'runner-fails', event: {}, source: 'wx_client' });
+    expect(next.ok && next.coldStart).toBe(false);
+  });
+
   it.each(['uncaught', 'exit', 'oom'])('survives an instance that dies (%s) and starts a new one', async (mode) => {
     const r = runner();
     const crashed = await r.invoke({ name: 'runner-fails', event: { mode }, source: 'wx_client' });

@@ -51,6 +51,8 @@ type Failure = Extract<InvokeOutcome, { ok: false }>['code'];
 
 const DEFAULT_MAX_INSTANCES = 10;
 const DEFAULT_IDLE_TIMEOUT_MS = 5 * 60_000;
+/** What a synchronous invocation may answer (SCF status 407 past it). */
+const MAX_RESPONSE_BYTES = 6 * 1024 * 1024;
 /** SCF gives the initialisation phase its own limit, longer than most execution timeouts. */
 const INIT_TIMEOUT_MS = 30_000;
 
@@ -147,6 +149,9 @@ export function createRunner(options: RunnerOptions): LocalFunctionRunner {
       switch (result.kind) {
         case 'result': {
           pool.release(lease.instance);
+          if (Buffer.byteLength(result.json) > MAX_RESPONSE_BYTES) {
+            return fail('FUNCTIONS_EXECUTE_FAIL', 'the size of the response exceeds the upper limit (6MB)');
+          }
           const outcome: InvokeOutcome = {
             ok: true,
             result: JSON.parse(result.json) as unknown,
