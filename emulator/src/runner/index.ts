@@ -10,6 +10,9 @@ import { instanceEnv, invocationEnv, MEMORY_MB, scfContext } from './context';
 import { FunctionInstance, InitError } from './instance';
 import { FunctionPool } from './pool';
 
+export { HTTP_TRIGGER_ROUTE, httpTriggerHandler, type HttpTriggerOptions } from './http-trigger';
+export { startTimerTriggers, timerEvent, type TimerTriggers } from './timers';
+
 export interface RunnerOptions {
   /** Folders holding built functions: <root>/<name>/{index.js,config.json}; the first match wins. */
   roots: string[];
