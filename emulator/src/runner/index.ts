@@ -144,6 +144,7 @@ export function createRunner(options: RunnerOptions): LocalFunctionRunner {
       try {
         lease = await pool.acquire(bundle);
       } catch (e) {
+        if (closed) return fail('FUNCTIONS_EXECUTE_FAIL', 'the local cloud is shutting down');
         const reason = e instanceof InitError ? `the function failed to load: ${e.message}` : (e as Error).message;
         return fail('FUNCTIONS_EXECUTE_FAIL', reason);
       }
