@@ -36,7 +36,10 @@ export function toPlainJson(v: Value): unknown {
   if (Array.isArray(v)) return v.map(toPlainJson);
   if (isDoc(v)) {
     const out: Record<string, unknown> = {};
-    for (const k of Object.keys(v)) Object.defineProperty(out, k, { value: toPlainJson(v[k]), enumerable: true });
+    for (const k of Object.keys(v)) {
+      if (k === '__proto__') Object.defineProperty(out, k, { value: toPlainJson(v[k]), enumerable: true });
+      else out[k] = toPlainJson(v[k]);
+    }
     return out;
   }
   return v;

@@ -4,7 +4,7 @@
 // - storage JSON, in SQLite: plain JSON with dates as {"$date": ms}; unambiguous because stored field names may
 //   not start with `$`.
 import { invalidParam, unsupported } from './errors';
-import { RegexValue, ServerDateRef, isDoc, type Doc, type Value } from './values';
+import { RegexValue, ServerDateRef, isDoc, setField, type Doc, type Value } from './values';
 
 const INT32_MIN = -2147483648;
 const INT32_MAX = 2147483647;
@@ -41,7 +41,7 @@ function fromEjsonValue(raw: unknown, what: string, depth: number): Value {
   const out: Doc = {};
   for (const k of keys) {
     // `__proto__` as a field name must stay a field, never become the object's prototype.
-    Object.defineProperty(out, k, { value: fromEjsonValue(obj[k], what, depth + 1), enumerable: true, writable: true, configurable: true });
+    setField(out, k, fromEjsonValue(obj[k], what, depth + 1));
   }
   return out;
 }
@@ -119,8 +119,14 @@ function toEjsonValue(v: Value): unknown {
   if (v instanceof ServerDateRef) return { $tcb_server_date: { offset: { $numberInt: String(v.offsetMs) } } };
   if (Array.isArray(v)) return v.map(toEjsonValue);
   const out: Record<string, unknown> = {};
-  for (const k of Object.keys(v)) Object.defineProperty(out, k, { value: toEjsonValue(v[k]), enumerable: true });
+  for (const k of Object.keys(v)) defineKey(out, k, toEjsonValue(v[k]));
   return out;
+}
+
+/** Plain assignment, except for a field named `__proto__`, which must stay a field. */
+function defineKey(out: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+  else out[key] = value;
 }
 
 // ---- storage JSON --------------------------------------------------------------------------------------------
@@ -137,7 +143,7 @@ function toStorageValue(v: Value): unknown {
   if (v instanceof ServerDateRef) throw new Error('serverDate must be resolved before storage');
   if (Array.isArray(v)) return v.map(toStorageValue);
   const out: Record<string, unknown> = {};
-  for (const k of Object.keys(v)) Object.defineProperty(out, k, { value: toStorageValue(v[k]), enumerable: true });
+  for (const k of Object.keys(v)) defineKey(out, k, toStorageValue(v[k]));
   return out;
 }
 
@@ -147,7 +153,8 @@ export function fromStorage(text: string): Doc {
   return v;
 }
 
-function fromStorageValue(raw: unknown): Value {
+/** One stored value, from its parsed JSON (a leaf is all an index key needs). */
+export function fromStorageValue(raw: unknown): Value {
   if (raw === null || typeof raw !== 'object') return raw as Value;
   if (Array.isArray(raw)) return raw.map(fromStorageValue);
   const obj = raw as Record<string, unknown>;
@@ -156,7 +163,7 @@ function fromStorageValue(raw: unknown): Value {
   if ('$regex' in obj) return new RegexValue(String(obj.$regex), String(obj.$options ?? ''));
   const out: Doc = {};
   for (const k of Object.keys(obj)) {
-    Object.defineProperty(out, k, { value: fromStorageValue(obj[k]), enumerable: true, writable: true, configurable: true });
+    setField(out, k, fromStorageValue(obj[k]));
   }
   return out;
 }

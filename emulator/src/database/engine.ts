@@ -37,6 +37,13 @@ export interface LocalDatabase extends DatabaseEngine {
   openTransactions(): number;
 }
 
+/** A matching document, with the stored text it was read from. */
+interface Found {
+  id: string;
+  doc: Doc;
+  text: string;
+}
+
 interface ParsedTarget {
   collection: string;
   predicate: Predicate;
@@ -154,17 +161,17 @@ export class Engine implements LocalDatabase {
   }
 
   /** Matching documents in result order; stops early when SQL already returns them in order. */
-  private find(t: ParsedTarget, order: SortKey[], offset: number, limit: number | undefined, record = true): Array<{ id: string; doc: Doc }> {
+  private find(t: ParsedTarget, order: SortKey[], offset: number, limit: number | undefined, record = true): Found[] {
     const plan = this.store.plan(t.collection, t.query, order);
     let examined = 0;
-    let out: Array<{ id: string; doc: Doc }> = [];
+    let out: Found[] = [];
     const stopAt = limit === undefined ? Infinity : offset + limit;
     const streaming = plan.ordered || order.length === 0;
     for (const row of this.store.candidates(plan)) {
       examined++;
       const doc = fromStorage(row.text);
       if (!t.predicate(doc)) continue;
-      out.push({ id: row.id, doc });
+      out.push({ id: row.id, doc, text: row.text });
       if (streaming && out.length >= stopAt) break;
     }
     if (!streaming) {
@@ -202,13 +209,17 @@ export class Engine implements LocalDatabase {
 
   // ---- writing -----------------------------------------------------------------------------------------------
 
-  /** Runs writes outside any transaction in one SQLite transaction, then tells open transactions about them. */
-  private atomically<T>(fn: (write: (collection: string, id: string, doc: Doc | null) => void) => T): T {
+  /**
+   * Runs writes outside any transaction in one SQLite transaction, then tells open transactions about them.
+   * Writers pass the stored text they replace when they have it (undefined: the document did not exist).
+   */
+  private atomically<T>(fn: (write: (collection: string, id: string, doc: Doc | null, before?: { text: string | undefined }) => void) => T): T {
     const written: Array<{ key: string; before: string | undefined }> = [];
     const result = this.store.sqlite.transaction(() =>
-      fn((collection, id, doc) => {
-        written.push({ key: docKey(collection, id), before: this.store.getText(collection, id) });
-        this.store.put(collection, id, doc);
+      fn((collection, id, doc, known) => {
+        const before = known ? known.text : this.store.getText(collection, id);
+        written.push({ key: docKey(collection, id), before });
+        this.store.put(collection, id, doc, before !== undefined);
       }),
     )();
     this.txns.committed(written);
@@ -247,7 +258,7 @@ export class Engine implements LocalDatabase {
       this.atomically((write) => {
         for (const d of docs) {
           if (this.store.getText(collection, d._id) !== undefined) throw duplicateKey(collection, '_id_', `{ _id: ${JSON.stringify(d._id)} }`);
-          write(collection, d._id, d);
+          write(collection, d._id, d, { text: undefined });
         }
       });
     }
@@ -273,11 +284,11 @@ export class Engine implements LocalDatabase {
       const matches = this.find(t, [], 0, multi ? undefined : 1);
       let updated = 0;
       let last: Doc | undefined;
-      for (const { id, doc } of matches) {
+      for (const { id, doc, text } of matches) {
         const next = checked(update(doc));
         last = next;
-        if (toStorage(next) === toStorage(doc)) continue;
-        write(t.collection, id, next);
+        if (toStorage(next) === text) continue;
+        write(t.collection, id, next, { text });
         updated++;
       }
       if (returnDoc) return { data: { updated, doc: last ? toEjson(last) : null } };
@@ -308,8 +319,9 @@ export class Engine implements LocalDatabase {
       if (result.next) txn.writes.set(key, { collection: t.collection, id, doc: result.next });
     } else {
       result = this.atomically((write) => {
-        const r = apply(this.readDoc(t.collection, id, undefined));
-        if (r.next) write(t.collection, id, r.next);
+        const text = this.store.getText(t.collection, id);
+        const r = apply(text === undefined ? undefined : fromStorage(text));
+        if (r.next) write(t.collection, id, r.next, { text });
         return r;
       });
     }
@@ -333,9 +345,9 @@ export class Engine implements LocalDatabase {
         return { data: { deleted: 1 } };
       }
       return this.atomically((write) => {
-        const current = this.readDoc(t.collection, id, undefined);
-        if (!current || !t.predicate(current)) return { data: { deleted: 0 } };
-        write(t.collection, id, null);
+        const text = this.store.getText(t.collection, id);
+        if (text === undefined || !t.predicate(fromStorage(text))) return { data: { deleted: 0 } };
+        write(t.collection, id, null, { text });
         return { data: { deleted: 1 } };
       });
     }
@@ -343,7 +355,7 @@ export class Engine implements LocalDatabase {
     const multi = params.multi !== false;
     return this.atomically((write) => {
       const matches = this.find(t, [], 0, multi ? undefined : 1);
-      for (const { id } of matches) write(t.collection, id, null);
+      for (const { id, text } of matches) write(t.collection, id, null, { text });
       return { data: { deleted: matches.length } };
     });
   }

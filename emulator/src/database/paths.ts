@@ -1,7 +1,7 @@
 // Dotted field paths (`address.city`, `items.0.price`) as the cloud database resolves them: a query path fans
 // out over arrays of objects; an update path addresses exactly one place.
 import { invalidParam, requestFailed } from './errors';
-import { isDoc, type Doc, type Value } from './values';
+import { isDoc, setField, type Doc, type Value } from './values';
 
 export function splitPath(path: string): string[] {
   const segments = path.split('.');
@@ -65,13 +65,13 @@ export function setAt(doc: Doc, segments: readonly string[], value: Value): void
     const last = i === segments.length - 1;
     if (isDoc(current)) {
       if (last) {
-        Object.defineProperty(current, seg, { value, enumerable: true, writable: true, configurable: true });
+        setField(current, seg, value);
         return;
       }
       let next = ownField(current, seg);
       if (next === undefined || next === null) {
         next = {};
-        Object.defineProperty(current, seg, { value: next, enumerable: true, writable: true, configurable: true });
+        setField(current, seg, next);
       }
       current = next;
     } else if (Array.isArray(current) && isIndex(seg)) {

@@ -4,7 +4,7 @@
 // the BLOB starting with the BSON type rank (object 03 < array 04 < boolean 08 < date 09 < regex 0B).
 // Values reached through an array are not representable (one field, many values): such paths are marked
 // "multikey" and never pushed down to SQL.
-import { fromStorage } from './ejson';
+import { fromStorageValue } from './ejson';
 import { RegexValue, isDoc, type Doc, type Value } from './values';
 
 export type SqlKey = null | number | string | Buffer;
@@ -48,12 +48,13 @@ export function keyAt(doc: Doc, segments: readonly string[]): SqlKey {
 /** The SQL function `tcb_key(doc, path)` used in index expressions; memoises the last parsed document. */
 export function makeKeyFunction(): (docText: unknown, path: unknown) => SqlKey {
   let lastText: string | undefined;
-  let lastDoc: Doc | undefined;
+  let lastRaw: unknown;
   const segmentsOf = new Map<string, string[]>();
   return (docText, path) => {
     if (typeof docText !== 'string' || typeof path !== 'string') return null;
     if (docText !== lastText) {
-      lastDoc = fromStorage(docText);
+      // Plain JSON.parse: only the value at the end of the path needs converting.
+      lastRaw = JSON.parse(docText);
       lastText = docText;
     }
     let segments = segmentsOf.get(path);
@@ -61,6 +62,17 @@ export function makeKeyFunction(): (docText: unknown, path: unknown) => SqlKey {
       segments = path.split('.');
       segmentsOf.set(path, segments);
     }
-    return keyAt(lastDoc as Doc, segments);
+    let current: unknown = lastRaw;
+    for (const seg of segments) {
+      if (Array.isArray(current)) return ARRAY_MARKER;
+      if (typeof current !== 'object' || current === null || isStoredScalar(current)) return null;
+      current = Object.prototype.hasOwnProperty.call(current, seg) ? (current as Record<string, unknown>)[seg] : undefined;
+    }
+    return current === undefined ? null : encodeKey(fromStorageValue(current));
   };
+}
+
+/** A stored date, regex or special number: a value, not an object to walk into. */
+function isStoredScalar(v: object): boolean {
+  return '$date' in v || '$double' in v || '$regex' in v;
 }

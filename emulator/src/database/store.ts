@@ -169,8 +169,11 @@ export class Store {
     }
   }
 
-  /** Writes a document (insert or replace by _id), or deletes it when `doc` is null. */
-  put(collection: string, id: string, doc: Doc | null): void {
+  /**
+   * Writes a document (insert or replace by _id), or deletes it when `doc` is null. `exists` says whether the
+   * caller already knows the document is there; unknown costs one more statement.
+   */
+  put(collection: string, id: string, doc: Doc | null, exists?: boolean): void {
     if (doc === null) {
       this.stmt(`DELETE FROM ${tableOf(collection)} WHERE id = ?`).run(id);
       return;
@@ -178,8 +181,8 @@ export class Store {
     this.checkUnique(collection, doc);
     this.markMultikey(collection, doc);
     const text = toStorage(doc);
-    const updated = this.stmt(`UPDATE ${tableOf(collection)} SET doc = ? WHERE id = ?`).run(text, id);
-    if (updated.changes === 0) this.stmt(`INSERT INTO ${tableOf(collection)} (id, doc) VALUES (?, ?)`).run(id, text);
+    const updated = exists === false ? 0 : this.stmt(`UPDATE ${tableOf(collection)} SET doc = ? WHERE id = ?`).run(text, id).changes;
+    if (updated === 0) this.stmt(`INSERT INTO ${tableOf(collection)} (id, doc) VALUES (?, ?)`).run(id, text);
   }
 
   count(collection: string): number {

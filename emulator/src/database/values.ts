@@ -94,7 +94,8 @@ export function valuesEqual(a: Value | undefined, b: Value | undefined): boolean
 
 /** Defines a field; plain assignment would turn a field named `__proto__` into the object's prototype. */
 export function setField(doc: Doc, key: string, value: Value): void {
-  Object.defineProperty(doc, key, { value, enumerable: true, writable: true, configurable: true });
+  if (key === '__proto__') Object.defineProperty(doc, key, { value, enumerable: true, writable: true, configurable: true });
+  else doc[key] = value;
 }
 
 export function cloneValue<T extends Value>(v: T): T {
