@@ -70,7 +70,7 @@ function fromTypeWrapper(key: string, body: unknown, what: string, depth: number
       else if (typeof body === 'string') ms = Date.parse(body);
       else if (body && typeof body === 'object' && '$numberLong' in body) ms = numberFromString((body as { $numberLong: unknown }).$numberLong, what);
       else throw invalidParam(`${what}: malformed $date`);
-      if (!Number.isFinite(ms)) throw invalidParam(`${what}: invalid date`);
+      if (!Number.isFinite(ms) || Math.abs(ms) > 8.64e15) throw invalidParam(`${what}: invalid date`);
       return new Date(ms);
     }
     case '$regularExpression': {

@@ -57,6 +57,7 @@ describe('wire EJSON', () => {
     ['ObjectId', '{"a":{"$oid":"5f0000000000000000000000"}}'],
     ['Decimal128', '{"a":{"$numberDecimal":"1.1"}}'],
     ['an unsafe 64-bit integer', '{"a":{"$numberLong":"9223372036854775807"}}'],
+    ['a date beyond what dates can hold', '{"a":{"$date":{"$numberLong":"9000000000000000"}}}'],
   ])('refuses %s with a clear error', (_what, text) => {
     expect(() => parseEjson(text, 'data')).toThrow(/data|not supported/);
   });
