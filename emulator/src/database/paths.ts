@@ -34,17 +34,6 @@ export function reach(value: Value | undefined, segments: readonly string[], fro
   return [undefined];
 }
 
-/** True when resolving the path meets an array anywhere, the end included (MongoDB's "multikey"). */
-export function touchesArray(value: Value | undefined, segments: readonly string[]): boolean {
-  let current = value;
-  for (const seg of segments) {
-    if (Array.isArray(current)) return true;
-    if (!isDoc(current)) return false;
-    current = ownField(current, seg);
-  }
-  return Array.isArray(current);
-}
-
 /** The single value an update path designates, or undefined. */
 export function getForUpdate(doc: Doc, segments: readonly string[]): Value | undefined {
   let current: Value | undefined = doc;

@@ -7,9 +7,8 @@ import type Database from 'better-sqlite3';
 import { fromStorage, toStorage } from './ejson';
 import { duplicateKey } from './errors';
 import { COLLECTION_NAME, type IndexDeclaration, type IndexDeclarations } from './index-declarations';
-import { touchesArray } from './paths';
 import type { SortKey } from './shape';
-import { AFTER_DATES, FIRST_DATE, encodeKey, keyAt, makeKeyFunction, type SqlKey } from './sort-key';
+import { AFTER_DATES, FIRST_DATE, encodeKey, isKeyable, keyAt, makeKeyFunction, type SqlKey } from './sort-key';
 import { RegexValue, isDoc, type Doc, type Value } from './values';
 
 export interface StoredDoc {
@@ -138,7 +137,7 @@ export class Store {
     for (const idx of this.indexes.get(collection) ?? []) {
       for (const p of idx.paths) {
         const key = `${collection}\u0000${p.path}`;
-        if (!this.multikey.has(key) && touchesArray(doc, p.segments)) {
+        if (!this.multikey.has(key) && !isKeyable(doc, p.segments)) {
           this.stmt('INSERT OR IGNORE INTO tcb_multikey (collection, path) VALUES (?, ?)').run(collection, p.path);
           this.multikey.add(key);
         }

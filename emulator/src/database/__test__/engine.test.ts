@@ -334,7 +334,7 @@ describe('declared indexes', () => {
       seed = (seed * 1103515245 + 12345) % 2147483648;
       return seed % n;
     };
-    const values: unknown[] = [null, 0, 2, 2.5, -1, 'a', 'b', 'PAID', 'PENDING', '', true, false, new Date(0), new Date(1000), new Date(-1000)];
+    const values: unknown[] = [null, 0, 2, 2.5, -1, 'a', 'b', 'PAID', 'PENDING', '', true, false, new Date(0), new Date(1000), new Date(-1000), { x: 1 }, { x: 1, y: 2 }, { y: 0 }];
     const pick = (): unknown => values[rnd(values.length)];
     const fields = ['_openid', 'status', 'createdAt'];
     const docs: Row[] = Array.from({ length: 120 }, (_, i) => {
@@ -364,6 +364,7 @@ describe('declared indexes', () => {
           return { $exists: rnd(2) === 0 };
       }
     };
+    expect(indexed.explain('orders', { _openid: 'a' }, { createdAt: -1 }).join()).toMatch(/USING INDEX/);
     for (let n = 0; n < 300; n++) {
       const query: Row = {};
       for (const f of fields) if (rnd(2) === 0) query[f] = condition();
@@ -376,11 +377,20 @@ describe('declared indexes', () => {
       expect(new Set(run(indexed).map((d) => d._id))).toEqual(new Set(all.map((d) => d._id)));
       if (Object.keys(order).length > 0) {
         // A page must hold the same sort keys; ties may be broken differently.
-        const keys = (rows: Row[]): string[] => rows.map((d) => JSON.stringify(Object.keys(order).map((k) => d[k] ?? null)));
+        const keys = (rows: Row[]): string[] => rows.map((d) => e(Object.keys(order).map((k) => d[k] ?? null)));
         const page = (db: LocalDatabase): Row[] => find(db, 'orders', { query, order, offset, limit });
         expect(keys(page(indexed))).toEqual(keys(page(plain)));
       }
     }
+  });
+
+  it('stops pushing a path down once a document holds NaN there, and still answers in order', () => {
+    const db = open();
+    insert(db, 'orders', [{ _id: 'a', _openid: 'u', createdAt: 1 }, { _id: 'b', _openid: 'u', createdAt: null }, { _id: 'c', _openid: 'u', createdAt: 0 }]);
+    expect(db.explain('orders', { _openid: 'u' }, { createdAt: 1 }).join()).not.toMatch(/TEMP B-TREE/);
+    insert(db, 'orders', [{ _id: 'n', _openid: 'u', createdAt: NaN }]);
+    expect(db.explain('orders', { _openid: 'u' }, { createdAt: 1 }).join()).toMatch(/TEMP B-TREE/);
+    expect(find(db, 'orders', { query: { _openid: 'u' }, order: { createdAt: 1 } }).map((d) => d._id)).toEqual(['b', 'n', 'c', 'a']);
   });
 
   it('scans a collection when no index serves the query', () => {
