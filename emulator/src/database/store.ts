@@ -31,6 +31,9 @@ interface IndexInfo {
   unique: boolean;
 }
 
+/** Bump when sort-key.ts encodes values differently: indexes built with the old encoding are rebuilt. */
+const KEY_ENCODING = 2;
+
 const quoteIdent = (s: string): string => `"${s.replace(/"/g, '""')}"`;
 const quoteText = (s: string): string => `'${s.replace(/'/g, "''")}'`;
 const tableOf = (collection: string): string => quoteIdent(`tcb_c_${collection}`);
@@ -99,8 +102,8 @@ export class Store {
   private syncIndexes(collection: string, list: IndexDeclaration[]): void {
     const wanted = list.map((decl): IndexInfo => {
       const paths = Object.entries(decl.keys).map(([path, dir]) => ({ path, segments: path.split('.'), dir }));
-      // The definition is part of the SQL name, so a changed declaration replaces the old index.
-      const hash = createHash('sha256').update(JSON.stringify([decl.keys, Boolean(decl.unique)])).digest('hex').slice(0, 8);
+      // The definition (and the key encoding) is part of the SQL name, so a change replaces the old index.
+      const hash = createHash('sha256').update(JSON.stringify([KEY_ENCODING, decl.keys, Boolean(decl.unique)])).digest('hex').slice(0, 8);
       return { name: decl.name, sqlName: `tcb_i_${collection}_${decl.name}_${hash}`, paths, unique: Boolean(decl.unique) };
     });
     const present = this.sqlite
