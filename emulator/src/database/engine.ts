@@ -4,6 +4,7 @@
 import type Database from 'better-sqlite3';
 import type { AdminJson, AdminParams, DatabaseEngine } from '../contracts';
 import { AdminError } from '../contracts';
+import { checked, newId, toPlainJson, validateDocument } from './documents';
 import { fromStorage, parseEjson, toEjson, toStorage } from './ejson';
 import { DbErrorCode, collectionNotExist, duplicateKey, invalidParam, unsupported } from './errors';
 import { compileQuery, resolveServerDates, type Predicate } from './matcher';
@@ -11,7 +12,6 @@ import { compareDocs, compileProjection, parseOrder, type Projector, type SortKe
 import { Store, type QueryPlan } from './store';
 import { TransactionManager, docKey, type Transaction } from './transactions';
 import { compileReplacement, compileUpdate, type Updater } from './updater';
-import { checked, newId, toPlainJson, validateDocument } from './documents';
 import { isDoc, setField, type Doc, type Value } from './values';
 
 export const DEFAULT_LIMIT = 100;
