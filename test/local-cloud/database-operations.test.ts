@@ -33,6 +33,14 @@ describe('documents', () => {
     expect((data as Row).createdAt).toBeInstanceOf(Date);
   });
 
+  it('stores a geo point as GeoJSON and gives back a point', async () => {
+    const c = await freshCollection();
+    const { _id } = await db.collection(c).add({ data: { shop: db.Geo.Point(113.94, 22.54) } });
+    const { data } = await db.collection(c).doc(_id).get();
+    expect(JSON.parse(JSON.stringify(data.shop))).toEqual({ type: 'Point', coordinates: [113.94, 22.54] });
+    expect((data.shop as { constructor: { name: string } }).constructor.name).toBe('Point');
+  });
+
   it('keeps the _id it is given and refuses a second document with it', async () => {
     const c = await freshCollection();
     await db.collection(c).add({ data: { _id: 'order-1', n: 1 } });
