@@ -3,7 +3,7 @@
 import type { HttpReply, LocalCloudHost } from './contracts';
 
 export function statusPage(host: LocalCloudHost): HttpReply {
-  return { status: 200, headers: { 'content-type': 'text/html; charset=utf-8' }, body: PAGE.replace('__ENV__', escapeHtml(host.env)) };
+  return { status: 200, headers: { 'content-type': 'text/html; charset=utf-8' }, body: PAGE.replaceAll('__ENV__', escapeHtml(host.env)) };
 }
 
 function escapeHtml(s: string): string {
@@ -15,9 +15,9 @@ const PAGE = `<!doctype html>
 <style>
  body{font:14px/1.45 system-ui,sans-serif;margin:0;background:#f6f7f9;color:#1d2129}
  header{background:#07c160;color:#fff;padding:12px 20px}
- header h1{margin:0;font-size:18px} main{padding:16px 20px;display:grid;gap:16px;grid-template-columns:repeat(auto-fit,minmax(420px,1fr))}
+ header h1{margin:0;font-size:18px} header .muted{color:#fff;opacity:.9} main{padding:16px 20px;display:grid;gap:16px;grid-template-columns:repeat(auto-fit,minmax(420px,1fr))}
  section{background:#fff;border-radius:8px;padding:12px 16px;box-shadow:0 1px 2px #0001;overflow:auto}
- h2{font-size:15px;margin:0 0 8px} table{border-collapse:collapse;width:100%} td,th{text-align:left;padding:3px 6px;border-bottom:1px solid #eee;font-size:12px;vertical-align:top}
+ h2{font-size:15px;margin:0 0 8px} table{border-collapse:collapse;width:100%} td,th{text-align:left;padding:3px 6px;border-bottom:1px solid #eee;font-size:12px;vertical-align:top;word-break:break-all}
  code{font-size:12px} .muted{color:#86909c} .tag{display:inline-block;padding:0 6px;border-radius:4px;background:#e8f7ef;color:#078a47}
 </style></head>
 <body><header><h1>Local cloud · env <code>__ENV__</code></h1><div id="health" class="muted">connecting…</div></header>
