@@ -1,7 +1,8 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connectSdk, getJson, startTestCloud, type LocalCloud } from '../helpers/local-cloud';
+import { getJson, startTestCloud, type LocalCloud } from '../helpers/local-cloud';
+import { sdkDatabase } from './database-sdk';
 import { parseArgs } from '../../emulator/src/cli';
 
 describe('the local cloud server', () => {
@@ -19,8 +20,7 @@ describe('the local cloud server', () => {
   });
 
   it('lists what the SDK wrote, through the read-only inspection API', async () => {
-    const sdk = connectSdk(cloud);
-    const db = sdk.database();
+    const db = sdkDatabase(cloud);
     await db.createCollection('inspected'); // collections must exist, as in the cloud
     await db.collection('inspected').add({ data: { n: 1, at: new Date('2026-01-02T03:04:05Z') } });
     await db.collection('inspected').add({ data: { n: 2 } });
@@ -76,7 +76,7 @@ describe('a file-backed local cloud', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'local-cloud-'));
     const first = await startTestCloud({ memory: false, dataDir });
     try {
-      const db = connectSdk(first).database();
+      const db = sdkDatabase(first);
       await db.createCollection('kept');
       await db.collection('kept').doc('k1').set({ data: { value: 'still here' } });
     } finally {
@@ -84,7 +84,7 @@ describe('a file-backed local cloud', () => {
     }
     const second = await startTestCloud({ memory: false, dataDir });
     try {
-      const { data } = await connectSdk(second).database().collection('kept').doc('k1').get();
+      const { data } = await sdkDatabase(second).collection('kept').doc('k1').get();
       expect(data).toMatchObject({ _id: 'k1', value: 'still here' });
     } finally {
       await second.close();
