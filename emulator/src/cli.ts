@@ -11,12 +11,13 @@ function usage(message?: string): never {
   --demo            seed demo settings, products, a demo buyer and a demo merchant
   --time-scale F    scale WeChat's schedules (callback retries…); 1 = real time
   --manual-refunds  refunds stay PROCESSING until settled through the control API
+  --no-timers       do not run timer triggers (reconcile) on their schedule
   --quiet           no JSON log lines`);
   process.exit(message ? 2 : 0);
 }
 
 export function parseArgs(argv: string[], env: NodeJS.ProcessEnv): LocalCloudOptions {
-  const options: LocalCloudOptions = { port: env.PORT !== undefined ? Number(env.PORT) : 3000 };
+  const options: LocalCloudOptions = { port: env.PORT !== undefined ? Number(env.PORT) : 3000, timers: true };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = () => {
@@ -43,6 +44,9 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv): LocalCloudOpt
         break;
       case '--manual-refunds':
         options.autoSettleRefunds = false;
+        break;
+      case '--no-timers':
+        options.timers = false;
         break;
       case '--quiet':
         options.log = false;

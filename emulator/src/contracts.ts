@@ -107,6 +107,8 @@ export interface FunctionRunner {
   names(): string[];
   /** Instances currently alive, by function (for the page and the tests of warm reuse). */
   instances(): Record<string, { idle: number; busy: number }>;
+  /** The request an invocation is serving, while it runs (how a nested callFunction keeps the caller's user). */
+  caller(invocationId: string): InvokeRequest | undefined;
   close(): Promise<void>;
 }
 

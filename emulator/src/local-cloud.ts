@@ -13,7 +13,7 @@ import { Router, json } from './http/router';
 import { gatewayHandler } from './gateway';
 import { DEFAULT_RULES, loadSecurityRules } from './security-rules';
 import { openDatabase, loadIndexDeclarations } from './database';
-import { createRunner } from './runner';
+import { createRunner, startTimerTriggers, type TimerTriggers } from './runner';
 import { installPaySandbox, type PaySandbox } from './sandbox';
 import { installOutbox, type Outbox } from './outbox';
 import { seedDemo } from './demo';
@@ -34,6 +34,8 @@ export interface LocalCloudOptions {
   timeScale?: number;
   /** Seed demo settings, products, buyer and merchant. */
   demo?: boolean;
+  /** Run the timer triggers declared in functions' config.json (reconcile). Off by default: tests fire them by hand. */
+  timers?: boolean;
   autoSettleRefunds?: boolean;
   /** Structured log sink; default prints JSON lines to stdout, `false` silences. */
   log?: ((line: Record<string, unknown>) => void) | false;
@@ -84,7 +86,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   let port = 0;
   const adminUrl = (functionName: string, invocationId: string) => `http://127.0.0.1:${port}/admin/${functionName}/${invocationId}`;
 
-  const runner: FunctionRunner & { caller?(invocationId: string): { openid?: string } | undefined } = createRunner({
+  const runner: FunctionRunner = createRunner({
     roots: options.functionRoots ?? [join(root, 'cloudfunctions')],
     workerScript: join(root, 'dist/local-cloud/worker.js'),
     env,
@@ -108,8 +110,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       }
     }
     // A function calling another acts for the same user, as in the cloud.
-    const origin = caller.invocationId ? runner.caller?.(caller.invocationId) : undefined;
-    const outcome = await runner.invoke({ name, event, source: 'wx_function', openid: origin?.openid, appid });
+    const origin = caller.invocationId ? runner.caller(caller.invocationId) : undefined;
+    const outcome = await runner.invoke({ name, event, source: 'wx_function', openid: origin?.openid, unionid: origin?.unionid, appid });
     if (!outcome.ok) throw new AdminError(outcome.code, outcome.message);
     return { data: { response_data: JSON.stringify(outcome.result ?? null) } };
   });
@@ -143,6 +145,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const outbox = installOutbox(host, {});
   router.add('GET', /^\/$/, () => statusPage(host));
   if (options.demo) await seedDemo(host, outbox);
+  const timers: TimerTriggers | undefined = options.timers ? startTimerTriggers(runner, { log }) : undefined;
 
   const server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
@@ -195,6 +198,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     sandbox,
     outbox,
     async close() {
+      timers?.stop();
       await sandbox.close?.();
       await runner.close();
       server.closeAllConnections();

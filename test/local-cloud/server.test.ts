@@ -94,7 +94,8 @@ describe('a file-backed local cloud', () => {
 
 describe('command line', () => {
   it('reads --port, PORT, --data, --memory, --demo and --time-scale', () => {
-    expect(parseArgs([], { PORT: '4100' })).toMatchObject({ port: 4100 });
+    expect(parseArgs([], { PORT: '4100' })).toMatchObject({ port: 4100, timers: true });
+    expect(parseArgs(['--no-timers'], {})).toMatchObject({ timers: false });
     expect(parseArgs(['--port', '0', '--memory', '--demo', '--time-scale', '0.5'], {})).toMatchObject({ port: 0, memory: true, demo: true, timeScale: 0.5 });
     expect(parseArgs(['--data', '/tmp/x'], {})).toMatchObject({ port: 3000, dataDir: '/tmp/x' });
   });

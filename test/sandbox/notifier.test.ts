@@ -23,6 +23,7 @@ function scriptedRunner(script: Array<InvokeOutcome | Error | Promise<InvokeOutc
     config: () => undefined,
     names: () => [],
     instances: () => ({}),
+    caller: () => undefined,
     close: async () => undefined,
   };
 }
