@@ -141,3 +141,22 @@ describe('the refund window', () => {
     expect(result.message).toMatch(/window/);
   });
 });
+
+describe('long-lived orders', () => {
+  it('at most 50 refunds per order (WeChat’s limit), and the timeline keeps only its last 30 entries', async () => {
+    const orderId = await shop.paidOrder([{ productId: TEA._id, quantity: 1 }]);
+    for (let i = 1; i <= 50; i++) {
+      const { refundId } = await shop.ok<{ refundId: string }>('applyRefund', { orderId, reason: `第${i}次`, refundFee: 1 });
+      expect(refundId).toBe(`${orderId}R${i}`);
+      await shop.ok('approveRefund', { refundId, action: 'reject', rejectReason: '测试' }, MERCHANT);
+    }
+    const refused = failure(await shop.call('applyRefund', { orderId, reason: '第51次', refundFee: 1 }, BUYER));
+    expect(refused.code).toBe('CONFLICT');
+    expect(refused.message).toMatch(/at most 50/);
+    const detail = await shop.order(orderId);
+    expect(detail.timeline).toHaveLength(30);
+    expect(detail.timeline[29]).toEqual(expect.objectContaining({ event: 'refund_rejected', by: 'merchant' }));
+    expect(detail.refunds).toHaveLength(50);
+    expect(detail).toEqual(expect.objectContaining({ status: 'PAID', refundingFee: 0, refundedFee: 0, refundableFee: 6800 }));
+  });
+});
