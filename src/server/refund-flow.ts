@@ -109,8 +109,10 @@ export async function approveRefund(ctx: RefundContext, provider: PaymentProvide
   }
   log('info', 'refund.approved', { refundId });
   await appendTimeline(ctx.store, refund.orderId, timelineEntry(ctx.now, 'refund_approved', 'merchant'));
-  await tellBuyer(ctx, refund, 'PROCESSING');
-  return submitRefund(ctx, provider, { ...refund, status: 'PROCESSING' });
+  const status = await submitRefund(ctx, provider, { ...refund, status: 'PROCESSING' });
+  // A definite refusal already told the buyer it failed; otherwise the refund is on its way.
+  if (status === 'PROCESSING' || status === 'SUCCEEDED') await tellBuyer(ctx, refund, 'PROCESSING');
+  return status;
 }
 
 const SUBMIT_ATTEMPTS = 3;
@@ -124,7 +126,12 @@ export async function submitRefund(ctx: RefundContext, provider: PaymentProvider
   for (let attempt = 1; ; attempt++) {
     try {
       const accepted = await provider.refund({ outTradeNo: refund.orderId, outRefundNo: refund._id, totalFee: refund.totalFee, refundFee: refund.refundFee, reason: refund.reason });
-      if (accepted.providerRefundId) await noteRefund(ctx.store, refund._id, { providerRefundId: accepted.providerRefundId }, ctx.now);
+      if (accepted.providerRefundId) {
+        // Bookkeeping only: the refund is accepted whether or not this note is written.
+        await noteRefund(ctx.store, refund._id, { providerRefundId: accepted.providerRefundId }, ctx.now).catch((err: unknown) =>
+          log('warn', 'refund.note_failed', { refundId: refund._id, error: errorSummary(err) }),
+        );
+      }
       return 'PROCESSING';
     } catch (err) {
       if (!(err instanceof ProviderError)) throw err;
