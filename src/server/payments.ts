@@ -35,7 +35,8 @@ export async function confirmPayment(ctx: PaymentContext, orderId: string): Prom
 export async function applyPaymentStatus(ctx: PaymentContext, orderId: string, status: PaymentStatus): Promise<PaymentOutcome> {
   if (status.state !== 'PAID') return { kind: 'NOT_PAID', state: status.state };
   if (status.merchantId !== undefined && status.merchantId !== ctx.settings.subMchId) {
-    return anomaly(ctx, orderId, status, 'MERCHANT_MISMATCH', `paid to merchant ${status.merchantId}, expected ${ctx.settings.subMchId}`);
+    const order = await findOrder(ctx.store, orderId);
+    return anomaly(ctx, orderId, status, 'MERCHANT_MISMATCH', `paid to merchant ${status.merchantId}, expected ${ctx.settings.subMchId}`, order);
   }
   if (status.totalFee === undefined || !status.transactionId) {
     return anomaly(ctx, orderId, status, 'AMOUNT_MISMATCH', 'the provider reported a payment without an amount or transaction id');
