@@ -56,6 +56,8 @@ describe('pay', () => {
     ['a client-chosen total', { items: [{ productId: TEA._id, quantity: 1 }], totalFee: 1 }, 'INVALID_ARGUMENT'],
     ['no items', { items: [] }, 'INVALID_ARGUMENT'],
     ['an unknown order', { orderId: 'nope' }, 'NOT_FOUND'],
+    ['a __proto__ field', JSON.parse('{"items":[{"productId":"tea-cup","quantity":1}],"__proto__":{"totalFee":1}}'), 'INVALID_ARGUMENT'],
+    ['an openid field', { items: [{ productId: TEA._id, quantity: 1 }], openid: OTHER_BUYER }, 'INVALID_ARGUMENT'],
   ])('refuses %s and creates nothing', async (_, event, code) => {
     const before = (await shop.docs('orders')).length;
     const result = failure(await shop.call('pay', event, BUYER));
