@@ -30,6 +30,8 @@ export interface OrderDoc {
   refundCount: number;
   /** The one REQUESTED or PROCESSING refund, if any. */
   openRefundId?: string | null;
+  /** openRefundId !== null, as a plain boolean an index can serve (the list's REFUNDING tab). */
+  refunding?: boolean;
   transactionId?: string;
   paidAt?: Date;
   closedAt?: Date;

@@ -47,6 +47,7 @@ export function newOrder(ctx: OrderContext, buyer: string, items: OrderItem[], i
     ...(idempotencyKey ? { idempotencyKey } : {}),
     refundCount: 0,
     openRefundId: null,
+    refunding: false,
     timeline: [timelineEntry(ctx.now, 'created', 'buyer')],
   };
 }

@@ -47,6 +47,7 @@ export async function requestRefund(ctx: RefundContext, buyer: string, orderId: 
         refundingFee: order.refundingFee + decision.refundFee,
         refundCount: order.refundCount + 1,
         openRefundId: decision.refundId,
+        refunding: true,
         updatedAt: ctx.now,
         timeline: pushTimeline(ctx.store, timelineEntry(ctx.now, 'refund_requested', 'buyer', `${decision.refundFee} fen: ${reason}`)),
       },
@@ -87,7 +88,7 @@ export async function closeRequestedRefund(
       data: { status: to, updatedAt: ctx.now, decidedBy: actor.openid, ...(rejectReason ? { rejectReason } : {}) },
     });
     await tx.collection(COLLECTIONS.orders).doc(order._id).update({
-      data: { refundingFee: ledger.refundingFee, openRefundId: null, updatedAt: ctx.now, timeline: pushTimeline(ctx.store, timelineEntry(ctx.now, event, actor.role, rejectReason)) },
+      data: { refundingFee: ledger.refundingFee, openRefundId: null, refunding: false, updatedAt: ctx.now, timeline: pushTimeline(ctx.store, timelineEntry(ctx.now, event, actor.role, rejectReason)) },
     });
     return { refund: { ...refund, status: to, ...(rejectReason ? { rejectReason } : {}) }, order, changed: true };
   });
@@ -176,6 +177,7 @@ export async function settleRefund(
         refundingFee: ledger.refundingFee,
         status: ledger.status,
         openRefundId: null,
+        refunding: false,
         updatedAt: ctx.now,
         timeline: pushTimeline(
           ctx.store,

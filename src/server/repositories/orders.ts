@@ -61,7 +61,7 @@ export async function appendTimeline(store: Store, orderId: string, entry: Timel
 }
 
 /**
- * Candidates for one page of a buyer's orders, newest first: one query, served by the (_openid, [status,] createdAt)
+ * Candidates for one page of a buyer's orders, newest first: one query, served by the (_openid, [status | refunding,] createdAt, _id)
  * indexes. `atOrBefore` comes from the cursor (see domain/cursor.ts).
  */
 export async function listOrders(
@@ -70,10 +70,8 @@ export async function listOrders(
 ): Promise<OrderListDoc[]> {
   const _ = store.command;
   const where: Record<string, unknown> = { _openid: query.openid };
-  if (query.filter === 'REFUNDING') {
-    where.status = 'PAID';
-    where.refundingFee = _.gt(0);
-  } else if (query.filter) where.status = query.filter;
+  if (query.filter === 'REFUNDING') where.refunding = true;
+  else if (query.filter) where.status = query.filter;
   if (query.atOrBefore) where.createdAt = _.lte(query.atOrBefore);
   const projection = Object.fromEntries(ORDER_LIST_FIELDS.map((f) => [f, true]));
   const { data } = await store
