@@ -1,12 +1,11 @@
 // payNotify: WeChat Pay's payment callback (cloudPay calls it by name). Never trusts its event: the order id is the
 // only thing taken from it; amount, merchant and transaction come from queryOrder. Answers {errcode: 0} once the
 // callback is handled (including anomalies, which are recorded), and asks for a retry only when something failed.
-import { database } from '../../server/cloud';
+import { caller, database } from '../../server/cloud';
 import { errorSummary, log } from '../../server/logger';
 import { confirmPayment } from '../../server/payments';
 import { paymentProvider, providerNotifications } from '../../server/provider';
 import { loadSettings } from '../../server/settings';
-import { caller } from '../../server/cloud';
 
 export async function main(event: unknown): Promise<unknown> {
   const answers = providerNotifications();
