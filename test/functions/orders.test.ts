@@ -67,6 +67,17 @@ describe('cancel', () => {
     expect(await shop.ok('orders', { action: 'cancel', orderId })).toEqual({ orderId, status: 'CLOSED' });
   });
 
+  it('an order WeChat says is paid (ORDERPAID on close) becomes PAID instead of CLOSED', async () => {
+    const { orderId } = await shop.placeOrder([{ productId: TEA._id, quantity: 1 }]);
+    expect((await shop.complete(orderId, { drop: true })).status).toBe(200); // paid, but the callback is lost
+    await sleep(400);
+    expect(await shop.ok('orders', { action: 'cancel', orderId })).toEqual({ orderId, status: 'PAID' });
+    const order = await shop.order(orderId);
+    expect(order.status).toBe('PAID');
+    expect(order.transactionId).toEqual(expect.any(String));
+    expect((await shop.sent({ templateId: TEMPLATES.orderPaid })).filter((m) => m.data.character_string1 === orderId)).toHaveLength(2);
+  });
+
   it('refuses a paid order and someone else’s order', async () => {
     const orderId = await shop.paidOrder();
     expect(failure(await shop.call('orders', { action: 'cancel', orderId }, BUYER)).code).toBe('CONFLICT');
