@@ -2,6 +2,8 @@
 // Type errors are tsc's job (npm test runs it first); ts-jest only transpiles (tsconfig's isolatedModules).
 const tsJest = ['ts-jest', { diagnostics: false }];
 module.exports = {
+  // Tests that start the local cloud spawn function instances: a slow or busy machine must not fail them.
+  testTimeout: 60_000,
   reporters: ['default', '<rootDir>/test/summary-reporter.js'],
   projects: [
     {
@@ -11,8 +13,6 @@ module.exports = {
       testMatch: ['**/*.test.ts'],
       testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/miniprogram/'],
       transform: { '^.+\\.ts$': tsJest },
-      // Tests that start the local cloud spawn function instances: a slow or busy machine must not fail them.
-      testTimeout: 60_000,
     },
     {
       displayName: 'miniprogram',
