@@ -1,4 +1,5 @@
 // pay and payNotify through the local cloud: the built bundles, the real SDK, the sandbox's cloudPay and outbox.
+import { postJson } from '../helpers/local-cloud';
 import { BUYER, CUP, MERCHANT, MERCHANT_2, OTHER_BUYER, TEA, TEMPLATES, failure, openShop, type Shop } from './support';
 
 jest.setTimeout(30_000);
@@ -145,6 +146,27 @@ describe('payNotify', () => {
     expect(anomalies).toEqual([expect.objectContaining({ kind: 'AMOUNT_MISMATCH' })]);
     expect(order.timeline.map((t) => t.event)).toContain('anomaly');
     expect((await shop.sent({ templateId: TEMPLATES.orderPaid })).some((m) => m.data.character_string1 === orderId)).toBe(false);
+  });
+
+  it.each([
+    ['a payment to another merchant', { sub_mch_id: '1900000999' }, 'MERCHANT_MISMATCH'],
+    ['a smaller amount than the order', { total_fee: 1, cash_fee: 1 }, 'AMOUNT_MISMATCH'],
+  ])('WeChat Pay confirming %s is an anomaly: the order stays unpaid and the merchant is not told it was paid', async (_case, patch, kind) => {
+    const { orderId } = await shop.placeOrder([{ productId: CUP._id, quantity: 1 }]);
+    // Every confirmation payNotify asks for comes back altered, as a forged or broken answer would.
+    const armed = await postJson(shop.cloud, '/sandbox/faults', { api: 'queryOrder', mode: 'TAMPERED', count: 3, patch });
+    expect(armed.status).toBe(200);
+    try {
+      expect((await shop.complete(orderId)).status).toBe(200);
+      const order = await shop.order(orderId);
+      expect(order.status).toBe('PENDING');
+      expect(order.transactionId).toBeUndefined();
+      const anomalies = (await shop.docs<{ kind: string; orderId: string }>('anomalies')).filter((a) => a.orderId === orderId);
+      expect(anomalies.map((a) => a.kind)).toContain(kind);
+      expect((await shop.sent({ templateId: TEMPLATES.orderPaid })).some((m) => m.data.character_string1 === orderId)).toBe(false);
+    } finally {
+      await postJson(shop.cloud, '/sandbox/faults', { reset: true });
+    }
   });
 
   it('a payment for an order we do not have is recorded as an anomaly and acknowledged', async () => {

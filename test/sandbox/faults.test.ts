@@ -91,3 +91,20 @@ it.each([
   expect(res.status).toBe(400);
   expect(res.body.message).toContain(message);
 });
+
+it('TAMPERED: the answer says what the patch says, for the next N calls; bad patches are refused and arm nothing', async () => {
+  const { outTradeNo } = await placeOrder(h.sdk);
+  for (const bad of [undefined, {}, { return_code: 'FAIL' }, { total_fee: { $gt: 0 } }, ['x']]) {
+    const refused = await control.post(h, '/sandbox/faults', { api: 'queryOrder', mode: 'TAMPERED', patch: bad });
+    expect(refused.status).toBe(400);
+  }
+  expect((await control.post(h, '/sandbox/faults', { api: 'queryOrder', mode: 'SYSTEMERROR', patch: { a: 1 } })).status).toBe(400);
+  expect(await control.get(h, '/sandbox/faults')).toEqual({ faults: [] });
+
+  await control.post(h, '/sandbox/faults', { api: 'queryOrder', mode: 'TAMPERED', patch: { sub_mch_id: '1900000999', total_fee: 1 } });
+  const query = { subMchId: SUB_MCH_ID, outTradeNo, nonceStr: 'n1' };
+  expect(await cloudPay(h.sdk, 'queryOrder', query)).toMatchObject({ resultCode: 'SUCCESS', subMchId: '1900000999', totalFee: 1, outTradeNo });
+  const honest = await cloudPay(h.sdk, 'queryOrder', query);
+  expect(honest).toMatchObject({ subMchId: SUB_MCH_ID, outTradeNo });
+  expect(honest.totalFee).not.toBe(1);
+});

@@ -5,20 +5,19 @@ import { failureAnswer, gatewayTimeoutReply, payReply, type PayAnswer } from './
 import { isPayApi, type Faults, type PayApi } from './faults';
 import type { CallerContext, SandboxService } from './service';
 
-/** Runners may tell who an invocation acts for; the contract does not promise it, so it is optional here. */
-type RunnerWithCallers = FunctionRunner & { caller?(invocationId: string): CallerContext | undefined };
-
 export function wxPayApiHandler(service: SandboxService, faults: Faults, runner: FunctionRunner): ActionHandler {
   return (params, caller) => {
     const apiName = params.apiName;
     if (!isPayApi(apiName)) throw new AdminError('INVALID_PARAM', `the local WeChat Pay sandbox does not offer cloudPay.${String(apiName)}`);
     const request = decodeRequestData(params.requestData);
     if (!request) return payReply(failureAnswer({ level: 'return', returnMsg: '参数格式校验错误：requestData 不是 JSON 对象' }));
-    const fault = faults.take(apiName);
+    const armed = faults.take(apiName);
+    const fault = armed?.mode;
     if (fault === 'SYSTEMERROR') return payReply(failureAnswer({ level: 'result', errCode: 'SYSTEMERROR', errCodeDes: '系统超时，请使用相同参数再次调用' }, subMchIdOf(request)));
     if (fault === 'NOTENOUGH') return payReply(failureAnswer({ level: 'result', errCode: 'NOTENOUGH', errCodeDes: '基本账户余额不足，请充值后重新发起' }, subMchIdOf(request)));
-    const answer = run(service, apiName, request, callerContext(runner as RunnerWithCallers, caller));
-    return fault === 'TIMEOUT_AFTER_ACTING' ? gatewayTimeoutReply() : payReply(answer);
+    const answer = run(service, apiName, request, callerContext(runner, caller));
+    if (fault === 'TIMEOUT_AFTER_ACTING') return gatewayTimeoutReply();
+    return payReply(fault === 'TAMPERED' && armed?.patch ? { ...answer, ...armed.patch } : answer);
   };
 }
 
@@ -37,8 +36,8 @@ function run(service: SandboxService, api: PayApi, request: Record<string, unkno
   }
 }
 
-function callerContext(runner: RunnerWithCallers, caller: AdminCaller): CallerContext {
-  if (!caller.invocationId || typeof runner.caller !== 'function') return {};
+function callerContext(runner: FunctionRunner, caller: AdminCaller): CallerContext {
+  if (!caller.invocationId) return {};
   const ctx = runner.caller(caller.invocationId);
   return { openid: ctx?.openid || undefined, appid: ctx?.appid || undefined };
 }

@@ -2,7 +2,7 @@
 // buyer (pay, cancel) and as WeChat (settle refunds, deliver results again, inject faults).
 import type { HttpReply, HttpRequest, LocalCloudHost } from '../contracts';
 import { parseJsonBody } from '../http/router';
-import { FAULT_MODES, isFaultMode, isPayApi, PAY_APIS, type Faults } from './faults';
+import { checkPatch, FAULT_MODES, isFaultMode, isPayApi, PAY_APIS, type Faults } from './faults';
 import type { Refund, Trade } from './model';
 import type { DeliveryPlan, Notifier } from './notifier';
 import { OUT_REFUND_NO, OUT_TRADE_NO, type SettleStatus } from './rules';
@@ -112,7 +112,13 @@ export function registerControlRoutes(deps: ControlDeps): void {
     if (!isFaultMode(mode)) return invalid(`"mode" must be one of ${FAULT_MODES.join(', ')}`);
     if (mode === 'NOTENOUGH' && api !== 'refund') return invalid('NOTENOUGH is a refund fault');
     if (typeof count !== 'number' || !Number.isSafeInteger(count) || count < 1 || count > 1000) return invalid('"count" must be an integer in 1..1000');
-    deps.faults.arm(api, mode, count);
+    let patch: Record<string, string | number> | undefined;
+    if (mode === 'TAMPERED') {
+      const checked = checkPatch(body.value.patch);
+      if (typeof checked === 'string') return invalid(checked);
+      patch = checked;
+    } else if (body.value.patch !== undefined) return invalid('"patch" goes with mode TAMPERED only');
+    deps.faults.arm(api, mode, count, patch);
     return ok({ faults: deps.faults.list() });
   });
   route('DELETE', /^\/sandbox\/faults$/, () => {
