@@ -70,6 +70,8 @@ export interface RefundView {
   reason: string;
   rejectReason?: string;
   buyerOpenid?: string; // present for merchants only
+  /** Merchants only, PROCESSING or FAILED refunds: what WeChat Pay last said, e.g. the balance is too low. */
+  lastError?: string;
   createdAt: IsoTime;
   updatedAt: IsoTime;
 }

@@ -39,6 +39,8 @@ export function refundView(doc: RefundDoc, forMerchant: boolean): RefundView {
     reason: doc.reason,
     ...(doc.rejectReason ? { rejectReason: doc.rejectReason } : {}),
     ...(forMerchant ? { buyerOpenid: doc._openid } : {}),
+    // Why WeChat Pay has not finished (or refused): the merchant may have to act, e.g. top up the balance.
+    ...(forMerchant && doc.lastError && (doc.status === 'PROCESSING' || doc.status === 'FAILED') ? { lastError: doc.lastError } : {}),
     createdAt: iso(doc.createdAt),
     updatedAt: iso(doc.updatedAt),
   };

@@ -127,9 +127,11 @@ export async function submitRefund(ctx: RefundContext, provider: PaymentProvider
   for (let attempt = 1; ; attempt++) {
     try {
       const accepted = await provider.refund({ outTradeNo: refund.orderId, outRefundNo: refund._id, totalFee: refund.totalFee, refundFee: refund.refundFee, reason: refund.reason });
-      if (accepted.providerRefundId) {
+      // An earlier attempt's error no longer explains anything once the provider has accepted the refund.
+      const note = { ...(accepted.providerRefundId ? { providerRefundId: accepted.providerRefundId } : {}), ...(refund.lastError ? { lastError: '' } : {}) };
+      if (Object.keys(note).length > 0) {
         // Bookkeeping only: the refund is accepted whether or not this note is written.
-        await noteRefund(ctx.store, refund._id, { providerRefundId: accepted.providerRefundId }, ctx.now).catch((err: unknown) =>
+        await noteRefund(ctx.store, refund._id, note, ctx.now).catch((err: unknown) =>
           log('warn', 'refund.note_failed', { refundId: refund._id, error: errorSummary(err) }),
         );
       }

@@ -80,7 +80,14 @@ it('a refund WeChat refused for lack of balance stays PROCESSING and is resubmit
   expect(await shop.ok('approveRefund', { refundId, action: 'approve' }, MERCHANT)).toEqual({ refundId, status: 'PROCESSING' });
   expect(await shop.doc('refunds', refundId)).toEqual(expect.objectContaining({ status: 'PROCESSING', lastError: expect.stringMatching(/NOTENOUGH/) }));
   expect((await providerTrade(shop, orderId)).refunds).toHaveLength(0);
+  // The merchant sees why the refund is waiting; the buyer does not.
+  const seen = await shop.ok<{ refund: { lastError?: string } }>('orders', { action: 'refund', refundId }, MERCHANT);
+  expect(seen.refund.lastError).toMatch(/NOTENOUGH/);
+  const buyerView = await shop.order(orderId);
+  expect(buyerView.refunds[0]).not.toHaveProperty('lastError');
   await shop.reconcile();
+  const after = await shop.ok<{ refund: { lastError?: string } }>('orders', { action: 'refund', refundId }, MERCHANT);
+  expect(after.refund.lastError).toBeUndefined();
   expect((await providerTrade(shop, orderId)).refunds).toEqual([expect.objectContaining({ outRefundNo: refundId, refundFee: 1990 })]);
   expect((await settleAtProvider(shop, refundId)).status).toBe(200);
   expect(await shop.doc('orders', orderId)).toEqual(expect.objectContaining({ status: 'REFUNDED', refundedFee: 1990, refundingFee: 0 }));
