@@ -26,6 +26,8 @@ export function toQueueRow(refund: RefundView): QueueRowVM {
 
 export interface MerchantRefundVM extends QueueRowVM {
   rejectReason: string;
+  /** What WeChat Pay last said about a refund that is waiting or failed (e.g. the balance is too low). */
+  providerNote: string;
   /** Only a request nobody has decided yet can be approved or rejected. */
   decidable: boolean;
   /** Masked: the merchant needs to tell buyers apart, not to read their openid. */
@@ -42,6 +44,7 @@ export function toMerchantRefund(detail: MerchantRefundDetail): MerchantRefundVM
   return {
     ...toQueueRow(detail.refund),
     rejectReason: detail.refund.rejectReason ?? '',
+    providerNote: detail.refund.lastError ?? '',
     decidable: detail.refund.status === 'REQUESTED',
     buyerText: maskOpenid(detail.refund.buyerOpenid),
     order: toOrderDetail(detail.order),

@@ -171,6 +171,19 @@ describe('merchant refund review', () => {
     expect(review.exists('.approve')).toBe(false);
   });
 
+  it('shows what WeChat Pay said about a refund that is waiting, such as a balance too low', async () => {
+    const { refund } = requestRefund('buyer-1', 500);
+    const stored = backend.refunds.get(refund.refundId)!;
+    stored.status = 'PROCESSING';
+    stored.lastError = 'NOTENOUGH 基本账户余额不足，请充值后重新发起';
+    const review = await renderPage(REVIEW, { refundId: refund.refundId });
+    expect(review.text('.provider-note')).toBe('微信支付反馈：NOTENOUGH 基本账户余额不足，请充值后重新发起');
+    expect(review.exists('.approve')).toBe(false);
+    stored.lastError = undefined;
+    const later = await renderPage(REVIEW, { refundId: refund.refundId });
+    expect(later.exists('.provider-note')).toBe(false);
+  });
+
   it('opens straight from a subscribe message link', async () => {
     const { refund } = requestRefund('buyer-1', 500);
     const review = await renderPage(REVIEW, { refundId: encodeURIComponent(refund.refundId) });

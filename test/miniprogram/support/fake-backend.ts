@@ -197,8 +197,8 @@ export class FakeBackend {
   }
 
   private refundView(r: StoredRefund, forMerchant: boolean): RefundView {
-    const { buyerOpenid, ...view } = r;
-    return forMerchant ? { ...view, buyerOpenid } : { ...view };
+    const { buyerOpenid, lastError, ...view } = r;
+    return forMerchant ? { ...view, buyerOpenid, ...(lastError ? { lastError } : {}) } : { ...view };
   }
 
   private pay(openid: string, event: Record<string, unknown>): Result<unknown> {
