@@ -330,14 +330,7 @@ describe('the catalogue', () => {
 
 describe('shutting down', () => {
   it('ends invocations in flight with a clear failure and refuses new ones', async () => {
-    const r = createRunner({
-      roots: [testFunctions],
-      workerScript,
-      env: 'test-env-1a2b',
-      appid: 'wx0123456789abcdef',
-      adminUrl: (name, id) => `http://127.0.0.1:9/admin/${name}/${id}`,
-      takeCallCounts: () => ({ database: 0, pay: 0, openapi: 0, functions: 0 }),
-    });
+    const r = runner();
     await whoami(r);
     const inFlight = whoami(r, { event: { holdMs: 2_000 } });
     await new Promise((resolve) => setTimeout(resolve, 50));
