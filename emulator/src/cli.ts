@@ -3,7 +3,7 @@ import { startLocalCloud, type LocalCloudOptions } from './local-cloud';
 
 function usage(message?: string): never {
   if (message) console.error(`error: ${message}\n`);
-  console.error(`usage: local-cloud [--port N] [--data DIR | --memory] [--demo] [--time-scale F] [--manual-refunds] [--quiet]
+  console.error(`usage: local-cloud [--port N] [--data DIR | --memory] [--demo] [--time-scale F] [--manual-refunds] [--no-timers] [--quiet]
 
   --port N          port on 127.0.0.1 (default: $PORT or 3000; 0 picks a free one)
   --data DIR        folder of the database file (default: .local-cloud/ in the project)
@@ -63,6 +63,15 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv): LocalCloudOpt
   return options;
 }
 
+/** What went wrong at start, said so that the reader knows what to do. */
+export function startFailure(err: unknown): string {
+  const code = (err as { code?: unknown } | null)?.code;
+  const port = (err as { port?: unknown } | null)?.port;
+  if (code === 'EADDRINUSE') return `port ${String(port)} on 127.0.0.1 is already in use (another local cloud?): stop it, or start with --port N or PORT=N`;
+  if (code === 'EACCES') return `port ${String(port)} may not be opened by this user: use a port above 1023 with --port N`;
+  return err instanceof Error ? err.message : String(err);
+}
+
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2), process.env);
   const cloud = await startLocalCloud(options);
@@ -87,7 +96,7 @@ async function main(): Promise<void> {
 
 if (require.main === module) {
   main().catch((err: unknown) => {
-    console.error(err instanceof Error ? err.message : err);
+    console.error(`error: ${startFailure(err)}`);
     process.exit(1);
   });
 }

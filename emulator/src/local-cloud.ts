@@ -183,10 +183,19 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     send(res, reply ?? { status: 404, body: { code: 'NOT_FOUND', message: `nothing is served at ${req.method} ${url.pathname}` } });
   }
 
-  await new Promise<void>((resolveListen, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 3000, '127.0.0.1', () => resolveListen());
-  });
+  try {
+    await new Promise<void>((resolveListen, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 3000, '127.0.0.1', () => resolveListen());
+    });
+  } catch (err) {
+    // Nothing listens, so nothing else may stay open either (the database file, workers, pending deliveries).
+    timers?.stop();
+    await sandbox.close();
+    await runner.close();
+    db.close();
+    throw err;
+  }
   port = (server.address() as AddressInfo).port;
   log('local-cloud.ready', { url: host.url, env, memory: Boolean(options.memory), database: dbFile ?? ':memory:', functions: runner.names() });
 

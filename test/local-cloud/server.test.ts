@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getJson, startTestCloud, type LocalCloud } from '../helpers/local-cloud';
 import { sdkDatabase } from './database-sdk';
-import { parseArgs } from '../../emulator/src/cli';
+import { parseArgs, startFailure } from '../../emulator/src/cli';
 
 describe('the local cloud server', () => {
   let cloud: LocalCloud;
@@ -93,6 +93,19 @@ describe('a file-backed local cloud', () => {
 });
 
 describe('command line', () => {
+  it('says what to do when the port is taken', async () => {
+    const first = await startTestCloud();
+    try {
+      const failure = await startTestCloud({ port: first.port }).then(
+        (second) => second.close().then(() => 'started twice'),
+        (err: unknown) => startFailure(err),
+      );
+      expect(failure).toBe(`port ${first.port} on 127.0.0.1 is already in use (another local cloud?): stop it, or start with --port N or PORT=N`);
+    } finally {
+      await first.close();
+    }
+  });
+
   it('reads --port, PORT, --data, --memory, --demo and --time-scale', () => {
     expect(parseArgs([], { PORT: '4100' })).toMatchObject({ port: 4100, timers: true });
     expect(parseArgs(['--no-timers'], {})).toMatchObject({ timers: false });
