@@ -141,11 +141,11 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     const offset = Math.max(Number(req.query.get('offset') ?? 0) || 0, 0);
     return json(200, db.list(req.params[0], { limit, offset }));
   });
-  const sandbox = installPaySandbox(host, { autoSettleRefunds: options.autoSettleRefunds });
+  const sandbox = installPaySandbox(host, { autoSettleRefunds: options.autoSettleRefunds, appid });
   const outbox = installOutbox(host, {});
   router.add('GET', /^\/$/, () => statusPage(host));
   if (options.demo) await seedDemo(host, outbox);
-  const timers: TimerTriggers | undefined = options.timers ? startTimerTriggers(runner, { log }) : undefined;
+  let timers: TimerTriggers | undefined;
 
   const server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
@@ -190,13 +190,14 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     });
   } catch (err) {
     // Nothing listens, so nothing else may stay open either (the database file, workers, pending deliveries).
-    timers?.stop();
     await sandbox.close();
     await runner.close();
     db.close();
     throw err;
   }
   port = (server.address() as AddressInfo).port;
+  // Only now: a timer firing earlier would hand its function an admin URL without a port.
+  if (options.timers) timers = startTimerTriggers(runner, { log });
   log('local-cloud.ready', { url: host.url, env, memory: Boolean(options.memory), database: dbFile ?? ':memory:', functions: runner.names() });
 
   // Spread after listen: the port is fixed from here on.
