@@ -10,8 +10,13 @@ export interface TemplateSetting {
   data: Record<string, string>;
 }
 
+/** How the shop takes WeChat Pay; each has its own folder under src/providers/. */
+export const PAYMENT_PROVIDERS = ['cloudpay'] as const;
+export type PaymentProviderName = (typeof PAYMENT_PROVIDERS)[number];
+
 export interface Settings {
   shopName: string;
+  provider: PaymentProviderName;
   /** Openids allowed to approve refunds and read the refund queue; they also receive the merchant messages. */
   merchantOpenids: string[];
   /** The WeChat Pay merchant id (cloudPay's `subMchId`) payments must be made to. */
@@ -37,6 +42,7 @@ export const MESSAGE_FACTS: Readonly<Record<MessagePurpose, readonly string[]>> 
 
 export const SETTINGS_DEFAULTS = {
   shopName: '小店',
+  provider: 'cloudpay',
   refundWindowDays: 7,
   unpaidTimeoutSeconds: 30 * 60,
   notifyGraceSeconds: 60,
@@ -59,6 +65,8 @@ export function parseSettings(raw: unknown): SettingsResult {
   if (typeof subMchId !== 'string' || !/^[0-9]{8,12}$/.test(subMchId)) problems.push('subMchId must be the 8-12 digit WeChat Pay merchant id');
   const envId = doc.envId;
   if (envId !== undefined && (typeof envId !== 'string' || envId === '')) problems.push('envId, when set, must be the cloud environment id');
+  const provider = doc.provider ?? SETTINGS_DEFAULTS.provider;
+  if (!PAYMENT_PROVIDERS.includes(provider as PaymentProviderName)) problems.push(`provider must be one of ${PAYMENT_PROVIDERS.join(', ')}`);
   const shopName = doc.shopName ?? SETTINGS_DEFAULTS.shopName;
   if (typeof shopName !== 'string' || shopName.trim() === '') problems.push('shopName must be a non-empty string');
 
@@ -96,6 +104,7 @@ export function parseSettings(raw: unknown): SettingsResult {
     ok: true,
     settings: {
       shopName: shopName as string,
+      provider: provider as PaymentProviderName,
       merchantOpenids: merchantOpenids as string[],
       subMchId: subMchId as string,
       ...(envId ? { envId: envId as string } : {}),

@@ -237,18 +237,30 @@ function findRefund(answer: CloudPay.QueryRefundAnswer, outRefundNo: string): Re
   return result;
 }
 
-/** cloudPay's callbacks arrive as the function's event (camelCase) and are answered with {errcode, errmsg}. */
+/**
+ * cloudPay's callbacks arrive as the function's event (camelCase) and are answered with {errcode, errmsg}. They are
+ * not signed: the event only names the order or refund, and the flows confirm everything with a query.
+ */
 export const cloudPayNotifications: ProviderNotifications = {
-  paymentReference: (event) => reference(event, 'outTradeNo', 'out_trade_no'),
-  refundReference: (event) => reference(event, 'outRefundNo', 'out_refund_no'),
-  acknowledge: () => ({ errcode: 0, errmsg: 'OK' }),
-  retryLater: (reason) => ({ errcode: 1, errmsg: reason.slice(0, 100) }),
+  provider: 'cloudPay',
+  async read(incoming, expected) {
+    if (incoming.transport !== 'event') return { kind: 'refused', reason: 'cloudPay callbacks arrive as events, not over HTTP' };
+    if (expected === 'payment') {
+      const outTradeNo = reference(incoming.event, 'outTradeNo', 'out_trade_no');
+      return outTradeNo ? { kind: 'payment', outTradeNo } : { kind: 'refused', reason: 'no readable outTradeNo' };
+    }
+    const outRefundNo = reference(incoming.event, 'outRefundNo', 'out_refund_no');
+    return outRefundNo ? { kind: 'refund', outRefundNo } : { kind: 'refused', reason: 'no readable outRefundNo' };
+  },
+  answer(outcome) {
+    // A refused callback is acknowledged: delivering it again cannot make it readable.
+    if (outcome.kind === 'retry') return { errcode: 1, errmsg: outcome.reason.slice(0, 100) };
+    return { errcode: 0, errmsg: 'OK' };
+  },
 };
 
-function reference(event: unknown, camel: string, snake: string): string | undefined {
-  if (!event || typeof event !== 'object') return undefined;
-  const fields = event as Record<string, unknown>;
-  const value = fields[camel] ?? fields[snake];
+function reference(event: Record<string, unknown>, camel: string, snake: string): string | undefined {
+  const value = event[camel] ?? event[snake];
   return typeof value === 'string' && /^[0-9A-Za-z_-]{1,64}$/.test(value) ? value : undefined;
 }
 

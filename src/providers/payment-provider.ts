@@ -38,7 +38,12 @@ export interface RefundRequest {
   reason?: string;
 }
 
-export type RefundState = 'SUCCEEDED' | 'PROCESSING' | 'FAILED' | 'NOT_FOUND';
+/**
+ * ABNORMAL is WeChat's CHANGE (APIv2, cloudPay) or ABNORMAL (APIv3): the money could not reach the buyer (card
+ * cancelled, account frozen) and is still counted against the payment at WeChat until the merchant resolves it in
+ * the merchant platform. It is not a failure: its amount must never be offered for another refund.
+ */
+export type RefundState = 'SUCCEEDED' | 'PROCESSING' | 'FAILED' | 'ABNORMAL' | 'NOT_FOUND';
 
 export interface RefundStatus {
   state: RefundState;
@@ -59,15 +64,38 @@ export interface PaymentProvider {
   queryRefund(outRefundNo: string): Promise<RefundStatus>;
 }
 
-/** How the provider's callbacks reach our notify functions, and what they must answer. */
+/**
+ * A callback as it reached payNotify or refundNotify: a cloudPay event (the platform calls the function by name),
+ * or an HTTP request through CloudBase's HTTP access service (APIv2, APIv3), with the body's exact bytes so a
+ * signature can be checked over what was sent, not over a re-serialised copy.
+ */
+export type IncomingNotify =
+  | { transport: 'event'; event: Record<string, unknown> }
+  | { transport: 'http'; method: string; path: string; headers: Readonly<Record<string, string>>; body: Buffer };
+
+/**
+ * What a provider made of a callback after checking it in its own protocol (signature, decryption, merchant).
+ * Only the reference is taken from it: the flow still confirms with a query before any transition.
+ */
+export type NotifyReading =
+  | { kind: 'payment'; outTradeNo: string }
+  | { kind: 'refund'; outRefundNo: string }
+  /** Not authentic, not for this merchant, not readable, or not the kind this function handles: change nothing. */
+  | { kind: 'refused'; reason: string };
+
+/** How the function ended; the provider turns it into the answer its protocol expects. */
+export type NotifyOutcome =
+  | { kind: 'handled' }
+  /** Something failed on our side: the provider must deliver again later. */
+  | { kind: 'retry'; reason: string }
+  | { kind: 'refused'; reason: string };
+
+/** How a provider's callbacks are read and answered. Each provider owns its wire format; the flows never see it. */
 export interface ProviderNotifications {
-  /** The order a payment callback is about, or undefined when the event is not one. Never trusted beyond that. */
-  paymentReference(event: unknown): string | undefined;
-  refundReference(event: unknown): string | undefined;
-  /** The answer that stops the provider retrying. */
-  acknowledge(): unknown;
-  /** The answer that makes the provider deliver again later. */
-  retryLater(reason: string): unknown;
+  readonly provider: string;
+  read(incoming: IncomingNotify, expected: 'payment' | 'refund'): Promise<NotifyReading>;
+  /** The function's return value: `{errcode}` for cloudPay, an HTTP integration response for APIv2/APIv3. */
+  answer(outcome: NotifyOutcome): unknown;
 }
 
 /** The provider answered and said no. `retryable`: the same call may succeed later; nothing happened this time. */

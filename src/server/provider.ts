@@ -1,4 +1,4 @@
-// Which payment provider a function talks to. cloudPay today; APIv2/APIv3 plug in here, chosen by settings.
+// Which payment provider a function talks to, chosen by the shop's `provider` setting.
 import { randomBytes } from 'node:crypto';
 import type { Settings } from '../domain/settings';
 import { createCloudPayProvider, cloudPayNotifications } from '../providers/cloudpay';
@@ -13,6 +13,13 @@ export function nonce(): string {
 }
 
 export function paymentProvider(settings: Settings, env: string | undefined): PaymentProvider {
+  switch (settings.provider) {
+    case 'cloudpay':
+      return cloudPayProvider(settings, env);
+  }
+}
+
+function cloudPayProvider(settings: Settings, env: string | undefined): PaymentProvider {
   return createCloudPayProvider(cloudPayApi(), {
     subMchId: settings.subMchId,
     envId: settings.envId ?? env ?? '',
@@ -22,6 +29,9 @@ export function paymentProvider(settings: Settings, env: string | undefined): Pa
   });
 }
 
-export function providerNotifications(): ProviderNotifications {
-  return cloudPayNotifications;
+export function providerNotifications(settings: Settings): ProviderNotifications {
+  switch (settings.provider) {
+    case 'cloudpay':
+      return cloudPayNotifications;
+  }
 }

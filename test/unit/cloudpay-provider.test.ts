@@ -93,16 +93,26 @@ describe('createPayment', () => {
 });
 
 describe('notifications', () => {
+  const event = (e: Record<string, unknown>) => ({ transport: 'event' as const, event: e });
   it.each([
-    [{ outTradeNo: 'O1', totalFee: 1 }, 'O1'],
-    [{ out_trade_no: 'O2' }, 'O2'],
-    [{ outTradeNo: '../../etc' }, undefined],
-    [null, undefined],
-    ['O1', undefined],
-  ])('payment reference of %j is %p', (event, ref) => expect(cloudPayNotifications.paymentReference(event)).toBe(ref));
+    [{ outTradeNo: 'O1', totalFee: 1 }, { kind: 'payment', outTradeNo: 'O1' }],
+    [{ out_trade_no: 'O2' }, { kind: 'payment', outTradeNo: 'O2' }],
+    [{ outTradeNo: '../../etc' }, { kind: 'refused', reason: 'no readable outTradeNo' }],
+    [{ outTradeNo: 7 }, { kind: 'refused', reason: 'no readable outTradeNo' }],
+  ])('payment callback %j reads as %j', async (e, reading) => expect(await cloudPayNotifications.read(event(e), 'payment')).toEqual(reading));
+
+  it('reads the refund number of a refund callback', async () => {
+    expect(await cloudPayNotifications.read(event({ outRefundNo: 'O1R1' }), 'refund')).toEqual({ kind: 'refund', outRefundNo: 'O1R1' });
+  });
+
+  it('refuses an HTTP request: cloudPay never calls over HTTP', async () => {
+    const http = { transport: 'http' as const, method: 'POST', path: '/payNotify', headers: {}, body: Buffer.from('{"outTradeNo":"O1"}') };
+    expect(await cloudPayNotifications.read(http, 'payment')).toEqual({ kind: 'refused', reason: expect.stringContaining('not over HTTP') });
+  });
 
   it('answers in cloudPay’s protocol', () => {
-    expect(cloudPayNotifications.acknowledge()).toEqual({ errcode: 0, errmsg: 'OK' });
-    expect(cloudPayNotifications.retryLater('db down')).toEqual({ errcode: 1, errmsg: 'db down' });
+    expect(cloudPayNotifications.answer({ kind: 'handled' })).toEqual({ errcode: 0, errmsg: 'OK' });
+    expect(cloudPayNotifications.answer({ kind: 'refused', reason: 'x' })).toEqual({ errcode: 0, errmsg: 'OK' });
+    expect(cloudPayNotifications.answer({ kind: 'retry', reason: 'db down' })).toEqual({ errcode: 1, errmsg: 'db down' });
   });
 });

@@ -7,7 +7,7 @@ describe('parseSettings', () => {
     const result = parseSettings(base);
     expect(result).toEqual({
       ok: true,
-      settings: expect.objectContaining({ merchantOpenids: ['m1'], subMchId: '1900000109', refundWindowDays: 7, unpaidTimeoutSeconds: 1800, templates: {} }),
+      settings: expect.objectContaining({ provider: 'cloudpay', merchantOpenids: ['m1'], subMchId: '1900000109', refundWindowDays: 7, unpaidTimeoutSeconds: 1800, templates: {} }),
     });
   });
 
@@ -15,6 +15,7 @@ describe('parseSettings', () => {
     [undefined, /missing/],
     [{ ...base, merchantOpenids: 'm1' }, /merchantOpenids/],
     [{ ...base, subMchId: 1900000109 }, /subMchId/],
+    [{ ...base, provider: 'alipay' }, /provider must be one of cloudpay/],
     [{ ...base, refundWindowDays: -1 }, /refundWindowDays/],
     [{ ...base, unpaidTimeoutSeconds: 0 }, /unpaidTimeoutSeconds/],
     [{ ...base, templates: { orderShipped: { templateId: 't', data: {} } } }, /unknown purpose/],

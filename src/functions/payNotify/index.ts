@@ -1,31 +1,17 @@
-// payNotify: WeChat Pay's payment callback (cloudPay calls it by name). Never trusts its event: the order id is the
-// only thing taken from it; amount, merchant and transaction come from queryOrder. Answers {errcode: 0} once the
-// callback is handled (including anomalies, which are recorded), and asks for a retry only when something failed.
-import { caller, database } from '../../server/cloud';
-import { errorSummary, log } from '../../server/logger';
+// payNotify: WeChat Pay's payment callback, as a cloudPay event or an HTTP request (APIv2, APIv3). Never trusts
+// it: the provider checks it in its own protocol and names the order; amount, merchant and transaction come from a
+// query. Answers "handled" once done (anomalies included, they are recorded), and asks for a retry only when
+// something failed on our side or the payment is still in progress.
+import { log } from '../../server/logger';
+import { notifyFunction } from '../../server/notify-handler';
 import { confirmPayment } from '../../server/payments';
-import { paymentProvider, providerNotifications } from '../../server/provider';
-import { loadSettings } from '../../server/settings';
+import { paymentProvider } from '../../server/provider';
 
-export async function main(event: unknown): Promise<unknown> {
-  const answers = providerNotifications();
-  const orderId = answers.paymentReference(event);
-  if (!orderId) {
-    log('warn', 'payNotify.unreadable', {});
-    return answers.acknowledge(); // nothing we could ever act on: retrying will not help
+export const main = notifyFunction('payNotify', 'payment', async (orderId, { store, settings, env }) => {
+  const outcome = await confirmPayment({ store, settings, provider: paymentProvider(settings, env), now: new Date(), by: 'wechat' }, orderId);
+  if (outcome.kind === 'NOT_PAID') {
+    if (outcome.state === 'PAYING') return { kind: 'retry', reason: 'payment still in progress' };
+    log('warn', 'payNotify.not_paid', { orderId, state: outcome.state }); // forged or stale: the provider says unpaid
   }
-  try {
-    const store = database();
-    const settings = await loadSettings(store);
-    const provider = paymentProvider(settings, caller().env);
-    const outcome = await confirmPayment({ store, settings, provider, now: new Date(), by: 'wechat' }, orderId);
-    if (outcome.kind === 'NOT_PAID') {
-      if (outcome.state === 'PAYING') return answers.retryLater('payment still in progress');
-      log('warn', 'payNotify.not_paid', { orderId, state: outcome.state }); // forged or stale: the provider says unpaid
-    }
-    return answers.acknowledge();
-  } catch (err) {
-    log('error', 'payNotify.failed', { orderId, error: errorSummary(err) });
-    return answers.retryLater('temporarily unable to process, please retry');
-  }
-}
+  return { kind: 'handled' };
+});
