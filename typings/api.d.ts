@@ -7,7 +7,8 @@ export type Fen = number;
 /** ISO-8601 instant as it crosses the wire (the database stores Date). */
 export type IsoTime = string;
 
-export type OrderStatus = 'PENDING' | 'PAID' | 'CLOSED' | 'REFUNDED';
+/** PAID → SHIPPED → COMPLETED for goods that ship (see DESIGN.md "State machines"). */
+export type OrderStatus = 'PENDING' | 'PAID' | 'SHIPPED' | 'COMPLETED' | 'CLOSED' | 'REFUNDED';
 export type RefundStatus = 'REQUESTED' | 'REJECTED' | 'CANCELLED' | 'PROCESSING' | 'SUCCEEDED' | 'FAILED';
 
 /** Stable error codes; clients branch on these, people read `message`. */
@@ -88,6 +89,77 @@ export interface OrderDetail extends OrderSummary {
   payDeadline?: IsoTime;
   /** Paid orders accept refund requests until this instant (paidAt + refundWindowDays); absent when unknown. */
   refundDeadline?: IsoTime;
+  /** Where the goods go (the buyer's own order, or a merchant). */
+  address?: DeliveryAddress;
+  /** Present once the merchant has shipped. */
+  shipping?: ShippingView;
+  completedAt?: IsoTime;
+  /** Merchants only: the receipt printer's record of this order. */
+  printing?: PrintingView;
+}
+
+// ---- shipping and receipts ---------------------------------------------------------------------------------
+
+/** What `wx.chooseAddress` answers, in its own field names (streetName and the rest are not kept). */
+export interface DeliveryAddress {
+  userName: string;
+  telNumber: string;
+  provinceName: string;
+  cityName: string;
+  countyName: string;
+  detailInfo: string;
+  postalCode?: string;
+}
+
+/** WeChat's logistics_type 1..4. */
+export type LogisticsType = 'EXPRESS' | 'LOCAL_DELIVERY' | 'VIRTUAL' | 'SELF_PICKUP';
+
+/** Whether WeChat's shipping-info service has the shipment: PENDING is retried by reconcile. */
+export type ShippingUploadState = 'PENDING' | 'UPLOADED' | 'FAILED' | 'NOT_REQUIRED';
+
+export interface ShippingView {
+  logisticsType: LogisticsType;
+  expressCompany?: string;
+  /** The company's name for people, e.g. 顺丰速运. */
+  expressCompanyName?: string;
+  trackingNo?: string;
+  shippedAt: IsoTime;
+  /** True while the one correction WeChat allows has not been used. */
+  correctable: boolean;
+  upload: ShippingUploadState;
+  /** Merchants only: why WeChat has not taken the shipping information yet. */
+  uploadError?: string;
+  /** SHIPPED orders are confirmed automatically at this instant. */
+  autoConfirmAt?: IsoTime;
+}
+
+export type PrintState = 'PENDING' | 'PRINTED' | 'FAILED' | 'OFF';
+export interface PrintingView {
+  state: PrintState;
+  copies: number;
+  lastError?: string;
+  printedAt?: IsoTime;
+}
+
+export interface ShipEvent {
+  orderId: string;
+  logisticsType: LogisticsType;
+  /** A code of WeChat's delivery list (e.g. SF, ZTO); EXPRESS only. */
+  expressCompany?: string;
+  trackingNo?: string;
+}
+export interface ShipData {
+  orderId: string;
+  status: 'SHIPPED';
+  /** True when this call used the one correction. */
+  corrected: boolean;
+}
+
+/** The merchant's order desk tabs: paid orders to ship (oldest first), shipped ones, all. */
+export type DeskTab = 'TO_SHIP' | 'SHIPPED' | 'ALL';
+export interface DeskData extends Page<OrderSummary> {
+  /** Refunds waiting for the merchant's decision (the desk's badge). */
+  pendingRefunds: number;
 }
 
 /** The object `wx.requestPayment` takes (cloudPay's `payment`). */
@@ -116,7 +188,7 @@ export interface Product {
 // ---- function events (what the client sends) and answers -------------------------------------------------
 
 export type PayEvent =
-  | { items: Array<{ productId: string; quantity: number }>; idempotencyKey?: string }
+  | { items: Array<{ productId: string; quantity: number }>; idempotencyKey?: string; address?: DeliveryAddress }
   | { orderId: string };
 export interface PayData {
   orderId: string;
@@ -153,7 +225,10 @@ export type OrdersEvent =
   | { action: 'products' }
   | { action: 'me' }
   | { action: 'refunds'; status?: RefundStatus; cursor?: string; limit?: number }
-  | { action: 'refund'; refundId: string };
+  | { action: 'refund'; refundId: string }
+  | { action: 'confirmReceipt'; orderId: string; via?: 'wechat' }
+  | { action: 'desk'; tab?: DeskTab; orderId?: string; cursor?: string; limit?: number }
+  | { action: 'reprint'; orderId: string };
 
 /** List tabs: an order status, or 'REFUNDING' for paid orders with an open refund. */
 export type OrderListFilter = OrderStatus | 'REFUNDING';
@@ -166,7 +241,10 @@ export interface MeData {
     orderPaid?: string;
     refundRequested?: string;
     refundResult?: string;
+    orderShipped?: string;
   };
+  /** The shop is under WeChat's shipping management: buyers confirm receipt in WeChat's own component. */
+  shippingManaged?: boolean;
 }
 
 export interface MerchantRefundDetail {
@@ -183,4 +261,7 @@ export interface OrdersData {
   me: MeData;
   refunds: Page<RefundView>;
   refund: MerchantRefundDetail;
+  confirmReceipt: { orderId: string; status: OrderStatus };
+  desk: DeskData;
+  reprint: { orderId: string; printing: PrintingView };
 }

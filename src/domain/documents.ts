@@ -1,5 +1,5 @@
 // The shapes we keep in the database. Dates are Date (the SDK turns EJSON $date into Date both ways).
-import type { Fen, OrderItem, OrderStatus, RefundStatus } from '../../typings/api';
+import type { DeliveryAddress, Fen, LogisticsType, OrderItem, OrderStatus, PrintState, RefundStatus, ShippingUploadState } from '../../typings/api';
 
 export interface TimelineRecord {
   at: Date;
@@ -36,6 +36,40 @@ export interface OrderDoc {
   paidAt?: Date;
   closedAt?: Date;
   timeline: TimelineRecord[];
+  /** From wx.chooseAddress at checkout, for goods that ship. */
+  address?: DeliveryAddress;
+  shipping?: ShippingRecord;
+  completedAt?: Date;
+  printing?: PrintingRecord;
+}
+
+export interface ShippingRecord {
+  logisticsType: LogisticsType;
+  expressCompany?: string;
+  trackingNo?: string;
+  shippedAt: Date;
+  shippedBy: string;
+  /** 0, or 1 once the one correction WeChat allows is used. */
+  corrections: number;
+  /** When the current shipment (original or corrected) was recorded: upload_time, which must increase. */
+  revisedAt: Date;
+  autoConfirmAt: Date;
+  upload: {
+    state: ShippingUploadState;
+    attempts: number;
+    lastError?: string;
+    uploadedAt?: Date;
+  };
+}
+
+export interface PrintingRecord {
+  state: PrintState;
+  attempts: number;
+  copies: number;
+  lastError?: string;
+  printedAt?: Date;
+  /** The printer service's id of the last job it accepted. */
+  jobId?: string;
 }
 
 export interface RefundDoc {
@@ -68,7 +102,7 @@ export interface ProductDoc {
   sort?: number;
 }
 
-export type MessagePurpose = 'orderPaid' | 'refundRequested' | 'refundResult';
+export type MessagePurpose = 'orderPaid' | 'refundRequested' | 'refundResult' | 'orderShipped';
 
 export interface MessageSend {
   touser: string;

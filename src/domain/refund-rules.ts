@@ -5,6 +5,7 @@ import type { OrderDoc, RefundDoc } from './documents';
 import { AppError, conflict, notFound } from './errors';
 import { outRefundNo } from './ids';
 import { requireFen } from './money';
+import { isMoneyHeld } from './states';
 
 /** WeChat Pay accepts at most 50 partial refunds on one payment. */
 export const MAX_REFUNDS_PER_ORDER = 50;
@@ -13,7 +14,7 @@ const DAY_MS = 24 * 3600_000;
 type RefundLedger = Pick<OrderDoc, 'status' | 'totalFee' | 'refundedFee' | 'refundingFee'>;
 
 export function refundableFee(order: RefundLedger): Fen {
-  if (order.status !== 'PAID') return 0;
+  if (!isMoneyHeld(order.status)) return 0;
   return Math.max(0, order.totalFee - order.refundedFee - order.refundingFee);
 }
 
@@ -32,7 +33,7 @@ export function decideRefundRequest(
   request: { caller: string; refundFee?: number; now: Date; refundWindowDays: number },
 ): RefundDecision {
   if (order._openid !== request.caller) throw notFound(`order ${order._id} not found`);
-  if (order.status !== 'PAID') throw conflict(`order ${order._id} is ${order.status}: only paid orders can be refunded`);
+  if (!isMoneyHeld(order.status)) throw conflict(`order ${order._id} is ${order.status}: only paid orders can be refunded`);
   if (order.openRefundId) throw conflict(`refund ${order.openRefundId} is still open on this order: wait for it or withdraw it`);
   if (order.refundCount >= MAX_REFUNDS_PER_ORDER) throw conflict(`an order can be refunded at most ${MAX_REFUNDS_PER_ORDER} times`);
   if (order.paidAt && request.now.getTime() > order.paidAt.getTime() + request.refundWindowDays * DAY_MS) {
@@ -56,6 +57,6 @@ export function settleLedger(order: RefundLedger, refund: Pick<RefundDoc, 'refun
   const refundingFee = Math.max(0, order.refundingFee - refund.refundFee);
   if (outcome === 'RELEASED') return { refundedFee: order.refundedFee, refundingFee, status: order.status };
   const refundedFee = order.refundedFee + refund.refundFee;
-  const status: OrderStatus = order.status === 'PAID' && refundedFee >= order.totalFee ? 'REFUNDED' : order.status;
+  const status: OrderStatus = isMoneyHeld(order.status) && refundedFee >= order.totalFee ? 'REFUNDED' : order.status;
   return { refundedFee, refundingFee, status };
 }

@@ -1,6 +1,7 @@
 // The shop's configuration: one document, `settings/shop`, read by every function (and cached per warm instance).
 // Validated here so a typo in the console shows up as a clear error instead of a wrong refund window.
 import type { MessagePurpose } from './documents';
+import { parsePrinterSettings, parseShippingSettings, type PrinterSettings, type ShippingSettings } from './shipping-settings';
 
 export interface TemplateSetting {
   templateId: string;
@@ -31,6 +32,9 @@ export interface Settings {
   refundPollSeconds: number;
   miniprogramState: 'developer' | 'trial' | 'formal';
   templates: Partial<Record<MessagePurpose, TemplateSetting>>;
+  shipping: ShippingSettings;
+  /** Absent: the shop prints no receipts. */
+  printer?: PrinterSettings;
 }
 
 /** Facts each message purpose can show; a template maps its fields onto these names. */
@@ -38,6 +42,7 @@ export const MESSAGE_FACTS: Readonly<Record<MessagePurpose, readonly string[]>> 
   orderPaid: ['orderId', 'title', 'totalFee', 'paidAt', 'itemCount', 'shopName'],
   refundRequested: ['orderId', 'refundId', 'title', 'refundFee', 'reason', 'requestedAt', 'shopName'],
   refundResult: ['orderId', 'refundId', 'title', 'refundFee', 'result', 'note', 'decidedAt', 'shopName'],
+  orderShipped: ['orderId', 'title', 'logistics', 'expressCompany', 'trackingNo', 'shippedAt', 'receiver', 'shopName'],
 };
 
 export const SETTINGS_DEFAULTS = {
@@ -99,6 +104,9 @@ export function parseSettings(raw: unknown): SettingsResult {
     }
   }
 
+  const shipping = parseShippingSettings(doc.shipping, problems);
+  const printer = parsePrinterSettings(doc.printer, problems);
+
   if (problems.length) return { ok: false, problems };
   return {
     ok: true,
@@ -114,6 +122,8 @@ export function parseSettings(raw: unknown): SettingsResult {
       refundPollSeconds,
       miniprogramState: state as Settings['miniprogramState'],
       templates,
+      shipping,
+      ...(printer ? { printer } : {}),
     },
   };
 }

@@ -4,6 +4,7 @@
 // that made the transition tells the merchants.
 import type { AnomalyDoc, OrderDoc, TimelineRecord } from '../domain/documents';
 import type { Settings } from '../domain/settings';
+import { isMoneyHeld } from '../domain/states';
 import { timelineEntry } from '../domain/timeline';
 import type { PaymentProvider, PaymentStatus } from '../providers/payment-provider';
 import { log } from './logger';
@@ -62,7 +63,7 @@ export async function applyPaymentStatus(ctx: PaymentContext, orderId: string, s
 async function explainLostTransition(ctx: PaymentContext, orderId: string, status: PaymentStatus): Promise<PaymentOutcome> {
   const order = await findOrder(ctx.store, orderId);
   if (!order) return anomaly(ctx, orderId, status, 'UNKNOWN_ORDER', 'the provider reported a payment for an order we do not have');
-  if (order.status === 'PAID' || order.status === 'REFUNDED') {
+  if (isMoneyHeld(order.status) || order.status === 'REFUNDED') {
     if (order.transactionId === status.transactionId) return { kind: 'ALREADY_PAID' };
     return anomaly(ctx, orderId, status, 'AMOUNT_MISMATCH', `a second transaction ${status.transactionId} for an order paid by ${order.transactionId}`, order);
   }

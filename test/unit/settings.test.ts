@@ -18,11 +18,39 @@ describe('parseSettings', () => {
     [{ ...base, provider: 'alipay' }, /provider must be one of cloudpay/],
     [{ ...base, refundWindowDays: -1 }, /refundWindowDays/],
     [{ ...base, unpaidTimeoutSeconds: 0 }, /unpaidTimeoutSeconds/],
-    [{ ...base, templates: { orderShipped: { templateId: 't', data: {} } } }, /unknown purpose/],
+    [{ ...base, templates: { orderTeleported: { templateId: 't', data: {} } } }, /unknown purpose/],
     [{ ...base, templates: { orderPaid: { templateId: 't', data: { foo1: 'orderId' } } } }, /not a subscribe-message field key/],
     [{ ...base, templates: { orderPaid: { templateId: 't', data: { thing1: 'reason' } } } }, /"reason" is not one of/],
   ])('reports what is wrong in %j', (raw, problem) => {
     const result = parseSettings(raw);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.problems.join('\n')).toMatch(problem);
+  });
+});
+
+describe('shipping and printer settings', () => {
+  const base = { merchantOpenids: ['m1'], subMchId: '1900000109' };
+
+  it('default: under WeChat’s shipping management, auto-confirm after 10 days, no printer', () => {
+    const result = parseSettings(base);
+    expect(result.ok && result.settings.shipping).toEqual({ managed: true, autoConfirmDays: 10 });
+    expect(result.ok && result.settings.printer).toBeUndefined();
+  });
+
+  it('reads a Feie printer', () => {
+    const result = parseSettings({ ...base, shipping: { managed: false, autoConfirmDays: 7 }, printer: { provider: 'feie', sn: '960238952', copies: 2 } });
+    expect(result.ok && result.settings.shipping).toEqual({ managed: false, autoConfirmDays: 7 });
+    expect(result.ok && result.settings.printer).toEqual({ provider: 'feie', sn: '960238952', copies: 2 });
+  });
+
+  it.each([
+    [{ shipping: { autoConfirmDays: 0 } }, /autoConfirmDays/],
+    [{ shipping: { managed: 'yes' } }, /managed/],
+    [{ printer: { provider: 'inkjet', sn: '960238952' } }, /printer.provider/],
+    [{ printer: { provider: 'feie', sn: 'a b' } }, /printer.sn/],
+    [{ printer: { provider: 'feie', sn: '960238952', copies: 9 } }, /copies/],
+  ])('reports %j', (extra, problem) => {
+    const result = parseSettings({ ...base, ...extra });
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.problems.join('\n')).toMatch(problem);
   });
