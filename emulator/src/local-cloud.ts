@@ -17,6 +17,8 @@ import { createRunner, startTimerTriggers, type TimerTriggers } from './runner';
 import { installPaySandbox, type PaySandbox } from './sandbox';
 import { installOutbox, type Outbox } from './outbox';
 import { seedDemo } from './demo';
+import { installShipping, type ShippingService } from './shipping';
+import { installPrinter, type PrinterSandbox } from './printer';
 import { statusPage } from './page';
 
 export interface LocalCloudOptions {
@@ -45,6 +47,8 @@ export interface LocalCloudOptions {
 export interface LocalCloud extends LocalCloudHost {
   readonly sandbox: PaySandbox;
   readonly outbox: Outbox;
+  readonly shipping: ShippingService;
+  readonly printer: PrinterSandbox;
   close(): Promise<void>;
 }
 
@@ -86,6 +90,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   let port = 0;
   const adminUrl = (functionName: string, invocationId: string) => `http://127.0.0.1:${port}/admin/${functionName}/${invocationId}`;
 
+  let printer: PrinterSandbox | undefined;
   const runner: FunctionRunner = createRunner({
     roots: options.functionRoots ?? [join(root, 'cloudfunctions')],
     workerScript: join(root, 'dist/local-cloud/worker.js'),
@@ -93,6 +98,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     appid,
     adminUrl,
     takeCallCounts: (id) => counter.take(id),
+    // Read when an instance starts (after the server listens, so the printer's URL has its port).
+    functionEnv: () => printer?.functionEnv(),
     timeScale,
     log,
   });
@@ -143,6 +150,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   });
   const sandbox = installPaySandbox(host, { autoSettleRefunds: options.autoSettleRefunds, appid });
   const outbox = installOutbox(host, {});
+  const shipping = installShipping(host, outbox);
+  printer = installPrinter(host);
   router.add('GET', /^\/$/, () => statusPage(host));
   if (options.demo) await seedDemo(host, outbox);
   let timers: TimerTriggers | undefined;
@@ -207,6 +216,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     url: host.url,
     sandbox,
     outbox,
+    shipping,
+    printer,
     async close() {
       timers?.stop();
       await sandbox.close?.();

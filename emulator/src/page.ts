@@ -27,6 +27,8 @@ const PAGE = `<!doctype html>
  <section><h2>Refunds</h2><div id="refunds"></div></section>
  <section><h2>Subscribe messages (newest first)</h2><div id="messages"></div></section>
  <section><h2>Function instances</h2><div id="instances"></div></section>
+ <section><h2>Shipping info uploaded to WeChat</h2><div id="shipping"></div></section>
+ <section><h2>Receipt printer (newest first)</h2><div id="printer"></div></section>
 </main>
 <script>
 const esc = (v) => String(v ?? '').replace(/[&<>"']/g, (c) => '&#' + c.charCodeAt(0) + ';');
@@ -55,6 +57,10 @@ async function refresh() {
     const m = await get('/sandbox/messages').catch(() => ({ messages: [] }));
     const msgs = (m.messages || m.items || []).slice(0, 15).map((x) => ({ to: x.touser, template: x.templateId || x.template_id, result: x.status || x.errcode, data: x.data }));
     document.getElementById('messages').innerHTML = table(msgs, ['to', 'template', 'result', 'data']);
+    const sh = await get('/sandbox/shipping').catch(() => ({ orders: [] }));
+    document.getElementById('shipping').innerHTML = table(sh.orders.slice(0, 15).map((o) => ({ order: o.outTradeNo, state: o.orderState, type: o.logisticsType, packages: o.shippingList, corrections: o.modifications })), ['order', 'state', 'type', 'packages', 'corrections']);
+    const pr = await get('/sandbox/printer').catch(() => ({ receipts: [] }));
+    document.getElementById('printer').innerHTML = pr.receipts.length ? pr.receipts.slice(0, 5).map((r) => '<pre style="font-size:12px;border-bottom:1px dashed #ccc;padding-bottom:6px">' + esc(r.at + '  ×' + r.copies + '\n' + r.text) + '</pre>').join('') : '<p class="muted">nothing printed yet</p>';
     const inst = await get('/runner/instances');
     document.getElementById('instances').innerHTML = table(Object.entries(inst).map(([fn, v]) => ({ function: fn, idle: v.idle, busy: v.busy })), ['function', 'idle', 'busy']);
   } catch (e) { document.getElementById('health').textContent = 'error: ' + e.message; }

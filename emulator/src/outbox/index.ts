@@ -22,7 +22,12 @@ export interface Outbox {
   messages(filter?: { touser?: string; limit?: number }): OutboxMessage[];
   /** Forgets every subscription and message. */
   reset(): void;
+  /** Serves another `wx.openApi` call (e.g. `wxa.sec.order.uploadShippingInfo`) with the same permission check. */
+  registerOpenApi(apiName: string, handler: OpenApiHandler): void;
 }
+
+/** One open API: the call's fields (snake_case, as the SDK sends them) in, WeChat's JSON answer out. */
+export type OpenApiHandler = (body: Record<string, unknown>, caller: AdminCaller) => Record<string, unknown> & { errcode: number; errmsg: string };
 
 export const SEND_API = 'subscribeMessage.send';
 /** Cloud-call errors the SDK throws as errCode (wx-server-sdk's own table). */
@@ -64,7 +69,8 @@ export function installOutbox(host: LocalCloudHost, options: OutboxOptions = {})
     return withRid({ errcode: outcome.errcode, errmsg: outcome.errmsg });
   };
 
-  host.registerAction('wx.openApi', openApiHandler(host, send));
+  const others = new Map<string, OpenApiHandler>();
+  host.registerAction('wx.openApi', openApiHandler(host, send, others));
 
   host.registerRoute('POST', /^\/sandbox\/subscriptions$/, (req) => {
     const parsed = parseJsonBody(req);
@@ -106,19 +112,28 @@ export function installOutbox(host: LocalCloudHost, options: OutboxOptions = {})
     grant: (openid, templateIds) => store.grant(openid, templateIds),
     messages: (filter = {}) => store.messages({ touser: filter.touser, limit: filter.limit ?? 100, offset: 0 }).messages,
     reset: () => store.reset(),
+    registerOpenApi: (apiName, handler) => {
+      others.set(apiName, handler);
+    },
   };
 }
 
-function openApiHandler(host: LocalCloudHost, send: (body: Record<string, unknown>, sender: string | undefined) => WxError & { msgid?: number }): ActionHandler {
+function openApiHandler(
+  host: LocalCloudHost,
+  send: (body: Record<string, unknown>, sender: string | undefined) => WxError & { msgid?: number },
+  others: ReadonlyMap<string, OpenApiHandler>,
+): ActionHandler {
   return (params, caller) => {
     const apiName = typeof params.apiName === 'string' ? params.apiName : '';
-    if (apiName !== SEND_API) return protoReply({ errorCode: API_NOT_FOUND });
+    const other = others.get(apiName);
+    if (apiName !== SEND_API && !other) return protoReply({ errorCode: API_NOT_FOUND });
     if (!mayCall(host, caller, apiName)) {
       host.log('outbox.forbidden', { api: apiName, sender: caller.functionName });
       return protoReply({ errorCode: NO_PERMISSION });
     }
     const body = decodeBody(params.requestData);
     if (!body) return wxReply({ errcode: 47001, errmsg: 'data format error' });
+    if (other) return wxReply(other(body, caller));
     return wxReply(send(body, caller.functionName));
   };
 }
@@ -145,7 +160,7 @@ function decodeBody(requestData: unknown): Record<string, unknown> | undefined {
   }
 }
 
-function wxReply(answer: WxError & { msgid?: number }): RawReply {
+function wxReply(answer: object): RawReply {
   return protoReply({ respData: Buffer.from(JSON.stringify(answer), 'utf8'), contentType: 'application/json' });
 }
 

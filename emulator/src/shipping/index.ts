@@ -1,0 +1,149 @@
+// WeChat's shipping-info service for the local cloud: answers `wxa.sec.order.uploadShippingInfo` and
+// `wxa.sec.order.getOrder` through `wx.openApi` (via the outbox, which checks the function's openapi permission),
+// keeps each order's shipping state beside the WeChat Pay sandbox's trades, and shows it under /sandbox/shipping.
+// The rules are in rules.ts; see docs/local-cloud-sandbox.md.
+import type { Database } from 'better-sqlite3';
+import type { HttpReply, LocalCloudHost } from '../contracts';
+import { parseJsonBody } from '../http/router';
+import type { Outbox } from '../outbox';
+import { PROVIDER } from '../sandbox/model';
+import { SandboxStore } from '../sandbox/store';
+import { ALREADY_SHIPPED, applyUpload, NO_SUCH_ORDER, orderView, type PaidTrade, type ShippingState, type WxAnswer } from './rules';
+
+export const UPLOAD_API = 'wxa.sec.order.uploadShippingInfo';
+export const GET_ORDER_API = 'wxa.sec.order.getOrder';
+
+export interface ShippingService {
+  state(outTradeNo: string): ShippingState | undefined;
+  /** The buyer confirms receipt in WeChat's component (wx.openBusinessView weappOrderConfirm). */
+  confirm(outTradeNo: string): WxAnswer;
+  reset(): void;
+}
+
+const OUT_TRADE_NO = /^[0-9A-Za-z_-]{1,32}$/;
+
+export function installShipping(host: LocalCloudHost, outbox: Pick<Outbox, 'registerOpenApi'>): ShippingService {
+  const sqlite = host.db.sqlite();
+  const store = new ShippingStore(sqlite);
+  const trades = new SandboxStore(sqlite);
+  const faults: Array<{ errcode: number; remaining: number }> = [];
+
+  const findTrade = (key: { transactionId?: string; outTradeNo?: string }): PaidTrade | undefined => {
+    const trade = key.transactionId ? trades.tradeByTransactionId(key.transactionId) : key.outTradeNo ? trades.trade(key.outTradeNo) : undefined;
+    if (!trade || trade.state !== 'SUCCESS' || !trade.transactionId) return undefined;
+    return {
+      outTradeNo: trade.outTradeNo,
+      transactionId: trade.transactionId,
+      // cloudPay pays a sub-merchant through the service provider: either id names the payment's merchant.
+      mchids: [trade.subMchId, PROVIDER.mchId],
+      payerOpenid: trade.subOpenid,
+      totalFee: trade.totalFee,
+      description: trade.body,
+      paidAt: trade.paidAt ?? trade.createdAt,
+      createdAt: trade.createdAt,
+    };
+  };
+
+  outbox.registerOpenApi(UPLOAD_API, (body, caller) => {
+    const fault = faults.find((f) => f.remaining > 0);
+    if (fault) {
+      fault.remaining--;
+      host.log('shipping.upload', { status: 'FAULT', errcode: fault.errcode, sender: caller.functionName });
+      return { errcode: fault.errcode, errmsg: fault.errcode === -1 ? 'system error' : 'fault injected by the local cloud' };
+    }
+    const result = applyUpload(body, findTrade, (no) => store.get(no), Date.now());
+    if (!result.ok) {
+      host.log('shipping.upload', { status: 'REFUSED', errcode: result.answer.errcode, sender: caller.functionName });
+      return result.answer;
+    }
+    store.put(result.next);
+    host.log('shipping.upload', { status: 'ACCEPTED', outTradeNo: result.next.outTradeNo, modifications: result.next.modifications, sender: caller.functionName });
+    return { errcode: 0, errmsg: 'ok' };
+  });
+
+  outbox.registerOpenApi(GET_ORDER_API, (body) => {
+    const trade =
+      typeof body.transaction_id === 'string' && body.transaction_id
+        ? findTrade({ transactionId: body.transaction_id })
+        : typeof body.merchant_trade_no === 'string' && typeof body.merchant_id === 'string'
+          ? ((t) => (t && t.mchids.includes(body.merchant_id as string) ? t : undefined))(findTrade({ outTradeNo: body.merchant_trade_no }))
+          : undefined;
+    if (!trade) return { errcode: NO_SUCH_ORDER, errmsg: '支付单不存在' };
+    return { errcode: 0, errmsg: 'ok', order: orderView(trade, store.get(trade.outTradeNo)) };
+  });
+
+  const confirm = (outTradeNo: string): WxAnswer => {
+    const state = store.get(outTradeNo);
+    if (!state) return { errcode: NO_SUCH_ORDER, errmsg: 'the order has no shipping information: nothing to confirm' };
+    if (state.orderState !== 2) return { errcode: ALREADY_SHIPPED, errmsg: `the order is in state ${state.orderState}, not 待收货` };
+    store.put({ ...state, orderState: 3, confirmedAt: Date.now() });
+    host.log('shipping.confirmed', { outTradeNo });
+    return { errcode: 0, errmsg: 'ok' };
+  };
+
+  host.registerRoute('GET', /^\/sandbox\/shipping$/, () => ok({ orders: store.list(100) }));
+  host.registerRoute('GET', /^\/sandbox\/shipping\/([^/]+)$/, (req) => {
+    const no = req.params[0];
+    if (!OUT_TRADE_NO.test(no)) return invalid('not an out_trade_no');
+    const state = store.get(no);
+    return state ? ok(state) : { status: 404, body: { code: 'NOT_FOUND', message: `no shipping information for ${no}` } };
+  });
+  host.registerRoute('POST', /^\/sandbox\/shipping\/([^/]+)\/confirm$/, (req) => {
+    const no = req.params[0];
+    if (!OUT_TRADE_NO.test(no)) return invalid('not an out_trade_no');
+    const answer = confirm(no);
+    if (answer.errcode !== 0) return { status: 409, body: { code: 'NOT_CONFIRMABLE', message: answer.errmsg } };
+    // What the mini-program's App.onShow sees in referrerInfo.extraData when WeChat's component closes.
+    return ok({ referrerInfo: { appId: 'wx1183b055aeec94d1', extraData: { status: 'success', req_extradata: { merchant_trade_no: no } } } });
+  });
+  host.registerRoute('POST', /^\/sandbox\/shipping\/faults$/, (req) => {
+    const parsed = parseJsonBody(req);
+    if (!parsed.ok) return parsed.reply;
+    const b = (parsed.value ?? {}) as { errcode?: unknown; count?: unknown };
+    const count = b.count ?? 1;
+    if (typeof b.errcode !== 'number' || !Number.isInteger(b.errcode) || b.errcode === 0) return invalid('"errcode" must be the non-zero errcode the next uploads answer (e.g. -1)');
+    if (typeof count !== 'number' || !Number.isInteger(count) || count < 1 || count > 100) return invalid('"count" must be 1..100');
+    faults.push({ errcode: b.errcode, remaining: count });
+    return ok({ armed: { errcode: b.errcode, count } });
+  });
+
+  return {
+    state: (no) => store.get(no),
+    confirm,
+    reset: () => {
+      faults.length = 0;
+      store.reset();
+    },
+  };
+}
+
+class ShippingStore {
+  constructor(private readonly db: Database) {
+    db.exec('CREATE TABLE IF NOT EXISTS shipping_orders (out_trade_no TEXT PRIMARY KEY, doc TEXT NOT NULL)');
+  }
+
+  get(outTradeNo: string): ShippingState | undefined {
+    const row = this.db.prepare('SELECT doc FROM shipping_orders WHERE out_trade_no = ?').get(outTradeNo) as { doc: string } | undefined;
+    return row ? (JSON.parse(row.doc) as ShippingState) : undefined;
+  }
+
+  put(state: ShippingState): void {
+    this.db.prepare('INSERT INTO shipping_orders (out_trade_no, doc) VALUES (?, ?) ON CONFLICT(out_trade_no) DO UPDATE SET doc = excluded.doc').run(state.outTradeNo, JSON.stringify(state));
+  }
+
+  list(limit: number): ShippingState[] {
+    return (this.db.prepare('SELECT doc FROM shipping_orders ORDER BY rowid DESC LIMIT ?').all(limit) as Array<{ doc: string }>).map((r) => JSON.parse(r.doc) as ShippingState);
+  }
+
+  reset(): void {
+    this.db.exec('DELETE FROM shipping_orders');
+  }
+}
+
+function ok(body: unknown): HttpReply {
+  return { status: 200, body };
+}
+
+function invalid(message: string): HttpReply {
+  return { status: 400, body: { code: 'INVALID_ARGUMENT', message } };
+}
