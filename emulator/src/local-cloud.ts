@@ -153,7 +153,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const shipping = installShipping(host, outbox);
   printer = installPrinter(host);
   router.add('GET', /^\/$/, () => statusPage(host));
-  if (options.demo) await seedDemo(host, outbox);
+  if (options.demo) await seedDemo(host, outbox, appid);
   let timers: TimerTriggers | undefined;
 
   const server = createServer((req, res) => {

@@ -4,6 +4,8 @@ import type { OrderListFilter, OrderStatus, RefundStatus } from '../../typings/a
 export const ORDER_STATUS_LABEL: Record<OrderStatus, string> = {
   PENDING: '待付款',
   PAID: '已付款',
+  SHIPPED: '已发货',
+  COMPLETED: '已完成',
   CLOSED: '已关闭',
   REFUNDED: '已退款',
 };
@@ -49,6 +51,11 @@ export const TIMELINE_EVENT_LABEL: Record<string, string> = {
   refund_failed: '退款失败',
   refunded: '全部退款完成',
   anomaly: '异常，已通知商家',
+  shipped: '商家已发货',
+  shipping_corrected: '商家修改了发货信息',
+  shipping_uploaded: '发货信息已同步到微信',
+  shipping_upload_failed: '发货信息同步失败',
+  received: '确认收货',
 };
 
 export const ACTOR_LABEL: Record<string, string> = {

@@ -6,6 +6,8 @@ import { invalid } from './errors';
 import { OUT_REFUND_NO, OUT_TRADE_NO } from './ids';
 import { requireFen } from './money';
 import { isOrderStatus, isRefundStatus } from './states';
+import { parseAddress } from './address';
+import { isShippingOrderAction, parseShippingOrdersEvent } from './shipping-events';
 
 const PLATFORM_FIELDS = new Set(['userInfo']);
 export const MAX_ORDER_LINES = 20;
@@ -48,7 +50,7 @@ function reason(value: unknown, key: string): string {
 export function parsePayEvent(event: unknown): PayEvent {
   const probe = event && typeof event === 'object' ? (event as Fields) : {};
   if ('orderId' in probe) return { orderId: orderId(object(event, 'pay', ['orderId'])) };
-  const f = object(event, 'pay', ['items', 'idempotencyKey']);
+  const f = object(event, 'pay', ['items', 'idempotencyKey', 'address']);
   if (!Array.isArray(f.items) || f.items.length === 0) throw invalid('items must be a non-empty list of {productId, quantity}');
   if (f.items.length > MAX_ORDER_LINES) throw invalid(`an order has at most ${MAX_ORDER_LINES} lines`);
   const seen = new Set<string>();
@@ -63,8 +65,9 @@ export function parsePayEvent(event: unknown): PayEvent {
     }
     return { productId, quantity: q };
   });
-  if (f.idempotencyKey === undefined) return { items };
-  return { items, idempotencyKey: text(f, 'idempotencyKey', IDEMPOTENCY_KEY, '8-64 of 0-9 A-Z a-z _ -') };
+  const address = f.address === undefined ? {} : { address: parseAddress(f.address) };
+  if (f.idempotencyKey === undefined) return { items, ...address };
+  return { items, idempotencyKey: text(f, 'idempotencyKey', IDEMPOTENCY_KEY, '8-64 of 0-9 A-Z a-z _ -'), ...address };
 }
 
 export function parseApplyRefundEvent(event: unknown): ApplyRefundEvent {
@@ -103,7 +106,7 @@ export function parseOrdersEvent(event: unknown): OrdersEvent {
   switch (action) {
     case 'list': {
       const f = object(event, 'orders.list', ['action', 'status', 'cursor', 'limit']);
-      if (f.status !== undefined && !isOrderStatus(f.status) && f.status !== 'REFUNDING') throw invalid('status must be PENDING, PAID, REFUNDING, CLOSED or REFUNDED');
+      if (f.status !== undefined && !isOrderStatus(f.status) && f.status !== 'REFUNDING') throw invalid('status must be PENDING, PAID, SHIPPED, COMPLETED, REFUNDING, CLOSED or REFUNDED');
       return { action, ...(f.status !== undefined ? { status: f.status as OrderListFilter } : {}), ...page(f) };
     }
     case 'get':
@@ -122,6 +125,7 @@ export function parseOrdersEvent(event: unknown): OrdersEvent {
       return { action, ...(f.status !== undefined ? { status: f.status as RefundStatus } : {}), ...page(f) };
     }
     default:
-      throw invalid('action must be one of list, get, cancel, withdrawRefund, products, me, refunds, refund');
+      if (isShippingOrderAction(action)) return parseShippingOrdersEvent(event, action);
+      throw invalid('action must be one of list, get, cancel, withdrawRefund, products, me, refunds, refund, confirmReceipt, desk, reprint');
   }
 }

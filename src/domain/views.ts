@@ -2,6 +2,7 @@
 import type { MerchantRefundDetail, OrderDetail, OrderSummary, Product, RefundView } from '../../typings/api';
 import type { OrderDoc, ProductDoc, RefundDoc } from './documents';
 import { refundableFee } from './refund-rules';
+import { shippingDetail } from './shipping-views';
 import { timelineView } from './timeline';
 
 /** e.g. `冻顶乌龙茶 250g ×2` or `冻顶乌龙茶 250g ×2 等3种`: lists and messages show one line per order. */
@@ -56,6 +57,7 @@ export function orderDetail(doc: OrderDoc, refunds: readonly RefundDoc[], forMer
     refunds: refunds.map((r) => refundView(r, forMerchant)),
     refundableFee: refundableFee(doc),
     ...(doc.status === 'PENDING' ? { payDeadline: iso(doc.payDeadline) } : {}),
+    ...shippingDetail(doc, forMerchant),
   };
 }
 

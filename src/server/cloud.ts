@@ -46,3 +46,20 @@ export async function sendSubscribeMessage(request: SubscribeSendRequest): Promi
   const send = (cloud.openapi as { subscribeMessage: { send(r: SubscribeSendRequest): Promise<unknown> } }).subscribeMessage.send;
   await send(request);
 }
+
+/** WeChat's shipping-info service (发货信息管理): wx-server-sdk sends any `cloud.openapi.<a>.<b>.<c>` path as that API. */
+interface ShippingOpenApi {
+  uploadShippingInfo(body: object): Promise<unknown>;
+  getOrder(body: object): Promise<unknown>;
+}
+const shippingApi = () => (cloud.openapi as unknown as { wxa: { sec: { order: ShippingOpenApi } } }).wxa.sec.order;
+
+/** Throws the SDK's error (with errCode) when WeChat refuses. */
+export async function uploadShippingInfo(body: object): Promise<void> {
+  await shippingApi().uploadShippingInfo(body);
+}
+
+/** get_order's answer, camel-cased by the SDK (`order.orderState`). */
+export async function getShippingOrder(body: { transaction_id: string }): Promise<{ order?: { orderState?: unknown } }> {
+  return (await shippingApi().getOrder(body)) as { order?: { orderState?: unknown } };
+}

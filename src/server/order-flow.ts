@@ -1,6 +1,6 @@
 // Creating and re-paying orders. Prices come from `products`, never from the client; the buyer is the caller.
 import { createHash, randomBytes } from 'node:crypto';
-import type { OrderItem, PaymentParams } from '../../typings/api';
+import type { DeliveryAddress, OrderItem, PaymentParams } from '../../typings/api';
 import type { OrderDoc } from '../domain/documents';
 import { conflict, invalid, notFound } from '../domain/errors';
 import { newOutTradeNo, RANDOM_SUFFIX_LENGTH } from '../domain/ids';
@@ -29,7 +29,7 @@ export async function priceItems(store: Store, lines: Array<{ productId: string;
   });
 }
 
-export function newOrder(ctx: OrderContext, buyer: string, items: OrderItem[], idempotencyKey?: string): OrderDoc {
+export function newOrder(ctx: OrderContext, buyer: string, items: OrderItem[], idempotencyKey?: string, address?: DeliveryAddress): OrderDoc {
   const totalFee = orderTotal(items);
   return {
     _id: newOutTradeNo(ctx.now, randomBytes(RANDOM_SUFFIX_LENGTH)),
@@ -49,6 +49,7 @@ export function newOrder(ctx: OrderContext, buyer: string, items: OrderItem[], i
     openRefundId: null,
     refunding: false,
     timeline: [timelineEntry(ctx.now, 'created', 'buyer')],
+    ...(address ? { address } : {}),
   };
 }
 
@@ -56,8 +57,8 @@ export function newOrder(ctx: OrderContext, buyer: string, items: OrderItem[], i
  * Creates the order, or with an idempotency key returns the order the same buyer created with it before. The key
  * document and the order are written in one transaction, so two concurrent calls cannot both create an order.
  */
-export async function createOrder(ctx: OrderContext, buyer: string, items: OrderItem[], idempotencyKey?: string): Promise<OrderDoc> {
-  const order = newOrder(ctx, buyer, items, idempotencyKey);
+export async function createOrder(ctx: OrderContext, buyer: string, items: OrderItem[], idempotencyKey?: string, address?: DeliveryAddress): Promise<OrderDoc> {
+  const order = newOrder(ctx, buyer, items, idempotencyKey, address);
   if (!idempotencyKey) {
     await ctx.store.collection(COLLECTIONS.orders).add({ data: { ...order } });
     return order;

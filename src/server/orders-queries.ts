@@ -70,7 +70,9 @@ export function me(ctx: QueryContext): MeData {
       ...(t.orderPaid ? { orderPaid: t.orderPaid.templateId } : {}),
       ...(t.refundRequested ? { refundRequested: t.refundRequested.templateId } : {}),
       ...(t.refundResult ? { refundResult: t.refundResult.templateId } : {}),
+      ...(t.orderShipped ? { orderShipped: t.orderShipped.templateId } : {}),
     },
+    shippingManaged: ctx.settings.shipping.managed,
   };
 }
 

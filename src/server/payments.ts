@@ -9,6 +9,7 @@ import { timelineEntry } from '../domain/timeline';
 import type { PaymentProvider, PaymentStatus } from '../providers/payment-provider';
 import { log } from './logger';
 import { notify } from './notifier';
+import { printPaidOrder } from './printing';
 import { appendTimeline, findOrder, markPaid } from './repositories/orders';
 import { recordAnomaly } from './repositories/records';
 import type { Store } from './store';
@@ -54,6 +55,8 @@ export async function applyPaymentStatus(ctx: PaymentContext, orderId: string, s
       recipients: ctx.settings.merchantOpenids,
       facts: { orderId, totalFee: status.totalFee, paidAt, title: status.attach },
     }, ctx.now);
+    // After the merchants are told: a printer that is down never delays or fails the payment.
+    await printPaidOrder(ctx, orderId);
     return { kind: 'PAID_NOW' };
   }
   return explainLostTransition(ctx, orderId, status);

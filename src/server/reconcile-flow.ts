@@ -7,6 +7,7 @@ import { applyPaymentStatus, type PaymentContext } from './payments';
 import { markClosed, pendingOrdersBefore } from './repositories/orders';
 import { processingRefundsBefore } from './repositories/refunds';
 import { reconcileRefund } from './refund-flow';
+import { reconcileShipping, type ShippingReconcileReport } from './shipping-reconcile';
 import type { Store } from './store';
 
 export const BATCH = 50;
@@ -18,6 +19,7 @@ export interface ReconcileReport {
   refundsChecked: number;
   refundsSettled: number;
   errors: number;
+  shipping?: ShippingReconcileReport;
 }
 
 export async function reconcile(store: Store, settings: Settings, provider: PaymentProvider, now: Date): Promise<ReconcileReport> {
@@ -45,6 +47,12 @@ export async function reconcile(store: Store, settings: Settings, provider: Paym
       report.errors++;
       log('warn', 'reconcile.refund_failed', { refundId: refund._id, error: errorSummary(err) });
     }
+  }
+  try {
+    report.shipping = await reconcileShipping(store, settings, now, BATCH);
+  } catch (err) {
+    report.errors++;
+    log('warn', 'reconcile.shipping_failed', { error: errorSummary(err) });
   }
   log('info', 'reconcile.done', { ...report });
   return report;

@@ -38,6 +38,8 @@ export interface Commands {
   inc(n: number): Command;
   push(v: unknown): Command;
   remove(): Command;
+  /** Replaces a whole sub-object (a plain object in update() is merged field by field instead). */
+  set(v: unknown): Command;
   or(...conditions: Array<Query | Command>): Command;
   and(...conditions: Array<Query | Command>): Command;
 }

@@ -29,3 +29,13 @@ it('has products, a merchant, and subscriptions that let the first messages thro
   const { messages } = await getJson<{ messages: Array<{ touser: string; status: string; data: Record<string, string> }> }>(cloud, `/sandbox/messages?touser=${DEMO_MERCHANT}`);
   expect(messages).toEqual([expect.objectContaining({ status: 'SENT', data: expect.objectContaining({ character_string1: orderId, amount3: '0.01元' }) })]);
 });
+
+it('has a paid order waiting to ship, which the demo merchant can ship and WeChat’s shipping service takes', async () => {
+  const { DEMO_ORDER_TO_SHIP } = await import('../../emulator/src/demo/paid-order');
+  const desk = await data<{ items: Array<{ orderId: string; status: string }> }>('orders', { action: 'desk', tab: 'TO_SHIP' }, DEMO_MERCHANT);
+  // Oldest first: the seeded order comes before anything paid since.
+  expect(desk.items[0]).toEqual(expect.objectContaining({ orderId: DEMO_ORDER_TO_SHIP, status: 'PAID' }));
+  const shipped = await data<{ status: string }>('ship', { orderId: DEMO_ORDER_TO_SHIP, logisticsType: 'EXPRESS', expressCompany: 'SF', trackingNo: 'SF1400000000001' }, DEMO_MERCHANT);
+  expect(shipped.status).toBe('SHIPPED');
+  expect(await getJson(cloud, `/sandbox/shipping/${DEMO_ORDER_TO_SHIP}`)).toMatchObject({ orderState: 2 });
+});

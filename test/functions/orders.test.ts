@@ -96,7 +96,7 @@ describe('products and me', () => {
 
   it('tells a page who is calling and which templates to ask for', async () => {
     const buyer = await shop.ok<MeData>('orders', { action: 'me' });
-    expect(buyer).toEqual({ openid: BUYER, isMerchant: false, templates: TEMPLATES });
+    expect(buyer).toEqual({ openid: BUYER, isMerchant: false, templates: TEMPLATES, shippingManaged: true });
     expect((await shop.ok<MeData>('orders', { action: 'me' }, MERCHANT)).isMerchant).toBe(true);
   });
 

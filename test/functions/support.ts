@@ -12,6 +12,7 @@ export const TEMPLATES = {
   orderPaid: DEMO_SETTINGS.templates.orderPaid.templateId,
   refundRequested: DEMO_SETTINGS.templates.refundRequested.templateId,
   refundResult: DEMO_SETTINGS.templates.refundResult.templateId,
+  orderShipped: DEMO_SETTINGS.templates.orderShipped.templateId,
 };
 export const TEA = DEMO_PRODUCTS[0]; // 6800 fen
 export const CUP = DEMO_PRODUCTS[2]; // 1990 fen
@@ -42,7 +43,7 @@ export async function openShop(options: { settings?: Record<string, unknown>; au
   const grants = options.grants ?? 5;
   for (let i = 0; i < grants; i++) {
     for (const m of [MERCHANT, MERCHANT_2]) cloud.outbox.grant(m, [TEMPLATES.orderPaid, TEMPLATES.refundRequested]);
-    for (const b of [BUYER, OTHER_BUYER]) cloud.outbox.grant(b, [TEMPLATES.refundResult]);
+    for (const b of [BUYER, OTHER_BUYER]) cloud.outbox.grant(b, [TEMPLATES.refundResult, TEMPLATES.orderShipped]);
   }
 
   const call = async <T>(name: string, data: unknown, openid?: string): Promise<Result<T>> => {

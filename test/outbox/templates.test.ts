@@ -7,8 +7,8 @@ const paid = (data: Record<string, unknown>, over: Record<string, unknown> = {})
 const validData = () => ({ character_string1: { value: 'O20260102abc' }, thing2: { value: '乌龙茶 ×2' }, amount3: { value: '¥24.00' }, time4: { value: '2026-01-02 10:00' } });
 
 describe('the project templates file', () => {
-  it('declares the four templates the functions use', () => {
-    expect([...templates.keys()].sort()).toEqual(['LOCAL_TMPL_ORDER_PAID', 'LOCAL_TMPL_REFUND_DECISION', 'LOCAL_TMPL_REFUND_REQUESTED', 'LOCAL_TMPL_REFUND_RESULT']);
+  it('declares the templates the functions use', () => {
+    expect([...templates.keys()].sort()).toEqual(['LOCAL_TMPL_ORDER_PAID', 'LOCAL_TMPL_ORDER_SHIPPED', 'LOCAL_TMPL_REFUND_DECISION', 'LOCAL_TMPL_REFUND_REQUESTED', 'LOCAL_TMPL_REFUND_RESULT']);
   });
 });
 

@@ -3,6 +3,7 @@
 // they had accepted wx.requestSubscribeMessage.
 import type { LocalCloudHost } from '../contracts';
 import { DEMO_BUYER, DEMO_MERCHANT, DEMO_PRODUCTS, DEMO_SETTINGS } from './settings';
+import { seedOrderToShip } from './paid-order';
 
 export { DEMO_BUYER, DEMO_MERCHANT, DEMO_PRODUCTS, DEMO_SETTINGS, DEMO_SUB_MCH_ID } from './settings';
 
@@ -27,14 +28,16 @@ export function putDocument(host: Pick<LocalCloudHost, 'db'>, collection: string
   });
 }
 
-export async function seedDemo(host: Pick<LocalCloudHost, 'db' | 'log'>, outbox?: SubscriptionGranter): Promise<void> {
+export async function seedDemo(host: Pick<LocalCloudHost, 'db' | 'log'> & Partial<Pick<LocalCloudHost, 'env'>>, outbox?: SubscriptionGranter, appid = 'wxlocalcloud000000'): Promise<void> {
   putDocument(host, 'settings', DEMO_SETTINGS);
   for (const product of DEMO_PRODUCTS) putDocument(host, 'products', product);
+  // A paid order waiting to ship, for the merchant's desk.
+  if (host.env) seedOrderToShip({ db: host.db, env: host.env }, appid);
   if (outbox) {
     const t = DEMO_SETTINGS.templates;
     for (let i = 0; i < DEMO_GRANTS; i++) {
       outbox.grant(DEMO_MERCHANT, [t.orderPaid.templateId, t.refundRequested.templateId]);
-      outbox.grant(DEMO_BUYER, [t.refundResult.templateId]);
+      outbox.grant(DEMO_BUYER, [t.refundResult.templateId, t.orderShipped.templateId]);
     }
   }
   host.log('demo.seeded', { products: DEMO_PRODUCTS.length, buyer: DEMO_BUYER, merchant: DEMO_MERCHANT, subscriptions: outbox ? DEMO_GRANTS : 0 });

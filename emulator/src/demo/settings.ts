@@ -1,5 +1,7 @@
 // The demo shop: settings, products and the two people you can act as. Everything here is documented in
 // docs/functions.md ("Demo data") so a developer knows which openid to send as x-wx-openid.
+import { LOCAL_PRINTER_SN } from '../printer';
+
 export const DEMO_BUYER = 'demo-buyer';
 export const DEMO_MERCHANT = 'demo-merchant';
 /** A made-up sub-merchant id: the sandbox accepts any digits, WeChat Pay would not. */
@@ -19,7 +21,8 @@ export const DEMO_SETTINGS = {
   templates: {
     orderPaid: {
       templateId: 'LOCAL_TMPL_ORDER_PAID',
-      page: 'pages/order/order-detail/index?orderId={orderId}',
+      // The merchant's own page for the order (ship it, reprint), not the buyer's.
+      page: 'pages/merchant/ship/index?orderId={orderId}',
       data: { character_string1: 'orderId', thing2: 'title', amount3: 'totalFee', time4: 'paidAt' },
     },
     refundRequested: {
@@ -32,7 +35,14 @@ export const DEMO_SETTINGS = {
       page: 'pages/order/order-detail/index?orderId={orderId}',
       data: { character_string1: 'orderId', amount2: 'refundFee', phrase3: 'result', time4: 'decidedAt' },
     },
+    orderShipped: {
+      templateId: 'LOCAL_TMPL_ORDER_SHIPPED',
+      page: 'pages/order/order-detail/index?orderId={orderId}',
+      data: { character_string1: 'orderId', thing2: 'title', thing3: 'expressCompany', character_string4: 'trackingNo', time5: 'shippedAt' },
+    },
   },
+  shipping: { managed: true, autoConfirmDays: 10 },
+  printer: { provider: 'feie', sn: LOCAL_PRINTER_SN, copies: 1 },
 };
 
 export const DEMO_PRODUCTS = [

@@ -7,6 +7,8 @@ import { clientFunction } from '../../server/handler';
 import { cancelOrder, getOrder, listMyOrders, listProducts, me, merchantRefund, merchantRefunds } from '../../server/orders-queries';
 import { paymentProvider } from '../../server/provider';
 import { closeRequestedRefund } from '../../server/refund-flow';
+import { merchantDesk, reprint } from '../../server/desk-queries';
+import { confirmReceipt } from '../../server/shipping-flow';
 import { loadSettings } from '../../server/settings';
 
 export const main = clientFunction<OrdersData[keyof OrdersData]>('orders', async (event, who) => {
@@ -33,5 +35,11 @@ export const main = clientFunction<OrdersData[keyof OrdersData]>('orders', async
       return merchantRefunds(ctx, request.status, request.cursor, request.limit);
     case 'refund':
       return merchantRefund(ctx, request.refundId);
+    case 'confirmReceipt':
+      return confirmReceipt(ctx, who.openid, request.orderId);
+    case 'desk':
+      return merchantDesk(ctx, request.tab, request.cursor, request.limit, request.orderId);
+    case 'reprint':
+      return reprint(ctx, request.orderId);
   }
 });

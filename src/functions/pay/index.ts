@@ -18,7 +18,7 @@ export const main = clientFunction<PayData>('pay', async (event, who) => {
   const order =
     'orderId' in request
       ? await ownOrder(store, who.openid, request.orderId)
-      : await createOrder(ctx, who.openid, await priceItems(store, request.items), request.idempotencyKey);
+      : await createOrder(ctx, who.openid, await priceItems(store, request.items), request.idempotencyKey, request.address);
   assertPayable(order, ctx.now);
   try {
     const payment = await paymentFor(ctx, paymentProvider(settings, who.env), order, who.clientIp);

@@ -30,7 +30,8 @@ export class FeiePrinter implements ReceiptPrinter {
     const body = feieForm(this.options, PRINT_MSG, { sn: this.options.sn, content: feieReceipt(receipt), times: String(copies) }, now);
     let reply: { status: number; body: string };
     try {
-      reply = await postForm(this.options.apiUrl ?? FEIE_API_URL, body, 5_000);
+      // Short: a payment notify waits for this, and reconcile retries what did not get through.
+      reply = await postForm(this.options.apiUrl ?? FEIE_API_URL, body, 3_000);
     } catch (err) {
       throw new PrinterError('UNREACHABLE', `the Feie service could not be reached: ${err instanceof Error ? err.message : String(err)}`, true);
     }

@@ -1,0 +1,75 @@
+// The merchant's order desk (orders {action:'desk'}) and reprint (orders {action:'reprint'}). Each tab is one query
+// served by an index (cloudbase/database-indexes.json); the badge is one count.
+import type { DeskData, DeskTab, PrintingView } from '../../typings/api';
+import { decodeCursor, encodeCursor, fetchSize, pageOf, type Cursor } from '../domain/cursor';
+import { AppError, conflict, forbidden, notFound } from '../domain/errors';
+import { DEFAULT_PAGE } from '../domain/events';
+import { isMerchant, type Settings } from '../domain/settings';
+import { printingView } from '../domain/shipping-views';
+import { isMoneyHeld } from '../domain/states';
+import { ORDER_LIST_FIELDS, orderSummary, type OrderListDoc } from '../domain/views';
+import { printReceipt } from './printing';
+import { findOrder } from './repositories/orders';
+import { asOrder } from './repositories/decode';
+import { COLLECTIONS, type Store } from './store';
+
+export interface DeskContext {
+  store: Store;
+  settings: Settings;
+  openid: string;
+  now: Date;
+}
+
+function requireMerchant(ctx: DeskContext): void {
+  if (!isMerchant(ctx.settings, ctx.openid)) throw forbidden('only the shop’s merchants can use the order desk');
+}
+
+export async function merchantDesk(ctx: DeskContext, tab: DeskTab = 'TO_SHIP', cursorText?: string, limit = DEFAULT_PAGE, orderId?: string): Promise<DeskData> {
+  requireMerchant(ctx);
+  const pendingRefunds = (await ctx.store.collection(COLLECTIONS.refunds).where({ status: 'REQUESTED' }).count()).total;
+  if (orderId) {
+    // Search by order number: the one order, whatever its tab.
+    const order = await findOrder(ctx.store, orderId);
+    return { items: order ? [orderSummary(order)] : [], pendingRefunds };
+  }
+  const cursor = cursorText ? decodeCursor(cursorText) : undefined;
+  const page = tab === 'TO_SHIP' ? await oldestPaid(ctx.store, cursor, limit) : await newest(ctx.store, tab === 'SHIPPED' ? 'SHIPPED' : undefined, cursor, limit);
+  return { items: page.items.map(orderSummary), ...(page.next ? { nextCursor: encodeCursor(page.next) } : {}), pendingRefunds };
+}
+
+const projection = () => Object.fromEntries(ORDER_LIST_FIELDS.map((f) => [f, true]));
+
+async function newest(store: Store, status: 'SHIPPED' | undefined, cursor: Cursor | undefined, limit: number): Promise<{ items: OrderListDoc[]; next?: Cursor }> {
+  const where: Record<string, unknown> = status ? { status } : {};
+  if (cursor) where.createdAt = store.command.lte(new Date(cursor.t));
+  const { data } = await store.collection(COLLECTIONS.orders).where(where).orderBy('createdAt', 'desc').orderBy('_id', 'desc').limit(fetchSize(cursor, limit)).field(projection()).get();
+  return pageOf(data.map(asOrder), cursor, limit);
+}
+
+/** Paid orders waiting to ship, oldest first: the same cursor, read the other way (createdAt >= t). */
+async function oldestPaid(store: Store, cursor: Cursor | undefined, limit: number): Promise<{ items: OrderListDoc[]; next?: Cursor }> {
+  const where: Record<string, unknown> = { status: 'PAID' };
+  if (cursor) where.createdAt = store.command.gte(new Date(cursor.t));
+  const { data } = await store.collection(COLLECTIONS.orders).where(where).orderBy('createdAt', 'asc').orderBy('_id', 'asc').limit(fetchSize(cursor, limit)).field(projection()).get();
+  const candidates = data.map(asOrder);
+  const fresh = cursor ? candidates.filter((d) => d.createdAt.getTime() > cursor.t || (d.createdAt.getTime() === cursor.t && d._id > cursor.id)) : candidates;
+  const items = fresh.slice(0, limit);
+  if (fresh.length <= limit || items.length === 0) return { items };
+  const last = items[items.length - 1];
+  const t = last.createdAt.getTime();
+  const sameHere = items.filter((d) => d.createdAt.getTime() === t).length;
+  return { items, next: { t, id: last._id, n: cursor && cursor.t === t ? cursor.n + sameHere : sameHere } };
+}
+
+/** The merchant prints an order's receipt again (the ticket says 补打). */
+export async function reprint(ctx: DeskContext, orderId: string): Promise<{ orderId: string; printing: PrintingView }> {
+  requireMerchant(ctx);
+  if (!ctx.settings.printer) throw conflict('the shop has no receipt printer configured (settings printer)');
+  const order = await findOrder(ctx.store, orderId);
+  if (!order) throw notFound(`order ${orderId} not found`);
+  if (!isMoneyHeld(order.status) && order.status !== 'REFUNDED') throw conflict(`order ${orderId} is ${order.status}: only paid orders have receipts`);
+  const record = await printReceipt(ctx, asOrder(order), { reprint: true });
+  if (!record) throw conflict('the shop has no receipt printer configured');
+  if (record.state !== 'PRINTED') throw new AppError('PROVIDER_ERROR', `the printer did not take the receipt: ${record.lastError ?? 'unknown error'}`);
+  return { orderId, printing: printingView(record) };
+}
