@@ -1,6 +1,7 @@
 // The one switch: local mode or the real cloud, decided from config at the moment of each call.
 import { config } from '../config';
 import { localPaymentPrompt, wxPaymentPrompt, type PaymentPrompt } from './payment';
+import { localReceiptPrompt, wxReceiptPrompt, type ReceiptPrompt } from './receipt';
 import { localSubscriptionPrompt, wxSubscriptionPrompt, type SubscriptionPrompt } from './subscription';
 import { localCloudTransport, wxCloudTransport, type CloudTransport } from './transport';
 
@@ -8,6 +9,7 @@ export interface Adapters {
   transport: CloudTransport;
   payment: PaymentPrompt;
   subscription: SubscriptionPrompt;
+  receipt: ReceiptPrompt;
 }
 
 export function adapters(): Adapters {
@@ -17,7 +19,8 @@ export function adapters(): Adapters {
       transport: localCloudTransport(local),
       payment: localPaymentPrompt(local),
       subscription: localSubscriptionPrompt(local),
+      receipt: localReceiptPrompt(local),
     };
   }
-  return { transport: wxCloudTransport(), payment: wxPaymentPrompt(), subscription: wxSubscriptionPrompt() };
+  return { transport: wxCloudTransport(), payment: wxPaymentPrompt(), subscription: wxSubscriptionPrompt(), receipt: wxReceiptPrompt() };
 }

@@ -37,6 +37,13 @@ export const ORDER_TABS: readonly OrderTab[] = [
   { key: 'CLOSED', label: '已关闭' },
 ];
 
+/** The merchant's desk. */
+export const DESK_TABS: ReadonlyArray<{ key: 'TO_SHIP' | 'SHIPPED' | 'ALL'; label: string }> = [
+  { key: 'TO_SHIP', label: '待发货' },
+  { key: 'SHIPPED', label: '已发货' },
+  { key: 'ALL', label: '全部' },
+];
+
 export const TIMELINE_EVENT_LABEL: Record<string, string> = {
   created: '下单',
   paid: '支付成功',
@@ -77,6 +84,13 @@ export const REFUND_REASONS: ReadonlyArray<{ label: string; needsNote: boolean }
 export function labelOf(table: Record<string, string>, key: string): string {
   return Object.prototype.hasOwnProperty.call(table, key) ? table[key] : key;
 }
+
+/** What the buyer is told around confirming receipt. */
+export const RECEIPT_TEXT = {
+  confirmed: '已确认收货',
+  notYet: '微信还没有收到你的确认，请在确认收货页面完成确认',
+  windowFailed: '没能打开确认收货页面，请稍后再试',
+} as const;
 
 /** What the buyer is told after the cashier, by what the server then says about the order. */
 export const PAYMENT_TEXT = {

@@ -8,6 +8,13 @@ export interface OrderActions {
   requestRefund: boolean;
   /** The pending request the buyer may withdraw, if any. */
   withdrawRefundId: string;
+  /** The goods were shipped: the buyer may confirm receipt. */
+  confirmReceipt: boolean;
+}
+
+/** The buyer's money is with the shop: refunds stay possible after shipping (returns are agreed with the merchant). */
+export function moneyHeld(status: OrderDetail['status']): boolean {
+  return status === 'PAID' || status === 'SHIPPED' || status === 'COMPLETED';
 }
 
 export function summaryActions(order: OrderSummary): Pick<OrderActions, 'pay' | 'cancel'> {
@@ -22,7 +29,7 @@ export function refundWindowClosed(order: Pick<OrderDetail, 'refundDeadline'>, n
 }
 
 export function canRequestRefund(order: OrderDetail, now: number): boolean {
-  return order.status === 'PAID' && !order.hasOpenRefund && order.refundableFee > 0 && !refundWindowClosed(order, now);
+  return moneyHeld(order.status) && !order.hasOpenRefund && order.refundableFee > 0 && !refundWindowClosed(order, now);
 }
 
 export function detailActions(order: OrderDetail, now: number): OrderActions {
@@ -31,6 +38,7 @@ export function detailActions(order: OrderDetail, now: number): OrderActions {
     ...summaryActions(order),
     requestRefund: canRequestRefund(order, now),
     withdrawRefundId: pending ? pending.refundId : '',
+    confirmReceipt: order.status === 'SHIPPED',
   };
 }
 
@@ -39,7 +47,7 @@ export function detailActions(order: OrderDetail, now: number): OrderActions {
  * a CONFLICT, which the server answers for all of these.
  */
 export function refundBlocker(order: OrderDetail, now: number): string {
-  if (order.status !== 'PAID') return order.status === 'REFUNDED' ? '这笔订单已全额退款' : '这笔订单当前不能退款';
+  if (!moneyHeld(order.status)) return order.status === 'REFUNDED' ? '这笔订单已全额退款' : '这笔订单当前不能退款';
   if (order.hasOpenRefund) return '这笔订单已有退款申请在处理中';
   if (order.refundableFee <= 0) return '这笔订单当前没有可退的金额';
   if (refundWindowClosed(order, now)) return '已超过可申请退款的期限';

@@ -10,6 +10,8 @@ import type {
   Ok,
   PayData,
   PayEvent,
+  ShipData,
+  ShipEvent,
 } from '../../typings/api';
 import { adapters } from '../adapters/index';
 import type { FunctionName } from '../adapters/transport';
@@ -22,6 +24,7 @@ interface Contract {
   pay: { event: PayEvent; data: PayData };
   applyRefund: { event: ApplyRefundEvent; data: ApplyRefundData };
   approveRefund: { event: ApproveRefundEvent; data: ApproveRefundData };
+  ship: { event: ShipEvent; data: ShipData };
 }
 
 function asOutcome<T>(raw: unknown, check?: Check): Outcome<T> {

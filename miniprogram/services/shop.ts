@@ -1,5 +1,5 @@
 // Products and buying. Prices shown come from the server, and the server prices the order again itself.
-import type { Fen, PayData, Product } from '../../typings/api';
+import type { DeliveryAddress, Fen, PayData, Product } from '../../typings/api';
 import { adapters } from '../adapters/index';
 import type { PaymentOutcome } from '../adapters/payment';
 import { callFunction, callOrders, type Outcome } from './call';
@@ -26,8 +26,8 @@ async function payWith(outcome: Outcome<PayData>): Promise<Outcome<PaymentAttemp
  * Creates the order and opens the cashier. The idempotency key makes a repeated tap (or a retry after a lost
  * answer) return the same order instead of a second one.
  */
-export function buy(items: Array<{ productId: string; quantity: number }>, idempotencyKey: string): Promise<Outcome<PaymentAttempt>> {
-  return callFunction('pay', { items, idempotencyKey }, isPayData).then(payWith);
+export function buy(items: Array<{ productId: string; quantity: number }>, idempotencyKey: string, address?: DeliveryAddress): Promise<Outcome<PaymentAttempt>> {
+  return callFunction('pay', { items, idempotencyKey, ...(address ? { address } : {}) }, isPayData).then(payWith);
 }
 
 /** Pays an order that is still waiting for payment. */

@@ -7,6 +7,8 @@ export const ROUTES = {
   refundApply: '/pages/order/refund-apply/index',
   refundQueue: '/pages/merchant/refund-queue/index',
   refundReview: '/pages/merchant/refund-detail/index',
+  desk: '/pages/merchant/desk/index',
+  shipOrder: '/pages/merchant/ship/index',
 } as const;
 
 export function withQuery(path: string, query: Record<string, string>): string {

@@ -12,6 +12,7 @@ import {
 import { detailActions, summaryActions, type OrderActions } from '../domain/order-actions';
 import { formatFen } from '../utils/money';
 import { formatTime } from '../utils/time';
+import { toAddress, toShipping, type AddressVM, type ShippingVM } from './shipping';
 
 export type StatusTone = 'warn' | 'ok' | 'muted' | 'info';
 
@@ -27,9 +28,10 @@ export interface OrderCardVM {
 }
 
 function statusOf(order: OrderSummary): { label: string; tone: StatusTone } {
-  if (order.status === 'PAID' && order.hasOpenRefund) return { label: REFUNDING_LABEL, tone: 'info' };
-  if (order.status === 'PAID' && order.refundedFee > 0) return { label: PARTLY_REFUNDED_LABEL, tone: 'ok' };
-  const tone: StatusTone = order.status === 'PENDING' ? 'warn' : order.status === 'PAID' ? 'ok' : 'muted';
+  const held = order.status === 'PAID' || order.status === 'SHIPPED' || order.status === 'COMPLETED';
+  if (held && order.hasOpenRefund) return { label: REFUNDING_LABEL, tone: 'info' };
+  if (held && order.refundedFee > 0) return { label: PARTLY_REFUNDED_LABEL, tone: 'ok' };
+  const tone: StatusTone = order.status === 'PENDING' ? 'warn' : order.status === 'SHIPPED' ? 'info' : held ? 'ok' : 'muted';
   return { label: ORDER_STATUS_LABEL[order.status], tone };
 }
 
@@ -105,6 +107,11 @@ export interface OrderDetailVM {
   timeline: TimelineVM[];
   refunds: RefundVM[];
   actions: OrderActions;
+  address: AddressVM | null;
+  shipping: ShippingVM | null;
+  completedText: string;
+  /** For WeChat's receipt window. */
+  transactionIdForReceipt: string;
 }
 
 export function toOrderDetail(order: OrderDetail, now: number = Date.now()): OrderDetailVM {
@@ -133,5 +140,9 @@ export function toOrderDetail(order: OrderDetail, now: number = Date.now()): Ord
     timeline: order.timeline.map(toTimeline).reverse(),
     refunds: order.refunds.map(toRefund),
     actions,
+    address: toAddress(order),
+    shipping: toShipping(order),
+    completedText: order.completedAt ? formatTime(order.completedAt) : '',
+    transactionIdForReceipt: order.transactionId ?? '',
   };
 }

@@ -1,5 +1,7 @@
 // A small shop to start a purchase: demo products, quantities, buy → `pay` → the cashier.
-import type { Fen } from '../../../typings/api';
+import type { DeliveryAddress, Fen } from '../../../typings/api';
+import { addressFromPicker, addressText } from '../../domain/shipping';
+import { chooseAddress } from '../../utils/device';
 import { errorText } from '../../domain/errors';
 import { PAYMENT_TEXT } from '../../domain/labels';
 import { buy, fetchProducts, newIdempotencyKey } from '../../services/shop';
@@ -25,9 +27,12 @@ interface ShopPrivate {
   /** Kept until an order exists, so a retry after a lost answer returns that order instead of a second one. */
   idempotencyKey: string;
   buying: boolean;
+  /** Where the goods go, from wx.chooseAddress; asked for at the first purchase. */
+  address?: DeliveryAddress;
 }
 
 const priv = instanceState<ShopPrivate>(() => ({ prices: {}, idempotencyKey: '', buying: false }));
+const ADDRESS_NEEDED_TEXT = '请选择收货地址';
 
 Component({
   data: {
@@ -37,6 +42,7 @@ Component({
     canBuy: false,
     buying: false,
     isMerchant: false,
+    address: null as { who: string; where: string } | null,
   },
   methods: {
     onLoad() {
@@ -94,14 +100,32 @@ Component({
       this.changeQuantity(Number(e.currentTarget.dataset.index), -1);
     },
 
+    /** Asks WeChat's address picker; false when the person cancelled or picked an incomplete address. */
+    async pickAddress(): Promise<boolean> {
+      const picked = await chooseAddress();
+      const address = picked ? addressFromPicker(picked) : undefined;
+      if (!address) return false;
+      priv(this).address = address;
+      this.setData({ address: addressText(address) });
+      return true;
+    },
+
+    async onChooseAddress() {
+      await this.pickAddress();
+    },
+
     async onBuy() {
       const s = priv(this);
       if (s.buying || !this.data.canBuy) return;
+      if (!s.address && !(await this.pickAddress())) {
+        toast(ADDRESS_NEEDED_TEXT);
+        return;
+      }
       const items = this.data.products.filter((p) => p.quantity > 0).map((p) => ({ productId: p.productId, quantity: p.quantity }));
       if (!s.idempotencyKey) s.idempotencyKey = newIdempotencyKey();
       s.buying = true;
       this.setData({ buying: true });
-      const res = await buy(items, s.idempotencyKey);
+      const res = await buy(items, s.idempotencyKey, s.address);
       s.buying = false;
       if (!res.ok) {
         this.setData({ buying: false });
@@ -128,6 +152,10 @@ Component({
 
     onMerchant() {
       navigate(ROUTES.refundQueue);
+    },
+
+    onDesk() {
+      navigate(ROUTES.desk);
     },
   },
 });

@@ -16,7 +16,7 @@ import type {
   TimelineEntry,
 } from '../../../typings/api';
 
-interface StoredOrder {
+export interface StoredOrder {
   orderId: string;
   buyer: string;
   status: OrderStatus;
@@ -139,7 +139,7 @@ export class FakeBackend {
     this.transition(order, 'PAID', 'paid', 'wechat');
   }
 
-  private transition(order: StoredOrder, to: OrderStatus, event: string, by: string, note?: string): void {
+  protected transition(order: StoredOrder, to: OrderStatus, event: string, by: string, note?: string): void {
     order.status = to;
     order.timeline.push({ at: this.now(), event, by, ...(note ? { note } : {}) });
   }
@@ -160,7 +160,7 @@ export class FakeBackend {
     }
   }
 
-  private summary(o: StoredOrder): OrderSummary {
+  protected summary(o: StoredOrder): OrderSummary {
     const more = o.items.length > 1 ? ` 等${o.items.length}件` : '';
     return {
       orderId: o.orderId,

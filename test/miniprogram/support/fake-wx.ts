@@ -11,7 +11,27 @@ export interface SimulatedUser {
   subscribes: 'accept' | 'reject' | 'fail';
   /** What the person answers in confirmation dialogs. */
   confirms: boolean;
+  /** What the person picks in WeChat's address picker ('cancel': closes it). */
+  address: Record<string, string> | 'cancel';
+  /** What the camera reads when the person scans ('cancel': closes the scanner). */
+  scans: string | 'cancel';
+  /** What the person does in WeChat's confirm-receipt window. */
+  receipt: 'confirm' | 'cancel';
 }
+
+/** The address WeChat's picker answers by default, in its own field names. */
+export const PICKED_ADDRESS: Record<string, string> = {
+  errMsg: 'chooseAddress:ok',
+  userName: '张三',
+  telNumber: '13800138000',
+  provinceName: '浙江省',
+  cityName: '杭州市',
+  countyName: '西湖区',
+  streetName: '北山街道',
+  detailInfo: '北山街 84 号',
+  postalCode: '310000',
+  nationalCode: '330106',
+};
 
 export interface Screen {
   toasts: string[];
@@ -21,6 +41,8 @@ export interface Screen {
   pullDownStops: number;
   /** Every subscription dialog shown, with the templates it asked for. */
   subscriptionDialogs: string[][];
+  /** WeChat's own windows opened with wx.openBusinessView. */
+  businessViews: Array<Record<string, string>>;
 }
 
 /**
@@ -52,8 +74,8 @@ export interface FakeWx {
 }
 
 export function createFakeWx(backend: FakeBackend, user: Partial<SimulatedUser> = {}): FakeWx {
-  const who: SimulatedUser = { openid: 'buyer-1', pays: 'pay', subscribes: 'accept', confirms: true, ...user };
-  const screen: Screen = { toasts: [], dialogs: [], pages: ['/pages/shop/index'], pullDownStops: 0, subscriptionDialogs: [] };
+  const who: SimulatedUser = { openid: 'buyer-1', pays: 'pay', subscribes: 'accept', confirms: true, address: PICKED_ADDRESS, scans: 'SF1234567890', receipt: 'confirm', ...user };
+  const screen: Screen = { toasts: [], dialogs: [], pages: ['/pages/shop/index'], pullDownStops: 0, subscriptionDialogs: [], businessViews: [] };
   const slow: Array<{ name: string; action?: string; ms: number }> = [];
   const latencyOf = (name: string, data: Record<string, unknown>): number => {
     const i = slow.findIndex((s) => s.name === name && (s.action === undefined || s.action === data.action));
@@ -158,6 +180,20 @@ export function createFakeWx(backend: FakeBackend, user: Partial<SimulatedUser> 
     },
     stopPullDownRefresh: () => {
       screen.pullDownStops += 1;
+    },
+    chooseAddress: (opts: Callbacks<Record<string, string>>) => {
+      if (who.address === 'cancel') later(opts, { err: 'chooseAddress:fail cancel' });
+      else later(opts, { res: { ...who.address } });
+    },
+    scanCode: (opts: Callbacks<{ result: string; scanType: string }>) => {
+      if (who.scans === 'cancel') later(opts, { err: 'scanCode:fail cancel' });
+      else later(opts, { res: { result: who.scans, scanType: 'CODE_128' } });
+    },
+    openBusinessView: (opts: { businessType: string; extraData: Record<string, string> } & Callbacks<unknown>) => {
+      screen.businessViews.push({ businessType: opts.businessType, ...opts.extraData });
+      // WeChat records the buyer's confirmation itself; the server asks WeChat afterwards.
+      if (who.receipt === 'confirm') (backend as unknown as { confirmInWeChat?(transactionId: string): void }).confirmInWeChat?.(opts.extraData.transaction_id);
+      later(opts, who.receipt === 'confirm' ? { res: { errMsg: 'openBusinessView:ok' } } : { err: 'openBusinessView:fail cancel' });
     },
   };
   return { wx, user: who, screen, slowNext: (name, ms, action) => slow.push({ name, action, ms }) };

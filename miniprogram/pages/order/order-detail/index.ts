@@ -1,9 +1,11 @@
 // One order: items, amounts, status, timeline, refunds, and the actions its state allows. Opened from the list,
 // from the shop after buying, and from subscribe messages (`?orderId=`).
 import { CANCEL_TOO_EARLY_TEXT, errorText } from '../../../domain/errors';
-import { PAYMENT_TEXT } from '../../../domain/labels';
+import { PAYMENT_TEXT, RECEIPT_TEXT } from '../../../domain/labels';
 import { cancelOrder, fetchOrderAfterPayment, fetchOrderDetail, withdrawRefund } from '../../../services/order';
 import { payOrder } from '../../../services/shop';
+import { fetchMe } from '../../../services/session';
+import { confirmReceipt } from '../../../services/shipping';
 import { confirmDialog, toast, toastFailure } from '../../../utils/feedback';
 import { instanceState } from '../../../utils/instance-state';
 import { navigate, queryValue, ROUTES, withQuery } from '../../../utils/routes';
@@ -117,6 +119,25 @@ Component({
     onRequestRefund() {
       priv(this).staleOnShow = true;
       navigate(withQuery(ROUTES.refundApply, { orderId: priv(this).orderId }));
+    },
+
+    onConfirmReceipt() {
+      return this.guarded(async () => {
+        const order = this.data.order;
+        if (!order) return;
+        const me = await fetchMe();
+        // Unknown: assume WeChat's window; the server refuses what WeChat has not recorded either way.
+        const managed = me.ok ? me.data.shippingManaged !== false : true;
+        const res = await confirmReceipt({ orderId: order.orderId, transactionId: order.transactionIdForReceipt }, managed);
+        if ('kind' in res) {
+          if (res.kind === 'failed') toast(RECEIPT_TEXT.windowFailed);
+          return;
+        }
+        if (res.ok) toast(RECEIPT_TEXT.confirmed, 'success');
+        else if (res.code === 'CONFLICT') toast(RECEIPT_TEXT.notYet);
+        else toastFailure(res);
+        await this.load();
+      });
     },
 
     onWithdraw(e: WechatMiniprogram.BaseEvent) {

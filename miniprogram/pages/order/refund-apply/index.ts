@@ -14,6 +14,8 @@ import { fenToYuanText, formatFen } from '../../../utils/money';
 import { queryValue, ROUTES, withQuery } from '../../../utils/routes';
 import { failed, LOADING, READY, type LoadState } from '../../../view-models/load-state';
 
+const SHIPPED_REFUND_NOTE = '商品已发出：退款前请先联系商家，按商家同意的方式寄回商品。';
+
 interface ApplyPrivate {
   orderId: string;
   refundableFee: Fen;
@@ -36,6 +38,8 @@ Component({
   data: {
     state: LOADING as LoadState,
     orderTitle: '',
+    /** Goods already on their way: the return is agreed with the merchant. */
+    shippedNote: '',
     refundableText: '',
     reasons: REFUND_REASONS.map((r) => r.label),
     noteMax: NOTE_MAX_LENGTH,
@@ -79,6 +83,7 @@ Component({
       this.setData({
         state: READY,
         orderTitle: order.data.title,
+        shippedNote: order.data.status === 'SHIPPED' || order.data.status === 'COMPLETED' ? SHIPPED_REFUND_NOTE : '',
         refundableText: formatFen(refundable),
         'form.amountText': fenToYuanText(refundable),
       });

@@ -1,0 +1,167 @@
+// The merchant's page for one order, opened from the desk and from the new-order message (`?orderId=`): what was
+// bought and where it goes, then ship it (express with a scanned tracking number, local delivery, pick-up, virtual),
+// correct the shipment once, or reprint the receipt.
+import type { LogisticsType, OrderDetail } from '../../../../typings/api';
+import { errorText } from '../../../domain/errors';
+import { EXPRESS_OPTIONS, LOGISTICS_OPTIONS, TRACKING_NO, trackingFromScan } from '../../../domain/shipping';
+import { fetchOrderDetail } from '../../../services/order';
+import { fetchMe } from '../../../services/session';
+import { reprintReceipt, shipOrder } from '../../../services/shipping';
+import { scanCode } from '../../../utils/device';
+import { confirmDialog, toast, toastFailure } from '../../../utils/feedback';
+import { instanceState } from '../../../utils/instance-state';
+import { queryValue } from '../../../utils/routes';
+import { failed, LOADING, READY, type LoadState } from '../../../view-models/load-state';
+import { toOrderDetail, type OrderDetailVM } from '../../../view-models/order';
+import { printingText } from '../../../view-models/shipping';
+
+interface ShipPrivate {
+  orderId: string;
+  busy: boolean;
+}
+
+const priv = instanceState<ShipPrivate>(() => ({ orderId: '', busy: false }));
+
+interface FormVM {
+  logisticsType: LogisticsType;
+  companyIndex: number;
+  trackingNo: string;
+}
+
+const EMPTY_FORM: FormVM = { logisticsType: 'EXPRESS', companyIndex: -1, trackingNo: '' };
+
+Component({
+  data: {
+    state: LOADING as LoadState,
+    order: null as OrderDetailVM | null,
+    printing: '',
+    /** PAID: ship; SHIPPED and never corrected: correct once; otherwise nothing to do. */
+    mode: 'none' as 'ship' | 'correct' | 'none',
+    canReprint: false,
+    logisticsOptions: LOGISTICS_OPTIONS,
+    companyLabels: EXPRESS_OPTIONS.map((c) => c.label),
+    form: { ...EMPTY_FORM },
+    companyLabel: '',
+    errors: { company: '', trackingNo: '' },
+    submitting: false,
+  },
+  methods: {
+    onLoad(query: Record<string, string | undefined>) {
+      priv(this).orderId = queryValue(query, 'orderId');
+      void this.start();
+    },
+
+    async start() {
+      if (!priv(this).orderId) {
+        this.setData({ state: failed('INVALID_ARGUMENT', '链接里缺少订单号') });
+        return;
+      }
+      const me = await fetchMe();
+      if (!me.ok) {
+        this.setData({ state: failed(me.code, errorText(me.code)) });
+        return;
+      }
+      if (!me.data.isMerchant) {
+        this.setData({ state: failed('FORBIDDEN', '仅商家可以发货') });
+        return;
+      }
+      await this.load();
+    },
+
+    async load() {
+      const res = await fetchOrderDetail(priv(this).orderId);
+      if (!res.ok) {
+        this.setData({ state: failed(res.code, errorText(res.code)) });
+        return;
+      }
+      this.show(res.data);
+    },
+
+    show(order: OrderDetail) {
+      const mode = order.status === 'PAID' && !order.hasOpenRefund ? 'ship' : order.status === 'SHIPPED' && order.shipping?.correctable ? 'correct' : 'none';
+      this.setData({
+        state: READY,
+        order: toOrderDetail(order),
+        printing: printingText(order),
+        mode,
+        canReprint: Boolean(order.paidAt),
+      });
+    },
+
+    onRetry() {
+      this.setData({ state: LOADING });
+      void this.start();
+    },
+
+    onLogisticsTap(e: WechatMiniprogram.BaseEvent) {
+      this.setData({ 'form.logisticsType': String(e.currentTarget.dataset.type) as LogisticsType, errors: { company: '', trackingNo: '' } });
+    },
+
+    onCompanyChange(e: WechatMiniprogram.PickerChange) {
+      const index = Number(e.detail.value);
+      this.setData({ 'form.companyIndex': index, companyLabel: EXPRESS_OPTIONS[index]?.label ?? '', 'errors.company': '' });
+    },
+
+    onTrackingInput(e: WechatMiniprogram.Input) {
+      this.setData({ 'form.trackingNo': e.detail.value.replace(/\s+/g, ''), 'errors.trackingNo': '' });
+    },
+
+    async onScan() {
+      const result = await scanCode();
+      if (result === undefined) return;
+      const trackingNo = trackingFromScan(result);
+      if (!trackingNo) {
+        toast('没有识别出快递单号');
+        return;
+      }
+      this.setData({ 'form.trackingNo': trackingNo, 'errors.trackingNo': '' });
+    },
+
+    /** The same checks the server makes, so a mistake is shown beside its field. */
+    validate(): boolean {
+      const { logisticsType, companyIndex, trackingNo } = this.data.form;
+      const errors = { company: '', trackingNo: '' };
+      if (logisticsType === 'EXPRESS') {
+        if (companyIndex < 0) errors.company = '请选择快递公司';
+        if (!TRACKING_NO.test(trackingNo)) errors.trackingNo = trackingNo ? '快递单号应为 5-40 位字母、数字或 -' : '请填写或扫描快递单号';
+      } else if (trackingNo && (logisticsType !== 'LOCAL_DELIVERY' || !TRACKING_NO.test(trackingNo))) {
+        errors.trackingNo = logisticsType === 'LOCAL_DELIVERY' ? '配送单号应为 5-40 位字母、数字或 -' : '这种配送方式不需要单号';
+      }
+      this.setData({ errors });
+      return !errors.company && !errors.trackingNo;
+    },
+
+    async onSubmit() {
+      const s = priv(this);
+      if (s.busy || this.data.mode === 'none' || !this.validate()) return;
+      if (this.data.mode === 'correct' && !(await confirmDialog('修改发货信息', '微信只允许修改一次发货信息，确定修改吗？', '修改'))) return;
+      const { logisticsType, companyIndex, trackingNo } = this.data.form;
+      s.busy = true;
+      this.setData({ submitting: true });
+      const res = await shipOrder({
+        orderId: s.orderId,
+        logisticsType,
+        ...(logisticsType === 'EXPRESS' ? { expressCompany: EXPRESS_OPTIONS[companyIndex].code } : {}),
+        ...(trackingNo && (logisticsType === 'EXPRESS' || logisticsType === 'LOCAL_DELIVERY') ? { trackingNo } : {}),
+      });
+      s.busy = false;
+      this.setData({ submitting: false });
+      if (res.ok) {
+        toast(res.data.corrected ? '发货信息已修改' : '已发货', 'success');
+        this.setData({ form: { ...EMPTY_FORM }, companyLabel: '' });
+      } else toastFailure(res);
+      await this.load();
+    },
+
+    async onReprint() {
+      const s = priv(this);
+      if (s.busy) return;
+      s.busy = true;
+      const res = await reprintReceipt(s.orderId);
+      s.busy = false;
+      if (res.ok) toast('已发送到打印机', 'success');
+      else toastFailure(res);
+      await this.load();
+    },
+  },
+});

@@ -1,0 +1,38 @@
+// Shipping: the merchant's desk, shipping and reprinting, and the buyer's receipt. One backend call each.
+import type { DeskData, DeskTab, OrderStatus, PrintingView, ShipData, ShipEvent } from '../../typings/api';
+import { adapters } from '../adapters/index';
+import type { ReceiptOutcome } from '../adapters/receipt';
+import { config } from '../config';
+import { callFunction, callOrders, type Outcome } from './call';
+import { isOrderSummary, pageOf, type Check } from './shapes';
+
+const isDesk: Check = (x) => pageOf(isOrderSummary)(x) && typeof (x as { pendingRefunds?: unknown }).pendingRefunds === 'number';
+
+export function fetchDesk(tab: DeskTab, cursor?: string): Promise<Outcome<DeskData>> {
+  return callOrders<'desk'>({ action: 'desk', tab, limit: config.pageSize, ...(cursor ? { cursor } : {}) }, isDesk);
+}
+
+export function searchDesk(orderId: string): Promise<Outcome<DeskData>> {
+  return callOrders<'desk'>({ action: 'desk', orderId }, isDesk);
+}
+
+export function shipOrder(event: ShipEvent): Promise<Outcome<ShipData>> {
+  return callFunction('ship', event);
+}
+
+export function reprintReceipt(orderId: string): Promise<Outcome<{ orderId: string; printing: PrintingView }>> {
+  return callOrders<'reprint'>({ action: 'reprint', orderId });
+}
+
+/**
+ * The buyer confirms receipt. Under WeChat's shipping management WeChat's own window comes first; the server then
+ * asks WeChat whether the buyer really confirmed there.
+ */
+export async function confirmReceipt(order: { orderId: string; transactionId: string }, managed: boolean): Promise<Outcome<{ orderId: string; status: OrderStatus }> | ReceiptOutcome> {
+  if (managed) {
+    const outcome = await adapters().receipt.confirm(order);
+    if (outcome.kind !== 'done') return outcome;
+    return callOrders<'confirmReceipt'>({ action: 'confirmReceipt', orderId: order.orderId, via: 'wechat' });
+  }
+  return callOrders<'confirmReceipt'>({ action: 'confirmReceipt', orderId: order.orderId });
+}
