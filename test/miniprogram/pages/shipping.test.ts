@@ -223,6 +223,24 @@ describe('the buyer’s shipped and completed order', () => {
   });
 });
 
+describe('the shipping message', () => {
+  it('a paid order offers to be told when it ships; accepting grants one message', async () => {
+    backend.templates = { ...backend.templates, orderShipped: 'tpl-shipped' };
+    const order = backend.seedOrder(BUYER, { status: 'PAID' });
+    const page = await renderPage('pages/order/order-detail/index', { orderId: order.orderId });
+    await page.tap('.subscribe-shipping');
+    expect(fake.screen.subscriptionDialogs).toEqual([['tpl-shipped']]);
+    expect(backend.grantsOf(BUYER)).toEqual({ 'tpl-shipped': 1 });
+    expect(page.exists('.subscribe-shipping')).toBe(false);
+  });
+
+  it('is not offered when the shop has no such template', async () => {
+    const order = backend.seedOrder(BUYER, { status: 'PAID' });
+    const page = await renderPage('pages/order/order-detail/index', { orderId: order.orderId });
+    expect(page.exists('.subscribe-shipping')).toBe(false);
+  });
+});
+
 describe('deep links of the new messages', () => {
   const appPages = (JSON.parse(fs.readFileSync(path.join(MINIPROGRAM_ROOT, 'app.json'), 'utf8')) as { pages: string[] }).pages;
   const demoSettings = fs.readFileSync(path.resolve(MINIPROGRAM_ROOT, '../emulator/src/demo/settings.ts'), 'utf8');

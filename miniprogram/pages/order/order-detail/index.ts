@@ -6,6 +6,7 @@ import { cancelOrder, fetchOrderAfterPayment, fetchOrderDetail, withdrawRefund }
 import { payOrder } from '../../../services/shop';
 import { fetchMe } from '../../../services/session';
 import { confirmReceipt } from '../../../services/shipping';
+import { askSubscriptions } from '../../../services/subscriptions';
 import { confirmDialog, toast, toastFailure } from '../../../utils/feedback';
 import { instanceState } from '../../../utils/instance-state';
 import { navigate, queryValue, ROUTES, withQuery } from '../../../utils/routes';
@@ -18,6 +19,8 @@ interface DetailPrivate {
   /** Set when the buyer went to the refund form: the order has probably changed on return. */
   staleOnShow: boolean;
   busy: boolean;
+  /** The "order shipped" template, read once for a paid order: '' when the shop has none. */
+  shippedTemplate?: string;
 }
 
 const priv = instanceState<DetailPrivate>(() => ({ orderId: '', staleOnShow: false, busy: false }));
@@ -26,6 +29,9 @@ Component({
   data: {
     state: LOADING as LoadState,
     order: null as OrderDetailVM | null,
+    /** A paid order waiting to ship: the buyer may ask to be told when it ships. */
+    canSubscribeShipping: false,
+    subscribedShipping: false,
   },
   methods: {
     onLoad(query: Record<string, string | undefined>) {
@@ -63,6 +69,25 @@ Component({
         return;
       }
       this.show(toOrderDetail(res.data));
+      if (res.data.status === 'PAID') await this.offerShippingMessage();
+      else if (this.data.canSubscribeShipping) this.setData({ canSubscribeShipping: false });
+    },
+
+    /** The template id must be known before the tap: WeChat shows the dialog only from the tap itself. */
+    async offerShippingMessage() {
+      const s = priv(this);
+      if (s.shippedTemplate === undefined) {
+        const me = await fetchMe();
+        s.shippedTemplate = me.ok ? me.data.templates.orderShipped ?? '' : '';
+      }
+      if (s.shippedTemplate && !this.data.canSubscribeShipping) this.setData({ canSubscribeShipping: true });
+    },
+
+    async onSubscribeShipping() {
+      const outcome = await askSubscriptions([priv(this).shippedTemplate]);
+      const yes = outcome.accepted.length > 0;
+      this.setData({ subscribedShipping: yes });
+      toast(yes ? '发货后会通过微信通知你' : '没有开启发货通知，可在订单中查看进度');
     },
 
     /** First render sends the order; later ones only the fields that changed. */
