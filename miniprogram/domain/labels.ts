@@ -32,6 +32,8 @@ export const ORDER_TABS: readonly OrderTab[] = [
   { key: 'ALL', label: '全部' },
   { key: 'PENDING', label: '待付款' },
   { key: 'PAID', label: '已付款' },
+  { key: 'SHIPPED', label: '待收货' },
+  { key: 'COMPLETED', label: '已完成' },
   { key: 'REFUNDING', label: '退款中' },
   { key: 'REFUNDED', label: '已退款' },
   { key: 'CLOSED', label: '已关闭' },

@@ -68,7 +68,7 @@ export async function reprint(ctx: DeskContext, orderId: string): Promise<{ orde
   const order = await findOrder(ctx.store, orderId);
   if (!order) throw notFound(`order ${orderId} not found`);
   if (!isMoneyHeld(order.status) && order.status !== 'REFUNDED') throw conflict(`order ${orderId} is ${order.status}: only paid orders have receipts`);
-  const record = await printReceipt(ctx, asOrder(order), { reprint: true });
+  const record = await printReceipt(ctx, order, { reprint: true });
   if (!record) throw conflict('the shop has no receipt printer configured');
   if (record.state !== 'PRINTED') throw new AppError('PROVIDER_ERROR', `the printer did not take the receipt: ${record.lastError ?? 'unknown error'}`);
   return { orderId, printing: printingView(record) };

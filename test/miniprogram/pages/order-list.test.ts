@@ -72,7 +72,7 @@ describe('order list', () => {
     backend.seedOrder('buyer-1', { status: 'CLOSED' });
     const page = await renderPage(ROUTE);
 
-    await page.tap('.tab', 3); // 退款中
+    await page.tap('.tab', 5); // 退款中
     expect(page.text('.tab.active')).toBe('退款中');
     expect(page.texts('.order-no')).toEqual([`订单号 ${refunding.orderId}`]);
     expect(page.texts('.status')).toEqual(['退款中']);
@@ -80,7 +80,7 @@ describe('order list', () => {
     await page.tap('.tab', 2); // 已付款
     expect(page.texts('.order-no')).toEqual([`订单号 ${refunding.orderId}`, `订单号 ${paid.orderId}`]);
 
-    await page.tap('.tab', 5); // 已关闭
+    await page.tap('.tab', 7); // 已关闭
     expect(page.texts('.status')).toEqual(['已关闭']);
   });
 
@@ -91,7 +91,7 @@ describe('order list', () => {
 
     fake.slowNext('orders', 30, 'list');
     page.tapQuickly('.tab', 2); // 已付款, answered late
-    page.tapQuickly('.tab', 5); // 已关闭
+    page.tapQuickly('.tab', 7); // 已关闭
     await new Promise((resolve) => setTimeout(resolve, 60));
 
     expect(page.text('.tab.active')).toBe('已关闭');

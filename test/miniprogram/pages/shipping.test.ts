@@ -223,6 +223,21 @@ describe('the buyer’s shipped and completed order', () => {
   });
 });
 
+describe('the buyer’s order list', () => {
+  it('has tabs for shipped (待收货) and completed orders', async () => {
+    const shipped = backend.seedShipped(BUYER);
+    backend.seedOrder(BUYER, { status: 'PAID' });
+    const page = await renderPage('pages/order/order-list/index');
+    await page.tap('.tab', 3);
+    expect(page.text('.tab.active')).toBe('待收货');
+    expect(page.texts('.order-no')).toEqual([`订单号 ${shipped.orderId}`]);
+    expect(page.texts('.status')).toEqual(['已发货']);
+    await page.tap('.tab', 4);
+    expect(page.text('.tab.active')).toBe('已完成');
+    expect(page.exists('.order-no')).toBe(false);
+  });
+});
+
 describe('the shipping message', () => {
   it('a paid order offers to be told when it ships; accepting grants one message', async () => {
     backend.templates = { ...backend.templates, orderShipped: 'tpl-shipped' };

@@ -84,7 +84,8 @@ Component({
         order: toOrderDetail(order),
         printing: printingText(order),
         mode,
-        canReprint: Boolean(order.paidAt),
+        // Only a shop with a printer keeps a printing record on its paid orders.
+        canReprint: Boolean(order.printing),
       });
     },
 
