@@ -24,6 +24,11 @@ export function reprintReceipt(orderId: string): Promise<Outcome<{ orderId: stri
   return callOrders<'reprint'>({ action: 'reprint', orderId });
 }
 
+/** Asks the server again whether WeChat has the buyer's confirmation (after WeChat's window closes). */
+export function checkReceipt(orderId: string): Promise<Outcome<{ orderId: string; status: OrderStatus }>> {
+  return callOrders<'confirmReceipt'>({ action: 'confirmReceipt', orderId, via: 'wechat' });
+}
+
 /**
  * The buyer confirms receipt. Under WeChat's shipping management WeChat's own window comes first; the server then
  * asks WeChat whether the buyer really confirmed there.

@@ -197,6 +197,21 @@ describe('the buyer’s shipped and completed order', () => {
     expect(page.text('.completed')).toContain('确认收货');
   });
 
+  it('when WeChat records the confirmation only after its window closes, coming back to the page completes the order', async () => {
+    const order = backend.seedShipped(BUYER);
+    // The window opens; the buyer confirms there, but WeChat records it after the first check.
+    fake.user.receipt = 'cancel';
+    (fake.wx as { openBusinessView: (o: { success?: () => void }) => void }).openBusinessView = (o) => setTimeout(() => o.success?.(), 0);
+    const page = await renderPage('pages/order/order-detail/index', { orderId: order.orderId });
+    await page.tap('.confirm-receipt');
+    expect(fake.screen.toasts).toContain('微信还没有收到你的确认，请在确认收货页面完成确认');
+    expect(backend.orders.get(order.orderId)!.status).toBe('SHIPPED');
+    backend.confirmInWeChat(order.transactionId!);
+    await page.lifecycle('onShow');
+    expect(backend.orders.get(order.orderId)!.status).toBe('COMPLETED');
+    expect(page.text('.status')).toBe('已完成');
+  });
+
   it('closing WeChat’s window leaves the order shipped', async () => {
     const order = backend.seedShipped(BUYER);
     fake.user.receipt = 'cancel';

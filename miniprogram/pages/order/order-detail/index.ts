@@ -5,7 +5,7 @@ import { PAYMENT_TEXT, RECEIPT_TEXT } from '../../../domain/labels';
 import { cancelOrder, fetchOrderAfterPayment, fetchOrderDetail, withdrawRefund } from '../../../services/order';
 import { payOrder } from '../../../services/shop';
 import { fetchMe } from '../../../services/session';
-import { confirmReceipt } from '../../../services/shipping';
+import { checkReceipt, confirmReceipt } from '../../../services/shipping';
 import { askSubscriptions } from '../../../services/subscriptions';
 import { confirmDialog, toast, toastFailure } from '../../../utils/feedback';
 import { instanceState } from '../../../utils/instance-state';
@@ -19,11 +19,13 @@ interface DetailPrivate {
   /** Set when the buyer went to the refund form: the order has probably changed on return. */
   staleOnShow: boolean;
   busy: boolean;
+  /** WeChat's receipt window was opened but WeChat had no confirmation yet: ask again when the buyer is back. */
+  receiptPending: boolean;
   /** The "order shipped" template, read once for a paid order: '' when the shop has none. */
   shippedTemplate?: string;
 }
 
-const priv = instanceState<DetailPrivate>(() => ({ orderId: '', staleOnShow: false, busy: false }));
+const priv = instanceState<DetailPrivate>(() => ({ orderId: '', staleOnShow: false, busy: false, receiptPending: false }));
 
 Component({
   data: {
@@ -41,6 +43,12 @@ Component({
 
     onShow() {
       const s = priv(this);
+      if (s.receiptPending) {
+        // Back from WeChat's window: its result reaches App.onShow, the truth is what WeChat tells the server.
+        s.receiptPending = false;
+        void this.recheckReceipt();
+        return;
+      }
       if (!s.staleOnShow) return;
       s.staleOnShow = false;
       void this.load();
@@ -159,8 +167,18 @@ Component({
           return;
         }
         if (res.ok) toast(RECEIPT_TEXT.confirmed, 'success');
-        else if (res.code === 'CONFLICT') toast(RECEIPT_TEXT.notYet);
-        else toastFailure(res);
+        else if (res.code === 'CONFLICT') {
+          priv(this).receiptPending = managed;
+          toast(RECEIPT_TEXT.notYet);
+        } else toastFailure(res);
+        await this.load();
+      });
+    },
+
+    recheckReceipt() {
+      return this.guarded(async () => {
+        const res = await checkReceipt(priv(this).orderId);
+        if (res.ok) toast(RECEIPT_TEXT.confirmed, 'success');
         await this.load();
       });
     },
