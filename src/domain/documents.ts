@@ -54,6 +54,8 @@ export interface ShippingRecord {
   /** When the current shipment (original or corrected) was recorded: upload_time, which must increase. */
   revisedAt: Date;
   autoConfirmAt: Date;
+  /** When WeChat was last asked whether the buyer confirmed receipt there (reconcile polls shipped orders). */
+  receiptCheckedAt?: Date;
   upload: {
     state: ShippingUploadState;
     attempts: number;

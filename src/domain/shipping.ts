@@ -220,6 +220,9 @@ export const MAX_UPLOAD_ATTEMPTS = 50;
 
 const DAY_MS = 24 * 3600_000;
 
+/** reconcile asks WeChat about a shipped order at most this often (the buyer may confirm in WeChat's own notices). */
+export const RECEIPT_CHECK_INTERVAL_MS = 6 * 3600_000;
+
 export function autoConfirmAt(shippedAt: Date, autoConfirmDays: number): Date {
   return new Date(shippedAt.getTime() + autoConfirmDays * DAY_MS);
 }

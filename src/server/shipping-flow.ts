@@ -25,7 +25,7 @@ import { getShippingOrder, uploadShippingInfo } from './cloud';
 import { errorSummary, log } from './logger';
 import { notify } from './notifier';
 import { findOrder } from './repositories/orders';
-import { markCompleted, markCorrected, markShipped, recordUpload } from './repositories/shipping';
+import { markCompleted, markCorrected, markShipped, noteReceiptCheck, recordUpload } from './repositories/shipping';
 import type { Store } from './store';
 
 export interface ShippingContext {
@@ -57,6 +57,7 @@ export async function shipOrder(ctx: ShippingContext, merchant: string, request:
     corrections: correcting ? 1 : 0,
     revisedAt: ctx.now,
     autoConfirmAt: correcting && previous ? previous.autoConfirmAt : autoConfirmAt(ctx.now, ctx.settings.shipping.autoConfirmDays),
+    receiptCheckedAt: ctx.now,
     upload: { state: ctx.settings.shipping.managed ? 'PENDING' : 'NOT_REQUIRED', attempts: 0 },
   };
   const note = shipmentNote(shipment);
@@ -181,6 +182,27 @@ export async function confirmReceipt(ctx: ShippingContext, buyer: string, orderI
   if (won) log('info', 'order.received', { orderId, by: managed ? 'wechat' : 'buyer' });
   const after = won ? undefined : await findOrder(ctx.store, orderId);
   return { orderId, status: won ? 'COMPLETED' : after?.status ?? 'COMPLETED' };
+}
+
+/**
+ * reconcile: the buyer may have confirmed in WeChat's own notice rather than on our page. Asks WeChat, completes the
+ * order if it says so, and otherwise notes when it asked. True when the order was completed.
+ */
+export async function checkWeChatReceipt(ctx: ShippingContext, order: OrderDoc): Promise<boolean> {
+  if (!order.transactionId) return false;
+  let orderState: unknown;
+  try {
+    orderState = (await getShippingOrder({ transaction_id: order.transactionId })).order?.orderState;
+  } catch (err) {
+    log('warn', 'shipping.get_order_failed', { orderId: order._id, error: errorSummary(err) });
+  }
+  if (wechatConfirmedReceipt(orderState)) {
+    const won = await markCompleted(ctx.store, order._id, timelineEntry(ctx.now, 'received', 'wechat'));
+    if (won) log('info', 'order.received', { orderId: order._id, by: 'wechat' });
+    return won;
+  }
+  await noteReceiptCheck(ctx.store, order._id, ctx.now);
+  return false;
 }
 
 /** reconcile: the buyer never confirmed; the configured number of days after shipping, the order completes. */

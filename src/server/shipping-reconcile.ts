@@ -4,21 +4,24 @@
 import type { Settings } from '../domain/settings';
 import { errorSummary, log } from './logger';
 import { printReceipt } from './printing';
-import { dueForAutoConfirm, pendingPrints, pendingUploads } from './repositories/shipping';
-import { autoConfirm, uploadShipping } from './shipping-flow';
+import { RECEIPT_CHECK_INTERVAL_MS } from '../domain/shipping';
+import { dueForAutoConfirm, dueForReceiptCheck, pendingPrints, pendingUploads } from './repositories/shipping';
+import { autoConfirm, checkWeChatReceipt, uploadShipping } from './shipping-flow';
 import type { Store } from './store';
 
 export interface ShippingReconcileReport {
   uploadsTried: number;
   uploaded: number;
   autoCompleted: number;
+  /** Completed because WeChat says the buyer confirmed there. */
+  confirmedAtWeChat: number;
   printsTried: number;
   printed: number;
   errors: number;
 }
 
 export async function reconcileShipping(store: Store, settings: Settings, now: Date, batch: number): Promise<ShippingReconcileReport> {
-  const report: ShippingReconcileReport = { uploadsTried: 0, uploaded: 0, autoCompleted: 0, printsTried: 0, printed: 0, errors: 0 };
+  const report: ShippingReconcileReport = { uploadsTried: 0, uploaded: 0, autoCompleted: 0, confirmedAtWeChat: 0, printsTried: 0, printed: 0, errors: 0 };
   const ctx = { store, settings, now };
   // A revision younger than the grace period is still being uploaded by the `ship` call that recorded it.
   const graceMs = settings.notifyGraceSeconds * 1000;
@@ -30,6 +33,17 @@ export async function reconcileShipping(store: Store, settings: Settings, now: D
     } catch (err) {
       report.errors++;
       log('warn', 'reconcile.upload_failed', { orderId: order._id, error: errorSummary(err) });
+    }
+  }
+  if (settings.shipping.managed) {
+    // A small batch: one WeChat call per order, each order asked at most every few hours.
+    for (const order of await dueForReceiptCheck(store, new Date(now.getTime() - RECEIPT_CHECK_INTERVAL_MS), Math.min(batch, 20))) {
+      try {
+        if (await checkWeChatReceipt(ctx, order)) report.confirmedAtWeChat++;
+      } catch (err) {
+        report.errors++;
+        log('warn', 'reconcile.receipt_check_failed', { orderId: order._id, error: errorSummary(err) });
+      }
     }
   }
   for (const order of await dueForAutoConfirm(store, now, batch)) {

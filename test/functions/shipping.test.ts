@@ -236,6 +236,22 @@ describe('receipt', () => {
     expect(failure(await shop.call('orders', { action: 'confirmReceipt', orderId, via: 'mail' }, BUYER)).code).toBe('INVALID_ARGUMENT');
   });
 
+  it('a buyer who confirmed in WeChat’s own notice: reconcile learns it from WeChat and completes the order', async () => {
+    const orderId = await paidWithAddress();
+    await shop.ok('ship', { orderId, logisticsType: 'VIRTUAL' }, MERCHANT);
+    expect((await postJson(shop.cloud, `/sandbox/shipping/${orderId}/confirm`, {})).status).toBe(200);
+    await shop.reconcile();
+    // Asked at most every few hours: not yet.
+    expect((await shop.order(orderId)).status).toBe('SHIPPED');
+    const db = connectSdk(shop.cloud).database();
+    await db.collection('orders').doc(orderId).update({ data: { 'shipping.receiptCheckedAt': new Date(Date.now() - 7 * 3600_000) } });
+    const report = (await shop.reconcile()) as { shipping: { confirmedAtWeChat: number } };
+    expect(report.shipping.confirmedAtWeChat).toBeGreaterThanOrEqual(1);
+    const order = await shop.order(orderId);
+    expect(order.status).toBe('COMPLETED');
+    expect(order.timeline.at(-1)).toMatchObject({ event: 'received', by: 'wechat' });
+  });
+
   it('reconcile completes a shipped order once its automatic confirmation is due', async () => {
     const orderId = await paidWithAddress();
     await shop.ok('ship', { orderId, logisticsType: 'SELF_PICKUP' }, MERCHANT);

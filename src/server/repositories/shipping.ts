@@ -46,6 +46,21 @@ export async function recordPrinting(store: Store, orderId: string, printing: Pr
   await store.collection(COLLECTIONS.orders).doc(orderId).update({ data: { printing: store.command.set(printing), updatedAt: at } });
 }
 
+export async function noteReceiptCheck(store: Store, orderId: string, at: Date): Promise<void> {
+  await store.collection(COLLECTIONS.orders).where({ _id: orderId, status: 'SHIPPED' }).update({ data: { 'shipping.receiptCheckedAt': at } });
+}
+
+/** SHIPPED orders WeChat was not asked about since `before`, least recently asked first. */
+export async function dueForReceiptCheck(store: Store, before: Date, limit: number): Promise<OrderDoc[]> {
+  const { data } = await store
+    .collection(COLLECTIONS.orders)
+    .where({ status: 'SHIPPED', 'shipping.receiptCheckedAt': store.command.lte(before) })
+    .orderBy('shipping.receiptCheckedAt', 'asc')
+    .limit(limit)
+    .get();
+  return data.map(asOrder);
+}
+
 /** Shipments WeChat has not taken yet, oldest revision first (reconcile retries them). */
 export async function pendingUploads(store: Store, limit: number): Promise<OrderDoc[]> {
   const { data } = await store.collection(COLLECTIONS.orders).where({ 'shipping.upload.state': 'PENDING' }).orderBy('shipping.revisedAt', 'asc').limit(limit).get();
