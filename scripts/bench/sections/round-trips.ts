@@ -34,7 +34,8 @@ export const roundTripsSection: BenchSection = {
         if (!outcome.ok) throw new Error(`payNotify: ${outcome.message}`);
         notifyCalls = outcome.calls;
       }
-      add('payNotify (first delivery: PENDING → PAID, one message to the merchant)', notifyCalls, '≤ 2 database + 1 provider query');
+      // The demo shop has a receipt printer: printing reads the order and records the print (2 more requests).
+      add('payNotify (first delivery: PENDING → PAID, one message to the merchant, one receipt printed)', notifyCalls, '≤ 2 database + 1 provider query, + 2 with a printer');
       const dup = await cloud.runner.invoke({ name: 'payNotify', event: { outTradeNo: orderIds[2] }, source: 'wx_pay' });
       if (dup.ok) add('payNotify (duplicate delivery)', dup.calls);
 
