@@ -61,13 +61,16 @@ export function installShipping(host: LocalCloudHost, outbox: Pick<Outbox, 'regi
     return { errcode: 0, errmsg: 'ok' };
   });
 
+  /** get_order names the payment by transaction_id, or by merchant_id + merchant_trade_no. */
+  const tradeOfGetOrder = (body: Record<string, unknown>): PaidTrade | undefined => {
+    if (typeof body.transaction_id === 'string' && body.transaction_id) return findTrade({ transactionId: body.transaction_id });
+    if (typeof body.merchant_trade_no !== 'string' || typeof body.merchant_id !== 'string') return undefined;
+    const trade = findTrade({ outTradeNo: body.merchant_trade_no });
+    return trade && trade.mchids.includes(body.merchant_id) ? trade : undefined;
+  };
+
   outbox.registerOpenApi(GET_ORDER_API, (body) => {
-    const trade =
-      typeof body.transaction_id === 'string' && body.transaction_id
-        ? findTrade({ transactionId: body.transaction_id })
-        : typeof body.merchant_trade_no === 'string' && typeof body.merchant_id === 'string'
-          ? ((t) => (t && t.mchids.includes(body.merchant_id as string) ? t : undefined))(findTrade({ outTradeNo: body.merchant_trade_no }))
-          : undefined;
+    const trade = tradeOfGetOrder(body);
     if (!trade) return { errcode: NO_SUCH_ORDER, errmsg: '支付单不存在' };
     return { errcode: 0, errmsg: 'ok', order: orderView(trade, store.get(trade.outTradeNo)) };
   });
