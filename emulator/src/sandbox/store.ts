@@ -1,7 +1,7 @@
 // The sandbox's durable state, in its own tables of the local cloud's SQLite file: trades, refunds, callback
 // notifications with every delivery attempt, and settings. It survives a restart like the database does.
 import type { Database } from 'better-sqlite3';
-import type { Refund, Trade } from './model';
+import type { PayProtocol, Refund, Trade } from './model';
 
 export type NotificationKind = 'payment' | 'refund';
 export type NotificationStatus = 'PENDING' | 'ACKNOWLEDGED' | 'GAVE_UP' | 'DROPPED';
@@ -14,6 +14,10 @@ export interface Notification {
   functionName: string;
   /** The environment WeChat was told to call (env_id); '' when the request named none. */
   envId: string;
+  /** cloudPay: an event to `functionName`; APIv2/v3: a request to `url` in that protocol. */
+  protocol: PayProtocol;
+  url: string;
+  /** The result, protocol-neutral (cloudPay's camelCase event); APIv2/v3 encode it afresh for each attempt. */
   event: Record<string, unknown>;
   status: NotificationStatus;
   /** Attempts made so far (a round of duplicate copies counts as one attempt). */
@@ -52,6 +56,8 @@ interface NotificationRow {
   subject: string;
   function_name: string;
   env_id: string;
+  protocol: PayProtocol;
+  url: string;
   event: string;
   status: NotificationStatus;
   attempts: number;
@@ -93,6 +99,8 @@ CREATE TABLE IF NOT EXISTS sandbox_notifications (
   subject TEXT NOT NULL,
   function_name TEXT NOT NULL,
   env_id TEXT NOT NULL DEFAULT '',
+  protocol TEXT NOT NULL DEFAULT 'cloudpay',
+  url TEXT NOT NULL DEFAULT '',
   event TEXT NOT NULL,
   status TEXT NOT NULL,
   attempts INTEGER NOT NULL,
@@ -127,6 +135,8 @@ export class SandboxStore {
     // Files written before notifications kept their environment.
     const columns = db.prepare('PRAGMA table_info(sandbox_notifications)').all() as Array<{ name: string }>;
     if (!columns.some((c) => c.name === 'env_id')) db.exec("ALTER TABLE sandbox_notifications ADD COLUMN env_id TEXT NOT NULL DEFAULT ''");
+    if (!columns.some((c) => c.name === 'protocol')) db.exec("ALTER TABLE sandbox_notifications ADD COLUMN protocol TEXT NOT NULL DEFAULT 'cloudpay'");
+    if (!columns.some((c) => c.name === 'url')) db.exec("ALTER TABLE sandbox_notifications ADD COLUMN url TEXT NOT NULL DEFAULT ''");
   }
 
   // ---- trades ----
@@ -192,8 +202,8 @@ export class SandboxStore {
   addNotification(n: Omit<Notification, 'id'>): Notification {
     const info = this.db
       .prepare(
-        `INSERT INTO sandbox_notifications (kind, subject, function_name, env_id, event, status, attempts, copies, concurrent, next_at, created_at, updated_at)
-         VALUES (@kind, @subject, @functionName, @envId, @event, @status, @attempts, @copies, @concurrent, @nextAt, @createdAt, @updatedAt)`,
+        `INSERT INTO sandbox_notifications (kind, subject, function_name, env_id, protocol, url, event, status, attempts, copies, concurrent, next_at, created_at, updated_at)
+         VALUES (@kind, @subject, @functionName, @envId, @protocol, @url, @event, @status, @attempts, @copies, @concurrent, @nextAt, @createdAt, @updatedAt)`,
       )
       .run({ ...n, event: JSON.stringify(n.event), concurrent: n.concurrent ? 1 : 0 });
     return { ...n, id: Number(info.lastInsertRowid) };
@@ -268,6 +278,8 @@ function toNotification(row: NotificationRow): Notification {
     subject: row.subject,
     functionName: row.function_name,
     envId: row.env_id,
+    protocol: row.protocol,
+    url: row.url,
     event: JSON.parse(row.event) as Record<string, unknown>,
     status: row.status,
     attempts: row.attempts,
