@@ -21,7 +21,7 @@ describe('settings for APIv2', () => {
     [{ ...v2, appid: undefined }, /appid must be the mini-program's appid .* when provider is v2/],
     [{ ...v2, appid: 'wxABC' }, /appid/],
     [{ ...v2, payNotifyUrl: undefined }, /payNotifyUrl .* required for this provider/],
-    [{ ...v2, refundNotifyUrl: 'http://shop.example.com/refundNotify' }, /refundNotifyUrl must be the full https URL .* http only for 127.0.0.1 or localhost/],
+    [{ ...v2, refundNotifyUrl: 'http://shop.example.com/refundNotify' }, /refundNotifyUrl must be the full https URL .*http only for 127.0.0.1 or localhost/],
     [{ ...v2, payNotifyUrl: 'https://shop.example.com/payNotify?x=1' }, /without query/],
     [{ ...v2, payNotifyUrl: 'not a url' }, /payNotifyUrl/],
     [{ ...v2, v2SignType: 'SHA1' }, /v2SignType must be one of MD5, HMAC-SHA256/],
