@@ -4,7 +4,7 @@
 import type { LocalCloudHost } from '../contracts';
 import { DEMO_BUYER, DEMO_MERCHANT, DEMO_PRODUCTS, DEMO_SETTINGS } from './settings';
 
-export { DEMO_BUYER, DEMO_MERCHANT, DEMO_PRODUCTS, DEMO_SETTINGS, DEMO_SUB_MCH_ID } from './settings';
+export { DEMO_BUYER, DEMO_MERCHANT, DEMO_PRODUCTS, DEMO_SETTINGS, DEMO_SUB_MCH_ID, paySettings } from './settings';
 
 /** Something that can grant subscriptions (the outbox); optional so seeding works without one. */
 export interface SubscriptionGranter {
@@ -27,8 +27,9 @@ export function putDocument(host: Pick<LocalCloudHost, 'db'>, collection: string
   });
 }
 
-export async function seedDemo(host: Pick<LocalCloudHost, 'db' | 'log'>, outbox?: SubscriptionGranter): Promise<void> {
-  putDocument(host, 'settings', DEMO_SETTINGS);
+/** `pay`: the settings that choose the provider (paySettings()); cloudPay when absent. */
+export async function seedDemo(host: Pick<LocalCloudHost, 'db' | 'log'>, outbox?: SubscriptionGranter, pay: Record<string, unknown> = {}): Promise<void> {
+  putDocument(host, 'settings', { ...DEMO_SETTINGS, ...pay });
   for (const product of DEMO_PRODUCTS) putDocument(host, 'products', product);
   if (outbox) {
     const t = DEMO_SETTINGS.templates;

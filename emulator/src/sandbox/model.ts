@@ -34,6 +34,8 @@ export interface Trade {
   protocol?: PayProtocol;
   /** APIv2/v3: where the result is POSTed. */
   notifyUrl?: string;
+  /** APIv2: the signature algorithm the order was asked with; its notify is signed the same way. */
+  signType?: 'MD5' | 'HMAC-SHA256';
   state: StoredTradeState;
   /** Epoch ms. */
   createdAt: number;
