@@ -58,12 +58,17 @@ describe('APIv2 provider', () => {
   it.each([
     ['an answer with a wrong signature', { trade_state: 'SUCCESS', out_trade_no: 'O1', sign: 'A'.repeat(64) }],
     ['an unsigned answer', { trade_state: 'SUCCESS', out_trade_no: 'O1', sign: '' }],
-    ['an answer for another merchant', { trade_state: 'SUCCESS', out_trade_no: 'O1', mch_id: '1900000999' }],
     ['an answer for another appid', { trade_state: 'SUCCESS', out_trade_no: 'O1', appid: 'wx9999999999999999' }],
     ['an answer about another order', { trade_state: 'SUCCESS', out_trade_no: 'O2' }],
   ])('does not believe %s', async (_what, reply) => {
     const wechat = fakeWeChat('HMAC-SHA256', () => reply);
     await expect(provider(wechat.client).queryPayment('O1')).rejects.toThrow(ProviderError);
+  });
+
+  it('passes a signed orderquery for another merchant on as merchantId (the flow records it as an anomaly), but refuses such a refund answer', async () => {
+    const other = fakeWeChat('HMAC-SHA256', () => ({ trade_state: 'SUCCESS', out_trade_no: 'O1', total_fee: 1, transaction_id: '42', mch_id: '1900000999', out_refund_no: 'O1R1' }));
+    await expect(provider(other.client).queryPayment('O1')).resolves.toMatchObject({ state: 'PAID', merchantId: '1900000999' });
+    await expect(provider(other.client).refund({ outTradeNo: 'O1', outRefundNo: 'O1R1', totalFee: 1, refundFee: 1 })).rejects.toBeInstanceOf(ProviderOutcomeUnknown);
   });
 
   it('sends refunds over the mutual-TLS client, and without a merchant certificate sends nothing', async () => {
