@@ -2,15 +2,18 @@
 import { startLocalCloud, type LocalCloudOptions } from './local-cloud';
 
 /** The providers the local cloud plays; APIv3 adds itself here. */
-const PAY_MODES = ['cloudpay', 'v2'] as const;
+const PAY_MODES = ['cloudpay', 'v2', 'v3'] as const;
 const isPay = (v: string): v is (typeof PAY_MODES)[number] => (PAY_MODES as readonly string[]).includes(v);
 
 function usage(message?: string): never {
   if (message) console.error(`error: ${message}\n`);
-  console.error(`usage: local-cloud [--port N] [--data DIR | --memory] [--demo] [--pay cloudpay|v2] [--pay-port N] [--time-scale F] [--manual-refunds] [--no-timers] [--quiet]
+  console.error(`usage: local-cloud [--port N] [--data DIR | --memory] [--demo] [--pay cloudpay|v2|v3] [--v3-verify publicKey|certificate] [--pay-port N] [--time-scale F] [--manual-refunds] [--no-timers] [--quiet]
 
   --port N          port on 127.0.0.1 (default: $PORT or 3000; 0 picks a free one)
-  --pay P           how the demo shop takes WeChat Pay: cloudpay (default) or v2 (APIv2, signed XML over HTTPS)
+  --pay P           how the demo shop takes WeChat Pay: cloudpay (default), v2 (APIv2, signed XML over HTTPS)
+                    or v3 (APIv3, signed JSON over HTTPS, encrypted notifies)
+  --v3-verify M     how APIv3 answers and notifies are signed and checked: publicKey (default; WeChat Pay's
+                    public key, PUB_KEY_ID_…, what new merchants get) or certificate (platform certificates)
   --pay-port N      port of the local WeChat Pay HTTPS endpoint (default: the port after --port; 0 picks a free one)
   --data DIR        folder of the database file (default: .local-cloud/ in the project)
   --memory          throwaway in-memory database
@@ -42,6 +45,12 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv): LocalCloudOpt
         const v = value();
         if (!isPay(v)) usage(`--pay must be one of ${PAY_MODES.join(', ')}`);
         options.pay = v;
+        break;
+      }
+      case '--v3-verify': {
+        const v = value();
+        if (v !== 'publicKey' && v !== 'certificate') usage('--v3-verify must be publicKey or certificate');
+        options.v3Verify = v;
         break;
       }
       case '--pay-port':
@@ -99,7 +108,7 @@ async function main(): Promise<void> {
     `  functions gateway    POST ${cloud.url}/functions/<name>  {"data": {...}}  header x-wx-openid`,
     `  database             GET  ${cloud.url}/db/<collection>`,
     `  WeChat Pay sandbox   ${cloud.url}/sandbox/payments/<outTradeNo>  (see docs/local-cloud-sandbox.md)`,
-    `  WeChat Pay HTTPS     ${cloud.sandbox.https.url}  (APIv2; the shop pays with ${options.pay ?? 'cloudpay'}; keys: GET ${cloud.url}/sandbox/merchant)`,
+    `  WeChat Pay HTTPS     ${cloud.sandbox.https.url}  (APIv2, APIv3${options.pay === 'v3' ? ` verified by ${options.v3Verify ?? 'publicKey'}` : ''}; the shop pays with ${options.pay ?? 'cloudpay'}; keys: GET ${cloud.url}/sandbox/merchant)`,
     `  HTTP access          POST ${cloud.url}/http/payNotify, /http/refundNotify`,
     `  messages             GET  ${cloud.url}/sandbox/messages`,
     `  functions            ${cloud.runner.names().join(', ') || '(none built: run npm run build)'}`,

@@ -17,7 +17,7 @@ import { openDatabase, loadIndexDeclarations } from './database';
 import { createRunner, HTTP_TRIGGER_ROUTE, httpTriggerHandler, startTimerTriggers, type TimerTriggers } from './runner';
 import { DEFAULT_APPID, installPaySandbox, type PaySandbox } from './sandbox';
 import type { PayProtocol } from './sandbox/model';
-import { wechatpayFunctionEnv, type V3Verify } from './sandbox/function-env';
+import type { V3Verify } from './sandbox/function-env';
 import { merchantMaterial } from './pki';
 import { DEMO_SUB_MCH_ID, paySettings } from './demo';
 import { installOutbox, type Outbox } from './outbox';
@@ -56,6 +56,10 @@ export interface LocalCloudOptions {
 }
 
 export interface LocalCloud extends LocalCloudHost {
+  /** The mini-program's appid the local cloud plays (WX_APPID; the APIv2/v3 merchant's appid). */
+  readonly appid: string;
+  /** How the demo shop takes WeChat Pay (`pay` option). */
+  readonly pay: PayProtocol;
   readonly sandbox: PaySandbox;
   readonly outbox: Outbox;
   close(): Promise<void>;
@@ -93,7 +97,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   }
   // The merchant's keys and certificates live with the data (made at first start), or once per process in memory.
   const material = merchantMaterial(DEMO_SUB_MCH_ID, dataDir);
-  let payBaseUrl = '';
+  // Function instances start after the sandbox exists; their APIv3 keys are the ones the shop has configured there.
+  let sandboxRef: PaySandbox | undefined;
   const db: DatabaseEngine = openDatabase({ file: dbFile, memory: options.memory, indexes });
 
   const rulesFile = join(root, 'cloudbase/function-security-rules.json');
@@ -113,7 +118,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     takeCallCounts: (id) => counter.take(id),
     timeScale,
     // Every function gets the merchant's WeChat Pay variables, as a shop sets them in the console.
-    functionEnv: () => wechatpayFunctionEnv(material, payBaseUrl, options.v3Verify),
+    functionEnv: () => sandboxRef?.functionEnv() ?? {},
     log,
   });
 
@@ -163,7 +168,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   });
   const exposed = new Set(options.httpAccess ?? ['payNotify', 'refundNotify']);
   router.add('*', HTTP_TRIGGER_ROUTE, httpTriggerHandler(runner, { env, appid, isExposed: (name) => exposed.has(name) }));
-  const sandbox = installPaySandbox(host, { autoSettleRefunds: options.autoSettleRefunds, appid, material, provider: pay });
+  const sandbox = installPaySandbox(host, { autoSettleRefunds: options.autoSettleRefunds, appid, material, provider: pay, v3Verify: options.v3Verify });
+  sandboxRef = sandbox;
   const outbox = installOutbox(host, {});
   router.add('GET', /^\/$/, () => statusPage(host));
   let timers: TimerTriggers | undefined;
@@ -210,7 +216,6 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       server.listen(options.port ?? 3000, '127.0.0.1', () => resolveListen());
     });
     await sandbox.https.listen(options.payPort ?? 0);
-    payBaseUrl = sandbox.https.url;
   } catch (err) {
     if (server.listening) await new Promise<void>((r) => server.close(() => r()));
     // Nothing listens, so nothing else may stay open either (the database file, workers, pending deliveries).
@@ -224,13 +229,15 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   if (options.demo) await seedDemo(host, outbox, paySettings(pay, `http://127.0.0.1:${port}`, appid));
   // Only now: a timer firing earlier would hand its function an admin URL without a port.
   if (options.timers) timers = startTimerTriggers(runner, { log });
-  log('local-cloud.ready', { url: host.url, wechatpay: payBaseUrl, pay, env, memory: Boolean(options.memory), database: dbFile ?? ':memory:', functions: runner.names() });
+  log('local-cloud.ready', { url: host.url, wechatpay: sandbox.https.url, pay, env, memory: Boolean(options.memory), database: dbFile ?? ':memory:', functions: runner.names() });
 
   // Spread after listen: the port is fixed from here on.
   return {
     ...host,
     port,
     url: host.url,
+    appid,
+    pay,
     sandbox,
     outbox,
     async close() {

@@ -7,6 +7,7 @@ import type { MerchantMaterial } from '../pki';
 import { wxPayApiHandler } from './api';
 import { registerControlRoutes } from './control';
 import { Faults } from './faults';
+import { wechatpayFunctionEnv, type V3Verify } from './function-env';
 import { createPayHttpsServer, type PayHttpsServer } from './https-server';
 import type { PayProtocol } from './model';
 import { Notifier, type HttpNotifyProtocol } from './notifier';
@@ -14,11 +15,12 @@ import type { NotifyForger, ProtocolInstaller, SandboxParts } from './parts';
 import { SandboxService } from './service';
 import { SandboxStore, type SandboxSettings } from './store';
 import { installV2 } from './v2';
+import { installV3 } from './v3';
 
 export type { PayHttpsServer } from './https-server';
 
 /** The HTTP protocols the sandbox speaks besides cloudPay; each installs its routes, notifications and forgeries. */
-const PROTOCOLS: ProtocolInstaller[] = [installV2];
+const PROTOCOLS: ProtocolInstaller[] = [installV2, installV3];
 
 export interface PaySandboxOptions {
   /** Refunds succeed as soon as they are accepted (default true); off, they stay PROCESSING until settled. */
@@ -29,6 +31,8 @@ export interface PaySandboxOptions {
   material: MerchantMaterial;
   /** Which provider the shop uses (shown by GET /sandbox/merchant; every protocol is served whatever it is). */
   provider?: PayProtocol;
+  /** How APIv3 answers and notifies are signed (default: WeChat Pay's public key). */
+  v3Verify?: V3Verify;
 }
 
 export interface PaySandbox {
@@ -41,6 +45,11 @@ export interface PaySandbox {
   /** WeChat Pay's HTTPS endpoint (APIv2, APIv3); listening once the local cloud is. */
   readonly https: PayHttpsServer;
   readonly material: MerchantMaterial;
+  /**
+   * The WECHATPAY_* variables a function instance starts with (docs/deploy.md): the merchant's material pointing at
+   * the HTTPS server, with what the protocols change (e.g. the APIv3 keys the shop has configured after a rotation).
+   */
+  functionEnv(): Record<string, string>;
   /** Stops retry timers and the HTTPS server; the local cloud calls this before closing the database. */
   close(): Promise<void>;
 }
@@ -69,7 +78,7 @@ export function installPaySandbox(host: LocalCloudHost, options: PaySandboxOptio
     defaultAppid: appid,
   });
   const https = createPayHttpsServer(options.material, host.log);
-  const parts: SandboxParts = { host, service, store, faults, notifier, https, material: options.material, appid, httpProtocols, forgers, merchantInfo: [] };
+  const parts: SandboxParts = { host, service, store, faults, notifier, https, material: options.material, appid, httpProtocols, forgers, merchantInfo: [], v3Verify: options.v3Verify ?? 'publicKey', functionEnv: [] };
   for (const install of PROTOCOLS) install(parts);
 
   const reset = () => {
@@ -106,6 +115,11 @@ export function installPaySandbox(host: LocalCloudHost, options: PaySandboxOptio
     idle: () => notifier.idle(),
     https,
     material: options.material,
+    functionEnv() {
+      let env = wechatpayFunctionEnv(options.material, https.url, parts.v3Verify);
+      for (const add of parts.functionEnv) env = { ...env, ...add() };
+      return env;
+    },
     async close() {
       notifier.close();
       // Let deliveries under way finish their bookkeeping, but never hold the shutdown for a slow function.

@@ -4,6 +4,7 @@
 import type { LocalCloudHost } from '../contracts';
 import type { MerchantMaterial } from '../pki';
 import type { Faults } from './faults';
+import type { V3Verify } from './function-env';
 import type { PayHttpsServer } from './https-server';
 import type { PayProtocol, Refund, Trade } from './model';
 import type { HttpNotifyProtocol, Notifier } from './notifier';
@@ -34,6 +35,10 @@ export interface SandboxParts {
   forgers: Map<PayProtocol, NotifyForger>;
   /** Each adds fields to GET /sandbox/merchant. */
   merchantInfo: Array<() => Record<string, unknown>>;
+  /** How APIv3 answers and notifies are signed: WeChat Pay's public key or a platform certificate. */
+  v3Verify: V3Verify;
+  /** Each adds (or replaces) WECHATPAY_* variables of function instances started from now on. */
+  functionEnv: Array<() => Record<string, string>>;
 }
 
 export type ProtocolInstaller = (parts: SandboxParts) => void;

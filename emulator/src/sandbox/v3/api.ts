@@ -1,8 +1,8 @@
 // The APIv3 endpoints of the local WeChat Pay, mounted on its HTTPS server: each request's signature is checked
 // (401 SIGN_ERROR when it does not verify), the request runs on the rules and ledger every protocol shares, and
-// every answer, errors and 204s included, is signed with WeChat Pay's current key. The shared faults apply
-// (SYSTEMERROR, NOTENOUGH, TIMEOUT_AFTER_ACTING, TAMPERED), plus BAD_SIGNATURE: an answer whose signature does not
-// verify, as if it were altered on the way.
+// every answer, errors and 204s included, is signed with WeChat Pay's current key. The shared faults apply:
+// SYSTEMERROR, NOTENOUGH, TIMEOUT_AFTER_ACTING, TAMPERED (signed after the patch, as a broken WeChat would) and
+// BAD_SIGNATURE (an honest answer whose signature does not verify, as if altered on the way).
 import type { PayHttpsReply, PayHttpsRequest, PayHttpsServer } from '../https-server';
 import type { Faults, PayApi } from '../faults';
 import { nonceStr } from '../ids';
@@ -12,36 +12,10 @@ import type { SandboxStore } from '../store';
 import type { V3Signing } from './signing';
 import { jsapiParams, jsonObject, refundBody, refundParams, transactionBody, v3Error, v3Failure, type Json, type V3Reply } from './translate';
 
-/** v3-only answer faults, armed per API like the shared ones. */
-export class V3AnswerFaults {
-  private armed = new Map<PayApi, number>();
-
-  arm(api: PayApi, count: number): void {
-    this.armed.set(api, (this.armed.get(api) ?? 0) + count);
-  }
-
-  take(api: PayApi): boolean {
-    const left = this.armed.get(api) ?? 0;
-    if (left <= 0) return false;
-    if (left === 1) this.armed.delete(api);
-    else this.armed.set(api, left - 1);
-    return true;
-  }
-
-  list(): Array<{ api: PayApi; mode: 'BAD_SIGNATURE'; remaining: number }> {
-    return [...this.armed].map(([api, remaining]) => ({ api, mode: 'BAD_SIGNATURE' as const, remaining }));
-  }
-
-  reset(): void {
-    this.armed.clear();
-  }
-}
-
 export interface V3ApiDeps {
   service: SandboxService;
   store: SandboxStore;
   faults: Faults;
-  answerFaults: V3AnswerFaults;
   signing: V3Signing;
   now: () => number;
   log: (event: string, fields?: Record<string, unknown>) => void;
@@ -115,7 +89,7 @@ function serve(deps: V3ApiDeps, req: PayHttpsRequest, api: PayApi, handler: Hand
   let reply = handler(req, checked.mchid, body);
   if (armed?.mode === 'TIMEOUT_AFTER_ACTING') return { drop: true };
   if (armed?.mode === 'TAMPERED' && armed.patch && reply.body) reply = { ...reply, body: tamper(reply.body, armed.patch) };
-  return signedReply(deps, api, reply, deps.answerFaults.take(api));
+  return signedReply(deps, api, reply, armed?.mode === 'BAD_SIGNATURE');
 }
 
 function signedReply(deps: V3ApiDeps, api: PayApi, reply: V3Reply, badSignature: boolean): PayHttpsReply {

@@ -1,7 +1,6 @@
 // APIv3 notifies as WeChat Pay sends them: the result encrypted with the merchant's APIv3 key (AEAD_AES_256_GCM),
 // the envelope signed with WeChat Pay's current key, POSTed to notify_url; only a 2xx answer within 5 seconds stops
-// the retries. Also the deliberately wrong ones a shop must refuse: a signature probe, a replay of an old notify,
-// and a notify signed with a key that is not WeChat Pay's.
+// the retries. Also the deliberately wrong ones a shop must refuse (POST /sandbox/payments|refunds/<no>/forge).
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { encryptResource } from '../../../../src/providers/wechatpay-v3/aead';
 import { SIGNATURE_PROBE_PREFIX } from '../../../../src/providers/wechatpay-v3/formatter';
@@ -14,8 +13,8 @@ import { notifyResource, rfc3339, type Json } from './translate';
 /** WeChat waits 5 seconds for the merchant's answer. */
 export const V3_NOTIFY_TIMEOUT_MS = 5_000;
 
-/** The encrypted envelope of one result, as its JSON bytes. */
-export function notifyBody(kind: NotificationKind, event: Json, apiV3Key: string, nowMs = Date.now()): Buffer {
+/** The encrypted envelope of one result, as its JSON bytes; `resourcePatch` replaces fields of the plain resource. */
+export function notifyBody(kind: NotificationKind, event: Json, apiV3Key: string, nowMs = Date.now(), resourcePatch: Json = {}): Buffer {
   const { eventType, summary, originalType, resource } = notifyResource(kind, event);
   const nonce = nonceStr(12);
   const envelope = {
@@ -27,7 +26,7 @@ export function notifyBody(kind: NotificationKind, event: Json, apiV3Key: string
     resource: {
       original_type: originalType,
       algorithm: 'AEAD_AES_256_GCM',
-      ciphertext: encryptResource(JSON.stringify(resource), apiV3Key, nonce, originalType),
+      ciphertext: encryptResource(JSON.stringify({ ...resource, ...resourcePatch }), apiV3Key, nonce, originalType),
       associated_data: originalType,
       nonce,
     },
@@ -35,12 +34,14 @@ export function notifyBody(kind: NotificationKind, event: Json, apiV3Key: string
   return Buffer.from(JSON.stringify(envelope), 'utf8');
 }
 
+const JSON_HEADERS = { 'content-type': 'application/json', 'user-agent': 'Mozilla/4.0' };
+
 export function v3NotifyProtocol(signing: V3Signing): HttpNotifyProtocol {
   return {
     timeoutMs: V3_NOTIFY_TIMEOUT_MS,
     encode(kind, event) {
       const body = notifyBody(kind, event, signing.material.v3Key);
-      return { headers: { 'content-type': 'application/json', 'user-agent': 'Mozilla/4.0', ...signing.headers(body) }, body };
+      return { headers: { ...JSON_HEADERS, ...signing.headers(body) }, body };
     },
     acknowledged(status) {
       return status >= 200 && status < 300;
@@ -49,29 +50,39 @@ export function v3NotifyProtocol(signing: V3Signing): HttpNotifyProtocol {
 }
 
 /**
- * PROBE: a WECHATPAY/SIGNTEST/ signature (WeChat checks that merchants verify); STALE: a genuine notify signed
- * 10 minutes ago (a replay); FOREIGN_KEY: signed with a key that is not WeChat Pay's, under WeChat Pay's serial;
- * GENUINE: an honest copy, delivered once outside the retry schedule (e.g. after a key rotation).
+ * PROBE: a WECHATPAY/SIGNTEST/ signature (WeChat checking that the merchant verifies); STALE: a genuine notify
+ * signed 10 minutes ago (a replay); FOREIGN_KEY: signed with a key that is not WeChat Pay's, under WeChat Pay's
+ * serial; UNKNOWN_SERIAL: genuinely signed but naming a key id the shop was never given; RESERIALISED: genuinely
+ * signed, then the JSON re-serialised (same meaning, other bytes); WRONG_MCHID / WRONG_APPID: genuinely signed and
+ * encrypted, for another merchant or mini-program.
  */
-export const V3_NOTIFY_FAULTS = ['PROBE', 'STALE', 'FOREIGN_KEY', 'GENUINE'] as const;
-export type V3NotifyFault = (typeof V3_NOTIFY_FAULTS)[number];
+export const V3_PAYMENT_FORGERIES = ['PROBE', 'STALE', 'FOREIGN_KEY', 'UNKNOWN_SERIAL', 'RESERIALISED', 'WRONG_MCHID', 'WRONG_APPID'] as const;
+export const V3_REFUND_FORGERIES = ['PROBE', 'STALE', 'FOREIGN_KEY', 'UNKNOWN_SERIAL', 'RESERIALISED', 'WRONG_MCHID'] as const;
+export type V3Forgery = (typeof V3_PAYMENT_FORGERIES)[number];
 
-export function craftedNotify(signing: V3Signing, kind: NotificationKind, event: Json, fault: V3NotifyFault, nowMs = Date.now()): { headers: Record<string, string>; body: Buffer } {
-  const stale = fault === 'STALE';
-  const body = notifyBody(kind, event, signing.material.v3Key, stale ? nowMs - 10 * 60_000 : nowMs);
+export function forgeV3Notify(signing: V3Signing, kind: NotificationKind, event: Json, forgery: V3Forgery, nowMs = Date.now()): { headers: Record<string, string>; body: Buffer } {
+  const stale = forgery === 'STALE';
+  const patch: Json = forgery === 'WRONG_MCHID' ? { mchid: '1900000999' } : forgery === 'WRONG_APPID' ? { appid: 'wx0000000000000bad' } : {};
+  const signedBody = notifyBody(kind, event, signing.material.v3Key, stale ? nowMs - 10 * 60_000 : nowMs, patch);
   const timestamp = Math.floor(nowMs / 1000) - (stale ? 10 * 60 : 0);
   let headers: Record<string, string>;
-  if (fault === 'PROBE') headers = signing.headers(body, { timestamp, signature: (genuine) => `${SIGNATURE_PROBE_PREFIX}${genuine}` });
-  else if (fault === 'FOREIGN_KEY') {
-    const impostor = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
-    headers = signing.headers(body, { timestamp, key: { serial: signing.current().serial, privateKey: impostor } });
-  } else headers = signing.headers(body, { timestamp });
-  return { headers: { 'content-type': 'application/json', ...headers }, body };
-}
-
-/** Sends one crafted notify once (no retries) and reports how the receiver answered. */
-export async function sendOnce(url: string, request: { headers: Record<string, string>; body: Buffer }): Promise<{ status: number; body: string }> {
-  const res = await fetch(url, { method: 'POST', headers: request.headers, body: request.body, signal: AbortSignal.timeout(V3_NOTIFY_TIMEOUT_MS) });
-  const text = (await res.text()).slice(0, 2000);
-  return { status: res.status, body: text };
+  let body = signedBody;
+  switch (forgery) {
+    case 'PROBE':
+      headers = signing.headers(signedBody, { timestamp, signature: (genuine) => `${SIGNATURE_PROBE_PREFIX}${genuine}` });
+      break;
+    case 'FOREIGN_KEY':
+      headers = signing.headers(signedBody, { timestamp, key: { serial: signing.current().serial, privateKey: generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey } });
+      break;
+    case 'UNKNOWN_SERIAL':
+      headers = signing.headers(signedBody, { timestamp, key: { ...signing.current(), serial: signing.mode === 'publicKey' ? 'PUB_KEY_ID_0100000000000000000000000000' : '00DEADBEEF00DEADBEEF00DEADBEEF00DEADBEEF' } });
+      break;
+    case 'RESERIALISED':
+      headers = signing.headers(signedBody, { timestamp });
+      body = Buffer.from(JSON.stringify(JSON.parse(signedBody.toString('utf8')), null, 1), 'utf8');
+      break;
+    default:
+      headers = signing.headers(signedBody, { timestamp });
+  }
+  return { headers: { ...JSON_HEADERS, ...headers }, body };
 }

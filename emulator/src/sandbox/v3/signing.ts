@@ -30,6 +30,8 @@ const REQUEST_WINDOW_SECONDS = 5 * 60;
 
 export class V3Signing {
   private keys: V3SigningKey[];
+  /** The keys the shop has configured (its WECHATPAY_* variables); a rotated key is not among them until installed. */
+  private atShop: V3SigningKey[];
 
   constructor(
     readonly material: MerchantMaterial,
@@ -40,6 +42,7 @@ export class V3Signing {
         ? { serial: material.wechatpay.publicKeyId, privateKey: createPrivateKey(material.wechatpay.privateKey), publicKeyPem: material.wechatpay.publicKey }
         : { serial: material.platform.serial.toUpperCase(), privateKey: createPrivateKey(material.platform.key), certificatePem: material.platform.cert },
     ];
+    this.atShop = [...this.keys];
   }
 
   /** The key answers and notifies are signed with now. */
@@ -71,6 +74,23 @@ export class V3Signing {
     }
     this.keys = [...this.keys, key];
     return key;
+  }
+
+  /**
+   * The shop configures the current key (as a merchant pastes the new public key or certificate into the console):
+   * public-key mode replaces the one public key; certificate mode adds the certificate beside the others.
+   */
+  installAtShop(): V3SigningKey {
+    const key = this.current();
+    if (!this.atShop.includes(key)) this.atShop = this.mode === 'publicKey' ? [key] : [...this.atShop, key];
+    return key;
+  }
+
+  /** The APIv3 verification variables of the shop's functions, from the keys it has configured. */
+  shopEnv(): Record<string, string> {
+    if (this.mode === 'certificate') return { WECHATPAY_PLATFORM_CERTS: this.atShop.map((k) => k.certificatePem ?? '').join('') };
+    const key = this.atShop[this.atShop.length - 1] as V3SigningKey;
+    return { WECHATPAY_PUBLIC_KEY: key.publicKeyPem ?? '', WECHATPAY_PUBLIC_KEY_ID: key.serial };
   }
 
   /** Wechatpay-* headers for a body, signed with `key` (default: the current one) at `timestamp` (seconds). */
