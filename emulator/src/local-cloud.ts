@@ -48,6 +48,11 @@ export interface LocalCloudOptions {
   v3Verify?: V3Verify;
   /** Port of WeChat Pay's HTTPS endpoint on 127.0.0.1; default 0 (a free one; GET /sandbox/merchant says which). */
   payPort?: number;
+  /**
+   * Where the merchant's keys and certificates are kept (pki.json); default the data folder, or nowhere in memory
+   * mode (made once per process). Tests point it at dist/ so they do not make RSA keys for every file.
+   */
+  pkiDir?: string;
   /** Functions reachable through HTTP access (POST /http/<name>); default payNotify and refundNotify. */
   httpAccess?: string[];
   /** Structured log sink; default prints JSON lines to stdout, `false` silences. */
@@ -96,7 +101,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     dbFile = join(dataDir, 'local-cloud.sqlite');
   }
   // The merchant's keys and certificates live with the data (made at first start), or once per process in memory.
-  const material = merchantMaterial(DEMO_SUB_MCH_ID, dataDir);
+  const material = merchantMaterial(DEMO_SUB_MCH_ID, options.pkiDir ?? dataDir);
   // Function instances start after the sandbox exists; their APIv3 keys are the ones the shop has configured there.
   let sandboxRef: PaySandbox | undefined;
   const db: DatabaseEngine = openDatabase({ file: dbFile, memory: options.memory, indexes });

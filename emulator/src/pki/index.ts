@@ -4,7 +4,7 @@
 // and kept with the data (pki.json beside the database, readable by its owner only); in memory mode, made once
 // per process. None of it protects anything real: it exists so the real protocols run end to end.
 import { createPrivateKey, createPublicKey, generateKeyPairSync, randomInt, X509Certificate, type KeyObject } from 'node:crypto';
-import { chmodSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { issueCertificate, newSerial, type DistinguishedName, type Issuer } from './x509';
 
@@ -50,7 +50,9 @@ export function merchantMaterial(mchId: string, dataDir?: string): MerchantMater
   const stored = existsSync(file) ? readStored(file, mchId) : undefined;
   if (stored) return stored;
   const made = generateMaterial(mchId);
-  const tmp = `${file}.tmp`;
+  mkdirSync(dataDir, { recursive: true });
+  // Unique, then renamed: two local clouds starting on one folder at once each keep a whole file.
+  const tmp = `${file}.${process.pid}.${randomInt(1e9)}.tmp`;
   writeFileSync(tmp, JSON.stringify(made, null, 2), { mode: 0o600 });
   chmodSync(tmp, 0o600);
   renameSync(tmp, file);
