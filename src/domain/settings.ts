@@ -11,7 +11,7 @@ export interface TemplateSetting {
 }
 
 /** How the shop takes WeChat Pay; each has its own folder under src/providers/. */
-export const PAYMENT_PROVIDERS = ['cloudpay', 'v2'] as const;
+export const PAYMENT_PROVIDERS = ['cloudpay', 'v2', 'v3'] as const;
 export type PaymentProviderName = (typeof PAYMENT_PROVIDERS)[number];
 
 /** APIv2's two signature algorithms; the shop picks one and WeChat answers with the same. */

@@ -7,8 +7,14 @@ import { createHttpsClient } from '../providers/https-client';
 import type { PaymentProvider, ProviderNotifications } from '../providers/payment-provider';
 import { v2Notifications } from '../providers/wechatpay-v2/notifications';
 import { createV2Provider } from '../providers/wechatpay-v2/provider';
+import { VerifierKeys } from '../providers/wechatpay-v3/keys';
+import { wechatPayV3Notifications } from '../providers/wechatpay-v3/notifications';
+import { createWechatPayV3Provider } from '../providers/wechatpay-v3/provider';
+import { privateKeyFrom } from '../providers/wechatpay-v3/rsa';
+import { httpsTransport } from '../providers/wechatpay-v3/transport';
+import { AppError } from '../domain/errors';
 import { cloudPayApi } from './cloud';
-import { requireWeChatPayEnv } from './wechatpay-env';
+import { requireWeChatPayEnv, type WeChatPayEnv } from './wechatpay-env';
 
 export const PAY_NOTIFY_FUNCTION = 'payNotify';
 export const REFUND_NOTIFY_FUNCTION = 'refundNotify';
@@ -24,6 +30,8 @@ export function paymentProvider(settings: Settings, env: string | undefined): Pa
       return cloudPayProvider(settings, env);
     case 'v2':
       return v2Provider(settings);
+    case 'v3':
+      return v3Provider(settings);
   }
 }
 
@@ -64,7 +72,44 @@ export function providerNotifications(settings: Settings): ProviderNotifications
       return cloudPayNotifications;
     case 'v2':
       return v2Notifications({ appid: directSetting(settings, 'appid'), mchId: settings.subMchId, apiKey: requireWeChatPayEnv(['v2Key']).v2Key, signType: settings.v2SignType });
+    case 'v3': {
+      const secrets = requireWeChatPayEnv(['v3Key']);
+      return wechatPayV3Notifications({ mchid: settings.subMchId, appid: directSetting(settings, 'appid'), apiV3Key: secrets.v3Key, verifierKeys: v3VerifierKeys(secrets), now: () => new Date() });
+    }
   }
+}
+
+function v3Provider(settings: Settings): PaymentProvider {
+  const secrets = requireWeChatPayEnv(['merchantKey', 'merchantSerial']);
+  return createWechatPayV3Provider({
+    mchid: settings.subMchId,
+    appid: directSetting(settings, 'appid'),
+    merchantKey: privateKeyFrom(secrets.merchantKey),
+    merchantSerial: secrets.merchantSerial,
+    verifierKeys: v3VerifierKeys(secrets),
+    payNotifyUrl: directSetting(settings, 'payNotifyUrl'),
+    refundNotifyUrl: directSetting(settings, 'refundNotifyUrl'),
+    transport: httpsTransport(createHttpsClient({ extraCa: secrets.extraCa }), secrets.baseUrl),
+    now: () => new Date(),
+    nonce,
+  });
+}
+
+/**
+ * The keys that check WeChat Pay's APIv3 signatures: the WeChat Pay public key (with its PUB_KEY_ID_… id), platform
+ * certificates, or both while a shop switches from one to the other. None at all is a configuration error.
+ */
+function v3VerifierKeys(secrets: WeChatPayEnv): VerifierKeys {
+  if (Boolean(secrets.publicKey) !== Boolean(secrets.publicKeyId)) {
+    throw new AppError('INTERNAL', 'WeChat Pay is not configured for this function: WECHATPAY_PUBLIC_KEY and WECHATPAY_PUBLIC_KEY_ID go together');
+  }
+  if (!secrets.publicKey && !secrets.platformCerts?.length) {
+    throw new AppError('INTERNAL', 'WeChat Pay is not configured for this function: set WECHATPAY_PUBLIC_KEY and WECHATPAY_PUBLIC_KEY_ID (public-key mode) or WECHATPAY_PLATFORM_CERTS (certificate mode)');
+  }
+  return VerifierKeys.from({
+    ...(secrets.publicKey && secrets.publicKeyId ? { publicKey: { id: secrets.publicKeyId, pem: secrets.publicKey } } : {}),
+    ...(secrets.platformCerts?.length ? { platformCertificates: secrets.platformCerts.join('') } : {}),
+  });
 }
 
 /** parseSettings requires these for every provider but cloudPay; this only tells the type checker. */
