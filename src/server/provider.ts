@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import type { Settings } from '../domain/settings';
 import { createCloudPayProvider, cloudPayNotifications } from '../providers/cloudpay';
 import { createHttpsClient } from '../providers/https-client';
-import type { PaymentProvider, ProviderNotifications } from '../providers/payment-provider';
+import { ProviderError, type PaymentProvider, type ProviderNotifications } from '../providers/payment-provider';
 import { v2Notifications } from '../providers/wechatpay-v2/notifications';
 import { createV2Provider } from '../providers/wechatpay-v2/provider';
 import { VerifierKeys } from '../providers/wechatpay-v3/keys';
@@ -14,6 +14,7 @@ import { privateKeyFrom } from '../providers/wechatpay-v3/rsa';
 import { httpsTransport } from '../providers/wechatpay-v3/transport';
 import { AppError } from '../domain/errors';
 import { cloudPayApi } from './cloud';
+import { log } from './logger';
 import { requireWeChatPayEnv, type WeChatPayEnv } from './wechatpay-env';
 
 export const PAY_NOTIFY_FUNCTION = 'payNotify';
@@ -25,6 +26,10 @@ export function nonce(): string {
 }
 
 export function paymentProvider(settings: Settings, env: string | undefined): PaymentProvider {
+  return withFailureLog(chooseProvider(settings, env));
+}
+
+function chooseProvider(settings: Settings, env: string | undefined): PaymentProvider {
   switch (settings.provider) {
     case 'cloudpay':
       return cloudPayProvider(settings, env);
@@ -33,6 +38,33 @@ export function paymentProvider(settings: Settings, env: string | undefined): Pa
     case 'v3':
       return v3Provider(settings);
   }
+}
+
+/**
+ * Every provider failure leaves one log line saying which call, what WeChat Pay (or the network) said and whether it
+ * may have taken effect, whatever the function then makes of it. Provider messages never carry keys or signatures.
+ */
+function withFailureLog(provider: PaymentProvider): PaymentProvider {
+  const logged =
+    <A extends unknown[], R>(call: string, run: (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      try {
+        return await run(...args);
+      } catch (err) {
+        if (err instanceof ProviderError) {
+          log('warn', 'provider.call_failed', { provider: provider.name, call, code: err.code, retryable: err.retryable, outcomeUnknown: err.name === 'ProviderOutcomeUnknown', error: err.message.slice(0, 300) });
+        }
+        throw err;
+      }
+    };
+  return {
+    name: provider.name,
+    createPayment: logged('createPayment', (r) => provider.createPayment(r)),
+    queryPayment: logged('queryPayment', (n) => provider.queryPayment(n)),
+    closePayment: logged('closePayment', (n) => provider.closePayment(n)),
+    refund: logged('refund', (r) => provider.refund(r)),
+    queryRefund: logged('queryRefund', (n) => provider.queryRefund(n)),
+  };
 }
 
 function cloudPayProvider(settings: Settings, env: string | undefined): PaymentProvider {

@@ -43,10 +43,22 @@ export interface SandboxMerchant {
   [more: string]: unknown;
 }
 
+export interface FunctionLog {
+  fn: string;
+  level?: string;
+  event?: string;
+  [field: string]: unknown;
+}
+
 export interface Shop {
   cloud: LocalCloud;
   provider: ShopProvider;
   merchant(): Promise<SandboxMerchant>;
+  /**
+   * The functions' structured log lines (JSON written by src/server/logger.ts) with the function's name, waiting up
+   * to `waitMs` for one that matches: output reaches the local cloud a moment after the answer.
+   */
+  logs(match?: (line: FunctionLog) => boolean, waitMs?: number): Promise<FunctionLog[]>;
   /** POST to a function's HTTP access path, as WeChat Pay (or anyone on the internet) would. */
   post(functionName: string, body: string | Buffer, headers?: Record<string, string>): Promise<{ status: number; text: string }>;
   call<T = unknown>(name: string, data: unknown, openid?: string): Promise<Result<T>>;
@@ -68,7 +80,22 @@ export async function openShop(
   options: { provider?: ShopProvider; settings?: Record<string, unknown>; autoSettleRefunds?: boolean; grants?: number } = {},
 ): Promise<Shop> {
   const provider = options.provider ?? PROVIDERS[0]!;
-  const cloud = await startTestCloud({ autoSettleRefunds: options.autoSettleRefunds ?? true, pay: provider.pay, ...(provider.v3Verify ? { v3Verify: provider.v3Verify } : {}) });
+  const logged: FunctionLog[] = [];
+  const collect = (line: Record<string, unknown>) => {
+    if (line.event !== 'function.output' || typeof line.line !== 'string') return;
+    try {
+      const parsed = JSON.parse(line.line) as Record<string, unknown>;
+      if (parsed && typeof parsed === 'object') logged.push({ ...parsed, fn: String(line.name) });
+    } catch {
+      // not one of our structured lines
+    }
+  };
+  const cloud = await startTestCloud({
+    autoSettleRefunds: options.autoSettleRefunds ?? true,
+    pay: provider.pay,
+    ...(provider.v3Verify ? { v3Verify: provider.v3Verify } : {}),
+    log: collect,
+  });
   const merchant = await getJson<SandboxMerchant>(cloud, '/sandbox/merchant');
   putDocument(cloud, 'settings', { ...DEMO_SETTINGS, merchantOpenids: [MERCHANT, MERCHANT_2], ...paySettings(provider.pay, cloud.url, merchant.appid), ...options.settings });
   for (const p of DEMO_PRODUCTS) putDocument(cloud, 'products', p);
@@ -98,6 +125,11 @@ export async function openShop(
     cloud,
     provider,
     merchant: async () => merchant,
+    logs: async (match = () => true, waitMs = 2000) => {
+      const until = Date.now() + waitMs;
+      while (!logged.some(match) && Date.now() < until) await sleep(20);
+      return logged.filter(match);
+    },
     post: async (functionName, body, headers = { 'content-type': 'text/xml' }) => {
       const res = await fetch(`${cloud.url}/http/${functionName}`, { method: 'POST', headers, body });
       return { status: res.status, text: await res.text() };
