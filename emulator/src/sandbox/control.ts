@@ -302,9 +302,13 @@ function tradeView(deps: ControlDeps, trade: Trade, detailed: boolean): Record<s
     closedAt: iso(trade.closedAt),
     expiresAt: iso(trade.expiresAt),
   };
+  const notifications = deps.store.notificationsOf('payment', trade.outTradeNo);
+  const last = notifications[notifications.length - 1];
+  // The latest result delivery in short, for lists (the status page): where it stands and how many attempts it took.
+  view.lastNotification = last ? { status: last.status, attempts: last.attempts } : undefined;
   if (detailed) {
     view.refunds = deps.store.refundsOf(trade.outTradeNo).map((r) => refundView(deps, r, false));
-    view.notifications = deps.store.notificationsOf('payment', trade.outTradeNo).map((n) => notificationView(deps, n));
+    view.notifications = notifications.map((n) => notificationView(deps, n));
   }
   return view;
 }
