@@ -138,14 +138,3 @@ export function generateMaterial(mchId: string, now = new Date()): MerchantMater
     createdAt: now.toISOString(),
   };
 }
-
-/** Whether `certPem` was issued by the local CA (a client certificate presented to the HTTPS server). */
-export function issuedByCa(certPem: string | Buffer, material: Pick<MerchantMaterial, 'ca'>): boolean {
-  try {
-    const cert = new X509Certificate(certPem);
-    const ca = new X509Certificate(material.ca.cert);
-    return cert.checkIssued(ca) && cert.verify(ca.publicKey);
-  } catch {
-    return false;
-  }
-}
