@@ -194,3 +194,29 @@ describe("a WeChat Pay server certificate that does not chain to the trusted CA"
     }
   });
 });
+
+describe('a shop that signs with MD5', () => {
+  it('pays, is notified and refunds end to end; wx.requestPayment gets an MD5 paySign WeChat can check', async () => {
+    const md5 = await openShop({ provider: V2, settings: { v2SignType: 'MD5' } });
+    try {
+      const key = (await md5.merchant()).v2.key;
+      const { orderId, payment } = await md5.placeOrder([{ productId: CUP._id, quantity: 1 }]);
+      expect(payment.signType).toBe('MD5');
+      const { paySign, ...fields } = payment;
+      expect(paySign).toBe(signV2(fields, key, 'MD5'));
+      const done = await md5.complete(orderId);
+      expect(done.status).toBe(200);
+      // Delivered as MD5-signed XML to payNotify's HTTP access path, and answered with the SUCCESS ACK.
+      expect(done.body.notification).toEqual(expect.objectContaining({ status: 'ACKNOWLEDGED' }));
+      expect((await md5.order(orderId)).status).toBe('PAID');
+      const { refundId } = await md5.ok<ApplyRefundData>('applyRefund', { orderId, reason: '不想要了' });
+      expect((await md5.call('approveRefund', { refundId, action: 'approve' }, MERCHANT)).ok).toBe(true);
+      const until = Date.now() + 5000;
+      while ((await md5.doc<{ status: string }>('refunds', refundId))?.status !== 'SUCCEEDED' && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+      expect((await md5.doc<{ status: string }>('refunds', refundId))?.status).toBe('SUCCEEDED');
+      expect((await providerTrade(md5, orderId)).refunds).toEqual([expect.objectContaining({ outRefundNo: refundId, refundStatus: 'SUCCESS', refundFee: 1990 })]);
+    } finally {
+      await md5.close();
+    }
+  });
+});
