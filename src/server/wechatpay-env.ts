@@ -41,12 +41,17 @@ export interface WeChatPayEnv {
 
 export type WeChatPaySecret = Exclude<keyof WeChatPayEnv, 'baseUrl' | 'extraCa'>;
 
+/** An instance's environment does not change: its certificates and keys are parsed once. */
+let processEnvReading: { value: WeChatPayEnv; problems: string[] } | undefined;
+
 /** The variables a provider needs: all present and well-formed, or an AppError naming each problem. */
 export function requireWeChatPayEnv<K extends WeChatPaySecret>(
   needed: readonly K[],
   env: NodeJS.ProcessEnv = process.env,
 ): WeChatPayEnv & Required<Pick<WeChatPayEnv, K>> {
-  const { value, problems } = readWeChatPayEnv(env);
+  const read = env === process.env ? (processEnvReading ??= readWeChatPayEnv(env)) : readWeChatPayEnv(env);
+  const value = read.value;
+  const problems = [...read.problems];
   for (const name of needed) if (value[name] === undefined && !problems.some((p) => p.startsWith(WECHATPAY_ENV[name]))) problems.push(`${WECHATPAY_ENV[name]} is not set`);
   if (problems.length > 0) {
     // Names and reasons only: never a value.

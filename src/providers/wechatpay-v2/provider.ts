@@ -234,7 +234,7 @@ function fitBytes(text: string, max: number): string {
   return out;
 }
 
-export function integer(value: string | undefined): number | undefined {
+function integer(value: string | undefined): number | undefined {
   if (value === undefined || !/^[0-9]{1,12}$/.test(value)) return undefined;
   return Number(value);
 }
