@@ -220,3 +220,50 @@ describe('a shop that signs with MD5', () => {
     }
   });
 });
+
+describe('a missing secret is a configuration error naming it', () => {
+  function withoutVariable(target: Shop, name: string) {
+    const sandbox = target.cloud.sandbox;
+    const original = sandbox.functionEnv.bind(sandbox);
+    sandbox.functionEnv = () => {
+      const env = { ...original() };
+      delete env[name];
+      return env;
+    };
+  }
+
+  it('no APIv2 key: pay says so, payNotify asks WeChat Pay to deliver again, nothing is paid', async () => {
+    const shopWithoutKey = await openShop({ provider: V2 });
+    try {
+      withoutVariable(shopWithoutKey, 'WECHATPAY_V2_KEY');
+      const result = failure(await shopWithoutKey.call('pay', { items: [{ productId: CUP._id, quantity: 1 }] }, BUYER));
+      expect(result).toEqual({ ok: false, code: 'INTERNAL', message: expect.stringContaining('WECHATPAY_V2_KEY is not set') });
+      const [order] = await shopWithoutKey.docs<{ _id: string; status: string }>('orders');
+      expect(order?.status).toBe('PENDING');
+      await expect(providerTrade(shopWithoutKey, order!._id)).rejects.toThrow(/404/);
+      const res = await shopWithoutKey.post('payNotify', '<xml><return_code>SUCCESS</return_code></xml>');
+      expect(res.status).toBe(500);
+      expect((await shopWithoutKey.doc<{ status: string }>('orders', order!._id))?.status).toBe('PENDING');
+      const lines = await shopWithoutKey.logs((l) => l.event === 'wechatpay.config_invalid');
+      expect(lines.map((l) => l.fn)).toEqual(expect.arrayContaining(['pay', 'payNotify']));
+      expect(JSON.stringify(lines)).toContain('WECHATPAY_V2_KEY is not set');
+    } finally {
+      await shopWithoutKey.close();
+    }
+  });
+
+  it('no merchant certificate: the refund is not sent and waits with the reason', async () => {
+    const noCert = await openShop({ provider: V2, autoSettleRefunds: false });
+    try {
+      const orderId = await noCert.paidOrder([{ productId: CUP._id, quantity: 1 }]);
+      const { refundId } = await noCert.ok<ApplyRefundData>('applyRefund', { orderId, reason: '不想要了' });
+      withoutVariable(noCert, 'WECHATPAY_MERCHANT_CERT');
+      expect(await noCert.call('approveRefund', { refundId, action: 'approve' }, MERCHANT)).toEqual({ ok: true, data: { refundId, status: 'PROCESSING' } });
+      expect(await noCert.doc('refunds', refundId)).toEqual(expect.objectContaining({ status: 'PROCESSING', lastError: expect.stringContaining('WECHATPAY_MERCHANT_CERT') }));
+      expect((await providerTrade(noCert, orderId)).refunds).toEqual([]);
+      expect(await noCert.logs((l) => l.fn === 'approveRefund' && l.event === 'provider.call_failed' && l.code === 'NOT_CONFIGURED')).not.toEqual([]);
+    } finally {
+      await noCert.close();
+    }
+  });
+});
