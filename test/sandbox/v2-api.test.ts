@@ -197,6 +197,8 @@ describe('payment notifies', () => {
     expect(view.notifications[0]).toMatchObject({ protocol: 'v2', attempts: 3 });
     expect(view.notifications[0].deliveries.map((d) => d.outcome)).toEqual(['REJECTED', 'REJECTED', 'ACKNOWLEDGED']);
     expect(receiver.received).toHaveLength(3);
+    // The control API shows what each attempt POSTed.
+    expect(view.notifications[0].deliveries.map((d) => (d as { request?: string }).request)).toEqual(receiver.received.map((r) => r.body));
     const first = parseV2Xml(receiver.received[0].body);
     expect(receiver.received[0].contentType).toMatch(/xml/);
     expect(first).toMatchObject({ return_code: 'SUCCESS', result_code: 'SUCCESS', out_trade_no: no, total_fee: '2400', openid: BUYER, sign_type: 'HMAC-SHA256', appid: cloud.appid });

@@ -342,6 +342,6 @@ function notificationView(deps: ControlDeps, n: Notification): Record<string, un
     attempts: n.attempts,
     nextAttemptAt: n.status === 'PENDING' ? iso(n.nextAt) : undefined,
     event: n.event,
-    deliveries: deps.store.deliveriesOf(n.id).map((d) => ({ attempt: d.attempt, copy: d.copy, at: iso(d.at), outcome: d.outcome, detail: d.detail, durationMs: d.durationMs })),
+    deliveries: deps.store.deliveriesOf(n.id).map((d) => ({ attempt: d.attempt, copy: d.copy, at: iso(d.at), outcome: d.outcome, detail: d.detail, durationMs: d.durationMs, request: d.request })),
   };
 }

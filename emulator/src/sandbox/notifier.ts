@@ -24,6 +24,8 @@ export interface HttpNotifyProtocol {
 /** The local cloud delivers only on this machine: a notify_url elsewhere is where WeChat would send, not we. */
 const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 const ANSWER_LIMIT = 64 * 1024;
+/** What is kept of each request sent (a refund notify is about 1 KB; only forged ones are bigger). */
+const REQUEST_LIMIT = 8 * 1024;
 
 export interface DeliveryPlan {
   /** Copies delivered in the first attempt (duplicates); default 1. */
@@ -203,6 +205,7 @@ export class Notifier {
       return this.record(n, attempt, copy, started, 'NOT_FOUND', `notify_url ${truncate(n.url)} is not on this machine: the local cloud delivers to 127.0.0.1 and localhost only`);
     }
     const request = protocol.encode(n.kind, n.event);
+    const sent = truncate(Buffer.isBuffer(request.body) ? request.body.toString('utf8') : request.body, REQUEST_LIMIT);
     let outcome: DeliveryOutcome;
     let detail: string;
     try {
@@ -215,14 +218,14 @@ export class Notifier {
       outcome = timedOut ? 'TIMEOUT' : 'FAILED';
       detail = timedOut ? `no answer within ${protocol.timeoutMs} ms` : `POST failed: ${truncate(err instanceof Error ? err.message : String(err))}`;
     }
-    return this.record(n, attempt, copy, started, outcome, detail);
+    return this.record(n, attempt, copy, started, outcome, detail, sent);
   }
 
-  private record(n: Notification, attempt: number, copy: number, started: number, outcome: DeliveryOutcome, detail: string): DeliveryOutcome {
+  private record(n: Notification, attempt: number, copy: number, started: number, outcome: DeliveryOutcome, detail: string, request?: string): DeliveryOutcome {
     // A reset while the function ran forgot the notification: leave no orphan attempt behind.
     if (!this.closed && this.deps.store.notification(n.id)) {
       try {
-        this.deps.store.addDelivery({ notificationId: n.id, attempt, copy, at: started, outcome, detail, durationMs: this.deps.now() - started });
+        this.deps.store.addDelivery({ notificationId: n.id, attempt, copy, at: started, outcome, detail, durationMs: this.deps.now() - started, ...(request !== undefined ? { request } : {}) });
       } catch (err) {
         this.deps.log('sandbox.notify.record_failed', { id: n.id, message: err instanceof Error ? err.message : String(err) });
       }
@@ -251,6 +254,6 @@ function safeJson(value: unknown): string {
   }
 }
 
-function truncate(text: string): string {
-  return text.length > DETAIL_LIMIT ? `${text.slice(0, DETAIL_LIMIT)}…` : text;
+function truncate(text: string, limit = DETAIL_LIMIT): string {
+  return text.length > limit ? `${text.slice(0, limit)}…` : text;
 }

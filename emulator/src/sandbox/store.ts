@@ -42,6 +42,8 @@ export interface Delivery {
   /** What the function answered, or why the delivery failed (no personal data: the event is not repeated here). */
   detail: string;
   durationMs: number;
+  /** APIv2/v3: the body POSTed in this attempt (each attempt is signed afresh), so a developer sees what arrived. */
+  request?: string;
 }
 
 export interface SandboxSettings {
@@ -76,6 +78,7 @@ interface DeliveryRow {
   outcome: DeliveryOutcome;
   detail: string;
   duration_ms: number;
+  request: string;
 }
 
 const SCHEMA = `
@@ -120,7 +123,8 @@ CREATE TABLE IF NOT EXISTS sandbox_deliveries (
   at INTEGER NOT NULL,
   outcome TEXT NOT NULL,
   detail TEXT NOT NULL,
-  duration_ms INTEGER NOT NULL
+  duration_ms INTEGER NOT NULL,
+  request TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS sandbox_deliveries_by_notification ON sandbox_deliveries (notification_id, id);
 CREATE TABLE IF NOT EXISTS sandbox_settings (
@@ -137,6 +141,8 @@ export class SandboxStore {
     if (!columns.some((c) => c.name === 'env_id')) db.exec("ALTER TABLE sandbox_notifications ADD COLUMN env_id TEXT NOT NULL DEFAULT ''");
     if (!columns.some((c) => c.name === 'protocol')) db.exec("ALTER TABLE sandbox_notifications ADD COLUMN protocol TEXT NOT NULL DEFAULT 'cloudpay'");
     if (!columns.some((c) => c.name === 'url')) db.exec("ALTER TABLE sandbox_notifications ADD COLUMN url TEXT NOT NULL DEFAULT ''");
+    const deliveryColumns = db.prepare('PRAGMA table_info(sandbox_deliveries)').all() as Array<{ name: string }>;
+    if (!deliveryColumns.some((c) => c.name === 'request')) db.exec("ALTER TABLE sandbox_deliveries ADD COLUMN request TEXT NOT NULL DEFAULT ''");
   }
 
   // ---- trades ----
@@ -235,13 +241,13 @@ export class SandboxStore {
 
   addDelivery(d: Delivery): void {
     this.db
-      .prepare('INSERT INTO sandbox_deliveries (notification_id, attempt, copy, at, outcome, detail, duration_ms) VALUES (?, ?, ?, ?, ?, ?, ?)')
-      .run(d.notificationId, d.attempt, d.copy, d.at, d.outcome, d.detail, d.durationMs);
+      .prepare('INSERT INTO sandbox_deliveries (notification_id, attempt, copy, at, outcome, detail, duration_ms, request) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(d.notificationId, d.attempt, d.copy, d.at, d.outcome, d.detail, d.durationMs, d.request ?? '');
   }
 
   deliveriesOf(notificationId: number): Delivery[] {
     const rows = this.db.prepare('SELECT * FROM sandbox_deliveries WHERE notification_id = ? ORDER BY id').all(notificationId) as DeliveryRow[];
-    return rows.map((r) => ({ notificationId: r.notification_id, attempt: r.attempt, copy: r.copy, at: r.at, outcome: r.outcome, detail: r.detail, durationMs: r.duration_ms }));
+    return rows.map((r) => ({ notificationId: r.notification_id, attempt: r.attempt, copy: r.copy, at: r.at, outcome: r.outcome, detail: r.detail, durationMs: r.duration_ms, ...(r.request ? { request: r.request } : {}) }));
   }
 
   // ---- settings ----
