@@ -7,7 +7,9 @@ import { createPublicKey, X509Certificate } from 'node:crypto';
 import { parseArgs } from '../../emulator/src/cli';
 import { generateMaterial } from '../../emulator/src/pki';
 import { bareBase64 } from '../../emulator/src/sandbox/function-env';
-import { callFunction, getJson, startTestCloud, type LocalCloud } from '../helpers/local-cloud';
+import { callFunction, getJson, postJson, startTestCloud, type LocalCloud } from '../helpers/local-cloud';
+import { eventually } from './support';
+import { newNo, NotifyReceiver, v2Call } from './v2-support';
 
 jest.setTimeout(60_000);
 
@@ -49,6 +51,39 @@ describe('merchant material', () => {
     expect(m.v2Key).toMatch(/^[A-Za-z0-9]{32}$/);
     expect(m.v3Key).toMatch(/^[A-Za-z0-9]{32}$/);
     expect(generateMaterial('1900000109').v2Key).not.toBe(m.v2Key);
+  });
+});
+
+describe('APIv2 notifies across a restart', () => {
+  it('resumes a pending notify to notify_url, in APIv2, after the local cloud starts again', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'local-cloud-v2-'));
+    const receiver = await new NotifyReceiver().start();
+    try {
+      receiver.reset(1000); // never acknowledges while the first cloud runs
+      const first = await startTestCloud({ memory: false, dataDir: dir, timeScale: 0.01 });
+      const no = newNo('V2RS');
+      const order = { body: 'tea', out_trade_no: no, total_fee: 100, spbill_create_ip: '127.0.0.1', notify_url: receiver.url, trade_type: 'JSAPI', openid: 'oBuyer_restart' };
+      expect((await v2Call(first, '/pay/unifiedorder', order)).fields.result_code).toBe('SUCCESS');
+      await postJson(first, `/sandbox/payments/${no}/complete`, {});
+      await first.close();
+      const seen = receiver.received.length;
+      expect(seen).toBeGreaterThanOrEqual(1);
+      receiver.reset(1);
+      const second = await startTestCloud({ memory: false, dataDir: dir, timeScale: 0.01 });
+      try {
+        const view = await eventually(
+          () => getJson<{ notifications: Array<{ status: string; protocol: string; attempts: number }> }>(second, `/sandbox/payments/${no}`),
+          (v) => v.notifications[0]?.status === 'ACKNOWLEDGED',
+        );
+        expect(view.notifications[0]).toMatchObject({ protocol: 'v2', attempts: seen + 1 });
+        expect(receiver.received[0].body).toContain(`<out_trade_no><![CDATA[${no}]]></out_trade_no>`);
+      } finally {
+        await second.close();
+      }
+    } finally {
+      await receiver.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
