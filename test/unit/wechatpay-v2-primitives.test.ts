@@ -64,6 +64,10 @@ describe('APIv2 XML', () => {
     expect(parseV2Xml('<xml><a>x &amp; y</a><b><![CDATA[x &amp; y]]></b></xml>')).toEqual(expect.objectContaining({ a: 'x & y', b: 'x &amp; y' }));
   });
 
+  it('reads element-like text inside CDATA as text (a product named <constructor>)', () => {
+    expect({ ...parseV2Xml(buildV2Xml({ attach: '<constructor> <__proto__>' })) }).toEqual({ attach: '<constructor> <__proto__>' });
+  });
+
   it('keeps unknown fields, skips nested elements, reads a byte buffer and another root', () => {
     expect({ ...parseV2Xml(Buffer.from('<root><new_field>1</new_field><detail><x>1</x></detail></root>'), { root: 'root' }) }).toEqual({ new_field: '1' });
   });
@@ -72,6 +76,8 @@ describe('APIv2 XML', () => {
     ['a DOCTYPE (XXE)', '<?xml version="1.0"?><!DOCTYPE xml [<!ENTITY x SYSTEM "file:///etc/passwd">]><xml><a>&x;</a></xml>'],
     ['a billion laughs', `<!DOCTYPE xml [<!ENTITY a "ha">${Array.from({ length: 9 }, (_, i) => `<!ENTITY a${i + 1} "${`&a${i || ''};`.repeat(10)}">`).join('')}]><xml><a>&a9;</a></xml>`],
     ['a lower-case doctype', '<!doctype xml><xml><a>1</a></xml>'],
+    ['a DOCTYPE between a comment and CDATA that pretend to enclose it', '<!-- <![CDATA[ --><!DOCTYPE xml [<!ENTITY x "y">]><!-- ]]> --><xml><a>&x;</a></xml>'],
+    ['a DOCTYPE between processing instructions', '<?pi <![CDATA[ ?><!DOCTYPE xml [<!ENTITY x "y">]><?pi ]]> ?><xml><a>&x;</a></xml>'],
     ['an ENTITY without DOCTYPE', '<xml><!ENTITY x "y"><a>1</a></xml>'],
     ['a __proto__ element', '<xml><__proto__><polluted>yes</polluted></__proto__><a>1</a></xml>'],
     ['a constructor element', '<xml><constructor><prototype><polluted>yes</polluted></prototype></constructor></xml>'],

@@ -30,6 +30,7 @@ const parser = new XMLParser({
 /** `<!` may only open CDATA or a comment: DOCTYPE, ENTITY, ELEMENT, ATTLIST and NOTATION are refused. */
 const DECLARATION = /<!(?!\[CDATA\[|--)/;
 const PROTOTYPE_NAME = /<\/?\s*(?:__proto__|constructor|prototype)[\s/>]/;
+const CDATA_SECTION = /<!\[CDATA\[[\s\S]*?\]\]>/g;
 const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -55,8 +56,10 @@ export function parseV2Xml(input: string | Buffer, options: ParseV2XmlOptions = 
   } catch {
     throw new V2XmlError('the XML is not UTF-8');
   }
+  // Anywhere, even inside CDATA or a comment: telling those apart would need a parser, and this must hold before one.
   if (DECLARATION.test(text)) throw new V2XmlError('the XML has a document type or entity declaration, which WeChat Pay never sends');
-  if (PROTOTYPE_NAME.test(text)) throw new V2XmlError('the XML has an element named like a JavaScript prototype property');
+  // Outside CDATA `<constructor>` is an element (the parser refuses those names too); inside, text such as a product name.
+  if (PROTOTYPE_NAME.test(text.replace(CDATA_SECTION, ''))) throw new V2XmlError('the XML has an element named like a JavaScript prototype property');
   if (XMLValidator.validate(text) !== true) throw new V2XmlError('the XML is not well-formed');
 
   let document: unknown;
