@@ -80,11 +80,11 @@ describe.each(PROVIDERS)('$label', (provider) => {
     const refundId = await requestedRefund(orderId);
     await shop.fault('refund', 'NOTENOUGH', 1);
     expect(await shop.ok('approveRefund', { refundId, action: 'approve' }, MERCHANT)).toEqual({ refundId, status: 'PROCESSING' });
-    expect(await shop.doc('refunds', refundId)).toEqual(expect.objectContaining({ status: 'PROCESSING', lastError: expect.stringMatching(/NOTENOUGH/) }));
+    expect(await shop.doc('refunds', refundId)).toEqual(expect.objectContaining({ status: 'PROCESSING', lastError: expect.stringMatching(/NOT_?ENOUGH/) }));
     expect((await providerTrade(shop, orderId)).refunds).toHaveLength(0);
     // The merchant sees why the refund is waiting; the buyer does not.
     const seen = await shop.ok<{ refund: { lastError?: string } }>('orders', { action: 'refund', refundId }, MERCHANT);
-    expect(seen.refund.lastError).toMatch(/NOTENOUGH/);
+    expect(seen.refund.lastError).toMatch(/NOT_?ENOUGH/);
     const buyerView = await shop.order(orderId);
     expect(buyerView.refunds[0]).not.toHaveProperty('lastError');
     await shop.reconcile();

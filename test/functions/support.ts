@@ -28,6 +28,8 @@ export interface ShopProvider {
 export const PROVIDERS: readonly ShopProvider[] = [
   { label: 'cloudpay', pay: 'cloudpay' },
   { label: 'v2', pay: 'v2' },
+  { label: 'v3 (public key)', pay: 'v3', v3Verify: 'publicKey' },
+  { label: 'v3 (platform certificate)', pay: 'v3', v3Verify: 'certificate' },
 ];
 
 /** The demo merchant as the local WeChat Pay knows it (GET /sandbox/merchant); keys made on this machine. */
