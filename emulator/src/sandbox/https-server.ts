@@ -14,6 +14,8 @@ import type { MerchantMaterial } from '../pki';
 export interface PayHttpsRequest {
   method: string;
   path: string;
+  /** The request target exactly as sent (path and query, still percent-encoded): what APIv3 signatures cover. */
+  target: string;
   query: URLSearchParams;
   headers: IncomingHttpHeaders;
   body: Buffer;
@@ -91,7 +93,7 @@ export function createPayHttpsServer(material: Pick<MerchantMaterial, 'ca' | 'se
       pathMatched = true;
       if (route.method !== '*' && route.method !== method) continue;
       const params = match.slice(1).map((p) => (p === undefined ? '' : decodeURIComponent(p)));
-      const reply = await route.handler({ method, path: url.pathname, query: url.searchParams, headers: req.headers, body, params, clientCertificate: clientCertificate(req) });
+      const reply = await route.handler({ method, path: url.pathname, target: req.url ?? '/', query: url.searchParams, headers: req.headers, body, params, clientCertificate: clientCertificate(req) });
       if ('drop' in reply) {
         req.socket.destroy();
         return;

@@ -69,10 +69,8 @@ export function mountV3Api(server: PayHttpsServer, deps: V3ApiDeps): void {
 }
 
 function serve(deps: V3ApiDeps, req: PayHttpsRequest, api: PayApi, handler: Handler): PayHttpsReply {
-  const search = req.query.toString();
-  const pathWithQuery = `${req.path}${search ? `?${search}` : ''}`;
   const auth = req.headers.authorization;
-  const checked = deps.signing.checkMerchant(req.method, pathWithQuery, typeof auth === 'string' ? auth : undefined, req.body, deps.now());
+  const checked = deps.signing.checkMerchant(req.method, req.target, typeof auth === 'string' ? auth : undefined, req.body, deps.now());
   if (!checked.ok) {
     deps.log('wechatpay.v3.sign_error', { api, path: req.path });
     return signedReply(deps, api, v3Error(401, 'SIGN_ERROR', checked.message), false);
