@@ -7,11 +7,11 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ProviderError, ProviderOutcomeUnknown, type IncomingNotify, type NotifyReading, type PaymentProvider } from '../../src/providers/payment-provider';
 import { createHttpsClient } from '../../src/providers/https-client';
-import { paySignMessage } from '../../src/providers/wechatpay-v3/formatter';
+import { authorizationHeader, paySignMessage, requestMessage } from '../../src/providers/wechatpay-v3/formatter';
 import { VerifierKeys } from '../../src/providers/wechatpay-v3/keys';
 import { readV3Notify, v3Answer } from '../../src/providers/wechatpay-v3/notifications';
 import { createWechatPayV3Provider } from '../../src/providers/wechatpay-v3/provider';
-import { privateKeyFrom, verifyRsa } from '../../src/providers/wechatpay-v3/rsa';
+import { privateKeyFrom, signRsa, verifyRsa } from '../../src/providers/wechatpay-v3/rsa';
 import { httpsTransport } from '../../src/providers/wechatpay-v3/transport';
 import { getJson, postJson, startTestCloud, type LocalCloud } from '../helpers/local-cloud';
 
@@ -155,6 +155,32 @@ describe.each(['publicKey', 'certificate'] as const)('local WeChat Pay APIv3 (%s
     expect(err).toBeInstanceOf(ProviderError);
     expect(err).toMatchObject({ code: 'SIGN_ERROR', retryable: false });
     expect((await fetch(`${world.cloud.url}/sandbox/payments/${outTradeNo}`)).status).toBe(404);
+  });
+
+  it('refuses with 401 SIGN_ERROR a body changed after signing, a stale timestamp, and another certificate serial', async () => {
+    const m = world.cloud.sandbox.material;
+    const client = createHttpsClient({ extraCa: [m.ca.cert] });
+    const send = async (change: { body?: string; ageSeconds?: number; serial?: string }) => {
+      const signedBody = JSON.stringify({ mchid: m.mchId });
+      const timestamp = String(Math.floor(Date.now() / 1000) - (change.ageSeconds ?? 0));
+      const path = `/v3/pay/transactions/out-trade-no/${tradeNo()}/close`;
+      const signature = signRsa(requestMessage('POST', path, timestamp, 'n0nce', signedBody), privateKeyFrom(m.merchant.key));
+      const authorization = authorizationHeader({ mchid: m.mchId, nonce: 'n0nce', timestamp, serial: change.serial ?? m.merchant.serial, signature });
+      const res = await client.send({ method: 'POST', url: `${world.cloud.sandbox.https.url}${path}`, headers: { authorization, 'content-type': 'application/json' }, body: change.body ?? signedBody, label: 'test' });
+      return { status: res.status, body: JSON.parse(res.body.toString() || '{}') as Record<string, unknown> };
+    };
+    expect((await send({})).body).toMatchObject({ code: 'ORDER_NOT_EXIST' });
+    expect(await send({ body: JSON.stringify({ mchid: m.mchId }, null, 1) })).toMatchObject({ status: 401, body: { code: 'SIGN_ERROR' } });
+    expect(await send({ ageSeconds: 600 })).toMatchObject({ status: 401, body: { code: 'SIGN_ERROR' } });
+    expect(await send({ serial: '0123456789ABCDEF0123456789ABCDEF01234567' })).toMatchObject({ status: 401, body: { code: 'SIGN_ERROR' } });
+  });
+
+  it('GET /sandbox/merchant shows the APIv3 material of this mode', async () => {
+    const merchant = await getJson<{ v3: Record<string, string>; baseUrl: string; merchantCert: string }>(world.cloud, '/sandbox/merchant');
+    expect(merchant.v3).toMatchObject({ verify: mode, apiV3Key: world.cloud.sandbox.material.v3Key, merchantSerial: world.cloud.sandbox.material.merchant.serial });
+    if (mode === 'publicKey') expect(merchant.v3).toMatchObject({ publicKeyId: expect.stringMatching(/^PUB_KEY_ID_/), publicKey: expect.stringContaining('BEGIN PUBLIC KEY') });
+    else expect(merchant.v3.platformCertificates).toContain('BEGIN CERTIFICATE');
+    expect(merchant.baseUrl).toBe(world.cloud.sandbox.https.url);
   });
 
   it('an answer whose signature does not verify is never believed (BAD_SIGNATURE fault)', async () => {
