@@ -30,6 +30,8 @@ interface World {
   received: Received[];
   /** The keys the shop's notify reader holds; a test replaces them to play a shop that has (or has not) a new key. */
   shopKeys: VerifierKeys;
+  /** The first notify to a `slow` URL is answered after WeChat Pay's 5 seconds. */
+  slowServed?: boolean;
 }
 
 /** The keys the shop has configured, read from the variables the local cloud gives its functions. */
@@ -49,7 +51,11 @@ async function startWorld(mode: 'publicKey' | 'certificate'): Promise<World> {
   world.receiver = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
+    req.on('end', async () => {
+      if ((req.url ?? '').includes('slow') && !world.slowServed) {
+        world.slowServed = true;
+        await new Promise((r) => setTimeout(r, 5_500));
+      }
       const headers: Record<string, string> = {};
       for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers[k] = v;
       const incoming: IncomingNotify = { transport: 'http', method: req.method ?? 'POST', path: req.url ?? '/', headers, body: Buffer.concat(chunks) };
@@ -66,7 +72,7 @@ async function startWorld(mode: 'publicKey' | 'certificate'): Promise<World> {
   return world;
 }
 
-function provider(world: World, over: { merchantKey?: string; keys?: VerifierKeys } = {}): PaymentProvider {
+function provider(world: World, over: { merchantKey?: string; keys?: VerifierKeys; payNotifyUrl?: string } = {}): PaymentProvider {
   const m = world.cloud.sandbox.material;
   return createWechatPayV3Provider({
     mchid: m.mchId,
@@ -74,7 +80,7 @@ function provider(world: World, over: { merchantKey?: string; keys?: VerifierKey
     merchantKey: privateKeyFrom(over.merchantKey ?? m.merchant.key),
     merchantSerial: m.merchant.serial,
     verifierKeys: over.keys ?? world.shopKeys,
-    payNotifyUrl: `${world.receiverUrl}/http/payNotify`,
+    payNotifyUrl: over.payNotifyUrl ?? `${world.receiverUrl}/http/payNotify`,
     refundNotifyUrl: `${world.receiverUrl}/http/refundNotify`,
     transport: httpsTransport(createHttpsClient({ extraCa: [m.ca.cert], timeoutMs: 3_000 }), world.cloud.sandbox.https.url),
     now: () => new Date(),
@@ -147,6 +153,18 @@ describe.each(['publicKey', 'certificate'] as const)('local WeChat Pay APIv3 (%s
     expect(n?.attempts).toBeGreaterThan(1);
     expect(world.received.filter((r) => r.status === 204)).toHaveLength(1);
   });
+
+  it('counts an answer later than 5 seconds as failed, and delivers again', async () => {
+    if (mode !== 'publicKey') return; // the same notifier in both modes; spend the 5 seconds once
+    const p = provider(world, { payNotifyUrl: `${world.receiverUrl}/http/slow/payNotify` });
+    const outTradeNo = tradeNo();
+    await p.createPayment({ outTradeNo, totalFee: 100, description: '茶', payerOpenid: BUYER, clientIp: '127.0.0.1' });
+    expect((await control(world, `/sandbox/payments/${outTradeNo}/complete`, {})).status).toBe(200);
+    await eventually(async () => ((await trade(world, outTradeNo)).notifications as Array<{ status: string }>)[0]?.status === 'ACKNOWLEDGED', 10_000);
+    const deliveries = ((await trade(world, outTradeNo)).notifications as Array<{ deliveries: Array<{ outcome: string; detail: string }> }>)[0]!.deliveries;
+    expect(deliveries[0]).toMatchObject({ outcome: 'TIMEOUT', detail: expect.stringContaining('5000 ms') });
+    expect(deliveries.at(-1)).toMatchObject({ outcome: 'ACKNOWLEDGED' });
+  }, 20_000);
 
   it('answers 401 SIGN_ERROR to a request signed with another key, and the provider calls it final', async () => {
     const impostor = provider(world, { merchantKey: String(generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' })) });

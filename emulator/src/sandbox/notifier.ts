@@ -214,7 +214,9 @@ export class Notifier {
       outcome = protocol.acknowledged(res.status, answer) ? 'ACKNOWLEDGED' : res.status === 404 ? 'NOT_FOUND' : 'REJECTED';
       detail = `HTTP ${res.status} ${truncate(answer.toString('utf8'))}`;
     } catch (err) {
-      const timedOut = err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');
+      // fetch rejects with a DOMException, which is not an `Error` of every realm (jest's, for one): read its name.
+      const name = err !== null && typeof err === 'object' ? (err as { name?: unknown }).name : undefined;
+      const timedOut = name === 'TimeoutError' || name === 'AbortError';
       outcome = timedOut ? 'TIMEOUT' : 'FAILED';
       detail = timedOut ? `no answer within ${protocol.timeoutMs} ms` : `POST failed: ${truncate(err instanceof Error ? err.message : String(err))}`;
     }
