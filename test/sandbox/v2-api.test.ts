@@ -244,6 +244,16 @@ describe('payment notifies', () => {
     }
   });
 
+  it('records a notify_url nobody listens on as a failed attempt, with the reason', async () => {
+    const closed = await new NotifyReceiver().start();
+    await closed.stop();
+    const no = await placeOrder({ notify_url: closed.url });
+    await postJson(cloud, `/sandbox/payments/${no}/complete`, { wait: true });
+    const view = await getJson<{ notifications: Array<{ status: string; deliveries: Array<{ outcome: string; detail: string }> }> }>(cloud, `/sandbox/payments/${no}`);
+    expect(view.notifications[0].deliveries[0]).toMatchObject({ outcome: 'FAILED', detail: expect.stringContaining('ECONNREFUSED') });
+    expect(view.notifications[0].status).toBe('PENDING');
+  });
+
   it('does not deliver to a notify_url off this machine', async () => {
     const no = await placeOrder({ notify_url: 'https://shop.example.com/pay/notify' });
     await postJson(cloud, `/sandbox/payments/${no}/complete`, { wait: true });

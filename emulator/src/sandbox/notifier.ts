@@ -218,7 +218,7 @@ export class Notifier {
       const name = err !== null && typeof err === 'object' ? (err as { name?: unknown }).name : undefined;
       const timedOut = name === 'TimeoutError' || name === 'AbortError';
       outcome = timedOut ? 'TIMEOUT' : 'FAILED';
-      detail = timedOut ? `no answer within ${protocol.timeoutMs} ms` : `POST failed: ${truncate(err instanceof Error ? err.message : String(err))}`;
+      detail = timedOut ? `no answer within ${protocol.timeoutMs} ms` : `POST failed: ${truncate(describeError(err))}`;
     }
     return this.record(n, attempt, copy, started, outcome, detail, sent);
   }
@@ -234,6 +234,14 @@ export class Notifier {
     }
     return outcome;
   }
+}
+
+/** fetch says only "fetch failed"; the reason (ECONNREFUSED, …) is its cause. Read by shape: errors may be of another realm. */
+function describeError(err: unknown): string {
+  const e = err as { message?: unknown; cause?: { message?: unknown; code?: unknown } } | null;
+  const message = typeof e?.message === 'string' ? e.message : String(err);
+  const cause = e?.cause && typeof e.cause === 'object' ? (typeof e.cause.code === 'string' ? e.cause.code : typeof e.cause.message === 'string' ? e.cause.message : '') : '';
+  return cause ? `${message} (${cause})` : message;
 }
 
 async function readLimited(res: Response, limit: number): Promise<Buffer> {
