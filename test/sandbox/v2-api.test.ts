@@ -226,6 +226,20 @@ describe('payment notifies', () => {
     expect(new Set(receiver.received.map((r) => parseV2Xml(r.body).out_trade_no))).toEqual(new Set([no]));
   });
 
+  it('loses a result when asked (the trade is paid, notify_url hears nothing), or delivers it late', async () => {
+    const lost = await placeOrder();
+    const dropped = await postJson<{ notification: { status: string } }>(cloud, `/sandbox/payments/${lost}/complete`, { drop: true });
+    expect(dropped.body.notification.status).toBe('DROPPED');
+    expect((await v2Call(cloud, '/pay/orderquery', { out_trade_no: lost })).fields.trade_state).toBe('SUCCESS');
+    const late = await placeOrder();
+    const started = Date.now();
+    await postJson(cloud, `/sandbox/payments/${late}/complete`, { delayMs: 300 });
+    expect(receiver.received).toHaveLength(0);
+    await eventually(async () => receiver.received.length, (n) => n >= 1);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+    expect(receiver.received.map((r) => parseV2Xml(r.body).out_trade_no)).toEqual([late]);
+  });
+
   it('gives up after WeChat 16 attempts (15 retries) when never acknowledged', async () => {
     receiver.reset(1000);
     await postJson(cloud, '/sandbox/config', { timeScale: 0.00001 });
