@@ -1,11 +1,20 @@
 // `npm start`: builds nothing itself (the npm script builds first), starts the local cloud and says what it serves.
 import { startLocalCloud, type LocalCloudOptions } from './local-cloud';
 
+/** The providers the local cloud plays; APIv3 adds itself here. */
+const PAY_MODES = ['cloudpay', 'v2', 'v3'] as const;
+const isPay = (v: string): v is (typeof PAY_MODES)[number] => (PAY_MODES as readonly string[]).includes(v);
+
 function usage(message?: string): never {
   if (message) console.error(`error: ${message}\n`);
-  console.error(`usage: local-cloud [--port N] [--data DIR | --memory] [--demo] [--time-scale F] [--manual-refunds] [--no-timers] [--quiet]
+  console.error(`usage: local-cloud [--port N] [--data DIR | --memory] [--demo] [--pay cloudpay|v2|v3] [--v3-verify publicKey|certificate] [--pay-port N] [--time-scale F] [--manual-refunds] [--no-timers] [--quiet]
 
   --port N          port on 127.0.0.1 (default: $PORT or 3000; 0 picks a free one)
+  --pay P           how the demo shop takes WeChat Pay: cloudpay (default), v2 (APIv2, signed XML over HTTPS)
+                    or v3 (APIv3, signed JSON over HTTPS, encrypted notifies)
+  --v3-verify M     how APIv3 answers and notifies are signed and checked: publicKey (default; WeChat Pay's
+                    public key, PUB_KEY_ID_…, what new merchants get) or certificate (platform certificates)
+  --pay-port N      port of the local WeChat Pay HTTPS endpoint (default: the port after --port; 0 picks a free one)
   --data DIR        folder of the database file (default: .local-cloud/ in the project)
   --memory          throwaway in-memory database
   --demo            seed demo settings, products, a demo buyer and a demo merchant
@@ -31,6 +40,21 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv): LocalCloudOpt
         break;
       case '--data':
         options.dataDir = value();
+        break;
+      case '--pay': {
+        const v = value();
+        if (!isPay(v)) usage(`--pay must be one of ${PAY_MODES.join(', ')}`);
+        options.pay = v;
+        break;
+      }
+      case '--v3-verify': {
+        const v = value();
+        if (v !== 'publicKey' && v !== 'certificate') usage('--v3-verify must be publicKey or certificate');
+        options.v3Verify = v;
+        break;
+      }
+      case '--pay-port':
+        options.payPort = Number(value());
         break;
       case '--memory':
         options.memory = true;
@@ -59,6 +83,8 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv): LocalCloudOpt
     }
   }
   if (!Number.isInteger(options.port) || (options.port as number) < 0 || (options.port as number) > 65535) usage('--port must be an integer 0..65535');
+  options.payPort ??= options.port === 0 ? 0 : (options.port as number) + 1;
+  if (!Number.isInteger(options.payPort) || options.payPort < 0 || options.payPort > 65535 || (options.payPort !== 0 && options.payPort === options.port)) usage('--pay-port must be an integer 0..65535, not the --port');
   if (options.memory && options.dataDir) usage('--memory and --data exclude each other');
   return options;
 }
@@ -67,7 +93,7 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv): LocalCloudOpt
 export function startFailure(err: unknown): string {
   const code = (err as { code?: unknown } | null)?.code;
   const port = (err as { port?: unknown } | null)?.port;
-  if (code === 'EADDRINUSE') return `port ${String(port)} on 127.0.0.1 is already in use (another local cloud?): stop it, or start with --port N or PORT=N`;
+  if (code === 'EADDRINUSE') return `port ${String(port)} on 127.0.0.1 is already in use (another local cloud?): stop it, or start with --port N or PORT=N (--pay-port N for WeChat Pay's HTTPS port)`;
   if (code === 'EACCES') return `port ${String(port)} may not be opened by this user: use a port above 1023 with --port N`;
   return err instanceof Error ? err.message : String(err);
 }
@@ -82,6 +108,8 @@ async function main(): Promise<void> {
     `  functions gateway    POST ${cloud.url}/functions/<name>  {"data": {...}}  header x-wx-openid`,
     `  database             GET  ${cloud.url}/db/<collection>`,
     `  WeChat Pay sandbox   ${cloud.url}/sandbox/payments/<outTradeNo>  (see docs/local-cloud-sandbox.md)`,
+    `  WeChat Pay HTTPS     ${cloud.sandbox.https.url}  (APIv2, APIv3${options.pay === 'v3' ? ` verified by ${options.v3Verify ?? 'publicKey'}` : ''}; the shop pays with ${options.pay ?? 'cloudpay'}; keys: GET ${cloud.url}/sandbox/merchant)`,
+    `  HTTP access          POST ${cloud.url}/http/payNotify, /http/refundNotify`,
     `  messages             GET  ${cloud.url}/sandbox/messages`,
     `  functions            ${cloud.runner.names().join(', ') || '(none built: run npm run build)'}`,
   ];

@@ -1,6 +1,7 @@
 // Puts the local cloud together: one HTTP server on 127.0.0.1 serving the CloudBase admin API (/admin), the
-// mini-program gateway (/functions), the WeChat Pay sandbox and message outbox (/sandbox), inspection (/db) and a
-// status page (/). Each part is built against emulator/src/contracts.ts and plugged in here.
+// mini-program gateway (/functions), HTTP access to functions (/http), the WeChat Pay sandbox and message outbox
+// (/sandbox), inspection (/db) and a status page (/); and a second, HTTPS server playing WeChat Pay's own endpoint
+// (APIv2, APIv3). Each part is built against emulator/src/contracts.ts and plugged in here.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -13,8 +14,12 @@ import { Router, json } from './http/router';
 import { gatewayHandler } from './gateway';
 import { DEFAULT_RULES, loadSecurityRules } from './security-rules';
 import { openDatabase, loadIndexDeclarations } from './database';
-import { createRunner, startTimerTriggers, type TimerTriggers } from './runner';
-import { installPaySandbox, type PaySandbox } from './sandbox';
+import { createRunner, HTTP_TRIGGER_ROUTE, httpTriggerHandler, startTimerTriggers, type TimerTriggers } from './runner';
+import { DEFAULT_APPID, installPaySandbox, type PaySandbox } from './sandbox';
+import type { PayProtocol } from './sandbox/model';
+import type { V3Verify } from './sandbox/function-env';
+import { merchantMaterial } from './pki';
+import { DEMO_SUB_MCH_ID, paySettings } from './demo';
 import { installOutbox, type Outbox } from './outbox';
 import { seedDemo } from './demo';
 import { installShipping, type ShippingService } from './shipping';
@@ -39,12 +44,29 @@ export interface LocalCloudOptions {
   /** Run the timer triggers declared in functions' config.json (reconcile). Off by default: tests fire them by hand. */
   timers?: boolean;
   autoSettleRefunds?: boolean;
+  /** How the demo shop takes WeChat Pay (its settings' `provider`); every protocol is served whatever it is. Default cloudpay. */
+  pay?: PayProtocol;
+  /** How functions verify APIv3 answers: WeChat Pay's public key (default) or platform certificates. */
+  v3Verify?: V3Verify;
+  /** Port of WeChat Pay's HTTPS endpoint on 127.0.0.1; default 0 (a free one; GET /sandbox/merchant says which). */
+  payPort?: number;
+  /**
+   * Where the merchant's keys and certificates are kept (pki.json); default the data folder, or nowhere in memory
+   * mode (made once per process). Tests point it at dist/ so they do not make RSA keys for every file.
+   */
+  pkiDir?: string;
+  /** Functions reachable through HTTP access (POST /http/<name>); default payNotify and refundNotify. */
+  httpAccess?: string[];
   /** Structured log sink; default prints JSON lines to stdout, `false` silences. */
   log?: ((line: Record<string, unknown>) => void) | false;
   projectRoot?: string;
 }
 
 export interface LocalCloud extends LocalCloudHost {
+  /** The mini-program's appid the local cloud plays (WX_APPID; the APIv2/v3 merchant's appid). */
+  readonly appid: string;
+  /** How the demo shop takes WeChat Pay (`pay` option). */
+  readonly pay: PayProtocol;
   readonly sandbox: PaySandbox;
   readonly outbox: Outbox;
   readonly shipping: ShippingService;
@@ -67,7 +89,8 @@ export function findProjectRoot(from = __dirname): string {
 export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<LocalCloud> {
   const root = options.projectRoot ?? findProjectRoot();
   const env = options.env ?? 'local-cloud';
-  const appid = options.appid ?? 'wxlocalcloud000000';
+  const appid = options.appid ?? DEFAULT_APPID;
+  const pay = options.pay ?? 'cloudpay';
   const timeScale = options.timeScale ?? 1;
   const sink = options.log === false ? undefined : options.log ?? ((line: Record<string, unknown>) => console.log(JSON.stringify(line)));
   const log = (event: string, fields: Record<string, unknown> = {}) => sink?.({ at: new Date().toISOString(), event, ...fields });
@@ -75,11 +98,16 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const indexesFile = join(root, 'cloudbase/database-indexes.json');
   const indexes = existsSync(indexesFile) ? loadIndexDeclarations(indexesFile) : undefined;
   let dbFile: string | undefined;
+  let dataDir: string | undefined;
   if (!options.memory) {
-    const dataDir = resolve(options.dataDir ?? join(root, '.local-cloud'));
+    dataDir = resolve(options.dataDir ?? join(root, '.local-cloud'));
     mkdirSync(dataDir, { recursive: true });
     dbFile = join(dataDir, 'local-cloud.sqlite');
   }
+  // The merchant's keys and certificates live with the data (made at first start), or once per process in memory.
+  const material = merchantMaterial(DEMO_SUB_MCH_ID, options.pkiDir ?? dataDir);
+  // Function instances start after the sandbox exists; their APIv3 keys are the ones the shop has configured there.
+  let sandboxRef: PaySandbox | undefined;
   const db: DatabaseEngine = openDatabase({ file: dbFile, memory: options.memory, indexes });
 
   const rulesFile = join(root, 'cloudbase/function-security-rules.json');
@@ -98,9 +126,10 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     appid,
     adminUrl,
     takeCallCounts: (id) => counter.take(id),
-    // Read when an instance starts (after the server listens, so the printer's URL has its port).
-    functionEnv: () => printer?.functionEnv(),
     timeScale,
+    // Read when an instance starts (after the server listens, so the printer's URL has its port). Every function
+    // gets the merchant's WeChat Pay and printer variables, as a shop sets them in the console.
+    functionEnv: () => ({ ...(sandboxRef?.functionEnv() ?? {}), ...(printer?.functionEnv() ?? {}) }),
     log,
   });
 
@@ -148,12 +177,14 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     const offset = Math.max(Number(req.query.get('offset') ?? 0) || 0, 0);
     return json(200, db.list(req.params[0], { limit, offset }));
   });
-  const sandbox = installPaySandbox(host, { autoSettleRefunds: options.autoSettleRefunds, appid });
+  const exposed = new Set(options.httpAccess ?? ['payNotify', 'refundNotify']);
+  router.add('*', HTTP_TRIGGER_ROUTE, httpTriggerHandler(runner, { env, appid, isExposed: (name) => exposed.has(name) }));
+  const sandbox = installPaySandbox(host, { autoSettleRefunds: options.autoSettleRefunds, appid, material, provider: pay, v3Verify: options.v3Verify });
+  sandboxRef = sandbox;
   const outbox = installOutbox(host, {});
   const shipping = installShipping(host, outbox);
   printer = installPrinter(host);
   router.add('GET', /^\/$/, () => statusPage(host));
-  if (options.demo) await seedDemo(host, outbox, appid);
   let timers: TimerTriggers | undefined;
 
   const server = createServer((req, res) => {
@@ -197,7 +228,9 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       server.once('error', reject);
       server.listen(options.port ?? 3000, '127.0.0.1', () => resolveListen());
     });
+    await sandbox.https.listen(options.payPort ?? 0);
   } catch (err) {
+    if (server.listening) await new Promise<void>((r) => server.close(() => r()));
     // Nothing listens, so nothing else may stay open either (the database file, workers, pending deliveries).
     await sandbox.close();
     await runner.close();
@@ -205,15 +238,19 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     throw err;
   }
   port = (server.address() as AddressInfo).port;
+  // The demo shop's settings name its notify URLs, which need the port.
+  if (options.demo) await seedDemo(host, outbox, paySettings(pay, `http://127.0.0.1:${port}`, appid), appid);
   // Only now: a timer firing earlier would hand its function an admin URL without a port.
   if (options.timers) timers = startTimerTriggers(runner, { log });
-  log('local-cloud.ready', { url: host.url, env, memory: Boolean(options.memory), database: dbFile ?? ':memory:', functions: runner.names() });
+  log('local-cloud.ready', { url: host.url, wechatpay: sandbox.https.url, pay, env, memory: Boolean(options.memory), database: dbFile ?? ':memory:', functions: runner.names() });
 
   // Spread after listen: the port is fixed from here on.
   return {
     ...host,
     port,
     url: host.url,
+    appid,
+    pay,
     sandbox,
     outbox,
     shipping,

@@ -25,6 +25,7 @@ const PAGE = `<!doctype html>
  <section><h2>Collections</h2><div id="collections"></div></section>
  <section><h2>Recent orders</h2><div id="orders"></div></section>
  <section><h2>Refunds</h2><div id="refunds"></div></section>
+ <section><h2>WeChat Pay <span id="pay" class="muted"></span></h2><div id="payments"></div></section>
  <section><h2>Subscribe messages (newest first)</h2><div id="messages"></div></section>
  <section><h2>Function instances</h2><div id="instances"></div></section>
  <section><h2>Shipping info uploaded to WeChat</h2><div id="shipping"></div></section>
@@ -54,6 +55,12 @@ async function refresh() {
       const rows = r.documents.slice(-15).reverse().map((d) => ({ refund: d._id, status: d.status, amount: fen(d.refundFee), reason: d.reason }));
       document.getElementById('refunds').innerHTML = table(rows, ['refund', 'status', 'amount', 'reason']);
     }
+    const merchant = await get('/sandbox/merchant').catch(() => undefined);
+    if (merchant) document.getElementById('pay').textContent = 'shop pays with ' + merchant.provider + ' · merchant ' + merchant.mchId + ' · ' + merchant.baseUrl;
+    const p = await get('/sandbox/payments?limit=15').catch(() => ({ payments: [] }));
+    const pays = p.payments.map((t) => ({ trade: t.outTradeNo, protocol: t.protocol, state: t.tradeState, total: fen(t.totalFee),
+      notify: t.lastNotification ? t.lastNotification.status + ' (' + t.lastNotification.attempts + ')' : '', to: t.notifyUrl || t.functionName }));
+    document.getElementById('payments').innerHTML = table(pays, ['trade', 'protocol', 'state', 'total', 'notify', 'to']);
     const m = await get('/sandbox/messages').catch(() => ({ messages: [] }));
     const msgs = (m.messages || m.items || []).slice(0, 15).map((x) => ({ to: x.touser, template: x.templateId || x.template_id, result: x.status || x.errcode, data: x.data }));
     document.getElementById('messages').innerHTML = table(msgs, ['to', 'template', 'result', 'data']);

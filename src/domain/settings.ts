@@ -12,16 +12,25 @@ export interface TemplateSetting {
 }
 
 /** How the shop takes WeChat Pay; each has its own folder under src/providers/. */
-export const PAYMENT_PROVIDERS = ['cloudpay'] as const;
+export const PAYMENT_PROVIDERS = ['cloudpay', 'v2', 'v3'] as const;
 export type PaymentProviderName = (typeof PAYMENT_PROVIDERS)[number];
+
+/** APIv2's two signature algorithms; the shop picks one and WeChat answers with the same. */
+export const V2_SIGN_TYPE_SETTINGS = ['MD5', 'HMAC-SHA256'] as const;
 
 export interface Settings {
   shopName: string;
   provider: PaymentProviderName;
   /** Openids allowed to approve refunds and read the refund queue; they also receive the merchant messages. */
   merchantOpenids: string[];
-  /** The WeChat Pay merchant id (cloudPay's `subMchId`) payments must be made to. */
+  /** The WeChat Pay merchant id payments must be made to: cloudPay's `subMchId`, APIv2's `mch_id`, APIv3's `mchid`. */
   subMchId: string;
+  /** The mini-program's appid; WeChat Pay checks it against the merchant (APIv2, APIv3). */
+  appid?: string;
+  /** The full URLs of payNotify's and refundNotify's HTTP access paths (APIv2, APIv3). */
+  payNotifyUrl?: string;
+  refundNotifyUrl?: string;
+  v2SignType: (typeof V2_SIGN_TYPE_SETTINGS)[number];
   /** Cloud environment id for cloudPay callbacks; defaults to the environment the function runs in. */
   envId?: string;
   refundWindowDays: number;
@@ -48,6 +57,7 @@ export const MESSAGE_FACTS: Readonly<Record<MessagePurpose, readonly string[]>> 
 export const SETTINGS_DEFAULTS = {
   shopName: '小店',
   provider: 'cloudpay',
+  v2SignType: 'HMAC-SHA256',
   refundWindowDays: 7,
   unpaidTimeoutSeconds: 30 * 60,
   notifyGraceSeconds: 60,
@@ -72,6 +82,16 @@ export function parseSettings(raw: unknown): SettingsResult {
   if (envId !== undefined && (typeof envId !== 'string' || envId === '')) problems.push('envId, when set, must be the cloud environment id');
   const provider = doc.provider ?? SETTINGS_DEFAULTS.provider;
   if (!PAYMENT_PROVIDERS.includes(provider as PaymentProviderName)) problems.push(`provider must be one of ${PAYMENT_PROVIDERS.join(', ')}`);
+  // The merchant's own APIs (APIv2, APIv3) need the app, and the URLs WeChat Pay calls back; cloudPay knows both.
+  const direct = provider !== 'cloudpay';
+  const appid = doc.appid;
+  if (appid !== undefined || direct) {
+    if (typeof appid !== 'string' || !/^wx[0-9a-f]{16}$/.test(appid)) problems.push(`appid must be the mini-program's appid (wx followed by 16 hex digits)${direct ? ` when provider is ${String(provider)}` : ''}`);
+  }
+  const payNotifyUrl = notifyUrl(doc, 'payNotifyUrl', direct, problems);
+  const refundNotifyUrl = notifyUrl(doc, 'refundNotifyUrl', direct, problems);
+  const v2SignType = doc.v2SignType ?? SETTINGS_DEFAULTS.v2SignType;
+  if (!V2_SIGN_TYPE_SETTINGS.includes(v2SignType as Settings['v2SignType'])) problems.push(`v2SignType must be one of ${V2_SIGN_TYPE_SETTINGS.join(', ')}`);
   const shopName = doc.shopName ?? SETTINGS_DEFAULTS.shopName;
   if (typeof shopName !== 'string' || shopName.trim() === '') problems.push('shopName must be a non-empty string');
 
@@ -116,6 +136,10 @@ export function parseSettings(raw: unknown): SettingsResult {
       merchantOpenids: merchantOpenids as string[],
       subMchId: subMchId as string,
       ...(envId ? { envId: envId as string } : {}),
+      ...(typeof appid === 'string' ? { appid } : {}),
+      ...(payNotifyUrl ? { payNotifyUrl } : {}),
+      ...(refundNotifyUrl ? { refundNotifyUrl } : {}),
+      v2SignType: v2SignType as Settings['v2SignType'],
       refundWindowDays,
       unpaidTimeoutSeconds,
       notifyGraceSeconds,
@@ -126,6 +150,32 @@ export function parseSettings(raw: unknown): SettingsResult {
       ...(printer ? { printer } : {}),
     },
   };
+}
+
+/**
+ * WeChat Pay calls notify URLs over https only. Plain http is allowed for 127.0.0.1 and localhost so the local
+ * cloud can deliver to its own HTTP access service.
+ */
+function notifyUrl(doc: Record<string, unknown>, key: string, required: boolean, problems: string[]): string | undefined {
+  const value = doc[key];
+  if (value === undefined && !required) return undefined;
+  const help = `${key} must be the full https URL of the function's HTTP access path (http only for 127.0.0.1 or localhost)`;
+  if (typeof value !== 'string') {
+    problems.push(required ? `${help}; it is required for this provider` : help);
+    return undefined;
+  }
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    problems.push(help);
+    return undefined;
+  }
+  const local = url.hostname === '127.0.0.1' || url.hostname === 'localhost';
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && local)) problems.push(help);
+  else if (url.search || url.hash || url.username || url.password || value.length > 256) problems.push(`${key} must be a plain URL of at most 256 characters, without query, fragment or credentials`);
+  else return value;
+  return undefined;
 }
 
 const FIELD_KEY = /^(thing|number|letter|symbol|character_string|time|date|amount|phone_number|car_number|name|phrase)[0-9]{1,2}$/;

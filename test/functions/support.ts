@@ -1,7 +1,8 @@
 // A shop on the local cloud for function tests: the built functions, the real SDK inside them, the pay sandbox and
 // the outbox. Tests act as the buyer (gateway + sandbox control API) and read the database and outbox like a user.
+// Every suite runs once per payment provider (PROVIDERS): the same behaviour, whatever protocol takes the money.
 import type { Fail, Ok, OrderDetail, PayData, Result } from '../../typings/api';
-import { DEMO_PRODUCTS, DEMO_SETTINGS, putDocument } from '../../emulator/src/demo';
+import { DEMO_PRODUCTS, DEMO_SETTINGS, paySettings, putDocument } from '../../emulator/src/demo';
 import { callFunction, getJson, postJson, startTestCloud, type LocalCloud } from '../helpers/local-cloud';
 
 export const BUYER = 'buyer-alice';
@@ -17,8 +18,52 @@ export const TEMPLATES = {
 export const TEA = DEMO_PRODUCTS[0]; // 6800 fen
 export const CUP = DEMO_PRODUCTS[2]; // 1990 fen
 
+/** A payment provider the shop can be set to, and how the local cloud plays it. */
+export interface ShopProvider {
+  label: string;
+  pay: 'cloudpay' | 'v2' | 'v3';
+  v3Verify?: 'publicKey' | 'certificate';
+}
+
+/** Every provider the function suites run against; adding one is one line. */
+export const PROVIDERS: readonly ShopProvider[] = [
+  { label: 'cloudpay', pay: 'cloudpay' },
+  { label: 'v2', pay: 'v2' },
+  { label: 'v3 (public key)', pay: 'v3', v3Verify: 'publicKey' },
+  { label: 'v3 (platform certificate)', pay: 'v3', v3Verify: 'certificate' },
+];
+
+/** The demo merchant as the local WeChat Pay knows it (GET /sandbox/merchant); keys made on this machine. */
+export interface SandboxMerchant {
+  provider: string;
+  appid: string;
+  mchId: string;
+  baseUrl: string;
+  caCert: string;
+  merchantCert: string;
+  merchantKey: string;
+  v2: { key: string; signType: 'MD5' | 'HMAC-SHA256' };
+  [more: string]: unknown;
+}
+
+export interface FunctionLog {
+  fn: string;
+  level?: string;
+  event?: string;
+  [field: string]: unknown;
+}
+
 export interface Shop {
   cloud: LocalCloud;
+  provider: ShopProvider;
+  merchant(): Promise<SandboxMerchant>;
+  /**
+   * The functions' structured log lines (JSON written by src/server/logger.ts) with the function's name, waiting up
+   * to `waitMs` for one that matches: output reaches the local cloud a moment after the answer.
+   */
+  logs(match?: (line: FunctionLog) => boolean, waitMs?: number): Promise<FunctionLog[]>;
+  /** POST to a function's HTTP access path, as WeChat Pay (or anyone on the internet) would. */
+  post(functionName: string, body: string | Buffer, headers?: Record<string, string>): Promise<{ status: number; text: string }>;
   call<T = unknown>(name: string, data: unknown, openid?: string): Promise<Result<T>>;
   ok<T = unknown>(name: string, data: unknown, openid?: string): Promise<T>;
   docs<T = Record<string, unknown>>(collection: string): Promise<T[]>;
@@ -34,9 +79,28 @@ export interface Shop {
   close(): Promise<void>;
 }
 
-export async function openShop(options: { settings?: Record<string, unknown>; autoSettleRefunds?: boolean; grants?: number } = {}): Promise<Shop> {
-  const cloud = await startTestCloud({ autoSettleRefunds: options.autoSettleRefunds ?? true });
-  putDocument(cloud, 'settings', { ...DEMO_SETTINGS, merchantOpenids: [MERCHANT, MERCHANT_2], ...options.settings });
+export async function openShop(
+  options: { provider?: ShopProvider; settings?: Record<string, unknown>; autoSettleRefunds?: boolean; grants?: number } = {},
+): Promise<Shop> {
+  const provider = options.provider ?? PROVIDERS[0]!;
+  const logged: FunctionLog[] = [];
+  const collect = (line: Record<string, unknown>) => {
+    if (line.event !== 'function.output' || typeof line.line !== 'string') return;
+    try {
+      const parsed = JSON.parse(line.line) as Record<string, unknown>;
+      if (parsed && typeof parsed === 'object') logged.push({ ...parsed, fn: String(line.name) });
+    } catch {
+      // not one of our structured lines
+    }
+  };
+  const cloud = await startTestCloud({
+    autoSettleRefunds: options.autoSettleRefunds ?? true,
+    pay: provider.pay,
+    ...(provider.v3Verify ? { v3Verify: provider.v3Verify } : {}),
+    log: collect,
+  });
+  const merchant = await getJson<SandboxMerchant>(cloud, '/sandbox/merchant');
+  putDocument(cloud, 'settings', { ...DEMO_SETTINGS, merchantOpenids: [MERCHANT, MERCHANT_2], ...paySettings(provider.pay, cloud.url, merchant.appid), ...options.settings });
   for (const p of DEMO_PRODUCTS) putDocument(cloud, 'products', p);
   putDocument(cloud, 'products', { _id: 'retired', name: '停售商品', price: 100, active: false, sort: 9 });
   putDocument(cloud, 'products', { _id: 'gold-teapot', name: '金茶壶', price: 60_000_000, active: true, sort: 10 });
@@ -62,6 +126,17 @@ export async function openShop(options: { settings?: Record<string, unknown>; au
   };
   const shop: Shop = {
     cloud,
+    provider,
+    merchant: async () => merchant,
+    logs: async (match = () => true, waitMs = 2000) => {
+      const until = Date.now() + waitMs;
+      while (!logged.some(match) && Date.now() < until) await sleep(20);
+      return logged.filter(match);
+    },
+    post: async (functionName, body, headers = { 'content-type': 'text/xml' }) => {
+      const res = await fetch(`${cloud.url}/http/${functionName}`, { method: 'POST', headers, body });
+      return { status: res.status, text: await res.text() };
+    },
     call,
     ok,
     docs,

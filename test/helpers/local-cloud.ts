@@ -19,6 +19,8 @@ export async function startTestCloud(options: LocalCloudOptions = {}): Promise<L
     log: false,
     timeScale: 0.001,
     functionRoots: [join(projectRoot, 'cloudfunctions'), join(projectRoot, 'dist/test-functions')],
+    // One set of test keys for every test file (made at the first, kept in dist/ with the build output).
+    pkiDir: options.dataDir ? undefined : join(projectRoot, 'dist'),
     ...options,
   });
 }

@@ -100,7 +100,7 @@ describe('command line', () => {
         (second) => second.close().then(() => 'started twice'),
         (err: unknown) => startFailure(err),
       );
-      expect(failure).toBe(`port ${first.port} on 127.0.0.1 is already in use (another local cloud?): stop it, or start with --port N or PORT=N`);
+      expect(failure).toBe(`port ${first.port} on 127.0.0.1 is already in use (another local cloud?): stop it, or start with --port N or PORT=N (--pay-port N for WeChat Pay's HTTPS port)`);
     } finally {
       await first.close();
     }

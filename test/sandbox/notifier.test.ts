@@ -133,3 +133,24 @@ it('opens a sandbox file written before notifications kept their environment', (
   const store = new SandboxStore(db);
   expect(store.pendingNotifications()).toEqual([expect.objectContaining({ id: 1, functionName: 'payNotify', envId: '' })]);
 });
+
+describe('a file from before APIv2', () => {
+  it('gains the protocol, url and request columns; its notifications stay cloudPay and resume as events', async () => {
+    const db = new Database(':memory:');
+    db.exec(`CREATE TABLE sandbox_notifications (id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, subject TEXT NOT NULL,
+      function_name TEXT NOT NULL, env_id TEXT NOT NULL DEFAULT '', event TEXT NOT NULL, status TEXT NOT NULL, attempts INTEGER NOT NULL,
+      copies INTEGER NOT NULL, concurrent INTEGER NOT NULL, next_at INTEGER NOT NULL, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);
+      CREATE TABLE sandbox_deliveries (id INTEGER PRIMARY KEY AUTOINCREMENT, notification_id INTEGER NOT NULL, attempt INTEGER NOT NULL,
+      copy INTEGER NOT NULL, at INTEGER NOT NULL, outcome TEXT NOT NULL, detail TEXT NOT NULL, duration_ms INTEGER NOT NULL);
+      INSERT INTO sandbox_notifications (kind, subject, function_name, env_id, event, status, attempts, copies, concurrent, next_at, created_at, updated_at)
+      VALUES ('payment', 'OLD1', 'payNotify', '', '{"outTradeNo":"OLD1"}', 'PENDING', 1, 1, 0, 0, 0, 0);`);
+    const { store, runner, notifier } = setup([], () => true, db);
+    expect(store.notification(1)).toMatchObject({ protocol: 'cloudpay', url: '', functionName: 'payNotify' });
+    notifier.resume();
+    await settle(notifier, store, 1);
+    expect(runner.seen).toEqual([expect.objectContaining({ name: 'payNotify', event: { outTradeNo: 'OLD1' }, source: 'wx_pay' })]);
+    expect(store.notification(1)?.status).toBe('ACKNOWLEDGED');
+    expect(store.deliveriesOf(1)[0]).not.toHaveProperty('request');
+    notifier.close();
+  });
+});

@@ -4,8 +4,9 @@
 import type { LocalCloudHost } from '../contracts';
 import { DEMO_BUYER, DEMO_MERCHANT, DEMO_PRODUCTS, DEMO_SETTINGS } from './settings';
 import { seedOrderToShip } from './paid-order';
+import { DEFAULT_APPID as DEFAULT_DEMO_APPID } from '../sandbox';
 
-export { DEMO_BUYER, DEMO_MERCHANT, DEMO_PRODUCTS, DEMO_SETTINGS, DEMO_SUB_MCH_ID } from './settings';
+export { DEMO_BUYER, DEMO_MERCHANT, DEMO_PRODUCTS, DEMO_SETTINGS, DEMO_SUB_MCH_ID, paySettings } from './settings';
 
 /** Something that can grant subscriptions (the outbox); optional so seeding works without one. */
 export interface SubscriptionGranter {
@@ -28,8 +29,14 @@ export function putDocument(host: Pick<LocalCloudHost, 'db'>, collection: string
   });
 }
 
-export async function seedDemo(host: Pick<LocalCloudHost, 'db' | 'log'> & Partial<Pick<LocalCloudHost, 'env'>>, outbox?: SubscriptionGranter, appid = 'wxlocalcloud000000'): Promise<void> {
-  putDocument(host, 'settings', DEMO_SETTINGS);
+/** `pay`: the settings that choose the provider (paySettings()); cloudPay when absent. */
+export async function seedDemo(
+  host: Pick<LocalCloudHost, 'db' | 'log'> & Partial<Pick<LocalCloudHost, 'env'>>,
+  outbox?: SubscriptionGranter,
+  pay: Record<string, unknown> = {},
+  appid = DEFAULT_DEMO_APPID,
+): Promise<void> {
+  putDocument(host, 'settings', { ...DEMO_SETTINGS, ...pay });
   for (const product of DEMO_PRODUCTS) putDocument(host, 'products', product);
   // A paid order waiting to ship, for the merchant's desk.
   if (host.env) seedOrderToShip({ db: host.db, env: host.env }, appid);

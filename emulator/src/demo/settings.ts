@@ -51,3 +51,18 @@ export const DEMO_PRODUCTS = [
   { _id: 'tea-cup', name: '白瓷品茗杯', price: 1990, active: true, sort: 3 },
   { _id: 'sample-pack', name: '试饮装（1 分钱测试）', price: 1, description: '用于测试支付与退款', active: true, sort: 4 },
 ];
+
+/**
+ * The settings that make the shop take money through `provider`: for APIv2/v3, the mini-program's appid and the
+ * URLs of payNotify and refundNotify through the local cloud's HTTP access (`<localCloudUrl>/http/<function>`).
+ */
+export function paySettings(provider: 'cloudpay' | 'v2' | 'v3', localCloudUrl: string, appid: string): Record<string, unknown> {
+  if (provider === 'cloudpay') return { provider };
+  return {
+    provider,
+    appid,
+    payNotifyUrl: `${localCloudUrl}/http/payNotify`,
+    refundNotifyUrl: `${localCloudUrl}/http/refundNotify`,
+    v2SignType: 'HMAC-SHA256',
+  };
+}

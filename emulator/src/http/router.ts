@@ -6,7 +6,7 @@ interface Route {
   handler: RouteHandler;
 }
 
-/** Method + anchored regex routes; the first match wins, so specific routes go first. */
+/** Method + anchored regex routes; the first match wins, so specific routes go first. Method '*' takes any. */
 export class Router {
   private readonly routes: Route[] = [];
 
@@ -20,7 +20,7 @@ export class Router {
       const match = route.pattern.exec(req.path);
       if (!match) continue;
       pathMatched = true;
-      if (route.method !== req.method) continue;
+      if (route.method !== '*' && route.method !== req.method) continue;
       const params = match.slice(1).map((p) => (p === undefined ? '' : decodeURIComponent(p)));
       return route.handler({ ...req, params });
     }

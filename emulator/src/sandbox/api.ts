@@ -17,6 +17,7 @@ export function wxPayApiHandler(service: SandboxService, faults: Faults, runner:
     if (fault === 'NOTENOUGH') return payReply(failureAnswer({ level: 'result', errCode: 'NOTENOUGH', errCodeDes: '基本账户余额不足，请充值后重新发起' }, subMchIdOf(request)));
     const answer = run(service, apiName, request, callerContext(runner, caller));
     if (fault === 'TIMEOUT_AFTER_ACTING') return gatewayTimeoutReply();
+    if (fault === 'BAD_SIGNATURE') return payReply({ ...answer, sign: 'BAD0SIGNATURE' });
     return payReply(fault === 'TAMPERED' && armed?.patch ? { ...answer, ...armed.patch } : answer);
   };
 }

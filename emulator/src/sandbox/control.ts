@@ -3,8 +3,11 @@
 import type { HttpReply, HttpRequest, LocalCloudHost } from '../contracts';
 import { parseJsonBody } from '../http/router';
 import { checkPatch, FAULT_MODES, isFaultMode, isPayApi, PAY_APIS, type Faults } from './faults';
-import type { Refund, Trade } from './model';
-import type { DeliveryPlan, Notifier } from './notifier';
+import { paymentEvent, refundEvent } from './answers';
+import { transactionId } from './ids';
+import type { PayProtocol, Refund, Trade } from './model';
+import type { DeliveryPlan, HttpNotifyProtocol, Notifier } from './notifier';
+import type { NotifyForger } from './parts';
 import { OUT_REFUND_NO, OUT_TRADE_NO, type SettleStatus } from './rules';
 import type { ControlResult, SandboxService } from './service';
 import type { Notification, SandboxSettings, SandboxStore } from './store';
@@ -18,6 +21,9 @@ export interface ControlDeps {
   settings: () => SandboxSettings;
   saveSettings: (change: { autoSettleRefunds?: boolean; timeScale?: number | null }) => void;
   reset: () => void;
+  forgers: ReadonlyMap<PayProtocol, NotifyForger>;
+  httpProtocols: ReadonlyMap<PayProtocol, HttpNotifyProtocol>;
+  merchant: () => Record<string, unknown>;
 }
 
 type Body = Record<string, unknown>;
@@ -126,6 +132,41 @@ export function registerControlRoutes(deps: ControlDeps): void {
     return ok({ faults: [] });
   });
 
+  route('GET', /^\/sandbox\/merchant$/, () => ok(deps.merchant()));
+
+  route('POST', /^\/sandbox\/payments\/([^/]+)\/forge$/, (req) =>
+    withTradeNo(req, async (no) => {
+      const body = bodyOf(req);
+      if (!body.ok) return body.reply;
+      const trade = store.trade(no);
+      if (!trade) return notFound(`the sandbox has no trade ${no}`);
+      const forger = trade.protocol ? deps.forgers.get(trade.protocol) : undefined;
+      if (!forger) return conflict('NOT_HTTP_PROTOCOL', `trade ${no} was made with cloudPay, whose results are events, not HTTP requests`);
+      const forgery = body.value.forgery;
+      if (typeof forgery !== 'string' || !forger.paymentForgeries.includes(forgery)) return invalid(`"forgery" must be one of ${forger.paymentForgeries.join(', ')}`);
+      // An unpaid trade gets a made-up transaction: the notify claims a payment WeChat never saw.
+      const now = Date.now();
+      const event = paymentEvent({ ...trade, transactionId: trade.transactionId ?? transactionId(now), paidAt: trade.paidAt ?? now, subOpenid: trade.subOpenid ?? '' });
+      return sendForged(deps, trade.protocol as PayProtocol, body.value.url ?? trade.notifyUrl, forger.payment(event, trade, forgery), { kind: 'payment', subject: no, forgery });
+    }),
+  );
+  route('POST', /^\/sandbox\/refunds\/([^/]+)\/forge$/, (req) =>
+    withRefundNo(req, async (no) => {
+      const body = bodyOf(req);
+      if (!body.ok) return body.reply;
+      const refund = store.refund(no);
+      if (!refund) return notFound(`the sandbox has no refund ${no}`);
+      const forger = refund.protocol ? deps.forgers.get(refund.protocol) : undefined;
+      if (!forger) return conflict('NOT_HTTP_PROTOCOL', `refund ${no} was made with cloudPay, whose results are events, not HTTP requests`);
+      const forgery = body.value.forgery;
+      if (typeof forgery !== 'string' || !forger.refundForgeries.includes(forgery)) return invalid(`"forgery" must be one of ${forger.refundForgeries.join(', ')}`);
+      const subAppid = store.trade(refund.outTradeNo)?.subAppid ?? '';
+      const now = Date.now();
+      const claimed: Refund = refund.status === 'PROCESSING' ? { ...refund, status: 'SUCCESS', settledAt: now } : refund;
+      return sendForged(deps, refund.protocol as PayProtocol, body.value.url ?? refund.notifyUrl, forger.refund(refundEvent(claimed, subAppid), refund, forgery), { kind: 'refund', subject: no, forgery });
+    }),
+  );
+
   route('POST', /^\/sandbox\/reset$/, () => {
     deps.reset();
     return ok({ reset: true });
@@ -198,6 +239,36 @@ function answer<T>(result: ControlResult<T>, view: (value: T) => unknown): HttpR
   return ok(view(result.value));
 }
 
+const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/**
+ * Sends one forged notification (no retries, nothing recorded in the ledger) and answers what the receiver said.
+ * Only to this machine, like every delivery of the local cloud.
+ */
+async function sendForged(deps: ControlDeps, protocol: PayProtocol, target: unknown, request: { headers: Record<string, string>; body: string | Buffer }, about: Record<string, unknown>): Promise<HttpReply> {
+  if (typeof target !== 'string' || target === '') return invalid('there is no notify_url to send to: pass "url"');
+  let url: URL;
+  try {
+    url = new URL(target);
+  } catch {
+    return invalid('"url" is not a URL');
+  }
+  if (!LOCAL_HOSTS.has(url.hostname) || (url.protocol !== 'http:' && url.protocol !== 'https:')) return invalid('forged notifications go to 127.0.0.1 or localhost only');
+  const ack = deps.httpProtocols.get(protocol);
+  try {
+    const res = await fetch(url, { method: 'POST', headers: request.headers, body: request.body, signal: AbortSignal.timeout(ack?.timeoutMs ?? 5_000) });
+    const answer = Buffer.from(await res.arrayBuffer());
+    deps.host.log('sandbox.notify.forged', { ...about, protocol, status: res.status });
+    return ok({ ...about, status: res.status, body: answer.toString('utf8').slice(0, 2000), acknowledged: ack ? ack.acknowledged(res.status, answer) : false });
+  } catch (err) {
+    return { status: 502, body: { code: 'DELIVERY_FAILED', message: `the forged notification could not be delivered: ${err instanceof Error ? err.message : String(err)}` } };
+  }
+}
+
+function conflict(code: string, message: string): HttpReply {
+  return { status: 409, body: { code, message } };
+}
+
 function ok(body: unknown): HttpReply {
   return { status: 200, body };
 }
@@ -222,16 +293,22 @@ function tradeView(deps: ControlDeps, trade: Trade, detailed: boolean): Record<s
     attach: trade.attach,
     subMchId: trade.subMchId,
     subOpenid: trade.subOpenid,
-    functionName: trade.functionName,
+    functionName: trade.functionName || undefined,
+    protocol: trade.protocol ?? 'cloudpay',
+    notifyUrl: trade.notifyUrl,
     transactionId: trade.transactionId,
     createdAt: iso(trade.createdAt),
     paidAt: iso(trade.paidAt),
     closedAt: iso(trade.closedAt),
     expiresAt: iso(trade.expiresAt),
   };
+  const notifications = deps.store.notificationsOf('payment', trade.outTradeNo);
+  const last = notifications[notifications.length - 1];
+  // The latest result delivery in short, for lists (the status page): where it stands and how many attempts it took.
+  view.lastNotification = last ? { status: last.status, attempts: last.attempts } : undefined;
   if (detailed) {
     view.refunds = deps.store.refundsOf(trade.outTradeNo).map((r) => refundView(deps, r, false));
-    view.notifications = deps.store.notificationsOf('payment', trade.outTradeNo).map((n) => notificationView(deps, n));
+    view.notifications = notifications.map((n) => notificationView(deps, n));
   }
   return view;
 }
@@ -245,6 +322,8 @@ function refundView(deps: ControlDeps, refund: Refund, detailed: boolean): Recor
     totalFee: refund.totalFee,
     refundFee: refund.refundFee,
     functionName: refund.functionName,
+    protocol: refund.protocol ?? 'cloudpay',
+    notifyUrl: refund.notifyUrl,
     createdAt: iso(refund.createdAt),
     settledAt: iso(refund.settledAt),
   };
@@ -256,11 +335,13 @@ function notificationView(deps: ControlDeps, n: Notification): Record<string, un
   return {
     id: n.id,
     kind: n.kind,
-    functionName: n.functionName,
+    functionName: n.functionName || undefined,
+    protocol: n.protocol,
+    url: n.url || undefined,
     status: n.status,
     attempts: n.attempts,
     nextAttemptAt: n.status === 'PENDING' ? iso(n.nextAt) : undefined,
     event: n.event,
-    deliveries: deps.store.deliveriesOf(n.id).map((d) => ({ attempt: d.attempt, copy: d.copy, at: iso(d.at), outcome: d.outcome, detail: d.detail, durationMs: d.durationMs })),
+    deliveries: deps.store.deliveriesOf(n.id).map((d) => ({ attempt: d.attempt, copy: d.copy, at: iso(d.at), outcome: d.outcome, detail: d.detail, durationMs: d.durationMs, request: d.request })),
   };
 }

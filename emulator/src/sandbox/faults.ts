@@ -9,9 +9,12 @@ export type PayApi = (typeof PAY_APIS)[number];
  * NOTENOUGH: refunds only; the merchant's balance cannot cover the refund, nothing changes.
  * TAMPERED: WeChat does the work and answers, but fields of the answer are replaced by `patch` (snake_case keys,
  *   e.g. `{"sub_mch_id": "1900000999"}` or `{"total_fee": 1}`): what a forged or broken answer would say. It tests
- *   the checks a function makes on what the provider tells it.
+ *   the checks a function makes on what the provider tells it. APIv2/v3 answers are signed after the patch, as a
+ *   broken WeChat would sign them.
+ * BAD_SIGNATURE: WeChat does the work and answers honestly, but the answer's signature is wrong (APIv2/APIv3; a
+ *   cloudPay answer's `sign` is changed too, though nothing reads it).
  */
-export const FAULT_MODES = ['SYSTEMERROR', 'TIMEOUT_AFTER_ACTING', 'NOTENOUGH', 'TAMPERED'] as const;
+export const FAULT_MODES = ['SYSTEMERROR', 'TIMEOUT_AFTER_ACTING', 'NOTENOUGH', 'TAMPERED', 'BAD_SIGNATURE'] as const;
 export type FaultMode = (typeof FAULT_MODES)[number];
 
 export interface ArmedFault {

@@ -8,6 +8,13 @@ export type StoredTradeState = Exclude<TradeState, 'REFUND'>;
 /** What `refund_status` may say. */
 export type RefundStatus = 'SUCCESS' | 'REFUNDCLOSE' | 'PROCESSING' | 'CHANGE';
 
+/**
+ * How a trade or refund was asked for, which decides how WeChat tells its result: cloudPay calls the named function
+ * with an event; APIv2 POSTs signed XML to notify_url; APIv3 POSTs encrypted, signed JSON to notify_url.
+ * Absent on records written before protocols existed: cloudPay.
+ */
+export type PayProtocol = 'cloudpay' | 'v2' | 'v3';
+
 export interface Trade {
   outTradeNo: string;
   prepayId: string;
@@ -21,8 +28,14 @@ export interface Trade {
   spbillCreateIp: string;
   /** The buyer (mini-program openid); known at unifiedOrder from the calling invocation or the request, else at payment. */
   subOpenid?: string;
+  /** cloudPay: the function the result goes to ('' for APIv2/v3 trades, which name a URL instead). */
   functionName: string;
   envId: string;
+  protocol?: PayProtocol;
+  /** APIv2/v3: where the result is POSTed. */
+  notifyUrl?: string;
+  /** APIv2: the signature algorithm the order was asked with; its notify is signed the same way. */
+  signType?: 'MD5' | 'HMAC-SHA256';
   state: StoredTradeState;
   /** Epoch ms. */
   createdAt: number;
@@ -46,6 +59,9 @@ export interface Refund {
   /** Where the refund result is delivered; WeChat sends none without it. */
   functionName?: string;
   envId?: string;
+  protocol?: PayProtocol;
+  /** APIv2/v3: where the refund's result is POSTed; none is sent without it. */
+  notifyUrl?: string;
   status: RefundStatus;
   createdAt: number;
   settledAt?: number;

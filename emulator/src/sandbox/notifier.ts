@@ -1,9 +1,31 @@
-// Delivers payment and refund results to the function WeChat was told to call, like WeChat does: an attempt, then
-// retries on WeChat's schedule until the function answers `{ errcode: 0 }`. A throw, a timeout, a missing function
-// or any other answer is a failed attempt. Every notification and attempt is stored, so retries resume after a restart.
+// Delivers payment and refund results like WeChat does: an attempt, then retries on WeChat's schedule until the
+// receiver acknowledges. cloudPay calls the function it was told to call and wants `{ errcode: 0 }`; APIv2 and APIv3
+// POST to the notify_url in their own protocol (see HttpNotifyProtocol) and want that protocol's acknowledgement.
+// A throw, a timeout, a missing function or any other answer is a failed attempt. Every notification and attempt is
+// stored, so retries resume after a restart.
 import type { FunctionRunner, InvokeOutcome } from '../contracts';
+import type { PayProtocol } from './model';
 import { isAcknowledged, nextRetryDelay } from './schedule';
 import type { DeliveryOutcome, Notification, NotificationKind, SandboxStore } from './store';
+
+/** Where a result goes: a function by name (cloudPay), or a URL in the protocol the merchant used. */
+export type NotifyTargetOf = { functionName: string; envId?: string } | { protocol: Exclude<PayProtocol, 'cloudpay'>; url: string };
+
+/** How one HTTP protocol (APIv2, APIv3) sends a result and reads the receiver's answer. */
+export interface HttpNotifyProtocol {
+  /** The request for this result, made afresh for every attempt (new nonce, time stamp and signature, as WeChat does). */
+  encode(kind: NotificationKind, event: Record<string, unknown>): { headers: Record<string, string>; body: string | Buffer };
+  /** Whether the receiver's answer acknowledges the notification (WeChat stops retrying). */
+  acknowledged(status: number, body: Buffer): boolean;
+  /** How long WeChat waits for the answer before counting the attempt as failed. */
+  timeoutMs: number;
+}
+
+/** The local cloud delivers only on this machine: a notify_url elsewhere is where WeChat would send, not we. */
+const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+const ANSWER_LIMIT = 64 * 1024;
+/** What is kept of each request sent (a refund notify is about 1 KB; only forged ones are bigger). */
+const REQUEST_LIMIT = 8 * 1024;
 
 export interface DeliveryPlan {
   /** Copies delivered in the first attempt (duplicates); default 1. */
@@ -27,6 +49,8 @@ export interface NotifierDeps {
   /** Whether functions can reach the local cloud yet (a resumed delivery must not run before it listens). */
   ready: () => boolean;
   log: (event: string, fields?: Record<string, unknown>) => void;
+  /** The HTTP protocols (APIv2, APIv3) that may deliver, by name. */
+  httpProtocols?: ReadonlyMap<PayProtocol, HttpNotifyProtocol>;
 }
 
 const DETAIL_LIMIT = 300;
@@ -49,14 +73,17 @@ export class Notifier {
    * Records a notification and starts delivering it. The promise settles after the first attempt (all its copies),
    * or at once for a dropped one; retries carry on in the background.
    */
-  send(kind: NotificationKind, subject: string, target: { functionName: string; envId?: string }, event: Record<string, unknown>, plan: DeliveryPlan = {}): { notification: Notification; firstAttempt: Promise<void> } {
+  send(kind: NotificationKind, subject: string, target: NotifyTargetOf, event: Record<string, unknown>, plan: DeliveryPlan = {}): { notification: Notification; firstAttempt: Promise<void> } {
     const now = this.deps.now();
     const delayMs = Math.max(0, plan.delayMs ?? 0);
+    const byUrl = 'url' in target;
     const notification = this.deps.store.addNotification({
       kind,
       subject,
-      functionName: target.functionName,
-      envId: target.envId ?? '',
+      functionName: byUrl ? '' : target.functionName,
+      envId: byUrl ? '' : (target.envId ?? ''),
+      protocol: byUrl ? target.protocol : 'cloudpay',
+      url: byUrl ? target.url : '',
       event,
       status: plan.drop ? 'DROPPED' : 'PENDING',
       attempts: 0,
@@ -66,7 +93,7 @@ export class Notifier {
       createdAt: now,
       updatedAt: now,
     });
-    this.deps.log('sandbox.notify.queued', { kind, subject, functionName: target.functionName, id: notification.id, dropped: Boolean(plan.drop), copies: notification.copies });
+    this.deps.log('sandbox.notify.queued', { kind, subject, protocol: notification.protocol, to: byUrl ? target.url : target.functionName, id: notification.id, dropped: Boolean(plan.drop), copies: notification.copies });
     if (plan.drop) return { notification, firstAttempt: Promise.resolve() };
     return { notification, firstAttempt: this.schedule(notification.id, delayMs) };
   }
@@ -141,6 +168,7 @@ export class Notifier {
   }
 
   private async deliver(n: Notification, attempt: number, copy: number): Promise<DeliveryOutcome> {
+    if (n.protocol !== 'cloudpay') return this.deliverHttp(n, attempt, copy);
     const started = this.deps.now();
     let outcome: DeliveryOutcome;
     let detail: string;
@@ -163,17 +191,69 @@ export class Notifier {
     return this.record(n, attempt, copy, started, outcome, detail);
   }
 
-  private record(n: Notification, attempt: number, copy: number, started: number, outcome: DeliveryOutcome, detail: string): DeliveryOutcome {
+  private async deliverHttp(n: Notification, attempt: number, copy: number): Promise<DeliveryOutcome> {
+    const started = this.deps.now();
+    const protocol = this.deps.httpProtocols?.get(n.protocol);
+    if (!protocol) return this.record(n, attempt, copy, started, 'FAILED', `this local cloud does not speak ${n.protocol}`);
+    let url: URL;
+    try {
+      url = new URL(n.url);
+    } catch {
+      return this.record(n, attempt, copy, started, 'NOT_FOUND', `notify_url ${truncate(n.url)} is not a URL`);
+    }
+    if (!LOCAL_HOSTS.has(url.hostname) || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+      return this.record(n, attempt, copy, started, 'NOT_FOUND', `notify_url ${truncate(n.url)} is not on this machine: the local cloud delivers to 127.0.0.1 and localhost only`);
+    }
+    const request = protocol.encode(n.kind, n.event);
+    const sent = truncate(Buffer.isBuffer(request.body) ? request.body.toString('utf8') : request.body, REQUEST_LIMIT);
+    let outcome: DeliveryOutcome;
+    let detail: string;
+    try {
+      const res = await fetch(url, { method: 'POST', headers: request.headers, body: request.body, signal: AbortSignal.timeout(protocol.timeoutMs) });
+      const answer = await readLimited(res, ANSWER_LIMIT);
+      outcome = protocol.acknowledged(res.status, answer) ? 'ACKNOWLEDGED' : res.status === 404 ? 'NOT_FOUND' : 'REJECTED';
+      detail = `HTTP ${res.status} ${truncate(answer.toString('utf8'))}`;
+    } catch (err) {
+      // fetch rejects with a DOMException, which is not an `Error` of every realm (jest's, for one): read its name.
+      const name = err !== null && typeof err === 'object' ? (err as { name?: unknown }).name : undefined;
+      const timedOut = name === 'TimeoutError' || name === 'AbortError';
+      outcome = timedOut ? 'TIMEOUT' : 'FAILED';
+      detail = timedOut ? `no answer within ${protocol.timeoutMs} ms` : `POST failed: ${truncate(describeError(err))}`;
+    }
+    return this.record(n, attempt, copy, started, outcome, detail, sent);
+  }
+
+  private record(n: Notification, attempt: number, copy: number, started: number, outcome: DeliveryOutcome, detail: string, request?: string): DeliveryOutcome {
     // A reset while the function ran forgot the notification: leave no orphan attempt behind.
     if (!this.closed && this.deps.store.notification(n.id)) {
       try {
-        this.deps.store.addDelivery({ notificationId: n.id, attempt, copy, at: started, outcome, detail, durationMs: this.deps.now() - started });
+        this.deps.store.addDelivery({ notificationId: n.id, attempt, copy, at: started, outcome, detail, durationMs: this.deps.now() - started, ...(request !== undefined ? { request } : {}) });
       } catch (err) {
         this.deps.log('sandbox.notify.record_failed', { id: n.id, message: err instanceof Error ? err.message : String(err) });
       }
     }
     return outcome;
   }
+}
+
+/** fetch says only "fetch failed"; the reason (ECONNREFUSED, …) is its cause. Read by shape: errors may be of another realm. */
+function describeError(err: unknown): string {
+  const e = err as { message?: unknown; cause?: { message?: unknown; code?: unknown } } | null;
+  const message = typeof e?.message === 'string' ? e.message : String(err);
+  const cause = e?.cause && typeof e.cause === 'object' ? (typeof e.cause.code === 'string' ? e.cause.code : typeof e.cause.message === 'string' ? e.cause.message : '') : '';
+  return cause ? `${message} (${cause})` : message;
+}
+
+async function readLimited(res: Response, limit: number): Promise<Buffer> {
+  if (!res.body) return Buffer.alloc(0);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+    size += chunk.length;
+    if (size > limit) break;
+    chunks.push(Buffer.from(chunk));
+  }
+  return Buffer.concat(chunks);
 }
 
 function safeJson(value: unknown): string {
@@ -184,6 +264,6 @@ function safeJson(value: unknown): string {
   }
 }
 
-function truncate(text: string): string {
-  return text.length > DETAIL_LIMIT ? `${text.slice(0, DETAIL_LIMIT)}…` : text;
+function truncate(text: string, limit = DETAIL_LIMIT): string {
+  return text.length > limit ? `${text.slice(0, limit)}…` : text;
 }

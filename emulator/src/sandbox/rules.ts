@@ -101,11 +101,27 @@ export interface UnifiedOrderRequest {
   subOpenid?: string;
   functionName: string;
   envId: string;
+  notifyUrl?: string;
   expiresAt?: number;
 }
 
-export function checkUnifiedOrder(params: Params, now: number): Checked<UnifiedOrderRequest> {
+/** Where WeChat sends a result: a function by name (cloudPay) or a URL (APIv2, APIv3). */
+export type NotifyTarget = 'function' | 'url';
+
+/** notify_url: an http(s) URL without a query string ("不能携带参数"), 256 characters at most. */
+export function isNotifyUrl(value: string): boolean {
+  if (value.length > 256) return false;
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && url.search === '' && url.hash === '' && url.username === '' && url.password === '';
+  } catch {
+    return false;
+  }
+}
+
+export function checkUnifiedOrder(params: Params, now: number, target: NotifyTarget = 'function'): Checked<UnifiedOrderRequest> {
   const r = new FieldReader(params);
+  const byUrl = target === 'url';
   const req: UnifiedOrderRequest = {
     body: r.text('body', 128),
     attach: r.optionalText('attach', 127),
@@ -118,15 +134,17 @@ export function checkUnifiedOrder(params: Params, now: number): Checked<UnifiedO
     tradeType: r.optionalText('trade_type', 16) ?? 'JSAPI',
     // cloudPay fills the buyer from the calling user; a request may also name them (sub_openid, or openid).
     subOpenid: r.optionalText('sub_openid', 128) ?? r.optionalText('openid', 128),
-    functionName: r.text('function_name', 60),
-    envId: r.text('env_id', 64),
+    functionName: byUrl ? '' : r.text('function_name', 60),
+    envId: byUrl ? '' : r.text('env_id', 64),
+    notifyUrl: byUrl ? r.text('notify_url', 256) : undefined,
   };
+  if (req.notifyUrl && !isNotifyUrl(req.notifyUrl)) r.reject('notify_url', '必须为http或https的URL，且不能携带参数');
   r.text('nonce_str', 32);
   r.optionalText('detail', 6000);
   r.optionalText('device_info', 32);
   if (req.spbillCreateIp && isIP(req.spbillCreateIp) === 0) r.reject('spbill_create_ip', '必须为IPv4或IPv6地址');
   if (req.feeType !== 'CNY') r.reject('fee_type', '仅支持CNY');
-  if (req.tradeType !== 'JSAPI') r.reject('trade_type', 'cloudPay 仅支持JSAPI');
+  if (req.tradeType !== 'JSAPI') r.reject('trade_type', '本地沙箱仅支持JSAPI（小程序支付）');
   const timeStart = r.optionalText('time_start', 14);
   const timeExpire = r.optionalText('time_expire', 14);
   const start = timeStart === undefined ? now : parseCompactTime(timeStart);
@@ -147,6 +165,7 @@ function sameOrder(trade: Trade, req: UnifiedOrderRequest): boolean {
     trade.body === req.body &&
     trade.subMchId === req.subMchId &&
     trade.functionName === req.functionName &&
+    (trade.notifyUrl ?? '') === (req.notifyUrl ?? '') &&
     (req.subOpenid === undefined || trade.subOpenid === undefined || trade.subOpenid === req.subOpenid)
   );
 }
@@ -214,6 +233,7 @@ export interface RefundRequest {
   refundDesc?: string;
   functionName?: string;
   envId?: string;
+  notifyUrl?: string;
 }
 
 export function checkRefund(params: Params): Checked<RefundRequest> {
@@ -228,7 +248,9 @@ export function checkRefund(params: Params): Checked<RefundRequest> {
     refundDesc: r.optionalText('refund_desc', 80),
     functionName: r.optionalText('function_name', 60),
     envId: r.optionalText('env_id', 64),
+    notifyUrl: r.optionalText('notify_url', 256),
   };
+  if (req.notifyUrl && !isNotifyUrl(req.notifyUrl)) r.reject('notify_url', '必须为http或https的URL，且不能携带参数');
   r.text('nonce_str', 32);
   if (!req.transactionId && !req.outTradeNo) r.text('out_trade_no', 32);
   const feeType = r.optionalText('refund_fee_type', 8);

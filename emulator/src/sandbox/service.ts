@@ -2,8 +2,8 @@
 // (pay, cancel, settle a refund, deliver results). Each operation reads, decides with rules.ts, writes, then notifies.
 import { closeOrderAnswer, failureAnswer, paymentEvent, queryOrderAnswer, queryRefundAnswer, refundAnswer, refundEvent, REFUNDS_PER_QUERY, unifiedOrderAnswer, type PayAnswer } from './answers';
 import { prepayId, refundId, transactionId } from './ids';
-import { reportedState, type Refund, type Trade } from './model';
-import type { DeliveryPlan, Notifier } from './notifier';
+import { reportedState, type PayProtocol, type Refund, type Trade } from './model';
+import type { DeliveryPlan, Notifier, NotifyTargetOf } from './notifier';
 import {
   checkCloseOrder,
   checkQueryOrder,
@@ -54,9 +54,13 @@ export class SandboxService {
 
   // ---- the merchant's APIs ----
 
-  unifiedOrder(params: Params, caller: CallerContext): PayAnswer {
+  /**
+   * `protocol` is how the merchant asked: cloudPay names a function for the result, APIv2/v3 a notify_url. The
+   * answer is in cloudPay's shape (snake_case); each protocol's layer turns it into its own.
+   */
+  unifiedOrder(params: Params, caller: CallerContext, protocol: PayProtocol = 'cloudpay'): PayAnswer {
     const now = this.deps.now();
-    const checked = checkUnifiedOrder(params, now);
+    const checked = checkUnifiedOrder(params, now, protocol === 'cloudpay' ? 'function' : 'url');
     if (!checked.ok) return failureAnswer(checked.failure, stringOf(params.sub_mch_id));
     const req = { ...checked.value, subOpenid: checked.value.subOpenid ?? caller.openid };
     const existing = this.deps.store.trade(req.outTradeNo);
@@ -84,6 +88,7 @@ export class SandboxService {
         subOpenid: req.subOpenid,
         functionName: req.functionName,
         envId: req.envId,
+        ...(protocol === 'cloudpay' ? {} : { protocol, notifyUrl: req.notifyUrl }),
         state: 'NOTPAY',
         createdAt: now,
         expiresAt: req.expiresAt,
@@ -115,7 +120,7 @@ export class SandboxService {
     return closeOrderAnswer(closed);
   }
 
-  refund(params: Params): PayAnswer {
+  refund(params: Params, protocol: PayProtocol = 'cloudpay'): PayAnswer {
     const now = this.deps.now();
     const checked = checkRefund(params);
     if (!checked.ok) return failureAnswer(checked.failure, stringOf(params.sub_mch_id));
@@ -139,8 +144,9 @@ export class SandboxService {
         totalFee: req.totalFee,
         refundFee: req.refundFee,
         refundDesc: req.refundDesc,
-        functionName: req.functionName,
-        envId: req.envId,
+        functionName: protocol === 'cloudpay' ? req.functionName : undefined,
+        envId: protocol === 'cloudpay' ? req.envId : undefined,
+        ...(protocol !== 'cloudpay' ? { protocol, notifyUrl: req.notifyUrl } : {}),
         status: 'PROCESSING',
         createdAt: now,
       };
@@ -186,7 +192,7 @@ export class SandboxService {
     if (payer === undefined) return { ok: false, status: 400, refusal: { code: 'PAYER_UNKNOWN', message: 'nobody is known to pay this trade: pass "openid" (the buyer)' } };
     const paid: Trade = { ...trade, state: 'SUCCESS', subOpenid: payer, transactionId: transactionId(now), paidAt: now };
     this.deps.store.saveTrade(paid);
-    const { notification, firstAttempt } = this.deps.notifier.send('payment', outTradeNo, paid, paymentEvent(paid), options);
+    const { notification, firstAttempt } = this.deps.notifier.send('payment', outTradeNo, tradeTarget(paid), paymentEvent(paid), options);
     if (wait) await firstAttempt;
     return { ok: true, value: { trade: paid, notification: this.deps.store.notification(notification.id) ?? notification } };
   }
@@ -196,7 +202,7 @@ export class SandboxService {
     const trade = this.deps.store.trade(outTradeNo);
     if (!trade) return notFound('trade', outTradeNo);
     if (trade.state !== 'SUCCESS') return { ok: false, status: 409, refusal: { code: 'NOT_PAID', message: `trade ${outTradeNo} is not paid; there is no result to deliver` } };
-    const { notification, firstAttempt } = this.deps.notifier.send('payment', outTradeNo, trade, paymentEvent(trade), plan);
+    const { notification, firstAttempt } = this.deps.notifier.send('payment', outTradeNo, tradeTarget(trade), paymentEvent(trade), plan);
     if (wait) await firstAttempt;
     return { ok: true, value: { notification: this.deps.store.notification(notification.id) ?? notification } };
   }
@@ -232,9 +238,10 @@ export class SandboxService {
     if (decision) return { ok: false, status: 409, refusal: decision };
     const settled: Refund = { ...refund, status, settledAt: now };
     this.deps.store.saveRefund(settled);
-    if (!settled.functionName) return { ok: true, value: { refund: settled } };
+    const target = refundTarget(settled);
+    if (!target) return { ok: true, value: { refund: settled } };
     const subAppid = this.deps.store.trade(settled.outTradeNo)?.subAppid ?? this.deps.defaultAppid;
-    const { notification, firstAttempt } = this.deps.notifier.send('refund', outRefundNo, { functionName: settled.functionName, envId: settled.envId }, refundEvent(settled, subAppid), plan);
+    const { notification, firstAttempt } = this.deps.notifier.send('refund', outRefundNo, target, refundEvent(settled, subAppid), plan);
     if (wait) await firstAttempt;
     return { ok: true, value: { refund: settled, notification: this.deps.store.notification(notification.id) ?? notification } };
   }
@@ -242,6 +249,18 @@ export class SandboxService {
   tradeState(trade: Trade): string {
     return reportedState(trade, this.deps.store.refundsOf(trade.outTradeNo));
   }
+}
+
+/** Where a trade's result goes, in the protocol it was asked for. */
+export function tradeTarget(trade: Trade): NotifyTargetOf {
+  if (trade.protocol && trade.protocol !== 'cloudpay') return { protocol: trade.protocol, url: trade.notifyUrl ?? '' };
+  return { functionName: trade.functionName, envId: trade.envId };
+}
+
+/** Where a refund's result goes; none when the merchant named no function or URL for it. */
+export function refundTarget(refund: Refund): NotifyTargetOf | undefined {
+  if (refund.protocol && refund.protocol !== 'cloudpay') return refund.notifyUrl ? { protocol: refund.protocol, url: refund.notifyUrl } : undefined;
+  return refund.functionName ? { functionName: refund.functionName, envId: refund.envId } : undefined;
 }
 
 function notFound(what: 'trade' | 'refund', id: string): { ok: false; status: number; refusal: { code: string; message: string } } {

@@ -1,7 +1,7 @@
 // The sandbox's durable state, in its own tables of the local cloud's SQLite file: trades, refunds, callback
 // notifications with every delivery attempt, and settings. It survives a restart like the database does.
 import type { Database } from 'better-sqlite3';
-import type { Refund, Trade } from './model';
+import type { PayProtocol, Refund, Trade } from './model';
 
 export type NotificationKind = 'payment' | 'refund';
 export type NotificationStatus = 'PENDING' | 'ACKNOWLEDGED' | 'GAVE_UP' | 'DROPPED';
@@ -14,6 +14,10 @@ export interface Notification {
   functionName: string;
   /** The environment WeChat was told to call (env_id); '' when the request named none. */
   envId: string;
+  /** cloudPay: an event to `functionName`; APIv2/v3: a request to `url` in that protocol. */
+  protocol: PayProtocol;
+  url: string;
+  /** The result, protocol-neutral (cloudPay's camelCase event); APIv2/v3 encode it afresh for each attempt. */
   event: Record<string, unknown>;
   status: NotificationStatus;
   /** Attempts made so far (a round of duplicate copies counts as one attempt). */
@@ -38,6 +42,8 @@ export interface Delivery {
   /** What the function answered, or why the delivery failed (no personal data: the event is not repeated here). */
   detail: string;
   durationMs: number;
+  /** APIv2/v3: the body POSTed in this attempt (each attempt is signed afresh), so a developer sees what arrived. */
+  request?: string;
 }
 
 export interface SandboxSettings {
@@ -52,6 +58,8 @@ interface NotificationRow {
   subject: string;
   function_name: string;
   env_id: string;
+  protocol: PayProtocol;
+  url: string;
   event: string;
   status: NotificationStatus;
   attempts: number;
@@ -70,6 +78,7 @@ interface DeliveryRow {
   outcome: DeliveryOutcome;
   detail: string;
   duration_ms: number;
+  request: string;
 }
 
 const SCHEMA = `
@@ -93,6 +102,8 @@ CREATE TABLE IF NOT EXISTS sandbox_notifications (
   subject TEXT NOT NULL,
   function_name TEXT NOT NULL,
   env_id TEXT NOT NULL DEFAULT '',
+  protocol TEXT NOT NULL DEFAULT 'cloudpay',
+  url TEXT NOT NULL DEFAULT '',
   event TEXT NOT NULL,
   status TEXT NOT NULL,
   attempts INTEGER NOT NULL,
@@ -112,7 +123,8 @@ CREATE TABLE IF NOT EXISTS sandbox_deliveries (
   at INTEGER NOT NULL,
   outcome TEXT NOT NULL,
   detail TEXT NOT NULL,
-  duration_ms INTEGER NOT NULL
+  duration_ms INTEGER NOT NULL,
+  request TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS sandbox_deliveries_by_notification ON sandbox_deliveries (notification_id, id);
 CREATE TABLE IF NOT EXISTS sandbox_settings (
@@ -127,6 +139,10 @@ export class SandboxStore {
     // Files written before notifications kept their environment.
     const columns = db.prepare('PRAGMA table_info(sandbox_notifications)').all() as Array<{ name: string }>;
     if (!columns.some((c) => c.name === 'env_id')) db.exec("ALTER TABLE sandbox_notifications ADD COLUMN env_id TEXT NOT NULL DEFAULT ''");
+    if (!columns.some((c) => c.name === 'protocol')) db.exec("ALTER TABLE sandbox_notifications ADD COLUMN protocol TEXT NOT NULL DEFAULT 'cloudpay'");
+    if (!columns.some((c) => c.name === 'url')) db.exec("ALTER TABLE sandbox_notifications ADD COLUMN url TEXT NOT NULL DEFAULT ''");
+    const deliveryColumns = db.prepare('PRAGMA table_info(sandbox_deliveries)').all() as Array<{ name: string }>;
+    if (!deliveryColumns.some((c) => c.name === 'request')) db.exec("ALTER TABLE sandbox_deliveries ADD COLUMN request TEXT NOT NULL DEFAULT ''");
   }
 
   // ---- trades ----
@@ -192,8 +208,8 @@ export class SandboxStore {
   addNotification(n: Omit<Notification, 'id'>): Notification {
     const info = this.db
       .prepare(
-        `INSERT INTO sandbox_notifications (kind, subject, function_name, env_id, event, status, attempts, copies, concurrent, next_at, created_at, updated_at)
-         VALUES (@kind, @subject, @functionName, @envId, @event, @status, @attempts, @copies, @concurrent, @nextAt, @createdAt, @updatedAt)`,
+        `INSERT INTO sandbox_notifications (kind, subject, function_name, env_id, protocol, url, event, status, attempts, copies, concurrent, next_at, created_at, updated_at)
+         VALUES (@kind, @subject, @functionName, @envId, @protocol, @url, @event, @status, @attempts, @copies, @concurrent, @nextAt, @createdAt, @updatedAt)`,
       )
       .run({ ...n, event: JSON.stringify(n.event), concurrent: n.concurrent ? 1 : 0 });
     return { ...n, id: Number(info.lastInsertRowid) };
@@ -225,13 +241,13 @@ export class SandboxStore {
 
   addDelivery(d: Delivery): void {
     this.db
-      .prepare('INSERT INTO sandbox_deliveries (notification_id, attempt, copy, at, outcome, detail, duration_ms) VALUES (?, ?, ?, ?, ?, ?, ?)')
-      .run(d.notificationId, d.attempt, d.copy, d.at, d.outcome, d.detail, d.durationMs);
+      .prepare('INSERT INTO sandbox_deliveries (notification_id, attempt, copy, at, outcome, detail, duration_ms, request) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(d.notificationId, d.attempt, d.copy, d.at, d.outcome, d.detail, d.durationMs, d.request ?? '');
   }
 
   deliveriesOf(notificationId: number): Delivery[] {
     const rows = this.db.prepare('SELECT * FROM sandbox_deliveries WHERE notification_id = ? ORDER BY id').all(notificationId) as DeliveryRow[];
-    return rows.map((r) => ({ notificationId: r.notification_id, attempt: r.attempt, copy: r.copy, at: r.at, outcome: r.outcome, detail: r.detail, durationMs: r.duration_ms }));
+    return rows.map((r) => ({ notificationId: r.notification_id, attempt: r.attempt, copy: r.copy, at: r.at, outcome: r.outcome, detail: r.detail, durationMs: r.duration_ms, ...(r.request ? { request: r.request } : {}) }));
   }
 
   // ---- settings ----
@@ -268,6 +284,8 @@ function toNotification(row: NotificationRow): Notification {
     subject: row.subject,
     functionName: row.function_name,
     envId: row.env_id,
+    protocol: row.protocol,
+    url: row.url,
     event: JSON.parse(row.event) as Record<string, unknown>,
     status: row.status,
     attempts: row.attempts,
