@@ -8,8 +8,9 @@ import type { AddressInfo } from 'node:net';
 import type { ActionHandler, DatabaseEngine, FunctionRunner, HttpReply, LocalCloudHost, RouteHandler } from './contracts';
 import { AdminError } from './contracts';
 import { AdminApi, CallCounter, adminCallerOf, decodeAdminBody } from './admin';
+import { TestBarriers } from './barriers';
 import { BodyTooLargeError, readBody } from './http/body';
-import { Router, json } from './http/router';
+import { Router, json, parseJsonBody } from './http/router';
 import { gatewayHandler } from './gateway';
 import { DEFAULT_RULES, loadSecurityRules } from './security-rules';
 import { openDatabase, loadIndexDeclarations } from './database';
@@ -40,11 +41,15 @@ export interface LocalCloudOptions {
   /** Structured log sink; default prints JSON lines to stdout, `false` silences. */
   log?: ((line: Record<string, unknown>) => void) | false;
   projectRoot?: string;
+  /** Serve the test-barrier control API (/test/barriers). In-process code has `cloud.barriers` either way. */
+  testBarriers?: boolean;
 }
 
 export interface LocalCloud extends LocalCloudHost {
   readonly sandbox: PaySandbox;
   readonly outbox: Outbox;
+  /** Holds chosen admin requests until all parties arrived, for race tests (emulator/src/barriers.ts). */
+  readonly barriers: TestBarriers;
   close(): Promise<void>;
 }
 
@@ -97,7 +102,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     log,
   });
 
-  const admin = new AdminApi((action) => (action.startsWith('database.') ? databaseAction(db) : undefined));
+  const barriers = new TestBarriers();
+  const admin = new AdminApi((action) => (action.startsWith('database.') ? databaseAction(db) : undefined), barriers);
   admin.register('functions.invokeFunction', async (params, caller) => {
     const name = params.function_name;
     if (typeof name !== 'string' || !name) throw new AdminError('INVALID_PARAM', 'function_name is required');
@@ -141,6 +147,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     const offset = Math.max(Number(req.query.get('offset') ?? 0) || 0, 0);
     return json(200, db.list(req.params[0], { limit, offset }));
   });
+  if (options.testBarriers) installBarrierRoutes(router, barriers);
   const sandbox = installPaySandbox(host, { autoSettleRefunds: options.autoSettleRefunds, appid });
   const outbox = installOutbox(host, {});
   router.add('GET', /^\/$/, () => statusPage(host));
@@ -207,8 +214,10 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     url: host.url,
     sandbox,
     outbox,
+    barriers,
     async close() {
       timers?.stop();
+      barriers.clear();
       await sandbox.close?.();
       await runner.close();
       server.closeAllConnections();
@@ -216,6 +225,27 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       db.close();
     },
   };
+}
+
+function installBarrierRoutes(router: Router, barriers: TestBarriers): void {
+  router.add('GET', /^\/test\/barriers$/, () => json(200, { barriers: barriers.list() }));
+  router.add('POST', /^\/test\/barriers$/, (req) => {
+    const body = parseJsonBody(req);
+    if (!body.ok) return body.reply;
+    const spec = (body.value ?? {}) as { name?: unknown; parties?: unknown; timeoutMs?: unknown };
+    try {
+      if (spec.name !== undefined && typeof spec.name !== 'string') throw new Error('name must be a string');
+      if (spec.timeoutMs !== undefined && typeof spec.timeoutMs !== 'number') throw new Error('timeoutMs must be a number');
+      const barrier = barriers.hold({ name: spec.name, parties: spec.parties as never, timeoutMs: spec.timeoutMs });
+      return json(201, { name: barrier.name, state: barrier.state() });
+    } catch (err) {
+      return json(400, { code: 'INVALID_BARRIER', message: err instanceof Error ? err.message : String(err) });
+    }
+  });
+  router.add('DELETE', /^\/test\/barriers$/, () => {
+    barriers.clear();
+    return json(200, { barriers: [] });
+  });
 }
 
 function databaseAction(db: DatabaseEngine): ActionHandler {
