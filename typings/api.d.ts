@@ -8,7 +8,22 @@ export type Fen = number;
 export type IsoTime = string;
 
 export type OrderStatus = 'PENDING' | 'PAID' | 'CLOSED' | 'REFUNDED';
-export type RefundStatus = 'REQUESTED' | 'REJECTED' | 'CANCELLED' | 'PROCESSING' | 'SUCCEEDED' | 'FAILED';
+/**
+ * ABNORMAL: WeChat Pay could not pay the refund out (the buyer's card was cancelled or frozen) and still counts it
+ * against the payment. The merchant resolves it in the WeChat Pay merchant platform; its amount stays reserved.
+ */
+export type RefundStatus = 'REQUESTED' | 'REJECTED' | 'CANCELLED' | 'PROCESSING' | 'ABNORMAL' | 'SUCCEEDED' | 'FAILED';
+
+/**
+ * Rules both sides enforce, as literal types: the mini-program and the functions each declare a constant of this
+ * type, so changing a limit here stops both from compiling until they agree (types only cross the boundary).
+ */
+export interface ContractLimits {
+  /** A refund reason (the buyer's) or a reject reason (the merchant's), in characters (Unicode code points). */
+  reasonMaxLength: 80;
+  /** WeChat Pay refuses to close an order younger than 5 minutes, so an unpaid order cannot be cancelled before. */
+  cancelAfterMs: 300000;
+}
 
 /** Stable error codes; clients branch on these, people read `message`. */
 export type ErrorCode =
@@ -39,12 +54,29 @@ export interface OrderItem {
   quantity: number;
 }
 
+/** Every event an order's timeline can hold; the mini-program has a label for each (a new one fails to compile there). */
+export type TimelineEvent =
+  | 'created'
+  | 'paid'
+  | 'closed'
+  | 'refund_requested'
+  | 'refund_approved'
+  | 'refund_rejected'
+  | 'refund_withdrawn'
+  | 'refund_succeeded'
+  | 'refund_failed'
+  | 'refund_abnormal'
+  | 'refund_automatic'
+  | 'refunded'
+  | 'anomaly';
+
+export type TimelineActor = 'buyer' | 'merchant' | 'wechat' | 'system';
+
 export interface TimelineEntry {
   at: IsoTime;
-  /** e.g. 'created', 'paid', 'closed', 'refund_requested', 'refund_rejected', 'refund_succeeded', 'anomaly' */
-  event: string;
-  /** 'buyer' | 'merchant' | 'wechat' | 'system' */
-  by: string;
+  event: TimelineEvent;
+  by: TimelineActor;
+  /** For people: amounts in ¥. Anomaly details are shown to merchants only. */
   note?: string;
 }
 
@@ -70,8 +102,12 @@ export interface RefundView {
   reason: string;
   rejectReason?: string;
   buyerOpenid?: string; // present for merchants only
-  /** Merchants only, PROCESSING or FAILED refunds: what WeChat Pay last said, e.g. the balance is too low. */
+  /** Merchants only, PROCESSING, ABNORMAL or FAILED refunds: what WeChat Pay last said, e.g. the balance is too low. */
   lastError?: string;
+  /** What WeChat Pay actually refunded, when it differs from refundFee (recorded as an anomaly for the merchant). */
+  settledFee?: Fen;
+  /** True for a refund the shop started by itself (a payment that arrived after the order was closed). */
+  automatic?: boolean;
   createdAt: IsoTime;
   updatedAt: IsoTime;
 }
@@ -153,7 +189,8 @@ export type OrdersEvent =
   | { action: 'products' }
   | { action: 'me' }
   | { action: 'refunds'; status?: RefundStatus; cursor?: string; limit?: number }
-  | { action: 'refund'; refundId: string };
+  | { action: 'refund'; refundId: string }
+  | { action: 'checkRefund'; refundId: string };
 
 /** List tabs: an order status, or 'REFUNDING' for paid orders with an open refund. */
 export type OrderListFilter = OrderStatus | 'REFUNDING';
@@ -183,4 +220,6 @@ export interface OrdersData {
   me: MeData;
   refunds: Page<RefundView>;
   refund: MerchantRefundDetail;
+  /** Merchants: ask WeChat Pay about a PROCESSING or ABNORMAL refund now (e.g. after resolving it in the merchant platform). */
+  checkRefund: { refundId: string; status: RefundStatus };
 }

@@ -5,6 +5,7 @@ import type { OrderDoc, RefundDoc } from './documents';
 import { AppError, conflict, notFound } from './errors';
 import { outRefundNo } from './ids';
 import { requireFen } from './money';
+import { ORDER_MOVES, allows } from './states';
 
 /** WeChat Pay accepts at most 50 partial refunds on one payment. */
 export const MAX_REFUNDS_PER_ORDER = 50;
@@ -15,6 +16,12 @@ type RefundLedger = Pick<OrderDoc, 'status' | 'totalFee' | 'refundedFee' | 'refu
 export function refundableFee(order: RefundLedger): Fen {
   if (order.status !== 'PAID') return 0;
   return Math.max(0, order.totalFee - order.refundedFee - order.refundingFee);
+}
+
+/** Until when the buyer may ask for a refund of a PAID order: paidAt + the shop's window. Undefined otherwise. */
+export function refundDeadline(order: Pick<OrderDoc, 'status' | 'paidAt'>, refundWindowDays: number): Date | undefined {
+  if (order.status !== 'PAID' || !order.paidAt) return undefined;
+  return new Date(order.paidAt.getTime() + refundWindowDays * DAY_MS);
 }
 
 export interface RefundDecision {
@@ -35,7 +42,8 @@ export function decideRefundRequest(
   if (order.status !== 'PAID') throw conflict(`order ${order._id} is ${order.status}: only paid orders can be refunded`);
   if (order.openRefundId) throw conflict(`refund ${order.openRefundId} is still open on this order: wait for it or withdraw it`);
   if (order.refundCount >= MAX_REFUNDS_PER_ORDER) throw conflict(`an order can be refunded at most ${MAX_REFUNDS_PER_ORDER} times`);
-  if (order.paidAt && request.now.getTime() > order.paidAt.getTime() + request.refundWindowDays * DAY_MS) {
+  const deadline = refundDeadline(order, request.refundWindowDays);
+  if (deadline && request.now.getTime() > deadline.getTime()) {
     throw conflict(`the refund window of ${request.refundWindowDays} days after payment has closed`);
   }
   const left = refundableFee(order);
@@ -51,11 +59,17 @@ export interface LedgerChange {
   status: OrderStatus;
 }
 
-/** The order's ledger after a refund leaves the open state. */
-export function settleLedger(order: RefundLedger, refund: Pick<RefundDoc, 'refundFee'>, outcome: 'SUCCEEDED' | 'RELEASED'): LedgerChange {
+/**
+ * The order's ledger after a refund stops reserving money: SUCCEEDED moves it to refundedFee (`settledFee`, what
+ * the provider actually paid out, which is the refund's amount unless the provider says otherwise), RELEASED gives
+ * it back to what can be refunded. An ABNORMAL refund does neither: its amount stays in refundingFee.
+ */
+export function settleLedger(order: RefundLedger, refund: Pick<RefundDoc, 'refundFee'>, outcome: 'SUCCEEDED' | 'RELEASED', settledFee = refund.refundFee): LedgerChange {
   const refundingFee = Math.max(0, order.refundingFee - refund.refundFee);
   if (outcome === 'RELEASED') return { refundedFee: order.refundedFee, refundingFee, status: order.status };
-  const refundedFee = order.refundedFee + refund.refundFee;
-  const status: OrderStatus = order.status === 'PAID' && refundedFee >= order.totalFee ? 'REFUNDED' : order.status;
+  // Never more than was paid, whatever a provider answer says (a mismatch is recorded as an anomaly by the caller).
+  const refundedFee = Math.min(order.totalFee, order.refundedFee + settledFee);
+  const full = ORDER_MOVES.refundInFull;
+  const status: OrderStatus = allows(full, order.status) && refundedFee >= order.totalFee ? full.to : order.status;
   return { refundedFee, refundingFee, status };
 }

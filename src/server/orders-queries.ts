@@ -10,6 +10,7 @@ import { applyPaymentStatus } from './payments';
 import { activeProducts } from './repositories/products';
 import { findOrder, listOrders, markClosed } from './repositories/orders';
 import { findRefund, listRefunds, refundsOfOrder } from './repositories/refunds';
+import { reconcileRefund } from './refund-flow';
 import type { Store } from './store';
 
 export interface QueryContext {
@@ -30,7 +31,7 @@ export async function getOrder(ctx: QueryContext, orderId: string): Promise<Orde
   const merchant = isMerchant(ctx.settings, ctx.openid);
   const order = await findOrder(ctx.store, orderId);
   if (!order || (order._openid !== ctx.openid && !merchant)) throw notFound(`order ${orderId} not found`);
-  return orderDetail(order, await refundsOfOrder(ctx.store, orderId), merchant);
+  return orderDetail(order, await refundsOfOrder(ctx.store, orderId), { forMerchant: merchant, refundWindowDays: ctx.settings.refundWindowDays });
 }
 
 /** The buyer cancels a PENDING order: the provider's order is closed first, so it can no longer be paid. */
@@ -51,7 +52,7 @@ export async function cancelOrder(ctx: QueryContext, provider: PaymentProvider, 
   if (closed === 'ALREADY_PAID') {
     await applyPaymentStatus({ store: ctx.store, settings: ctx.settings, provider, now: ctx.now, by: 'wechat' }, orderId, await provider.queryPayment(orderId));
   } else {
-    await markClosed(ctx.store, orderId, ctx.now, 'buyer', 'cancelled by the buyer');
+    await markClosed(ctx.store, orderId, ctx.now, 'buyer', '买家取消');
   }
   const after = await findOrder(ctx.store, orderId);
   return { orderId, status: after?.status ?? 'CLOSED' };
@@ -92,5 +93,15 @@ export async function merchantRefund(ctx: QueryContext, refundId: string): Promi
   if (!refund) throw notFound(`refund ${refundId} not found`);
   const order = await findOrder(ctx.store, refund.orderId);
   if (!order) throw notFound(`order ${refund.orderId} not found`);
-  return merchantRefundDetail(refund, order, await refundsOfOrder(ctx.store, order._id));
+  return merchantRefundDetail(refund, order, await refundsOfOrder(ctx.store, order._id), ctx.settings.refundWindowDays);
+}
+
+/** A merchant asks WeChat Pay about a refund now, e.g. after resolving an ABNORMAL one in the merchant platform. */
+export async function checkRefund(ctx: QueryContext, provider: PaymentProvider, refundId: string): Promise<OrdersData['checkRefund']> {
+  requireMerchant(ctx);
+  const refund = await findRefund(ctx.store, refundId);
+  if (!refund) throw notFound(`refund ${refundId} not found`);
+  await reconcileRefund({ store: ctx.store, settings: ctx.settings, now: ctx.now }, provider, refundId, 'merchant', { resubmitMissing: false });
+  const after = await findRefund(ctx.store, refundId);
+  return { refundId, status: after?.status ?? refund.status };
 }

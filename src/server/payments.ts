@@ -3,6 +3,7 @@
 // Guarantee: PENDING → PAID happens once, only for the amount and merchant we asked for, and only the invocation
 // that made the transition tells the merchants.
 import type { AnomalyDoc, OrderDoc, TimelineRecord } from '../domain/documents';
+import { formatYuan } from '../domain/money';
 import type { Settings } from '../domain/settings';
 import { timelineEntry } from '../domain/timeline';
 import type { PaymentProvider, PaymentStatus } from '../providers/payment-provider';
@@ -10,6 +11,7 @@ import { log } from './logger';
 import { notify } from './notifier';
 import { appendTimeline, findOrder, markPaid } from './repositories/orders';
 import { recordAnomaly } from './repositories/records';
+import { lateRefundId as lateRefundNumber, refundLatePayment } from './refund-flow';
 import type { Store } from './store';
 
 export type PaymentOutcome =
@@ -34,9 +36,11 @@ export async function confirmPayment(ctx: PaymentContext, orderId: string): Prom
 
 export async function applyPaymentStatus(ctx: PaymentContext, orderId: string, status: PaymentStatus): Promise<PaymentOutcome> {
   if (status.state !== 'PAID') return { kind: 'NOT_PAID', state: status.state };
-  if (status.merchantId !== undefined && status.merchantId !== ctx.settings.subMchId) {
+  // An answer that names no merchant proves nothing about where the money went: it is a mismatch, never a pass.
+  if (!status.merchantId || status.merchantId !== ctx.settings.subMchId) {
     const order = await findOrder(ctx.store, orderId);
-    return anomaly(ctx, orderId, status, 'MERCHANT_MISMATCH', `paid to merchant ${status.merchantId}, expected ${ctx.settings.subMchId}`, order);
+    const paidTo = status.merchantId ? `paid to merchant ${status.merchantId}` : 'the provider named no merchant';
+    return anomaly(ctx, orderId, status, 'MERCHANT_MISMATCH', `${paidTo}, expected ${ctx.settings.subMchId}`, order);
   }
   if (status.totalFee === undefined || !status.transactionId) {
     return anomaly(ctx, orderId, status, 'AMOUNT_MISMATCH', 'the provider reported a payment without an amount or transaction id');
@@ -66,9 +70,13 @@ async function explainLostTransition(ctx: PaymentContext, orderId: string, statu
     if (order.transactionId === status.transactionId) return { kind: 'ALREADY_PAID' };
     return anomaly(ctx, orderId, status, 'AMOUNT_MISMATCH', `a second transaction ${status.transactionId} for an order paid by ${order.transactionId}`, order);
   }
-  if (order.status === 'CLOSED') return anomaly(ctx, orderId, status, 'PAID_AFTER_CLOSE', 'paid after the order was closed: refund it by hand', order);
+  if (order.status === 'CLOSED') {
+    const outcome = await anomaly(ctx, orderId, status, 'PAID_AFTER_CLOSE', `paid ${formatYuan(status.totalFee ?? 0)} after the order was closed: refunded automatically as ${lateRefundNumber(orderId)}`, order);
+    if (status.totalFee) await refundLatePayment(ctx, ctx.provider, orderId, { totalFee: status.totalFee, ...(status.transactionId ? { transactionId: status.transactionId } : {}) });
+    return outcome;
+  }
   if (order.totalFee !== status.totalFee) {
-    return anomaly(ctx, orderId, status, 'AMOUNT_MISMATCH', `paid ${status.totalFee} fen, the order is ${order.totalFee} fen`, order);
+    return anomaly(ctx, orderId, status, 'AMOUNT_MISMATCH', `paid ${formatYuan(status.totalFee ?? 0)}, the order is ${formatYuan(order.totalFee)}`, order);
   }
   // PENDING with the right amount, yet the write did not apply: a concurrent writer moved it between our two calls.
   throw new Error(`order ${orderId} is PENDING with a matching payment but could not be marked paid; will retry`);

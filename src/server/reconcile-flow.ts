@@ -64,6 +64,6 @@ async function settlePendingOrder(ctx: PaymentContext, orderId: string, deadline
     const outcome = await applyPaymentStatus(ctx, orderId, await ctx.provider.queryPayment(orderId));
     return outcome.kind === 'PAID_NOW' ? 'PAID' : 'UNCHANGED';
   }
-  return (await markClosed(ctx.store, orderId, ctx.now, 'system', 'not paid in time')) ? 'CLOSED' : 'UNCHANGED';
+  return (await markClosed(ctx.store, orderId, ctx.now, 'system', '超时未付款')) ? 'CLOSED' : 'UNCHANGED';
 }
 

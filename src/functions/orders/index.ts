@@ -4,7 +4,7 @@ import type { OrdersData } from '../../../typings/api';
 import { parseOrdersEvent } from '../../domain/events';
 import { database } from '../../server/cloud';
 import { clientFunction } from '../../server/handler';
-import { cancelOrder, getOrder, listMyOrders, listProducts, me, merchantRefund, merchantRefunds } from '../../server/orders-queries';
+import { cancelOrder, checkRefund, getOrder, listMyOrders, listProducts, me, merchantRefund, merchantRefunds } from '../../server/orders-queries';
 import { paymentProvider } from '../../server/provider';
 import { closeRequestedRefund } from '../../server/refund-flow';
 import { loadSettings } from '../../server/settings';
@@ -33,5 +33,7 @@ export const main = clientFunction<OrdersData[keyof OrdersData]>('orders', async
       return merchantRefunds(ctx, request.status, request.cursor, request.limit);
     case 'refund':
       return merchantRefund(ctx, request.refundId);
+    case 'checkRefund':
+      return checkRefund(ctx, paymentProvider(settings, who.env), request.refundId);
   }
 });
