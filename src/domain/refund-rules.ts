@@ -7,6 +7,12 @@ import { outRefundNo } from './ids';
 import { requireFen } from './money';
 import { ORDER_MOVES, allows } from './states';
 
+/** What a refund's lastError tells the merchant when WeChat Pay, not a call, decided (shown on the merchant's pages). */
+export const REFUND_NOTES = {
+  abnormal: '微信支付退款异常（买家的银行卡可能已注销或冻结）：请到微信支付商户平台处理这笔退款',
+  closedByProvider: '微信支付关闭了这笔退款，金额可以重新申请退款',
+} as const;
+
 /** WeChat Pay accepts at most 50 partial refunds on one payment. */
 export const MAX_REFUNDS_PER_ORDER = 50;
 const DAY_MS = 24 * 3600_000;

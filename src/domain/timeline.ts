@@ -2,6 +2,7 @@
 // many refund rounds cannot grow without bound (a CloudBase document is limited to 16 MB, the page to far less).
 import type { TimelineEntry } from '../../typings/api';
 import type { TimelineRecord } from './documents';
+import { formatYuan } from './money';
 
 export const TIMELINE_CAP = 30;
 const NOTE_MAX = 80;
@@ -23,3 +24,12 @@ export function timelineView(records: readonly TimelineRecord[] | undefined, for
     ...(r.note && (forMerchant || !MERCHANT_ONLY_NOTES.has(r.event)) ? { note: r.note } : {}),
   }));
 }
+
+/** The notes the functions write, in one place (people read them: amounts in ¥). */
+export const TIMELINE_NOTES = {
+  refundRequested: (fee: number, reason: string) => `${formatYuan(fee)}：${reason}`,
+  refundSettled: (fee: number) => formatYuan(fee),
+  refundAbnormal: (fee: number) => `${formatYuan(fee)}：退款未能到账，商家处理中`,
+  closedByBuyer: '买家取消',
+  closedUnpaid: '超时未付款',
+} as const;

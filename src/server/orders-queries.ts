@@ -1,7 +1,9 @@
 // The `orders` function's actions: what buyers and merchants read, and the two things a buyer can undo.
 import type { MeData, OrderDetail, OrderListFilter, OrderStatus, OrdersData, RefundStatus } from '../../typings/api';
 import { decodeCursor, encodeCursor, fetchSize, pageOf } from '../domain/cursor';
-import { conflict, forbidden, notFound } from '../domain/errors';
+import { forbidden, notFound } from '../domain/errors';
+import { decideCancel, tooEarlyToCancel } from '../domain/order-rules';
+import { TIMELINE_NOTES } from '../domain/timeline';
 import { DEFAULT_PAGE } from '../domain/events';
 import { isMerchant, type Settings } from '../domain/settings';
 import { merchantRefundDetail, orderDetail, orderSummary, productView, refundView } from '../domain/views';
@@ -37,22 +39,20 @@ export async function getOrder(ctx: QueryContext, orderId: string): Promise<Orde
 /** The buyer cancels a PENDING order: the provider's order is closed first, so it can no longer be paid. */
 export async function cancelOrder(ctx: QueryContext, provider: PaymentProvider, orderId: string): Promise<{ orderId: string; status: OrderStatus }> {
   const order = await findOrder(ctx.store, orderId);
-  if (!order || order._openid !== ctx.openid) throw notFound(`order ${orderId} not found`);
-  if (order.status === 'CLOSED') return { orderId, status: 'CLOSED' };
-  if (order.status !== 'PENDING') throw conflict(`order ${orderId} is ${order.status}: only a PENDING order can be cancelled`);
+  if (decideCancel(order, ctx.openid, orderId) === 'DONE') return { orderId, status: 'CLOSED' };
   let closed: 'CLOSED' | 'ALREADY_PAID';
   try {
     closed = await provider.closePayment(orderId);
   } catch (err) {
     if (err instanceof ProviderError && err.code === 'INVALID_REQUEST') {
-      throw conflict('WeChat Pay does not let an order be cancelled in its first 5 minutes; try again shortly, or just leave it unpaid');
+      throw tooEarlyToCancel();
     }
     throw err;
   }
   if (closed === 'ALREADY_PAID') {
     await applyPaymentStatus({ store: ctx.store, settings: ctx.settings, provider, now: ctx.now, by: 'wechat' }, orderId, await provider.queryPayment(orderId));
   } else {
-    await markClosed(ctx.store, orderId, ctx.now, 'buyer', '买家取消');
+    await markClosed(ctx.store, orderId, ctx.now, 'buyer', TIMELINE_NOTES.closedByBuyer);
   }
   const after = await findOrder(ctx.store, orderId);
   return { orderId, status: after?.status ?? 'CLOSED' };

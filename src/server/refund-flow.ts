@@ -6,11 +6,11 @@ import type { OrderDoc, RefundDoc, TimelineRecord } from '../domain/documents';
 import { conflict, notFound } from '../domain/errors';
 import { outRefundNo } from '../domain/ids';
 import { formatYuan } from '../domain/money';
-import { decideRefundRequest, settleLedger } from '../domain/refund-rules';
+import { decideRefundRequest, REFUND_NOTES, settleLedger } from '../domain/refund-rules';
 import type { Settings } from '../domain/settings';
 import { allows, REFUND_MOVES, REFUND_START, type Move } from '../domain/states';
 import { REFUND_RESULT_PHRASE } from '../domain/subscribe-message';
-import { timelineEntry } from '../domain/timeline';
+import { TIMELINE_NOTES, timelineEntry } from '../domain/timeline';
 import { ProviderError, ProviderOutcomeUnknown, type PaymentProvider } from '../providers/payment-provider';
 import { errorSummary, log } from './logger';
 import { notify } from './notifier';
@@ -52,7 +52,7 @@ export async function requestRefund(ctx: RefundContext, buyer: string, orderId: 
         openRefundId: decision.refundId,
         refunding: true,
         updatedAt: ctx.now,
-        timeline: pushTimeline(ctx.store, timelineEntry(ctx.now, 'refund_requested', 'buyer', `${formatYuan(decision.refundFee)}：${reason}`)),
+        timeline: pushTimeline(ctx.store, timelineEntry(ctx.now, 'refund_requested', 'buyer', TIMELINE_NOTES.refundRequested(decision.refundFee, reason))),
       },
     });
     return { refund, order };
@@ -172,8 +172,7 @@ const SETTLE_MOVES: Record<Settlement, Move<RefundStatus>> = {
 
 const TIMELINE_EVENT = { SUCCEEDED: 'refund_succeeded', FAILED: 'refund_failed', ABNORMAL: 'refund_abnormal' } as const;
 
-/** What the merchant must do about an ABNORMAL refund; also the refund's lastError. */
-export const ABNORMAL_ADVICE = '微信支付退款异常（买家的银行卡可能已注销或冻结）：请到微信支付商户平台处理这笔退款';
+const ABNORMAL_ADVICE = REFUND_NOTES.abnormal;
 
 /**
  * PROCESSING → SUCCEEDED | FAILED | ABNORMAL (and ABNORMAL → SUCCEEDED | FAILED once the merchant resolved it) with
@@ -209,7 +208,7 @@ export async function settleRefund(
         ...(note ? { lastError: note.slice(0, 200) } : {}),
       },
     });
-    const shown = formatYuan(settledFee ?? refund.refundFee);
+    const fee = settledFee ?? refund.refundFee;
     await tx.collection(COLLECTIONS.orders).doc(order._id).update({
       data: {
         refundedFee: ledger.refundedFee,
@@ -220,7 +219,7 @@ export async function settleRefund(
         updatedAt: ctx.now,
         timeline: pushTimeline(
           ctx.store,
-          timelineEntry(ctx.now, TIMELINE_EVENT[outcome], by, outcome === 'ABNORMAL' ? `${shown}：退款未能到账，商家处理中` : shown),
+          timelineEntry(ctx.now, TIMELINE_EVENT[outcome], by, outcome === 'ABNORMAL' ? TIMELINE_NOTES.refundAbnormal(fee) : TIMELINE_NOTES.refundSettled(fee)),
           ...(ledger.status === 'REFUNDED' && order.status !== 'REFUNDED' ? [timelineEntry(ctx.now, 'refunded', 'system')] : []),
         ),
       },
@@ -256,7 +255,7 @@ export async function reconcileRefund(
     if (status.state === refund.status) return 'UNCHANGED';
     const mismatch = status.state === 'SUCCEEDED' && status.refundFee !== undefined && status.refundFee !== refund.refundFee;
     const settled = await settleRefund(ctx, refundId, status.state, by, {
-      ...(status.state === 'FAILED' ? { note: '微信支付关闭了这笔退款，金额可以重新申请退款' } : {}),
+      ...(status.state === 'FAILED' ? { note: REFUND_NOTES.closedByProvider } : {}),
       ...(mismatch ? { settledFee: status.refundFee, note: `微信支付实际退款 ${formatYuan(status.refundFee ?? 0)}，申请的是 ${formatYuan(refund.refundFee)}：请在商户平台核对` } : {}),
     });
     if (mismatch && settled.won) await reportMismatch(ctx, refund, status.refundFee ?? 0);
