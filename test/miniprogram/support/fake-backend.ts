@@ -201,7 +201,7 @@ export class FakeBackend {
     return {
       orderId: order.orderId,
       totalFee: order.totalFee,
-      payment: { timeStamp: '1', nonceStr: 'n', package: `prepay_id=${order.orderId}`, signType: 'MD5', paySign: 's' },
+      payment: { appId: 'wx0000000000000000', timeStamp: '1', nonceStr: 'n', package: `prepay_id=${order.orderId}`, signType: 'MD5', paySign: 's' },
     };
   }
 
