@@ -39,11 +39,11 @@ export async function applyPaymentStatus(ctx: PaymentContext, orderId: string, s
   // An answer that names no merchant proves nothing about where the money went: it is a mismatch, never a pass.
   if (!status.merchantId || status.merchantId !== ctx.settings.subMchId) {
     const order = await findOrder(ctx.store, orderId);
-    const paidTo = status.merchantId ? `paid to merchant ${status.merchantId}` : 'the provider named no merchant';
-    return anomaly(ctx, orderId, status, 'MERCHANT_MISMATCH', `${paidTo}, expected ${ctx.settings.subMchId}`, order);
+    const paidTo = status.merchantId ? `款项付给了商户号 ${status.merchantId}` : '微信支付的回复没有商户号';
+    return anomaly(ctx, orderId, status, 'MERCHANT_MISMATCH', `${paidTo}，本店商户号是 ${ctx.settings.subMchId}`, order);
   }
   if (status.totalFee === undefined || !status.transactionId) {
-    return anomaly(ctx, orderId, status, 'AMOUNT_MISMATCH', 'the provider reported a payment without an amount or transaction id');
+    return anomaly(ctx, orderId, status, 'AMOUNT_MISMATCH', '微信支付报告的支付没有金额或交易单号');
   }
   const paidAt = status.paidAt ?? ctx.now;
   // The amount is part of the condition: a payment of any other amount can never mark the order paid.
@@ -68,15 +68,15 @@ async function explainLostTransition(ctx: PaymentContext, orderId: string, statu
   if (!order) return anomaly(ctx, orderId, status, 'UNKNOWN_ORDER', 'the provider reported a payment for an order we do not have');
   if (order.status === 'PAID' || order.status === 'REFUNDED') {
     if (order.transactionId === status.transactionId) return { kind: 'ALREADY_PAID' };
-    return anomaly(ctx, orderId, status, 'AMOUNT_MISMATCH', `a second transaction ${status.transactionId} for an order paid by ${order.transactionId}`, order);
+    return anomaly(ctx, orderId, status, 'AMOUNT_MISMATCH', `又收到一笔交易 ${status.transactionId}，订单已由 ${order.transactionId} 支付`, order);
   }
   if (order.status === 'CLOSED') {
-    const outcome = await anomaly(ctx, orderId, status, 'PAID_AFTER_CLOSE', `paid ${formatYuan(status.totalFee ?? 0)} after the order was closed: refunded automatically as ${lateRefundNumber(orderId)}`, order);
+    const outcome = await anomaly(ctx, orderId, status, 'PAID_AFTER_CLOSE', `订单关闭后收到付款 ${formatYuan(status.totalFee ?? 0)}，已自动退款（退款单号 ${lateRefundNumber(orderId)}）`, order);
     if (status.totalFee) await refundLatePayment(ctx, ctx.provider, orderId, { totalFee: status.totalFee, ...(status.transactionId ? { transactionId: status.transactionId } : {}) });
     return outcome;
   }
   if (order.totalFee !== status.totalFee) {
-    return anomaly(ctx, orderId, status, 'AMOUNT_MISMATCH', `paid ${formatYuan(status.totalFee ?? 0)}, the order is ${formatYuan(order.totalFee)}`, order);
+    return anomaly(ctx, orderId, status, 'AMOUNT_MISMATCH', `实付 ${formatYuan(status.totalFee ?? 0)}，订单金额是 ${formatYuan(order.totalFee)}`, order);
   }
   // PENDING with the right amount, yet the write did not apply: a concurrent writer moved it between our two calls.
   throw new Error(`order ${orderId} is PENDING with a matching payment but could not be marked paid; will retry`);

@@ -15,7 +15,7 @@ import { ProviderError, ProviderOutcomeUnknown, type PaymentProvider } from '../
 import { errorSummary, log } from './logger';
 import { notify } from './notifier';
 import { findOrderInTx, pushTimeline, appendTimeline } from './repositories/orders';
-import { claimProcessing, findRefund, findRefundInTx, noteRefund } from './repositories/refunds';
+import { claimProcessing, findRefund, findRefundInTx, noteRefund, touchRefund } from './repositories/refunds';
 import { recordAnomaly } from './repositories/records';
 import { COLLECTIONS, inTransaction, type Store } from './store';
 
@@ -251,8 +251,7 @@ export async function reconcileRefund(
   if (!refund) return 'UNCHANGED';
   if (!POLLED.includes(refund.status)) return refund.status;
   const status = await provider.queryRefund(refundId);
-  if (status.state === 'SUCCEEDED' || status.state === 'FAILED' || status.state === 'ABNORMAL') {
-    if (status.state === refund.status) return 'UNCHANGED';
+  if ((status.state === 'SUCCEEDED' || status.state === 'FAILED' || status.state === 'ABNORMAL') && status.state !== refund.status) {
     const mismatch = status.state === 'SUCCEEDED' && status.refundFee !== undefined && status.refundFee !== refund.refundFee;
     const settled = await settleRefund(ctx, refundId, status.state, by, {
       ...(status.state === 'FAILED' ? { note: REFUND_NOTES.closedByProvider } : {}),
@@ -265,6 +264,9 @@ export async function reconcileRefund(
     log('info', 'refund.resubmit', { refundId });
     return submitRefund(ctx, provider, refund);
   }
+  // Polled and unchanged: move it to the back of reconcile's queue, so refunds that stay open for long (an abnormal
+  // one waiting for the merchant) never keep the others from being polled.
+  if (options.resubmitMissing) await touchRefund(ctx.store, refundId, refund.status, ctx.now);
   return 'UNCHANGED';
 }
 

@@ -92,6 +92,12 @@ describe('an abnormal refund (WeChat CHANGE)', () => {
     expect((await shop.doc<{ status: string; lastError?: string }>('refunds', rest))?.status).toBe('PROCESSING');
     expect((await shop.doc<{ lastError?: string }>('refunds', rest))?.lastError).toBeFalsy();
     expect(failure(await shop.call('applyRefund', { orderId, refundFee: 1, reason: '再退一点' }, BUYER)).code).toBe('CONFLICT');
+
+    // The merchant resolves it in the merchant platform; WeChat then reports it paid out, and the merchant asks again.
+    const resolved = { out_refund_no_list: '-', refund_count: 1, out_refund_no_0: refundId, refund_status_0: 'SUCCESS', refund_fee_0: 2000 };
+    expect(await armed('queryRefund', resolved, 1, () => shop.ok('orders', { action: 'checkRefund', refundId }, MERCHANT))).toEqual({ refundId, status: 'SUCCEEDED' });
+    // The other refund, still open, keeps its place.
+    expect(await ledger(orderId)).toEqual(expect.objectContaining({ refundedFee: 2000, refundingFee: 4800, openRefundId: rest }));
   });
 });
 

@@ -37,6 +37,11 @@ export async function noteRefund(store: Store, refundId: string, fields: Partial
   await store.collection(COLLECTIONS.refunds).where({ _id: refundId, status: REFUND_MOVES.approve.to }).update({ data: { ...fields, updatedAt: at } });
 }
 
+/** Marks a refund as just polled (reconcile asks about the least recently touched first); only if still `status`. */
+export async function touchRefund(store: Store, refundId: string, status: RefundDoc['status'], at: Date): Promise<void> {
+  await store.collection(COLLECTIONS.refunds).where({ _id: refundId, status }).update({ data: { updatedAt: at } });
+}
+
 /** Candidates for one page of the merchant queue, newest first (see domain/cursor.ts). */
 export async function listRefunds(store: Store, query: { status?: RefundStatus; atOrBefore?: Date; fetch: number }): Promise<RefundDoc[]> {
   const where: Record<string, unknown> = query.status ? { status: query.status } : {};
