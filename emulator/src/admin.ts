@@ -19,7 +19,9 @@ export function decodeAdminBody(contentType: string | undefined, body: Buffer): 
   if (boundary) {
     const params: AdminParams = {};
     for (const field of parseMultipart(body, boundary)) {
-      params[field.name] = field.contentType && /octet-stream/i.test(field.contentType) ? field.value : field.value.toString('utf8');
+      const value = field.contentType && /octet-stream/i.test(field.contentType) ? field.value : field.value.toString('utf8');
+      // defineProperty: a field named __proto__ stays a field instead of replacing the object's prototype.
+      Object.defineProperty(params, field.name, { value, enumerable: true, writable: true, configurable: true });
     }
     return params;
   }

@@ -132,8 +132,12 @@ function matches(match: RequestMatch, request: AdminRequestInfo): boolean {
   return MATCH_KEYS.every((k) => match[k] === undefined || match[k] === request[k]);
 }
 
+const RECENT_KEPT = 50;
+
 export class TestBarriers {
   private readonly barriers: HeldBarrier[] = [];
+  /** Barriers that stopped holding, newest last, so the control API can tell how they ended. */
+  private readonly recent: HeldBarrier[] = [];
   private count = 0;
 
   hold(spec: BarrierSpec): Barrier {
@@ -158,8 +162,9 @@ export class TestBarriers {
     return this.barriers.length > 0;
   }
 
+  /** Waiting barriers, then the last ones that stopped holding. */
   list(): BarrierView[] {
-    return this.barriers.map((b) => b.view());
+    return [...this.barriers, ...this.recent].map((b) => b.view());
   }
 
   /** Runs an admin request, first waiting at the barrier that holds it, if any. */
@@ -181,6 +186,8 @@ export class TestBarriers {
   private forget(barrier: HeldBarrier): void {
     const i = this.barriers.indexOf(barrier);
     if (i >= 0) this.barriers.splice(i, 1);
+    this.recent.push(barrier);
+    if (this.recent.length > RECENT_KEPT) this.recent.shift();
   }
 }
 

@@ -10,6 +10,8 @@ import { AdminError } from './contracts';
 import { AdminApi, CallCounter, adminCallerOf, decodeAdminBody } from './admin';
 import { TestBarriers } from './barriers';
 import { BodyTooLargeError, readBody } from './http/body';
+import { MAX_EVENT_DEPTH, nestsDeeperThan } from './http/depth';
+import { refuseBrowserAdminRequest, refuseForeignHost } from './http/guards';
 import { Router, json, parseJsonBody } from './http/router';
 import { gatewayHandler } from './gateway';
 import { DEFAULT_RULES, loadSecurityRules } from './security-rules';
@@ -114,6 +116,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       } catch {
         throw new AdminError('INVALID_PARAM', 'request_data is not valid JSON');
       }
+      if (nestsDeeperThan(event, MAX_EVENT_DEPTH)) throw new AdminError('INVALID_PARAM', `request_data nests deeper than ${MAX_EVENT_DEPTH} levels`);
     }
     // A function calling another acts for the same user, as in the cloud.
     const origin = caller.invocationId ? runner.caller(caller.invocationId) : undefined;
@@ -143,6 +146,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   router.add('GET', /^\/runner\/instances$/, () => json(200, runner.instances()));
   router.add('GET', /^\/db$/, () => json(200, { collections: db.collections() }));
   router.add('GET', /^\/db\/([A-Za-z0-9_-]{1,64})$/, (req) => {
+    if (!db.collections().includes(req.params[0])) return json(404, { code: 'COLLECTION_NOT_FOUND', message: `there is no collection ${req.params[0]}` });
     const limit = Math.min(Number(req.query.get('limit') ?? 100) || 100, 1000);
     const offset = Math.max(Number(req.query.get('offset') ?? 0) || 0, 0);
     return json(200, db.list(req.params[0], { limit, offset }));
@@ -163,6 +167,12 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const caller = req.method === 'POST' ? adminCallerOf(url.pathname, url.searchParams.get('env') ?? env) : undefined;
+    const refusal = refuseForeignHost(req.headers, port) ?? (caller ? refuseBrowserAdminRequest(req.headers) : undefined);
+    if (refusal) {
+      req.resume(); // the body is not wanted
+      return send(res, refusal);
+    }
     let body: Buffer;
     try {
       body = await readBody(req, BODY_LIMIT);
@@ -170,7 +180,6 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       if (err instanceof BodyTooLargeError) return send(res, { status: 413, body: { code: 'BODY_TOO_LARGE', message: err.message } });
       throw err;
     }
-    const caller = req.method === 'POST' ? adminCallerOf(url.pathname, url.searchParams.get('env') ?? env) : undefined;
     if (caller) {
       let params;
       try {

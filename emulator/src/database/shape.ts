@@ -60,14 +60,17 @@ interface PathTree {
   [segment: string]: PathTree | true;
 }
 
+/** Without a prototype: a path named `__proto__` or `constructor` is a field here, never Object.prototype. */
+const pathTree = (): PathTree => Object.create(null) as PathTree;
+
 export type Projector = (doc: Doc) => Doc;
 
 export function compileProjection(spec: Value | undefined): Projector {
   if (spec === undefined || spec === null) return (d) => d;
   if (!isDoc(spec)) throw invalidParam('projection must be an object');
   let includeId = true;
-  const include: PathTree = {};
-  const exclude: PathTree = {};
+  const include = pathTree();
+  const exclude = pathTree();
   let includes = 0;
   let excludes = 0;
   for (const path of Object.keys(spec)) {
@@ -111,7 +114,7 @@ function addPath(tree: PathTree, segments: string[]): void {
     }
     const next = node[seg];
     if (next === true) return; // a parent is already projected whole
-    if (next === undefined) node[seg] = {};
+    if (next === undefined) node[seg] = pathTree();
     node = node[seg] as PathTree;
   }
 }
