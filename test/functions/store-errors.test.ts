@@ -40,8 +40,9 @@ it('an update refused because its paths conflict is not, and is not retried', as
 
 it.each([
   [{ code: 'DATABASE_TRANSACTION_CONFLICT', message: 'database transaction conflict' }, true],
-  [{ errCode: -501001, errMsg: 'requestID 1, [ResourceUnavailable.TransactionConflict] Transaction is conflicted. Please retry.' }, true],
-  [{ errCode: -501001, errMsg: 'requestID 1, [ResourceUnavailable.TransactionNotExist] Transaction does not exist.' }, false],
+  // What CloudBase itself answers, as wx-server-sdk hands it over.
+  [{ errCode: -501001, errMsg: 'document.update:fail -501001 resource system error. [ResourceUnavailable.TransactionConflict] Transaction is conflict, maybe resource operated by others. Please check your request, but if the problem persists, contact us.' }, true],
+  [{ errCode: -501001, errMsg: 'document.update:fail -501001 resource system error. [ResourceUnavailable.TransactionNotExist] Transaction does not exist on the server.' }, false],
   [{ code: 'CONFLICT', message: 'refund R1 is REJECTED: it can no longer be approved' }, false],
   [new Error('write conflict somewhere'), false],
 ])('%j → %s', (err, expected) => expect(isWriteConflict(err)).toBe(expected));
