@@ -4,7 +4,8 @@
 // can so put two invocations' reads before either's write, every time, instead of hoping that cold starts overlap.
 // In-process code (tests) reaches them as `cloud.barriers`; the HTTP control route exists only when the local cloud
 // was started with `testBarriers: true` (`--test-barriers`), so no web page or stray process can stall requests.
-import type { AdminCaller, AdminParams } from './contracts';
+import type { AdminCaller, AdminParams, LocalCloudHost } from './contracts';
+import { json, parseJsonBody } from './http/router';
 
 /** What a barrier can tell about an admin request. */
 export interface AdminRequestInfo {
@@ -230,4 +231,27 @@ function idOf(ejson: unknown): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The control API, for a local cloud started with `testBarriers: true`: same specs as `hold`, as JSON. */
+export function installBarrierRoutes(registerRoute: LocalCloudHost['registerRoute'], barriers: TestBarriers): void {
+  registerRoute('GET', /^\/test\/barriers$/, () => json(200, { barriers: barriers.list() }));
+  registerRoute('POST', /^\/test\/barriers$/, (req) => {
+    const body = parseJsonBody(req);
+    if (!body.ok) return body.reply;
+    const spec = (body.value ?? {}) as { name?: unknown; parties?: unknown; timeoutMs?: unknown };
+    try {
+      if (spec.name !== undefined && typeof spec.name !== 'string') throw new Error('name must be a string');
+      if (spec.timeoutMs !== undefined && typeof spec.timeoutMs !== 'number') throw new Error('timeoutMs must be a number');
+      // `hold` checks the parties themselves, whatever their shape.
+      const barrier = barriers.hold({ name: spec.name, parties: spec.parties as RequestMatch[], timeoutMs: spec.timeoutMs });
+      return json(201, { name: barrier.name, state: barrier.state() });
+    } catch (err) {
+      return json(400, { code: 'INVALID_BARRIER', message: err instanceof Error ? err.message : String(err) });
+    }
+  });
+  registerRoute('DELETE', /^\/test\/barriers$/, () => {
+    barriers.clear();
+    return json(200, { barriers: barriers.list() });
+  });
 }

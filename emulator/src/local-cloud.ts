@@ -8,11 +8,11 @@ import type { AddressInfo } from 'node:net';
 import type { ActionHandler, DatabaseEngine, FunctionRunner, HttpReply, LocalCloudHost, RouteHandler } from './contracts';
 import { AdminError } from './contracts';
 import { AdminApi, CallCounter, adminCallerOf, decodeAdminBody } from './admin';
-import { TestBarriers } from './barriers';
+import { TestBarriers, installBarrierRoutes } from './barriers';
 import { BodyTooLargeError, readBody } from './http/body';
 import { MAX_EVENT_DEPTH, nestsDeeperThan } from './http/depth';
 import { refuseBrowserAdminRequest, refuseForeignHost } from './http/guards';
-import { Router, json, parseJsonBody } from './http/router';
+import { Router, json } from './http/router';
 import { gatewayHandler } from './gateway';
 import { DEFAULT_RULES, loadSecurityRules } from './security-rules';
 import { openDatabase, loadIndexDeclarations } from './database';
@@ -151,7 +151,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     const offset = Math.max(Number(req.query.get('offset') ?? 0) || 0, 0);
     return json(200, db.list(req.params[0], { limit, offset }));
   });
-  if (options.testBarriers) installBarrierRoutes(router, barriers);
+  if (options.testBarriers) installBarrierRoutes(host.registerRoute, barriers);
   const sandbox = installPaySandbox(host, { autoSettleRefunds: options.autoSettleRefunds, appid });
   const outbox = installOutbox(host, {});
   router.add('GET', /^\/$/, () => statusPage(host));
@@ -234,27 +234,6 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       db.close();
     },
   };
-}
-
-function installBarrierRoutes(router: Router, barriers: TestBarriers): void {
-  router.add('GET', /^\/test\/barriers$/, () => json(200, { barriers: barriers.list() }));
-  router.add('POST', /^\/test\/barriers$/, (req) => {
-    const body = parseJsonBody(req);
-    if (!body.ok) return body.reply;
-    const spec = (body.value ?? {}) as { name?: unknown; parties?: unknown; timeoutMs?: unknown };
-    try {
-      if (spec.name !== undefined && typeof spec.name !== 'string') throw new Error('name must be a string');
-      if (spec.timeoutMs !== undefined && typeof spec.timeoutMs !== 'number') throw new Error('timeoutMs must be a number');
-      const barrier = barriers.hold({ name: spec.name, parties: spec.parties as never, timeoutMs: spec.timeoutMs });
-      return json(201, { name: barrier.name, state: barrier.state() });
-    } catch (err) {
-      return json(400, { code: 'INVALID_BARRIER', message: err instanceof Error ? err.message : String(err) });
-    }
-  });
-  router.add('DELETE', /^\/test\/barriers$/, () => {
-    barriers.clear();
-    return json(200, { barriers: [] });
-  });
 }
 
 function databaseAction(db: DatabaseEngine): ActionHandler {
