@@ -163,7 +163,7 @@ describe('browsers and DNS rebinding', () => {
   ])('%s %s answers only to 127.0.0.1 or localhost at its own port', async (method, path) => {
     const body = method === 'POST' ? insert : undefined;
     const headers = method === 'POST' ? { 'content-type': 'application/json' } : undefined;
-    for (const host of ['evil.example', `evil.example:${cloud.port}`, `127.0.0.1:${cloud.port + 1}`, `localhost.evil.example:${cloud.port}`]) {
+    for (const host of ['evil.example', `evil.example:${cloud.port}`, `127.0.0.1:${cloud.port + 1}`, '127.0.0.1', `localhost.evil.example:${cloud.port}`]) {
       const answer = await raw(method, path, { host, headers, body });
       expect([host, answer.status, answer.body.code]).toEqual([host, 403, 'HOST_NOT_ALLOWED']);
     }

@@ -16,8 +16,9 @@ const LOCAL_NAMES = new Set(['127.0.0.1', 'localhost']);
 export function refuseForeignHost(headers: IncomingHttpHeaders, port: number): HttpReply | undefined {
   const host = headers.host;
   if (typeof host === 'string') {
-    const match = /^([^:]+|\[[^\]]+\]):(\d{1,5})$/.exec(host.trim().toLowerCase());
-    if (match && LOCAL_NAMES.has(match[1]) && Number(match[2]) === port) return undefined;
+    // Without a port, a client means HTTP's default, 80.
+    const match = /^([^:]+|\[[^\]]+\])(?::(\d{1,5}))?$/.exec(host.trim().toLowerCase());
+    if (match && LOCAL_NAMES.has(match[1]) && Number(match[2] ?? 80) === port) return undefined;
   }
   return {
     status: 403,
