@@ -116,6 +116,13 @@ describe('the database', () => {
     expect((matching.body.data as { list: unknown[] }).list).toHaveLength(1);
   });
 
+  it('a sort on more than 32 keys is refused as MongoDB refuses it', async () => {
+    const order = Object.fromEntries(Array.from({ length: 20_000 }, (_, i) => [`k${i}`, 1]));
+    const answer = await query({}, { order: JSON.stringify(order) });
+    expect(answer.body).toEqual(expect.objectContaining({ code: 'INVALID_PARAM', message: expect.stringMatching(/at most 32 keys/) }));
+    expect((await query({}, { order: JSON.stringify({ name: 1, _id: -1 }) })).body.data).toEqual(expect.objectContaining({ list: expect.any(Array) }));
+  });
+
   it.each([
     ['a backreference', '(a)\\1', /invalid regular expression.*no lookaround, no backreferences/],
     ['a lookahead', '(?=a)a', /invalid regular expression.*no lookaround, no backreferences/],

@@ -10,6 +10,8 @@ export interface SortKey {
   dir: 1 | -1;
 }
 
+export const MAX_SORT_KEYS = 32;
+
 export function parseOrder(order: Value | undefined): SortKey[] {
   if (order === undefined || order === null) return [];
   const entries: Array<[string, Value]> = [];
@@ -24,6 +26,8 @@ export function parseOrder(order: Value | undefined): SortKey[] {
   } else {
     throw invalidParam('order must be an object of field directions');
   }
+  // MongoDB's limit; without it, 20 000 keys would make every comparison of a sort walk 20 000 paths.
+  if (entries.length > MAX_SORT_KEYS) throw invalidParam(`a sort can have at most ${MAX_SORT_KEYS} keys, got ${entries.length}`);
   return entries.map(([path, d]) => {
     const dir = d === 1 || d === 'asc' ? 1 : d === -1 || d === 'desc' ? -1 : undefined;
     if (dir === undefined) throw invalidParam(`order direction of ${path} must be 1/-1 (asc/desc)`);
