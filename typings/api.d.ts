@@ -9,7 +9,22 @@ export type IsoTime = string;
 
 /** PAID → SHIPPED → COMPLETED for goods that ship (see DESIGN.md "State machines"). */
 export type OrderStatus = 'PENDING' | 'PAID' | 'SHIPPED' | 'COMPLETED' | 'CLOSED' | 'REFUNDED';
-export type RefundStatus = 'REQUESTED' | 'REJECTED' | 'CANCELLED' | 'PROCESSING' | 'SUCCEEDED' | 'FAILED';
+/**
+ * ABNORMAL: WeChat Pay could not pay the refund out (the buyer's card was cancelled or frozen) and still counts it
+ * against the payment. The merchant resolves it in the WeChat Pay merchant platform; its amount stays reserved.
+ */
+export type RefundStatus = 'REQUESTED' | 'REJECTED' | 'CANCELLED' | 'PROCESSING' | 'ABNORMAL' | 'SUCCEEDED' | 'FAILED';
+
+/**
+ * Rules both sides enforce, as literal types: the mini-program and the functions each declare a constant of this
+ * type, so changing a limit here stops both from compiling until they agree (types only cross the boundary).
+ */
+export interface ContractLimits {
+  /** A refund reason (the buyer's) or a reject reason (the merchant's), in characters (Unicode code points). */
+  reasonMaxLength: 80;
+  /** WeChat Pay refuses to close an order younger than 5 minutes, so an unpaid order cannot be cancelled before. */
+  cancelAfterMs: 300000;
+}
 
 /** Stable error codes; clients branch on these, people read `message`. */
 export type ErrorCode =
@@ -40,12 +55,34 @@ export interface OrderItem {
   quantity: number;
 }
 
+/** Every event an order's timeline can hold; the mini-program has a label for each (a new one fails to compile there). */
+export type TimelineEvent =
+  | 'created'
+  | 'paid'
+  | 'closed'
+  | 'refund_requested'
+  | 'refund_approved'
+  | 'refund_rejected'
+  | 'refund_withdrawn'
+  | 'refund_succeeded'
+  | 'refund_failed'
+  | 'refund_abnormal'
+  | 'refund_automatic'
+  | 'refunded'
+  | 'anomaly'
+  | 'shipped'
+  | 'shipping_corrected'
+  | 'shipping_uploaded'
+  | 'shipping_upload_failed'
+  | 'received';
+
+export type TimelineActor = 'buyer' | 'merchant' | 'wechat' | 'system';
+
 export interface TimelineEntry {
   at: IsoTime;
-  /** e.g. 'created', 'paid', 'closed', 'refund_requested', 'refund_rejected', 'refund_succeeded', 'anomaly' */
-  event: string;
-  /** 'buyer' | 'merchant' | 'wechat' | 'system' */
-  by: string;
+  event: TimelineEvent;
+  by: TimelineActor;
+  /** For people: amounts in ¥. Anomaly details are shown to merchants only. */
   note?: string;
 }
 
@@ -71,8 +108,12 @@ export interface RefundView {
   reason: string;
   rejectReason?: string;
   buyerOpenid?: string; // present for merchants only
-  /** Merchants only, PROCESSING or FAILED refunds: what WeChat Pay last said, e.g. the balance is too low. */
+  /** Merchants only, PROCESSING, ABNORMAL or FAILED refunds: what WeChat Pay last said, e.g. the balance is too low. */
   lastError?: string;
+  /** What WeChat Pay actually refunded, when it differs from refundFee (recorded as an anomaly for the merchant). */
+  settledFee?: Fen;
+  /** True for a refund the shop started by itself (a payment that arrived after the order was closed). */
+  automatic?: boolean;
   createdAt: IsoTime;
   updatedAt: IsoTime;
 }
@@ -228,7 +269,8 @@ export type OrdersEvent =
   | { action: 'refund'; refundId: string }
   | { action: 'confirmReceipt'; orderId: string; via?: 'wechat' }
   | { action: 'desk'; tab?: DeskTab; orderId?: string; cursor?: string; limit?: number }
-  | { action: 'reprint'; orderId: string };
+  | { action: 'reprint'; orderId: string }
+  | { action: 'checkRefund'; refundId: string };
 
 /** List tabs: an order status, or 'REFUNDING' for paid orders with an open refund. */
 export type OrderListFilter = OrderStatus | 'REFUNDING';
@@ -264,4 +306,6 @@ export interface OrdersData {
   confirmReceipt: { orderId: string; status: OrderStatus };
   desk: DeskData;
   reprint: { orderId: string; printing: PrintingView };
+  /** Merchants: ask WeChat Pay about a PROCESSING or ABNORMAL refund now (e.g. after resolving it in the merchant platform). */
+  checkRefund: { refundId: string; status: RefundStatus };
 }

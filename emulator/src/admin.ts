@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ActionHandler, AdminCaller, AdminJson, AdminParams, CallCounts, RawReply } from './contracts';
 import { AdminError } from './contracts';
+import { describeAdminRequest, type TestBarriers } from './barriers';
 import { boundaryOf, parseMultipart } from './http/multipart';
 
 /** Parses `/admin`, `/admin/<functionName>/<invocationId>`; undefined for any other path. */
@@ -18,7 +19,9 @@ export function decodeAdminBody(contentType: string | undefined, body: Buffer): 
   if (boundary) {
     const params: AdminParams = {};
     for (const field of parseMultipart(body, boundary)) {
-      params[field.name] = field.contentType && /octet-stream/i.test(field.contentType) ? field.value : field.value.toString('utf8');
+      const value = field.contentType && /octet-stream/i.test(field.contentType) ? field.value : field.value.toString('utf8');
+      // defineProperty: a field named __proto__ stays a field instead of replacing the object's prototype.
+      Object.defineProperty(params, field.name, { value, enumerable: true, writable: true, configurable: true });
     }
     return params;
   }
@@ -66,7 +69,11 @@ export type AdminAnswer = { kind: 'json'; body: AdminJson } | { kind: 'raw'; rep
 export class AdminApi {
   private readonly handlers = new Map<string, ActionHandler>();
 
-  constructor(private readonly fallback: (action: string) => ActionHandler | undefined) {}
+  constructor(
+    private readonly fallback: (action: string) => ActionHandler | undefined,
+    /** Test barriers (emulator/src/barriers.ts): every action passes them, so a race test can line requests up. */
+    private readonly barriers?: TestBarriers,
+  ) {}
 
   register(action: string, handler: ActionHandler): void {
     if (this.handlers.has(action)) throw new Error(`admin action ${action} is registered twice`);
@@ -79,7 +86,7 @@ export class AdminApi {
     try {
       const handler = this.handlers.get(action) ?? this.fallback(action);
       if (!handler) throw new AdminError('INVALID_PARAM', `the local cloud does not support the admin action "${action || '(none)'}"`);
-      const result = await handler(params, caller);
+      const result = this.barriers?.holding() ? await this.barriers.pass(describeAdminRequest(params, caller), async () => handler(params, caller)) : await handler(params, caller);
       if (isRaw(result)) return { kind: 'raw', reply: result };
       return { kind: 'json', body: { requestId, ...result } };
     } catch (err) {

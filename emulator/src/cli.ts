@@ -7,7 +7,7 @@ const isPay = (v: string): v is (typeof PAY_MODES)[number] => (PAY_MODES as read
 
 function usage(message?: string): never {
   if (message) console.error(`error: ${message}\n`);
-  console.error(`usage: local-cloud [--port N] [--data DIR | --memory] [--demo] [--pay cloudpay|v2|v3] [--v3-verify publicKey|certificate] [--pay-port N] [--time-scale F] [--manual-refunds] [--no-timers] [--quiet]
+  console.error(`usage: local-cloud [--port N] [--data DIR | --memory] [--demo] [--pay cloudpay|v2|v3] [--v3-verify publicKey|certificate] [--pay-port N] [--time-scale F] [--manual-refunds] [--no-timers] [--quiet] [--test-barriers]
 
   --port N          port on 127.0.0.1 (default: $PORT or 3000; 0 picks a free one)
   --pay P           how the demo shop takes WeChat Pay: cloudpay (default), v2 (APIv2, signed XML over HTTPS)
@@ -21,7 +21,8 @@ function usage(message?: string): never {
   --time-scale F    scale WeChat's schedules (callback retries…); 1 = real time
   --manual-refunds  refunds stay PROCESSING until settled through the control API
   --no-timers       do not run timer triggers (reconcile) on their schedule
-  --quiet           no JSON log lines`);
+  --quiet           no JSON log lines
+  --test-barriers   serve /test/barriers, which holds chosen admin requests so race tests can interleave them`);
   process.exit(message ? 2 : 0);
 }
 
@@ -74,6 +75,9 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv): LocalCloudOpt
         break;
       case '--quiet':
         options.log = false;
+        break;
+      case '--test-barriers':
+        options.testBarriers = true;
         break;
       case '--help':
       case '-h':

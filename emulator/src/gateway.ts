@@ -1,6 +1,7 @@
 // The mini-program's way in: POST /functions/<name> {"data": {...}} with the caller's openid in x-wx-openid,
 // answering like wx.cloud.callFunction resolves ({result, errMsg, requestID}) or rejects ({errCode, errMsg}).
 import type { FunctionRunner, HttpReply, HttpRequest, InvokeOutcome } from './contracts';
+import { MAX_EVENT_DEPTH, nestsDeeperThan } from './http/depth';
 import { parseJsonBody } from './http/router';
 import type { FunctionSecurityRules } from './security-rules';
 
@@ -18,6 +19,7 @@ export function gatewayHandler(runner: FunctionRunner, rules: FunctionSecurityRu
     const body = parseJsonBody(req);
     if (!body.ok) return body.reply;
     const data = body.value && typeof body.value === 'object' ? (body.value as { data?: unknown }).data : undefined;
+    if (nestsDeeperThan(data, MAX_EVENT_DEPTH)) return fail(400, -501007, 'INVALID_PARAM', `the event nests deeper than ${MAX_EVENT_DEPTH} levels`);
     const outcome = await runner.invoke({ name, event: data ?? {}, source: 'wx_client', openid, appid });
     return reply(outcome);
   };

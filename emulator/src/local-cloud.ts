@@ -9,7 +9,10 @@ import type { AddressInfo } from 'node:net';
 import type { ActionHandler, DatabaseEngine, FunctionRunner, HttpReply, LocalCloudHost, RouteHandler } from './contracts';
 import { AdminError } from './contracts';
 import { AdminApi, CallCounter, adminCallerOf, decodeAdminBody } from './admin';
+import { TestBarriers, installBarrierRoutes } from './barriers';
 import { BodyTooLargeError, readBody } from './http/body';
+import { MAX_EVENT_DEPTH, nestsDeeperThan } from './http/depth';
+import { refuseBrowserAdminRequest, refuseForeignHost } from './http/guards';
 import { Router, json } from './http/router';
 import { gatewayHandler } from './gateway';
 import { DEFAULT_RULES, loadSecurityRules } from './security-rules';
@@ -60,6 +63,8 @@ export interface LocalCloudOptions {
   /** Structured log sink; default prints JSON lines to stdout, `false` silences. */
   log?: ((line: Record<string, unknown>) => void) | false;
   projectRoot?: string;
+  /** Serve the test-barrier control API (/test/barriers). In-process code has `cloud.barriers` either way. */
+  testBarriers?: boolean;
 }
 
 export interface LocalCloud extends LocalCloudHost {
@@ -71,6 +76,8 @@ export interface LocalCloud extends LocalCloudHost {
   readonly outbox: Outbox;
   readonly shipping: ShippingService;
   readonly printer: PrinterSandbox;
+  /** Holds chosen admin requests until all parties arrived, for race tests (emulator/src/barriers.ts). */
+  readonly barriers: TestBarriers;
   close(): Promise<void>;
 }
 
@@ -133,7 +140,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     log,
   });
 
-  const admin = new AdminApi((action) => (action.startsWith('database.') ? databaseAction(db) : undefined));
+  const barriers = new TestBarriers();
+  const admin = new AdminApi((action) => (action.startsWith('database.') ? databaseAction(db) : undefined), barriers);
   admin.register('functions.invokeFunction', async (params, caller) => {
     const name = params.function_name;
     if (typeof name !== 'string' || !name) throw new AdminError('INVALID_PARAM', 'function_name is required');
@@ -144,6 +152,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       } catch {
         throw new AdminError('INVALID_PARAM', 'request_data is not valid JSON');
       }
+      if (nestsDeeperThan(event, MAX_EVENT_DEPTH)) throw new AdminError('INVALID_PARAM', `request_data nests deeper than ${MAX_EVENT_DEPTH} levels`);
     }
     // A function calling another acts for the same user, as in the cloud.
     const origin = caller.invocationId ? runner.caller(caller.invocationId) : undefined;
@@ -173,6 +182,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   router.add('GET', /^\/runner\/instances$/, () => json(200, runner.instances()));
   router.add('GET', /^\/db$/, () => json(200, { collections: db.collections() }));
   router.add('GET', /^\/db\/([A-Za-z0-9_-]{1,64})$/, (req) => {
+    if (!db.collections().includes(req.params[0])) return json(404, { code: 'COLLECTION_NOT_FOUND', message: `there is no collection ${req.params[0]}` });
     const limit = Math.min(Number(req.query.get('limit') ?? 100) || 100, 1000);
     const offset = Math.max(Number(req.query.get('offset') ?? 0) || 0, 0);
     return json(200, db.list(req.params[0], { limit, offset }));
@@ -181,6 +191,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   router.add('*', HTTP_TRIGGER_ROUTE, httpTriggerHandler(runner, { env, appid, isExposed: (name) => exposed.has(name) }));
   const sandbox = installPaySandbox(host, { autoSettleRefunds: options.autoSettleRefunds, appid, material, provider: pay, v3Verify: options.v3Verify });
   sandboxRef = sandbox;
+  if (options.testBarriers) installBarrierRoutes(host.registerRoute, barriers);
   const outbox = installOutbox(host, {});
   const shipping = installShipping(host, outbox);
   printer = installPrinter(host);
@@ -196,6 +207,12 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const caller = req.method === 'POST' ? adminCallerOf(url.pathname, url.searchParams.get('env') ?? env) : undefined;
+    const refusal = refuseForeignHost(req.headers, port) ?? (caller ? refuseBrowserAdminRequest(req.headers) : undefined);
+    if (refusal) {
+      req.resume(); // the body is not wanted
+      return send(res, refusal);
+    }
     let body: Buffer;
     try {
       body = await readBody(req, BODY_LIMIT);
@@ -203,7 +220,6 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       if (err instanceof BodyTooLargeError) return send(res, { status: 413, body: { code: 'BODY_TOO_LARGE', message: err.message } });
       throw err;
     }
-    const caller = req.method === 'POST' ? adminCallerOf(url.pathname, url.searchParams.get('env') ?? env) : undefined;
     if (caller) {
       let params;
       try {
@@ -253,10 +269,12 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     pay,
     sandbox,
     outbox,
+    barriers,
     shipping,
     printer,
     async close() {
       timers?.stop();
+      barriers.clear();
       await sandbox.close?.();
       await runner.close();
       server.closeAllConnections();

@@ -1,5 +1,5 @@
 // Every status, tab, reason and event the pages show, each with its label beside it. Pages never spell a label.
-import type { OrderListFilter, OrderStatus, RefundStatus } from '../../typings/api';
+import type { OrderListFilter, OrderStatus, RefundStatus, TimelineActor, TimelineEvent } from '../../typings/api';
 
 export const ORDER_STATUS_LABEL: Record<OrderStatus, string> = {
   PENDING: '待付款',
@@ -17,6 +17,7 @@ export const PARTLY_REFUNDED_LABEL = '部分退款';
 export const REFUND_STATUS_LABEL: Record<RefundStatus, string> = {
   REQUESTED: '待商家处理',
   PROCESSING: '退款处理中',
+  ABNORMAL: '退款未到账，商家处理中',
   SUCCEEDED: '退款成功',
   FAILED: '退款失败',
   REJECTED: '商家已拒绝',
@@ -46,18 +47,19 @@ export const DESK_TABS: ReadonlyArray<{ key: 'TO_SHIP' | 'SHIPPED' | 'ALL'; labe
   { key: 'ALL', label: '全部' },
 ];
 
-export const TIMELINE_EVENT_LABEL: Record<string, string> = {
+/** One label per event the functions write (the contract's TimelineEvent: a new event does not compile without one). */
+export const TIMELINE_EVENT_LABEL: Record<TimelineEvent, string> = {
   created: '下单',
   paid: '支付成功',
   closed: '订单关闭',
-  cancelled: '买家取消订单',
   refund_requested: '申请退款',
   refund_withdrawn: '撤回退款申请',
-  refund_cancelled: '撤回退款申请',
   refund_approved: '商家同意退款',
   refund_rejected: '商家拒绝退款',
   refund_succeeded: '退款成功',
   refund_failed: '退款失败',
+  refund_abnormal: '退款未能到账',
+  refund_automatic: '订单关闭后收到付款，已自动退款',
   refunded: '全部退款完成',
   anomaly: '异常，已通知商家',
   shipped: '商家已发货',
@@ -67,7 +69,7 @@ export const TIMELINE_EVENT_LABEL: Record<string, string> = {
   received: '确认收货',
 };
 
-export const ACTOR_LABEL: Record<string, string> = {
+export const ACTOR_LABEL: Record<TimelineActor, string> = {
   buyer: '买家',
   merchant: '商家',
   wechat: '微信支付',
@@ -83,8 +85,8 @@ export const REFUND_REASONS: ReadonlyArray<{ label: string; needsNote: boolean }
   { label: '其他原因', needsNote: true },
 ];
 
-export function labelOf(table: Record<string, string>, key: string): string {
-  return Object.prototype.hasOwnProperty.call(table, key) ? table[key] : key;
+export function labelOf<K extends string>(table: Record<K, string>, key: string): string {
+  return Object.prototype.hasOwnProperty.call(table, key) ? table[key as K] : key;
 }
 
 /** What the buyer is told around confirming receipt. */
@@ -93,6 +95,15 @@ export const RECEIPT_TEXT = {
   notYet: '微信还没有收到你的确认，请在确认收货页面完成确认',
   windowFailed: '没能打开确认收货页面，请稍后再试',
 } as const;
+
+/** What a merchant does about a refund WeChat Pay could not pay out (ABNORMAL). */
+export const ABNORMAL_REFUND_ADVICE = '微信支付未能把这笔退款退到买家账户（如银行卡已注销或冻结）。请登录微信支付商户平台，在「交易中心 › 退款管理」处理这笔异常退款，处理后点击下方按钮刷新状态。';
+
+/** Merchant queue tabs: requests to decide, and refunds that need the merchant at WeChat Pay. */
+export const QUEUE_TABS: ReadonlyArray<{ key: 'REQUESTED' | 'ABNORMAL'; label: string }> = [
+  { key: 'REQUESTED', label: '待处理申请' },
+  { key: 'ABNORMAL', label: '退款异常' },
+];
 
 /** What the buyer is told after the cashier, by what the server then says about the order. */
 export const PAYMENT_TEXT = {

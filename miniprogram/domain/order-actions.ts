@@ -1,6 +1,7 @@
 // What a buyer may do with an order in its current state. The server decides for real; this only hides buttons
 // that could not succeed.
 import type { OrderDetail, OrderSummary, RefundView } from '../../typings/api';
+import { LIMITS } from './limits';
 
 export interface OrderActions {
   pay: boolean;
@@ -17,8 +18,19 @@ export function moneyHeld(status: OrderDetail['status']): boolean {
   return status === 'PAID' || status === 'SHIPPED' || status === 'COMPLETED';
 }
 
-export function summaryActions(order: OrderSummary): Pick<OrderActions, 'pay' | 'cancel'> {
-  return { pay: order.status === 'PENDING', cancel: order.status === 'PENDING' };
+/**
+ * WeChat Pay refuses to close an order in its first 5 minutes (LIMITS.cancelAfterMs), so cancel is offered only
+ * after that; before, the page says why (an unpaid order also closes by itself at its deadline).
+ */
+export function cancelOpensAt(order: Pick<OrderSummary, 'status' | 'createdAt'>): number | undefined {
+  if (order.status !== 'PENDING') return undefined;
+  const created = Date.parse(order.createdAt);
+  return Number.isNaN(created) ? undefined : created + LIMITS.cancelAfterMs;
+}
+
+export function summaryActions(order: OrderSummary, now: number): Pick<OrderActions, 'pay' | 'cancel'> {
+  const opens = cancelOpensAt(order);
+  return { pay: order.status === 'PENDING', cancel: opens !== undefined && now >= opens };
 }
 
 /** True once the refund window has closed (unknown windows are left to the server). */
@@ -35,7 +47,7 @@ export function canRequestRefund(order: OrderDetail, now: number): boolean {
 export function detailActions(order: OrderDetail, now: number): OrderActions {
   const pending = order.refunds.find((r: RefundView) => r.status === 'REQUESTED');
   return {
-    ...summaryActions(order),
+    ...summaryActions(order, now),
     requestRefund: canRequestRefund(order, now),
     withdrawRefundId: pending ? pending.refundId : '',
     confirmReceipt: order.status === 'SHIPPED',

@@ -2,10 +2,13 @@
 import type { Fen } from '../../typings/api';
 import { formatFen, parseYuanText } from '../utils/money';
 import { REFUND_REASONS } from './labels';
+import { cleanText, LIMITS, textLength } from './limits';
 
-export const NOTE_MAX_LENGTH = 200;
-/** The contract's reason field; the label plus the note must fit. */
-export const REASON_MAX_LENGTH = 256;
+/** The contract's reason field (the functions refuse anything longer); the label, '：' and the note must fit. */
+export const REASON_MAX_LENGTH = LIMITS.reasonMaxLength;
+const LONGEST_LABEL = Math.max(...REFUND_REASONS.map((r) => textLength(r.label)));
+/** Whatever reason is picked, `label：note` fits the contract's limit. */
+export const NOTE_MAX_LENGTH = REASON_MAX_LENGTH - LONGEST_LABEL - 1;
 
 export interface RefundFormInput {
   amountText: string;
@@ -33,21 +36,21 @@ export function checkRefundForm(input: RefundFormInput, refundableFee: Fen): Ref
   else if (fee > refundableFee) errors.amount = `最多可退 ${formatFen(refundableFee)}`;
 
   const reason = REFUND_REASONS[input.reasonIndex];
-  const note = input.note.trim();
+  const note = cleanText(input.note);
   if (!reason) errors.reason = '请选择退款原因';
-  if (note.length > NOTE_MAX_LENGTH) errors.note = `补充说明最多 ${NOTE_MAX_LENGTH} 字`;
+  if (textLength(note) > NOTE_MAX_LENGTH) errors.note = `补充说明最多 ${NOTE_MAX_LENGTH} 字`;
   else if (reason?.needsNote && note === '') errors.note = '选择“其他原因”时请写明原因';
 
   if (errors.amount || errors.reason || errors.note || fee === null || !reason) return { ok: false, errors };
   return { ok: true, refundFee: fee, reason: note ? `${reason.label}：${note}` : reason.label };
 }
 
-export const REJECT_REASON_MAX_LENGTH = 100;
+export const REJECT_REASON_MAX_LENGTH = LIMITS.reasonMaxLength;
 
 /** The merchant must say why a refund is refused; the buyer reads it. */
 export function checkRejectReason(text: string): { ok: true; reason: string } | { ok: false; error: string } {
-  const reason = text.trim();
+  const reason = cleanText(text);
   if (reason === '') return { ok: false, error: '请填写拒绝原因，买家会看到' };
-  if (reason.length > REJECT_REASON_MAX_LENGTH) return { ok: false, error: `拒绝原因最多 ${REJECT_REASON_MAX_LENGTH} 字` };
+  if (textLength(reason) > REJECT_REASON_MAX_LENGTH) return { ok: false, error: `拒绝原因最多 ${REJECT_REASON_MAX_LENGTH} 字` };
   return { ok: true, reason };
 }

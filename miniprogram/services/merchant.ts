@@ -1,11 +1,16 @@
 // The merchant's refund queue and decisions. The server refuses anyone who is not a configured merchant.
-import type { ApproveRefundData, MerchantRefundDetail, Page, RefundView } from '../../typings/api';
+import type { ApproveRefundData, MerchantRefundDetail, Page, RefundStatus, RefundView } from '../../typings/api';
 import { config } from '../config';
 import { callFunction, callOrders, type Outcome } from './call';
 import { isMerchantRefund, isRefundView, pageOf } from './shapes';
 
-export function fetchRefundQueue(cursor?: string): Promise<Outcome<Page<RefundView>>> {
-  return callOrders<'refunds'>({ action: 'refunds', status: 'REQUESTED', cursor, limit: config.pageSize }, pageOf(isRefundView));
+export function fetchRefundQueue(cursor?: string, status: 'REQUESTED' | 'ABNORMAL' = 'REQUESTED'): Promise<Outcome<Page<RefundView>>> {
+  return callOrders<'refunds'>({ action: 'refunds', status, cursor, limit: config.pageSize }, pageOf(isRefundView));
+}
+
+/** Ask WeChat Pay about the refund now (after resolving an abnormal refund in the merchant platform). */
+export function checkRefund(refundId: string): Promise<Outcome<{ refundId: string; status: RefundStatus }>> {
+  return callOrders<'checkRefund'>({ action: 'checkRefund', refundId });
 }
 
 export function fetchRefundDetail(refundId: string): Promise<Outcome<MerchantRefundDetail>> {

@@ -1,5 +1,5 @@
 import type { MerchantRefundDetail, RefundView } from '../../typings/api';
-import { REFUND_STATUS_LABEL } from '../domain/labels';
+import { ABNORMAL_REFUND_ADVICE, REFUND_STATUS_LABEL } from '../domain/labels';
 import { formatFen } from '../utils/money';
 import { formatTime } from '../utils/time';
 import { toOrderDetail, type OrderDetailVM } from './order';
@@ -30,6 +30,12 @@ export interface MerchantRefundVM extends QueueRowVM {
   providerNote: string;
   /** Only a request nobody has decided yet can be approved or rejected. */
   decidable: boolean;
+  /** What the merchant must do at WeChat Pay (an ABNORMAL refund), or ''. */
+  adviceText: string;
+  /** What WeChat Pay actually refunded when it differs from the request, or ''. */
+  settledText: string;
+  /** The merchant may ask WeChat Pay about the refund now (it is with WeChat, or waits for the merchant there). */
+  checkable: boolean;
   /** Masked: the merchant needs to tell buyers apart, not to read their openid. */
   buyerText: string;
   order: OrderDetailVM;
@@ -46,6 +52,9 @@ export function toMerchantRefund(detail: MerchantRefundDetail): MerchantRefundVM
     rejectReason: detail.refund.rejectReason ?? '',
     providerNote: detail.refund.lastError ?? '',
     decidable: detail.refund.status === 'REQUESTED',
+    adviceText: detail.refund.status === 'ABNORMAL' ? ABNORMAL_REFUND_ADVICE : '',
+    settledText: detail.refund.settledFee !== undefined ? formatFen(detail.refund.settledFee) : '',
+    checkable: detail.refund.status === 'ABNORMAL' || detail.refund.status === 'PROCESSING',
     buyerText: maskOpenid(detail.refund.buyerOpenid),
     order: toOrderDetail(detail.order),
   };

@@ -9,7 +9,7 @@ import {
   REFUNDING_LABEL,
   TIMELINE_EVENT_LABEL,
 } from '../domain/labels';
-import { detailActions, summaryActions, type OrderActions } from '../domain/order-actions';
+import { cancelOpensAt, detailActions, summaryActions, type OrderActions } from '../domain/order-actions';
 import { formatFen } from '../utils/money';
 import { formatTime } from '../utils/time';
 import { toAddress, toShipping, type AddressVM, type ShippingVM } from './shipping';
@@ -35,9 +35,9 @@ function statusOf(order: OrderSummary): { label: string; tone: StatusTone } {
   return { label: ORDER_STATUS_LABEL[order.status], tone };
 }
 
-export function toOrderCard(order: OrderSummary): OrderCardVM {
+export function toOrderCard(order: OrderSummary, now: number = Date.now()): OrderCardVM {
   const status = statusOf(order);
-  const actions = summaryActions(order);
+  const actions = summaryActions(order, now);
   return {
     orderId: order.orderId,
     title: order.title,
@@ -54,6 +54,8 @@ export interface RefundVM {
   refundId: string;
   statusLabel: string;
   amountText: string;
+  /** What WeChat Pay actually refunded, when it differs from what was asked. */
+  settledText: string;
   reason: string;
   rejectReason: string;
   createdText: string;
@@ -64,6 +66,7 @@ export function toRefund(refund: RefundView): RefundVM {
     refundId: refund.refundId,
     statusLabel: REFUND_STATUS_LABEL[refund.status],
     amountText: formatFen(refund.refundFee),
+    settledText: refund.settledFee !== undefined ? formatFen(refund.settledFee) : '',
     reason: refund.reason,
     rejectReason: refund.rejectReason ?? '',
     createdText: formatTime(refund.createdAt),
@@ -100,6 +103,8 @@ export interface OrderDetailVM {
   createdText: string;
   paidText: string;
   payDeadlineText: string;
+  /** Why there is no cancel button yet (WeChat Pay's first 5 minutes), with when it appears. */
+  cancelHintText: string;
   /** Shown while a refund can still be requested. */
   refundDeadlineText: string;
   transactionId: string;
@@ -112,6 +117,12 @@ export interface OrderDetailVM {
   completedText: string;
   /** For WeChat's receipt window. */
   transactionIdForReceipt: string;
+}
+
+function cancelHint(order: OrderDetail, actions: OrderActions, now: number): string {
+  const opens = cancelOpensAt(order);
+  if (opens === undefined || actions.cancel || now >= opens) return '';
+  return `微信支付不允许关闭刚创建的订单：${formatTime(new Date(opens).toISOString())} 后可取消；不付款的订单会自动关闭`;
 }
 
 export function toOrderDetail(order: OrderDetail, now: number = Date.now()): OrderDetailVM {
@@ -135,6 +146,7 @@ export function toOrderDetail(order: OrderDetail, now: number = Date.now()): Ord
     createdText: formatTime(order.createdAt),
     paidText: formatTime(order.paidAt),
     payDeadlineText: order.status === 'PENDING' ? formatTime(order.payDeadline) : '',
+    cancelHintText: cancelHint(order, actions, now),
     refundDeadlineText: actions.requestRefund ? formatTime(order.refundDeadline) : '',
     transactionId: order.transactionId ?? '',
     timeline: order.timeline.map(toTimeline).reverse(),

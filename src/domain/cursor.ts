@@ -13,6 +13,9 @@ export interface Cursor {
   n: number;
 }
 
+/** The latest instant a Date can hold: a cursor's time beyond it could not become a query. */
+const MAX_TIME = 8.64e15;
+
 export function encodeCursor(cursor: Cursor): string {
   return Buffer.from(JSON.stringify(cursor), 'utf8').toString('base64url');
 }
@@ -25,7 +28,7 @@ export function decodeCursor(text: string): Cursor {
   } catch {
     // reported below
   }
-  if (!v || typeof v.t !== 'number' || !Number.isSafeInteger(v.t) || typeof v.id !== 'string' || v.id.length > 64 || typeof v.n !== 'number' || !Number.isInteger(v.n) || v.n < 1 || v.n > 1000) {
+  if (!v || typeof v.t !== 'number' || !Number.isSafeInteger(v.t) || v.t < 0 || v.t > MAX_TIME || typeof v.id !== 'string' || v.id.length > 64 || typeof v.n !== 'number' || !Number.isInteger(v.n) || v.n < 1 || v.n > 1000) {
     throw invalid('cursor is not one this function returned');
   }
   return { t: v.t, id: v.id, n: v.n };

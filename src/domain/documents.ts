@@ -1,10 +1,10 @@
 // The shapes we keep in the database. Dates are Date (the SDK turns EJSON $date into Date both ways).
-import type { DeliveryAddress, Fen, LogisticsType, OrderItem, OrderStatus, PrintState, RefundStatus, ShippingUploadState } from '../../typings/api';
+import type { DeliveryAddress, Fen, LogisticsType, OrderItem, OrderStatus, PrintState, RefundStatus, ShippingUploadState, TimelineActor, TimelineEvent } from '../../typings/api';
 
 export interface TimelineRecord {
   at: Date;
-  event: string;
-  by: 'buyer' | 'merchant' | 'wechat' | 'system';
+  event: TimelineEvent;
+  by: TimelineActor;
   note?: string;
 }
 
@@ -90,9 +90,13 @@ export interface RefundDoc {
   updatedAt: Date;
   decidedBy?: string;
   providerRefundId?: string;
-  /** Last provider error while PROCESSING, for the merchant's eyes. */
+  /** Last provider error while PROCESSING or ABNORMAL, for the merchant's eyes. */
   lastError?: string;
   settledAt?: Date;
+  /** What the provider actually refunded, when it differs from refundFee (a REFUND_MISMATCH anomaly). */
+  settledFee?: number;
+  /** Started by the shop itself, not asked for by the buyer (a payment that arrived after the order was closed). */
+  automatic?: boolean;
 }
 
 export interface ProductDoc {
@@ -129,7 +133,7 @@ export interface MessageDoc {
 /** Something the provider told us that does not match our records: never acted on, always shown to the merchant. */
 export interface AnomalyDoc {
   _id: string;
-  kind: 'AMOUNT_MISMATCH' | 'MERCHANT_MISMATCH' | 'UNKNOWN_ORDER' | 'PAID_AFTER_CLOSE' | 'REFUND_MISMATCH';
+  kind: 'AMOUNT_MISMATCH' | 'MERCHANT_MISMATCH' | 'UNKNOWN_ORDER' | 'PAID_AFTER_CLOSE' | 'REFUND_MISMATCH' | 'REFUND_ABNORMAL';
   orderId: string;
   refundId?: string;
   detail: string;

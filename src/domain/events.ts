@@ -4,6 +4,7 @@
 import type { ApplyRefundEvent, ApproveRefundEvent, OrderListFilter, OrdersEvent, PayEvent, RefundStatus } from '../../typings/api';
 import { invalid } from './errors';
 import { OUT_REFUND_NO, OUT_TRADE_NO } from './ids';
+import { LIMITS } from './limits';
 import { requireFen } from './money';
 import { isOrderStatus, isRefundStatus } from './states';
 import { parseAddress } from './address';
@@ -12,7 +13,7 @@ import { isShippingOrderAction, parseShippingOrdersEvent } from './shipping-even
 const PLATFORM_FIELDS = new Set(['userInfo']);
 export const MAX_ORDER_LINES = 20;
 export const MAX_QUANTITY = 999;
-export const REASON_MAX = 80;
+export const REASON_MAX = LIMITS.reasonMaxLength;
 export const MAX_PAGE = 50;
 export const DEFAULT_PAGE = 20;
 const PRODUCT_ID = /^[0-9A-Za-z_-]{1,64}$/;
@@ -40,11 +41,17 @@ function text(fields: Fields, key: string, pattern: RegExp, description: string)
 const orderId = (f: Fields) => text(f, 'orderId', OUT_TRADE_NO, 'an order id (1-32 of 0-9 A-Z a-z _ -)');
 const refundId = (f: Fields) => text(f, 'refundId', OUT_REFUND_NO, 'a refund id (<orderId>R<n>)');
 
+/** Line breaks and tabs (a textarea's) become spaces; any other control character is refused, never stored. */
+const WHITESPACE_CONTROLS = /[\t\n\r\v\f]+/g;
+const CONTROLS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+
 function reason(value: unknown, key: string): string {
   if (typeof value !== 'string' || value.trim() === '') throw invalid(`${key} is required: say why`);
-  const trimmed = value.trim();
-  if (Array.from(trimmed).length > REASON_MAX) throw invalid(`${key} must be at most ${REASON_MAX} characters`);
-  return trimmed;
+  const text = value.replace(WHITESPACE_CONTROLS, ' ').trim();
+  if (CONTROLS.test(text)) throw invalid(`${key} must not contain control characters`);
+  if (text === '') throw invalid(`${key} is required: say why`);
+  if (Array.from(text).length > REASON_MAX) throw invalid(`${key} must be at most ${REASON_MAX} characters`);
+  return text;
 }
 
 export function parsePayEvent(event: unknown): PayEvent {
@@ -114,6 +121,7 @@ export function parseOrdersEvent(event: unknown): OrdersEvent {
       return { action, orderId: orderId(object(event, `orders.${action}`, ['action', 'orderId'])) };
     case 'withdrawRefund':
     case 'refund':
+    case 'checkRefund':
       return { action, refundId: refundId(object(event, `orders.${action}`, ['action', 'refundId'])) };
     case 'products':
     case 'me':
@@ -126,6 +134,6 @@ export function parseOrdersEvent(event: unknown): OrdersEvent {
     }
     default:
       if (isShippingOrderAction(action)) return parseShippingOrdersEvent(event, action);
-      throw invalid('action must be one of list, get, cancel, withdrawRefund, products, me, refunds, refund, confirmReceipt, desk, reprint');
+      throw invalid('action must be one of list, get, cancel, withdrawRefund, products, me, refunds, refund, checkRefund, confirmReceipt, desk, reprint');
   }
 }

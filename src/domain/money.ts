@@ -1,5 +1,5 @@
-// Money is integer fen everywhere. Formatting for people is the client's job; the one exception is the
-// subscribe-message `amount` field, which lives in subscribe-message.ts.
+// Money is integer fen everywhere. Formatting for people is mostly the client's job; the exceptions are text the
+// server writes for people: timeline notes (formatYuan) and the subscribe-message `amount` field (subscribe-message.ts).
 import type { Fen } from '../../typings/api';
 import { invalid } from './errors';
 
@@ -34,4 +34,11 @@ function describe(value: unknown): string {
   if (typeof value === 'string') return `the string "${value.slice(0, 20)}"`;
   if (value === null) return 'null';
   return typeof value === 'number' ? String(value) : typeof value;
+}
+
+/** `¥68.00`: how an amount reads in a note a person sees (the order's timeline). */
+export function formatYuan(fen: number): string {
+  const sign = fen < 0 ? '-' : '';
+  const abs = Math.abs(Math.trunc(fen));
+  return `${sign}¥${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
 }

@@ -5,7 +5,13 @@ import type { OrderDoc, RefundDoc } from './documents';
 import { AppError, conflict, notFound } from './errors';
 import { outRefundNo } from './ids';
 import { requireFen } from './money';
-import { isMoneyHeld } from './states';
+import { ORDER_MOVES, allows, isMoneyHeld } from './states';
+
+/** What a refund's lastError tells the merchant when WeChat Pay, not a call, decided (shown on the merchant's pages). */
+export const REFUND_NOTES = {
+  abnormal: '微信支付退款异常（买家的银行卡可能已注销或冻结）：请到微信支付商户平台处理这笔退款',
+  closedByProvider: '微信支付关闭了这笔退款，金额可以重新申请退款',
+} as const;
 
 /** WeChat Pay accepts at most 50 partial refunds on one payment. */
 export const MAX_REFUNDS_PER_ORDER = 50;
@@ -18,6 +24,12 @@ export function refundableFee(order: RefundLedger): Fen {
   return Math.max(0, order.totalFee - order.refundedFee - order.refundingFee);
 }
 
+/** Until when the buyer may ask for a refund of a paid (or shipped, or received) order: paidAt + the shop's window. */
+export function refundDeadline(order: Pick<OrderDoc, 'status' | 'paidAt'>, refundWindowDays: number): Date | undefined {
+  if (!isMoneyHeld(order.status) || !order.paidAt) return undefined;
+  return new Date(order.paidAt.getTime() + refundWindowDays * DAY_MS);
+}
+
 export interface RefundDecision {
   refundId: string;
   refundFee: Fen;
@@ -25,7 +37,7 @@ export interface RefundDecision {
 
 /**
  * Decides a buyer's refund request against the order as read inside the transaction.
- * Guarantees: only the owner, only PAID orders, within the window, one open refund, at most 50, never more than
+ * Guarantees: only the owner, only orders whose money the shop holds, within the window, one open refund, at most 50, never more than
  * what is left (refundedFee + refundingFee ≤ totalFee after the write).
  */
 export function decideRefundRequest(
@@ -36,7 +48,8 @@ export function decideRefundRequest(
   if (!isMoneyHeld(order.status)) throw conflict(`order ${order._id} is ${order.status}: only paid orders can be refunded`);
   if (order.openRefundId) throw conflict(`refund ${order.openRefundId} is still open on this order: wait for it or withdraw it`);
   if (order.refundCount >= MAX_REFUNDS_PER_ORDER) throw conflict(`an order can be refunded at most ${MAX_REFUNDS_PER_ORDER} times`);
-  if (order.paidAt && request.now.getTime() > order.paidAt.getTime() + request.refundWindowDays * DAY_MS) {
+  const deadline = refundDeadline(order, request.refundWindowDays);
+  if (deadline && request.now.getTime() > deadline.getTime()) {
     throw conflict(`the refund window of ${request.refundWindowDays} days after payment has closed`);
   }
   const left = refundableFee(order);
@@ -52,11 +65,17 @@ export interface LedgerChange {
   status: OrderStatus;
 }
 
-/** The order's ledger after a refund leaves the open state. */
-export function settleLedger(order: RefundLedger, refund: Pick<RefundDoc, 'refundFee'>, outcome: 'SUCCEEDED' | 'RELEASED'): LedgerChange {
+/**
+ * The order's ledger after a refund stops reserving money: SUCCEEDED moves it to refundedFee (`settledFee`, what
+ * the provider actually paid out, which is the refund's amount unless the provider says otherwise), RELEASED gives
+ * it back to what can be refunded. An ABNORMAL refund does neither: its amount stays in refundingFee.
+ */
+export function settleLedger(order: RefundLedger, refund: Pick<RefundDoc, 'refundFee'>, outcome: 'SUCCEEDED' | 'RELEASED', settledFee = refund.refundFee): LedgerChange {
   const refundingFee = Math.max(0, order.refundingFee - refund.refundFee);
   if (outcome === 'RELEASED') return { refundedFee: order.refundedFee, refundingFee, status: order.status };
-  const refundedFee = order.refundedFee + refund.refundFee;
-  const status: OrderStatus = isMoneyHeld(order.status) && refundedFee >= order.totalFee ? 'REFUNDED' : order.status;
+  // Never more than was paid, whatever a provider answer says (a mismatch is recorded as an anomaly by the caller).
+  const refundedFee = Math.min(order.totalFee, order.refundedFee + settledFee);
+  const full = ORDER_MOVES.refundInFull;
+  const status: OrderStatus = allows(full, order.status) && refundedFee >= order.totalFee ? full.to : order.status;
   return { refundedFee, refundingFee, status };
 }

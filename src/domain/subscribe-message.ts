@@ -75,9 +75,11 @@ export function composeMessage(template: TemplateSetting, facts: Facts): Subscri
   return { templateId: template.templateId, ...(page ? { page } : {}), data };
 }
 
-/** The refund decision or result as a phrase (≤ 5 Chinese characters). */
+/**
+ * The refund's final result as a phrase (≤ 5 Chinese characters). The buyer gives one authorization when asking for
+ * a refund, and one authorization allows one message: so only a final result is sent, never the approval.
+ */
 export const REFUND_RESULT_PHRASE = {
-  PROCESSING: '已同意',
   REJECTED: '已拒绝',
   SUCCEEDED: '退款成功',
   FAILED: '退款失败',

@@ -1,7 +1,7 @@
 // What the client sees of our documents: ISO times, no internal fields, buyer openids only for merchants.
 import type { MerchantRefundDetail, OrderDetail, OrderSummary, Product, RefundView } from '../../typings/api';
 import type { OrderDoc, ProductDoc, RefundDoc } from './documents';
-import { refundableFee } from './refund-rules';
+import { refundableFee, refundDeadline } from './refund-rules';
 import { shippingDetail } from './shipping-views';
 import { timelineView } from './timeline';
 
@@ -31,6 +31,8 @@ export function orderSummary(doc: OrderListDoc): OrderSummary {
   };
 }
 
+const MERCHANT_NOTE_STATUSES: readonly RefundDoc['status'][] = ['PROCESSING', 'ABNORMAL', 'FAILED', 'SUCCEEDED'];
+
 export function refundView(doc: RefundDoc, forMerchant: boolean): RefundView {
   return {
     refundId: doc._id,
@@ -41,28 +43,38 @@ export function refundView(doc: RefundDoc, forMerchant: boolean): RefundView {
     ...(doc.rejectReason ? { rejectReason: doc.rejectReason } : {}),
     ...(forMerchant ? { buyerOpenid: doc._openid } : {}),
     // Why WeChat Pay has not finished (or refused): the merchant may have to act, e.g. top up the balance.
-    ...(forMerchant && doc.lastError && (doc.status === 'PROCESSING' || doc.status === 'FAILED') ? { lastError: doc.lastError } : {}),
+    ...(forMerchant && doc.lastError && MERCHANT_NOTE_STATUSES.includes(doc.status) ? { lastError: doc.lastError } : {}),
+    ...(doc.settledFee !== undefined && doc.settledFee !== doc.refundFee ? { settledFee: doc.settledFee } : {}),
+    ...(doc.automatic ? { automatic: true } : {}),
     createdAt: iso(doc.createdAt),
     updatedAt: iso(doc.updatedAt),
   };
 }
 
-export function orderDetail(doc: OrderDoc, refunds: readonly RefundDoc[], forMerchant: boolean): OrderDetail {
+/** What a reader of an order may see, and the shop rule the refund deadline comes from. */
+export interface DetailViewer {
+  forMerchant: boolean;
+  refundWindowDays: number;
+}
+
+export function orderDetail(doc: OrderDoc, refunds: readonly RefundDoc[], viewer: DetailViewer): OrderDetail {
+  const deadline = refundDeadline(doc, viewer.refundWindowDays);
   return {
     ...orderSummary(doc),
     items: doc.items,
     ...(doc.paidAt ? { paidAt: iso(doc.paidAt) } : {}),
     ...(doc.transactionId ? { transactionId: doc.transactionId } : {}),
-    timeline: timelineView(doc.timeline),
-    refunds: refunds.map((r) => refundView(r, forMerchant)),
+    timeline: timelineView(doc.timeline, viewer.forMerchant),
+    refunds: refunds.map((r) => refundView(r, viewer.forMerchant)),
     refundableFee: refundableFee(doc),
     ...(doc.status === 'PENDING' ? { payDeadline: iso(doc.payDeadline) } : {}),
-    ...shippingDetail(doc, forMerchant),
+    ...shippingDetail(doc, viewer.forMerchant),
+    ...(deadline ? { refundDeadline: iso(deadline) } : {}),
   };
 }
 
-export function merchantRefundDetail(refund: RefundDoc, order: OrderDoc, refunds: readonly RefundDoc[]): MerchantRefundDetail {
-  return { refund: refundView(refund, true), order: orderDetail(order, refunds, true) };
+export function merchantRefundDetail(refund: RefundDoc, order: OrderDoc, refunds: readonly RefundDoc[], refundWindowDays: number): MerchantRefundDetail {
+  return { refund: refundView(refund, true), order: orderDetail(order, refunds, { forMerchant: true, refundWindowDays }) };
 }
 
 export function productView(doc: ProductDoc): Product {

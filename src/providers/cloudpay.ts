@@ -36,13 +36,9 @@ const REFUND_STATES: Record<string, RefundState> = {
   SUCCESS: 'SUCCEEDED',
   PROCESSING: 'PROCESSING',
   REFUNDCLOSE: 'FAILED',
-  CHANGE: 'FAILED',
+  // Not a failure: WeChat could not pay the money out and still counts it against the payment (see RefundState).
+  CHANGE: 'ABNORMAL',
 };
-
-/** WeChat's answers after which the same request, with the same numbers, must be repeated: the outcome is unknown. */
-const UNKNOWN_OUTCOME = new Set(['SYSTEMERROR', 'BIZERR_NEED_RETRY']);
-/** Nothing happened, and trying again later may work. */
-const RETRY_LATER = new Set(['NOTENOUGH', 'FREQUENCY_LIMITED', 'USER_ACCOUNT_ABNORMAL']);
 
 export function createCloudPayProvider(api: CloudPay.Api, config: CloudPayConfig): PaymentProvider {
   return {
@@ -163,47 +159,74 @@ async function call<T extends CloudPay.Answer>(apiName: string, acts: boolean, r
   if (answer.resultCode !== 'SUCCESS') {
     const code = wechatErrorCode(apiName, answer);
     const message = `cloudPay.${apiName}: ${code} ${answer.errCodeDes ?? ''}`.trim();
-    if (UNKNOWN_OUTCOME.has(code)) {
+    const meaning = CODE_MEANING[code] ?? 'UNKNOWN';
+    // A call that may have acted and failed in a way we cannot read is repeated with the same numbers, never taken
+    // as final: nothing is marked failed on a guess.
+    if (meaning === 'UNKNOWN') {
       if (acts) throw new ProviderOutcomeUnknown(code, message);
       throw new ProviderError(code, message, true);
     }
-    // A failure we cannot classify is never taken as final: nothing is marked failed on a guess.
-    throw new ProviderError(code, message, code === UNCLASSIFIED || RETRY_LATER.has(code));
+    throw new ProviderError(code, message, meaning === 'RETRY_LATER');
   }
   return answer;
 }
 
-const UNCLASSIFIED = 'UNCLASSIFIED';
+export const UNCLASSIFIED = 'UNCLASSIFIED';
 
 /**
- * WeChat's err_code of a FAIL answer. wx-server-sdk overwrites `errCode` with its own 0 on every cloudPay answer it
- * resolves, so WeChat's code survives only in `errCodeDes` (the description); we read it back from there, per API
- * because the same words mean different things (已关闭 on closeOrder is ORDERCLOSED, on refund ORDERNOTEXIST).
+ * What each WeChat err_code means for the caller. UNKNOWN: the request may or may not have taken effect, repeat
+ * it with the same numbers; RETRY_LATER: nothing happened, the same request may succeed later; FINAL: nothing
+ * happened and repeating it cannot help. A code not listed here (and UNCLASSIFIED) is UNKNOWN.
  */
+export const CODE_MEANING: Readonly<Record<string, 'UNKNOWN' | 'RETRY_LATER' | 'FINAL'>> = {
+  SYSTEMERROR: 'UNKNOWN',
+  BIZERR_NEED_RETRY: 'UNKNOWN',
+  NOTENOUGH: 'RETRY_LATER',
+  FREQUENCY_LIMITED: 'RETRY_LATER',
+  USER_ACCOUNT_ABNORMAL: 'RETRY_LATER',
+  ORDERPAID: 'FINAL',
+  ORDERCLOSED: 'FINAL',
+  ORDERNOTEXIST: 'FINAL',
+  REFUNDNOTEXIST: 'FINAL',
+  OUT_TRADE_NO_USED: 'FINAL',
+  TRADE_OVERDUE: 'FINAL',
+  INVALID_REQUEST: 'FINAL',
+  PARAM_ERROR: 'FINAL',
+};
+
+/**
+ * The one place that reads WeChat's wording. wx-server-sdk overwrites `errCode` with its own 0 on every cloudPay
+ * answer it resolves, so for cloudPay WeChat's err_code survives only in `errCodeDes`; each row maps a wording
+ * (for the APIs it is said by: the same words mean different things, 已关闭 on closeOrder is ORDERCLOSED, on refund
+ * ORDERNOTEXIST) back to the code. `example` is the description as WeChat writes it: the unit test checks every row
+ * with it. First match wins; nothing matching is UNCLASSIFIED, which CODE_MEANING treats as an unknown outcome.
+ */
+export const DESCRIPTION_CODES: ReadonlyArray<{ apis: readonly string[] | '*'; wording: RegExp; code: string; example: string }> = [
+  { apis: '*', wording: /系统超时|系统繁忙|系统错误|相同参数再次调用/, code: 'SYSTEMERROR', example: '系统超时，请使用相同参数再次调用' },
+  { apis: '*', wording: /需要商户触发重试/, code: 'BIZERR_NEED_RETRY', example: '退款业务流程错误，需要商户触发重试来解决' },
+  { apis: '*', wording: /频率/, code: 'FREQUENCY_LIMITED', example: '接口调用频率过高，请降低频率后重试' },
+  { apis: ['unifiedOrder', 'closeOrder'], wording: /已支付/, code: 'ORDERPAID', example: '该订单已支付' },
+  { apis: ['unifiedOrder', 'closeOrder'], wording: /已关闭/, code: 'ORDERCLOSED', example: '订单已关闭，无法重复关闭' },
+  { apis: ['unifiedOrder'], wording: /订单号重复/, code: 'OUT_TRADE_NO_USED', example: '商户订单号重复' },
+  { apis: ['unifiedOrder'], wording: /参数/, code: 'INVALID_REQUEST', example: '参数错误' },
+  { apis: ['queryOrder', 'closeOrder'], wording: /不存在/, code: 'ORDERNOTEXIST', example: '此交易订单号不存在' },
+  { apis: ['closeOrder'], wording: /不能马上|时间间隔/, code: 'INVALID_REQUEST', example: '订单生成后不能马上调用关单接口，最短调用时间间隔为5分钟' },
+  { apis: ['refund'], wording: /余额不足/, code: 'NOTENOUGH', example: '基本账户余额不足，请充值后重新发起' },
+  { apis: ['refund'], wording: /超过退款期限/, code: 'TRADE_OVERDUE', example: '订单已经超过退款期限' },
+  { apis: ['refund'], wording: /不存在|不能退款|未支付/, code: 'ORDERNOTEXIST', example: '订单已关闭，不能退款' },
+  { apis: ['refund'], wording: /退款金额|可退金额|不一致|次数/, code: 'INVALID_REQUEST', example: '申请退款金额超过订单可退金额' },
+  { apis: ['queryRefund'], wording: /不存在|查询失败/, code: 'REFUNDNOTEXIST', example: '退款单不存在' },
+];
+
+/** WeChat's err_code of a FAIL answer: the code itself when the answer carries one, else read from the description. */
 export function wechatErrorCode(apiName: string, answer: CloudPay.Answer): string {
   if (typeof answer.errCode === 'string' && /^[A-Z_]{3,}$/.test(answer.errCode)) return answer.errCode;
   const des = String(answer.errCodeDes ?? '');
-  const rules: Array<[RegExp, string]> = [
-    [/系统超时|系统繁忙|系统错误|相同参数再次调用|SYSTEMERROR/, 'SYSTEMERROR'],
-    [/需要商户触发重试|BIZERR_NEED_RETRY/, 'BIZERR_NEED_RETRY'],
-    [/频率|FREQUENCY_LIMITED/, 'FREQUENCY_LIMITED'],
-    ...(DESCRIPTIONS[apiName] ?? []),
-  ];
-  return rules.find(([pattern]) => pattern.test(des))?.[1] ?? UNCLASSIFIED;
+  // A description that is itself a code (some answers put the code there) needs no wording.
+  if (/^[A-Z][A-Z_]{2,}$/.test(des.trim())) return des.trim();
+  const row = DESCRIPTION_CODES.find((r) => (r.apis === '*' || r.apis.includes(apiName)) && r.wording.test(des));
+  return row?.code ?? UNCLASSIFIED;
 }
-
-const DESCRIPTIONS: Record<string, Array<[RegExp, string]>> = {
-  unifiedOrder: [[/已支付|ORDERPAID/, 'ORDERPAID'], [/已关闭|ORDERCLOSED/, 'ORDERCLOSED'], [/订单号重复|OUT_TRADE_NO_USED/, 'OUT_TRADE_NO_USED'], [/参数|INVALID_REQUEST/, 'INVALID_REQUEST']],
-  queryOrder: [[/不存在|ORDERNOTEXIST/, 'ORDERNOTEXIST']],
-  closeOrder: [[/已支付|ORDERPAID/, 'ORDERPAID'], [/已关闭|ORDERCLOSED/, 'ORDERCLOSED'], [/不存在|ORDERNOTEXIST/, 'ORDERNOTEXIST'], [/不能马上|时间间隔|INVALID_REQUEST/, 'INVALID_REQUEST']],
-  refund: [
-    [/余额不足|NOTENOUGH/, 'NOTENOUGH'],
-    [/超过退款期限|TRADE_OVERDUE/, 'TRADE_OVERDUE'],
-    [/不存在|不能退款|未支付|ORDERNOTEXIST/, 'ORDERNOTEXIST'],
-    [/退款金额|可退金额|不一致|次数|INVALID_REQUEST|PARAM_ERROR/, 'INVALID_REQUEST'],
-  ],
-  queryRefund: [[/不存在|查询失败|REFUNDNOTEXIST/, 'REFUNDNOTEXIST']],
-};
 
 /** cloudPay lists refunds as parallel lists (outRefundNoList, refundStatusList…); APIv2 as indexed fields. */
 function findRefund(answer: CloudPay.QueryRefundAnswer, outRefundNo: string): RefundStatus {

@@ -4,10 +4,8 @@ import type { DeliveryAddress, OrderItem, PaymentParams } from '../../typings/ap
 import type { OrderDoc } from '../domain/documents';
 import { conflict, invalid, notFound } from '../domain/errors';
 import { newOutTradeNo, RANDOM_SUFFIX_LENGTH } from '../domain/ids';
-import { orderTotal } from '../domain/money';
+import { assertPayable, newOrderDoc, sameItems } from '../domain/order-rules';
 import type { Settings } from '../domain/settings';
-import { timelineEntry } from '../domain/timeline';
-import { orderTitle } from '../domain/views';
 import { ProviderError, type PaymentProvider } from '../providers/payment-provider';
 import { confirmPayment } from './payments';
 import { productsByIds } from './repositories/products';
@@ -30,27 +28,15 @@ export async function priceItems(store: Store, lines: Array<{ productId: string;
 }
 
 export function newOrder(ctx: OrderContext, buyer: string, items: OrderItem[], idempotencyKey?: string, address?: DeliveryAddress): OrderDoc {
-  const totalFee = orderTotal(items);
-  return {
-    _id: newOutTradeNo(ctx.now, randomBytes(RANDOM_SUFFIX_LENGTH)),
-    _openid: buyer,
-    status: 'PENDING',
-    totalFee,
-    refundedFee: 0,
-    refundingFee: 0,
+  return newOrderDoc({
+    id: newOutTradeNo(ctx.now, randomBytes(RANDOM_SUFFIX_LENGTH)),
+    buyer,
     items,
-    title: orderTitle(items),
-    itemCount: items.reduce((n, i) => n + i.quantity, 0),
-    createdAt: ctx.now,
-    updatedAt: ctx.now,
-    payDeadline: new Date(ctx.now.getTime() + ctx.settings.unpaidTimeoutSeconds * 1000),
+    now: ctx.now,
+    unpaidTimeoutSeconds: ctx.settings.unpaidTimeoutSeconds,
     ...(idempotencyKey ? { idempotencyKey } : {}),
-    refundCount: 0,
-    openRefundId: null,
-    refunding: false,
-    timeline: [timelineEntry(ctx.now, 'created', 'buyer')],
     ...(address ? { address } : {}),
-  };
+  });
 }
 
 /**
@@ -78,22 +64,13 @@ export async function createOrder(ctx: OrderContext, buyer: string, items: Order
   });
 }
 
-function sameItems(a: OrderItem[], b: OrderItem[]): boolean {
-  const key = (items: OrderItem[]) => items.map((i) => `${i.productId}×${i.quantity}`).sort().join(',');
-  return key(a) === key(b);
-}
-
 export async function ownOrder(store: Store, buyer: string, orderId: string): Promise<OrderDoc> {
   const order = await findOrder(store, orderId);
   if (!order || order._openid !== buyer) throw notFound(`order ${orderId} not found`);
   return order;
 }
 
-/** Only a PENDING order before its deadline can be paid (a repeated idempotencyKey may name one that is not). */
-export function assertPayable(order: OrderDoc, now: Date): void {
-  if (order.status !== 'PENDING') throw conflict(`order ${order._id} is ${order.status}: only a PENDING order can be paid`);
-  if (order.payDeadline.getTime() <= now.getTime()) throw conflict(`order ${order._id} was not paid in time; place a new order`);
-}
+export { assertPayable };
 
 /** Asks the provider for the payment object; an order the provider already saw paid is confirmed instead. */
 export async function paymentFor(ctx: OrderContext, provider: PaymentProvider, order: OrderDoc, clientIp: string): Promise<PaymentParams> {

@@ -1,7 +1,9 @@
 // The `orders` function's actions: what buyers and merchants read, and the two things a buyer can undo.
 import type { MeData, OrderDetail, OrderListFilter, OrderStatus, OrdersData, RefundStatus } from '../../typings/api';
 import { decodeCursor, encodeCursor, fetchSize, pageOf } from '../domain/cursor';
-import { conflict, forbidden, notFound } from '../domain/errors';
+import { forbidden, notFound } from '../domain/errors';
+import { decideCancel, tooEarlyToCancel } from '../domain/order-rules';
+import { TIMELINE_NOTES } from '../domain/timeline';
 import { DEFAULT_PAGE } from '../domain/events';
 import { isMerchant, type Settings } from '../domain/settings';
 import { merchantRefundDetail, orderDetail, orderSummary, productView, refundView } from '../domain/views';
@@ -10,6 +12,7 @@ import { applyPaymentStatus } from './payments';
 import { activeProducts } from './repositories/products';
 import { findOrder, listOrders, markClosed } from './repositories/orders';
 import { findRefund, listRefunds, refundsOfOrder } from './repositories/refunds';
+import { reconcileRefund } from './refund-flow';
 import type { Store } from './store';
 
 export interface QueryContext {
@@ -30,28 +33,26 @@ export async function getOrder(ctx: QueryContext, orderId: string): Promise<Orde
   const merchant = isMerchant(ctx.settings, ctx.openid);
   const order = await findOrder(ctx.store, orderId);
   if (!order || (order._openid !== ctx.openid && !merchant)) throw notFound(`order ${orderId} not found`);
-  return orderDetail(order, await refundsOfOrder(ctx.store, orderId), merchant);
+  return orderDetail(order, await refundsOfOrder(ctx.store, orderId), { forMerchant: merchant, refundWindowDays: ctx.settings.refundWindowDays });
 }
 
 /** The buyer cancels a PENDING order: the provider's order is closed first, so it can no longer be paid. */
 export async function cancelOrder(ctx: QueryContext, provider: PaymentProvider, orderId: string): Promise<{ orderId: string; status: OrderStatus }> {
   const order = await findOrder(ctx.store, orderId);
-  if (!order || order._openid !== ctx.openid) throw notFound(`order ${orderId} not found`);
-  if (order.status === 'CLOSED') return { orderId, status: 'CLOSED' };
-  if (order.status !== 'PENDING') throw conflict(`order ${orderId} is ${order.status}: only a PENDING order can be cancelled`);
+  if (decideCancel(order, ctx.openid, orderId) === 'DONE') return { orderId, status: 'CLOSED' };
   let closed: 'CLOSED' | 'ALREADY_PAID';
   try {
     closed = await provider.closePayment(orderId);
   } catch (err) {
     if (err instanceof ProviderError && err.code === 'INVALID_REQUEST') {
-      throw conflict('WeChat Pay does not let an order be cancelled in its first 5 minutes; try again shortly, or just leave it unpaid');
+      throw tooEarlyToCancel();
     }
     throw err;
   }
   if (closed === 'ALREADY_PAID') {
     await applyPaymentStatus({ store: ctx.store, settings: ctx.settings, provider, now: ctx.now, by: 'wechat' }, orderId, await provider.queryPayment(orderId));
   } else {
-    await markClosed(ctx.store, orderId, ctx.now, 'buyer', 'cancelled by the buyer');
+    await markClosed(ctx.store, orderId, ctx.now, 'buyer', TIMELINE_NOTES.closedByBuyer);
   }
   const after = await findOrder(ctx.store, orderId);
   return { orderId, status: after?.status ?? 'CLOSED' };
@@ -94,5 +95,15 @@ export async function merchantRefund(ctx: QueryContext, refundId: string): Promi
   if (!refund) throw notFound(`refund ${refundId} not found`);
   const order = await findOrder(ctx.store, refund.orderId);
   if (!order) throw notFound(`order ${refund.orderId} not found`);
-  return merchantRefundDetail(refund, order, await refundsOfOrder(ctx.store, order._id));
+  return merchantRefundDetail(refund, order, await refundsOfOrder(ctx.store, order._id), ctx.settings.refundWindowDays);
+}
+
+/** A merchant asks WeChat Pay about a refund now, e.g. after resolving an ABNORMAL one in the merchant platform. */
+export async function checkRefund(ctx: QueryContext, provider: PaymentProvider, refundId: string): Promise<OrdersData['checkRefund']> {
+  requireMerchant(ctx);
+  const refund = await findRefund(ctx.store, refundId);
+  if (!refund) throw notFound(`refund ${refundId} not found`);
+  await reconcileRefund({ store: ctx.store, settings: ctx.settings, now: ctx.now }, provider, refundId, 'merchant', { resubmitMissing: false });
+  const after = await findRefund(ctx.store, refundId);
+  return { refundId, status: after?.status ?? refund.status };
 }

@@ -3,6 +3,7 @@
 // Guarantee: PENDING → PAID happens once, only for the amount and merchant we asked for, and only the invocation
 // that made the transition tells the merchants.
 import type { AnomalyDoc, OrderDoc, TimelineRecord } from '../domain/documents';
+import { formatYuan } from '../domain/money';
 import type { Settings } from '../domain/settings';
 import { isMoneyHeld } from '../domain/states';
 import { timelineEntry } from '../domain/timeline';
@@ -12,6 +13,7 @@ import { notify } from './notifier';
 import { printPaidOrder } from './printing';
 import { appendTimeline, findOrder, markPaid } from './repositories/orders';
 import { recordAnomaly } from './repositories/records';
+import { lateRefundId as lateRefundNumber, refundLatePayment } from './refund-flow';
 import type { Store } from './store';
 
 export type PaymentOutcome =
@@ -36,12 +38,14 @@ export async function confirmPayment(ctx: PaymentContext, orderId: string): Prom
 
 export async function applyPaymentStatus(ctx: PaymentContext, orderId: string, status: PaymentStatus): Promise<PaymentOutcome> {
   if (status.state !== 'PAID') return { kind: 'NOT_PAID', state: status.state };
-  if (status.merchantId !== undefined && status.merchantId !== ctx.settings.subMchId) {
+  // An answer that names no merchant proves nothing about where the money went: it is a mismatch, never a pass.
+  if (!status.merchantId || status.merchantId !== ctx.settings.subMchId) {
     const order = await findOrder(ctx.store, orderId);
-    return anomaly(ctx, orderId, status, 'MERCHANT_MISMATCH', `paid to merchant ${status.merchantId}, expected ${ctx.settings.subMchId}`, order);
+    const paidTo = status.merchantId ? `款项付给了商户号 ${status.merchantId}` : '微信支付的回复没有商户号';
+    return anomaly(ctx, orderId, status, 'MERCHANT_MISMATCH', `${paidTo}，本店商户号是 ${ctx.settings.subMchId}`, order);
   }
   if (status.totalFee === undefined || !status.transactionId) {
-    return anomaly(ctx, orderId, status, 'AMOUNT_MISMATCH', 'the provider reported a payment without an amount or transaction id');
+    return anomaly(ctx, orderId, status, 'AMOUNT_MISMATCH', '微信支付报告的支付没有金额或交易单号');
   }
   const paidAt = status.paidAt ?? ctx.now;
   // The amount is part of the condition: a payment of any other amount can never mark the order paid.
@@ -68,11 +72,15 @@ async function explainLostTransition(ctx: PaymentContext, orderId: string, statu
   if (!order) return anomaly(ctx, orderId, status, 'UNKNOWN_ORDER', 'the provider reported a payment for an order we do not have');
   if (isMoneyHeld(order.status) || order.status === 'REFUNDED') {
     if (order.transactionId === status.transactionId) return { kind: 'ALREADY_PAID' };
-    return anomaly(ctx, orderId, status, 'AMOUNT_MISMATCH', `a second transaction ${status.transactionId} for an order paid by ${order.transactionId}`, order);
+    return anomaly(ctx, orderId, status, 'AMOUNT_MISMATCH', `又收到一笔交易 ${status.transactionId}，订单已由 ${order.transactionId} 支付`, order);
   }
-  if (order.status === 'CLOSED') return anomaly(ctx, orderId, status, 'PAID_AFTER_CLOSE', 'paid after the order was closed: refund it by hand', order);
+  if (order.status === 'CLOSED') {
+    const outcome = await anomaly(ctx, orderId, status, 'PAID_AFTER_CLOSE', `订单关闭后收到付款 ${formatYuan(status.totalFee ?? 0)}，已自动退款（退款单号 ${lateRefundNumber(orderId)}）`, order);
+    if (status.totalFee) await refundLatePayment(ctx, ctx.provider, orderId, { totalFee: status.totalFee, ...(status.transactionId ? { transactionId: status.transactionId } : {}) });
+    return outcome;
+  }
   if (order.totalFee !== status.totalFee) {
-    return anomaly(ctx, orderId, status, 'AMOUNT_MISMATCH', `paid ${status.totalFee} fen, the order is ${order.totalFee} fen`, order);
+    return anomaly(ctx, orderId, status, 'AMOUNT_MISMATCH', `实付 ${formatYuan(status.totalFee ?? 0)}，订单金额是 ${formatYuan(order.totalFee)}`, order);
   }
   // PENDING with the right amount, yet the write did not apply: a concurrent writer moved it between our two calls.
   throw new Error(`order ${orderId} is PENDING with a matching payment but could not be marked paid; will retry`);

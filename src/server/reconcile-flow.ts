@@ -1,6 +1,7 @@
 // reconcile: the timer that repairs what callbacks did not. Each step is bounded (a batch per run) and safe to run
 // concurrently with notifies and with itself: every change goes through the same once-only transitions.
 import type { Settings } from '../domain/settings';
+import { TIMELINE_NOTES } from '../domain/timeline';
 import type { PaymentProvider } from '../providers/payment-provider';
 import { errorSummary, log } from './logger';
 import { applyPaymentStatus, type PaymentContext } from './payments';
@@ -72,6 +73,6 @@ async function settlePendingOrder(ctx: PaymentContext, orderId: string, deadline
     const outcome = await applyPaymentStatus(ctx, orderId, await ctx.provider.queryPayment(orderId));
     return outcome.kind === 'PAID_NOW' ? 'PAID' : 'UNCHANGED';
   }
-  return (await markClosed(ctx.store, orderId, ctx.now, 'system', 'not paid in time')) ? 'CLOSED' : 'UNCHANGED';
+  return (await markClosed(ctx.store, orderId, ctx.now, 'system', TIMELINE_NOTES.closedUnpaid)) ? 'CLOSED' : 'UNCHANGED';
 }
 

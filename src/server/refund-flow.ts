@@ -4,15 +4,18 @@
 import type { RefundStatus } from '../../typings/api';
 import type { OrderDoc, RefundDoc, TimelineRecord } from '../domain/documents';
 import { conflict, notFound } from '../domain/errors';
-import { decideRefundRequest, settleLedger } from '../domain/refund-rules';
+import { outRefundNo } from '../domain/ids';
+import { formatYuan } from '../domain/money';
+import { decideRefundRequest, REFUND_NOTES, settleLedger } from '../domain/refund-rules';
 import type { Settings } from '../domain/settings';
+import { allows, REFUND_MOVES, REFUND_START, type Move } from '../domain/states';
 import { REFUND_RESULT_PHRASE } from '../domain/subscribe-message';
-import { timelineEntry } from '../domain/timeline';
+import { TIMELINE_NOTES, timelineEntry } from '../domain/timeline';
 import { ProviderError, ProviderOutcomeUnknown, type PaymentProvider } from '../providers/payment-provider';
 import { errorSummary, log } from './logger';
 import { notify } from './notifier';
 import { findOrderInTx, pushTimeline, appendTimeline } from './repositories/orders';
-import { claimProcessing, findRefund, findRefundInTx, noteRefund } from './repositories/refunds';
+import { claimProcessing, findRefund, findRefundInTx, noteRefund, touchRefund } from './repositories/refunds';
 import { recordAnomaly } from './repositories/records';
 import { COLLECTIONS, inTransaction, type Store } from './store';
 
@@ -34,7 +37,7 @@ export async function requestRefund(ctx: RefundContext, buyer: string, orderId: 
       _id: decision.refundId,
       orderId,
       _openid: order._openid,
-      status: 'REQUESTED',
+      status: REFUND_START.requested,
       refundFee: decision.refundFee,
       totalFee: order.totalFee,
       reason,
@@ -49,7 +52,7 @@ export async function requestRefund(ctx: RefundContext, buyer: string, orderId: 
         openRefundId: decision.refundId,
         refunding: true,
         updatedAt: ctx.now,
-        timeline: pushTimeline(ctx.store, timelineEntry(ctx.now, 'refund_requested', 'buyer', `${decision.refundFee} fen: ${reason}`)),
+        timeline: pushTimeline(ctx.store, timelineEntry(ctx.now, 'refund_requested', 'buyer', TIMELINE_NOTES.refundRequested(decision.refundFee, reason))),
       },
     });
     return { refund, order };
@@ -78,14 +81,15 @@ export async function closeRequestedRefund(
   const result = await inTransaction(ctx.store, async (tx) => {
     const refund = await findRefundInTx(tx, refundId);
     if (!refund || (actor.role === 'buyer' && refund._openid !== actor.openid)) throw notFound(`refund ${refundId} not found`);
-    if (refund.status === to) return { refund, order: undefined, changed: false };
-    if (refund.status !== 'REQUESTED') throw conflict(`refund ${refundId} is ${refund.status}: only a REQUESTED refund can be ${to.toLowerCase()}`);
+    const move = to === 'REJECTED' ? REFUND_MOVES.reject : REFUND_MOVES.withdraw;
+    if (refund.status === move.to) return { refund, order: undefined, changed: false };
+    if (!allows(move, refund.status)) throw conflict(`refund ${refundId} is ${refund.status}: only a REQUESTED refund can be ${to.toLowerCase()}`);
     const order = await findOrderInTx(tx, refund.orderId);
     if (!order) throw notFound(`order ${refund.orderId} not found`);
     const ledger = settleLedger(order, refund, 'RELEASED');
     const event = to === 'REJECTED' ? 'refund_rejected' : 'refund_withdrawn';
     await tx.collection(COLLECTIONS.refunds).doc(refundId).update({
-      data: { status: to, updatedAt: ctx.now, decidedBy: actor.openid, ...(rejectReason ? { rejectReason } : {}) },
+      data: { status: move.to, updatedAt: ctx.now, decidedBy: actor.openid, ...(rejectReason ? { rejectReason } : {}) },
     });
     await tx.collection(COLLECTIONS.orders).doc(order._id).update({
       data: { refundingFee: ledger.refundingFee, openRefundId: null, refunding: false, updatedAt: ctx.now, timeline: pushTimeline(ctx.store, timelineEntry(ctx.now, event, actor.role, rejectReason)) },
@@ -101,19 +105,22 @@ export async function closeRequestedRefund(
 export async function approveRefund(ctx: RefundContext, provider: PaymentProvider, refundId: string, merchant: string): Promise<RefundStatus> {
   const refund = await findRefund(ctx.store, refundId);
   if (!refund) throw notFound(`refund ${refundId} not found`);
-  if (refund.status === 'PROCESSING' || refund.status === 'SUCCEEDED') return refund.status; // approved already
-  if (refund.status !== 'REQUESTED') throw conflict(`refund ${refundId} is ${refund.status}: it can no longer be approved`);
+  if (approvedAlready(refund.status)) return refund.status;
+  if (!allows(REFUND_MOVES.approve, refund.status)) throw conflict(`refund ${refundId} is ${refund.status}: it can no longer be approved`);
   if (!(await claimProcessing(ctx.store, refundId, merchant, ctx.now))) {
     const now = await findRefund(ctx.store, refundId);
-    if (now && (now.status === 'PROCESSING' || now.status === 'SUCCEEDED')) return now.status; // a concurrent approval won
+    if (now && approvedAlready(now.status)) return now.status; // a concurrent approval won
     throw conflict(`refund ${refundId} is ${now?.status ?? 'gone'}: it can no longer be approved`);
   }
   log('info', 'refund.approved', { refundId });
   await appendTimeline(ctx.store, refund.orderId, timelineEntry(ctx.now, 'refund_approved', 'merchant'));
-  const status = await submitRefund(ctx, provider, { ...refund, status: 'PROCESSING' });
-  // A definite refusal already told the buyer it failed; otherwise the refund is on its way.
-  if (status === 'PROCESSING' || status === 'SUCCEEDED') await tellBuyer(ctx, refund, 'PROCESSING');
-  return status;
+  // The buyer's one-time authorization is kept for the result (succeeded or failed): no message for the approval.
+  return submitRefund(ctx, provider, { ...refund, status: REFUND_MOVES.approve.to });
+}
+
+/** Statuses only an approval leads to: approving again answers the status instead of failing. */
+function approvedAlready(status: RefundStatus): boolean {
+  return status === REFUND_MOVES.approve.to || status === REFUND_MOVES.succeed.to || status === REFUND_MOVES.abnormal.to;
 }
 
 const SUBMIT_ATTEMPTS = 3;
@@ -147,7 +154,7 @@ export async function submitRefund(ctx: RefundContext, provider: PaymentProvider
         await noteRefund(ctx.store, refund._id, { lastError: err.message.slice(0, 200) }, ctx.now);
         return 'PROCESSING';
       }
-      const settled = await settleRefund(ctx, refund._id, 'FAILED', 'system', err.message);
+      const settled = await settleRefund(ctx, refund._id, 'FAILED', 'system', { note: err.message });
       return settled.refund?.status ?? 'FAILED';
     }
   }
@@ -155,49 +162,84 @@ export async function submitRefund(ctx: RefundContext, provider: PaymentProvider
 
 // ---- settle (refundNotify, reconcile) ----------------------------------------------------------------------
 
-/** PROCESSING → SUCCEEDED | FAILED with the order's ledger, once. `won` tells the caller it made the transition. */
+export type Settlement = 'SUCCEEDED' | 'FAILED' | 'ABNORMAL';
+
+const SETTLE_MOVES: Record<Settlement, Move<RefundStatus>> = {
+  SUCCEEDED: REFUND_MOVES.succeed,
+  FAILED: REFUND_MOVES.fail,
+  ABNORMAL: REFUND_MOVES.abnormal,
+};
+
+const TIMELINE_EVENT = { SUCCEEDED: 'refund_succeeded', FAILED: 'refund_failed', ABNORMAL: 'refund_abnormal' } as const;
+
+const ABNORMAL_ADVICE = REFUND_NOTES.abnormal;
+
+/**
+ * PROCESSING → SUCCEEDED | FAILED | ABNORMAL (and ABNORMAL → SUCCEEDED | FAILED once the merchant resolved it) with
+ * the order's ledger, once. SUCCEEDED moves `settledFee` (default: the refund's amount) into refundedFee; FAILED
+ * releases the amount; ABNORMAL keeps it reserved (WeChat still counts it) but no longer blocks a new request.
+ * `won` tells the caller it made the transition.
+ */
 export async function settleRefund(
   ctx: RefundContext,
   refundId: string,
-  outcome: 'SUCCEEDED' | 'FAILED',
+  outcome: Settlement,
   by: TimelineRecord['by'],
-  note?: string,
+  options: { note?: string; settledFee?: number } = {},
 ): Promise<{ won: boolean; refund: RefundDoc | undefined }> {
+  const move = SETTLE_MOVES[outcome];
   const result = await inTransaction(ctx.store, async (tx) => {
     const refund = await findRefundInTx(tx, refundId);
-    if (!refund || refund.status !== 'PROCESSING') return { won: false, refund, order: undefined };
+    if (!refund || !allows(move, refund.status)) return { won: false, refund, order: undefined };
     const order = await findOrderInTx(tx, refund.orderId);
     if (!order) throw new Error(`order ${refund.orderId} of refund ${refundId} is missing`);
-    const ledger = settleLedger(order, refund, outcome === 'SUCCEEDED' ? 'SUCCEEDED' : 'RELEASED');
+    const settledFee = outcome === 'SUCCEEDED' ? (options.settledFee ?? refund.refundFee) : undefined;
+    const ledger =
+      outcome === 'ABNORMAL'
+        ? { refundedFee: order.refundedFee, refundingFee: order.refundingFee, status: order.status }
+        : settleLedger(order, refund, outcome === 'SUCCEEDED' ? 'SUCCEEDED' : 'RELEASED', settledFee);
+    const note = options.note ?? (outcome === 'ABNORMAL' ? ABNORMAL_ADVICE : undefined);
     await tx.collection(COLLECTIONS.refunds).doc(refundId).update({
-      data: { status: outcome, settledAt: ctx.now, updatedAt: ctx.now, ...(note ? { lastError: note.slice(0, 200) } : {}) },
+      data: {
+        status: move.to,
+        updatedAt: ctx.now,
+        ...(outcome === 'ABNORMAL' ? {} : { settledAt: ctx.now }),
+        ...(settledFee !== undefined && settledFee !== refund.refundFee ? { settledFee } : {}),
+        ...(note ? { lastError: note.slice(0, 200) } : {}),
+      },
     });
-    const event = outcome === 'SUCCEEDED' ? 'refund_succeeded' : 'refund_failed';
+    const fee = settledFee ?? refund.refundFee;
     await tx.collection(COLLECTIONS.orders).doc(order._id).update({
       data: {
         refundedFee: ledger.refundedFee,
         refundingFee: ledger.refundingFee,
         status: ledger.status,
-        openRefundId: null,
-        refunding: false,
+        // An ABNORMAL refund settling later must not close another refund the buyer opened meanwhile.
+        ...(order.openRefundId === refundId ? { openRefundId: null, refunding: false } : {}),
         updatedAt: ctx.now,
         timeline: pushTimeline(
           ctx.store,
-          timelineEntry(ctx.now, event, by, `${refund.refundFee} fen`),
+          timelineEntry(ctx.now, TIMELINE_EVENT[outcome], by, outcome === 'ABNORMAL' ? TIMELINE_NOTES.refundAbnormal(fee) : TIMELINE_NOTES.refundSettled(fee)),
           ...(ledger.status === 'REFUNDED' && order.status !== 'REFUNDED' ? [timelineEntry(ctx.now, 'refunded', 'system')] : []),
         ),
       },
     });
-    return { won: true, refund: { ...refund, status: outcome }, order };
+    return { won: true, refund: { ...refund, status: move.to, ...(settledFee !== undefined ? { settledFee } : {}) }, order };
   });
   if (result.won && result.refund) {
     log('info', 'refund.settled', { refundId, outcome });
-    await tellBuyer(ctx, result.refund, outcome, result.order?.title);
+    const refund = result.refund;
+    if (outcome === 'ABNORMAL') {
+      await recordAnomaly(ctx.store, { _id: `REFUND_ABNORMAL:${refundId}`, kind: 'REFUND_ABNORMAL', orderId: refund.orderId, refundId, detail: ABNORMAL_ADVICE, createdAt: ctx.now });
+      await tellMerchants(ctx, refund, 'ABNORMAL', '退款异常请到商户平台处理', result.order?.title);
+    } else {
+      await tellBuyer(ctx, { ...refund, refundFee: refund.settledFee ?? refund.refundFee }, outcome, result.order?.title);
+    }
   }
   return { won: result.won, refund: result.refund };
 }
 
-/** Ask the provider about a PROCESSING refund and settle it if it is done. Resubmits one the provider never got. */
+/** Ask the provider about a PROCESSING or ABNORMAL refund and settle it if it is done. Resubmits one the provider never got. */
 export async function reconcileRefund(
   ctx: RefundContext,
   provider: PaymentProvider,
@@ -207,22 +249,104 @@ export async function reconcileRefund(
 ): Promise<RefundStatus | 'UNCHANGED'> {
   const refund = await findRefund(ctx.store, refundId);
   if (!refund) return 'UNCHANGED';
-  if (refund.status !== 'PROCESSING') return refund.status;
+  if (!POLLED.includes(refund.status)) return refund.status;
   const status = await provider.queryRefund(refundId);
-  if (status.state === 'SUCCEEDED' || status.state === 'FAILED') {
-    if (status.state === 'SUCCEEDED' && status.refundFee !== undefined && status.refundFee !== refund.refundFee) {
-      await recordAnomaly(ctx.store, { _id: `REFUND_MISMATCH:${refundId}`, kind: 'REFUND_MISMATCH', orderId: refund.orderId, refundId, detail: `provider refunded ${status.refundFee} fen, we asked ${refund.refundFee}`, createdAt: ctx.now });
-      log('warn', 'refund.anomaly', { refundId });
-      return 'UNCHANGED';
-    }
-    const settled = await settleRefund(ctx, refundId, status.state, by, status.state === 'FAILED' ? 'the provider closed the refund' : undefined);
+  if ((status.state === 'SUCCEEDED' || status.state === 'FAILED' || status.state === 'ABNORMAL') && status.state !== refund.status) {
+    const mismatch = status.state === 'SUCCEEDED' && status.refundFee !== undefined && status.refundFee !== refund.refundFee;
+    const settled = await settleRefund(ctx, refundId, status.state, by, {
+      ...(status.state === 'FAILED' ? { note: REFUND_NOTES.closedByProvider } : {}),
+      ...(mismatch ? { settledFee: status.refundFee, note: `微信支付实际退款 ${formatYuan(status.refundFee ?? 0)}，申请的是 ${formatYuan(refund.refundFee)}：请在商户平台核对` } : {}),
+    });
+    if (mismatch && settled.won) await reportMismatch(ctx, refund, status.refundFee ?? 0);
     return settled.refund?.status ?? 'UNCHANGED';
   }
-  if (status.state === 'NOT_FOUND' && options.resubmitMissing) {
+  if (status.state === 'NOT_FOUND' && options.resubmitMissing && refund.status === REFUND_MOVES.approve.to) {
     log('info', 'refund.resubmit', { refundId });
     return submitRefund(ctx, provider, refund);
   }
+  // Polled and unchanged: move it to the back of reconcile's queue, so refunds that stay open for long (an abnormal
+  // one waiting for the merchant) never keep the others from being polled.
+  if (options.resubmitMissing) await touchRefund(ctx.store, refundId, refund.status, ctx.now);
   return 'UNCHANGED';
+}
+
+const POLLED: readonly RefundStatus[] = ['PROCESSING', 'ABNORMAL'];
+
+/** The provider refunded another amount than we asked: the books follow the provider, and the merchant is told. */
+async function reportMismatch(ctx: RefundContext, refund: RefundDoc, settledFee: number): Promise<void> {
+  const detail = `微信支付实际退款 ${formatYuan(settledFee)}，申请的是 ${formatYuan(refund.refundFee)}`;
+  log('warn', 'refund.anomaly', { refundId: refund._id, kind: 'REFUND_MISMATCH' });
+  if (await recordAnomaly(ctx.store, { _id: `REFUND_MISMATCH:${refund._id}`, kind: 'REFUND_MISMATCH', orderId: refund.orderId, refundId: refund._id, detail, createdAt: ctx.now })) {
+    await appendTimeline(ctx.store, refund.orderId, timelineEntry(ctx.now, 'anomaly', 'system', `REFUND_MISMATCH: ${detail}`));
+    await tellMerchants(ctx, { ...refund, refundFee: settledFee }, 'MISMATCH', '退款金额不一致请核对');
+  }
+}
+
+// ---- a payment that arrived after the order was closed ----------------------------------------------------
+
+/** The refund number of a late payment's refund: fixed, so every notify and retry asks WeChat for the same refund. */
+export const lateRefundId = (orderId: string) => outRefundNo(orderId, 1);
+const LATE_REASON = '订单关闭后才收到付款，自动退款';
+
+/**
+ * The buyer paid an order we had closed (WeChat took the money): refund it in full, once, with a fixed number
+ * (`<orderId>R1`: a closed order never had a buyer's refund), and tell the merchants. Safe to call on every
+ * duplicate notify: only the invocation that creates the refund submits it and sends messages; reconcile
+ * resubmits it like any PROCESSING refund if the call's outcome stayed unknown.
+ */
+export async function refundLatePayment(ctx: RefundContext, provider: PaymentProvider, orderId: string, paid: { totalFee: number; transactionId?: string }): Promise<RefundDoc | undefined> {
+  const refundId = lateRefundId(orderId);
+  const created = await inTransaction(ctx.store, async (tx) => {
+    const order = await findOrderInTx(tx, orderId);
+    if (!order || order.status !== 'CLOSED') return undefined;
+    if (await findRefundInTx(tx, refundId)) return undefined;
+    const refund: RefundDoc = {
+      _id: refundId,
+      orderId,
+      _openid: order._openid,
+      status: REFUND_START.automatic,
+      refundFee: paid.totalFee,
+      totalFee: paid.totalFee,
+      reason: LATE_REASON,
+      automatic: true,
+      decidedBy: 'system',
+      createdAt: ctx.now,
+      updatedAt: ctx.now,
+    };
+    await tx.collection(COLLECTIONS.refunds).add({ data: { ...refund } });
+    await tx.collection(COLLECTIONS.orders).doc(orderId).update({
+      data: {
+        refundingFee: order.refundingFee + paid.totalFee,
+        refundCount: Math.max(order.refundCount, 1),
+        openRefundId: refundId,
+        refunding: true,
+        ...(paid.transactionId ? { transactionId: paid.transactionId } : {}),
+        updatedAt: ctx.now,
+        timeline: pushTimeline(ctx.store, timelineEntry(ctx.now, 'refund_automatic', 'system', `${formatYuan(paid.totalFee)}：${LATE_REASON}`)),
+      },
+    });
+    return { refund, title: order.title };
+  });
+  if (!created) return undefined;
+  log('warn', 'refund.late_payment', { orderId, refundId });
+  await tellMerchants(ctx, created.refund, 'AUTO', '关单后付款已自动退款', created.title);
+  await submitRefund(ctx, provider, created.refund);
+  return created.refund;
+}
+
+/** Merchants hear about refunds that need their eyes on the refund-request template (the one they subscribe to). */
+async function tellMerchants(ctx: RefundContext, refund: RefundDoc, stage: string, what: string, title?: string): Promise<void> {
+  try {
+    await notify(ctx.store, ctx.settings, {
+      purpose: 'refundRequested',
+      subject: refund._id,
+      stage,
+      recipients: ctx.settings.merchantOpenids,
+      facts: { orderId: refund.orderId, refundId: refund._id, title, refundFee: refund.refundFee, reason: what, requestedAt: ctx.now },
+    }, ctx.now);
+  } catch (err) {
+    log('error', 'refund.notify_failed', { refundId: refund._id, error: errorSummary(err) });
+  }
 }
 
 async function tellBuyer(ctx: RefundContext, refund: RefundDoc, stage: keyof typeof REFUND_RESULT_PHRASE, title?: string, note?: string): Promise<void> {

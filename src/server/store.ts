@@ -72,9 +72,20 @@ function errorText(err: unknown): string {
   return String(err);
 }
 
-/** Another transaction wrote a document this one read or writes. */
+/**
+ * Another transaction wrote a document this one writes: the database's own conflict, and nothing else. The server
+ * answers code DATABASE_TRANSACTION_CONFLICT; wx-server-sdk replaces the code with a number (-501001) and keeps only
+ * the message (`document.update:fail -501001 resource system error. <message>`), which CloudBase words `[ResourceUnavailable.TransactionConflict] …` and @cloudbase/database (and the
+ * local cloud) `database transaction conflict…`. Any other error that mentions a "conflict" (an update whose paths
+ * conflict, a business CONFLICT) is a refused request: retrying it cannot help.
+ */
+const WRITE_CONFLICT = /\[ResourceUnavailable\.TransactionConflict\]|\bdatabase transaction conflict\b/;
+
 export function isWriteConflict(err: unknown): boolean {
-  return /TRANSACTION_CONFLICT|write ?conflict|conflict/i.test(errorText(err));
+  if (!err || typeof err !== 'object') return false;
+  const e = err as { code?: unknown; errMsg?: unknown; message?: unknown };
+  if (e.code === 'DATABASE_TRANSACTION_CONFLICT') return true;
+  return [e.errMsg, e.message].some((text) => typeof text === 'string' && WRITE_CONFLICT.test(text));
 }
 
 /** An insert hit an existing `_id`. */

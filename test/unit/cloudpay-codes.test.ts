@@ -1,23 +1,29 @@
-import { parseChinaTime, wechatErrorCode } from '../../src/providers/cloudpay';
+import { CODE_MEANING, DESCRIPTION_CODES, UNCLASSIFIED, parseChinaTime, wechatErrorCode } from '../../src/providers/cloudpay';
 
-// wx-server-sdk resolves every cloudPay answer with its own errCode: 0, so WeChat's code is read from errCodeDes.
+// wx-server-sdk resolves every cloudPay answer with its own errCode: 0, so WeChat's code is read from errCodeDes,
+// through one table: every row is checked with the wording WeChat uses, for every API it applies to.
+describe('the wording table (DESCRIPTION_CODES)', () => {
+  const rows = DESCRIPTION_CODES.flatMap((row) => (row.apis === '*' ? ['unifiedOrder', 'queryOrder', 'closeOrder', 'refund', 'queryRefund'] : row.apis).map((api) => [api, row.example, row.code] as const));
+  it.each(rows)('%s "%s" → %s', (api, example, code) => expect(wechatErrorCode(api, { errCode: 0, errCodeDes: example })).toBe(code));
+
+  it('has a meaning for every code it can produce', () => {
+    for (const row of DESCRIPTION_CODES) expect(CODE_MEANING[row.code]).toBeDefined();
+  });
+});
+
 describe('wechatErrorCode', () => {
   it.each([
-    ['refund', { errCode: 0, errCodeDes: '系统超时，请使用相同参数再次调用' }, 'SYSTEMERROR'],
-    ['refund', { errCode: 0, errCodeDes: '基本账户余额不足，请充值后重新发起' }, 'NOTENOUGH'],
-    ['refund', { errCode: 0, errCodeDes: '订单已关闭，不能退款' }, 'ORDERNOTEXIST'],
-    ['refund', { errCode: 0, errCodeDes: '订单已经超过退款期限' }, 'TRADE_OVERDUE'],
-    ['refund', { errCode: 0, errCodeDes: '申请退款金额超过订单可退金额' }, 'INVALID_REQUEST'],
-    ['refund', { errCode: 0, errCodeDes: '退款业务流程错误，需要商户触发重试来解决' }, 'BIZERR_NEED_RETRY'],
-    ['closeOrder', { errCode: 0, errCodeDes: '订单已支付，不能发起关单' }, 'ORDERPAID'],
-    ['closeOrder', { errCode: 0, errCodeDes: '订单已关闭，无法重复关闭' }, 'ORDERCLOSED'],
-    ['closeOrder', { errCode: 0, errCodeDes: '订单生成后不能马上调用关单接口，最短调用时间间隔为5分钟' }, 'INVALID_REQUEST'],
-    ['unifiedOrder', { errCode: 0, errCodeDes: '该订单已支付' }, 'ORDERPAID'],
-    ['queryOrder', { errCode: 0, errCodeDes: '此交易订单号不存在' }, 'ORDERNOTEXIST'],
-    ['queryRefund', { errCode: 0, errCodeDes: '退款单不存在' }, 'REFUNDNOTEXIST'],
-    ['refund', { errCode: 'NOTENOUGH', errCodeDes: 'whatever' }, 'NOTENOUGH'],
-    ['refund', { errCode: 0, errCodeDes: '前所未见的错误' }, 'UNCLASSIFIED'],
-  ])('%s %j → %s', (api, answer, code) => expect(wechatErrorCode(api, answer)).toBe(code));
+    ['a code in errCode wins over any wording', 'refund', { errCode: 'NOTENOUGH', errCodeDes: '系统超时' }, 'NOTENOUGH'],
+    ['a code given as the description', 'refund', { errCode: 0, errCodeDes: 'TRADE_OVERDUE' }, 'TRADE_OVERDUE'],
+    ['words that mean another code on another API', 'refund', { errCode: 0, errCodeDes: '订单已关闭，不能退款' }, 'ORDERNOTEXIST'],
+    ['unknown wording', 'refund', { errCode: 0, errCodeDes: '前所未见的错误' }, UNCLASSIFIED],
+    ['no description at all', 'closeOrder', { errCode: 0 }, UNCLASSIFIED],
+  ])('%s', (_, api, answer, code) => expect(wechatErrorCode(api, answer)).toBe(code));
+
+  it('an unknown code is an unknown outcome, never a final failure', () => {
+    expect(CODE_MEANING[UNCLASSIFIED]).toBeUndefined(); // the caller's default for anything unlisted is UNKNOWN
+    expect(CODE_MEANING.SOMETHING_NEW).toBeUndefined();
+  });
 });
 
 describe('parseChinaTime', () => {

@@ -41,7 +41,7 @@ describe('refund', () => {
     ['no answer at all (timeout after acting)', () => Promise.reject(new Error('socket hang up')), ProviderOutcomeUnknown, true],
     ['SYSTEMERROR', async () => fail('系统超时，请使用相同参数再次调用'), ProviderOutcomeUnknown, true],
     ['NOTENOUGH', async () => fail('基本账户余额不足，请充值后重新发起'), ProviderError, true],
-    ['an unclassifiable failure', async () => fail('前所未见'), ProviderError, true],
+    ['an unclassifiable failure: outcome unknown, repeated with the same number', async () => fail('前所未见'), ProviderOutcomeUnknown, true],
     ['a definite refusal', async () => fail('订单已经超过退款期限'), ProviderError, false],
     ['a refused call (return_code FAIL)', async () => ({ returnCode: 'FAIL', returnMsg: '签名错误' }), ProviderError, false],
   ])('%s', async (_, answer, type, retryable) => {
@@ -60,6 +60,7 @@ describe('queryRefund', () => {
     ['parallel lists', { ...ok, outRefundNoList: ['O1R1', 'O1R2'], refundStatusList: ['SUCCESS', 'PROCESSING'], refundFeeList: [100, 200], refundIdList: ['a', 'b'] }, 'O1R2', { state: 'PROCESSING', outRefundNo: 'O1R2', refundFee: 200, providerRefundId: 'b' }],
     ['indexed fields', { ...ok, refundCount: 1, outRefundNo_0: 'O1R1', refundStatus_0: 'REFUNDCLOSE', refundFee_0: '100' }, 'O1R1', { state: 'FAILED', outRefundNo: 'O1R1', refundFee: 100 }],
     ['not listed', { ...ok, outRefundNoList: ['O1R1'], refundStatusList: ['SUCCESS'] }, 'O1R9', { state: 'NOT_FOUND', outRefundNo: 'O1R9' }],
+    ['abnormal (CHANGE): not a failure', { ...ok, outRefundNoList: ['O1R1'], refundStatusList: ['CHANGE'], refundFeeList: [100] }, 'O1R1', { state: 'ABNORMAL', outRefundNo: 'O1R1', refundFee: 100 }],
     ['unknown to WeChat', fail('退款单不存在'), 'O1R1', { state: 'NOT_FOUND', outRefundNo: 'O1R1' }],
   ])('%s', async (_, answer, no, expected) => {
     expect(await provider({ queryRefund: async () => answer }).queryRefund(no)).toEqual(expected);

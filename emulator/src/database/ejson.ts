@@ -68,7 +68,7 @@ function fromTypeWrapper(key: string, body: unknown, what: string, depth: number
       let ms: number;
       if (typeof body === 'number') ms = body;
       else if (typeof body === 'string') ms = Date.parse(body);
-      else if (body && typeof body === 'object' && '$numberLong' in body) ms = numberFromString((body as { $numberLong: unknown }).$numberLong, what);
+      else if (body && typeof body === 'object' && Object.hasOwn(body, '$numberLong')) ms = numberFromString((body as { $numberLong: unknown }).$numberLong, what);
       else throw invalidParam(`${what}: malformed $date`);
       if (!Number.isFinite(ms) || Math.abs(ms) > 8.64e15) throw invalidParam(`${what}: invalid date`);
       return new Date(ms);
@@ -158,9 +158,10 @@ export function fromStorageValue(raw: unknown): Value {
   if (raw === null || typeof raw !== 'object') return raw as Value;
   if (Array.isArray(raw)) return raw.map(fromStorageValue);
   const obj = raw as Record<string, unknown>;
-  if ('$date' in obj) return new Date(obj.$date as number);
-  if ('$double' in obj) return Number(obj.$double);
-  if ('$regex' in obj) return new RegexValue(String(obj.$regex), String(obj.$options ?? ''));
+  // Own keys only: nothing inherited may turn a stored object into a date.
+  if (Object.hasOwn(obj, '$date')) return new Date(obj.$date as number);
+  if (Object.hasOwn(obj, '$double')) return Number(obj.$double);
+  if (Object.hasOwn(obj, '$regex')) return new RegexValue(String(obj.$regex), String(obj.$options ?? ''));
   const out: Doc = {};
   for (const k of Object.keys(obj)) {
     setField(out, k, fromStorageValue(obj[k]));

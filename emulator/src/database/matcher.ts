@@ -2,6 +2,7 @@
 // predicate over documents. A field that holds an array matches when the array itself or any element matches.
 import { invalidParam, unsupported } from './errors';
 import { reach, splitPath } from './paths';
+import { compileRegex } from './regex';
 import { RegexValue, ServerDateRef, compareValues, isDoc, setField, typeRank, valuesEqual, type Doc, type Value } from './values';
 
 export type Predicate = (doc: Doc) => boolean;
@@ -92,13 +93,8 @@ function equalsTest(arg: Value): ValuesTest {
 }
 
 function regexTest(re: RegexValue): ValuesTest {
-  let compiled: RegExp;
-  try {
-    compiled = re.toRegExp();
-  } catch {
-    throw invalidParam(`invalid regular expression /${re.pattern}/`);
-  }
-  return (reached) => expand(reached).some((v) => typeof v === 'string' && compiled.test(v));
+  const test = compileRegex(re);
+  return (reached) => expand(reached).some((v) => typeof v === 'string' && test(v));
 }
 
 function rangeTest(op: string, arg: Value): ValuesTest {

@@ -46,8 +46,18 @@ export function getForUpdate(doc: Doc, segments: readonly string[]): Value | und
   return current;
 }
 
+/** MongoDB's limit on the nulls one update may add to arrays to reach an index past their end. */
+export const MAX_ARRAY_PADDING = 1_500_000;
+
+/** What is left of an update's padding allowance: `a.200000000` must be refused, not allocated. */
+export interface PaddingBudget {
+  left: number;
+}
+
+export const paddingBudget = (): PaddingBudget => ({ left: MAX_ARRAY_PADDING });
+
 /** Sets a value, creating the objects on the way (MongoDB's $set). */
-export function setAt(doc: Doc, segments: readonly string[], value: Value): void {
+export function setAt(doc: Doc, segments: readonly string[], value: Value, budget: PaddingBudget = paddingBudget()): void {
   let current: Value = doc;
   for (let i = 0; i < segments.length; i++) {
     const seg = segments[i];
@@ -65,6 +75,11 @@ export function setAt(doc: Doc, segments: readonly string[], value: Value): void
       current = next;
     } else if (Array.isArray(current) && isIndex(seg)) {
       const idx = Number(seg);
+      const padding = idx - current.length;
+      if (padding > budget.left) {
+        throw requestFailed(`can't backfill more than ${MAX_ARRAY_PADDING} elements (${segments.join('.')} is ${padding} past the end of its array)`);
+      }
+      if (padding > 0) budget.left -= padding;
       while (current.length < idx) current.push(null);
       if (last) {
         current[idx] = value;

@@ -10,6 +10,8 @@ export interface SortKey {
   dir: 1 | -1;
 }
 
+export const MAX_SORT_KEYS = 32;
+
 export function parseOrder(order: Value | undefined): SortKey[] {
   if (order === undefined || order === null) return [];
   const entries: Array<[string, Value]> = [];
@@ -24,6 +26,8 @@ export function parseOrder(order: Value | undefined): SortKey[] {
   } else {
     throw invalidParam('order must be an object of field directions');
   }
+  // MongoDB's limit; without it, 20 000 keys would make every comparison of a sort walk 20 000 paths.
+  if (entries.length > MAX_SORT_KEYS) throw invalidParam(`a sort can have at most ${MAX_SORT_KEYS} keys, got ${entries.length}`);
   return entries.map(([path, d]) => {
     const dir = d === 1 || d === 'asc' ? 1 : d === -1 || d === 'desc' ? -1 : undefined;
     if (dir === undefined) throw invalidParam(`order direction of ${path} must be 1/-1 (asc/desc)`);
@@ -60,14 +64,17 @@ interface PathTree {
   [segment: string]: PathTree | true;
 }
 
+/** Without a prototype: a path named `__proto__` or `constructor` is a field here, never Object.prototype. */
+const pathTree = (): PathTree => Object.create(null) as PathTree;
+
 export type Projector = (doc: Doc) => Doc;
 
 export function compileProjection(spec: Value | undefined): Projector {
   if (spec === undefined || spec === null) return (d) => d;
   if (!isDoc(spec)) throw invalidParam('projection must be an object');
   let includeId = true;
-  const include: PathTree = {};
-  const exclude: PathTree = {};
+  const include = pathTree();
+  const exclude = pathTree();
   let includes = 0;
   let excludes = 0;
   for (const path of Object.keys(spec)) {
@@ -111,7 +118,7 @@ function addPath(tree: PathTree, segments: string[]): void {
     }
     const next = node[seg];
     if (next === true) return; // a parent is already projected whole
-    if (next === undefined) node[seg] = {};
+    if (next === undefined) node[seg] = pathTree();
     node = node[seg] as PathTree;
   }
 }

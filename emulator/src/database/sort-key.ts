@@ -118,7 +118,7 @@ export function makeKeyFunction(): (docText: unknown, path: unknown) => SqlKey {
 
 /** A stored date, regex or special number: a value, not an object to walk into. */
 function isStoredScalar(v: object): boolean {
-  return '$date' in v || '$double' in v || '$regex' in v;
+  return Object.hasOwn(v, '$date') || Object.hasOwn(v, '$double') || Object.hasOwn(v, '$regex');
 }
 
 /** Whether the key of a path stands for its value: no array on the way or at the end, and not NaN. */

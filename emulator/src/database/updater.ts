@@ -3,11 +3,12 @@
 // then applied to copies of the documents they match.
 import { invalidParam, requestFailed, unsupported } from './errors';
 import { compileElementTest } from './matcher';
-import { getForUpdate, setAt, splitPath, unsetAt } from './paths';
+import { getForUpdate, paddingBudget, setAt, splitPath, unsetAt, type PaddingBudget } from './paths';
 import { cloneValue, compareValues, describeType, isDoc, setField, valuesEqual, type Doc, type Value } from './values';
 
 export type Updater = (doc: Doc) => Doc;
-type Step = (doc: Doc) => void;
+/** One operator on one path; `budget` is shared by all steps of one update of one document. */
+type Step = (doc: Doc, budget: PaddingBudget) => void;
 
 const SUPPORTED = ['$set', '$unset', '$inc', '$mul', '$min', '$max', '$rename', '$push', '$pull', '$pullAll', '$addToSet', '$pop'];
 
@@ -41,7 +42,8 @@ export function compileUpdate(update: Value): Updater {
   checkConflicts(targets);
   return (doc) => {
     const out = cloneValue(doc);
-    for (const step of steps) step(out);
+    const budget = paddingBudget();
+    for (const step of steps) step(out, budget);
     return out;
   };
 }
@@ -57,23 +59,38 @@ export function compileReplacement(data: Value): Updater {
   };
 }
 
-function checkConflicts(paths: string[]): void {
-  for (let i = 0; i < paths.length; i++) {
-    for (let j = i + 1; j < paths.length; j++) {
-      const [a, b] = [paths[i], paths[j]];
-      if (a === b || a.startsWith(`${b}.`) || b.startsWith(`${a}.`)) {
-        throw requestFailed(`Updating the path '${a}' would create a conflict at '${a.length < b.length ? a : b}'`);
-      }
+/**
+ * Two paths conflict when one is the other or lies inside it. Sorted segment by segment, everything inside a path
+ * follows it directly, so comparing neighbours finds every conflict in O(n log n): an update naming 20 000 fields
+ * must not cost 200 million comparisons.
+ */
+export function checkConflicts(paths: string[]): void {
+  const sorted = paths.map((p) => ({ path: p, segments: p.split('.') })).sort((a, b) => compareSegments(a.segments, b.segments));
+  for (let i = 1; i < sorted.length; i++) {
+    const [outer, inner] = [sorted[i - 1], sorted[i]];
+    if (isPrefix(outer.segments, inner.segments)) {
+      throw requestFailed(`Updating the path '${inner.path}' would create a conflict at '${outer.path}'`);
     }
   }
 }
 
+function compareSegments(a: string[], b: string[]): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    if (a[i] !== b[i]) return a[i] < b[i] ? -1 : 1;
+  }
+  return a.length - b.length;
+}
+
+function isPrefix(outer: string[], inner: string[]): boolean {
+  return outer.length <= inner.length && outer.every((s, i) => s === inner[i]);
+}
+
 function renameStep(from: string[], to: string[]): Step {
-  return (doc) => {
+  return (doc, budget) => {
     const v = getForUpdate(doc, from);
     if (v === undefined) return;
     unsetAt(doc, from);
-    setAt(doc, to, v);
+    setAt(doc, to, v, budget);
   };
 }
 
@@ -93,56 +110,56 @@ function fieldStep(op: string, segments: string[], arg: Value): Step {
   const path = segments.join('.');
   switch (op) {
     case '$set':
-      return (doc) => setAt(doc, segments, cloneValue(arg));
+      return (doc, budget) => setAt(doc, segments, cloneValue(arg), budget);
     case '$unset':
       return (doc) => void unsetAt(doc, segments);
     case '$inc':
     case '$mul': {
       const n = numberArg(op, arg);
-      return (doc) => {
+      return (doc, budget) => {
         const current = getForUpdate(doc, segments);
-        if (current === undefined) return setAt(doc, segments, op === '$inc' ? n : 0);
+        if (current === undefined) return setAt(doc, segments, op === '$inc' ? n : 0, budget);
         if (typeof current !== 'number') throw requestFailed(`cannot apply ${op} to ${path}: it holds ${describeType(current)}, not a number`);
-        setAt(doc, segments, op === '$inc' ? current + n : current * n);
+        setAt(doc, segments, op === '$inc' ? current + n : current * n, budget);
       };
     }
     case '$min':
     case '$max':
-      return (doc) => {
+      return (doc, budget) => {
         const current = getForUpdate(doc, segments);
         const c = current === undefined ? 0 : compareValues(arg, current);
-        if (current === undefined || (op === '$min' ? c < 0 : c > 0)) setAt(doc, segments, cloneValue(arg));
+        if (current === undefined || (op === '$min' ? c < 0 : c > 0)) setAt(doc, segments, cloneValue(arg), budget);
       };
     case '$push':
       return pushStep(segments, arg);
     case '$addToSet': {
-      const values = isDoc(arg) && '$each' in arg ? eachArg(op, arg) : [arg];
-      return (doc) => {
+      const values = isDoc(arg) && Object.hasOwn(arg, '$each') ? eachArg(op, arg) : [arg];
+      return (doc, budget) => {
         const current = arrayAt(doc, op, segments) ?? [];
         const next = [...current];
         for (const v of values) if (!next.some((x) => valuesEqual(x, v))) next.push(cloneValue(v));
-        setAt(doc, segments, next);
+        setAt(doc, segments, next, budget);
       };
     }
     case '$pull': {
       const test = compileElementTest(arg);
-      return (doc) => {
+      return (doc, budget) => {
         const current = arrayAt(doc, op, segments);
-        if (current) setAt(doc, segments, current.filter((el) => !test(el)));
+        if (current) setAt(doc, segments, current.filter((el) => !test(el)), budget);
       };
     }
     case '$pullAll': {
       if (!Array.isArray(arg)) throw invalidParam('$pullAll needs an array');
-      return (doc) => {
+      return (doc, budget) => {
         const current = arrayAt(doc, op, segments);
-        if (current) setAt(doc, segments, current.filter((el) => !arg.some((v) => valuesEqual(el, v))));
+        if (current) setAt(doc, segments, current.filter((el) => !arg.some((v) => valuesEqual(el, v))), budget);
       };
     }
     case '$pop': {
       if (arg !== 1 && arg !== -1) throw invalidParam('$pop needs 1 (last) or -1 (first)');
-      return (doc) => {
+      return (doc, budget) => {
         const current = arrayAt(doc, op, segments);
-        if (current && current.length > 0) setAt(doc, segments, arg === 1 ? current.slice(0, -1) : current.slice(1));
+        if (current && current.length > 0) setAt(doc, segments, arg === 1 ? current.slice(0, -1) : current.slice(1), budget);
       };
     }
     default:
@@ -157,8 +174,8 @@ function eachArg(op: string, arg: Doc): Value[] {
 }
 
 function pushStep(segments: string[], arg: Value): Step {
-  if (!(isDoc(arg) && '$each' in arg)) {
-    return (doc) => setAt(doc, segments, [...(arrayAt(doc, '$push', segments) ?? []), cloneValue(arg)]);
+  if (!(isDoc(arg) && Object.hasOwn(arg, '$each'))) {
+    return (doc, budget) => setAt(doc, segments, [...(arrayAt(doc, '$push', segments) ?? []), cloneValue(arg)], budget);
   }
   for (const k of Object.keys(arg)) {
     if (!['$each', '$position', '$slice', '$sort'].includes(k)) throw invalidParam(`unknown $push modifier ${k}`);
@@ -170,7 +187,7 @@ function pushStep(segments: string[], arg: Value): Step {
   if (position !== undefined && (typeof position !== 'number' || !Number.isInteger(position))) throw invalidParam('$position needs an integer');
   if (slice !== undefined && (typeof slice !== 'number' || !Number.isInteger(slice))) throw invalidParam('$slice needs an integer');
   const compare = sort === undefined ? undefined : sortComparator(sort);
-  return (doc) => {
+  return (doc, budget) => {
     let next = [...(arrayAt(doc, '$push', segments) ?? [])];
     const copies = values.map((v) => cloneValue(v));
     if (position === undefined) next.push(...copies);
@@ -180,7 +197,7 @@ function pushStep(segments: string[], arg: Value): Step {
     }
     if (compare) next.sort(compare);
     if (slice !== undefined) next = slice >= 0 ? next.slice(0, slice) : next.slice(slice);
-    setAt(doc, segments, next);
+    setAt(doc, segments, next, budget);
   };
 }
 

@@ -6,12 +6,6 @@ export class RegexValue {
     readonly pattern: string,
     readonly options: string,
   ) {}
-
-  toRegExp(): RegExp {
-    // MongoDB's `s` (dotAll), `i`, `m` map to JS flags; `x` (extended) has no JS equivalent.
-    const flags = [...new Set(this.options.split(''))].filter((f) => f === 'i' || f === 'm' || f === 's').join('');
-    return new RegExp(this.pattern, flags);
-  }
 }
 
 /** `db.serverDate({offset})` as it arrives; replaced by a Date before anything is stored or compared. */

@@ -4,7 +4,7 @@ import type { OrdersData } from '../../../typings/api';
 import { parseOrdersEvent } from '../../domain/events';
 import { database } from '../../server/cloud';
 import { clientFunction } from '../../server/handler';
-import { cancelOrder, getOrder, listMyOrders, listProducts, me, merchantRefund, merchantRefunds } from '../../server/orders-queries';
+import { cancelOrder, checkRefund, getOrder, listMyOrders, listProducts, me, merchantRefund, merchantRefunds } from '../../server/orders-queries';
 import { paymentProvider } from '../../server/provider';
 import { closeRequestedRefund } from '../../server/refund-flow';
 import { merchantDesk, reprint } from '../../server/desk-queries';
@@ -41,5 +41,7 @@ export const main = clientFunction<OrdersData[keyof OrdersData]>('orders', async
       return merchantDesk(ctx, request.tab, request.cursor, request.limit, request.orderId);
     case 'reprint':
       return reprint(ctx, request.orderId);
+    case 'checkRefund':
+      return checkRefund(ctx, paymentProvider(settings, who.env), request.refundId);
   }
 });

@@ -2,8 +2,10 @@
 // of two racing invocations wins, and the loser learns it from `updated === 0`.
 import type { OrderListFilter } from '../../../typings/api';
 import type { OrderDoc, TimelineRecord } from '../../domain/documents';
+import { ORDER_MOVES } from '../../domain/states';
 import { TIMELINE_CAP } from '../../domain/timeline';
 import { ORDER_LIST_FIELDS, type OrderListDoc } from '../../domain/views';
+import { fromStatus } from './conditions';
 import { COLLECTIONS, type Command, type Store, type TransactionScope } from '../store';
 import { asOrder } from './decode';
 
@@ -30,14 +32,15 @@ export interface PaidFacts {
   by: TimelineRecord['by'];
 }
 
-/** PENDING → PAID, only if the amount is the one we asked for. True when this call made the transition. */
+/** PENDING → PAID (ORDER_MOVES.pay), only if the amount is the one we asked for. True when this call made the transition. */
 export async function markPaid(store: Store, orderId: string, facts: PaidFacts): Promise<boolean> {
+  const move = ORDER_MOVES.pay;
   const { stats } = await store
     .collection(COLLECTIONS.orders)
-    .where({ _id: orderId, status: 'PENDING', totalFee: facts.totalFee })
+    .where({ _id: orderId, status: fromStatus(store, move), totalFee: facts.totalFee })
     .update({
       data: {
-        status: 'PAID',
+        status: move.to,
         transactionId: facts.transactionId,
         paidAt: facts.paidAt,
         updatedAt: facts.at,
@@ -47,12 +50,13 @@ export async function markPaid(store: Store, orderId: string, facts: PaidFacts):
   return stats.updated === 1;
 }
 
-/** PENDING → CLOSED. True when this call made the transition. */
+/** PENDING → CLOSED (ORDER_MOVES.close). True when this call made the transition. */
 export async function markClosed(store: Store, orderId: string, at: Date, by: TimelineRecord['by'], note?: string): Promise<boolean> {
+  const move = ORDER_MOVES.close;
   const { stats } = await store
     .collection(COLLECTIONS.orders)
-    .where({ _id: orderId, status: 'PENDING' })
-    .update({ data: { status: 'CLOSED', closedAt: at, updatedAt: at, timeline: pushTimeline(store, { at, event: 'closed', by, ...(note ? { note } : {}) }) } });
+    .where({ _id: orderId, status: fromStatus(store, move) })
+    .update({ data: { status: move.to, closedAt: at, updatedAt: at, timeline: pushTimeline(store, { at, event: 'closed', by, ...(note ? { note } : {}) }) } });
   return stats.updated === 1;
 }
 

@@ -2,6 +2,8 @@
 // between the order's refundingFee and refundedFee; the claim REQUESTED → PROCESSING touches the refund alone.
 import type { RefundStatus } from '../../../typings/api';
 import type { RefundDoc } from '../../domain/documents';
+import { POLLED_REFUND_STATUSES, REFUND_MOVES } from '../../domain/states';
+import { fromStatus } from './conditions';
 import { COLLECTIONS, type Store, type TransactionScope } from '../store';
 import { asRefund } from './decode';
 
@@ -20,17 +22,24 @@ export async function refundsOfOrder(store: Store, orderId: string): Promise<Ref
   return data.map(asRefund);
 }
 
-/** REQUESTED → PROCESSING by a merchant. True when this call won the claim. */
+/** REQUESTED → PROCESSING by a merchant (REFUND_MOVES.approve). True when this call won the claim. */
 export async function claimProcessing(store: Store, refundId: string, merchant: string, at: Date): Promise<boolean> {
+  const move = REFUND_MOVES.approve;
   const { stats } = await store
     .collection(COLLECTIONS.refunds)
-    .where({ _id: refundId, status: 'REQUESTED' })
-    .update({ data: { status: 'PROCESSING', decidedBy: merchant, updatedAt: at } });
+    .where({ _id: refundId, status: fromStatus(store, move) })
+    .update({ data: { status: move.to, decidedBy: merchant, updatedAt: at } });
   return stats.updated === 1;
 }
 
+/** Bookkeeping on a refund that is with the provider; a refund that has moved on is left as it is. */
 export async function noteRefund(store: Store, refundId: string, fields: Partial<Pick<RefundDoc, 'providerRefundId' | 'lastError'>>, at: Date): Promise<void> {
-  await store.collection(COLLECTIONS.refunds).where({ _id: refundId, status: 'PROCESSING' }).update({ data: { ...fields, updatedAt: at } });
+  await store.collection(COLLECTIONS.refunds).where({ _id: refundId, status: REFUND_MOVES.approve.to }).update({ data: { ...fields, updatedAt: at } });
+}
+
+/** Marks a refund as just polled (reconcile asks about the least recently touched first); only if still `status`. */
+export async function touchRefund(store: Store, refundId: string, status: RefundDoc['status'], at: Date): Promise<void> {
+  await store.collection(COLLECTIONS.refunds).where({ _id: refundId, status }).update({ data: { updatedAt: at } });
 }
 
 /** Candidates for one page of the merchant queue, newest first (see domain/cursor.ts). */
@@ -41,11 +50,11 @@ export async function listRefunds(store: Store, query: { status?: RefundStatus; 
   return data.map(asRefund);
 }
 
-/** PROCESSING refunds not touched since `before` (reconcile polls them). */
+/** PROCESSING and ABNORMAL refunds not touched since `before` (reconcile polls them). */
 export async function processingRefundsBefore(store: Store, before: Date, limit: number): Promise<RefundDoc[]> {
   const { data } = await store
     .collection(COLLECTIONS.refunds)
-    .where({ status: 'PROCESSING', updatedAt: store.command.lte(before) })
+    .where({ status: store.command.in([...POLLED_REFUND_STATUSES]), updatedAt: store.command.lte(before) })
     .orderBy('updatedAt', 'asc')
     .limit(limit)
     .get();

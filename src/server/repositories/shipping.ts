@@ -1,17 +1,20 @@
 // Shipping, receipt and printing writes on orders. Each status change is a conditional write on what the decision
 // was made from (the FROM status, the correction count), so two racing invocations cannot both apply.
 import type { OrderDoc, PrintingRecord, ShippingRecord, TimelineRecord } from '../../domain/documents';
+import { ORDER_MOVES } from '../../domain/states';
 import { COLLECTIONS, type Store } from '../store';
+import { fromStatus } from './conditions';
 import { asOrder } from './decode';
 import { pushTimeline } from './orders';
 
-/** PAID → SHIPPED, unless a refund opened meanwhile. True when this call shipped it. */
+/** PAID → SHIPPED (ORDER_MOVES.ship), unless a refund opened meanwhile. True when this call shipped it. */
 export async function markShipped(store: Store, orderId: string, shipping: ShippingRecord, entry: TimelineRecord): Promise<boolean> {
   const _ = store.command;
+  const move = ORDER_MOVES.ship;
   const { stats } = await store
     .collection(COLLECTIONS.orders)
-    .where({ _id: orderId, status: 'PAID', refunding: _.neq(true) })
-    .update({ data: { status: 'SHIPPED', shipping: _.set(shipping), updatedAt: entry.at, timeline: pushTimeline(store, entry) } });
+    .where({ _id: orderId, status: fromStatus(store, move), refunding: _.neq(true) })
+    .update({ data: { status: move.to, shipping: _.set(shipping), updatedAt: entry.at, timeline: pushTimeline(store, entry) } });
   return stats.updated === 1;
 }
 
@@ -33,12 +36,13 @@ export async function recordUpload(store: Store, orderId: string, corrections: n
   return stats.updated === 1;
 }
 
-/** SHIPPED → COMPLETED. True when this call completed it. */
+/** SHIPPED → COMPLETED (ORDER_MOVES.complete). True when this call completed it. */
 export async function markCompleted(store: Store, orderId: string, entry: TimelineRecord): Promise<boolean> {
+  const move = ORDER_MOVES.complete;
   const { stats } = await store
     .collection(COLLECTIONS.orders)
-    .where({ _id: orderId, status: 'SHIPPED' })
-    .update({ data: { status: 'COMPLETED', completedAt: entry.at, updatedAt: entry.at, timeline: pushTimeline(store, entry) } });
+    .where({ _id: orderId, status: fromStatus(store, move) })
+    .update({ data: { status: move.to, completedAt: entry.at, updatedAt: entry.at, timeline: pushTimeline(store, entry) } });
   return stats.updated === 1;
 }
 

@@ -127,9 +127,13 @@ it('a buyer buys, pays in the sandbox, asks for a refund; the merchant approves 
   const after = unwrap(await fetchOrderDetail(attempt.orderId));
   expect(after.refunds.map((r) => r.refundId)).toContain(requested.refundId);
   for (const entry of after.timeline) expect(Object.keys(TIMELINE_EVENT_LABEL)).toContain(entry.event);
-  // The buyer's granted authorization was used for the refund-result message.
-  const toBuyer = await shop.sent({ touser: support.BUYER, templateId: support.TEMPLATES.refundResult });
-  expect(toBuyer.length).toBeGreaterThan(0);
+  // The buyer's one granted authorization is used for the result, once the sandbox has paid the refund out.
+  let toBuyer: Array<{ status: string }> = [];
+  for (let i = 0; i < 40 && toBuyer.length === 0; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    toBuyer = await shop.sent({ touser: support.BUYER, templateId: support.TEMPLATES.refundResult });
+  }
+  expect(toBuyer).toEqual([expect.objectContaining({ status: 'SENT' })]);
 });
 
 it('a declined sandbox payment leaves the order payable, and it can be paid later or cancelled', async () => {

@@ -198,7 +198,7 @@ describe('merchant refund review', () => {
   });
 
   it('an unknown request reads as not found', async () => {
-    const review = await renderPage(REVIEW, { refundId: 'nope' });
+    const review = await renderPage(REVIEW, { refundId: 'O9999R1' });
     expect(review.text('.error-message')).toBe('订单或退款不存在，可能已被删除');
   });
 });

@@ -105,7 +105,8 @@ describe('order detail', () => {
     expect(fake.screen.dialogs.map((d) => d.title)).toEqual(['取消订单', '取消订单']);
     expect(backend.orders.get(order.orderId)!.status).toBe('CLOSED');
     expect(page.text('.status')).toBe('已关闭');
-    expect(page.texts('.event-label')[0]).toBe('买家取消订单');
+    expect(page.texts('.event-label')[0]).toBe('订单关闭');
+    expect(page.texts('.event-note')[0]).toBe('买家取消');
     expect(page.exists('.actions .btn')).toBe(false);
   });
 
@@ -155,7 +156,7 @@ describe('order detail', () => {
     const page = await renderPage(ROUTE, { orderId: order.orderId });
     expect(page.text('.refund-status')).toBe('商家已拒绝');
     expect(page.text('.refund-reject')).toBe('商家说明：商品已拆封');
-    expect(page.text('.event-note')).toBe('商品已拆封');
+    expect(page.texts('.event-note')).toEqual(['商品已拆封', '¥38.00：不想要了']);
   });
 
   it('request refund opens the form for this order and reloads on return', async () => {

@@ -1,51 +1,25 @@
-// An in-memory shop that answers the cloud functions' contract (typings/api.d.ts) the way the real functions do,
-// so page tests can assert what the backend ended up holding, not which functions were called.
-import type {
-  ErrorCode,
-  Fail,
-  MeData,
-  OrderDetail,
-  OrderListFilter,
-  OrderStatus,
-  OrderSummary,
-  Page,
-  Product,
-  RefundStatus,
-  RefundView,
-  Result,
-  TimelineEntry,
-} from '../../../typings/api';
+// An in-memory shop for the page tests that answers from the functions' own code: the events are validated by
+// the functions' parsers, requests decided by their rules, answers rendered by their views (src/domain/**), so a
+// page test sees what a function would send. What is left here (the bookkeeping a function's database writes do)
+// is checked against the real functions through the local cloud by test/miniprogram/contract/fake-vs-real.test.ts.
+import type { MeData, OrderItem, OrderStatus, Product, Result } from '../../../typings/api';
+import { decodeCursor, encodeCursor, fetchSize, pageOf } from '../../../src/domain/cursor';
+import type { OrderDoc, ProductDoc, RefundDoc, TimelineRecord } from '../../../src/domain/documents';
+import { AppError, forbidden, invalid, notFound, conflict } from '../../../src/domain/errors';
+import { DEFAULT_PAGE, parseApplyRefundEvent, parseApproveRefundEvent, parseOrdersEvent, parsePayEvent } from '../../../src/domain/events';
+import { assertPayable, decideCancel, newOrderDoc, sameItems, tooEarlyToCancel } from '../../../src/domain/order-rules';
+import { decideRefundRequest, REFUND_NOTES, settleLedger } from '../../../src/domain/refund-rules';
+import { allows, ORDER_MOVES, REFUND_MOVES, REFUND_START } from '../../../src/domain/states';
+import { TIMELINE_NOTES, timelineEntry } from '../../../src/domain/timeline';
+import { merchantRefundDetail, orderDetail, orderSummary, productView, refundView } from '../../../src/domain/views';
 
-export interface StoredOrder {
-  orderId: string;
-  buyer: string;
-  status: OrderStatus;
-  items: Array<{ productId: string; name: string; unitPrice: number; quantity: number }>;
-  totalFee: number;
-  refundedFee: number;
-  refundingFee: number;
-  createdAt: string;
-  paidAt?: string;
-  transactionId?: string;
-  idempotencyKey?: string;
-  timeline: TimelineEntry[];
-}
+/** An order as the functions store it, plus the names the page tests read it by. */
+export type StoredOrder = OrderDoc & { orderId: string; buyer: string };
+export type StoredRefund = RefundDoc & { refundId: string; buyerOpenid: string };
 
-interface StoredRefund extends RefundView {
-  buyerOpenid: string;
-}
+export type Injected = { ok: false; code: string; message: string } | 'network' | 'answer-lost';
 
-export type Injected = Fail | 'network' | 'answer-lost';
-
-function fail(code: ErrorCode, message: string): Fail {
-  return { ok: false, code, message };
-}
-
-function ok<T>(data: T): Result<T> {
-  return { ok: true, data };
-}
-
-const OPEN: RefundStatus[] = ['REQUESTED', 'PROCESSING'];
+const ok = <T>(data: T): Result<T> => ({ ok: true, data });
 
 export class FakeBackend {
   products: Product[] = [
@@ -57,8 +31,13 @@ export class FakeBackend {
   merchants = new Set<string>(['merchant-1']);
   /** Refund requests are accepted this long after payment (the shop setting); huge by default. */
   refundWindowDays = 36500;
+  unpaidTimeoutSeconds = 1800;
   /** Like WeChat Pay, which will not close a trade in its first minutes: cancelling a PENDING order is refused. */
   refuseEarlyCancel = false;
+  /** Like the local cloud's sandbox: an approved refund is paid out at once (its callback settles it). */
+  autoSettleRefunds = true;
+  /** What WeChat Pay answers when a merchant asks about a refund (checkRefund), e.g. after resolving an abnormal one. */
+  wechatRefundOutcome = new Map<string, 'SUCCEEDED' | 'FAILED' | 'ABNORMAL'>();
   templates: MeData['templates'] = { orderPaid: 'tpl-paid', refundRequested: 'tpl-refund-req', refundResult: 'tpl-refund-result' };
   /** One-time subscribe-message quotas granted by users: openid → template id → count. */
   grants = new Map<string, Map<string, number>>();
@@ -68,9 +47,14 @@ export class FakeBackend {
   private clock = Date.parse('2026-11-20T02:00:00.000Z');
   private seq = 0;
 
+  /** The shop's clock: each reading is a minute later, so events sort and timelines read in order. */
   now(): string {
-    this.clock += 60_000;
-    return new Date(this.clock).toISOString();
+    return this.tick().toISOString();
+  }
+
+  private tick(): Date {
+    this.clock += 1000;
+    return new Date(this.clock);
   }
 
   /**
@@ -99,280 +83,258 @@ export class FakeBackend {
 
   /** Seeds an order directly, as if it had been bought earlier. */
   seedOrder(buyer: string, opts: { status?: OrderStatus; quantity?: number; productId?: string } = {}): StoredOrder {
-    const product = this.products.find((p) => p.productId === (opts.productId ?? 'tea'))!;
-    const quantity = opts.quantity ?? 1;
-    const at = this.now();
-    const order: StoredOrder = {
-      orderId: `O${String(++this.seq).padStart(4, '0')}`,
-      buyer,
-      status: 'PENDING',
-      items: [{ productId: product.productId, name: product.name, unitPrice: product.price, quantity }],
-      totalFee: product.price * quantity,
-      refundedFee: 0,
-      refundingFee: 0,
-      createdAt: at,
-      timeline: [{ at, event: 'created', by: 'buyer' }],
-    };
-    this.orders.set(order.orderId, order);
+    const order = this.createOrder(buyer, [{ productId: opts.productId ?? 'tea', quantity: opts.quantity ?? 1 }]);
     const status = opts.status ?? 'PENDING';
     if (status === 'PAID' || status === 'REFUNDED') this.markPaid(order.orderId);
-    if (status === 'CLOSED') this.transition(order, 'CLOSED', 'closed', 'system');
+    if (status === 'CLOSED') this.close(order, 'system', TIMELINE_NOTES.closedUnpaid);
     if (status === 'REFUNDED') {
-      order.refundedFee = order.totalFee;
-      this.transition(order, 'REFUNDED', 'refund_succeeded', 'wechat');
+      const refund = this.seedRefundRequest(order.orderId, order.totalFee);
+      this.claim(refund, 'merchant-1');
+      this.settle(refund.refundId, 'SUCCEEDED');
     }
     return order;
   }
 
   seedRefundRequest(orderId: string, refundFee?: number, reason = '不想要了'): StoredRefund {
-    const r = this.applyRefund(this.orders.get(orderId)!.buyer, { orderId, refundFee, reason });
+    const r = this.handle('applyRefund', { orderId, reason, ...(refundFee !== undefined ? { refundFee } : {}) }, this.orders.get(orderId)!.buyer, false);
     if (!r.ok) throw new Error(r.message);
-    return this.refunds.get(r.data.refundId)!;
+    return this.refunds.get((r.data as { refundId: string }).refundId)!;
   }
 
-  /** What WeChat Pay's confirmed callback does on the server. */
+  /** What WeChat Pay's confirmed callback does on the server (payNotify → markPaid). */
   markPaid(orderId: string): void {
     const order = this.orders.get(orderId);
-    if (!order || order.status !== 'PENDING') return;
-    order.paidAt = this.now();
-    order.transactionId = `4200${orderId}`;
-    this.transition(order, 'PAID', 'paid', 'wechat');
+    if (!order || !allows(ORDER_MOVES.pay, order.status)) return;
+    const at = this.tick();
+    Object.assign(order, { status: ORDER_MOVES.pay.to, paidAt: at, transactionId: `4200${orderId.slice(-20)}`, updatedAt: at });
+    this.push(order, { at, event: 'paid', by: 'wechat' });
   }
 
-  protected transition(order: StoredOrder, to: OrderStatus, event: string, by: string, note?: string): void {
-    order.status = to;
-    order.timeline.push({ at: this.now(), event, by, ...(note ? { note } : {}) });
+  /** The clock the next event reads (ms); e.g. "now", for an order WeChat would still call too new to close. */
+  setClock(ms: number): void {
+    this.clock = ms;
   }
 
-  handle(name: string, event: Record<string, unknown>, openid: string): Result<unknown> {
-    this.served.push({ name, action: typeof event.action === 'string' ? event.action : undefined, openid });
-    switch (name) {
-      case 'pay':
-        return this.pay(openid, event);
-      case 'applyRefund':
-        return this.applyRefund(openid, event);
-      case 'approveRefund':
-        return this.approveRefund(openid, event);
-      case 'orders':
-        return this.ordersFn(openid, event);
-      default:
-        return fail('NOT_FOUND', `no function ${name}`);
+  /** What WeChat Pay's refund callback does on the server (refundNotify → settleRefund). */
+  settle(refundId: string, outcome: 'SUCCEEDED' | 'FAILED' | 'ABNORMAL'): void {
+    const refund = this.refunds.get(refundId);
+    const move = outcome === 'SUCCEEDED' ? REFUND_MOVES.succeed : outcome === 'FAILED' ? REFUND_MOVES.fail : REFUND_MOVES.abnormal;
+    if (!refund || !allows(move, refund.status)) return;
+    const order = this.orders.get(refund.orderId)!;
+    const at = this.tick();
+    if (outcome === 'ABNORMAL') {
+      // WeChat still counts it against the payment: the amount stays reserved, a new request is no longer blocked.
+      Object.assign(refund, { status: move.to, updatedAt: at, lastError: REFUND_NOTES.abnormal });
+      Object.assign(order, { ...(order.openRefundId === refundId ? { openRefundId: null, refunding: false } : {}), updatedAt: at });
+      this.push(order, timelineEntry(at, 'refund_abnormal', 'wechat', TIMELINE_NOTES.refundAbnormal(refund.refundFee)));
+      return;
     }
+    const ledger = settleLedger(order, refund, outcome === 'SUCCEEDED' ? 'SUCCEEDED' : 'RELEASED');
+    Object.assign(refund, { status: move.to, settledAt: at, updatedAt: at });
+    const wasRefunded = order.status === 'REFUNDED';
+    Object.assign(order, { ...ledger, ...(order.openRefundId === refundId ? { openRefundId: null, refunding: false } : {}), updatedAt: at });
+    this.push(order, timelineEntry(at, outcome === 'SUCCEEDED' ? 'refund_succeeded' : 'refund_failed', 'wechat', TIMELINE_NOTES.refundSettled(refund.refundFee)));
+    if (ledger.status === 'REFUNDED' && !wasRefunded) this.push(order, timelineEntry(at, 'refunded', 'system'));
   }
 
-  protected summary(o: StoredOrder): OrderSummary {
-    const more = o.items.length > 1 ? ` 等${o.items.length}件` : '';
-    return {
-      orderId: o.orderId,
-      status: o.status,
-      totalFee: o.totalFee,
-      refundedFee: o.refundedFee,
-      refundingFee: o.refundingFee,
-      title: `${o.items[0].name} ×${o.items[0].quantity}${more}`,
-      itemCount: o.items.reduce((n, i) => n + i.quantity, 0),
-      createdAt: o.createdAt,
-      hasOpenRefund: [...this.refunds.values()].some((r) => r.orderId === o.orderId && OPEN.includes(r.status)),
-    };
-  }
-
-  detail(o: StoredOrder, forMerchant = false): OrderDetail {
-    const refunds = [...this.refunds.values()]
-      .filter((r) => r.orderId === o.orderId)
-      .map((r) => this.refundView(r, forMerchant));
-    return {
-      ...this.summary(o),
-      items: o.items.map((i) => ({ ...i })),
-      paidAt: o.paidAt,
-      transactionId: o.transactionId,
-      timeline: o.timeline.map((t) => ({ ...t })),
-      refunds,
-      refundableFee: o.status === 'PAID' ? o.totalFee - o.refundedFee - o.refundingFee : 0,
-      payDeadline: o.status === 'PENDING' ? new Date(Date.parse(o.createdAt) + 30 * 60_000).toISOString() : undefined,
-      refundDeadline: this.refundDeadline(o),
-    };
-  }
-
-  private refundDeadline(o: StoredOrder): string | undefined {
-    return o.status === 'PAID' && o.paidAt ? new Date(Date.parse(o.paidAt) + this.refundWindowDays * 86_400_000).toISOString() : undefined;
-  }
-
-  private refundView(r: StoredRefund, forMerchant: boolean): RefundView {
-    const { buyerOpenid, lastError, ...view } = r;
-    return forMerchant ? { ...view, buyerOpenid, ...(lastError ? { lastError } : {}) } : { ...view };
-  }
-
-  private pay(openid: string, event: Record<string, unknown>): Result<unknown> {
-    let order: StoredOrder | undefined;
-    if (typeof event.orderId === 'string') {
-      order = this.orders.get(event.orderId);
-      if (!order || order.buyer !== openid) return fail('NOT_FOUND', 'order not found');
-      if (order.status !== 'PENDING') return fail('CONFLICT', `order is ${order.status}`);
-    } else {
-      const items = event.items as Array<{ productId: string; quantity: number }> | undefined;
-      if (!Array.isArray(items) || items.length === 0) return fail('INVALID_ARGUMENT', 'items required');
-      const key = typeof event.idempotencyKey === 'string' ? event.idempotencyKey : undefined;
-      order = key ? [...this.orders.values()].find((o) => o.buyer === openid && o.idempotencyKey === key) : undefined;
-      if (!order) {
-        const priced = [];
-        for (const item of items) {
-          const product = this.products.find((p) => p.productId === item.productId);
-          if (!product) return fail('INVALID_ARGUMENT', `unknown product ${item.productId}`);
-          if (!Number.isSafeInteger(item.quantity) || item.quantity < 1 || item.quantity > 99) {
-            return fail('INVALID_ARGUMENT', 'quantity must be 1..99');
-          }
-          priced.push({ productId: product.productId, name: product.name, unitPrice: product.price, quantity: item.quantity });
-        }
-        const at = this.now();
-        order = {
-          orderId: `O${String(++this.seq).padStart(4, '0')}`,
-          buyer: openid,
-          status: 'PENDING',
-          items: priced,
-          totalFee: priced.reduce((n, i) => n + i.unitPrice * i.quantity, 0),
-          refundedFee: 0,
-          refundingFee: 0,
-          createdAt: at,
-          idempotencyKey: key,
-          timeline: [{ at, event: 'created', by: 'buyer' }],
-        };
-        this.orders.set(order.orderId, order);
+  /** Answers one function call as `openid`, in the contract's Result shape. */
+  handle(name: string, event: Record<string, unknown>, openid: string, log = true): Result<unknown> {
+    if (log) this.served.push({ name, action: typeof event.action === 'string' ? event.action : undefined, openid });
+    try {
+      switch (name) {
+        case 'pay':
+          return ok(this.pay(openid, event));
+        case 'applyRefund':
+          return ok(this.applyRefund(openid, event));
+        case 'approveRefund':
+          return ok(this.approveRefund(openid, event));
+        case 'orders':
+          return ok(this.ordersFn(openid, event));
+        default:
+          return notFound(`no function ${name}`).toResult();
       }
+    } catch (err) {
+      if (err instanceof AppError) return err.toResult();
+      throw err;
     }
-    return ok({
+  }
+
+  private settings() {
+    return { refundWindowDays: this.refundWindowDays };
+  }
+
+  private productDocs(): ProductDoc[] {
+    return this.products.map((p, sort) => ({ _id: p.productId, name: p.name, price: p.price, ...(p.description ? { description: p.description } : {}), active: true, sort }));
+  }
+
+  private createOrder(buyer: string, lines: Array<{ productId: string; quantity: number }>, idempotencyKey?: string): StoredOrder {
+    const products = this.productDocs();
+    const items: OrderItem[] = lines.map((line) => {
+      const product = products.find((p) => p._id === line.productId);
+      if (!product || !product.active) throw invalid(`unknown product ${line.productId}`);
+      return { productId: product._id, name: product.name, unitPrice: product.price, quantity: line.quantity };
+    });
+    const id = `O${String(++this.seq).padStart(4, '0')}`;
+    const doc = newOrderDoc({ id, buyer, items, now: this.tick(), unpaidTimeoutSeconds: this.unpaidTimeoutSeconds, ...(idempotencyKey ? { idempotencyKey } : {}) });
+    const order: StoredOrder = { ...doc, orderId: id, buyer };
+    this.orders.set(id, order);
+    return order;
+  }
+
+  private push(order: StoredOrder, entry: TimelineRecord): void {
+    order.timeline.push(entry);
+  }
+
+  private pay(openid: string, event: Record<string, unknown>) {
+    const request = parsePayEvent(event);
+    let order: StoredOrder | undefined;
+    if ('orderId' in request) {
+      order = this.orders.get(request.orderId);
+      if (!order || order.buyer !== openid) throw notFound(`order ${request.orderId} not found`);
+    } else {
+      const key = request.idempotencyKey;
+      order = key ? [...this.orders.values()].find((o) => o.buyer === openid && o.idempotencyKey === key) : undefined;
+      if (order && !sameItems(order.items, request.items.map((i) => ({ ...i, name: '', unitPrice: 0 })))) throw conflict('this idempotencyKey was used for a different order');
+      order ??= this.createOrder(openid, request.items, key);
+    }
+    assertPayable(order, new Date(this.clock));
+    return {
       orderId: order.orderId,
       totalFee: order.totalFee,
-      payment: { timeStamp: '1', nonceStr: 'n', package: `prepay_id=${order.orderId}`, signType: 'MD5', paySign: 's' },
-    });
+      payment: { appId: 'wx0000000000000000', timeStamp: '1', nonceStr: 'n', package: `prepay_id=${order.orderId}`, signType: 'MD5', paySign: 's' },
+    };
   }
 
-  private applyRefund(openid: string, event: Record<string, unknown>): Result<{ refundId: string; status: 'REQUESTED'; refundFee: number }> {
-    const order = typeof event.orderId === 'string' ? this.orders.get(event.orderId) : undefined;
-    if (!order || order.buyer !== openid) return fail('NOT_FOUND', 'order not found');
-    if (typeof event.reason !== 'string' || event.reason.trim() === '') return fail('INVALID_ARGUMENT', 'reason required');
-    if (order.status !== 'PAID') return fail('CONFLICT', `order is ${order.status}`);
-    if (Date.parse(this.now()) > Date.parse(this.refundDeadline(order)!)) return fail('CONFLICT', 'the refund window has closed');
-    if ([...this.refunds.values()].some((r) => r.orderId === order.orderId && OPEN.includes(r.status))) {
-      return fail('CONFLICT', 'a refund is already open');
-    }
-    const refundable = order.totalFee - order.refundedFee - order.refundingFee;
-    const fee = event.refundFee === undefined ? refundable : event.refundFee;
-    if (typeof fee !== 'number' || !Number.isSafeInteger(fee) || fee < 1) return fail('INVALID_ARGUMENT', 'bad refundFee');
-    if (fee > refundable) return fail('REFUND_EXCEEDS_PAID', 'more than refundable');
-    const n = [...this.refunds.values()].filter((r) => r.orderId === order.orderId).length + 1;
-    const at = this.now();
+  private applyRefund(openid: string, event: Record<string, unknown>) {
+    const request = parseApplyRefundEvent(event);
+    const order = this.orders.get(request.orderId);
+    if (!order) throw notFound(`order ${request.orderId} not found`);
+    const at = this.tick();
+    const decision = decideRefundRequest(order, { caller: openid, refundFee: request.refundFee, now: at, refundWindowDays: this.refundWindowDays });
     const refund: StoredRefund = {
-      refundId: `${order.orderId}R${n}`,
+      _id: decision.refundId,
+      refundId: decision.refundId,
       orderId: order.orderId,
-      status: 'REQUESTED',
-      refundFee: fee,
-      reason: event.reason,
-      buyerOpenid: openid,
+      _openid: order._openid,
+      buyerOpenid: order._openid,
+      status: REFUND_START.requested,
+      refundFee: decision.refundFee,
+      totalFee: order.totalFee,
+      reason: request.reason,
       createdAt: at,
       updatedAt: at,
     };
     this.refunds.set(refund.refundId, refund);
-    order.refundingFee += fee;
-    order.timeline.push({ at, event: 'refund_requested', by: 'buyer' });
-    return ok({ refundId: refund.refundId, status: 'REQUESTED', refundFee: fee });
+    Object.assign(order, { refundingFee: order.refundingFee + decision.refundFee, refundCount: order.refundCount + 1, openRefundId: refund.refundId, refunding: true, updatedAt: at });
+    this.push(order, timelineEntry(at, 'refund_requested', 'buyer', TIMELINE_NOTES.refundRequested(decision.refundFee, request.reason)));
+    return { refundId: refund.refundId, status: REFUND_START.requested, refundFee: refund.refundFee };
   }
 
-  private approveRefund(openid: string, event: Record<string, unknown>): Result<unknown> {
-    if (!this.merchants.has(openid)) return fail('FORBIDDEN', 'merchants only');
-    const refund = typeof event.refundId === 'string' ? this.refunds.get(event.refundId) : undefined;
-    if (!refund) return fail('NOT_FOUND', 'refund not found');
-    if (refund.status !== 'REQUESTED') return fail('CONFLICT', `refund is ${refund.status}`);
+  private claim(refund: StoredRefund, merchant: string): void {
+    const at = this.tick();
+    Object.assign(refund, { status: REFUND_MOVES.approve.to, decidedBy: merchant, updatedAt: at });
+    this.push(this.orders.get(refund.orderId)!, timelineEntry(at, 'refund_approved', 'merchant'));
+  }
+
+  private approveRefund(openid: string, event: Record<string, unknown>) {
+    const request = parseApproveRefundEvent(event);
+    if (!this.merchants.has(openid)) throw forbidden('only the shop’s merchants can decide refunds');
+    if (request.action === 'reject') return this.closeRequested(request.refundId, REFUND_MOVES.reject, openid, 'merchant', request.rejectReason);
+    const refund = this.refunds.get(request.refundId);
+    if (!refund) throw notFound(`refund ${request.refundId} not found`);
+    if (refund.status === 'PROCESSING' || refund.status === 'SUCCEEDED' || refund.status === 'ABNORMAL') return { refundId: refund.refundId, status: refund.status };
+    if (!allows(REFUND_MOVES.approve, refund.status)) throw conflict(`refund ${refund.refundId} is ${refund.status}: it can no longer be approved`);
+    this.claim(refund, openid);
+    const answer = { refundId: refund.refundId, status: refund.status };
+    if (this.autoSettleRefunds) this.settle(refund.refundId, 'SUCCEEDED');
+    return answer;
+  }
+
+  private closeRequested(refundId: string, move: typeof REFUND_MOVES.reject, openid: string, role: 'merchant' | 'buyer', rejectReason?: string) {
+    const refund = this.refunds.get(refundId);
+    if (!refund || (role === 'buyer' && refund.buyerOpenid !== openid)) throw notFound(`refund ${refundId} not found`);
+    if (refund.status === move.to) return { refundId, status: refund.status };
+    if (!allows(move, refund.status)) throw conflict(`refund ${refundId} is ${refund.status}: only a REQUESTED refund can be ${move.to.toLowerCase()}`);
     const order = this.orders.get(refund.orderId)!;
-    const at = this.now();
-    if (event.action === 'reject') {
-      if (typeof event.rejectReason !== 'string' || event.rejectReason.trim() === '') {
-        return fail('INVALID_ARGUMENT', 'rejectReason required');
-      }
-      refund.status = 'REJECTED';
-      refund.rejectReason = event.rejectReason;
-      order.refundingFee -= refund.refundFee;
-      order.timeline.push({ at, event: 'refund_rejected', by: 'merchant', note: event.rejectReason });
-    } else if (event.action === 'approve') {
-      // The fake provider settles at once; the real one answers later through refundNotify.
-      refund.status = 'SUCCEEDED';
-      order.refundingFee -= refund.refundFee;
-      order.refundedFee += refund.refundFee;
-      order.timeline.push({ at, event: 'refund_approved', by: 'merchant' });
-      order.timeline.push({ at, event: 'refund_succeeded', by: 'wechat' });
-      if (order.refundedFee === order.totalFee) order.status = 'REFUNDED';
-    } else {
-      return fail('INVALID_ARGUMENT', 'action must be approve or reject');
-    }
-    refund.updatedAt = at;
-    return ok({ refundId: refund.refundId, status: refund.status });
+    const at = this.tick();
+    Object.assign(refund, { status: move.to, updatedAt: at, decidedBy: openid, ...(rejectReason ? { rejectReason } : {}) });
+    Object.assign(order, { refundingFee: settleLedger(order, refund, 'RELEASED').refundingFee, openRefundId: null, refunding: false, updatedAt: at });
+    this.push(order, timelineEntry(at, move.to === 'REJECTED' ? 'refund_rejected' : 'refund_withdrawn', role, rejectReason));
+    return { refundId, status: refund.status };
   }
 
-  private page<T>(all: T[], cursor: unknown, limit: unknown): Page<T> {
-    const size = typeof limit === 'number' ? limit : 10;
-    const start = typeof cursor === 'string' ? Number(cursor) : 0;
-    const items = all.slice(start, start + size);
-    return start + size < all.length ? { items, nextCursor: String(start + size) } : { items };
+  private close(order: StoredOrder, by: TimelineRecord['by'], note: string): void {
+    const at = this.tick();
+    Object.assign(order, { status: ORDER_MOVES.close.to, closedAt: at, updatedAt: at });
+    this.push(order, { at, event: 'closed', by, note });
   }
 
-  private ordersFn(openid: string, event: Record<string, unknown>): Result<unknown> {
+  private page<T extends { _id: string; createdAt: Date }>(all: T[], cursorText: string | undefined, limit = DEFAULT_PAGE) {
+    const cursor = cursorText ? decodeCursor(cursorText) : undefined;
+    const candidates = all
+      .filter((d) => !cursor || d.createdAt.getTime() <= cursor.t)
+      .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || (a._id < b._id ? 1 : -1))
+      .slice(0, fetchSize(cursor, limit));
+    const page = pageOf(candidates, cursor, limit);
+    return { items: page.items, ...(page.next ? { nextCursor: encodeCursor(page.next) } : {}) };
+  }
+
+  private refundsOf(orderId: string): StoredRefund[] {
+    return [...this.refunds.values()].filter((r) => r.orderId === orderId).sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
+  }
+
+  private ordersFn(openid: string, event: Record<string, unknown>) {
+    const request = parseOrdersEvent(event);
     const isMerchant = this.merchants.has(openid);
-    switch (event.action) {
+    const requireMerchant = () => {
+      if (!isMerchant) throw forbidden('only the shop’s merchants can see the refund queue');
+    };
+    switch (request.action) {
       case 'list': {
-        const filter = event.status as OrderListFilter | undefined;
-        const mine = [...this.orders.values()]
-          .filter((o) => o.buyer === openid)
-          .map((o) => this.summary(o))
-          .filter((o) => {
-            if (!filter) return true;
-            if (filter === 'REFUNDING') return o.hasOpenRefund;
-            return o.status === filter;
-          })
-          .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
-        return ok(this.page(mine, event.cursor, event.limit));
+        const filter = request.status;
+        const mine = [...this.orders.values()].filter((o) => o.buyer === openid && (!filter || (filter === 'REFUNDING' ? o.refunding === true : o.status === filter)));
+        const page = this.page(mine, request.cursor, request.limit);
+        return { ...page, items: page.items.map(orderSummary) };
       }
       case 'get': {
-        const o = typeof event.orderId === 'string' ? this.orders.get(event.orderId) : undefined;
-        if (!o || (o.buyer !== openid && !isMerchant)) return fail('NOT_FOUND', 'order not found');
-        return ok(this.detail(o));
+        const o = this.orders.get(request.orderId);
+        if (!o || (o.buyer !== openid && !isMerchant)) throw notFound(`order ${request.orderId} not found`);
+        return orderDetail(o, this.refundsOf(o.orderId), { forMerchant: isMerchant, ...this.settings() });
       }
       case 'cancel': {
-        const o = typeof event.orderId === 'string' ? this.orders.get(event.orderId) : undefined;
-        if (!o || o.buyer !== openid) return fail('NOT_FOUND', 'order not found');
-        if (o.status !== 'PENDING') return fail('CONFLICT', `order is ${o.status}`);
-        if (this.refuseEarlyCancel) return fail('CONFLICT', 'WeChat Pay does not let an order be cancelled in its first 5 minutes');
-        this.transition(o, 'CLOSED', 'cancelled', 'buyer');
-        return ok({ orderId: o.orderId, status: o.status });
+        const o = this.orders.get(request.orderId);
+        if (decideCancel(o, openid, request.orderId) === 'DONE') return { orderId: request.orderId, status: 'CLOSED' as const };
+        if (this.refuseEarlyCancel) throw tooEarlyToCancel();
+        this.close(o!, 'buyer', TIMELINE_NOTES.closedByBuyer);
+        return { orderId: o!.orderId, status: o!.status };
       }
-      case 'withdrawRefund': {
-        const r = typeof event.refundId === 'string' ? this.refunds.get(event.refundId) : undefined;
-        if (!r || r.buyerOpenid !== openid) return fail('NOT_FOUND', 'refund not found');
-        if (r.status !== 'REQUESTED') return fail('CONFLICT', `refund is ${r.status}`);
-        r.status = 'CANCELLED';
-        r.updatedAt = this.now();
-        const o = this.orders.get(r.orderId)!;
-        o.refundingFee -= r.refundFee;
-        o.timeline.push({ at: r.updatedAt, event: 'refund_withdrawn', by: 'buyer' });
-        return ok({ refundId: r.refundId, status: r.status });
-      }
+      case 'withdrawRefund':
+        return this.closeRequested(request.refundId, REFUND_MOVES.withdraw, openid, 'buyer');
       case 'products':
-        return ok(this.products.map((p) => ({ ...p })));
+        return this.productDocs().map(productView);
       case 'me':
-        return ok({ openid, isMerchant, templates: { ...this.templates } });
+        return { openid, isMerchant, templates: { ...this.templates } };
       case 'refunds': {
-        if (!isMerchant) return fail('FORBIDDEN', 'merchants only');
-        const list = [...this.refunds.values()]
-          .filter((r) => !event.status || r.status === event.status)
-          .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
-          .map((r) => this.refundView(r, true));
-        return ok(this.page(list, event.cursor, event.limit));
+        requireMerchant();
+        const list = [...this.refunds.values()].filter((r) => !request.status || r.status === request.status);
+        const page = this.page(list, request.cursor, request.limit);
+        return { ...page, items: page.items.map((r) => refundView(r, true)) };
       }
       case 'refund': {
-        if (!isMerchant) return fail('FORBIDDEN', 'merchants only');
-        const r = typeof event.refundId === 'string' ? this.refunds.get(event.refundId) : undefined;
-        if (!r) return fail('NOT_FOUND', 'refund not found');
-        return ok({ refund: this.refundView(r, true), order: this.detail(this.orders.get(r.orderId)!, true) });
+        requireMerchant();
+        const r = this.refunds.get(request.refundId);
+        if (!r) throw notFound(`refund ${request.refundId} not found`);
+        const order = this.orders.get(r.orderId)!;
+        return merchantRefundDetail(r, order, this.refundsOf(order.orderId), this.refundWindowDays);
       }
-      default:
-        return fail('INVALID_ARGUMENT', `unknown action ${String(event.action)}`);
+      case 'checkRefund': {
+        requireMerchant();
+        const r = this.refunds.get(request.refundId);
+        if (!r) throw notFound(`refund ${request.refundId} not found`);
+        const outcome = this.wechatRefundOutcome.get(r.refundId);
+        if (outcome && outcome !== r.status) this.settle(r.refundId, outcome);
+        return { refundId: r.refundId, status: r.status };
+      }
     }
   }
 }

@@ -15,7 +15,8 @@ describe('refund form', () => {
     [{ reasonIndex: -1 }, { reason: '请选择退款原因' }],
     [{ reasonIndex: 99 }, { reason: '请选择退款原因' }],
     [{ reasonIndex: 4 }, { note: '选择“其他原因”时请写明原因' }],
-    [{ note: 'x'.repeat(201) }, { note: '补充说明最多 200 字' }],
+    [{ note: 'x'.repeat(72) }, { note: '补充说明最多 71 字' }],
+    [{ note: '😀'.repeat(72) }, { note: '补充说明最多 71 字' }],
   ])('refuses %p with %p', (change, errors) => {
     expect(checkRefundForm({ ...OK, ...change }, 1000)).toEqual({ ok: false, errors });
   });
@@ -31,6 +32,7 @@ describe('reject reason', () => {
   it('is required, trimmed and bounded', () => {
     expect(checkRejectReason('  已拆封 ')).toEqual({ ok: true, reason: '已拆封' });
     expect(checkRejectReason('   ')).toEqual({ ok: false, error: '请填写拒绝原因，买家会看到' });
-    expect(checkRejectReason('x'.repeat(101))).toEqual({ ok: false, error: '拒绝原因最多 100 字' });
+    expect(checkRejectReason('x'.repeat(81))).toEqual({ ok: false, error: '拒绝原因最多 80 字' });
+    expect(checkRejectReason('已拆封\n不退\u0007')).toEqual({ ok: true, reason: '已拆封 不退' });
   });
 });

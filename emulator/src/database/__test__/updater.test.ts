@@ -1,4 +1,4 @@
-import { compileReplacement, compileUpdate } from '../updater';
+import { checkConflicts, compileReplacement, compileUpdate } from '../updater';
 import type { Doc, Value } from '../values';
 
 const base = (): Doc => ({ _id: 'o1', count: 1, price: 10, tags: ['a'], buyer: { name: 'Li', city: 'SZ' }, list: [3, 1, 2] });
@@ -54,6 +54,42 @@ describe('update operators', () => {
     ['fields without operators', { count: 2 }, /must use update operators/],
   ])('refuses %s', (_name, update, message) => {
     expect(() => apply(update)).toThrow(message);
+  });
+});
+
+describe('conflicting paths', () => {
+  it.each<[string, string[]]>([
+    ['a parent and a child with a sibling sorted between them', ['a', 'a-b', 'a.b']],
+    ['the same path twice, far apart', ['x', 'a', 'm', 'x']],
+    ['a deep child listed first', ['buyer.address.city', 'price', 'buyer']],
+  ])('finds %s', (_name, paths) => {
+    expect(() => checkConflicts(paths)).toThrow(/would create a conflict/);
+  });
+
+  it('lets neighbours that only share a prefix of characters through', () => {
+    expect(() => checkConflicts(['a', 'ab', 'a-b', 'a0.b', 'b.a'])).not.toThrow();
+  });
+
+  it('checks 20 000 paths in well under a second (a pairwise check took 20 s)', () => {
+    const paths = Array.from({ length: 20_000 }, (_, i) => `f${i}.v`);
+    const started = Date.now();
+    checkConflicts(paths);
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(() => checkConflicts([...paths, 'f19999'])).toThrow(/conflict at 'f19999'/);
+  });
+});
+
+describe('array padding', () => {
+  it('pads with nulls up to an index past the end', () => {
+    expect(apply({ $set: { 'list.5': 9 } }).list).toEqual([3, 1, 2, null, null, 9]);
+  });
+
+  it.each<[string, Value]>([
+    ['one index 200 000 000 past the end', { $set: { 'list.200000000': 1 } }],
+    ['1 500 001 nulls', { $set: { 'list.1500004': 1 } }],
+    ['two pads that add up past the limit', { $set: { 'list.1000000': 1, 'tags.1000000': 1 } }],
+  ])('refuses %s as MongoDB does', (_name, update) => {
+    expect(() => apply(update)).toThrow(/can't backfill more than 1500000 elements/);
   });
 });
 

@@ -3,7 +3,7 @@
 import type { MeData } from '../../../../typings/api';
 import { errorText } from '../../../domain/errors';
 import { checkRejectReason, REJECT_REASON_MAX_LENGTH } from '../../../domain/refund-form';
-import { approveRefund, fetchRefundDetail, rejectRefund } from '../../../services/merchant';
+import { approveRefund, checkRefund, fetchRefundDetail, rejectRefund } from '../../../services/merchant';
 import { askMerchantSubscriptions } from '../../../services/subscriptions';
 import { fetchMe } from '../../../services/session';
 import { confirmDialog, toast, toastFailure } from '../../../utils/feedback';
@@ -95,6 +95,18 @@ Component({
         const res = await approveRefund(priv(this).refundId);
         if (res.ok) toast('已同意退款', 'success');
         else toastFailure(res);
+      });
+    },
+
+    /** After resolving an abnormal refund in the merchant platform: WeChat Pay is asked again, and the page shows it. */
+    onCheck() {
+      const refund = this.data.refund;
+      if (!refund || !refund.checkable) return;
+      return this.decide(async () => {
+        const res = await checkRefund(priv(this).refundId);
+        if (!res.ok) toastFailure(res);
+        else if (res.data.status === 'ABNORMAL' || res.data.status === 'PROCESSING') toast('微信支付还没有完成这笔退款');
+        else toast('状态已更新', 'success');
       });
     },
 

@@ -2,6 +2,7 @@
 // checks first, and the server refuses anyone else regardless.
 import type { MeData, RefundView } from '../../../../typings/api';
 import { errorText } from '../../../domain/errors';
+import { QUEUE_TABS } from '../../../domain/labels';
 import { fetchRefundDetail, fetchRefundQueue } from '../../../services/merchant';
 import { askMerchantSubscriptions } from '../../../services/subscriptions';
 import { fetchMe } from '../../../services/session';
@@ -15,8 +16,8 @@ import { toQueueRow, type QueueRowVM } from '../../../view-models/merchant';
 const templatesOf = instanceState<{ templates: MeData['templates'] }>(() => ({ templates: {} }));
 
 // A request decided on the review page stays in place with its new status until the next refresh, so rows do not jump.
-const queue = pagedList<RefundView, QueueRowVM>({
-  fetchPage: (_page, cursor) => fetchRefundQueue(cursor),
+const queue = pagedList<RefundView, QueueRowVM, { tab: 'REQUESTED' | 'ABNORMAL' }>({
+  fetchPage: (page, cursor) => fetchRefundQueue(cursor, page.data.tab),
   toRow: toQueueRow,
   rowId: (row) => row.refundId,
   fetchItem: async (refundId) => {
@@ -30,6 +31,8 @@ Component({
     ...queue.data,
     isMerchant: false,
     subscribeNote: '',
+    tabs: QUEUE_TABS,
+    tab: 'REQUESTED' as 'REQUESTED' | 'ABNORMAL',
   },
   methods: {
     ...queue.methods,
@@ -57,6 +60,14 @@ Component({
       this.setData({ state: LOADING });
       // Once the merchant check passed, only the list is left to load.
       void (this.data.isMerchant ? this.loadFirstPage(false) : this.start());
+    },
+
+    onTabTap(e: WechatMiniprogram.BaseEvent) {
+      const key = String(e.currentTarget.dataset.key ?? '');
+      const tab = QUEUE_TABS.find((t) => t.key === key);
+      if (!tab || tab.key === this.data.tab) return;
+      this.setData({ tab: tab.key });
+      void this.loadFirstPage(false);
     },
 
     onOpen(e: WechatMiniprogram.BaseEvent) {

@@ -1,0 +1,58 @@
+// What an order is when it is created and what a buyer may do with it: pure rules shared by the functions
+// (server/order-flow.ts, server/orders-queries.ts) and the page tests' in-memory backend, so both answer alike.
+import type { DeliveryAddress, OrderItem } from '../../typings/api';
+import type { OrderDoc } from './documents';
+import { conflict, notFound } from './errors';
+import { orderTotal } from './money';
+import { ORDER_MOVES, allows } from './states';
+import { timelineEntry } from './timeline';
+import { orderTitle } from './views';
+
+export function newOrderDoc(input: { id: string; buyer: string; items: OrderItem[]; now: Date; unpaidTimeoutSeconds: number; idempotencyKey?: string; address?: DeliveryAddress }): OrderDoc {
+  return {
+    _id: input.id,
+    _openid: input.buyer,
+    status: 'PENDING',
+    totalFee: orderTotal(input.items),
+    refundedFee: 0,
+    refundingFee: 0,
+    items: input.items,
+    title: orderTitle(input.items),
+    itemCount: input.items.reduce((n, i) => n + i.quantity, 0),
+    createdAt: input.now,
+    updatedAt: input.now,
+    payDeadline: new Date(input.now.getTime() + input.unpaidTimeoutSeconds * 1000),
+    ...(input.idempotencyKey ? { idempotencyKey: input.idempotencyKey } : {}),
+    refundCount: 0,
+    openRefundId: null,
+    refunding: false,
+    timeline: [timelineEntry(input.now, 'created', 'buyer')],
+    ...(input.address ? { address: input.address } : {}),
+  };
+}
+
+/** The same idempotency key must name the same lines (in any order). */
+export function sameItems(a: readonly OrderItem[], b: readonly OrderItem[]): boolean {
+  const key = (items: readonly OrderItem[]) => items.map((i) => `${i.productId}×${i.quantity}`).sort().join(',');
+  return key(a) === key(b);
+}
+
+/** Only a PENDING order before its deadline can be paid (a repeated idempotencyKey may name one that is not). */
+export function assertPayable(order: Pick<OrderDoc, '_id' | 'status' | 'payDeadline'>, now: Date): void {
+  if (!allows(ORDER_MOVES.pay, order.status)) throw conflict(`order ${order._id} is ${order.status}: only a PENDING order can be paid`);
+  if (order.payDeadline.getTime() <= now.getTime()) throw conflict(`order ${order._id} was not paid in time; place a new order`);
+}
+
+/**
+ * A buyer's cancel: 'DONE' when the order is closed already (cancelling twice answers the same), 'CLOSE' when the
+ * provider's order must be closed first. Someone else's order reads as missing.
+ */
+export function decideCancel(order: Pick<OrderDoc, '_id' | '_openid' | 'status'> | undefined, buyer: string, orderId: string): 'DONE' | 'CLOSE' {
+  if (!order || order._openid !== buyer) throw notFound(`order ${orderId} not found`);
+  if (order.status === ORDER_MOVES.close.to) return 'DONE';
+  if (!allows(ORDER_MOVES.close, order.status)) throw conflict(`order ${orderId} is ${order.status}: only a PENDING order can be cancelled`);
+  return 'CLOSE';
+}
+
+/** WeChat Pay refuses to close an order in its first 5 minutes (ContractLimits.cancelAfterMs). */
+export const tooEarlyToCancel = () => conflict('WeChat Pay does not let an order be cancelled in its first 5 minutes; try again shortly, or just leave it unpaid');

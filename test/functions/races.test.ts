@@ -1,0 +1,208 @@
+// Every "at once" case, made to really race. Through the gateway two invocations rarely overlap (a cold start takes
+// ~125 ms, a read-then-write a few), so each test holds the requests that matter at a test barrier of the local cloud
+// (emulator/src/barriers.ts) until both invocations have arrived: both read the state before either writes, every
+// run. Each test first checks that its barriers really were released together, then what a user would notice: one
+// transition, one message, the ledger intact, and what WeChat Pay (the sandbox) recorded.
+// The guards these tests prove, and the mutations that break them: /work/notes/mutations-10.md, docs/local-cloud.md.
+import type { ApplyRefundData, ApproveRefundData, Result } from '../../typings/api';
+import type { RequestMatch } from '../../emulator/src/barriers';
+import { getJson, postJson } from '../helpers/local-cloud';
+import { BUYER, CUP, MERCHANT, MERCHANT_2, TEA, TEMPLATES, failure, openShop, providerTrade, type Shop } from './support';
+
+jest.setTimeout(60_000);
+
+let shop: Shop;
+beforeAll(async () => {
+  // Reconcile takes every PENDING order and PROCESSING refund at once (no grace); refunds settle only when told.
+  shop = await openShop({ autoSettleRefunds: false, grants: 20, settings: { notifyGraceSeconds: 0, refundPollSeconds: 0 } });
+}, 60_000);
+afterAll(() => shop?.close());
+
+// ---- what a barrier holds ---------------------------------------------------------------------------------------
+
+const markPaid = (functionName: string, orderId: string): RequestMatch => ({ functionName, action: 'database.modifyDocument', collection: 'orders', docId: orderId });
+const readRefund = (functionName: string, refundId: string, inTransaction = false): RequestMatch => ({ functionName, action: 'database.getDocument', collection: 'refunds', docId: refundId, inTransaction });
+const writeRefund = (functionName: string, refundId: string, inTransaction = false): RequestMatch => ({ functionName, action: 'database.modifyDocument', collection: 'refunds', docId: refundId, inTransaction });
+
+/** Holds one request per party until all arrived, then runs them in the listed order. */
+const hold = (name: string, ...parties: RequestMatch[]) => shop.cloud.barriers.hold({ name, parties, timeoutMs: 20_000 });
+
+// ---- what a user sees -------------------------------------------------------------------------------------------
+
+const apply = (orderId: string, refundFee: number) => shop.call<ApplyRefundData>('applyRefund', { orderId, reason: '不想要了', refundFee }, BUYER);
+const approve = (refundId: string, who = MERCHANT) => shop.call<ApproveRefundData>('approveRefund', { refundId, action: 'approve' }, who);
+const withdraw = (refundId: string) => shop.call<{ refundId: string; status: string }>('orders', { action: 'withdrawRefund', refundId }, BUYER);
+
+async function requested(items: Array<{ productId: string; quantity: number }>, refundFee: number): Promise<{ orderId: string; refundId: string }> {
+  const orderId = await shop.paidOrder(items);
+  const r = await apply(orderId, refundFee);
+  if (!r.ok) throw new Error(`could not ask for a refund: ${r.code} ${r.message}`);
+  return { orderId, refundId: r.data.refundId };
+}
+
+interface Ledger {
+  status: string;
+  totalFee: number;
+  refundedFee: number;
+  refundingFee: number;
+  openRefundId: string | null;
+}
+
+/** The order's money, checked for the invariant that must hold whatever happened. */
+async function ledger(orderId: string): Promise<Ledger> {
+  const o = await shop.doc<Ledger>('orders', orderId);
+  if (!o) throw new Error(`no order ${orderId}`);
+  expect(o.refundedFee).toBeGreaterThanOrEqual(0);
+  expect(o.refundingFee).toBeGreaterThanOrEqual(0);
+  expect(o.refundedFee + o.refundingFee).toBeLessThanOrEqual(o.totalFee);
+  return o;
+}
+
+const events = async (orderId: string, event: string) => (await shop.order(orderId)).timeline.filter((t) => t.event === event);
+const paidMessages = async (orderId: string) => (await shop.sent({ templateId: TEMPLATES.orderPaid })).filter((m) => m.data.character_string1 === orderId).map((m) => m.touser).sort();
+const requestMessages = async (orderId: string) => (await shop.sent({ templateId: TEMPLATES.refundRequested })).filter((m) => m.data.character_string1 === orderId).map((m) => m.touser).sort();
+/** What the buyer was told about the refunds of an order (one entry per message, e.g. 已同意, 退款成功). */
+const buyerResults = async (orderId: string) =>
+  (await shop.sent({ touser: BUYER, templateId: TEMPLATES.refundResult })).filter((m) => m.data.character_string1 === orderId).map((m) => m.data.phrase3);
+
+function expectNoRepeats(values: string[]): void {
+  expect(values).toEqual([...new Set(values)]);
+}
+
+// ---- payments ---------------------------------------------------------------------------------------------------
+
+describe('payment results at once', () => {
+  // Ten is the local cloud's limit of instances per function: more deliveries would queue behind the held ones.
+  it.each([2, 10])('%i deliveries of one payment result, all writing at once: one transition, one message per merchant', async (copies) => {
+    const { orderId } = await shop.placeOrder([{ productId: CUP._id, quantity: 1 }]);
+    const writes = hold(`all ${copies} payNotify writes`, ...Array.from({ length: copies }, () => markPaid('payNotify', orderId)));
+    const done = await shop.complete(orderId, { deliveries: copies, concurrent: true });
+    expect(await writes.settled).toBe('released');
+
+    expect(done.status).toBe(200);
+    const deliveries = (done.body.notification as { deliveries: Array<{ outcome: string }> }).deliveries;
+    expect(deliveries.map((d) => d.outcome)).toEqual(Array.from({ length: copies }, () => 'ACKNOWLEDGED'));
+    const order = await shop.order(orderId);
+    expect(order.status).toBe('PAID');
+    expect(await events(orderId, 'paid')).toHaveLength(1);
+    expect(await paidMessages(orderId)).toEqual([MERCHANT, MERCHANT_2].sort());
+    expect((await providerTrade(shop, orderId)).tradeState).toBe('SUCCESS');
+    expect((await shop.docs<{ orderId: string }>('anomalies')).filter((a) => a.orderId === orderId)).toEqual([]);
+  });
+
+  it.each([
+    ['the notify first', ['payNotify', 'reconcile']],
+    ['reconcile first', ['reconcile', 'payNotify']],
+  ])('a payment result and reconcile (%s): one transition, one message per merchant', async (_, [first, second]) => {
+    const { orderId } = await shop.placeOrder([{ productId: TEA._id, quantity: 1 }]);
+    // Paid at WeChat, the result not delivered yet: reconcile sees a PENDING order that WeChat calls paid.
+    expect((await shop.complete(orderId, { drop: true })).status).toBe(200);
+    const writes = hold(`${first} then ${second}`, markPaid(first, orderId), markPaid(second, orderId));
+    const [redelivered] = await Promise.all([postJson<{ notification: { status: string } }>(shop.cloud, `/sandbox/payments/${orderId}/notify`, {}), shop.reconcile()]);
+    expect(await writes.settled).toBe('released');
+
+    expect(redelivered.body.notification.status).toBe('ACKNOWLEDGED');
+    expect((await shop.order(orderId)).status).toBe('PAID');
+    expect(await events(orderId, 'paid')).toHaveLength(1);
+    expect(await paidMessages(orderId)).toEqual([MERCHANT, MERCHANT_2].sort());
+    expect((await shop.docs<{ orderId: string }>('anomalies')).filter((a) => a.orderId === orderId)).toEqual([]);
+  });
+});
+
+// ---- refund requests --------------------------------------------------------------------------------------------
+
+describe('refund requests at once', () => {
+  it('two requests that read the same order: one refund, the other refused, money reserved once', async () => {
+    const orderId = await shop.paidOrder([{ productId: TEA._id, quantity: 1 }]);
+    // Any read of the order, in a transaction or not: the test must hold whatever applyRefund reads it with.
+    const readOrder: RequestMatch = { functionName: 'applyRefund', action: 'database.getDocument', collection: 'orders', docId: orderId };
+    const reads = hold('both applyRefund reads', readOrder, readOrder);
+    const results = await Promise.all([apply(orderId, 4000), apply(orderId, 4000)]);
+    expect(await reads.settled).toBe('released');
+
+    expect(results.filter((r) => r.ok)).toHaveLength(1);
+    expect(failure(results.find((r) => !r.ok) as Result<unknown>).code).toBe('CONFLICT');
+    const refunds = (await shop.docs<{ orderId: string; status: string; refundFee: number }>('refunds')).filter((r) => r.orderId === orderId);
+    expect(refunds).toEqual([expect.objectContaining({ status: 'REQUESTED', refundFee: 4000 })]);
+    expect(await ledger(orderId)).toEqual(expect.objectContaining({ refundingFee: 4000, refundedFee: 0, openRefundId: `${orderId}R1` }));
+    expect(await events(orderId, 'refund_requested')).toHaveLength(1);
+    expect(await requestMessages(orderId)).toEqual([MERCHANT, MERCHANT_2].sort());
+  });
+});
+
+// ---- merchant decisions -----------------------------------------------------------------------------------------
+
+describe('decisions at once', () => {
+  it('two approvals that both read REQUESTED: one claim, one provider refund, one approval on the timeline', async () => {
+    const { orderId, refundId } = await requested([{ productId: TEA._id, quantity: 1 }], 3000);
+    const reads = hold('both approveRefund reads', readRefund('approveRefund', refundId), readRefund('approveRefund', refundId));
+    const results = await Promise.all([approve(refundId, MERCHANT), approve(refundId, MERCHANT_2)]);
+    expect(await reads.settled).toBe('released');
+
+    for (const r of results) expect(r).toEqual({ ok: true, data: { refundId, status: 'PROCESSING' } });
+    expect((await providerTrade(shop, orderId)).refunds).toEqual([expect.objectContaining({ outRefundNo: refundId, refundFee: 3000 })]);
+    expect(await events(orderId, 'refund_approved')).toHaveLength(1);
+    expectNoRepeats(await buyerResults(orderId));
+    expect(await ledger(orderId)).toEqual(expect.objectContaining({ refundingFee: 3000, refundedFee: 0, openRefundId: refundId }));
+  });
+
+  it("approve and withdraw, the approval's claim first: the approval wins, the withdrawal is refused", async () => {
+    const { orderId, refundId } = await requested([{ productId: CUP._id, quantity: 1 }], 500);
+    const reads = hold('both read REQUESTED', readRefund('approveRefund', refundId), readRefund('orders', refundId, true));
+    const writes = hold('claim, then the withdrawal', writeRefund('approveRefund', refundId), writeRefund('orders', refundId, true));
+    const [approved, withdrawn] = await Promise.all([approve(refundId), withdraw(refundId)]);
+    expect(await reads.settled).toBe('released');
+    expect(await writes.settled).toBe('released');
+
+    expect(approved).toEqual({ ok: true, data: { refundId, status: 'PROCESSING' } });
+    expect(failure(withdrawn).code).toBe('CONFLICT');
+    expect((await shop.doc<{ status: string }>('refunds', refundId))?.status).toBe('PROCESSING');
+    expect((await providerTrade(shop, orderId)).refunds).toEqual([expect.objectContaining({ outRefundNo: refundId, refundFee: 500 })]);
+    expect(await ledger(orderId)).toEqual(expect.objectContaining({ refundingFee: 500, openRefundId: refundId }));
+    expect(await events(orderId, 'refund_withdrawn')).toHaveLength(0);
+  });
+
+  it('approve and withdraw, the withdrawal committed first: nothing is refunded, the approval is refused', async () => {
+    const { orderId, refundId } = await requested([{ productId: CUP._id, quantity: 1 }], 500);
+    const reads = hold('both read REQUESTED', readRefund('approveRefund', refundId), readRefund('orders', refundId, true));
+    const writes = hold('withdrawal commit, then the claim', { functionName: 'orders', action: 'database.commitTransaction' }, writeRefund('approveRefund', refundId));
+    const [approved, withdrawn] = await Promise.all([approve(refundId), withdraw(refundId)]);
+    expect(await reads.settled).toBe('released');
+    expect(await writes.settled).toBe('released');
+
+    expect(withdrawn).toEqual({ ok: true, data: { refundId, status: 'CANCELLED' } });
+    expect(failure(approved).code).toBe('CONFLICT');
+    expect((await shop.doc<{ status: string }>('refunds', refundId))?.status).toBe('CANCELLED');
+    expect((await providerTrade(shop, orderId)).refunds).toEqual([]);
+    expect(await ledger(orderId)).toEqual(expect.objectContaining({ refundingFee: 0, refundedFee: 0, openRefundId: null }));
+    expect(await events(orderId, 'refund_approved')).toHaveLength(0);
+  });
+});
+
+// ---- refund settlement ------------------------------------------------------------------------------------------
+
+describe('refund results at once', () => {
+  it('the refund result and reconcile both settle one refund: money moves to refundedFee once, the buyer is told once', async () => {
+    const { orderId, refundId } = await requested([{ productId: TEA._id, quantity: 1 }], 1000);
+    expect(await approve(refundId)).toEqual({ ok: true, data: { refundId, status: 'PROCESSING' } });
+    // WeChat refunded; its result is recorded but not delivered, so it can be delivered while reconcile polls.
+    const settled = await postJson(shop.cloud, `/sandbox/refunds/${refundId}/settle`, { status: 'SUCCESS', drop: true });
+    expect(settled.status).toBe(200);
+    const { notifications } = await getJson<{ notifications: Array<{ event: Record<string, unknown> }> }>(shop.cloud, `/sandbox/refunds/${refundId}`);
+    const result = notifications[0].event;
+
+    const checks = hold('both read PROCESSING', readRefund('refundNotify', refundId), readRefund('reconcile', refundId));
+    const settles = hold('both settle transactions read PROCESSING', readRefund('refundNotify', refundId, true), readRefund('reconcile', refundId, true));
+    await Promise.all([shop.invoke('refundNotify', result, 'wx_pay'), shop.reconcile()]);
+    expect(await checks.settled).toBe('released');
+    expect(await settles.settled).toBe('released');
+
+    expect((await shop.doc<{ status: string }>('refunds', refundId))?.status).toBe('SUCCEEDED');
+    expect(await ledger(orderId)).toEqual(expect.objectContaining({ status: 'PAID', refundedFee: 1000, refundingFee: 0, openRefundId: null }));
+    expect(await events(orderId, 'refund_succeeded')).toHaveLength(1);
+    const told = await buyerResults(orderId);
+    expectNoRepeats(told);
+    expect(told).toContain('退款成功');
+    expect((await providerTrade(shop, orderId)).refunds).toEqual([expect.objectContaining({ outRefundNo: refundId, refundFee: 1000, refundStatus: 'SUCCESS' })]);
+  });
+});
