@@ -129,6 +129,12 @@ export function decideShipment(order: ShippableOrder, shipment: Shipment): ShipD
   return order.status === 'PAID' ? { kind: 'SHIP' } : { kind: 'CORRECT' };
 }
 
+/** The timeline's note for a shipment: `快递 顺丰速运 SF1234567890`. */
+export function shipmentNote(s: Shipment): string {
+  const company = s.expressCompany ? EXPRESS_COMPANIES[s.expressCompany] ?? s.expressCompany : '';
+  return [LOGISTICS_LABELS[s.logisticsType], company, s.trackingNo ?? ''].filter(Boolean).join(' ');
+}
+
 export function sameShipment(a: Shipment, b: Shipment): boolean {
   return a.logisticsType === b.logisticsType && (a.expressCompany ?? '') === (b.expressCompany ?? '') && (a.trackingNo ?? '') === (b.trackingNo ?? '');
 }

@@ -15,6 +15,7 @@ import {
   LOGISTICS_LABELS,
   MAX_UPLOAD_ATTEMPTS,
   sameShipment,
+  shipmentNote,
   uploadOutcome,
   uploadShippingInfoRequest,
   wechatConfirmedReceipt,
@@ -79,11 +80,6 @@ async function explainLostShipment(ctx: ShippingContext, orderId: string, shipme
   if (now?.status === 'SHIPPED' && now.shipping && sameShipment(now.shipping, shipment)) return { orderId, status: 'SHIPPED', corrected: now.shipping.corrections > 0 };
   if (now?.refunding) throw conflict(`a refund was requested on order ${orderId} meanwhile: decide it before shipping`);
   throw conflict(`order ${orderId} changed while it was being shipped (now ${now?.status ?? 'gone'}); reload it and try again`);
-}
-
-function shipmentNote(s: Shipment): string {
-  const company = s.expressCompany ? EXPRESS_COMPANIES[s.expressCompany] ?? s.expressCompany : '';
-  return [LOGISTICS_LABELS[s.logisticsType], company, s.trackingNo ?? ''].filter(Boolean).join(' ');
 }
 
 async function tellBuyerShipped(ctx: ShippingContext, order: OrderDoc, record: ShippingRecord): Promise<void> {

@@ -3,7 +3,7 @@
 // shipping, and the pages the new messages open.
 import * as fs from 'fs';
 import * as path from 'path';
-import { ShippingBackend } from '../support/fake-shipping';
+import { SEEDED_ADDRESS, ShippingBackend } from '../support/fake-shipping';
 import { installFakeWx, PICKED_ADDRESS, type FakeWx } from '../support/fake-wx';
 import { MINIPROGRAM_ROOT, renderPage } from '../support/render';
 
@@ -24,7 +24,7 @@ describe('checkout', () => {
     await page.tap('.plus', 0);
     await page.tap('.buy');
     const [order] = [...backend.orders.values()];
-    expect(backend.addresses.get(order.orderId)).toEqual({
+    expect(order.address).toEqual({
       userName: '张三',
       telNumber: '13800138000',
       provinceName: '浙江省',
@@ -105,9 +105,7 @@ describe('the ship form', () => {
   });
 
   function paidOrderWithAddress() {
-    const order = backend.seedOrder(BUYER, { status: 'PAID', quantity: 2 });
-    backend.addresses.set(order.orderId, { userName: '张三', telNumber: '13800138000', provinceName: '浙江省', cityName: '杭州市', countyName: '西湖区', detailInfo: '北山街 84 号' });
-    return order;
+    return backend.seedOrder(BUYER, { status: 'PAID', quantity: 2, address: { ...SEEDED_ADDRESS } });
   }
 
   it('ships by express with a scanned tracking number', async () => {
@@ -121,7 +119,7 @@ describe('the ship form', () => {
     expect(page.instance.data.form).toMatchObject({ trackingNo: 'SF1234567890' });
     await page.tap('.submit');
     expect(backend.orders.get(order.orderId)!.status).toBe('SHIPPED');
-    expect(backend.shipments.get(order.orderId)).toMatchObject({ logisticsType: 'EXPRESS', expressCompany: 'SF', trackingNo: 'SF1234567890' });
+    expect(backend.orders.get(order.orderId)!.shipping).toMatchObject({ logisticsType: 'EXPRESS', expressCompany: 'SF', trackingNo: 'SF1234567890' });
     expect(fake.screen.toasts).toContain('已发货');
     expect(page.text('.tracking-no')).toBe('SF1234567890');
     expect(page.text('.express-company')).toBe('顺丰速运');
@@ -149,14 +147,14 @@ describe('the ship form', () => {
     await page.tap('.option', 2); // 到店自提
     expect(page.exists('.tracking-input')).toBe(false);
     await page.tap('.submit');
-    expect(backend.shipments.get(order.orderId)).toMatchObject({ logisticsType: 'SELF_PICKUP' });
+    expect(backend.orders.get(order.orderId)!.shipping).toMatchObject({ logisticsType: 'SELF_PICKUP' });
 
     await page.tap('.option', 0);
     await page.pick('.company-picker', 1); // 中通快递
     await page.type('.tracking-input', '731234567890');
     await page.tap('.submit');
     expect(fake.screen.dialogs.at(-1)).toEqual({ title: '修改发货信息', content: '微信只允许修改一次发货信息，确定修改吗？' });
-    expect(backend.shipments.get(order.orderId)).toMatchObject({ logisticsType: 'EXPRESS', expressCompany: 'ZTO', trackingNo: '731234567890' });
+    expect(backend.orders.get(order.orderId)!.shipping).toMatchObject({ logisticsType: 'EXPRESS', expressCompany: 'ZTO', trackingNo: '731234567890' });
     expect(fake.screen.toasts).toContain('发货信息已修改');
     expect(page.exists('.ship-form')).toBe(false);
   });

@@ -2,7 +2,7 @@
 // the functions' parsers, requests decided by their rules, answers rendered by their views (src/domain/**), so a
 // page test sees what a function would send. What is left here (the bookkeeping a function's database writes do)
 // is checked against the real functions through the local cloud by test/miniprogram/contract/fake-vs-real.test.ts.
-import type { MeData, OrderItem, OrderStatus, Product, Result } from '../../../typings/api';
+import type { DeliveryAddress, MeData, OrderItem, OrderStatus, Product, Result } from '../../../typings/api';
 import { decodeCursor, encodeCursor, fetchSize, pageOf } from '../../../src/domain/cursor';
 import type { OrderDoc, ProductDoc, RefundDoc, TimelineRecord } from '../../../src/domain/documents';
 import { AppError, forbidden, invalid, notFound, conflict } from '../../../src/domain/errors';
@@ -39,12 +39,14 @@ export class FakeBackend {
   /** What WeChat Pay answers when a merchant asks about a refund (checkRefund), e.g. after resolving an abnormal one. */
   wechatRefundOutcome = new Map<string, 'SUCCEEDED' | 'FAILED' | 'ABNORMAL'>();
   templates: MeData['templates'] = { orderPaid: 'tpl-paid', refundRequested: 'tpl-refund-req', refundResult: 'tpl-refund-result' };
+  /** The shop is under WeChat's shipping management (settings shipping.managed; `me` tells the pages). */
+  shippingManaged = true;
   /** One-time subscribe-message quotas granted by users: openid → template id → count. */
   grants = new Map<string, Map<string, number>>();
   /** Calls that answered, in order: the audit trail a test can read like a server log. */
   served: Array<{ name: string; action?: string; openid: string }> = [];
   private failures: Array<{ name: string; action?: string; answer: Injected }> = [];
-  private clock = Date.parse('2026-11-20T02:00:00.000Z');
+  protected clock = Date.parse('2026-11-20T02:00:00.000Z');
   private seq = 0;
 
   /** The shop's clock: each reading is a minute later, so events sort and timelines read in order. */
@@ -52,7 +54,7 @@ export class FakeBackend {
     return this.tick().toISOString();
   }
 
-  private tick(): Date {
+  protected tick(): Date {
     this.clock += 1000;
     return new Date(this.clock);
   }
@@ -82,8 +84,8 @@ export class FakeBackend {
   }
 
   /** Seeds an order directly, as if it had been bought earlier. */
-  seedOrder(buyer: string, opts: { status?: OrderStatus; quantity?: number; productId?: string } = {}): StoredOrder {
-    const order = this.createOrder(buyer, [{ productId: opts.productId ?? 'tea', quantity: opts.quantity ?? 1 }]);
+  seedOrder(buyer: string, opts: { status?: OrderStatus; quantity?: number; productId?: string; address?: DeliveryAddress } = {}): StoredOrder {
+    const order = this.createOrder(buyer, [{ productId: opts.productId ?? 'tea', quantity: opts.quantity ?? 1 }], undefined, opts.address);
     const status = opts.status ?? 'PENDING';
     if (status === 'PAID' || status === 'REFUNDED') this.markPaid(order.orderId);
     if (status === 'CLOSED') this.close(order, 'system', TIMELINE_NOTES.closedUnpaid);
@@ -141,25 +143,30 @@ export class FakeBackend {
   handle(name: string, event: Record<string, unknown>, openid: string, log = true): Result<unknown> {
     if (log) this.served.push({ name, action: typeof event.action === 'string' ? event.action : undefined, openid });
     try {
-      switch (name) {
-        case 'pay':
-          return ok(this.pay(openid, event));
-        case 'applyRefund':
-          return ok(this.applyRefund(openid, event));
-        case 'approveRefund':
-          return ok(this.approveRefund(openid, event));
-        case 'orders':
-          return ok(this.ordersFn(openid, event));
-        default:
-          return notFound(`no function ${name}`).toResult();
-      }
+      return ok(this.run(name, event, openid));
     } catch (err) {
       if (err instanceof AppError) return err.toResult();
       throw err;
     }
   }
 
-  private settings() {
+  /** One function's answer; an AppError it throws becomes the Result the function sends. */
+  protected run(name: string, event: Record<string, unknown>, openid: string): unknown {
+    switch (name) {
+      case 'pay':
+        return this.pay(openid, event);
+      case 'applyRefund':
+        return this.applyRefund(openid, event);
+      case 'approveRefund':
+        return this.approveRefund(openid, event);
+      case 'orders':
+        return this.ordersFn(openid, event);
+      default:
+        throw notFound(`no function ${name}`);
+    }
+  }
+
+  protected settings() {
     return { refundWindowDays: this.refundWindowDays };
   }
 
@@ -167,7 +174,7 @@ export class FakeBackend {
     return this.products.map((p, sort) => ({ _id: p.productId, name: p.name, price: p.price, ...(p.description ? { description: p.description } : {}), active: true, sort }));
   }
 
-  private createOrder(buyer: string, lines: Array<{ productId: string; quantity: number }>, idempotencyKey?: string): StoredOrder {
+  private createOrder(buyer: string, lines: Array<{ productId: string; quantity: number }>, idempotencyKey?: string, address?: DeliveryAddress): StoredOrder {
     const products = this.productDocs();
     const items: OrderItem[] = lines.map((line) => {
       const product = products.find((p) => p._id === line.productId);
@@ -175,13 +182,13 @@ export class FakeBackend {
       return { productId: product._id, name: product.name, unitPrice: product.price, quantity: line.quantity };
     });
     const id = `O${String(++this.seq).padStart(4, '0')}`;
-    const doc = newOrderDoc({ id, buyer, items, now: this.tick(), unpaidTimeoutSeconds: this.unpaidTimeoutSeconds, ...(idempotencyKey ? { idempotencyKey } : {}) });
+    const doc = newOrderDoc({ id, buyer, items, now: this.tick(), unpaidTimeoutSeconds: this.unpaidTimeoutSeconds, ...(idempotencyKey ? { idempotencyKey } : {}), ...(address ? { address } : {}) });
     const order: StoredOrder = { ...doc, orderId: id, buyer };
     this.orders.set(id, order);
     return order;
   }
 
-  private push(order: StoredOrder, entry: TimelineRecord): void {
+  protected push(order: StoredOrder, entry: TimelineRecord): void {
     order.timeline.push(entry);
   }
 
@@ -195,7 +202,7 @@ export class FakeBackend {
       const key = request.idempotencyKey;
       order = key ? [...this.orders.values()].find((o) => o.buyer === openid && o.idempotencyKey === key) : undefined;
       if (order && !sameItems(order.items, request.items.map((i) => ({ ...i, name: '', unitPrice: 0 })))) throw conflict('this idempotencyKey was used for a different order');
-      order ??= this.createOrder(openid, request.items, key);
+      order ??= this.createOrder(openid, request.items, key, request.address);
     }
     assertPayable(order, new Date(this.clock));
     return {
@@ -269,7 +276,7 @@ export class FakeBackend {
     this.push(order, { at, event: 'closed', by, note });
   }
 
-  private page<T extends { _id: string; createdAt: Date }>(all: T[], cursorText: string | undefined, limit = DEFAULT_PAGE) {
+  protected page<T extends { _id: string; createdAt: Date }>(all: T[], cursorText: string | undefined, limit = DEFAULT_PAGE) {
     const cursor = cursorText ? decodeCursor(cursorText) : undefined;
     const candidates = all
       .filter((d) => !cursor || d.createdAt.getTime() <= cursor.t)
@@ -279,11 +286,11 @@ export class FakeBackend {
     return { items: page.items, ...(page.next ? { nextCursor: encodeCursor(page.next) } : {}) };
   }
 
-  private refundsOf(orderId: string): StoredRefund[] {
+  protected refundsOf(orderId: string): StoredRefund[] {
     return [...this.refunds.values()].filter((r) => r.orderId === orderId).sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
   }
 
-  private ordersFn(openid: string, event: Record<string, unknown>) {
+  protected ordersFn(openid: string, event: Record<string, unknown>): unknown {
     const request = parseOrdersEvent(event);
     const isMerchant = this.merchants.has(openid);
     const requireMerchant = () => {
@@ -313,7 +320,7 @@ export class FakeBackend {
       case 'products':
         return this.productDocs().map(productView);
       case 'me':
-        return { openid, isMerchant, templates: { ...this.templates } };
+        return { openid, isMerchant, templates: { ...this.templates }, shippingManaged: this.shippingManaged };
       case 'refunds': {
         requireMerchant();
         const list = [...this.refunds.values()].filter((r) => !request.status || r.status === request.status);
@@ -335,6 +342,11 @@ export class FakeBackend {
         if (outcome && outcome !== r.status) this.settle(r.refundId, outcome);
         return { refundId: r.refundId, status: r.status };
       }
+      case 'confirmReceipt':
+      case 'desk':
+      case 'reprint':
+        // Shipping's actions are answered by ShippingBackend (fake-shipping.ts).
+        throw notFound(`orders.${request.action} needs the shipping fake (ShippingBackend)`);
     }
   }
 }

@@ -1,145 +1,207 @@
-// The fake shop with shipping: the `ship` function, the desk, receipt (re-checked against what "WeChat" recorded)
-// and reprints, answering as src/server/shipping-flow.ts does. Kept beside FakeBackend so the base stays small.
-import type { DeliveryAddress, ErrorCode, Fail, OrderDetail, OrderSummary, Result, ShippingView } from '../../../typings/api';
+// The fake shop with shipping: the `ship` function, the merchant's desk, receipt (re-checked against what "WeChat"
+// recorded) and the receipt printer. Like FakeBackend it answers from the functions' own code: events go through
+// parseShipEvent / parseOrdersEvent, shipments are decided by decideShipment and uploadOutcome, the shipment lives on
+// the order document as repositories/shipping.ts writes it, and answers are the real views (orderDetail with its
+// shippingDetail, orderSummary on the desk, printingView). The bookkeeping below mirrors src/server/shipping-flow.ts,
+// desk-queries.ts and printing.ts; test/miniprogram/contract/fake-vs-real.test.ts checks it against them.
+import type { DeskData, DeskTab, OrderStatus, ShipData } from '../../../typings/api';
+import { decodeCursor, encodeCursor, fetchSize, type Cursor } from '../../../src/domain/cursor';
+import type { PrintingRecord, ShippingRecord } from '../../../src/domain/documents';
+import { AppError, conflict, forbidden, notFound } from '../../../src/domain/errors';
+import { DEFAULT_PAGE, parseOrdersEvent } from '../../../src/domain/events';
+import {
+  autoConfirmAt,
+  decideShipment,
+  MAX_UPLOAD_ATTEMPTS,
+  parseShipEvent,
+  shipmentNote,
+  uploadOutcome,
+  wechatConfirmedReceipt,
+  type Shipment,
+} from '../../../src/domain/shipping';
+import { SHIPPING_DEFAULTS } from '../../../src/domain/shipping-settings';
+import { printingView } from '../../../src/domain/shipping-views';
+import { allows, isMoneyHeld, ORDER_MOVES } from '../../../src/domain/states';
+import { timelineEntry } from '../../../src/domain/timeline';
+import { orderSummary } from '../../../src/domain/views';
 import { FakeBackend, type StoredOrder } from './fake-backend';
 
-const COMPANIES: Record<string, string> = { SF: '顺丰速运', ZTO: '中通快递', YTO: '圆通速递', STO: '申通快递', YD: '韵达速递', JTSD: '极兔速递', JD: '京东物流', EMS: 'EMS', YZPY: '邮政快递包裹', DBL: '德邦快递' };
-const HELD = ['PAID', 'SHIPPED', 'COMPLETED'];
-
-const fail = (code: ErrorCode, message: string): Fail => ({ ok: false, code, message });
-const ok = <T>(data: T): Result<T> => ({ ok: true, data });
+/** The address the seeded orders are sent to (what wx.chooseAddress answered at checkout). */
+export const SEEDED_ADDRESS = { userName: '张三', telNumber: '13800138000', provinceName: '浙江省', cityName: '杭州市', countyName: '西湖区', detailInfo: '北山街 84 号' };
 
 export class ShippingBackend extends FakeBackend {
-  shippingManaged = true;
-  addresses = new Map<string, DeliveryAddress>();
-  shipments = new Map<string, ShippingView & { corrections: number }>();
-  completedAt = new Map<string, string>();
-  /** Transaction ids whose receipt the buyer confirmed in WeChat's window. */
+  autoConfirmDays = SHIPPING_DEFAULTS.autoConfirmDays;
+  /** The shop has a receipt printer (settings printer): paid orders print, merchants may reprint. */
+  printer: { copies: number } | undefined = { copies: 1 };
+  /** What WeChat's upload_shipping_info answers: undefined takes the shipment, an errCode refuses it (e.g. 10060002). */
+  uploadErrCode: number | undefined = undefined;
+  /** Transaction ids whose receipt the buyer confirmed in WeChat's window (what get_order then answers). */
   wechatReceipts = new Set<string>();
+  /** Orders whose receipt the printer printed again, in order (the printer's own record). */
   reprints: string[] = [];
-  pendingRefunds = 0;
 
   confirmInWeChat(transactionId: string): void {
     this.wechatReceipts.add(transactionId);
   }
 
-  /** Seeds a shipped order, as if the merchant had shipped it earlier. */
-  seedShipped(buyer: string, shipping: Partial<ShippingView> = {}): StoredOrder {
-    const order = this.seedOrder(buyer, { status: 'PAID', quantity: 2 });
-    this.addresses.set(order.orderId, { userName: '张三', telNumber: '13800138000', provinceName: '浙江省', cityName: '杭州市', countyName: '西湖区', detailInfo: '北山街 84 号' });
-    const r = this.handle('ship', { orderId: order.orderId, logisticsType: 'EXPRESS', expressCompany: 'SF', trackingNo: 'SF1234567890' }, [...this.merchants][0]);
+  /** Seeds a paid order with an address, shipped by the merchant by express. */
+  seedShipped(buyer: string, shipping: Partial<ShippingRecord> = {}): StoredOrder {
+    const order = this.seedOrder(buyer, { status: 'PAID', quantity: 2, address: { ...SEEDED_ADDRESS } });
+    const r = this.handle('ship', { orderId: order.orderId, logisticsType: 'EXPRESS', expressCompany: 'SF', trackingNo: 'SF1234567890' }, [...this.merchants][0], false);
     if (!r.ok) throw new Error(r.message);
-    Object.assign(this.shipments.get(order.orderId)!, shipping);
+    Object.assign(order.shipping!, shipping);
     return order;
   }
 
-  override handle(name: string, event: Record<string, unknown>, openid: string): Result<unknown> {
-    if (name === 'ship') {
-      this.served.push({ name, openid });
-      return this.ship(openid, event);
-    }
-    if (name === 'orders' && event.action === 'get' && this.merchants.has(openid)) {
-      // Merchants see the merchant's view (printing, WeChat's upload errors), as from the real function.
-      const o = typeof event.orderId === 'string' ? this.orders.get(event.orderId) : undefined;
-      this.served.push({ name, action: 'get', openid });
-      return o ? ok(this.detail(o, true)) : fail('NOT_FOUND', 'order not found');
-    }
-    if (name === 'orders' && ['desk', 'confirmReceipt', 'reprint', 'me'].includes(String(event.action))) {
-      this.served.push({ name, action: String(event.action), openid });
-      return this.shippingAction(openid, event);
-    }
-    const result = super.handle(name, event, openid);
-    if (name === 'pay' && result.ok && event.address && typeof event.address === 'object') {
-      this.addresses.set((result.data as { orderId: string }).orderId, event.address as DeliveryAddress);
-    }
-    return result;
+  /** payNotify: the order is paid, then (with a printer) its receipt prints once (server/printing.ts printPaidOrder). */
+  override markPaid(orderId: string): void {
+    const wasPaid = this.orders.get(orderId)?.status !== 'PENDING';
+    super.markPaid(orderId);
+    const order = this.orders.get(orderId);
+    if (!order || wasPaid || order.status !== 'PAID' || !this.printer) return;
+    this.print(order, false);
   }
 
-  override detail(o: StoredOrder, forMerchant = false): OrderDetail {
-    const base = super.detail(o, forMerchant);
-    const shipping = this.shipments.get(o.orderId);
-    const address = this.addresses.get(o.orderId);
-    const completedAt = this.completedAt.get(o.orderId);
-    return {
-      ...base,
-      refundableFee: HELD.includes(o.status) ? o.totalFee - o.refundedFee - o.refundingFee : 0,
-      ...(address ? { address: { ...address } } : {}),
-      ...(shipping ? { shipping: (({ corrections: _c, ...view }) => ({ ...view, correctable: o.status === 'SHIPPED' && shipping.corrections === 0 }))(shipping) } : {}),
-      ...(completedAt ? { completedAt } : {}),
-      ...(forMerchant && o.paidAt ? { printing: { state: 'PRINTED' as const, copies: 1, printedAt: o.paidAt } } : {}),
-    };
+  protected override run(name: string, event: Record<string, unknown>, openid: string): unknown {
+    return name === 'ship' ? this.ship(openid, event) : super.run(name, event, openid);
   }
 
-  private ship(openid: string, event: Record<string, unknown>): Result<unknown> {
-    if (!this.merchants.has(openid)) return fail('FORBIDDEN', 'only the shop’s merchants can ship orders');
-    const o = typeof event.orderId === 'string' ? this.orders.get(event.orderId) : undefined;
-    if (!o) return fail('NOT_FOUND', 'order not found');
-    const type = event.logisticsType;
-    if (type !== 'EXPRESS' && type !== 'LOCAL_DELIVERY' && type !== 'VIRTUAL' && type !== 'SELF_PICKUP') return fail('INVALID_ARGUMENT', 'logisticsType');
-    if (type === 'EXPRESS' && (typeof event.expressCompany !== 'string' || !COMPANIES[event.expressCompany])) return fail('INVALID_ARGUMENT', 'expressCompany');
-    if (type === 'EXPRESS' && (typeof event.trackingNo !== 'string' || !/^[0-9A-Za-z-]{5,40}$/.test(event.trackingNo))) return fail('INVALID_ARGUMENT', 'trackingNo');
-    const previous = this.shipments.get(o.orderId);
-    if (o.status === 'SHIPPED' && previous && previous.corrections >= 1) return fail('CONFLICT', 'one correction only');
-    if (o.status !== 'PAID' && o.status !== 'SHIPPED') return fail('CONFLICT', `order is ${o.status}`);
-    const at = this.now();
-    const corrected = o.status === 'SHIPPED';
-    this.shipments.set(o.orderId, {
-      logisticsType: type,
-      ...(type === 'EXPRESS' ? { expressCompany: event.expressCompany as string, expressCompanyName: COMPANIES[event.expressCompany as string] } : {}),
-      ...(typeof event.trackingNo === 'string' ? { trackingNo: event.trackingNo } : {}),
-      shippedAt: previous?.shippedAt ?? at,
-      correctable: !corrected,
-      upload: 'UPLOADED',
-      autoConfirmAt: new Date(Date.parse(at) + 10 * 86_400_000).toISOString(),
-      corrections: corrected ? 1 : 0,
-    });
-    if (!corrected) this.transition(o, 'SHIPPED', 'shipped', 'merchant');
-    else o.timeline.push({ at, event: 'shipping_corrected', by: 'merchant' });
-    return ok({ orderId: o.orderId, status: 'SHIPPED', corrected });
-  }
-
-  private shippingAction(openid: string, event: Record<string, unknown>): Result<unknown> {
-    const isMerchant = this.merchants.has(openid);
-    switch (event.action) {
-      case 'me':
-        return ok({ openid, isMerchant, templates: { ...this.templates }, shippingManaged: this.shippingManaged });
-      case 'desk': {
-        if (!isMerchant) return fail('FORBIDDEN', 'merchants only');
-        const all = [...this.orders.values()];
-        let rows: StoredOrder[];
-        if (typeof event.orderId === 'string') rows = all.filter((o) => o.orderId === event.orderId);
-        else if (event.tab === 'SHIPPED') rows = all.filter((o) => o.status === 'SHIPPED').reverse();
-        else if (event.tab === 'ALL') rows = [...all].reverse();
-        else rows = all.filter((o) => o.status === 'PAID');
-        const page = this.pageOfRows(rows.map((o) => this.summary(o)), event.cursor, event.limit);
-        return ok({ ...page, pendingRefunds: [...this.refunds.values()].filter((r) => r.status === 'REQUESTED').length });
-      }
-      case 'confirmReceipt': {
-        const o = typeof event.orderId === 'string' ? this.orders.get(event.orderId) : undefined;
-        if (!o || o.buyer !== openid) return fail('NOT_FOUND', 'order not found');
-        if (o.status === 'COMPLETED') return ok({ orderId: o.orderId, status: o.status });
-        if (o.status !== 'SHIPPED') return fail('CONFLICT', `order is ${o.status}`);
-        if (this.shippingManaged && !this.wechatReceipts.has(o.transactionId ?? '')) return fail('CONFLICT', 'WeChat has not recorded the confirmation');
-        this.completedAt.set(o.orderId, this.now());
-        this.transition(o, 'COMPLETED', 'received', this.shippingManaged ? 'wechat' : 'buyer');
-        return ok({ orderId: o.orderId, status: o.status });
-      }
-      case 'reprint': {
-        if (!isMerchant) return fail('FORBIDDEN', 'merchants only');
-        const o = typeof event.orderId === 'string' ? this.orders.get(event.orderId) : undefined;
-        if (!o) return fail('NOT_FOUND', 'order not found');
-        this.reprints.push(o.orderId);
-        return ok({ orderId: o.orderId, printing: { state: 'PRINTED', copies: 1, printedAt: this.now() } });
-      }
+  protected override ordersFn(openid: string, event: Record<string, unknown>): unknown {
+    const request = parseOrdersEvent(event);
+    switch (request.action) {
+      case 'confirmReceipt':
+        return this.confirmReceipt(openid, request.orderId);
+      case 'desk':
+        return this.desk(openid, request.tab, request.cursor, request.limit, request.orderId);
+      case 'reprint':
+        return this.reprint(openid, request.orderId);
       default:
-        return fail('INVALID_ARGUMENT', 'unknown action');
+        return super.ordersFn(openid, event);
     }
   }
 
-  private pageOfRows(all: OrderSummary[], cursor: unknown, limit: unknown): { items: OrderSummary[]; nextCursor?: string } {
-    const size = typeof limit === 'number' ? limit : 10;
-    const start = typeof cursor === 'string' ? Number(cursor) : 0;
-    const items = all.slice(start, start + size);
-    return start + size < all.length ? { items, nextCursor: String(start + size) } : { items };
+  private requireMerchant(openid: string, what: string): void {
+    if (!this.merchants.has(openid)) throw forbidden(`only the shop’s merchants can ${what}`);
   }
+
+  /** functions/ship + shipping-flow.ts shipOrder. */
+  private ship(openid: string, event: Record<string, unknown>): ShipData {
+    const request = parseShipEvent(event);
+    this.requireMerchant(openid, 'ship orders');
+    const order = this.orders.get(request.orderId);
+    if (!order) throw notFound(`order ${request.orderId} not found`);
+    const shipment: Shipment = {
+      logisticsType: request.logisticsType,
+      ...(request.expressCompany ? { expressCompany: request.expressCompany } : {}),
+      ...(request.trackingNo ? { trackingNo: request.trackingNo } : {}),
+    };
+    const decision = decideShipment(order, shipment);
+    if (decision.kind === 'SAME') {
+      if (order.shipping?.upload.state === 'PENDING') this.upload(order, this.tick());
+      return { orderId: order.orderId, status: 'SHIPPED', corrected: false };
+    }
+    const correcting = decision.kind === 'CORRECT';
+    const previous = order.shipping;
+    const at = this.tick();
+    const record: ShippingRecord = {
+      ...shipment,
+      shippedAt: correcting && previous ? previous.shippedAt : at,
+      shippedBy: openid,
+      corrections: correcting ? 1 : 0,
+      revisedAt: at,
+      autoConfirmAt: correcting && previous ? previous.autoConfirmAt : autoConfirmAt(at, this.autoConfirmDays),
+      receiptCheckedAt: at,
+      upload: { state: this.shippingManaged ? 'PENDING' : 'NOT_REQUIRED', attempts: 0 },
+    };
+    // repositories/shipping.ts markShipped / markCorrected
+    if (!correcting && (!allows(ORDER_MOVES.ship, order.status) || order.refunding)) throw conflict(`order ${order.orderId} changed while it was being shipped`);
+    Object.assign(order, { ...(correcting ? {} : { status: ORDER_MOVES.ship.to }), shipping: record, updatedAt: at });
+    this.push(order, timelineEntry(at, correcting ? 'shipping_corrected' : 'shipped', 'merchant', shipmentNote(shipment)));
+    if (record.upload.state === 'PENDING') this.upload(order, at);
+    return { orderId: order.orderId, status: 'SHIPPED', corrected: correcting };
+  }
+
+  /** shipping-flow.ts uploadShipping: WeChat is sent the current shipment; the outcome is recorded on it. */
+  private upload(order: StoredOrder, at: Date): void {
+    const shipping = order.shipping!;
+    const outcome = uploadOutcome(this.uploadErrCode, shipping.corrections > 0);
+    const attempts = shipping.upload.attempts + 1;
+    const state = outcome === 'UPLOADED' ? 'UPLOADED' : outcome === 'REFUSED' || attempts >= MAX_UPLOAD_ATTEMPTS ? 'FAILED' : 'PENDING';
+    shipping.upload = { state, attempts, ...(state === 'UPLOADED' ? { uploadedAt: at } : { lastError: `errCode ${this.uploadErrCode}` }) };
+    order.updatedAt = at;
+    if (state === 'UPLOADED') this.push(order, timelineEntry(at, 'shipping_uploaded', 'wechat'));
+    if (state === 'FAILED') this.push(order, timelineEntry(at, 'shipping_upload_failed', 'wechat', 'enter it in the mini-program admin (发货信息管理)'));
+  }
+
+  /** shipping-flow.ts confirmReceipt: under WeChat's shipping management, WeChat (get_order) must have the receipt. */
+  private confirmReceipt(openid: string, orderId: string): { orderId: string; status: OrderStatus } {
+    const order = this.orders.get(orderId);
+    if (!order || order._openid !== openid) throw notFound(`order ${orderId} not found`);
+    if (order.status === 'COMPLETED') return { orderId, status: 'COMPLETED' };
+    if (order.status !== 'SHIPPED') throw conflict(`order ${orderId} is ${order.status}: only a shipped order can be received`);
+    if (this.shippingManaged) {
+      if (!order.transactionId) throw conflict(`order ${orderId} has no WeChat Pay transaction to confirm`);
+      const orderState = this.wechatReceipts.has(order.transactionId) ? 3 : 2;
+      if (!wechatConfirmedReceipt(orderState)) throw conflict('WeChat has not recorded your confirmation: confirm receipt in WeChat’s window first');
+    }
+    const at = this.tick();
+    Object.assign(order, { status: ORDER_MOVES.complete.to, completedAt: at, updatedAt: at });
+    this.push(order, timelineEntry(at, 'received', this.shippingManaged ? 'wechat' : 'buyer'));
+    return { orderId, status: 'COMPLETED' };
+  }
+
+  /** desk-queries.ts merchantDesk: to ship oldest first; shipped and all newest first; or one order by number. */
+  private desk(openid: string, tab: DeskTab = 'TO_SHIP', cursorText?: string, limit = DEFAULT_PAGE, orderId?: string): DeskData {
+    this.requireMerchant(openid, 'use the order desk');
+    const pendingRefunds = [...this.refunds.values()].filter((r) => r.status === 'REQUESTED').length;
+    if (orderId) {
+      const order = this.orders.get(orderId);
+      return { items: order ? [orderSummary(order)] : [], pendingRefunds };
+    }
+    const all = [...this.orders.values()];
+    if (tab !== 'TO_SHIP') {
+      const page = this.page(tab === 'SHIPPED' ? all.filter((o) => o.status === 'SHIPPED') : all, cursorText, limit);
+      return { items: page.items.map(orderSummary), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}), pendingRefunds };
+    }
+    const cursor = cursorText ? decodeCursor(cursorText) : undefined;
+    const page = oldestFirst(all.filter((o) => o.status === 'PAID'), cursor, limit);
+    return { items: page.items.map(orderSummary), ...(page.next ? { nextCursor: encodeCursor(page.next) } : {}), pendingRefunds };
+  }
+
+  /** desk-queries.ts reprint. */
+  private reprint(openid: string, orderId: string) {
+    this.requireMerchant(openid, 'use the order desk');
+    if (!this.printer) throw conflict('the shop has no receipt printer configured (settings printer)');
+    const order = this.orders.get(orderId);
+    if (!order) throw notFound(`order ${orderId} not found`);
+    if (!isMoneyHeld(order.status) && order.status !== 'REFUNDED') throw conflict(`order ${orderId} is ${order.status}: only paid orders have receipts`);
+    const record = this.print(order, true);
+    if (record.state !== 'PRINTED') throw new AppError('PROVIDER_ERROR', `the printer did not take the receipt: ${record.lastError ?? 'unknown error'}`);
+    return { orderId, printing: printingView(record) };
+  }
+
+  /** printing.ts printReceipt, with a printer that always takes the job. */
+  private print(order: StoredOrder, reprint: boolean): PrintingRecord {
+    const at = this.tick();
+    const attempts = (reprint ? 0 : order.printing?.attempts ?? 0) + 1;
+    const record: PrintingRecord = { state: 'PRINTED', attempts, copies: this.printer!.copies, printedAt: at, jobId: `job-${order.orderId}-${this.reprints.length}` };
+    if (reprint) this.reprints.push(order.orderId);
+    Object.assign(order, { printing: record, updatedAt: at });
+    return record;
+  }
+}
+
+/** desk-queries.ts oldestPaid: the list cursor read the other way (createdAt >= t). */
+function oldestFirst(paid: StoredOrder[], cursor: Cursor | undefined, limit: number): { items: StoredOrder[]; next?: Cursor } {
+  const candidates = paid
+    .filter((d) => !cursor || d.createdAt.getTime() >= cursor.t)
+    .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a._id < b._id ? -1 : 1))
+    .slice(0, fetchSize(cursor, limit));
+  const fresh = cursor ? candidates.filter((d) => d.createdAt.getTime() > cursor.t || (d.createdAt.getTime() === cursor.t && d._id > cursor.id)) : candidates;
+  const items = fresh.slice(0, limit);
+  if (fresh.length <= limit || items.length === 0) return { items };
+  const last = items[items.length - 1];
+  const t = last.createdAt.getTime();
+  const sameHere = items.filter((d) => d.createdAt.getTime() === t).length;
+  return { items, next: { t, id: last._id, n: cursor && cursor.t === t ? cursor.n + sameHere : sameHere } };
 }
