@@ -61,7 +61,7 @@ async function ledger(orderId: string): Promise<Ledger> {
 const events = async (orderId: string, event: string) => (await shop.order(orderId)).timeline.filter((t) => t.event === event);
 const paidMessages = async (orderId: string) => (await shop.sent({ templateId: TEMPLATES.orderPaid })).filter((m) => m.data.character_string1 === orderId).map((m) => m.touser).sort();
 const requestMessages = async (orderId: string) => (await shop.sent({ templateId: TEMPLATES.refundRequested })).filter((m) => m.data.character_string1 === orderId).map((m) => m.touser).sort();
-/** What the buyer was told about the refunds of an order (one entry per message, e.g. 已同意, 退款成功). */
+/** What the buyer was told about the refunds of an order (one entry per message, e.g. 退款成功, 已拒绝). */
 const buyerResults = async (orderId: string) =>
   (await shop.sent({ touser: BUYER, templateId: TEMPLATES.refundResult })).filter((m) => m.data.character_string1 === orderId).map((m) => m.data.phrase3);
 

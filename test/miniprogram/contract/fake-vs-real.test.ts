@@ -7,11 +7,12 @@
 // (a field the functions do not send, an event they do not write, another error code) fails here.
 // Needs the built functions and local cloud (`npm run build`; `npm test` builds first).
 import type { Product, Result } from '../../../typings/api';
-import { FakeBackend } from '../support/fake-backend';
+import { ShippingBackend } from '../support/fake-shipping';
 
 // Loaded at run time, not imported: the server-side modules' wx-server-sdk types cannot share a program with
 // miniprogram-api-typings (see test/miniprogram/tsconfig.json).
 interface ShopUnderTest {
+  cloud: { url: string };
   call<T = unknown>(name: string, data: unknown, openid?: string): Promise<Result<T>>;
   complete(orderId: string): Promise<{ status: number }>;
   close(): Promise<void>;
@@ -23,7 +24,10 @@ const support = require('../../functions/support') as {
   OTHER_BUYER: string;
   MERCHANT: string;
   MERCHANT_2: string;
-  TEMPLATES: { orderPaid: string; refundRequested: string; refundResult: string };
+  TEMPLATES: { orderPaid: string; refundRequested: string; refundResult: string; orderShipped: string };
+};
+const { postJson } = require('../../helpers/local-cloud') as {
+  postJson(cloud: { url: string }, path: string, body: unknown): Promise<{ status: number }>;
 };
 const { DEMO_PRODUCTS } = require('../../../emulator/src/demo') as {
   DEMO_PRODUCTS: Array<{ _id: string; name: string; price: number; description?: string }>;
@@ -38,25 +42,31 @@ interface Backend {
   paid(orderId: string): Promise<void>;
   /** WeChat Pay finishes a refund (SUCCESS, or CHANGE: abnormal) and its callback arrives. */
   refundSettled(refundId: string, status: 'SUCCESS' | 'CHANGE'): Promise<void>;
+  /** The buyer confirms receipt in WeChat's own window (weappOrderConfirm); get_order then says so. */
+  receiptConfirmedInWeChat(orderId: string): Promise<void>;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function fakeBackend(): Backend {
-  const fake = new FakeBackend();
+  const fake = new ShippingBackend();
   // The shop test/functions/support.ts opens: the demo products and a very expensive one.
   fake.products = [...DEMO_PRODUCTS, { _id: 'gold-teapot', name: '金茶壶', price: 60_000_000 }].map(
     (p) => ({ productId: p._id, name: p.name, price: p.price, ...(p.description ? { description: p.description } : {}) }) as Product,
   );
   fake.merchants = new Set([support.MERCHANT, support.MERCHANT_2]);
   fake.refundWindowDays = 7;
-  fake.templates = { orderPaid: support.TEMPLATES.orderPaid, refundRequested: support.TEMPLATES.refundRequested, refundResult: support.TEMPLATES.refundResult };
+  fake.templates = { ...support.TEMPLATES };
+  // The demo settings: under WeChat's shipping management, with a receipt printer (one copy).
+  fake.shippingManaged = true;
+  fake.printer = { copies: 1 };
   fake.autoSettleRefunds = false;
   fake.setClock(Date.now());
   return {
     call: async (name, data, openid) => JSON.parse(JSON.stringify(fake.handle(name, data, openid))) as Result<unknown>,
     paid: async (orderId) => fake.markPaid(orderId),
     refundSettled: async (refundId, status) => fake.settle(refundId, status === 'SUCCESS' ? 'SUCCEEDED' : 'ABNORMAL'),
+    receiptConfirmedInWeChat: async (orderId) => fake.confirmInWeChat(fake.orders.get(orderId)!.transactionId!),
   };
 }
 
@@ -68,6 +78,9 @@ function realBackend(shop: ShopUnderTest): Backend {
     },
     refundSettled: async (refundId, status) => {
       expect((await support.settleAtProvider(shop, refundId, { status })).status).toBe(200);
+    },
+    receiptConfirmedInWeChat: async (orderId) => {
+      expect((await postJson(shop.cloud, `/sandbox/shipping/${orderId}/confirm`, {})).status).toBe(200);
     },
   };
 }
@@ -136,6 +149,30 @@ async function scenario(b: Backend): Promise<Array<[string, unknown]>> {
   await step('cancelled again', 'orders', { action: 'cancel', orderId: second.orderId });
   await step('pay a cancelled order', 'pay', { orderId: second.orderId });
   await step('detail, cancelled', 'orders', { action: 'get', orderId: second.orderId });
+  // Shipping: the address at checkout, the desk, the shipment (WeChat takes it), receipt through WeChat, a refund after.
+  const address = { userName: '张三', telNumber: '13800138000', provinceName: '浙江省', cityName: '杭州市', countyName: '西湖区', detailInfo: '北山街 84 号', postalCode: '310000', errMsg: 'chooseAddress:ok' };
+  await step('pay: address without a phone', 'pay', { items: [{ productId: DEMO_PRODUCTS[0]._id, quantity: 1 }], address: { ...address, telNumber: '' } });
+  const third = (await step('pay with an address', 'pay', { items: [{ productId: DEMO_PRODUCTS[0]._id, quantity: 1 }], address })) as { orderId: string };
+  await step('ship before paying', 'ship', { orderId: third.orderId, logisticsType: 'SELF_PICKUP' }, MERCHANT);
+  await b.paid(third.orderId);
+  await step('the desk', 'orders', { action: 'desk' }, MERCHANT);
+  await step('the desk, as the buyer', 'orders', { action: 'desk' });
+  await step('ship, as the buyer', 'ship', { orderId: third.orderId, logisticsType: 'SELF_PICKUP' });
+  await step('ship: express without a number', 'ship', { orderId: third.orderId, logisticsType: 'EXPRESS', expressCompany: 'SF' }, MERCHANT);
+  await step('shipped', 'ship', { orderId: third.orderId, logisticsType: 'EXPRESS', expressCompany: 'SF', trackingNo: 'SF 1234 5678 90' }, MERCHANT);
+  await step('shipped again', 'ship', { orderId: third.orderId, logisticsType: 'EXPRESS', expressCompany: 'SF', trackingNo: 'SF1234567890' }, MERCHANT);
+  await step('the desk, shipped tab', 'orders', { action: 'desk', tab: 'SHIPPED' }, MERCHANT);
+  await step('shipped, as the merchant sees it', 'orders', { action: 'get', orderId: third.orderId }, MERCHANT);
+  await step('reprint', 'orders', { action: 'reprint', orderId: third.orderId }, MERCHANT);
+  await step('receipt before WeChat has it', 'orders', { action: 'confirmReceipt', orderId: third.orderId, via: 'wechat' });
+  await b.receiptConfirmedInWeChat(third.orderId);
+  await step('receipt, as someone else', 'orders', { action: 'confirmReceipt', orderId: third.orderId }, OTHER_BUYER);
+  await step('received', 'orders', { action: 'confirmReceipt', orderId: third.orderId, via: 'wechat' });
+  await step('received again', 'orders', { action: 'confirmReceipt', orderId: third.orderId, via: 'wechat' });
+  await step('correct after receipt', 'ship', { orderId: third.orderId, logisticsType: 'SELF_PICKUP' }, MERCHANT);
+  await step('detail, completed', 'orders', { action: 'get', orderId: third.orderId });
+  await step('list, COMPLETED tab', 'orders', { action: 'list', status: 'COMPLETED' });
+  await step('refund after receipt', 'applyRefund', { orderId: third.orderId, reason: '质量问题', refundFee: 100 });
   await step('a forged cursor', 'orders', { action: 'list', cursor: Buffer.from('{"t":9e15,"id":"x","n":1}').toString('base64url') });
   await step('an unknown action', 'orders', { action: 'explode' });
 
