@@ -87,6 +87,7 @@ export class FakeBackend {
   seedOrder(buyer: string, opts: { status?: OrderStatus; quantity?: number; productId?: string; address?: DeliveryAddress } = {}): StoredOrder {
     const order = this.createOrder(buyer, [{ productId: opts.productId ?? 'tea', quantity: opts.quantity ?? 1 }], undefined, opts.address);
     const status = opts.status ?? 'PENDING';
+    if (status === 'SHIPPED' || status === 'COMPLETED') throw new Error(`seed a ${status} order with ShippingBackend (fake-shipping.ts)`);
     if (status === 'PAID' || status === 'REFUNDED') this.markPaid(order.orderId);
     if (status === 'CLOSED') this.close(order, 'system', TIMELINE_NOTES.closedUnpaid);
     if (status === 'REFUNDED') {
