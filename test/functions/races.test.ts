@@ -206,3 +206,54 @@ describe('refund results at once', () => {
     expect((await providerTrade(shop, orderId)).refunds).toEqual([expect.objectContaining({ outRefundNo: refundId, refundFee: 1000, refundStatus: 'SUCCESS' })]);
   });
 });
+
+// ---- shipping ---------------------------------------------------------------------------------------------------
+
+describe('shipping at once', () => {
+  const ADDRESS = { userName: '张三', telNumber: '13800138000', provinceName: '浙江省', cityName: '杭州市', countyName: '西湖区', detailInfo: '北山街 84 号' };
+  /** ship's first read of the order (findOrder), whatever query it is made with. */
+  const readOrder = (functionName: string, orderId: string): RequestMatch => ({ functionName, collection: 'orders', docId: orderId });
+  const ship = (event: Record<string, unknown>) => shop.call<{ orderId: string; status: string; corrected: boolean }>('ship', event, MERCHANT);
+  const wechatShipping = async (orderId: string) => getJson<{ modifications: number; shippingList: Array<{ tracking_no?: string }> }>(shop.cloud, `/sandbox/shipping/${orderId}`);
+
+  async function paidWithAddress(): Promise<string> {
+    const { orderId } = await shop.ok<{ orderId: string }>('pay', { items: [{ productId: TEA._id, quantity: 1 }], address: ADDRESS }, BUYER);
+    expect((await shop.complete(orderId)).status).toBe(200);
+    return orderId;
+  }
+
+  it('two identical ships that both read PAID: shipped once, uploaded once, the buyer told once', async () => {
+    const orderId = await paidWithAddress();
+    const event = { orderId, logisticsType: 'EXPRESS', expressCompany: 'ZTO', trackingNo: '731234567890' };
+    const reads = hold('both ship reads', readOrder('ship', orderId), readOrder('ship', orderId));
+    const results = await Promise.all([ship(event), ship(event)]);
+    expect(await reads.settled).toBe('released');
+
+    // The loser's conditional write changed nothing; it reads again and answers as the winner did.
+    for (const r of results) expect(r).toEqual({ ok: true, data: { orderId, status: 'SHIPPED', corrected: false } });
+    expect(await events(orderId, 'shipped')).toHaveLength(1);
+    expect(await events(orderId, 'shipping_uploaded')).toHaveLength(1);
+    expect(await wechatShipping(orderId)).toMatchObject({ modifications: 0, shippingList: [{ tracking_no: '731234567890' }] });
+    const told = (await shop.sent({ templateId: TEMPLATES.orderShipped })).filter((m) => m.data.character_string1 === orderId);
+    expect(told).toHaveLength(1);
+  });
+
+  it('two different corrections that both read the first shipment: one correction lands, the other is refused', async () => {
+    const orderId = await paidWithAddress();
+    expect((await ship({ orderId, logisticsType: 'SELF_PICKUP' })).ok).toBe(true);
+    const reads = hold('both corrections read', readOrder('ship', orderId), readOrder('ship', orderId));
+    const results = await Promise.all([
+      ship({ orderId, logisticsType: 'EXPRESS', expressCompany: 'ZTO', trackingNo: '731234567890' }),
+      ship({ orderId, logisticsType: 'EXPRESS', expressCompany: 'YTO', trackingNo: 'YT9876543210' }),
+    ]);
+    expect(await reads.settled).toBe('released');
+
+    const won = results.filter((r) => r.ok);
+    expect(won).toEqual([{ ok: true, data: { orderId, status: 'SHIPPED', corrected: true } }]);
+    expect(failure(results.find((r) => !r.ok) as Result<unknown>).code).toBe('CONFLICT');
+    expect(await events(orderId, 'shipping_corrected')).toHaveLength(1);
+    // WeChat took one modification, and it is the one the order shows.
+    const shown = (await shop.order(orderId, MERCHANT)).shipping;
+    expect(await wechatShipping(orderId)).toMatchObject({ modifications: 1, shippingList: [{ tracking_no: shown?.trackingNo }] });
+  });
+});
