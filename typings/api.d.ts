@@ -24,6 +24,9 @@ export interface ContractLimits {
   reasonMaxLength: 80;
   /** WeChat Pay refuses to close an order younger than 5 minutes, so an unpaid order cannot be cancelled before. */
   cancelAfterMs: 300000;
+  /** A tracking number (快递单号, 配送单号): this many letters, digits or dashes, once spaces are removed. */
+  trackingNoMinLength: 5;
+  trackingNoMaxLength: 40;
 }
 
 /** Stable error codes; clients branch on these, people read `message`. */

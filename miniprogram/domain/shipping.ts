@@ -1,6 +1,7 @@
 // The shipping choices a merchant picks from, with their labels, and the address as pages show it. The server
 // checks everything again (src/domain/shipping.ts); these only shape the form.
 import type { DeliveryAddress, LogisticsType } from '../../typings/api';
+import { LIMITS } from './limits';
 
 export const LOGISTICS_OPTIONS: ReadonlyArray<{ type: LogisticsType; label: string }> = [
   { type: 'EXPRESS', label: '快递' },
@@ -23,7 +24,11 @@ export const EXPRESS_OPTIONS: ReadonlyArray<{ code: string; label: string }> = [
   { code: 'DBL', label: '德邦快递' },
 ];
 
-export const TRACKING_NO = /^[0-9A-Za-z-]{5,40}$/;
+const TRACKING_CHARS = `[0-9A-Za-z-]{${LIMITS.trackingNoMinLength},${LIMITS.trackingNoMaxLength}}`;
+/** The functions' rule (ContractLimits): the form refuses what `ship` would. */
+export const TRACKING_NO = new RegExp(`^${TRACKING_CHARS}$`);
+/** `5-40`, for the form's hints. */
+export const TRACKING_NO_LENGTHS = `${LIMITS.trackingNoMinLength}-${LIMITS.trackingNoMaxLength}`;
 
 export const UPLOAD_LABEL: Record<string, string> = {
   PENDING: '发货信息同步中',
@@ -62,6 +67,6 @@ export function addressText(a: DeliveryAddress): { who: string; where: string } 
 /** A scanned code may carry a prefix or spaces (some labels encode `SF1234 5678`). */
 export function trackingFromScan(result: string): string {
   const compact = result.replace(/\s+/g, '');
-  const match = /[0-9A-Za-z-]{5,40}$/.exec(compact);
+  const match = new RegExp(`${TRACKING_CHARS}$`).exec(compact);
   return match ? match[0] : '';
 }

@@ -4,6 +4,7 @@ import type { DeliveryAddress, LogisticsType, ShipEvent } from '../../typings/ap
 import { maskPhone } from './address';
 import { conflict, invalid } from './errors';
 import { OUT_TRADE_NO } from './ids';
+import { LIMITS } from './limits';
 
 /** WeChat's logistics_type numbers. */
 export const LOGISTICS_TYPES: Readonly<Record<LogisticsType, 1 | 2 | 3 | 4>> = {
@@ -40,7 +41,8 @@ export const EXPRESS_COMPANIES: Readonly<Record<string, string>> = {
 /** WeChat requires the receiver's masked phone number with SF Express shipments. */
 export const CONTACT_REQUIRED_COMPANIES: readonly string[] = ['SF'];
 
-export const TRACKING_NO = /^[0-9A-Za-z-]{5,40}$/;
+/** Bounds from the contract (ContractLimits), so the ship form takes exactly what the function does. */
+export const TRACKING_NO = new RegExp(`^[0-9A-Za-z-]{${LIMITS.trackingNoMinLength},${LIMITS.trackingNoMaxLength}}$`);
 /** upload_shipping_info's item_desc limit. */
 export const ITEM_DESC_MAX = 120;
 /** WeChat lets a shipped order be changed once ("只能修改一次"). */
@@ -67,7 +69,7 @@ export function parseShipEvent(event: unknown): ShipEvent {
   if (!isLogisticsType(f.logisticsType)) throw invalid(`logisticsType must be one of ${Object.keys(LOGISTICS_TYPES).join(', ')}`);
   const trackingNo = typeof f.trackingNo === 'string' ? f.trackingNo.replace(/\s+/g, '') : f.trackingNo;
   if (trackingNo !== undefined && (typeof trackingNo !== 'string' || !TRACKING_NO.test(trackingNo))) {
-    throw invalid('trackingNo must be 5-40 letters, digits or dashes');
+    throw invalid(`trackingNo must be ${LIMITS.trackingNoMinLength}-${LIMITS.trackingNoMaxLength} letters, digits or dashes`);
   }
   if (f.logisticsType === 'EXPRESS') {
     if (!isExpressCompany(f.expressCompany)) {

@@ -5,6 +5,8 @@ import { REFUND_REASONS } from '../../../miniprogram/domain/labels';
 import { checkRefundForm, checkRejectReason, NOTE_MAX_LENGTH, REASON_MAX_LENGTH, REJECT_REASON_MAX_LENGTH } from '../../../miniprogram/domain/refund-form';
 import { parseApplyRefundEvent, parseApproveRefundEvent, REASON_MAX } from '../../../src/domain/events';
 import { LIMITS as SERVER_LIMITS } from '../../../src/domain/limits';
+import { EXPRESS_COMPANIES, parseShipEvent } from '../../../src/domain/shipping';
+import { EXPRESS_OPTIONS, TRACKING_NO, trackingFromScan } from '../../../miniprogram/domain/shipping';
 
 it('the page declares the limits the functions enforce', () => {
   expect(PAGE_LIMITS).toEqual(SERVER_LIMITS);
@@ -25,4 +27,33 @@ it('the longest reject reason the page takes is accepted by the function, one mo
   expect(parseApproveRefundEvent({ refundId: 'O1R1', action: 'reject', rejectReason: longest.reason }).rejectReason).toBe(longest.reason);
   expect(checkRejectReason('拒'.repeat(REJECT_REASON_MAX_LENGTH + 1)).ok).toBe(false);
   expect(() => parseApproveRefundEvent({ refundId: 'O1R1', action: 'reject', rejectReason: '拒'.repeat(REJECT_REASON_MAX_LENGTH + 1) })).toThrow(/at most 80/);
+});
+
+describe('tracking numbers (ContractLimits trackingNo…Length)', () => {
+  const ship = (trackingNo: string) => parseShipEvent({ orderId: 'O1', logisticsType: 'EXPRESS', expressCompany: 'ZTO', trackingNo });
+  const { trackingNoMinLength: min, trackingNoMaxLength: max } = PAGE_LIMITS;
+
+  it.each([
+    ['the shortest', 'A'.repeat(min)],
+    ['the longest', '7'.repeat(max)],
+  ])('%s the ship form takes is one the function accepts', (_, trackingNo) => {
+    expect(TRACKING_NO.test(trackingNo)).toBe(true);
+    expect(ship(trackingNo).trackingNo).toBe(trackingNo);
+  });
+
+  it.each([
+    ['one too short', 'A'.repeat(min - 1)],
+    ['one too long', '7'.repeat(max + 1)],
+  ])('%s is refused by both', (_, trackingNo) => {
+    expect(TRACKING_NO.test(trackingNo)).toBe(false);
+    expect(() => ship(trackingNo)).toThrow(new RegExp(`${min}-${max} letters`));
+  });
+
+  it('a scan keeps at most the longest number the function takes', () => {
+    expect(trackingFromScan(`SF${'1'.repeat(max)}`)).toBe('1'.repeat(max));
+  });
+
+  it('the form offers the express companies the function knows, by the same names', () => {
+    expect(Object.fromEntries(EXPRESS_OPTIONS.map((o) => [o.code, o.label]))).toEqual(EXPRESS_COMPANIES);
+  });
 });

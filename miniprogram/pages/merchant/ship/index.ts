@@ -3,7 +3,7 @@
 // correct the shipment once, or reprint the receipt.
 import type { LogisticsType, OrderDetail } from '../../../../typings/api';
 import { errorText } from '../../../domain/errors';
-import { EXPRESS_OPTIONS, LOGISTICS_OPTIONS, TRACKING_NO, trackingFromScan } from '../../../domain/shipping';
+import { EXPRESS_OPTIONS, LOGISTICS_OPTIONS, TRACKING_NO, TRACKING_NO_LENGTHS, trackingFromScan } from '../../../domain/shipping';
 import { fetchOrderDetail } from '../../../services/order';
 import { fetchMe } from '../../../services/session';
 import { reprintReceipt, shipOrder } from '../../../services/shipping';
@@ -124,9 +124,9 @@ Component({
       const errors = { company: '', trackingNo: '' };
       if (logisticsType === 'EXPRESS') {
         if (companyIndex < 0) errors.company = '请选择快递公司';
-        if (!TRACKING_NO.test(trackingNo)) errors.trackingNo = trackingNo ? '快递单号应为 5-40 位字母、数字或 -' : '请填写或扫描快递单号';
+        if (!TRACKING_NO.test(trackingNo)) errors.trackingNo = trackingNo ? `快递单号应为 ${TRACKING_NO_LENGTHS} 位字母、数字或 -` : '请填写或扫描快递单号';
       } else if (trackingNo && (logisticsType !== 'LOCAL_DELIVERY' || !TRACKING_NO.test(trackingNo))) {
-        errors.trackingNo = logisticsType === 'LOCAL_DELIVERY' ? '配送单号应为 5-40 位字母、数字或 -' : '这种配送方式不需要单号';
+        errors.trackingNo = logisticsType === 'LOCAL_DELIVERY' ? `配送单号应为 ${TRACKING_NO_LENGTHS} 位字母、数字或 -` : '这种配送方式不需要单号';
       }
       this.setData({ errors });
       return !errors.company && !errors.trackingNo;
