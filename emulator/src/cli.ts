@@ -3,7 +3,7 @@ import { startLocalCloud, type LocalCloudOptions } from './local-cloud';
 
 function usage(message?: string): never {
   if (message) console.error(`error: ${message}\n`);
-  console.error(`usage: local-cloud [--port N] [--data DIR | --memory] [--demo] [--time-scale F] [--manual-refunds] [--no-timers] [--quiet]
+  console.error(`usage: local-cloud [--port N] [--data DIR | --memory] [--demo] [--time-scale F] [--manual-refunds] [--no-timers] [--instances N] [--quiet]
 
   --port N          port on 127.0.0.1 (default: $PORT or 3000; 0 picks a free one)
   --data DIR        folder of the database file (default: .local-cloud/ in the project)
@@ -12,6 +12,7 @@ function usage(message?: string): never {
   --time-scale F    scale WeChat's schedules (callback retries…); 1 = real time
   --manual-refunds  refunds stay PROCESSING until settled through the control API
   --no-timers       do not run timer triggers (reconcile) on their schedule
+  --instances N     instances each function may run at once (default: one per CPU core, at least 2)
   --quiet           no JSON log lines`);
   process.exit(message ? 2 : 0);
 }
@@ -47,6 +48,10 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv): LocalCloudOpt
         break;
       case '--no-timers':
         options.timers = false;
+        break;
+      case '--instances':
+        options.maxInstancesPerFunction = Number(value());
+        if (!Number.isInteger(options.maxInstancesPerFunction) || options.maxInstancesPerFunction < 1) usage('--instances must be a positive integer');
         break;
       case '--quiet':
         options.log = false;

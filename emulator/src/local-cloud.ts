@@ -37,6 +37,8 @@ export interface LocalCloudOptions {
   /** Run the timer triggers declared in functions' config.json (reconcile). Off by default: tests fire them by hand. */
   timers?: boolean;
   autoSettleRefunds?: boolean;
+  /** Instances each function may run at once (further invocations wait); default: one per CPU core, at least 2. */
+  maxInstancesPerFunction?: number;
   /** Structured log sink; default prints JSON lines to stdout, `false` silences. */
   log?: ((line: Record<string, unknown>) => void) | false;
   projectRoot?: string;
@@ -94,6 +96,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     adminUrl,
     takeCallCounts: (id) => counter.take(id),
     timeScale,
+    maxInstancesPerFunction: options.maxInstancesPerFunction,
     log,
   });
 
