@@ -25,6 +25,8 @@ export interface OpenDatabaseOptions {
   now?: () => number;
   /** What one request may read (engine.ts MAX_SCANNED, MAX_EXAMINED); lower in tests. */
   limits?: { maxScanned?: number; maxExamined?: number };
+  /** Default true; false parses every candidate in JavaScript, as before scan-filter.ts (bench comparisons only). */
+  textFilter?: boolean;
 }
 
 export const DEFAULT_TRANSACTION_TIMEOUT_MS = 30_000;
@@ -42,7 +44,7 @@ export function openDatabase(options: OpenDatabaseOptions): LocalDatabase {
     sqlite.pragma('synchronous = NORMAL');
   }
   try {
-    const store = new Store(sqlite, options.indexes ?? {});
+    const store = new Store(sqlite, options.indexes ?? {}, options.textFilter ?? true);
     return new Engine(store, {
       transactionTimeoutMs: options.transactionTimeoutMs ?? DEFAULT_TRANSACTION_TIMEOUT_MS,
       now: options.now ?? Date.now,

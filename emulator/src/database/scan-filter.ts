@@ -3,9 +3,10 @@
 // may still fail the matcher, which has the last word). So a filter only decides how many documents are parsed,
 // never which ones are answered.
 //
-// Why the stored text can be searched: documents are written by JSON.stringify (ejson.ts toStorage), so a field
-// `k` holding the value v appears as `"k":<JSON of v>` and a field holding an array as `"k":[`, whatever the
-// nesting. Equality is therefore a substring test (instr), far cheaper than parsing; ranges use json_extract.
+// Why the stored text can be searched: documents are written by JSON.stringify (ejson.ts toStorage), so a value v
+// appears in the text as its JSON, a field `k` holding v as `"k":<JSON of v>` and a field holding an array as
+// `"k":[`, whatever the nesting. Equality is therefore a substring test (instr), far cheaper than parsing; ranges
+// use json_extract.
 import { RegexValue, isDoc, type Value } from './values';
 
 export interface SqlCondition {
@@ -33,15 +34,18 @@ function isTextComparable(v: Value): v is string | number | boolean | Date {
 }
 
 /**
- * A field equal to v, or holding an array (whose elements the matcher looks at), written as `"k":…` in the text.
- * A number needs the character after it (`,` or `}`), or 5 would also find 55 and 5.5.
+ * Text a document equal to v at the field `key` must contain. A string or a date appears as its own JSON token
+ * wherever it sits (directly or in an array), so that token alone is enough: one substring test. A number's digits
+ * also appear inside other numbers (5 in 1700000005), so a number is looked for with its key, `"k":5`, or the key
+ * opening an array, `"k":[` (whose elements the matcher then looks at).
  */
-function equalsText(key: string, v: string | number | boolean | Date): SqlCondition {
-  const member = `${JSON.stringify(key)}:`;
+function equalsText(key: string, v: string | number | boolean | Date): SqlCondition | undefined {
   // As ejson.ts toStorage writes them (test: scan-filter.test.ts checks every kind against it).
-  const value = v instanceof Date ? JSON.stringify({ $date: v.getTime() }) : JSON.stringify(v);
-  const forms = typeof v === 'number' ? [`${member}${value},`, `${member}${value}}`] : [`${member}${value}`];
-  return or([...forms.map(contains), contains(`${member}[`)]);
+  if (typeof v === 'string') return contains(JSON.stringify(v));
+  if (v instanceof Date) return contains(JSON.stringify({ $date: v.getTime() }));
+  if (typeof v === 'boolean') return undefined; // "true" and "false" are in nearly every document
+  const member = `${JSON.stringify(key)}:`;
+  return or([contains(`${member}${JSON.stringify(v)}`), contains(`${member}[`)]);
 }
 
 /** The condition for one path, or undefined when no necessary condition is known cheaply. */
@@ -55,9 +59,13 @@ function fieldCondition(segments: string[], arg: Value): SqlCondition | undefine
   const parts: SqlCondition[] = [];
   for (const op of Object.keys(arg)) {
     const v = arg[op];
-    if (op === '$eq' && isTextComparable(v)) parts.push(equalsText(key, v));
-    else if (op === '$in' && Array.isArray(v) && v.every(isTextComparable)) {
-      parts.push(v.length === 0 ? { sql: '0', params: [] } : or(v.map((x) => equalsText(key, x))));
+    if (op === '$eq' && isTextComparable(v)) {
+      const c = equalsText(key, v);
+      if (c) parts.push(c);
+    } else if (op === '$in' && Array.isArray(v) && v.every(isTextComparable)) {
+      const each = v.map((x) => equalsText(key, x));
+      if (v.length === 0) parts.push({ sql: '0', params: [] });
+      else if (each.every((c): c is SqlCondition => c !== undefined)) parts.push(or(each));
     } else if (op === '$gt' || op === '$gte' || op === '$lt' || op === '$lte') {
       const range = rangeCondition(segments, op, v);
       if (range) parts.push(range);

@@ -125,7 +125,8 @@ describe('SQLite filters on the stored text', () => {
   );
 
   it('write values exactly as storage does, which the text search relies on', () => {
-    for (const v of [5, -5, 5.5, 5e21, 0, 'abc', 'say "hi"\n', 'ü€😀', true, false, at(5)]) {
+    expect(scanFilter({ b: true })).toBeUndefined(); // booleans are left to the matcher
+    for (const v of [5, -5, 5.5, 5e21, 0, 'abc', 'say "hi"\n', 'ü€😀', at(5)]) {
       const text = toStorage({ _id: 'x', 'k"q': v } as Doc);
       const filter = scanFilter({ 'k"q': v });
       const tokens = (filter?.params ?? []).filter((p): p is string => typeof p === 'string');
