@@ -1,5 +1,6 @@
-// Refunds from request to settlement. Money moves between an order's refundingFee and refundedFee only inside a
-// transaction that writes the refund and its order together; the provider is called only outside transactions
+// Refunds from request to settlement. A request reserves its amount in the order's refundingFee in a transaction
+// that writes the refund and its order together; settlement moves it to refundedFee (or back) with one conditional
+// write of the order, then finishes the refund (settleRefund). The provider is called only outside transactions
 // (claim → call → finish), always with the refund's own outRefundNo so a retry can never refund twice.
 import type { RefundStatus } from '../../typings/api';
 import type { OrderDoc, RefundDoc, TimelineRecord } from '../domain/documents';
@@ -11,8 +12,8 @@ import { timelineEntry } from '../domain/timeline';
 import { ProviderError, ProviderOutcomeUnknown, type PaymentProvider } from '../providers/payment-provider';
 import { errorSummary, log } from './logger';
 import { notify } from './notifier';
-import { findOrderInTx, pushTimeline, appendTimeline } from './repositories/orders';
-import { claimProcessing, findRefund, findRefundInTx, noteRefund } from './repositories/refunds';
+import { appendTimeline, bookRefundOutcome, findOrder, findOrderInTx, pushTimeline } from './repositories/orders';
+import { claimProcessing, findRefund, findRefundInTx, finishProcessing, noteRefund } from './repositories/refunds';
 import { recordAnomaly } from './repositories/records';
 import { COLLECTIONS, inTransaction, type Store } from './store';
 
@@ -147,7 +148,7 @@ export async function submitRefund(ctx: RefundContext, provider: PaymentProvider
         await noteRefund(ctx.store, refund._id, { lastError: err.message.slice(0, 200) }, ctx.now);
         return 'PROCESSING';
       }
-      const settled = await settleRefund(ctx, refund._id, 'FAILED', 'system', err.message);
+      const settled = await settleRefund(ctx, refund, 'FAILED', 'system', err.message);
       return settled.refund?.status ?? 'FAILED';
     }
   }
@@ -155,47 +156,53 @@ export async function submitRefund(ctx: RefundContext, provider: PaymentProvider
 
 // ---- settle (refundNotify, reconcile) ----------------------------------------------------------------------
 
-/** PROCESSING → SUCCEEDED | FAILED with the order's ledger, once. `won` tells the caller it made the transition. */
+/**
+ * PROCESSING → SUCCEEDED | FAILED, once, without a transaction: read the order, book the ledger change on it with
+ * one conditional write (repositories/orders.ts bookRefundOutcome), then finish the refund document (conditional on
+ * PROCESSING); five requests with the message instead of eight. The order write decides, exactly once, who settles:
+ * it is conditional on openRefundId naming this refund, and it moves the money between refundingFee and refundedFee
+ * within one document, so refundedFee + refundingFee ≤ totalFee holds at every moment. If an invocation stops
+ * between the two writes, the refund stays PROCESSING with its order already booked: the next notify or reconcile's
+ * poll finds the booking done and only finishes the refund document. `won` tells the caller it made the transition
+ * (and told the buyer).
+ */
 export async function settleRefund(
   ctx: RefundContext,
-  refundId: string,
+  refund: RefundDoc,
   outcome: 'SUCCEEDED' | 'FAILED',
   by: TimelineRecord['by'],
   note?: string,
 ): Promise<{ won: boolean; refund: RefundDoc | undefined }> {
-  const result = await inTransaction(ctx.store, async (tx) => {
-    const refund = await findRefundInTx(tx, refundId);
-    if (!refund || refund.status !== 'PROCESSING') return { won: false, refund, order: undefined };
-    const order = await findOrderInTx(tx, refund.orderId);
-    if (!order) throw new Error(`order ${refund.orderId} of refund ${refundId} is missing`);
+  const event = outcome === 'SUCCEEDED' ? 'refund_succeeded' : 'refund_failed';
+  let booked: OrderDoc | undefined;
+  let bookedBefore = false;
+  for (let attempt = 1; !booked && !bookedBefore; attempt++) {
+    // Another write to the order in between (a timeline entry) only means reading it again.
+    if (attempt > BOOK_ATTEMPTS) throw new Error(`the order of refund ${refund._id} kept changing: settle it again later`);
+    const order = await findOrder(ctx.store, refund.orderId);
+    if (!order) throw new Error(`order ${refund.orderId} of refund ${refund._id} is missing`);
+    bookedBefore = order.openRefundId !== refund._id;
+    if (bookedBefore) break;
     const ledger = settleLedger(order, refund, outcome === 'SUCCEEDED' ? 'SUCCEEDED' : 'RELEASED');
-    await tx.collection(COLLECTIONS.refunds).doc(refundId).update({
-      data: { status: outcome, settledAt: ctx.now, updatedAt: ctx.now, ...(note ? { lastError: note.slice(0, 200) } : {}) },
-    });
-    const event = outcome === 'SUCCEEDED' ? 'refund_succeeded' : 'refund_failed';
-    await tx.collection(COLLECTIONS.orders).doc(order._id).update({
-      data: {
-        refundedFee: ledger.refundedFee,
-        refundingFee: ledger.refundingFee,
-        status: ledger.status,
-        openRefundId: null,
-        refunding: false,
-        updatedAt: ctx.now,
-        timeline: pushTimeline(
-          ctx.store,
-          timelineEntry(ctx.now, event, by, `${refund.refundFee} fen`),
-          ...(ledger.status === 'REFUNDED' && order.status !== 'REFUNDED' ? [timelineEntry(ctx.now, 'refunded', 'system')] : []),
-        ),
-      },
-    });
-    return { won: true, refund: { ...refund, status: outcome }, order };
-  });
-  if (result.won && result.refund) {
-    log('info', 'refund.settled', { refundId, outcome });
-    await tellBuyer(ctx, result.refund, outcome, result.order?.title);
+    const entries = [
+      timelineEntry(ctx.now, event, by, `${refund.refundFee} fen`),
+      ...(ledger.status === 'REFUNDED' && order.status !== 'REFUNDED' ? [timelineEntry(ctx.now, 'refunded', 'system')] : []),
+    ];
+    if (await bookRefundOutcome(ctx.store, order, refund._id, ledger, ctx.now, entries)) booked = order;
   }
-  return { won: result.won, refund: result.refund };
+  const finished = await finishProcessing(ctx.store, refund._id, outcome, ctx.now, note);
+  if (!booked) {
+    // Booked before: by a concurrent settlement, or by one that stopped before finishing the refund document.
+    if (finished) log('info', 'refund.settlement_completed', { refundId: refund._id, outcome });
+    return { won: false, refund: finished ? { ...refund, status: outcome } : await findRefund(ctx.store, refund._id) };
+  }
+  log('info', 'refund.settled', { refundId: refund._id, outcome });
+  const settled = { ...refund, status: outcome };
+  await tellBuyer(ctx, settled, outcome, booked.title);
+  return { won: true, refund: settled };
 }
+
+const BOOK_ATTEMPTS = 5;
 
 /** Ask the provider about a PROCESSING refund and settle it if it is done. Resubmits one the provider never got. */
 export async function reconcileRefund(
@@ -215,7 +222,7 @@ export async function reconcileRefund(
       log('warn', 'refund.anomaly', { refundId });
       return 'UNCHANGED';
     }
-    const settled = await settleRefund(ctx, refundId, status.state, by, status.state === 'FAILED' ? 'the provider closed the refund' : undefined);
+    const settled = await settleRefund(ctx, refund, status.state, by, status.state === 'FAILED' ? 'the provider closed the refund' : undefined);
     return settled.refund?.status ?? 'UNCHANGED';
   }
   if (status.state === 'NOT_FOUND' && options.resubmitMissing) {

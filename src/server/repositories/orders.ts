@@ -56,6 +56,26 @@ export async function markClosed(store: Store, orderId: string, at: Date, by: Ti
   return stats.updated === 1;
 }
 
+/**
+ * Writes a settled refund's ledger change on its order, once: conditional on openRefundId still naming the refund
+ * and on the ledger being what the change was computed from (so a concurrent write makes it retry, never clobber).
+ * True when this call wrote it.
+ */
+export async function bookRefundOutcome(
+  store: Store,
+  order: Pick<OrderDoc, '_id' | 'status' | 'refundedFee' | 'refundingFee'>,
+  refundId: string,
+  change: { refundedFee: number; refundingFee: number; status: OrderDoc['status'] },
+  at: Date,
+  entries: TimelineRecord[],
+): Promise<boolean> {
+  const { stats } = await store
+    .collection(COLLECTIONS.orders)
+    .where({ _id: order._id, openRefundId: refundId, status: order.status, refundedFee: order.refundedFee, refundingFee: order.refundingFee })
+    .update({ data: { ...change, openRefundId: null, refunding: false, updatedAt: at, timeline: pushTimeline(store, ...entries) } });
+  return stats.updated === 1;
+}
+
 export async function appendTimeline(store: Store, orderId: string, entry: TimelineRecord): Promise<void> {
   await store.collection(COLLECTIONS.orders).doc(orderId).update({ data: { timeline: pushTimeline(store, entry), updatedAt: entry.at } });
 }

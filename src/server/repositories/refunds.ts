@@ -1,5 +1,6 @@
-// Refunds in the database. A refund and its order change together (in one transaction) whenever money moves
-// between the order's refundingFee and refundedFee; the claim REQUESTED → PROCESSING touches the refund alone.
+// Refunds in the database. A refund's request and release change it and its order together (in one transaction);
+// the claim REQUESTED → PROCESSING touches the refund alone; settlement books the order first, then finishes the
+// refund (refund-flow.ts settleRefund).
 import type { RefundStatus } from '../../../typings/api';
 import type { RefundDoc } from '../../domain/documents';
 import { COLLECTIONS, type Store, type TransactionScope } from '../store';
@@ -26,6 +27,21 @@ export async function claimProcessing(store: Store, refundId: string, merchant: 
     .collection(COLLECTIONS.refunds)
     .where({ _id: refundId, status: 'REQUESTED' })
     .update({ data: { status: 'PROCESSING', decidedBy: merchant, updatedAt: at } });
+  return stats.updated === 1;
+}
+
+/** PROCESSING → SUCCEEDED | FAILED for the refund document. True when this call made the transition. */
+export async function finishProcessing(
+  store: Store,
+  refundId: string,
+  outcome: 'SUCCEEDED' | 'FAILED',
+  at: Date,
+  note?: string,
+): Promise<boolean> {
+  const { stats } = await store
+    .collection(COLLECTIONS.refunds)
+    .where({ _id: refundId, status: 'PROCESSING' })
+    .update({ data: { status: outcome, settledAt: at, updatedAt: at, ...(note ? { lastError: note.slice(0, 200) } : {}) } });
   return stats.updated === 1;
 }
 
