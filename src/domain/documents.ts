@@ -48,6 +48,8 @@ export interface RefundDoc {
   refundFee: Fen;
   /** The order's total, which the provider's refund call needs. */
   totalFee: Fen;
+  /** The order's title, for the buyer's messages (absent on refunds created before it was kept). */
+  title?: string;
   reason: string;
   rejectReason?: string;
   createdAt: Date;

@@ -57,23 +57,42 @@ export async function markClosed(store: Store, orderId: string, at: Date, by: Ti
 }
 
 /**
- * Writes a settled refund's ledger change on its order, once: conditional on openRefundId still naming the refund
- * and on the ledger being what the change was computed from (so a concurrent write makes it retry, never clobber).
- * True when this call wrote it.
+ * Books a settled refund on its order, once, without reading the order: releases the reservation (refundingFee),
+ * adds the amount to refundedFee when it succeeded, clears openRefundId. Every variant is conditional on openRefundId
+ * still naming the refund, so only one write ever books it, and the money moves within one document. The variants are
+ * settleLedger's cases (domain/refund-rules.ts) written as conditions: a success that completes a PAID order makes it
+ * REFUNDED, any other keeps the status. The likely variant goes first, so one write is the usual cost.
+ * True when this call booked it; false when it was booked before.
  */
 export async function bookRefundOutcome(
   store: Store,
-  order: Pick<OrderDoc, '_id' | 'status' | 'refundedFee' | 'refundingFee'>,
-  refundId: string,
-  change: { refundedFee: number; refundingFee: number; status: OrderDoc['status'] },
+  refund: { _id: string; orderId: string; refundFee: number; totalFee: number },
+  succeeded: boolean,
   at: Date,
-  entries: TimelineRecord[],
+  entry: TimelineRecord,
 ): Promise<boolean> {
-  const { stats } = await store
-    .collection(COLLECTIONS.orders)
-    .where({ _id: order._id, openRefundId: refundId, status: order.status, refundedFee: order.refundedFee, refundingFee: order.refundingFee })
-    .update({ data: { ...change, openRefundId: null, refunding: false, updatedAt: at, timeline: pushTimeline(store, ...entries) } });
-  return stats.updated === 1;
+  const _ = store.command;
+  const open = { _id: refund.orderId, openRefundId: refund._id };
+  const release = { refundingFee: _.inc(-refund.refundFee), openRefundId: null, refunding: false, updatedAt: at };
+  const completing = refund.totalFee - refund.refundFee;
+  const credit = { ...release, refundedFee: _.inc(refund.refundFee), timeline: pushTimeline(store, entry) };
+  const variants: Array<{ where: Record<string, unknown>; data: Record<string, unknown> }> = succeeded
+    ? [
+        {
+          where: { ...open, status: 'PAID', refundedFee: completing },
+          data: { ...credit, status: 'REFUNDED', timeline: pushTimeline(store, entry, { at, event: 'refunded', by: 'system' }) },
+        },
+        { where: { ...open, refundedFee: _.neq(completing) }, data: credit },
+        { where: { ...open, status: _.neq('PAID') }, data: credit },
+      ]
+    : [{ where: open, data: { ...release, timeline: pushTimeline(store, entry) } }];
+  // A refund of less than the total usually leaves some of it: try "keeps its status" first.
+  if (succeeded && refund.refundFee < refund.totalFee) variants.unshift(variants.splice(1, 1)[0]);
+  for (const v of variants) {
+    const { stats } = await store.collection(COLLECTIONS.orders).where(v.where).update({ data: v.data });
+    if (stats.updated === 1) return true;
+  }
+  return false;
 }
 
 export async function appendTimeline(store: Store, orderId: string, entry: TimelineRecord): Promise<void> {

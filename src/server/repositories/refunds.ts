@@ -36,12 +36,13 @@ export async function finishProcessing(
   refundId: string,
   outcome: 'SUCCEEDED' | 'FAILED',
   at: Date,
-  note?: string,
+  extra: { note?: string; providerRefundId?: string } = {},
 ): Promise<boolean> {
+  const fields = { ...(extra.note ? { lastError: extra.note.slice(0, 200) } : {}), ...(extra.providerRefundId ? { providerRefundId: extra.providerRefundId } : {}) };
   const { stats } = await store
     .collection(COLLECTIONS.refunds)
     .where({ _id: refundId, status: 'PROCESSING' })
-    .update({ data: { status: outcome, settledAt: at, updatedAt: at, ...(note ? { lastError: note.slice(0, 200) } : {}) } });
+    .update({ data: { status: outcome, settledAt: at, updatedAt: at, ...fields } });
   return stats.updated === 1;
 }
 
