@@ -180,8 +180,8 @@ export class Engine implements LocalDatabase {
     let out: Found[] = [];
     const stopAt = limit === undefined ? Infinity : offset + limit;
     const streaming = plan.ordered || order.length === 0;
-    // A walk along an index in the requested order stops at the limit; anything else without an index reads it all.
-    if (record && !plan.indexed && !(plan.ordered && limit !== undefined)) {
+    // Without an index SQLite reads the whole collection (an index walk in the requested order stops at the limit).
+    if (record && !plan.indexed) {
       const size = this.store.count(t.collection);
       if (size > this.maxScanned) {
         throw this.tooBig(t, order, `would read all ${size} documents of ${t.collection} (no index serves it; the local cloud scans at most ${this.maxScanned})`);

@@ -25,7 +25,7 @@ export interface OpenDatabaseOptions {
   now?: () => number;
   /** What one request may read (engine.ts MAX_SCANNED, MAX_EXAMINED); lower in tests. */
   limits?: { maxScanned?: number; maxExamined?: number };
-  /** Default true; false parses every candidate in JavaScript, as before scan-filter.ts (bench comparisons only). */
+  /** Default true; false plans queries as before scan-filter.ts (every candidate parsed in JavaScript), for bench comparisons only. */
   textFilter?: boolean;
 }
 

@@ -17,7 +17,7 @@ export interface SqlCondition {
 const isIndex = (s: string): boolean => /^(0|[1-9][0-9]*)$/.test(s);
 
 /** A JSON path SQLite understands, or undefined for segments it cannot quote. */
-function jsonPath(segments: string[]): string | undefined {
+export function jsonPath(segments: readonly string[]): string | undefined {
   if (segments.some((s) => s === '' || /["\\]/.test(s))) return undefined;
   return `$${segments.map((s) => `."${s}"`).join('')}`;
 }
@@ -39,31 +39,39 @@ function isTextComparable(v: Value): v is string | number | boolean | Date {
  * also appear inside other numbers (5 in 1700000005), so a number is looked for with its key, `"k":5`, or the key
  * opening an array, `"k":[` (whose elements the matcher then looks at).
  */
-function equalsText(key: string, v: string | number | boolean | Date): SqlCondition | undefined {
+function equalsText(key: string, v: string | number | boolean | Date, mayHoldArray: boolean): SqlCondition | undefined {
   // As ejson.ts toStorage writes them (test: scan-filter.test.ts checks every kind against it).
   if (typeof v === 'string') return contains(JSON.stringify(v));
   if (v instanceof Date) return contains(JSON.stringify({ $date: v.getTime() }));
   if (typeof v === 'boolean') return undefined; // "true" and "false" are in nearly every document
   const member = `${JSON.stringify(key)}:`;
-  return or([contains(`${member}${JSON.stringify(v)}`), contains(`${member}[`)]);
+  const direct = contains(`${member}${JSON.stringify(v)}`);
+  return mayHoldArray ? or([direct, contains(`${member}[`)]) : direct;
 }
 
+/**
+ * Which top-level fields have never held an array in any document of the collection (the store tracks them): there
+ * a number is looked for directly, one substring test instead of two. Deeper fields are assumed to hold arrays.
+ */
+export type ArrayFields = (field: string) => boolean;
+
 /** The condition for one path, or undefined when no necessary condition is known cheaply. */
-function fieldCondition(segments: string[], arg: Value): SqlCondition | undefined {
+function fieldCondition(segments: string[], arg: Value, arrays: ArrayFields): SqlCondition | undefined {
   const key = segments[segments.length - 1];
+  const mayHoldArray = segments.length > 1 || arrays(key);
   // A numeric last segment may be an array position, which the text does not name.
   if (isIndex(key)) return undefined;
   if (arg instanceof RegexValue) return undefined;
   const isOperators = isDoc(arg) && Object.keys(arg).length > 0 && Object.keys(arg).every((k) => k.startsWith('$'));
-  if (!isOperators) return isTextComparable(arg) ? equalsText(key, arg) : undefined;
+  if (!isOperators) return isTextComparable(arg) ? equalsText(key, arg, mayHoldArray) : undefined;
   const parts: SqlCondition[] = [];
   for (const op of Object.keys(arg)) {
     const v = arg[op];
     if (op === '$eq' && isTextComparable(v)) {
-      const c = equalsText(key, v);
+      const c = equalsText(key, v, mayHoldArray);
       if (c) parts.push(c);
     } else if (op === '$in' && Array.isArray(v) && v.every(isTextComparable)) {
-      const each = v.map((x) => equalsText(key, x));
+      const each = v.map((x) => equalsText(key, x, mayHoldArray));
       if (v.length === 0) parts.push({ sql: '0', params: [] });
       else if (each.every((c): c is SqlCondition => c !== undefined)) parts.push(or(each));
     } else if (op === '$gt' || op === '$gte' || op === '$lt' || op === '$lte') {
@@ -101,22 +109,22 @@ function rangeCondition(segments: string[], op: string, v: Value): SqlCondition 
 }
 
 /** The condition for a whole query (a conjunction of fields, $and, $or), or undefined when none is known. */
-export function scanFilter(query: Value | undefined): SqlCondition | undefined {
+export function scanFilter(query: Value | undefined, arrays: ArrayFields = () => true): SqlCondition | undefined {
   if (!isDoc(query)) return undefined;
   const parts: SqlCondition[] = [];
   for (const key of Object.keys(query)) {
     const arg = query[key];
     if (key === '$and' && Array.isArray(arg)) {
       for (const sub of arg) {
-        const c = scanFilter(sub);
+        const c = scanFilter(sub, arrays);
         if (c) parts.push(c);
       }
     } else if (key === '$or' && Array.isArray(arg) && arg.length > 0) {
-      const branches = arg.map(scanFilter);
+      const branches = arg.map((b) => scanFilter(b, arrays));
       // One branch without a condition may match anything, so the $or as a whole says nothing.
       if (branches.every((b): b is SqlCondition => b !== undefined)) parts.push(or(branches));
     } else if (!key.startsWith('$')) {
-      const c = fieldCondition(key.split('.'), arg);
+      const c = fieldCondition(key.split('.'), arg, arrays);
       if (c) parts.push(c);
     }
   }

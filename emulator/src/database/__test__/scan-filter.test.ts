@@ -1,6 +1,9 @@
 // What SQLite checks on the stored text (scan-filter.ts) only decides how many documents JavaScript parses: the
 // answers are those of the matcher alone, for documents of every awkward shape. Past the scan limits a query is
 // refused with the index to declare.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { EJSON } from 'bson';
 import { AdminError, type AdminJson } from '../../contracts';
 import { openDatabase, type LocalDatabase } from '..';
@@ -141,6 +144,51 @@ describe('SQLite filters on the stored text', () => {
     expect(big.lastQuery()?.examined).toBe(50);
     expect(count(big, { n: { $gte: 990 } })).toBe(10);
     expect(big.lastQuery()?.examined).toBe(10);
+  });
+});
+
+describe('sorting candidates in SQLite', () => {
+  it('orders by a declared path no index leads with exactly as JavaScript does: types, nesting, ties in insertion order', () => {
+    const docs: Row[] = [
+      { _id: 'a', k: 1, b: 2 }, { _id: 'b', k: 1, b: 'x' }, { _id: 'c', k: 1, b: null }, { _id: 'd', k: 1 },
+      { _id: 'e', k: 1, b: at(3) }, { _id: 'f', k: 1, b: 2 }, { _id: 'g', k: 1, b: { z: 1 } }, { _id: 'h', k: 1, b: true },
+      { _id: 'i', k: 1, b: -7.5 }, { _id: 'j', k: 2, b: 0 }, { _id: 'k', k: 1, b: 'x' }, { _id: 'l', k: 1, b: Infinity },
+    ];
+    const indexed = openDatabase({ memory: true, indexes: { items: [{ name: 'by_a_b', keys: { a: 1, b: 1 } }] } });
+    const plain = openDatabase({ memory: true, indexes: { items: [] } });
+    for (const db of [indexed, plain]) insert(db, docs);
+    for (const dir of [1, -1]) {
+      expect(indexed.explain('items', { k: 1 }, { b: dir as 1 | -1 }).join()).toMatch(/TEMP B-TREE/);
+      expect(ids(indexed, { k: 1 }, { b: dir })).toEqual(ids(plain, { k: 1 }, { b: dir }));
+    }
+  });
+});
+
+describe('fields that hold arrays', () => {
+  it('are tracked as they are written, so a number is found once a field starts holding arrays', () => {
+    const db = open();
+    insert(db, [{ _id: 'plain', n: 5 }]);
+    expect(ids(db, { n: 5 })).toEqual(['plain']);
+    insert(db, [{ _id: 'list', n: [4, 5] }]);
+    db.execute('database.modifyDocument', { collectionName: 'items', queryType: 'DOC', query: e({ _id: 'plain' }), data: e({ $set: { m: [5] } }), merge: true, multi: false });
+    expect(ids(db, { n: 5 })).toEqual(['plain', 'list']);
+    expect(ids(db, { m: 5 })).toEqual(['plain']);
+  });
+
+  it('are learned once from a database file written before they were tracked', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'scan-filter-'));
+    try {
+      const file = join(dir, 'db.sqlite');
+      const first = openDatabase({ file, indexes: { items: [] } });
+      first.execute('database.insertDocument', { collectionName: 'items', data: [e({ _id: 'list', n: [4, 5] })] });
+      first.sqlite().exec('DELETE FROM tcb_array_fields; DELETE FROM tcb_array_fields_known;');
+      first.close();
+      const again = openDatabase({ file, indexes: { items: [] } });
+      expect(ids(again, { n: 5 })).toEqual(['list']);
+      again.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
