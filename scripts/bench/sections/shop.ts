@@ -15,6 +15,7 @@ export async function benchShop(projectRoot: string, settings: Record<string, un
     autoSettleRefunds: false,
     projectRoot,
     functionRoots: [join(projectRoot, 'cloudfunctions')],
+    ...(process.env.BENCH_INSTANCES ? { maxInstancesPerFunction: Number(process.env.BENCH_INSTANCES) } : {}),
   });
   putDocument(cloud, 'settings', { ...DEMO_SETTINGS, merchantOpenids: [BENCH_MERCHANT], ...settings });
   for (const p of DEMO_PRODUCTS) putDocument(cloud, 'products', p);

@@ -121,7 +121,9 @@ export const throughputSection: BenchSection = {
         `8 clients ÷ 1 client: **${figures['c8.ofC1']}×**. One lifecycle = pay, payment callback, applyRefund, approveRefund, refund`,
         `callback: ${calls.database} database requests, ${calls.pay} cloudPay calls, ${calls.openapi} openapi calls (subscribe messages).`,
         `${total} lifecycles per row, after one per client to start the instances that concurrency needs; the runner's default`,
-        `instance limit per function for ${availableParallelism()} cores. RSS is the whole bench process, which hosts the local cloud.`,
+        `instance limit per function for ${availableParallelism()} cores (\`BENCH_INSTANCES=N\` tries another). RSS is the whole bench process,`,
+        'which hosts the local cloud. "Cores busy" is the process\'s CPU time over wall time: below the core count, the machine',
+        'or waiting, not the work, set the pace.',
       ].join('\n');
       return { markdown, figures };
     } finally {
