@@ -230,8 +230,9 @@ export class Store {
 
   /**
    * SQL for the candidates of a query: conditions on `_id` and on indexed, never-multikey paths of the top-level
-   * conjunction, and the ordering when every order key is such a path; then what SQLite can check on the stored
-   * text of each candidate (scan-filter.ts), so that JavaScript parses fewer documents.
+   * conjunction (kept only when SQLite then uses an index), what SQLite can check on the stored text of each
+   * candidate (scan-filter.ts), and the ordering when every order key is such a path (from an index, or by sorting
+   * the candidates on their extracted values). JavaScript then parses as few documents as possible.
    */
   plan(collection: string, query: Value | undefined, order: SortKey[]): QueryPlan {
     const indexedPaths = this.indexedPaths(collection);
