@@ -23,7 +23,7 @@ export interface QueryPlan {
   params: Array<SqlKey | string | number>;
   /** True when SQL returns candidates already in the requested order. */
   ordered: boolean;
-  /** True when an index (or `_id`) narrows the candidates; false when SQLite reads the whole collection. */
+  /** True when SQLite uses an index (the `_id` one included) to narrow or order the candidates; false for a table scan. */
   indexed: boolean;
 }
 
