@@ -299,6 +299,27 @@ describe('refund results at once', () => {
     expect((await shop.docs<{ orderId: string; kind: string }>('anomalies')).filter((a) => a.orderId === orderId)).toEqual([]);
   });
 
+  it('an ABNORMAL result books the order, a second delivery runs before the refund write: ABNORMAL once, the merchants told once', async () => {
+    const { orderId, refundId } = await requested([{ productId: TEA._id, quantity: 1 }], 2000);
+    const result = await refundedAtWeChat(refundId, 'CHANGE');
+    const between = pause('the first ABNORMAL refund write', writeRefund('refundNotify', refundId));
+    const firstDone = settlers.refundNotify(result);
+    await between.reached();
+    await settlers.refundNotify(result);
+    expect((await shop.doc<{ status: string }>('refunds', refundId))?.status).toBe('ABNORMAL');
+    await between.resume();
+    await firstDone;
+    expect(await between.barrier.settled).toBe('released');
+
+    expect((await shop.doc<{ status: string }>('refunds', refundId))?.status).toBe('ABNORMAL');
+    expect(await ledger(orderId)).toEqual(expect.objectContaining({ refundedFee: 0, refundingFee: 2000, openRefundId: null, abnormalRefundIds: [refundId] }));
+    expect(await events(orderId, 'refund_abnormal')).toHaveLength(1);
+    expect((await shop.docs<{ orderId: string; kind: string }>('anomalies')).filter((a) => a.orderId === orderId).map((a) => a.kind)).toEqual(['REFUND_ABNORMAL']);
+    // The request's message, then the abnormal refund's: one each per merchant.
+    expect(await requestMessages(orderId)).toEqual([MERCHANT, MERCHANT, MERCHANT_2, MERCHANT_2].sort());
+    expect(await buyerResults(orderId)).toEqual([]);
+  });
+
   it('a request that read the order while an ABNORMAL refund settled: its transaction is retried, the money is never counted twice', async () => {
     const { orderId, refundId } = await requested([{ productId: TEA._id, quantity: 1 }], 2000);
     const result = await refundedAtWeChat(refundId, 'CHANGE');
