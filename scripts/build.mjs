@@ -8,6 +8,7 @@ import { build } from 'esbuild';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, copyFileSync } from 'node:fs';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { leanFunctions } from './lean-functions.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const quiet = process.argv.includes('--quiet');
@@ -21,9 +22,12 @@ function functionDirs(base) {
     .filter((d) => statSync(d).isDirectory() && existsSync(join(d, 'index.ts')));
 }
 
+const lean = leanFunctions();
+
 async function buildFunction(srcDir, outRoot) {
   const name = srcDir.split(/[\\/]/).pop();
   const outDir = join(outRoot, name);
+  rmSync(join(outDir, 'deferred'), { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
   await build({
     entryPoints: [join(srcDir, 'index.ts')],
@@ -34,6 +38,8 @@ async function buildFunction(srcDir, outRoot) {
     minify: true,
     legalComments: 'none',
     outfile: join(outDir, 'index.js'),
+    // What the functions never run leaves the bundle for files loaded on first use (scripts/lean-functions.mjs).
+    plugins: [lean(outDir)],
     logLevel: 'warning',
   });
   const configPath = join(srcDir, 'config.json');

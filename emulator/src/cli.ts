@@ -7,7 +7,7 @@ const isPay = (v: string): v is (typeof PAY_MODES)[number] => (PAY_MODES as read
 
 function usage(message?: string): never {
   if (message) console.error(`error: ${message}\n`);
-  console.error(`usage: local-cloud [--port N] [--data DIR | --memory] [--demo] [--pay cloudpay|v2|v3] [--v3-verify publicKey|certificate] [--pay-port N] [--time-scale F] [--manual-refunds] [--no-timers] [--quiet] [--test-barriers]
+  console.error(`usage: local-cloud [--port N] [--data DIR | --memory] [--demo] [--pay cloudpay|v2|v3] [--v3-verify publicKey|certificate] [--pay-port N] [--time-scale F] [--manual-refunds] [--no-timers] [--instances N] [--quiet] [--test-barriers]
 
   --port N          port on 127.0.0.1 (default: $PORT or 3000; 0 picks a free one)
   --pay P           how the demo shop takes WeChat Pay: cloudpay (default), v2 (APIv2, signed XML over HTTPS)
@@ -21,6 +21,7 @@ function usage(message?: string): never {
   --time-scale F    scale WeChat's schedules (callback retries…); 1 = real time
   --manual-refunds  refunds stay PROCESSING until settled through the control API
   --no-timers       do not run timer triggers (reconcile) on their schedule
+  --instances N     instances each function may run at once (default: one per CPU core, at least 2)
   --quiet           no JSON log lines
   --test-barriers   serve /test/barriers, which holds chosen admin requests so race tests can interleave them`);
   process.exit(message ? 2 : 0);
@@ -72,6 +73,10 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv): LocalCloudOpt
         break;
       case '--no-timers':
         options.timers = false;
+        break;
+      case '--instances':
+        options.maxInstancesPerFunction = Number(value());
+        if (!Number.isInteger(options.maxInstancesPerFunction) || options.maxInstancesPerFunction < 1) usage('--instances must be a positive integer');
         break;
       case '--quiet':
         options.log = false;

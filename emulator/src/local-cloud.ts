@@ -60,6 +60,8 @@ export interface LocalCloudOptions {
   pkiDir?: string;
   /** Functions reachable through HTTP access (POST /http/<name>); default payNotify and refundNotify. */
   httpAccess?: string[];
+  /** Instances each function may run at once (further invocations wait); default: one per CPU core, at least 2. */
+  maxInstancesPerFunction?: number;
   /** Structured log sink; default prints JSON lines to stdout, `false` silences. */
   log?: ((line: Record<string, unknown>) => void) | false;
   projectRoot?: string;
@@ -137,6 +139,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     // Read when an instance starts (after the server listens, so the printer's URL has its port). Every function
     // gets the merchant's WeChat Pay and printer variables, as a shop sets them in the console.
     functionEnv: () => ({ ...(sandboxRef?.functionEnv() ?? {}), ...(printer?.functionEnv() ?? {}) }),
+    maxInstancesPerFunction: options.maxInstancesPerFunction,
     log,
   });
 

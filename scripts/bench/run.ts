@@ -9,8 +9,9 @@ import { databaseSection } from './sections/database';
 import { miniprogramSizeSection } from './sections/miniprogram-size';
 import { orderListSection } from './sections/order-list';
 import { roundTripsSection } from './sections/round-trips';
+import { throughputSection } from './sections/throughput';
 
-const sections: BenchSection[] = [coldStartSection, databaseSection, miniprogramSizeSection, roundTripsSection, orderListSection];
+const sections: BenchSection[] = [coldStartSection, databaseSection, miniprogramSizeSection, roundTripsSection, throughputSection, orderListSection];
 
 interface Args {
   only?: string[];

@@ -32,6 +32,11 @@ export interface OrderDoc {
   openRefundId?: string | null;
   /** openRefundId !== null, as a plain boolean an index can serve (the list's REFUNDING tab). */
   refunding?: boolean;
+  /**
+   * ABNORMAL refunds whose amount is still in refundingFee (they no longer block a new request). Each leaves this list
+   * in the one write that books its final outcome, which is what makes that booking happen once.
+   */
+  abnormalRefundIds?: string[];
   transactionId?: string;
   paidAt?: Date;
   closedAt?: Date;
@@ -84,6 +89,8 @@ export interface RefundDoc {
   refundFee: Fen;
   /** The order's total, which the provider's refund call needs. */
   totalFee: Fen;
+  /** The order's title, for the buyer's messages (absent on refunds created before it was kept). */
+  title?: string;
   reason: string;
   rejectReason?: string;
   createdAt: Date;

@@ -1,6 +1,8 @@
-// Refunds from request to settlement. Money moves between an order's refundingFee and refundedFee only inside a
-// transaction that writes the refund and its order together; the provider is called only outside transactions
-// (claim → call → finish), always with the refund's own outRefundNo so a retry can never refund twice.
+// Refunds from request to settlement. A request (and a rejection or withdrawal) reserves or releases its amount in
+// the order's refundingFee in a transaction that writes the refund and its order together; settlement moves it to
+// refundedFee (or back, or keeps it reserved for an ABNORMAL refund) with one conditional write of the order, then
+// finishes the refund (settleRefund). The provider is called only outside transactions (claim → call → finish),
+// always with the refund's own outRefundNo so a retry can never refund twice.
 import type { RefundStatus } from '../../typings/api';
 import type { OrderDoc, RefundDoc, TimelineRecord } from '../domain/documents';
 import { conflict, notFound } from '../domain/errors';
@@ -14,8 +16,8 @@ import { TIMELINE_NOTES, timelineEntry } from '../domain/timeline';
 import { ProviderError, ProviderOutcomeUnknown, type PaymentProvider } from '../providers/payment-provider';
 import { errorSummary, log } from './logger';
 import { notify } from './notifier';
-import { findOrderInTx, pushTimeline, appendTimeline } from './repositories/orders';
-import { claimProcessing, findRefund, findRefundInTx, noteRefund, touchRefund } from './repositories/refunds';
+import { appendTimeline, bookRefundOutcome, findOrder, findOrderInTx, holdsAbnormalRefund, pushTimeline, type RefundBooking } from './repositories/orders';
+import { claimProcessing, finishSettlement, findRefund, findRefundInTx, noteRefund, touchRefund } from './repositories/refunds';
 import { recordAnomaly } from './repositories/records';
 import { COLLECTIONS, inTransaction, type Store } from './store';
 
@@ -40,6 +42,7 @@ export async function requestRefund(ctx: RefundContext, buyer: string, orderId: 
       status: REFUND_START.requested,
       refundFee: decision.refundFee,
       totalFee: order.totalFee,
+      title: order.title,
       reason,
       createdAt: ctx.now,
       updatedAt: ctx.now,
@@ -133,12 +136,12 @@ const SUBMIT_ATTEMPTS = 3;
 export async function submitRefund(ctx: RefundContext, provider: PaymentProvider, refund: RefundDoc): Promise<RefundStatus> {
   for (let attempt = 1; ; attempt++) {
     try {
-      const accepted = await provider.refund({ outTradeNo: refund.orderId, outRefundNo: refund._id, totalFee: refund.totalFee, refundFee: refund.refundFee, reason: refund.reason });
-      // An earlier attempt's error no longer explains anything once the provider has accepted the refund.
-      const note = { ...(accepted.providerRefundId ? { providerRefundId: accepted.providerRefundId } : {}), ...(refund.lastError ? { lastError: '' } : {}) };
-      if (Object.keys(note).length > 0) {
+      await provider.refund({ outTradeNo: refund.orderId, outRefundNo: refund._id, totalFee: refund.totalFee, refundFee: refund.refundFee, reason: refund.reason });
+      // An earlier attempt's error no longer explains anything once the provider has accepted the refund. (WeChat's
+      // own refund id is kept when the refund settles, from queryRefund: one request fewer on every approval.)
+      if (refund.lastError) {
         // Bookkeeping only: the refund is accepted whether or not this note is written.
-        await noteRefund(ctx.store, refund._id, note, ctx.now).catch((err: unknown) =>
+        await noteRefund(ctx.store, refund._id, { lastError: '' }, ctx.now).catch((err: unknown) =>
           log('warn', 'refund.note_failed', { refundId: refund._id, error: errorSummary(err) }),
         );
       }
@@ -154,7 +157,7 @@ export async function submitRefund(ctx: RefundContext, provider: PaymentProvider
         await noteRefund(ctx.store, refund._id, { lastError: err.message.slice(0, 200) }, ctx.now);
         return 'PROCESSING';
       }
-      const settled = await settleRefund(ctx, refund._id, 'FAILED', 'system', { note: err.message });
+      const settled = await settleRefund(ctx, refund, 'FAILED', 'system', { note: err.message });
       return settled.refund?.status ?? 'FAILED';
     }
   }
@@ -175,68 +178,59 @@ const TIMELINE_EVENT = { SUCCEEDED: 'refund_succeeded', FAILED: 'refund_failed',
 const ABNORMAL_ADVICE = REFUND_NOTES.abnormal;
 
 /**
- * PROCESSING → SUCCEEDED | FAILED | ABNORMAL (and ABNORMAL → SUCCEEDED | FAILED once the merchant resolved it) with
- * the order's ledger, once. SUCCEEDED moves `settledFee` (default: the refund's amount) into refundedFee; FAILED
- * releases the amount; ABNORMAL keeps it reserved (WeChat still counts it) but no longer blocks a new request.
- * `won` tells the caller it made the transition.
+ * PROCESSING → SUCCEEDED | FAILED | ABNORMAL (and ABNORMAL → SUCCEEDED | FAILED once the merchant resolved it), once,
+ * without a transaction: first the order is booked with one conditional write (repositories/orders.ts
+ * bookRefundOutcome), then the refund document is moved with another (conditional on the move's FROM statuses).
+ * SUCCEEDED moves `settledFee` (default: the refund's amount) into refundedFee; FAILED releases the amount; ABNORMAL
+ * keeps it reserved (WeChat still counts it) but no longer blocks a new request, and its final outcome is booked
+ * later, once. The booking write decides who settles: its condition is the refund's token on the order, which it
+ * removes, and it moves the money within one document, so refundedFee + refundingFee ≤ totalFee at every moment.
+ * If an invocation stops between the two writes, the refund keeps its status with its order already booked: the next
+ * notify or reconcile's poll finds the booking done and only moves the refund document (the buyer's message, sent
+ * only by the invocation that booked, is then not sent; the merchant's, tied to the anomaly record, is).
+ * `won` tells the caller it booked the outcome (and told the buyer); `finished` that it moved the refund document.
  */
 export async function settleRefund(
   ctx: RefundContext,
-  refundId: string,
+  refund: RefundDoc,
   outcome: Settlement,
   by: TimelineRecord['by'],
-  options: { note?: string; settledFee?: number } = {},
-): Promise<{ won: boolean; refund: RefundDoc | undefined }> {
+  options: { note?: string; settledFee?: number; providerRefundId?: string } = {},
+): Promise<{ won: boolean; finished: boolean; refund: RefundDoc | undefined }> {
   const move = SETTLE_MOVES[outcome];
-  const result = await inTransaction(ctx.store, async (tx) => {
-    const refund = await findRefundInTx(tx, refundId);
-    if (!refund || !allows(move, refund.status)) return { won: false, refund, order: undefined };
-    const order = await findOrderInTx(tx, refund.orderId);
-    if (!order) throw new Error(`order ${refund.orderId} of refund ${refundId} is missing`);
-    const settledFee = outcome === 'SUCCEEDED' ? (options.settledFee ?? refund.refundFee) : undefined;
-    const ledger =
-      outcome === 'ABNORMAL'
-        ? { refundedFee: order.refundedFee, refundingFee: order.refundingFee, status: order.status }
-        : settleLedger(order, refund, outcome === 'SUCCEEDED' ? 'SUCCEEDED' : 'RELEASED', settledFee);
-    const note = options.note ?? (outcome === 'ABNORMAL' ? ABNORMAL_ADVICE : undefined);
-    await tx.collection(COLLECTIONS.refunds).doc(refundId).update({
-      data: {
-        status: move.to,
-        updatedAt: ctx.now,
-        ...(outcome === 'ABNORMAL' ? {} : { settledAt: ctx.now }),
-        ...(settledFee !== undefined && settledFee !== refund.refundFee ? { settledFee } : {}),
-        ...(note ? { lastError: note.slice(0, 200) } : {}),
-      },
-    });
-    const fee = settledFee ?? refund.refundFee;
-    await tx.collection(COLLECTIONS.orders).doc(order._id).update({
-      data: {
-        refundedFee: ledger.refundedFee,
-        refundingFee: ledger.refundingFee,
-        status: ledger.status,
-        // An ABNORMAL refund settling later must not close another refund the buyer opened meanwhile.
-        ...(order.openRefundId === refundId ? { openRefundId: null, refunding: false } : {}),
-        updatedAt: ctx.now,
-        timeline: pushTimeline(
-          ctx.store,
-          timelineEntry(ctx.now, TIMELINE_EVENT[outcome], by, outcome === 'ABNORMAL' ? TIMELINE_NOTES.refundAbnormal(fee) : TIMELINE_NOTES.refundSettled(fee)),
-          ...(ledger.status === 'REFUNDED' && order.status !== 'REFUNDED' ? [timelineEntry(ctx.now, 'refunded', 'system')] : []),
-        ),
-      },
-    });
-    return { won: true, refund: { ...refund, status: move.to, ...(settledFee !== undefined ? { settledFee } : {}) }, order };
-  });
-  if (result.won && result.refund) {
-    log('info', 'refund.settled', { refundId, outcome });
-    const refund = result.refund;
-    if (outcome === 'ABNORMAL') {
-      await recordAnomaly(ctx.store, { _id: `REFUND_ABNORMAL:${refundId}`, kind: 'REFUND_ABNORMAL', orderId: refund.orderId, refundId, detail: ABNORMAL_ADVICE, createdAt: ctx.now });
-      await tellMerchants(ctx, refund, 'ABNORMAL', '退款异常请到商户平台处理', result.order?.title);
-    } else {
-      await tellBuyer(ctx, { ...refund, refundFee: refund.settledFee ?? refund.refundFee }, outcome, result.order?.title);
-    }
+  if (!allows(move, refund.status)) return { won: false, finished: false, refund };
+  const settledFee = outcome === 'SUCCEEDED' ? (options.settledFee ?? refund.refundFee) : undefined;
+  const fee = settledFee ?? refund.refundFee;
+  const entry = timelineEntry(ctx.now, TIMELINE_EVENT[outcome], by, outcome === 'ABNORMAL' ? TIMELINE_NOTES.refundAbnormal(fee) : TIMELINE_NOTES.refundSettled(fee));
+  const booking: RefundBooking = outcome === 'SUCCEEDED' ? { outcome, settledFee: fee } : { outcome };
+  const booked = await bookRefundOutcome(ctx.store, refund, booking, { abnormal: refund.status === REFUND_MOVES.abnormal.to }, ctx.now, entry);
+  if (!booked && outcome === 'ABNORMAL' && !(await holdsAbnormalRefund(ctx.store, refund.orderId, refund._id))) {
+    // Its order no longer holds it as ABNORMAL: a final outcome was booked first (a settlement that stopped before
+    // moving the refund document); calling the refund ABNORMAL now would contradict the books.
+    return { won: false, finished: false, refund: await findRefund(ctx.store, refund._id) };
   }
-  return { won: result.won, refund: result.refund };
+  const note = options.note ?? (outcome === 'ABNORMAL' ? ABNORMAL_ADVICE : undefined);
+  const finished = await finishSettlement(ctx.store, refund._id, move, ctx.now, {
+    ...(outcome === 'ABNORMAL' ? {} : { settledAt: ctx.now }),
+    ...(settledFee !== undefined && settledFee !== refund.refundFee ? { settledFee } : {}),
+    ...(note ? { lastError: note.slice(0, 200) } : {}),
+    ...(options.providerRefundId ? { providerRefundId: options.providerRefundId } : {}),
+  });
+  const settled: RefundDoc = { ...refund, status: move.to, ...(settledFee !== undefined ? { settledFee } : {}) };
+  if (booked) log('info', 'refund.settled', { refundId: refund._id, outcome });
+  else if (finished) log('info', 'refund.settlement_completed', { refundId: refund._id, outcome });
+  // Refunds keep their order's title; older ones without it cost one read.
+  const title = async () => refund.title ?? (await findOrder(ctx.store, refund.orderId))?.title;
+  if (outcome === 'ABNORMAL') {
+    // Whoever moved the refund document (the booker, or whoever completed its stopped settlement) records the
+    // anomaly; the anomaly's fixed id makes its merchant message one.
+    if (finished && (await recordAnomaly(ctx.store, { _id: `REFUND_ABNORMAL:${refund._id}`, kind: 'REFUND_ABNORMAL', orderId: refund.orderId, refundId: refund._id, detail: ABNORMAL_ADVICE, createdAt: ctx.now }))) {
+      await tellMerchants(ctx, settled, 'ABNORMAL', '退款异常请到商户平台处理', await title());
+    }
+  } else if (booked) {
+    await tellBuyer(ctx, { ...settled, refundFee: fee }, outcome, await title());
+  }
+  return { won: booked, finished, refund: booked || finished ? settled : await findRefund(ctx.store, refund._id) };
 }
 
 /** Ask the provider about a PROCESSING or ABNORMAL refund and settle it if it is done. Resubmits one the provider never got. */
@@ -253,11 +247,13 @@ export async function reconcileRefund(
   const status = await provider.queryRefund(refundId);
   if ((status.state === 'SUCCEEDED' || status.state === 'FAILED' || status.state === 'ABNORMAL') && status.state !== refund.status) {
     const mismatch = status.state === 'SUCCEEDED' && status.refundFee !== undefined && status.refundFee !== refund.refundFee;
-    const settled = await settleRefund(ctx, refundId, status.state, by, {
+    const settled = await settleRefund(ctx, refund, status.state, by, {
       ...(status.state === 'FAILED' ? { note: REFUND_NOTES.closedByProvider } : {}),
       ...(mismatch ? { settledFee: status.refundFee, note: `微信支付实际退款 ${formatYuan(status.refundFee ?? 0)}，申请的是 ${formatYuan(refund.refundFee)}：请在商户平台核对` } : {}),
+      ...(status.providerRefundId ? { providerRefundId: status.providerRefundId } : {}),
     });
-    if (mismatch && settled.won) await reportMismatch(ctx, refund, status.refundFee ?? 0);
+    // reportMismatch records the anomaly under a fixed id and tells the merchants only if it recorded it.
+    if (mismatch && (settled.won || settled.finished)) await reportMismatch(ctx, refund, status.refundFee ?? 0);
     return settled.refund?.status ?? 'UNCHANGED';
   }
   if (status.state === 'NOT_FOUND' && options.resubmitMissing && refund.status === REFUND_MOVES.approve.to) {
@@ -307,6 +303,7 @@ export async function refundLatePayment(ctx: RefundContext, provider: PaymentPro
       status: REFUND_START.automatic,
       refundFee: paid.totalFee,
       totalFee: paid.totalFee,
+      title: order.title,
       reason: LATE_REASON,
       automatic: true,
       decidedBy: 'system',

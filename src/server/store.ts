@@ -35,8 +35,11 @@ export interface Commands {
   gt(v: unknown): Command;
   gte(v: unknown): Command;
   in(v: unknown[]): Command;
+  nin(v: unknown[]): Command;
   inc(n: number): Command;
   push(v: unknown): Command;
+  /** Removes every element equal to the value (or matching the condition) from an array. */
+  pull(v: unknown): Command;
   remove(): Command;
   /** Replaces a whole sub-object (a plain object in update() is merged field by field instead). */
   set(v: unknown): Command;

@@ -14,7 +14,8 @@ jest.setTimeout(60_000);
 let shop: Shop;
 beforeAll(async () => {
   // Reconcile takes every PENDING order and PROCESSING refund at once (no grace); refunds settle only when told.
-  shop = await openShop({ autoSettleRefunds: false, grants: 20, settings: { notifyGraceSeconds: 0, refundPollSeconds: 0 } });
+  // Ten instances per function, so ten deliveries of one notify run side by side instead of queueing.
+  shop = await openShop({ autoSettleRefunds: false, grants: 20, instances: 10, settings: { notifyGraceSeconds: 0, refundPollSeconds: 0 } });
 }, 60_000);
 afterAll(() => shop?.close());
 
@@ -23,9 +24,31 @@ afterAll(() => shop?.close());
 const markPaid = (functionName: string, orderId: string): RequestMatch => ({ functionName, action: 'database.modifyDocument', collection: 'orders', docId: orderId });
 const readRefund = (functionName: string, refundId: string, inTransaction = false): RequestMatch => ({ functionName, action: 'database.getDocument', collection: 'refunds', docId: refundId, inTransaction });
 const writeRefund = (functionName: string, refundId: string, inTransaction = false): RequestMatch => ({ functionName, action: 'database.modifyDocument', collection: 'refunds', docId: refundId, inTransaction });
+/** A refund settlement's first write: the one that books its outcome on the order (repositories/orders.ts bookRefundOutcome). */
+const bookOrder = (functionName: string, orderId: string): RequestMatch => ({ functionName, action: 'database.modifyDocument', collection: 'orders', docId: orderId, inTransaction: false });
 
 /** Holds one request per party until all arrived, then runs them in the listed order. */
 const hold = (name: string, ...parties: RequestMatch[]) => shop.cloud.barriers.hold({ name, parties, timeoutMs: 20_000 });
+
+/**
+ * Holds one request until the test lets it go, so whole invocations can run while it waits: a barrier whose other
+ * party is a probe only the test sends (`resume`), listed first so the held request runs right after it.
+ */
+function pause(name: string, held: RequestMatch) {
+  const probe: RequestMatch = { action: 'test.probe', docId: `resume ${name}` };
+  const barrier = hold(name, probe, held);
+  return {
+    barrier,
+    /** Resolves once the held request has arrived (and is waiting). */
+    reached: async () => {
+      for (let waited = 0; barrier.arrived() < 1; waited += 20) {
+        if (waited > 15_000) throw new Error(`${name}: the request never arrived`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    },
+    resume: () => shop.cloud.barriers.pass({ action: 'test.probe', docId: `resume ${name}`, inTransaction: false }, async () => undefined),
+  };
+}
 
 // ---- what a user sees -------------------------------------------------------------------------------------------
 
@@ -72,7 +95,7 @@ function expectNoRepeats(values: string[]): void {
 // ---- payments ---------------------------------------------------------------------------------------------------
 
 describe('payment results at once', () => {
-  // Ten is the local cloud's limit of instances per function: more deliveries would queue behind the held ones.
+  // Ten is this local cloud's limit of instances per function: more deliveries would queue behind the held ones.
   it.each([2, 10])('%i deliveries of one payment result, all writing at once: one transition, one message per merchant', async (copies) => {
     const { orderId } = await shop.placeOrder([{ productId: CUP._id, quantity: 1 }]);
     const writes = hold(`all ${copies} payNotify writes`, ...Array.from({ length: copies }, () => markPaid('payNotify', orderId)));
@@ -182,28 +205,146 @@ describe('decisions at once', () => {
 // ---- refund settlement ------------------------------------------------------------------------------------------
 
 describe('refund results at once', () => {
-  it('the refund result and reconcile both settle one refund: money moves to refundedFee once, the buyer is told once', async () => {
-    const { orderId, refundId } = await requested([{ productId: TEA._id, quantity: 1 }], 1000);
+  /** Approved, refunded at WeChat, the result recorded but not delivered: the refundNotify event to deliver by hand. */
+  async function refundedAtWeChat(refundId: string, status = 'SUCCESS'): Promise<Record<string, unknown>> {
     expect(await approve(refundId)).toEqual({ ok: true, data: { refundId, status: 'PROCESSING' } });
-    // WeChat refunded; its result is recorded but not delivered, so it can be delivered while reconcile polls.
-    const settled = await postJson(shop.cloud, `/sandbox/refunds/${refundId}/settle`, { status: 'SUCCESS', drop: true });
-    expect(settled.status).toBe(200);
+    expect((await postJson(shop.cloud, `/sandbox/refunds/${refundId}/settle`, { status, drop: true })).status).toBe(200);
     const { notifications } = await getJson<{ notifications: Array<{ event: Record<string, unknown> }> }>(shop.cloud, `/sandbox/refunds/${refundId}`);
-    const result = notifications[0].event;
+    return notifications[notifications.length - 1].event;
+  }
 
-    const checks = hold('both read PROCESSING', readRefund('refundNotify', refundId), readRefund('reconcile', refundId));
-    const settles = hold('both settle transactions read PROCESSING', readRefund('refundNotify', refundId, true), readRefund('reconcile', refundId, true));
-    await Promise.all([shop.invoke('refundNotify', result, 'wx_pay'), shop.reconcile()]);
+  const settlers = {
+    refundNotify: (result: Record<string, unknown>) => shop.invoke('refundNotify', result, 'wx_pay'),
+    reconcile: () => shop.reconcile(),
+  } as const;
+
+  async function expectSettledOnce(orderId: string, refundId: string, refundFee: number): Promise<void> {
+    expect((await shop.doc<{ status: string }>('refunds', refundId))?.status).toBe('SUCCEEDED');
+    expect(await ledger(orderId)).toEqual(expect.objectContaining({ status: 'PAID', refundedFee: refundFee, refundingFee: 0, openRefundId: null }));
+    expect(await events(orderId, 'refund_succeeded')).toHaveLength(1);
+    expect(await buyerResults(orderId)).toEqual(['退款成功']);
+    expect((await providerTrade(shop, orderId)).refunds).toEqual([expect.objectContaining({ outRefundNo: refundId, refundFee, refundStatus: 'SUCCESS' })]);
+  }
+
+  it.each([
+    ['refundNotify', 'reconcile'],
+    ['refundNotify', 'refundNotify'],
+  ] as const)('%s and %s both read PROCESSING and book at once: money moves to refundedFee once, the buyer is told once', async (first, second) => {
+    const { orderId, refundId } = await requested([{ productId: TEA._id, quantity: 1 }], 1000);
+    const result = await refundedAtWeChat(refundId);
+    const checks = hold('both read PROCESSING', readRefund(first, refundId), readRefund(second, refundId));
+    const bookings = hold('both book the order', bookOrder(first, orderId), bookOrder(second, orderId));
+    await Promise.all([settlers[first](result), settlers[second](result)]);
     expect(await checks.settled).toBe('released');
-    expect(await settles.settled).toBe('released');
+    expect(await bookings.settled).toBe('released');
+
+    await expectSettledOnce(orderId, refundId, 1000);
+  });
+
+  // Settlement is two writes (book the order, then finish the refund): here a whole second settlement runs between
+  // the first one's two writes, in both orders of notify and reconcile, and with a second delivery of the notify.
+  it.each([
+    ['refundNotify', 'reconcile'],
+    ['reconcile', 'refundNotify'],
+    ['refundNotify', 'refundNotify'],
+  ] as const)('%s books the order, %s runs before its refund write: booked once, finished once, the buyer told once', async (first, second) => {
+    const { orderId, refundId } = await requested([{ productId: TEA._id, quantity: 1 }], 1000);
+    const result = await refundedAtWeChat(refundId);
+    const between = pause(`${first}'s refund write`, writeRefund(first, refundId));
+    const firstDone = settlers[first](result);
+    await between.reached();
+    // The window is real: the order is booked, the refund still PROCESSING.
+    expect(await ledger(orderId)).toEqual(expect.objectContaining({ refundedFee: 1000, refundingFee: 0, openRefundId: null }));
+    expect((await shop.doc<{ status: string }>('refunds', refundId))?.status).toBe('PROCESSING');
+
+    await settlers[second](result);
+    expect((await shop.doc<{ status: string }>('refunds', refundId))?.status).toBe('SUCCEEDED');
+    await between.resume();
+    await firstDone;
+    expect(await between.barrier.settled).toBe('released');
+
+    await expectSettledOnce(orderId, refundId, 1000);
+  });
+
+  it('an ABNORMAL result books the order, WeChat then reports the refund paid before the refund write: the money moves once, the refund ends SUCCEEDED', async () => {
+    const { orderId, refundId } = await requested([{ productId: TEA._id, quantity: 1 }], 2000);
+    const result = await refundedAtWeChat(refundId, 'CHANGE');
+    const between = pause("the ABNORMAL refund write", writeRefund('refundNotify', refundId));
+    const firstDone = settlers.refundNotify(result);
+    await between.reached();
+    // ABNORMAL booked: the amount stays reserved, the order no longer has an open refund.
+    expect(await ledger(orderId)).toEqual(expect.objectContaining({ refundedFee: 0, refundingFee: 2000, openRefundId: null, abnormalRefundIds: [refundId] }));
+
+    // The merchant resolved it at WeChat Pay, which now answers SUCCESS; the merchant asks about the refund.
+    await postJson(shop.cloud, '/sandbox/faults', {
+      api: 'queryRefund',
+      mode: 'TAMPERED',
+      count: 1,
+      patch: { out_refund_no_list: '-', refund_count: 1, out_refund_no_0: refundId, refund_status_0: 'SUCCESS', refund_fee_0: 2000 },
+    });
+    try {
+      expect(await shop.call('orders', { action: 'checkRefund', refundId }, MERCHANT)).toEqual({ ok: true, data: { refundId, status: 'SUCCEEDED' } });
+    } finally {
+      await postJson(shop.cloud, '/sandbox/faults', { reset: true });
+    }
+    await between.resume();
+    await firstDone;
+    expect(await between.barrier.settled).toBe('released');
 
     expect((await shop.doc<{ status: string }>('refunds', refundId))?.status).toBe('SUCCEEDED');
-    expect(await ledger(orderId)).toEqual(expect.objectContaining({ status: 'PAID', refundedFee: 1000, refundingFee: 0, openRefundId: null }));
+    expect(await ledger(orderId)).toEqual(expect.objectContaining({ status: 'PAID', refundedFee: 2000, refundingFee: 0, openRefundId: null, abnormalRefundIds: [] }));
     expect(await events(orderId, 'refund_succeeded')).toHaveLength(1);
-    const told = await buyerResults(orderId);
-    expectNoRepeats(told);
-    expect(told).toContain('退款成功');
-    expect((await providerTrade(shop, orderId)).refunds).toEqual([expect.objectContaining({ outRefundNo: refundId, refundFee: 1000, refundStatus: 'SUCCESS' })]);
+    expect(await buyerResults(orderId)).toEqual(['退款成功']);
+    // The refund that WeChat paid out is not reported as abnormal after the fact.
+    expect((await shop.docs<{ orderId: string; kind: string }>('anomalies')).filter((a) => a.orderId === orderId)).toEqual([]);
+  });
+
+  it('an ABNORMAL result books the order, a second delivery runs before the refund write: ABNORMAL once, the merchants told once', async () => {
+    const { orderId, refundId } = await requested([{ productId: TEA._id, quantity: 1 }], 2000);
+    const result = await refundedAtWeChat(refundId, 'CHANGE');
+    const between = pause('the first ABNORMAL refund write', writeRefund('refundNotify', refundId));
+    const firstDone = settlers.refundNotify(result);
+    await between.reached();
+    await settlers.refundNotify(result);
+    expect((await shop.doc<{ status: string }>('refunds', refundId))?.status).toBe('ABNORMAL');
+    await between.resume();
+    await firstDone;
+    expect(await between.barrier.settled).toBe('released');
+
+    expect((await shop.doc<{ status: string }>('refunds', refundId))?.status).toBe('ABNORMAL');
+    expect(await ledger(orderId)).toEqual(expect.objectContaining({ refundedFee: 0, refundingFee: 2000, openRefundId: null, abnormalRefundIds: [refundId] }));
+    expect(await events(orderId, 'refund_abnormal')).toHaveLength(1);
+    expect((await shop.docs<{ orderId: string; kind: string }>('anomalies')).filter((a) => a.orderId === orderId).map((a) => a.kind)).toEqual(['REFUND_ABNORMAL']);
+    // The request's message, then the abnormal refund's: one each per merchant.
+    expect(await requestMessages(orderId)).toEqual([MERCHANT, MERCHANT, MERCHANT_2, MERCHANT_2].sort());
+    expect(await buyerResults(orderId)).toEqual([]);
+  });
+
+  it('a request that read the order while an ABNORMAL refund settled: its transaction is retried, the money is never counted twice', async () => {
+    const { orderId, refundId } = await requested([{ productId: TEA._id, quantity: 1 }], 2000);
+    const result = await refundedAtWeChat(refundId, 'CHANGE');
+    await settlers.refundNotify(result);
+    expect((await shop.doc<{ status: string }>('refunds', refundId))?.status).toBe('ABNORMAL');
+
+    // The buyer asks for the rest (4800) while the merchant's check books the ABNORMAL refund as paid out (2000):
+    // the request's transaction reads the order first, the booking writes it before the request writes.
+    const readInTx: RequestMatch = { functionName: 'applyRefund', action: 'database.getDocument', collection: 'orders', docId: orderId, inTransaction: true };
+    const order = hold('the request reads, then the booking writes', readInTx, bookOrder('orders', orderId));
+    await postJson(shop.cloud, '/sandbox/faults', {
+      api: 'queryRefund',
+      mode: 'TAMPERED',
+      count: 1,
+      patch: { out_refund_no_list: '-', refund_count: 1, out_refund_no_0: refundId, refund_status_0: 'SUCCESS', refund_fee_0: 2000 },
+    });
+    try {
+      const [asked, checked] = await Promise.all([apply(orderId, 4800), shop.call('orders', { action: 'checkRefund', refundId }, MERCHANT)]);
+      expect(asked).toEqual({ ok: true, data: expect.objectContaining({ refundId: `${orderId}R2`, refundFee: 4800 }) });
+      expect(checked).toEqual({ ok: true, data: { refundId, status: 'SUCCEEDED' } });
+    } finally {
+      await postJson(shop.cloud, '/sandbox/faults', { reset: true });
+    }
+    expect(await order.settled).toBe('released');
+    expect(await ledger(orderId)).toEqual(expect.objectContaining({ refundedFee: 2000, refundingFee: 4800, openRefundId: `${orderId}R2`, abnormalRefundIds: [] }));
   });
 });
 

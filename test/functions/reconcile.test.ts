@@ -75,6 +75,29 @@ describe.each(PROVIDERS)('$label', (provider) => {
     expect(results.map((m) => m.data.phrase3)).toEqual(['退款成功']);
   });
 
+  it('a settlement that stopped between booking the order and finishing the refund: reconcile finishes it, the money is booked once', async () => {
+    const orderId = await shop.paidOrder([{ productId: TEA._id, quantity: 1 }]);
+    const refundId = await requestedRefund(orderId, 1000);
+    expect(await shop.ok('approveRefund', { refundId, action: 'approve' }, MERCHANT)).toEqual({ refundId, status: 'PROCESSING' });
+    expect((await settleAtProvider(shop, refundId, { drop: true })).status).toBe(200);
+    // What refundNotify's first write leaves behind when the instance dies right after it (refund-flow.ts settleRefund).
+    shop.cloud.db.execute('database.modifyDocument', {
+      collectionName: 'orders',
+      queryType: 'DOC',
+      query: JSON.stringify({ _id: orderId }),
+      data: JSON.stringify({ $set: { refundedFee: 1000, refundingFee: 0, openRefundId: null, refunding: false } }),
+      multi: false,
+      merge: true,
+    });
+    await shop.reconcile();
+    await shop.reconcile();
+    expect((await shop.doc<{ status: string }>('refunds', refundId))?.status).toBe('SUCCEEDED');
+    expect(await shop.doc('orders', orderId)).toEqual(expect.objectContaining({ status: 'PAID', refundedFee: 1000, refundingFee: 0, openRefundId: null }));
+    // The refund can be asked again for what is left, and only for that.
+    const again = await shop.call<ApplyRefundData>('applyRefund', { orderId, reason: 'again' }, BUYER);
+    expect(again).toEqual({ ok: true, data: expect.objectContaining({ refundId: `${orderId}R2`, refundFee: TEA.price - 1000 }) });
+  });
+
   it('a refund WeChat refused for lack of balance stays PROCESSING and is resubmitted by reconcile with the same number', async () => {
     const orderId = await shop.paidOrder([{ productId: CUP._id, quantity: 1 }]);
     const refundId = await requestedRefund(orderId);

@@ -138,6 +138,22 @@ describe.each(PROVIDERS)('$label', (provider) => {
       expect(detail.timeline.map((t) => t.event)).toEqual(['created', 'paid', 'refund_requested', 'refund_approved', 'refund_succeeded', 'refunded']);
     });
 
+    it('a partial refund, then the rest: each settles once, the second makes the order REFUNDED, WeChat’s refund ids are kept', async () => {
+      const orderId = await shop.paidOrder([{ productId: TEA._id, quantity: 1 }]);
+      for (const [n, fee] of [[1, 1000], [2, TEA.price - 1000]] as const) {
+        const refundId = `${orderId}R${n}`;
+        expect(await apply(orderId, n === 1 ? { refundFee: fee } : {})).toEqual({ ok: true, data: expect.objectContaining({ refundId, refundFee: fee }) });
+        expect((await decide(refundId, 'approve')).ok).toBe(true);
+        expect((await settleAtProvider(shop, refundId, { deliveries: 2 })).status).toBe(200);
+        expect(await shop.doc('refunds', refundId)).toEqual(expect.objectContaining({ status: 'SUCCEEDED', providerRefundId: expect.any(String) }));
+      }
+      expect(await ledger(orderId)).toEqual(expect.objectContaining({ status: 'REFUNDED', refundedFee: TEA.price, refundingFee: 0, openRefundId: null }));
+      const detail = await shop.order(orderId);
+      expect(detail.timeline.map((t) => t.event).filter((e) => e.startsWith('refund'))).toEqual([
+        'refund_requested', 'refund_approved', 'refund_succeeded', 'refund_requested', 'refund_approved', 'refund_succeeded', 'refunded',
+      ]);
+    });
+
     it('two approvals at once: one claim, one provider refund, no message before the result', async () => {
       const orderId = await shop.paidOrder([{ productId: TEA._id, quantity: 1 }]);
       const refundId = `${orderId}R1`;

@@ -80,7 +80,14 @@ export interface Shop {
 }
 
 export async function openShop(
-  options: { provider?: ShopProvider; settings?: Record<string, unknown>; autoSettleRefunds?: boolean; grants?: number } = {},
+  options: {
+    provider?: ShopProvider;
+    settings?: Record<string, unknown>;
+    autoSettleRefunds?: boolean;
+    grants?: number;
+    /** Instances each function may run at once (the local cloud's default is one per core, at least 2). */
+    instances?: number;
+  } = {},
 ): Promise<Shop> {
   const provider = options.provider ?? PROVIDERS[0]!;
   const logged: FunctionLog[] = [];
@@ -98,6 +105,7 @@ export async function openShop(
     pay: provider.pay,
     ...(provider.v3Verify ? { v3Verify: provider.v3Verify } : {}),
     log: collect,
+    ...(options.instances ? { maxInstancesPerFunction: options.instances } : {}),
   });
   const merchant = await getJson<SandboxMerchant>(cloud, '/sandbox/merchant');
   putDocument(cloud, 'settings', { ...DEMO_SETTINGS, merchantOpenids: [MERCHANT, MERCHANT_2], ...paySettings(provider.pay, cloud.url, merchant.appid), ...options.settings });

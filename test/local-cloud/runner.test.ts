@@ -4,7 +4,7 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeF
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CallCounts, InvokeOutcome, InvokeRequest } from '../../emulator/src/contracts';
-import { createRunner, type LocalFunctionRunner, type RunnerOptions } from '../../emulator/src/runner';
+import { createRunner, defaultMaxInstances, type LocalFunctionRunner, type RunnerOptions } from '../../emulator/src/runner';
 import { projectRoot, requireBuilt } from './runner-helpers';
 
 jest.setTimeout(30_000);
@@ -104,6 +104,14 @@ describe('the context a function sees', () => {
     expect(results.every((res) => res.stable)).toBe(true);
     // Five instances served fifty invocations, so most of them ran warm.
     expect(new Set(results.map((res) => res.instanceId)).size).toBeLessThanOrEqual(5);
+  });
+
+  it('runs by default as many instances of a function as there are cores (at least 2, at most 10), queueing the rest', async () => {
+    expect([1, 2, 4, 64].map((cores) => defaultMaxInstances(cores))).toEqual([2, 2, 4, 10]);
+    const r = runner();
+    const results = await Promise.all(Array.from({ length: 12 }, () => whoami(r, { event: { holdMs: 30 } }).then((o) => ok<Whoami>(o))));
+    expect(new Set(results.map((res) => res.instanceId)).size).toBe(defaultMaxInstances());
+    expect(() => runner({ maxInstancesPerFunction: 0 })).toThrow(/positive integer/);
   });
 
   it('passes the counts the server kept for exactly this invocation', async () => {

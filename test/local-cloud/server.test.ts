@@ -111,5 +111,6 @@ describe('command line', () => {
     expect(parseArgs(['--no-timers'], {})).toMatchObject({ timers: false });
     expect(parseArgs(['--port', '0', '--memory', '--demo', '--time-scale', '0.5'], {})).toMatchObject({ port: 0, memory: true, demo: true, timeScale: 0.5 });
     expect(parseArgs(['--data', '/tmp/x'], {})).toMatchObject({ port: 3000, dataDir: '/tmp/x' });
+    expect(parseArgs(['--instances', '3'], {})).toMatchObject({ maxInstancesPerFunction: 3 });
   });
 });

@@ -6,9 +6,10 @@ import type { AdminJson, AdminParams, DatabaseEngine } from '../contracts';
 import { AdminError } from '../contracts';
 import { checked, newId, toPlainJson, validateDocument } from './documents';
 import { fromStorage, parseEjson, toEjson, toStorage } from './ejson';
-import { DbErrorCode, collectionNotExist, duplicateKey, invalidParam, unsupported } from './errors';
+import { DbErrorCode, collectionNotExist, duplicateKey, invalidParam, requestFailed, unsupported } from './errors';
 import { compileQuery, resolveServerDates, type Predicate } from './matcher';
 import { compareDocs, compileProjection, parseOrder, type Projector, type SortKey } from './shape';
+import { indexHint } from './scan-filter';
 import { Store, type QueryPlan } from './store';
 import { TransactionManager, docKey, type Transaction } from './transactions';
 import { compileReplacement, compileUpdate, type Updater } from './updater';
@@ -16,6 +17,13 @@ import { isDoc, setField, type Doc, type Value } from './values';
 
 export const DEFAULT_LIMIT = 100;
 export const MAX_LIMIT = 1000;
+/**
+ * The most documents a query may make SQLite read when no index narrows it (a scan), and the most documents one
+ * request may parse and check in JavaScript: past these a request would hold the single-threaded server (every
+ * other request waits) for more than ~100 ms, so it is refused with the index to declare instead.
+ */
+export const MAX_SCANNED = 50_000;
+export const MAX_EXAMINED = 20_000;
 
 export interface QueryStats {
   collection: string;
@@ -55,13 +63,17 @@ interface ParsedTarget {
 export class Engine implements LocalDatabase {
   private readonly txns: TransactionManager;
   private readonly now: () => number;
+  private readonly maxScanned: number;
+  private readonly maxExamined: number;
   private last: { collection: string; examined: number; returned: number; plan: QueryPlan } | undefined;
 
   constructor(
     private readonly store: Store,
-    options: { transactionTimeoutMs: number; now: () => number },
+    options: { transactionTimeoutMs: number; now: () => number; maxScanned?: number; maxExamined?: number },
   ) {
     this.now = options.now;
+    this.maxScanned = options.maxScanned ?? MAX_SCANNED;
+    this.maxExamined = options.maxExamined ?? MAX_EXAMINED;
     this.txns = new TransactionManager(options.transactionTimeoutMs, options.now);
   }
 
@@ -161,14 +173,22 @@ export class Engine implements LocalDatabase {
   }
 
   /** Matching documents in result order; stops early when SQL already returns them in order. */
+  /** `record: false` is the inspection listing (status page, tests): not recorded as the last query, never refused. */
   private find(t: ParsedTarget, order: SortKey[], offset: number, limit: number | undefined, record = true): Found[] {
     const plan = this.store.plan(t.collection, t.query, order);
     let examined = 0;
     let out: Found[] = [];
     const stopAt = limit === undefined ? Infinity : offset + limit;
     const streaming = plan.ordered || order.length === 0;
+    // Without an index SQLite reads the whole collection (an index walk in the requested order stops at the limit).
+    if (record && !plan.indexed) {
+      const size = this.store.count(t.collection);
+      if (size > this.maxScanned) {
+        throw this.tooBig(t, order, `would read all ${size} documents of ${t.collection} (no index serves it; the local cloud scans at most ${this.maxScanned})`);
+      }
+    }
     for (const row of this.store.candidates(plan)) {
-      examined++;
+      if (++examined > this.maxExamined && record) throw this.tooBig(t, order, `checks more than ${this.maxExamined} documents of ${t.collection}`);
       const doc = fromStorage(row.text);
       if (!t.predicate(doc)) continue;
       out.push({ id: row.id, doc, text: row.text });
@@ -181,6 +201,13 @@ export class Engine implements LocalDatabase {
     out = out.slice(offset, limit === undefined ? undefined : offset + limit);
     if (record) this.last = { collection: t.collection, examined, returned: out.length, plan };
     return out;
+  }
+
+  private tooBig(t: ParsedTarget, order: SortKey[], what: string): AdminError {
+    const hint = indexHint(t.query, order);
+    return requestFailed(
+      `this query ${what}: ${hint ? `declare an index on ${hint} for ${t.collection} in cloudbase/database-indexes.json (and in the CloudBase console)` : 'add conditions an index can serve'}, or narrow the query (docs/local-cloud-database.md)`,
+    );
   }
 
   private get(params: AdminParams): AdminJson {
@@ -204,6 +231,11 @@ export class Engine implements LocalDatabase {
   private count(params: AdminParams): AdminJson {
     const t = this.target(params);
     if (this.transactionOf(params)) throw invalidParam('count() is not supported inside a transaction');
+    // Counting a whole collection needs no document read.
+    if (t.query === undefined || (isDoc(t.query) && Object.keys(t.query).length === 0)) {
+      this.last = undefined;
+      return { data: { total: this.store.count(t.collection) } };
+    }
     return { data: { total: this.find(t, [], 0, undefined).length } };
   }
 

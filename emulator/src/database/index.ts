@@ -10,7 +10,7 @@ import { Store } from './store';
 export { loadIndexDeclarations, validateIndexDeclarations, IndexDeclarationError } from './index-declarations';
 export type { IndexDeclaration, IndexDeclarations } from './index-declarations';
 export type { LocalDatabase, QueryStats } from './engine';
-export { DEFAULT_LIMIT, MAX_LIMIT } from './engine';
+export { DEFAULT_LIMIT, MAX_EXAMINED, MAX_LIMIT, MAX_SCANNED } from './engine';
 
 export interface OpenDatabaseOptions {
   /** The database file (created with its folder if missing). */
@@ -23,6 +23,10 @@ export interface OpenDatabaseOptions {
   transactionTimeoutMs?: number;
   /** The server's clock, for serverDate() and transaction expiry (tests). */
   now?: () => number;
+  /** What one request may read (engine.ts MAX_SCANNED, MAX_EXAMINED); lower in tests. */
+  limits?: { maxScanned?: number; maxExamined?: number };
+  /** Default true; false plans queries as before scan-filter.ts (every candidate parsed in JavaScript), for bench comparisons only. */
+  textFilter?: boolean;
 }
 
 export const DEFAULT_TRANSACTION_TIMEOUT_MS = 30_000;
@@ -40,10 +44,11 @@ export function openDatabase(options: OpenDatabaseOptions): LocalDatabase {
     sqlite.pragma('synchronous = NORMAL');
   }
   try {
-    const store = new Store(sqlite, options.indexes ?? {});
+    const store = new Store(sqlite, options.indexes ?? {}, options.textFilter ?? true);
     return new Engine(store, {
       transactionTimeoutMs: options.transactionTimeoutMs ?? DEFAULT_TRANSACTION_TIMEOUT_MS,
       now: options.now ?? Date.now,
+      ...options.limits,
     });
   } catch (e) {
     sqlite.close();

@@ -4,7 +4,8 @@
 // by the exact matcher, so pushing down never changes an answer, only how many documents are read.
 import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
-import { fromStorage, toStorage } from './ejson';
+import { fromStorage, fromStorageValue, toStorage } from './ejson';
+import { jsonPath, scanFilter } from './scan-filter';
 import { duplicateKey } from './errors';
 import { COLLECTION_NAME, type IndexDeclaration, type IndexDeclarations } from './index-declarations';
 import type { SortKey } from './shape';
@@ -19,9 +20,11 @@ export interface StoredDoc {
 
 export interface QueryPlan {
   sql: string;
-  params: SqlKey[];
+  params: Array<SqlKey | string | number>;
   /** True when SQL returns candidates already in the requested order. */
   ordered: boolean;
+  /** True when SQLite uses an index (the `_id` one included) to narrow or order the candidates; false for a table scan. */
+  indexed: boolean;
 }
 
 interface IndexInfo {
@@ -46,23 +49,43 @@ function isPushable(v: Value): v is string | number | boolean | Date {
 export class Store {
   private readonly indexes = new Map<string, IndexInfo[]>();
   private readonly multikey = new Set<string>();
+  /** Top-level fields that have held an array in some document of the collection (`collection\0field`), ever. */
+  private readonly arrayFields = new Set<string>();
   private readonly existing = new Set<string>();
   private readonly statements = new Map<string, Database.Statement>();
+  private readonly plans = new Map<string, string[]>();
 
   constructor(
     readonly sqlite: Database.Database,
     declarations: IndexDeclarations,
+    /** False plans queries as before scan-filter.ts and the index check below, to measure what they save (bench). */
+    private readonly textFilter = true,
   ) {
     sqlite.function('tcb_key', { deterministic: true }, makeKeyFunction());
+    // The same key from the value's own JSON (`doc -> path`, extracted by SQLite): for sorting candidates without
+    // parsing whole documents in JavaScript.
+    sqlite.function('tcb_key_json', { deterministic: true }, (json: unknown) => (typeof json === 'string' ? encodeKey(fromStorageValue(JSON.parse(json))) : null));
     sqlite.exec(`
       CREATE TABLE IF NOT EXISTS tcb_collections (name TEXT PRIMARY KEY, created_at INTEGER NOT NULL);
       CREATE TABLE IF NOT EXISTS tcb_multikey (collection TEXT NOT NULL, path TEXT NOT NULL, PRIMARY KEY (collection, path));
+      CREATE TABLE IF NOT EXISTS tcb_array_fields (collection TEXT NOT NULL, field TEXT NOT NULL, PRIMARY KEY (collection, field));
+      CREATE TABLE IF NOT EXISTS tcb_array_fields_known (collection TEXT PRIMARY KEY);
     `);
+    for (const row of sqlite.prepare('SELECT collection, field FROM tcb_array_fields').all() as Array<{ collection: string; field: string }>) {
+      this.arrayFields.add(`${row.collection}\u0000${row.field}`);
+    }
     for (const row of sqlite.prepare('SELECT name FROM tcb_collections').all() as Array<{ name: string }>) this.existing.add(row.name);
     for (const row of sqlite.prepare('SELECT collection, path FROM tcb_multikey').all() as Array<{ collection: string; path: string }>) {
       this.multikey.add(`${row.collection}\u0000${row.path}`);
     }
     sqlite.transaction(() => {
+      // Files written before fields holding arrays were tracked: learn them once.
+      const known = new Set((sqlite.prepare('SELECT collection FROM tcb_array_fields_known').all() as Array<{ collection: string }>).map((r) => r.collection));
+      for (const collection of this.existing) {
+        if (known.has(collection)) continue;
+        for (const row of sqlite.prepare(`SELECT doc FROM ${tableOf(collection)}`).all() as Array<{ doc: string }>) this.markArrayFields(collection, fromStorage(row.doc));
+        sqlite.prepare('INSERT OR IGNORE INTO tcb_array_fields_known (collection) VALUES (?)').run(collection);
+      }
       for (const [collection, list] of Object.entries(declarations)) {
         this.createCollection(collection);
         this.syncIndexes(collection, list);
@@ -95,6 +118,7 @@ export class Store {
     if (this.existing.has(name)) return false;
     this.sqlite.exec(`CREATE TABLE IF NOT EXISTS ${tableOf(name)} (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, doc TEXT NOT NULL)`);
     this.sqlite.prepare('INSERT OR IGNORE INTO tcb_collections (name, created_at) VALUES (?, ?)').run(name, Date.now());
+    this.sqlite.prepare('INSERT OR IGNORE INTO tcb_array_fields_known (collection) VALUES (?)').run(name);
     this.existing.add(name);
     return true;
   }
@@ -148,6 +172,16 @@ export class Store {
     }
   }
 
+  private markArrayFields(collection: string, doc: Doc): void {
+    for (const field of Object.keys(doc)) {
+      const key = `${collection}\u0000${field}`;
+      if (Array.isArray(doc[field]) && !this.arrayFields.has(key)) {
+        this.stmt('INSERT OR IGNORE INTO tcb_array_fields (collection, field) VALUES (?, ?)').run(collection, field);
+        this.arrayFields.add(key);
+      }
+    }
+  }
+
   // ---- documents ---------------------------------------------------------------------------------------------
 
   getText(collection: string, id: string): string | undefined {
@@ -182,6 +216,7 @@ export class Store {
     }
     this.checkUnique(collection, doc);
     this.markMultikey(collection, doc);
+    this.markArrayFields(collection, doc);
     const text = toStorage(doc);
     const updated = exists === false ? 0 : this.stmt(`UPDATE ${tableOf(collection)} SET doc = ? WHERE id = ?`).run(text, id).changes;
     if (updated === 0) this.stmt(`INSERT INTO ${tableOf(collection)} (id, doc) VALUES (?, ?)`).run(id, text);
@@ -195,11 +230,13 @@ export class Store {
 
   /**
    * SQL for the candidates of a query: conditions on `_id` and on indexed, never-multikey paths of the top-level
-   * conjunction, and the ordering when every order key is such a path.
+   * conjunction (kept only when SQLite then uses an index), what SQLite can check on the stored text of each
+   * candidate (scan-filter.ts), and the ordering when every order key is such a path (from an index, or by sorting
+   * the candidates on their extracted values). JavaScript then parses as few documents as possible.
    */
   plan(collection: string, query: Value | undefined, order: SortKey[]): QueryPlan {
-    const indexed = this.indexedPaths(collection);
-    const pushable = (path: string): boolean => path === '_id' || (indexed.has(path) && !this.multikey.has(`${collection}\u0000${path}`));
+    const indexedPaths = this.indexedPaths(collection);
+    const pushable = (path: string): boolean => path === '_id' || (indexedPaths.has(path) && !this.multikey.has(`${collection}\u0000${path}`));
     const where: string[] = [];
     const params: SqlKey[] = [];
     const visit = (q: Value | undefined): void => {
@@ -211,12 +248,46 @@ export class Store {
       }
     };
     visit(query);
-    const ordered = order.length > 0 && order.every((k) => pushable(k.path));
-    let sql = `SELECT seq, id, doc AS text FROM ${tableOf(collection)}`;
-    if (where.length > 0) sql += ` WHERE ${where.join(' AND ')}`;
-    if (ordered) sql += ` ORDER BY ${order.map((k) => `${keyExpr(k.path)}${k.dir === -1 ? ' DESC' : ''}`).join(', ')}`;
-    else if (order.length > 0 || where.length === 0) sql += ' ORDER BY seq';
-    return { sql, params, ordered };
+    const text = this.textFilter ? scanFilter(query, (field) => this.arrayFields.has(`${collection}\u0000${field}`)) : undefined;
+    const select = (indexWhere: string[], orderBy: string): { sql: string; params: Array<SqlKey | string | number> } => {
+      const all = text ? [...indexWhere, text.sql] : indexWhere;
+      let sql = `SELECT seq, id, doc AS text FROM ${tableOf(collection)}`;
+      if (all.length > 0) sql += ` WHERE ${all.join(' AND ')}`;
+      return { sql: sql + orderBy, params: [...(indexWhere.length > 0 ? params : []), ...(text ? text.params : [])] };
+    };
+    const wantsOrder = order.length > 0 && order.every((k) => pushable(k.path));
+    const sqlOrder = ` ORDER BY ${order.map((k) => `${keyExpr(k.path)}${k.dir === -1 ? ' DESC' : ''}`).join(', ')}`;
+    // Candidates in insertion order, so that sorting them in JavaScript keeps ties as inserted.
+    const bySeq = order.length > 0 || where.length === 0 ? ' ORDER BY seq' : '';
+    let chosen = select(where, wantsOrder ? sqlOrder : bySeq);
+    const ordered = wantsOrder;
+    let detail = this.planDetail(chosen.sql, chosen.params);
+    // Index conditions are only worth it when SQLite serves them from an index: otherwise it would compute tcb_key
+    // (parsing the document) for every row. An ordering it cannot take from an index still pays: SQLite sorts only the
+    // candidates the text filter let through, and the answer streams, so JavaScript parses just the page.
+    if (this.textFilter && where.length > 0 && !usesIndex(detail)) {
+      chosen = select([], wantsOrder ? sqlOrder : ' ORDER BY seq');
+      detail = this.planDetail(chosen.sql, chosen.params);
+    }
+    const plainPaths = order.map((k) => jsonPath(k.segments));
+    if (this.textFilter && wantsOrder && detail.some((l) => l.includes('TEMP B-TREE')) && plainPaths.every((p) => p !== undefined)) {
+      // Sorting candidates rather than walking an index: the key from SQLite's extraction of the one value, and ties
+      // in insertion order, as the JavaScript sort keeps them.
+      const byValue = ` ORDER BY ${order.map((k, i) => `tcb_key_json(doc -> ${quoteText(plainPaths[i] as string)})${k.dir === -1 ? ' DESC' : ''}`).join(', ')}, seq`;
+      chosen = { sql: chosen.sql.slice(0, chosen.sql.lastIndexOf(' ORDER BY ')) + byValue, params: chosen.params };
+      detail = this.planDetail(chosen.sql, chosen.params);
+    }
+    return { sql: chosen.sql, params: chosen.params, ordered, indexed: usesIndex(detail) };
+  }
+
+  /** SQLite's plan for a statement (cached: it depends on the statement, not on the values bound). */
+  private planDetail(sql: string, params: Array<SqlKey | string | number>): string[] {
+    let detail = this.plans.get(sql);
+    if (!detail) {
+      detail = (this.sqlite.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as Array<{ detail: string }>).map((r) => r.detail);
+      this.plans.set(sql, detail);
+    }
+    return detail;
   }
 
   candidates(plan: QueryPlan): IterableIterator<StoredDoc> {
@@ -227,6 +298,11 @@ export class Store {
     const rows = this.sqlite.prepare(`EXPLAIN QUERY PLAN ${plan.sql}`).all(...plan.params) as Array<{ detail: string }>;
     return rows.map((r) => r.detail);
   }
+}
+
+/** True when SQLite narrows or orders the candidates with an index (the `_id` one included), not a table scan. */
+function usesIndex(detail: string[]): boolean {
+  return detail.some((line) => /^SEARCH\b|\bUSING (?:COVERING )?INDEX\b/.test(line));
 }
 
 function pushCondition(expr: string, isId: boolean, arg: Value, where: string[], params: SqlKey[]): void {

@@ -2,6 +2,7 @@
 // Each instance is a worker thread (own process.env, own module registry) that runs one invocation at a time;
 // idle instances are reused (warm), new ones start when all are busy (cold) and retire after idleTimeoutMs.
 import { randomUUID } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { CallCounts, FunctionConfig, FunctionRunner, InvokeOutcome, InvokeRequest } from '../contracts';
@@ -26,7 +27,10 @@ export interface RunnerOptions {
   adminUrl(functionName: string, invocationId: string): string;
   /** Counted by the server; read once the invocation has ended. */
   takeCallCounts(invocationId: string): CallCounts;
-  /** Default 10; more concurrent invocations wait for an instance. */
+  /**
+   * Default: the number of CPU cores, at least 2 (defaultMaxInstances); more concurrent invocations wait for an
+   * instance. Instances share the machine's cores, so more of them than cores only add memory and cold starts.
+   */
   maxInstancesPerFunction?: number;
   /** Default 5 minutes. */
   idleTimeoutMs?: number;
@@ -52,7 +56,15 @@ export interface LocalFunctionRunner extends FunctionRunner {
 
 type Failure = Extract<InvokeOutcome, { ok: false }>['code'];
 
-const DEFAULT_MAX_INSTANCES = 10;
+/**
+ * Instances per function when not configured: one per core (each instance runs one invocation at a time and all
+ * share the cores), at least 2 so that a function can call another instance of itself, at most 10 (the old default).
+ * Each instance is a worker thread of about 20-30 MB; with more instances than cores, throughput does not rise
+ * but memory does, and every new instance compiles and warms its code alone.
+ */
+export function defaultMaxInstances(cores = availableParallelism()): number {
+  return Math.max(2, Math.min(10, cores));
+}
 const DEFAULT_IDLE_TIMEOUT_MS = 5 * 60_000;
 /** What a synchronous invocation may answer (SCF status 407 past it). */
 const MAX_RESPONSE_BYTES = 6 * 1024 * 1024;
@@ -66,6 +78,8 @@ export function createRunner(options: RunnerOptions): LocalFunctionRunner {
   const log = options.log ?? (() => undefined);
   const codeCacheDir = options.codeCacheDir === false ? undefined : (options.codeCacheDir ?? join(dirname(options.workerScript), 'code-cache'));
   let closed = false;
+  const maxInstances = options.maxInstancesPerFunction ?? defaultMaxInstances();
+  if (!Number.isInteger(maxInstances) || maxInstances < 1) throw new Error(`maxInstancesPerFunction must be a positive integer, got ${String(maxInstances)}`);
 
   function spawn(bundle: FunctionBundle): FunctionInstance {
     const env = instanceEnv({
@@ -105,7 +119,7 @@ export function createRunner(options: RunnerOptions): LocalFunctionRunner {
     let pool = pools.get(name);
     if (!pool) {
       pool = new FunctionPool({
-        maxInstances: options.maxInstancesPerFunction ?? DEFAULT_MAX_INSTANCES,
+        maxInstances,
         idleTimeoutMs: options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
         spawn,
         onRetire: (instance, reason) => log('function.instance.retire', { name, instanceId: instance.id, reason }),

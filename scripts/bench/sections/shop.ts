@@ -6,15 +6,16 @@ import { DEMO_PRODUCTS, DEMO_SETTINGS, putDocument } from '../../../emulator/src
 export const BENCH_BUYER = 'bench-buyer';
 export const BENCH_MERCHANT = 'bench-merchant';
 
-export async function benchShop(projectRoot: string, settings: Record<string, unknown> = {}): Promise<LocalCloud> {
+export async function benchShop(projectRoot: string, settings: Record<string, unknown> = {}, storage: { dataDir?: string } = {}): Promise<LocalCloud> {
   const cloud = await startLocalCloud({
     port: 0,
-    memory: true,
+    ...(storage.dataDir ? { dataDir: storage.dataDir } : { memory: true }),
     log: false,
     timeScale: 0.001,
     autoSettleRefunds: false,
     projectRoot,
     functionRoots: [join(projectRoot, 'cloudfunctions')],
+    ...(process.env.BENCH_INSTANCES ? { maxInstancesPerFunction: Number(process.env.BENCH_INSTANCES) } : {}),
   });
   putDocument(cloud, 'settings', { ...DEMO_SETTINGS, merchantOpenids: [BENCH_MERCHANT], ...settings });
   for (const p of DEMO_PRODUCTS) putDocument(cloud, 'products', p);

@@ -1,7 +1,7 @@
 // Orders in the database. Every status change is a conditional write on the FROM status: the database decides which
 // of two racing invocations wins, and the loser learns it from `updated === 0`.
 import type { OrderListFilter } from '../../../typings/api';
-import type { OrderDoc, TimelineRecord } from '../../domain/documents';
+import type { OrderDoc, RefundDoc, TimelineRecord } from '../../domain/documents';
 import { ORDER_MOVES } from '../../domain/states';
 import { TIMELINE_CAP } from '../../domain/timeline';
 import { ORDER_LIST_FIELDS, type OrderListDoc } from '../../domain/views';
@@ -58,6 +58,89 @@ export async function markClosed(store: Store, orderId: string, at: Date, by: Ti
     .where({ _id: orderId, status: fromStatus(store, move) })
     .update({ data: { status: move.to, closedAt: at, updatedAt: at, timeline: pushTimeline(store, { at, event: 'closed', by, ...(note ? { note } : {}) }) } });
   return stats.updated === 1;
+}
+
+/** What a refund's settlement does to its order's ledger (refund-flow.ts settleRefund). */
+export type RefundBooking =
+  | { outcome: 'SUCCEEDED'; settledFee: number }
+  | { outcome: 'FAILED' }
+  /** WeChat still counts the amount against the payment: it stays in refundingFee, but no longer blocks a new request. */
+  | { outcome: 'ABNORMAL' };
+
+interface Variant {
+  where: Record<string, unknown>;
+  data: Record<string, unknown>;
+}
+
+/**
+ * Books a refund's outcome on its order, once, without reading the order: one conditional write whose condition is
+ * the refund's token on the order, which the same write removes, so of any number of racing settlements exactly one
+ * books it and the money moves within one document (refundedFee + refundingFee ≤ totalFee at every moment).
+ * The token is `openRefundId` while the refund is PROCESSING; an ABNORMAL booking moves it to `abnormalRefundIds`
+ * (releasing openRefundId, keeping the amount reserved), where the later SUCCEEDED or FAILED booking takes it from.
+ * A token only ever moves open → abnormal → gone, so a final booking tries them in that order (`fromAbnormal` skips
+ * the first: a refund already ABNORMAL has left openRefundId).
+ * A success's variants are settleLedger's cases (domain/refund-rules.ts) written as conditions: the amount WeChat paid
+ * (`settledFee`) moves to refundedFee, never past the total; reaching it makes an order whose money is held REFUNDED
+ * (ORDER_MOVES.refundInFull), any other keeps its status. The likely variant goes first, so one write is the usual cost.
+ * True when this call booked it; false when it was booked before (or the order does not hold the refund's token).
+ */
+export async function bookRefundOutcome(
+  store: Store,
+  refund: Pick<RefundDoc, '_id' | 'orderId' | 'refundFee' | 'totalFee' | 'automatic'>,
+  booking: RefundBooking,
+  from: { abnormal: boolean },
+  at: Date,
+  entry: TimelineRecord,
+): Promise<boolean> {
+  const _ = store.command;
+  const tokens = [
+    { where: { openRefundId: refund._id }, release: { openRefundId: null, refunding: false } },
+    { where: { abnormalRefundIds: refund._id }, release: { abnormalRefundIds: _.pull(refund._id) } },
+  ];
+  const variants: Variant[] = [];
+  if (booking.outcome === 'ABNORMAL') {
+    if (from.abnormal) return false;
+    variants.push({
+      where: tokens[0].where,
+      data: { ...tokens[0].release, abnormalRefundIds: _.push(refund._id), timeline: pushTimeline(store, entry), updatedAt: at },
+    });
+  } else {
+    for (const token of from.abnormal ? tokens.slice(1) : tokens) {
+      const release = { ...token.release, refundingFee: _.inc(-refund.refundFee), updatedAt: at };
+      if (booking.outcome === 'FAILED') {
+        variants.push({ where: token.where, data: { ...release, timeline: pushTimeline(store, entry) } });
+        continue;
+      }
+      const full = ORDER_MOVES.refundInFull;
+      // At or above this refundedFee, this refund reaches the total (settleLedger's min(totalFee, …)).
+      const completing = refund.totalFee - booking.settledFee;
+      const partial: Variant = { where: { ...token.where, refundedFee: _.lt(completing) }, data: { ...release, refundedFee: _.inc(booking.settledFee), timeline: pushTimeline(store, entry) } };
+      const completes: Variant = {
+        where: { ...token.where, refundedFee: _.gte(completing), status: fromStatus(store, full) },
+        data: { ...release, refundedFee: refund.totalFee, status: full.to, timeline: pushTimeline(store, entry, { at, event: 'refunded', by: 'system' }) },
+      };
+      // A paid-after-close payment's refund: its order stays CLOSED.
+      const completesKeeping: Variant = {
+        where: { ...token.where, refundedFee: _.gte(completing), status: _.nin([...full.from]) },
+        data: { ...release, refundedFee: refund.totalFee, timeline: pushTimeline(store, entry) },
+      };
+      if (refund.automatic) variants.push(completesKeeping, completes, partial);
+      else if (booking.settledFee < refund.totalFee) variants.push(partial, completes, completesKeeping);
+      else variants.push(completes, completesKeeping, partial);
+    }
+  }
+  for (const v of variants) {
+    const { stats } = await store.collection(COLLECTIONS.orders).where({ _id: refund.orderId, ...v.where }).update({ data: v.data });
+    if (stats.updated === 1) return true;
+  }
+  return false;
+}
+
+/** True when the order still holds an ABNORMAL booking of the refund (its amount reserved, its final outcome not booked). */
+export async function holdsAbnormalRefund(store: Store, orderId: string, refundId: string): Promise<boolean> {
+  const { data } = await store.collection(COLLECTIONS.orders).where({ _id: orderId, abnormalRefundIds: refundId }).field({ _id: true }).limit(1).get();
+  return data.length === 1;
 }
 
 export async function appendTimeline(store: Store, orderId: string, entry: TimelineRecord): Promise<void> {

@@ -1,8 +1,9 @@
-// Refunds in the database. A refund and its order change together (in one transaction) whenever money moves
-// between the order's refundingFee and refundedFee; the claim REQUESTED → PROCESSING touches the refund alone.
+// Refunds in the database. A refund's request and release change it and its order together (in one transaction);
+// the claim REQUESTED → PROCESSING touches the refund alone; settlement books the order first (orders.ts
+// bookRefundOutcome), then finishes the refund here (refund-flow.ts settleRefund).
 import type { RefundStatus } from '../../../typings/api';
 import type { RefundDoc } from '../../domain/documents';
-import { POLLED_REFUND_STATUSES, REFUND_MOVES } from '../../domain/states';
+import { POLLED_REFUND_STATUSES, REFUND_MOVES, type Move } from '../../domain/states';
 import { fromStatus } from './conditions';
 import { COLLECTIONS, type Store, type TransactionScope } from '../store';
 import { asRefund } from './decode';
@@ -29,6 +30,24 @@ export async function claimProcessing(store: Store, refundId: string, merchant: 
     .collection(COLLECTIONS.refunds)
     .where({ _id: refundId, status: fromStatus(store, move) })
     .update({ data: { status: move.to, decidedBy: merchant, updatedAt: at } });
+  return stats.updated === 1;
+}
+
+/**
+ * A settlement's move of the refund document (REFUND_MOVES.succeed | fail | abnormal), conditional on its FROM
+ * statuses. True when this call made the transition.
+ */
+export async function finishSettlement(
+  store: Store,
+  refundId: string,
+  move: Move<RefundStatus>,
+  at: Date,
+  fields: Partial<Pick<RefundDoc, 'lastError' | 'providerRefundId' | 'settledFee' | 'settledAt'>> = {},
+): Promise<boolean> {
+  const { stats } = await store
+    .collection(COLLECTIONS.refunds)
+    .where({ _id: refundId, status: fromStatus(store, move) })
+    .update({ data: { status: move.to, updatedAt: at, ...fields } });
   return stats.updated === 1;
 }
 

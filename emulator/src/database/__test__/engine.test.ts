@@ -398,7 +398,8 @@ describe('declared indexes', () => {
     seedOrders(db, 10, 10);
     expect(db.explain('orders', { totalFee: 3 }).join('\n')).toMatch(/SCAN/);
     expect(find(db, 'orders', { query: { totalFee: 3 } })).toHaveLength(10);
-    expect(db.lastQuery()?.examined).toBe(100);
+    // SQLite reads all 100 but parses only those whose stored text can match (scan-filter.ts).
+    expect(db.lastQuery()?.examined).toBe(10);
   });
 
   it('answers exactly as without indexes, whatever types the fields hold', () => {

@@ -1,0 +1,138 @@
+// Throughput: whole order lifecycles (pay → payment callback → refund request → approval → refund callback) per
+// second through the gateway, one client and several at once, with the local cloud's memory meanwhile. The
+// callbacks are delivered the way the pay sandbox delivers them (an invocation with source wx_pay); the calls a
+// buyer or merchant makes go through the gateway. Also: how many database requests one lifecycle makes.
+import { availableParallelism } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import type { LocalCloud } from '../../../emulator/src/local-cloud';
+import { markdownTable, round, type BenchContext, type BenchSection } from '../lib/section';
+import { DEMO_SETTINGS } from '../../../emulator/src/demo';
+import { BENCH_MERCHANT, benchShop, control, gateway } from './shop';
+
+interface Calls {
+  database: number;
+  pay: number;
+  openapi: number;
+}
+
+const add = (a: Calls, b: Calls): Calls => ({ database: a.database + b.database, pay: a.pay + b.pay, openapi: a.openapi + b.openapi });
+
+async function notify(cloud: LocalCloud, name: string, event: Record<string, string>): Promise<Calls> {
+  const outcome = await cloud.runner.invoke({ name, event, source: 'wx_pay' });
+  if (!outcome.ok) throw new Error(`${name}: ${outcome.message}`);
+  const answer = outcome.result as { errcode?: number } | null;
+  if (answer?.errcode !== 0) throw new Error(`${name} asked for a retry: ${JSON.stringify(answer)}`);
+  return outcome.calls;
+}
+
+/** One order from payment to a refund paid back; answers the requests it made. */
+async function lifecycle(cloud: LocalCloud, buyer: string): Promise<Calls> {
+  let calls: Calls = { database: 0, pay: 0, openapi: 0 };
+  const pay = await gateway(cloud, 'pay', { items: [{ productId: 'tea-cup', quantity: 1 }] }, buyer);
+  calls = add(calls, pay.calls);
+  const orderId = (pay.result.data as { orderId: string }).orderId;
+  await control(cloud, `/sandbox/payments/${orderId}/complete`, { drop: true });
+  calls = add(calls, await notify(cloud, 'payNotify', { outTradeNo: orderId }));
+  const apply = await gateway(cloud, 'applyRefund', { orderId, reason: 'bench', refundFee: 10 }, buyer);
+  calls = add(calls, apply.calls);
+  const refundId = (apply.result.data as { refundId?: string } | undefined)?.refundId ?? `${orderId}R1`;
+  calls = add(calls, (await gateway(cloud, 'approveRefund', { refundId, action: 'approve' }, BENCH_MERCHANT)).calls);
+  await control(cloud, `/sandbox/refunds/${refundId}/settle`, { status: 'SUCCESS', drop: true });
+  return add(calls, await notify(cloud, 'refundNotify', { outRefundNo: refundId }));
+}
+
+/** Subscriptions for the messages `lifecycles` lifecycles of this buyer send (one message per grant). */
+function grant(cloud: LocalCloud, buyer: string, lifecycles: number): void {
+  const t = DEMO_SETTINGS.templates;
+  for (let i = 0; i < lifecycles; i++) {
+    cloud.outbox.grant(buyer, [t.refundResult.templateId]);
+    cloud.outbox.grant(BENCH_MERCHANT, [t.orderPaid.templateId, t.refundRequested.templateId]);
+  }
+}
+
+/** The highest resident set size seen while `work` runs (sampled every 20 ms). */
+async function withPeakRss<T>(work: () => Promise<T>): Promise<{ value: T; peakMb: number }> {
+  let peak = process.memoryUsage().rss;
+  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
+  try {
+    const value = await work();
+    peak = Math.max(peak, process.memoryUsage().rss);
+    return { value, peakMb: peak / 1024 / 1024 };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+interface RunResult {
+  perSecond: number;
+  peakMb: number;
+  instances: number;
+  /** CPU time of the process (all threads) over wall time: how many cores it kept busy. */
+  cores: number;
+  /** How busy the main thread's event loop was (gateway, database, sandbox; 1 = never idle). */
+  mainBusy: number;
+}
+
+async function run(cloud: LocalCloud, clients: number, perClient: number): Promise<RunResult> {
+  const buyers = Array.from({ length: clients }, (_, c) => `bench-buyer-${clients}-${c}`);
+  for (const buyer of buyers) grant(cloud, buyer, perClient + 1);
+  // One lifecycle per client first, so the instances this concurrency needs exist (cold starts are another table).
+  await Promise.all(buyers.map((b) => lifecycle(cloud, b)));
+  const cpu = process.cpuUsage();
+  const loop = performance.eventLoopUtilization();
+  const { value: seconds, peakMb } = await withPeakRss(async () => {
+    const started = performance.now();
+    await Promise.all(buyers.map(async (b) => {
+      for (let i = 0; i < perClient; i++) await lifecycle(cloud, b);
+    }));
+    return (performance.now() - started) / 1000;
+  });
+  const used = process.cpuUsage(cpu);
+  const mainBusy = performance.eventLoopUtilization(loop).utilization;
+  const counts = Object.values(cloud.runner.instances());
+  const instances = counts.reduce((n, c) => n + c.idle + c.busy, 0);
+  return { perSecond: (clients * perClient) / seconds, peakMb, instances, cores: (used.user + used.system) / 1e6 / seconds, mainBusy };
+}
+
+export const throughputSection: BenchSection = {
+  id: 'throughput',
+  title: 'Throughput: order lifecycles per second through the gateway',
+  async run(ctx: BenchContext) {
+    const total = ctx.quick ? 16 : 48;
+    const cloud = await benchShop(ctx.projectRoot);
+    const rows: Array<Array<string | number>> = [];
+    const figures: Record<string, number> = {};
+    try {
+      ctx.note('one lifecycle, counting requests (on warm instances, settings cached, as the round-trip table)');
+      grant(cloud, 'bench-buyer-count', 2);
+      await lifecycle(cloud, 'bench-buyer-count');
+      const calls = await lifecycle(cloud, 'bench-buyer-count');
+      figures['lifecycle.database'] = calls.database;
+      const results: Record<number, RunResult> = {};
+      for (const clients of [1, 8]) {
+        ctx.note(`${total} lifecycles, ${clients} client(s)`);
+        const r = await run(cloud, clients, Math.max(1, Math.round(total / clients)));
+        results[clients] = r;
+        figures[`c${clients}.lifecyclesPerSecond`] = round(r.perSecond, 1);
+        figures[`c${clients}.peakRssMb`] = round(r.peakMb, 0);
+        figures[`c${clients}.cores`] = round(r.cores, 2);
+        figures[`c${clients}.mainBusy`] = round(r.mainBusy, 2);
+        rows.push([`${clients} client${clients > 1 ? 's' : ''}`, round(r.perSecond, 1), round((clients / r.perSecond) * 1000, 0), round(r.cores, 2), round(r.mainBusy, 2), round(r.peakMb, 0), r.instances]);
+      }
+      figures['c8.ofC1'] = round(results[8].perSecond / results[1].perSecond, 2);
+      const markdown = [
+        markdownTable(['clients', 'lifecycles/s', 'ms per lifecycle (per client)', 'cores busy', 'main thread busy', 'peak RSS MB (local cloud + bench client)', 'function instances after'], rows),
+        '',
+        `8 clients ÷ 1 client: **${figures['c8.ofC1']}×**. One lifecycle = pay, payment callback, applyRefund, approveRefund, refund`,
+        `callback: ${calls.database} database requests, ${calls.pay} cloudPay calls, ${calls.openapi} openapi calls (subscribe messages).`,
+        `${total} lifecycles per row, after one per client to start the instances that concurrency needs; the runner's default`,
+        `instance limit per function for ${availableParallelism()} cores (\`BENCH_INSTANCES=N\` tries another). RSS is the whole bench process,`,
+        'which hosts the local cloud. "Cores busy" is the process\'s CPU time over wall time; "main thread busy" is its event loop\'s',
+        'utilisation: the gateway, the database, the sandbox and the bench\'s own client all run there, so near 1 it sets the pace.',
+      ].join('\n');
+      return { markdown, figures };
+    } finally {
+      await cloud.close();
+    }
+  },
+};

@@ -1,0 +1,58 @@
+// The built functions leave what they never run in deferred/ files (scripts/lean-functions.mjs): starting a
+// function loads none of them, and each one still works when something reaches it. (The function suites, which
+// use the database and openapi, load bson.js and json-bigint.js the way a deployed function does.)
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { projectRoot } from './runner-helpers';
+
+const functionsRoot = join(projectRoot, 'cloudfunctions');
+const built = readdirSync(functionsRoot).filter((name) => existsSync(join(functionsRoot, name, 'index.js')));
+
+/** Runs `script` in a fresh Node with a CloudBase-like environment pointing at a closed port; answers its stdout. */
+function node(script: string): string {
+  return execFileSync(process.execPath, ['-e', script], {
+    cwd: projectRoot,
+    encoding: 'utf8',
+    env: {
+      PATH: process.env.PATH ?? '',
+      TENCENTCLOUD_RUNENV: 'SCF',
+      TENCENTCLOUD_REGION: 'ap-shanghai',
+      TENCENTCLOUD_SECRETID: 'test',
+      TENCENTCLOUD_SECRETKEY: 'test',
+      SCF_NAMESPACE: 'test-env',
+      TCB_ENV: 'test-env',
+      TCB_CONTEXT_CNFG: JSON.stringify({ URL: 'http://127.0.0.1:9/admin' }),
+    },
+  });
+}
+
+test('the product functions are built', () => {
+  expect(built.sort()).toEqual(['applyRefund', 'approveRefund', 'orders', 'pay', 'payNotify', 'reconcile', 'refundNotify', 'ship']);
+});
+
+test.each(built)('%s starts without loading its deferred files or Node\'s fetch client', (name) => {
+  const bundle = join(functionsRoot, name, 'index.js');
+  const out = node(`
+    const m = require(${JSON.stringify(bundle)});
+    if (typeof m.main !== 'function') throw new Error('no main');
+    const deferred = Object.keys(require.cache).filter((f) => f.includes('deferred'));
+    const undici = process.moduleLoadList.filter((x) => x.includes('undici'));
+    process.stdout.write(JSON.stringify({ deferred, undici }));`);
+  expect(JSON.parse(out)).toEqual({ deferred: [], undici: [] });
+});
+
+test('each deferred file loads on its own and gives the real module', () => {
+  const dir = join(functionsRoot, 'pay', 'deferred');
+  const out = node(`
+    const dir = ${JSON.stringify(dir)};
+    const shapes = {};
+    for (const f of require('fs').readdirSync(dir)) { const m = require(require('path').join(dir, f)); shapes[f] = typeof m; }
+    const mime = require(require('path').join(dir, 'mime-db.js'));
+    const axios = require(require('path').join(dir, 'axios.js'));
+    process.stdout.write(JSON.stringify({ shapes, png: mime['image/png'].extensions, axiosGet: typeof axios.get }));`);
+  const answer = JSON.parse(out) as { shapes: Record<string, string>; png: string[]; axiosGet: string };
+  expect(Object.keys(answer.shapes)).toEqual(expect.arrayContaining(['mime-db.js', 'axios.js', 'jsonwebtoken.js', 'cloudbase+ai.js', 'bson.js']));
+  expect(answer.png).toEqual(['png']);
+  expect(answer.axiosGet).toBe('function');
+});
