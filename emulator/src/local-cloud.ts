@@ -18,6 +18,7 @@ import { installPaySandbox, type PaySandbox } from './sandbox';
 import { installOutbox, type Outbox } from './outbox';
 import { seedDemo } from './demo';
 import { statusPage } from './page';
+import { installPreview } from './preview';
 
 export interface LocalCloudOptions {
   /** 0 picks a free port. Default 3000. */
@@ -144,6 +145,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const sandbox = installPaySandbox(host, { autoSettleRefunds: options.autoSettleRefunds, appid });
   const outbox = installOutbox(host, {});
   router.add('GET', /^\/$/, () => statusPage(host));
+  installPreview(host, { projectRoot: root });
   if (options.demo) await seedDemo(host, outbox);
   let timers: TimerTriggers | undefined;
 
