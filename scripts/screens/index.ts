@@ -101,6 +101,9 @@ export async function main(args: string[]): Promise<void> {
     await phone.tap('.order-card', '已退款');
     await phone.see('.status', '已退款');
     await snap(phone, 'order-detail-after-refund', 'The buyer’s order after the refund');
+    await phone.page.goto(`${cloud.url}/preview?as=demo-buyer&page=pages/merchant/refund-queue/index`);
+    await phone.see('[class*="error-message"]', '仅商家');
+    await snap(phone, 'refund-queue-as-buyer', 'A buyer opening the merchant’s page: told why, no retry that cannot help');
     await phone.close();
 
     const ui = await browser.newPage({ viewport: { width: 1280, height: 900 } });

@@ -87,4 +87,14 @@ run('the shop in the browser preview', () => {
     await phone.see('.quantity', '0');
     await phone.close();
   });
+
+  it('a buyer who opens the merchant queue from a link is told why, with no retry that cannot help', async () => {
+    const phone = await Phone.open(browser, cloud.url, 'demo-buyer');
+    await phone.page.goto(`${cloud.url}/preview?as=demo-buyer&page=pages/merchant/refund-queue/index`);
+    await phone.page.locator('body[data-ready="true"]').waitFor();
+    await phone.waitForTitle('退款审核');
+    await phone.see('[class*="error-message"]', '仅商家可以查看退款申请');
+    expect(await phone.screen.locator('[class*="retry"]').count()).toBe(0);
+    await phone.close();
+  });
 });
