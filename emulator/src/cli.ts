@@ -1,9 +1,12 @@
 // `npm start`: builds nothing itself (the npm script builds first), starts the local cloud and says what it serves.
-import { startLocalCloud, type LocalCloudOptions } from './local-cloud';
+import { findProjectRoot, startLocalCloud, type LocalCloudOptions } from './local-cloud';
+import { execCommand, prepareImport, stopper, type WorkflowOptions } from './ui/workflow';
+import { join } from 'node:path';
 
 function usage(message?: string): never {
   if (message) console.error(`error: ${message}\n`);
   console.error(`usage: local-cloud [--port N] [--data DIR | --memory] [--demo] [--time-scale F] [--manual-refunds] [--no-timers] [--quiet]
+                   [--import DIR] [--export-on-exit DIR] [exec "<command>"]
 
   --port N          port on 127.0.0.1 (default: $PORT or 3000; 0 picks a free one)
   --data DIR        folder of the database file (default: .local-cloud/ in the project)
@@ -12,12 +15,16 @@ function usage(message?: string): never {
   --time-scale F    scale WeChat's schedules (callback retries…); 1 = real time
   --manual-refunds  refunds stay PROCESSING until settled through the control API
   --no-timers       do not run timer triggers (reconcile) on their schedule
-  --quiet           no JSON log lines`);
+  --quiet           no JSON log lines
+  --import DIR      start from an export (copied; with --memory into a throwaway database)
+  --export-on-exit DIR  write the data to DIR on exit (Ctrl+C, SIGTERM, end of exec, a crash)
+  exec "<command>"  start, run the command (LOCAL_CLOUD_URL and the SDK's variables set), stop,
+                    exit with the command's status`);
   process.exit(message ? 2 : 0);
 }
 
-export function parseArgs(argv: string[], env: NodeJS.ProcessEnv): LocalCloudOptions {
-  const options: LocalCloudOptions = { port: env.PORT !== undefined ? Number(env.PORT) : 3000, timers: true };
+export function parseArgs(argv: string[], env: NodeJS.ProcessEnv): LocalCloudOptions & WorkflowOptions {
+  const options: LocalCloudOptions & WorkflowOptions = { port: env.PORT !== undefined ? Number(env.PORT) : 3000, timers: true };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = () => {
@@ -51,6 +58,15 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv): LocalCloudOpt
       case '--quiet':
         options.log = false;
         break;
+      case '--import':
+        options.importDir = value();
+        break;
+      case '--export-on-exit':
+        options.exportOnExit = value();
+        break;
+      case 'exec':
+        options.exec = value();
+        break;
       case '--help':
       case '-h':
         usage();
@@ -73,8 +89,20 @@ export function startFailure(err: unknown): string {
 }
 
 async function main(): Promise<void> {
-  const options = parseArgs(process.argv.slice(2), process.env);
+  const parsed = parseArgs(process.argv.slice(2), process.env);
+  const prepared = prepareImport(parsed, join(findProjectRoot(), '.local-cloud'));
+  const options = prepared.options;
   const cloud = await startLocalCloud(options);
+  const stopCloud = stopper(cloud, parsed, prepared.cleanup, (line) => console.error(line));
+  process.on('uncaughtException', (err) => {
+    console.error(`local cloud crashed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+    void stopCloud(true).finally(() => process.exit(1));
+  });
+  if (parsed.exec) {
+    const status = await execCommand(cloud, parsed.exec);
+    await stopCloud();
+    process.exit(status);
+  }
   const lines = [
     `local cloud ready at ${cloud.url}  (env ${cloud.env}, ${options.memory ? 'in-memory database' : 'database in ' + (options.dataDir ?? '.local-cloud/')})`,
     `  status page          ${cloud.url}/`,
@@ -87,7 +115,7 @@ async function main(): Promise<void> {
   ];
   console.log(lines.join('\n'));
   const stop = async () => {
-    await cloud.close();
+    await stopCloud();
     process.exit(0);
   };
   process.on('SIGINT', () => void stop());

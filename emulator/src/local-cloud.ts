@@ -19,6 +19,7 @@ import { installOutbox, type Outbox } from './outbox';
 import { seedDemo } from './demo';
 import { statusPage } from './page';
 import { installPreview } from './preview';
+import { RequestLog, installUiRoutes } from './ui';
 
 export interface LocalCloudOptions {
   /** 0 picks a free port. Default 3000. */
@@ -82,6 +83,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const rulesFile = join(root, 'cloudbase/function-security-rules.json');
   const rules = existsSync(rulesFile) ? loadSecurityRules(rulesFile) : DEFAULT_RULES;
 
+  const requests = new RequestLog(rules);
   const counter = new CallCounter();
   const router = new Router();
   let port = 0;
@@ -142,6 +144,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     const offset = Math.max(Number(req.query.get('offset') ?? 0) || 0, 0);
     return json(200, db.list(req.params[0], { limit, offset }));
   });
+  // Before the sandbox: GET /sandbox/config here answers the sandbox's settings and the time scale in effect.
+  installUiRoutes(host, { requests, timersRunning: () => timers !== undefined, sandboxSettings: () => sandbox.settings() });
   const sandbox = installPaySandbox(host, { autoSettleRefunds: options.autoSettleRefunds, appid });
   const outbox = installOutbox(host, {});
   router.add('GET', /^\/$/, () => statusPage(host));
@@ -158,6 +162,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const logged = requests.begin(req.method ?? 'GET', url.pathname, req.headers);
+    res.once('finish', () => requests.finish(logged, res.statusCode, logged.result));
     let body: Buffer;
     try {
       body = await readBody(req, BODY_LIMIT);
@@ -175,7 +181,9 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         return send(res, { status: 200, body: { code: 'INVALID_PARAM', message } });
       }
       if (typeof params.action === 'string') counter.record(caller.invocationId, params.action);
+      if (typeof params.action === 'string') logged.action = params.action;
       const answer = await admin.handle(params, caller);
+      if (answer.kind === 'json' && typeof answer.body.code === 'string') logged.result = answer.body.code;
       if (answer.kind === 'json') return send(res, { status: 200, body: answer.body });
       res.writeHead(answer.reply.status ?? 200, { 'content-type': answer.reply.contentType });
       res.end(answer.reply.body);
