@@ -1,6 +1,7 @@
 // `npm start`: builds nothing itself (the npm script builds first), starts the local cloud and says what it serves.
 import { findProjectRoot, startLocalCloud, type LocalCloudOptions } from './local-cloud';
 import { execCommand, prepareImport, stopper, type WorkflowOptions } from './ui/workflow';
+import { applyDemoTimeScale } from './ui/time-scale';
 import { join } from 'node:path';
 
 function usage(message?: string): never {
@@ -93,6 +94,10 @@ async function main(): Promise<void> {
   const prepared = prepareImport(parsed, join(findProjectRoot(), '.local-cloud'));
   const options = prepared.options;
   const cloud = await startLocalCloud(options);
+  if (options.demo && options.timeScale !== undefined && options.timeScale !== 1) {
+    const timers = applyDemoTimeScale(cloud, options.timeScale);
+    console.error(`time scale ${options.timeScale}: demo shop timers ${JSON.stringify(timers)} (fire reconcile now: POST /sandbox/timers/reconcile)`);
+  }
   const stopCloud = stopper(cloud, parsed, prepared.cleanup, (line) => console.error(line));
   process.on('uncaughtException', (err) => {
     console.error(`local cloud crashed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
@@ -113,13 +118,14 @@ async function main(): Promise<void> {
     `  messages             GET  ${cloud.url}/sandbox/messages`,
     `  functions            ${cloud.runner.names().join(', ') || '(none built: run npm run build)'}`,
   ];
-  console.log(lines.join('\n'));
   const stop = async () => {
     await stopCloud();
     process.exit(0);
   };
+  // Before the banner: whoever reads "ready" may press Ctrl+C at once.
   process.on('SIGINT', () => void stop());
   process.on('SIGTERM', () => void stop());
+  console.log(lines.join('\n'));
 }
 
 if (require.main === module) {

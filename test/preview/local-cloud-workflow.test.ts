@@ -148,3 +148,25 @@ describe('local-cloud CLI: exec, --export-on-exit, --import', () => {
     expect(readExportMeta(dir).collections.settings).toBe(1);
   });
 });
+
+describe('--time-scale and the shop’s own timers', () => {
+  it('scales the unpaid timeout, notify grace and refund poll, never below a second, and leaves 0 alone', () => {
+    const { scaleShopTimers } = require('../../emulator/src/ui/time-scale') as typeof import('../../emulator/src/ui/time-scale');
+    expect(scaleShopTimers({ unpaidTimeoutSeconds: 1800, notifyGraceSeconds: 60, refundPollSeconds: 0 }, 0.01)).toEqual({
+      unpaidTimeoutSeconds: 18,
+      notifyGraceSeconds: 1,
+      refundPollSeconds: 0,
+    });
+  });
+
+  it('the CLI with --demo --time-scale writes the scaled timers into the shop settings', () => {
+    const cli = join(projectRoot, 'dist/local-cloud/cli.js');
+    const run = spawnSync(process.execPath, [cli, '--memory', '--demo', '--quiet', '--port', '0', '--time-scale', '0.01', 'exec', 'curl -sf "$LOCAL_CLOUD_URL/db/settings"'], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(run.status).toBe(0);
+    const shop = (JSON.parse(run.stdout) as { documents: Record<string, unknown>[] }).documents.find((d) => d._id === 'shop');
+    expect(shop).toMatchObject({ unpaidTimeoutSeconds: 18, notifyGraceSeconds: 1, refundPollSeconds: 1 });
+  });
+});
