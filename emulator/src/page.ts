@@ -71,7 +71,7 @@ const PAGE = `<!doctype html>
 </main>
 <script>
 const esc = (v) => String(v ?? '').replace(/[&<>"']/g, (c) => '&#' + c.charCodeAt(0) + ';');
-const get = (p) => fetch(p).then((r) => r.ok ? r.json() : Promise.reject(new Error(p + ': ' + r.status)));
+const get = (p) => fetch(p, { headers: { 'x-local-cloud-ui': '1' } }).then((r) => r.ok ? r.json() : Promise.reject(new Error(p + ': ' + r.status)));
 const fen = (f) => typeof f === 'number' ? '¥' + (f / 100).toFixed(2) : '';
 const time = (t) => t ? String(t).replace('T', ' ').replace(/\\.\\d+Z$/, 'Z') : '';
 // cells: {html} for markup, otherwise text; classes per column keep words whole
@@ -156,7 +156,7 @@ async function requests() {
   requestRows = r.requests;
   lastRequest = requestRows.length ? requestRows[0].seq : lastRequest;
   document.getElementById('requests').innerHTML = table(requestRows.map((e) => ({
-    time: time(e.at).slice(11), kind: e.kind, request: e.method + ' ' + e.path, caller: e.caller || '', function: e.functionName || '', action: e.action || '',
+    time: time(e.at).slice(11), kind: e.kind, request: e.method + ' ' + (e.kind === 'admin' ? '/admin/' + (e.functionName || '') + '/…' : e.path), caller: (e.caller || '').replace(/^(invocation \w{8})[\w-]*$/, '$1…'), function: e.functionName || '', action: e.action || '',
     ms: e.durationMs, result: tag(e.result || '', e.status >= 400 || (e.result && e.result !== 'ok') ? 'bad' : ''), rule: e.rule ? tag(e.rule, /refused/.test(e.rule) ? 'bad' : '') : '' })),
     [{ key: 'time' }, { key: 'kind' }, { key: 'request', wrap: true }, { key: 'caller' }, { key: 'function' }, { key: 'action' }, { key: 'ms' }, { key: 'result' }, { key: 'rule' }]);
 }

@@ -106,13 +106,24 @@ export async function main(args: string[]): Promise<void> {
     await snap(phone, 'refund-queue-as-buyer', 'A buyer opening the merchant’s page: told why, no retry that cannot help');
     await phone.close();
 
-    const ui = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const ui = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     await ui.goto(`${cloud.url}/`);
-    await ui.waitForTimeout(800);
-    n += 1;
-    const uiFile = `${String(n).padStart(2, '0')}-local-cloud-ui.png`;
-    await ui.screenshot({ path: join(outDir, uiFile), fullPage: true });
-    shots.push({ file: uiFile, caption: 'The local cloud’s own page after these flows' });
+    const views: [string, string, string][] = [
+      ['overview', 'local-cloud-ui-overview', 'Local cloud UI: collections, instances, where things are, timers (fire now)'],
+      ['database', 'local-cloud-ui-database', 'Local cloud UI: documents of a collection, searchable'],
+      ['orders', 'local-cloud-ui-orders', 'Local cloud UI: orders and refunds with their timelines'],
+      ['requests', 'local-cloud-ui-requests', 'Local cloud UI: every request with caller, function, duration, result and security rule'],
+      ['messages', 'local-cloud-ui-messages', 'Local cloud UI: subscribe messages, each deep link opening the preview as its recipient'],
+    ];
+    for (const [tab, name, caption] of views) {
+      await ui.locator(`#tabs button[data-tab="${tab}"]`).click();
+      await ui.waitForTimeout(700);
+      n += 1;
+      const file = `${String(n).padStart(2, '0')}-${name}.png`;
+      await ui.screenshot({ path: join(outDir, file) });
+      shots.push({ file, caption });
+      console.log(file);
+    }
     await ui.close();
   } finally {
     await browser.close();

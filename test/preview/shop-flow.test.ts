@@ -97,4 +97,24 @@ run('the shop in the browser preview', () => {
     expect(await phone.screen.locator('[class*="retry"]').count()).toBe(0);
     await phone.close();
   });
+
+  it('the local cloud UI lists the messages sent, and a message’s link opens that page in the preview as its recipient', async () => {
+    const ui = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await ui.goto(`${cloud.url}/`);
+    await ui.locator('#tabs button[data-tab="messages"]').click();
+    const link = ui.locator('#messages a', { hasText: 'pages/merchant/refund-detail/index' }).first();
+    await link.waitFor();
+    const href = (await link.getAttribute('href')) ?? '';
+    expect(href).toContain('as=demo-merchant');
+    await ui.locator('#tabs button[data-tab="requests"]').click();
+    await ui.locator('#requests td', { hasText: 'invoke: "auth != null" → allowed' }).first().waitFor();
+    await ui.close();
+
+    const phone = await Phone.open(browser, cloud.url, 'demo-merchant');
+    await phone.page.goto(`${cloud.url}${href}`);
+    await phone.page.locator('body[data-ready="true"]').waitFor();
+    await phone.waitForTitle('处理退款');
+    await phone.see('.amount', '¥68.00');
+    await phone.close();
+  });
 });

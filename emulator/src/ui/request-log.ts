@@ -26,6 +26,9 @@ export interface RequestEntry {
   rule?: string;
 }
 
+/** The UI marks its own reads with this header, so they stay out of the log. */
+export const UI_HEADER = 'x-local-cloud-ui';
+
 const GATEWAY = /^\/functions\/([^/]+)$/;
 const ADMIN = /^\/admin(?:\/([^/]+)\/([^/]+))?$/;
 
@@ -47,6 +50,12 @@ export function ruleVerdict(rules: FunctionSecurityRules, functionName: string, 
   return `${text} → allowed`;
 }
 
+/** An entry while its request is served: when it started, and whether the UI itself asked. */
+export interface PendingEntry extends RequestEntry {
+  readonly started: number;
+  readonly fromUi: boolean;
+}
+
 export class RequestLog {
   private readonly entries: RequestEntry[] = [];
   private seq = 0;
@@ -57,7 +66,7 @@ export class RequestLog {
   ) {}
 
   /** Starts an entry; `finish` completes it when the answer has gone out. */
-  begin(method: string, path: string, headers: IncomingHttpHeaders): RequestEntry {
+  begin(method: string, path: string, headers: IncomingHttpHeaders): PendingEntry {
     const entry: RequestEntry = { seq: ++this.seq, at: new Date().toISOString(), method, path, kind: kindOf(path) };
     const admin = ADMIN.exec(path);
     if (admin && admin[1]) {
@@ -71,15 +80,13 @@ export class RequestLog {
       entry.caller = typeof openid === 'string' && openid ? openid : '(no openid)';
     }
     if (entry.kind === 'sandbox') entry.action = path.replace(/^\/sandbox\//, '').split('/')[0];
-    (entry as RequestEntry & { started: number }).started = Date.now();
-    return entry;
+    return { ...entry, started: Date.now(), fromUi: headers[UI_HEADER] !== undefined };
   }
 
-  finish(entry: RequestEntry, status: number, answerCode?: string): void {
+  finish(pending: PendingEntry, status: number, answerCode?: string): void {
     // The UI's own polling would bury what happened; everything else is kept.
-    if (entry.path.startsWith('/ui/')) return;
-    const started = (entry as RequestEntry & { started?: number }).started ?? Date.now();
-    delete (entry as RequestEntry & { started?: number }).started;
+    if (pending.path.startsWith('/ui/') || pending.fromUi) return;
+    const { started, fromUi: _fromUi, ...entry } = pending;
     entry.status = status;
     entry.durationMs = Date.now() - started;
     entry.result = answerCode ?? (status < 400 ? 'ok' : `HTTP ${status}`);
