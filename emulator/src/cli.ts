@@ -110,7 +110,8 @@ async function main(): Promise<void> {
   }
   const lines = [
     `local cloud ready at ${cloud.url}  (env ${cloud.env}, ${options.memory ? 'in-memory database' : 'database in ' + (options.dataDir ?? '.local-cloud/')})`,
-    `  status page          ${cloud.url}/`,
+    `  UI                   ${cloud.url}/`,
+    `  mini-program preview ${cloud.url}/preview`,
     `  admin API (SDK)      ${cloud.url}/admin      TCB_CONTEXT_CNFG='{"URL":"${cloud.url}/admin"}'`,
     `  functions gateway    POST ${cloud.url}/functions/<name>  {"data": {...}}  header x-wx-openid`,
     `  database             GET  ${cloud.url}/db/<collection>`,
