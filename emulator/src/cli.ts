@@ -1,7 +1,7 @@
 // `npm start`: builds nothing itself (the npm script builds first), starts the local cloud and says what it serves.
 import { findProjectRoot, startLocalCloud, type LocalCloudOptions } from './local-cloud';
 import { execCommand, prepareImport, stopper, type WorkflowOptions } from './ui/workflow';
-import { applyDemoTimeScale } from './ui/time-scale';
+import { applyDemoTimeScale, startScaledTimers } from './ui/time-scale';
 import { join } from 'node:path';
 
 function usage(message?: string): never {
@@ -93,12 +93,16 @@ async function main(): Promise<void> {
   const parsed = parseArgs(process.argv.slice(2), process.env);
   const prepared = prepareImport(parsed, join(findProjectRoot(), '.local-cloud'));
   const options = prepared.options;
-  const cloud = await startLocalCloud(options);
+  // A scaled time runs the timer triggers on a scaled timetable instead of the real one.
+  const scaledTimers = options.timers !== false && options.timeScale !== undefined && options.timeScale !== 1;
+  const cloud = await startLocalCloud(scaledTimers ? { ...options, timers: false } : options);
+  const timers = scaledTimers ? startScaledTimers(cloud.runner, options.timeScale as number, cloud.log) : undefined;
   if (options.demo && options.timeScale !== undefined && options.timeScale !== 1) {
     const timers = applyDemoTimeScale(cloud, options.timeScale);
     console.error(`time scale ${options.timeScale}: demo shop timers ${JSON.stringify(timers)} (fire reconcile now: POST /sandbox/timers/reconcile)`);
   }
-  const stopCloud = stopper(cloud, parsed, prepared.cleanup, (line) => console.error(line));
+  if (timers) console.error(`time scale ${options.timeScale}: timers ${timers.schedule.map((t) => `${t.function} every ${t.everyMs} ms`).join(', ') || '(none)'}`);
+  const stopCloud = stopper(cloud, parsed, prepared.cleanup, (line) => console.error(line), () => timers?.stop());
   process.on('uncaughtException', (err) => {
     console.error(`local cloud crashed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
     void stopCloud(true).finally(() => process.exit(1));

@@ -171,4 +171,18 @@ describe('--time-scale and the shop’s own timers', () => {
     const shop = (JSON.parse(run.stdout) as { documents: Record<string, unknown>[] }).documents.find((d) => d._id === 'shop');
     expect(shop).toMatchObject({ unpaidTimeoutSeconds: 18, notifyGraceSeconds: 1, refundPollSeconds: 1 });
   });
+
+  it('at --time-scale 0.001 reconcile runs every second and closes an unpaid order within seconds', () => {
+    const cli = join(projectRoot, 'dist/local-cloud/cli.js');
+    const script = join(__dirname, 'support/wait-for-close.cjs');
+    const run = spawnSync(process.execPath, [cli, '--memory', '--demo', '--quiet', '--port', '0', '--time-scale', '0.001', 'exec', `node "${script}"`], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(run.stderr).toContain('timers reconcile every 1000 ms');
+    expect(run.status).toBe(0);
+    const closed = JSON.parse(run.stdout.trim().split('\n').pop() ?? '{}') as { status: string; afterMs: number };
+    expect(closed.status).toBe('CLOSED');
+    expect(closed.afterMs).toBeLessThan(10_000);
+  });
 });

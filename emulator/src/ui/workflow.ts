@@ -90,10 +90,11 @@ export function execCommand(cloud: LocalCloud, command: string): Promise<number>
  * Stops the cloud once, exporting first when asked; safe to call from several exit paths at once.
  * `crashed` is for the uncaught-error path: the export is still attempted, its own failure only reported.
  */
-export function stopper(cloud: LocalCloud, options: WorkflowOptions, cleanup: () => void, say: (line: string) => void) {
+export function stopper(cloud: LocalCloud, options: WorkflowOptions, cleanup: () => void, say: (line: string) => void, beforeStop?: () => void) {
   let stopping: Promise<void> | undefined;
   return (crashed = false): Promise<void> => {
     stopping ??= (async () => {
+      beforeStop?.();
       if (options.exportOnExit) {
         try {
           const written = exportData(cloud, options.exportOnExit);
