@@ -3,6 +3,7 @@
 //   wx.requestPayment     → a cashier drawn like WeChat's, then the sandbox completes or cancels the trade;
 //   wx.requestSubscribeMessage → a dialog, then the outbox grants the one-time quotas;
 //   navigation, toasts, modals and loading as WeChat shows them.
+import { appJson } from 'preview:manifest';
 import * as chrome from './chrome';
 import * as nav from './navigator';
 
@@ -60,6 +61,9 @@ async function postJson(path: string, body: unknown, headers: Record<string, str
   return { status: res.status, data };
 }
 
+/** What WeChat shows as the mini-program's name in its dialogs; the app's title stands in for it. */
+const appName = (): string => appJson.window?.navigationBarTitleText || '小程序';
+
 function formatFen(fen: number): string {
   return `¥${(fen / 100).toFixed(2)}`;
 }
@@ -105,7 +109,7 @@ export const wx = {
     const tradeAnswer = await fetch(`/sandbox/payments/by-prepay/${prepay}`);
     if (!tradeAnswer.ok) throw new Error(`requestPayment:fail ${tradeAnswer.status} no such prepay_id`);
     const trade = (await tradeAnswer.json()) as TradeView;
-    const pay = await chrome.showCashier({ merchant: '小店', description: trade.body ?? '', amountText: formatFen(trade.totalFee) });
+    const pay = await chrome.showCashier({ merchant: appName(), description: trade.body ?? '', amountText: formatFen(trade.totalFee) });
     if (!pay) {
       await postJson(`/sandbox/payments/by-prepay/${prepay}/cancel`, {});
       throw new Error('requestPayment:fail cancel');
@@ -121,7 +125,7 @@ export const wx = {
   }),
   requestSubscribeMessage: api('requestSubscribeMessage', async (options: { tmplIds: string[] }) => {
     const ids = options.tmplIds ?? [];
-    const accept = await chrome.showSubscribeDialog('小店', ids);
+    const accept = await chrome.showSubscribeDialog(appName(), ids);
     if (accept) {
       const granted = await postJson('/sandbox/subscriptions', { openid: holder.openid, templateIds: ids });
       if (granted.status >= 300) throw new Error(`requestSubscribeMessage:fail ${granted.status}`);
