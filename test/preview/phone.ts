@@ -85,6 +85,38 @@ export class Phone {
     return amount;
   }
 
+  /** WeChat's address picker (wx.chooseAddress): uses the saved address; answers who and where it shows. */
+  async useAddress(): Promise<string> {
+    const sheet = this.page.locator('.wx-address');
+    await sheet.waitFor();
+    const shown = await sheet.locator('.wx-address-card').innerText();
+    await sheet.locator('.wx-address-use').click();
+    return shown;
+  }
+
+  /** The scanner sheet (wx.scanCode): reads the code it offers, or types another, then 确定. */
+  async scan(code?: string): Promise<string> {
+    const sheet = this.page.locator('.wx-scan');
+    await sheet.waitFor();
+    const input = sheet.locator('.wx-scan-input');
+    if (code !== undefined) await input.fill(code);
+    const read = await input.inputValue();
+    await sheet.locator('.wx-scan-done').click();
+    return read;
+  }
+
+  /** A picker's or action sheet's list: taps the line with this text. */
+  async pick(label: string): Promise<void> {
+    await this.page.locator('.wx-options .wx-option', { hasText: label }).first().click();
+  }
+
+  /** WeChat's 确认收货 window (wx.openBusinessView weappOrderConfirm). */
+  async confirmReceipt(): Promise<void> {
+    const sheet = this.page.locator('.wx-receipt');
+    await sheet.waitFor();
+    await sheet.locator('.wx-receipt-confirm').click();
+  }
+
   async answerSubscription(allow: boolean): Promise<void> {
     const dialog = this.page.locator('.wx-subscribe');
     await dialog.waitFor();

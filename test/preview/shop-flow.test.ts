@@ -35,11 +35,15 @@ run('the shop in the browser preview', () => {
     await phone.tap('.product .plus');
     await phone.see('.quantity', '1');
     await phone.tap('.buy', '购买');
+    // The first purchase asks where the goods go (wx.chooseAddress); the order keeps that address.
+    expect(await phone.useAddress()).toContain('陈小明');
     expect(await phone.payInCashier()).toBe('¥68.00');
     await phone.waitForTitle('订单详情');
     await phone.see('.status', '已付款');
     const orderNo = (await phone.text('.order-no')).replace(/^订单号\s*/, '');
     expect(orderStatus(cloud, orderNo)).toBe('PAID');
+    const stored = (cloud.db.list('orders', { limit: 1000 }).documents as { _id: string; address?: { userName?: string } }[]).find((o) => o._id === orderNo);
+    expect(stored?.address?.userName).toBe('陈小明');
 
     // Ask for the whole amount back.
     await phone.tap('.refund', '申请退款');
@@ -78,6 +82,7 @@ run('the shop in the browser preview', () => {
     const phone = await Phone.open(browser, cloud.url, 'demo-buyer-2');
     await phone.tap('.product .plus');
     await phone.tap('.buy', '购买');
+    await phone.useAddress();
     await phone.page.locator('.wx-cashier .wx-sheet-close').click();
     expect(await phone.toast()).toContain('订单已保留');
     await phone.waitForTitle('订单详情');

@@ -78,6 +78,15 @@ const STYLE = `
  .wx-subscribe-actions{display:flex;justify-content:center;gap:16px;margin-top:24px}
  .wx-subscribe-actions button{width:120px;height:40px;border:0;border-radius:8px;font-size:16px;font-weight:600;cursor:pointer}
  .wx-subscribe-reject{background:#f2f2f2;color:#07c160} .wx-subscribe-accept{background:#07c160;color:#fff}
+ .wx-address-card{padding:14px 0;border-top:1px solid #0000000f;border-bottom:1px solid #0000000f;margin-bottom:24px}
+ .wx-address-who{font-size:16px;font-weight:600;color:#111} .wx-address-where{font-size:14px;color:#666;margin-top:4px;line-height:1.4}
+ .wx-address-use{display:block;margin:0 auto;width:184px;height:44px;border:0;border-radius:8px;background:#07c160;color:#fff;font-size:17px;font-weight:600;cursor:pointer}
+ .wx-scan-input{display:block;width:100%;box-sizing:border-box;font-size:16px;padding:10px 12px;border:1px solid #ddd;border-radius:8px;margin-bottom:24px}
+ .wx-receipt{text-align:center}
+ .wx-options{padding:0;border-radius:12px 12px 0 0;overflow:hidden;background:#f7f7f7}
+ .wx-options-title{background:#fff;text-align:center;font-size:13px;color:#888;padding:14px}
+ .wx-option{display:block;width:100%;height:56px;border:0;border-top:1px solid #0000000f;background:#fff;font-size:17px;color:#111;cursor:pointer}
+ .wx-option.cancel{margin-top:8px;border-top:0}
 `;
 
 export function previewShell(env: string): string {

@@ -1,6 +1,7 @@
 // input and textarea as WeChat's webview has them: components whose element holds a real browser control.
 // Typing fires `input` with {value, cursor}; `value` set by the page's data replaces what is shown.
 import * as jComponent from 'j-component';
+import { showOptionSheet } from './chrome';
 
 interface ControlHost {
   $$: HTMLElement;
@@ -55,10 +56,44 @@ function controlDefinition(tagName: 'wx-input' | 'wx-textarea'): Record<string, 
   };
 }
 
+interface PickerHost {
+  $$: HTMLElement;
+  data: { range: unknown[]; rangeKey: string; mode: string; disabled: boolean };
+  triggerEvent(name: string, detail: unknown): void;
+  __bound?: boolean;
+}
+
+/** picker (mode selector): a tap opens the list as a sheet; choosing fires `change` with {value: index}. */
+const pickerDefinition: Record<string, unknown> = {
+  tagName: 'wx-picker',
+  template: '<slot></slot>',
+  properties: {
+    range: { type: Array, value: [] },
+    rangeKey: { type: String, value: '' },
+    value: { type: Number, value: 0 },
+    mode: { type: String, value: 'selector' },
+    disabled: { type: Boolean, value: false },
+  },
+  lifetimes: {
+    attached(this: PickerHost) {
+      if (this.__bound) return;
+      this.__bound = true;
+      this.$$.addEventListener('click', async () => {
+        const { range, rangeKey, mode, disabled } = this.data;
+        if (disabled || mode !== 'selector') return;
+        const labels = (range ?? []).map((item) => String(rangeKey && item && typeof item === 'object' ? (item as Record<string, unknown>)[rangeKey] : item));
+        const index = await showOptionSheet(labels);
+        if (index === undefined) this.triggerEvent('cancel', {});
+        else this.triggerEvent('change', { value: index });
+      });
+    },
+  },
+};
+
 // WeChat's other built-in elements: rendered as `wx-<name>` holding their children, styled by the shell.
 const PLAIN = [
   'view', 'text', 'scroll-view', 'swiper', 'swiper-item', 'cover-view', 'cover-image', 'icon', 'progress', 'rich-text',
-  'button', 'checkbox', 'checkbox-group', 'form', 'label', 'picker', 'radio', 'radio-group', 'slider', 'switch',
+  'button', 'checkbox', 'checkbox-group', 'form', 'label', 'radio', 'radio-group', 'slider', 'switch',
   'navigator', 'image', 'canvas', 'map', 'video', 'web-view', 'open-data', 'page-meta', 'navigation-bar',
 ];
 
@@ -70,6 +105,7 @@ export function registerBuiltIns(): Record<string, string> {
     for (const name of PLAIN) jComponent.register({ id: name, tagName: `wx-${name}`, template: '<slot/>' });
     jComponent.register({ id: 'input', ...controlDefinition('wx-input') });
     jComponent.register({ id: 'textarea', ...controlDefinition('wx-textarea') });
+    jComponent.register({ id: 'picker', ...pickerDefinition });
     registered = true;
   }
   return {};

@@ -160,3 +160,124 @@ export function renderTabBar(
     bar.appendChild(tab);
   }
 }
+
+export interface AddressView {
+  who: string;
+  where: string;
+}
+
+/** WeChat's address picker, reduced to the one saved address a preview holder has: 使用该地址 or close. */
+export function showAddressSheet(address: AddressView): Promise<boolean> {
+  return new Promise((resolve) => {
+    const mask = el('div', 'wx-mask bottom');
+    const sheet = el('div', 'wx-sheet wx-address');
+    sheet.setAttribute('role', 'dialog');
+    sheet.setAttribute('aria-label', '选择收货地址');
+    const head = el('div', 'wx-sheet-head');
+    const closeButton = el('button', 'wx-sheet-close', '✕');
+    closeButton.setAttribute('aria-label', '关闭');
+    head.appendChild(closeButton);
+    head.appendChild(el('div', 'wx-sheet-title', '选择收货地址'));
+    sheet.appendChild(head);
+    const card = el('div', 'wx-address-card');
+    card.appendChild(el('div', 'wx-address-who', address.who));
+    card.appendChild(el('div', 'wx-address-where', address.where));
+    sheet.appendChild(card);
+    const use = el('button', 'wx-address-use', '使用该地址');
+    sheet.appendChild(use);
+    mask.appendChild(sheet);
+    $('#overlay').appendChild(mask);
+    const close = (answer: boolean) => {
+      mask.remove();
+      resolve(answer);
+    };
+    closeButton.addEventListener('click', () => close(false));
+    use.addEventListener('click', () => close(true));
+  });
+}
+
+/** The scanner, without a camera: the code it would read, editable, then 确定 or 取消. */
+export function showScanSheet(suggested: string): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const mask = el('div', 'wx-mask bottom');
+    const sheet = el('div', 'wx-sheet wx-scan');
+    sheet.setAttribute('role', 'dialog');
+    sheet.setAttribute('aria-label', '扫码');
+    const head = el('div', 'wx-sheet-head');
+    const closeButton = el('button', 'wx-sheet-close', '✕');
+    closeButton.setAttribute('aria-label', '取消');
+    head.appendChild(closeButton);
+    head.appendChild(el('div', 'wx-sheet-title', '扫码（预览：没有摄像头，输入扫到的内容）'));
+    sheet.appendChild(head);
+    const input = document.createElement('input');
+    input.className = 'wx-scan-input';
+    input.value = suggested;
+    sheet.appendChild(input);
+    const done = el('button', 'wx-address-use wx-scan-done', '确定');
+    sheet.appendChild(done);
+    mask.appendChild(sheet);
+    $('#overlay').appendChild(mask);
+    const close = (answer: string | undefined) => {
+      mask.remove();
+      resolve(answer);
+    };
+    closeButton.addEventListener('click', () => close(undefined));
+    done.addEventListener('click', () => close(input.value));
+  });
+}
+
+/** A list to pick one line from, as WeChat's picker and action sheet show it; undefined when cancelled. */
+export function showOptionSheet(options: string[], title?: string): Promise<number | undefined> {
+  return new Promise((resolve) => {
+    const mask = el('div', 'wx-mask bottom');
+    const sheet = el('div', 'wx-sheet wx-options');
+    sheet.setAttribute('role', 'dialog');
+    sheet.setAttribute('aria-label', title ?? '选择');
+    if (title) sheet.appendChild(el('div', 'wx-options-title', title));
+    const close = (answer: number | undefined) => {
+      mask.remove();
+      resolve(answer);
+    };
+    options.forEach((label, i) => {
+      const item = el('button', 'wx-option', label);
+      item.addEventListener('click', () => close(i));
+      sheet.appendChild(item);
+    });
+    const cancel = el('button', 'wx-option cancel', '取消');
+    cancel.addEventListener('click', () => close(undefined));
+    sheet.appendChild(cancel);
+    mask.addEventListener('click', (e) => {
+      if (e.target === mask) close(undefined);
+    });
+    mask.appendChild(sheet);
+    $('#overlay').appendChild(mask);
+  });
+}
+
+/** WeChat's own 确认收货 window (openBusinessView weappOrderConfirm). */
+export function showReceiptConfirm(appName: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const mask = el('div', 'wx-mask bottom');
+    const sheet = el('div', 'wx-sheet wx-receipt');
+    sheet.setAttribute('role', 'dialog');
+    sheet.setAttribute('aria-label', '确认收货');
+    const head = el('div', 'wx-sheet-head');
+    const closeButton = el('button', 'wx-sheet-close', '✕');
+    closeButton.setAttribute('aria-label', '关闭');
+    head.appendChild(closeButton);
+    head.appendChild(el('div', 'wx-sheet-title', '确认收货'));
+    sheet.appendChild(head);
+    sheet.appendChild(el('div', 'wx-cashier-merchant', appName));
+    sheet.appendChild(el('div', 'wx-cashier-description', '请确认已收到商品；确认后货款将结算给商家'));
+    const yes = el('button', 'wx-cashier-pay wx-receipt-confirm', '确认收货');
+    sheet.appendChild(yes);
+    mask.appendChild(sheet);
+    $('#overlay').appendChild(mask);
+    const close = (answer: boolean) => {
+      mask.remove();
+      resolve(answer);
+    };
+    closeButton.addEventListener('click', () => close(false));
+    yes.addEventListener('click', () => close(true));
+  });
+}

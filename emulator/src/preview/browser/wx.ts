@@ -2,6 +2,8 @@
 //   wx.cloud.callFunction → the gateway (POST /functions/<name>, the phone holder's openid in x-wx-openid);
 //   wx.requestPayment     → a cashier drawn like WeChat's, then the sandbox completes or cancels the trade;
 //   wx.requestSubscribeMessage → a dialog, then the outbox grants the one-time quotas;
+//   wx.chooseAddress      → the holder's one saved (demo) address; wx.scanCode → the code typed in a sheet;
+//   wx.openBusinessView (weappOrderConfirm) → WeChat's 确认收货 window, answered by the local shipping service;
 //   navigation, toasts, modals and loading as WeChat shows them.
 import { appJson } from 'preview:manifest';
 import * as chrome from './chrome';
@@ -80,6 +82,25 @@ const cloud = {
   }),
 };
 
+/** The address a preview holder has saved in WeChat: what wx.chooseAddress answers. */
+export const DEMO_ADDRESS = {
+  userName: '陈小明',
+  telNumber: '13912345678',
+  postalCode: '510220',
+  provinceName: '广东省',
+  cityName: '广州市',
+  countyName: '海珠区',
+  detailInfo: '新港中路397号 3栋1201',
+  nationalCode: '440105',
+};
+
+/** A courier label's code, as the scanner would read it (SF Express: SF + 13 digits). */
+function sampleTrackingNo(): string {
+  let digits = '';
+  for (let i = 0; i < 13; i++) digits += Math.floor(Math.random() * 10);
+  return `SF${digits}`;
+}
+
 interface TradeView {
   totalFee: number;
   body?: string;
@@ -131,6 +152,30 @@ export const wx = {
       if (granted.status >= 300) throw new Error(`requestSubscribeMessage:fail ${granted.status}`);
     }
     return Object.fromEntries(ids.map((id) => [id, accept ? 'accept' : 'reject']));
+  }),
+  chooseAddress: api('chooseAddress', async () => {
+    const a = DEMO_ADDRESS;
+    const use = await chrome.showAddressSheet({ who: `${a.userName} ${a.telNumber}`, where: `${a.provinceName}${a.cityName}${a.countyName}${a.detailInfo}` });
+    if (!use) throw new Error('chooseAddress:fail cancel');
+    return { ...a };
+  }),
+  scanCode: api('scanCode', async () => {
+    const code = await chrome.showScanSheet(sampleTrackingNo());
+    if (code === undefined) throw new Error('scanCode:fail cancel');
+    return { result: code, scanType: 'CODE_128', charSet: 'utf-8', rawData: btoa(code) };
+  }),
+  openBusinessView: api('openBusinessView', async (o: { businessType: string; extraData?: Record<string, string> }) => {
+    const transactionId = o.extraData?.transaction_id ?? '';
+    if (o.businessType !== 'weappOrderConfirm' || !transactionId) throw new Error(`openBusinessView:fail the preview opens only weappOrderConfirm with a transaction_id`);
+    if (!(await chrome.showReceiptConfirm(appName()))) throw new Error('openBusinessView:fail cancel');
+    const done = await postJson(`/sandbox/shipping/by-transaction/${encodeURIComponent(transactionId)}/confirm`, {});
+    if (done.status !== 200) throw new Error(`openBusinessView:fail ${(done.data as { message?: string })?.message ?? done.status}`);
+    return { extraData: (done.data as { referrerInfo?: { extraData?: unknown } }).referrerInfo?.extraData ?? {} };
+  }),
+  showActionSheet: api('showActionSheet', async (o: { itemList: string[]; alertText?: string }) => {
+    const tapIndex = await chrome.showOptionSheet(o.itemList ?? [], o.alertText);
+    if (tapIndex === undefined) throw new Error('showActionSheet:fail cancel');
+    return { tapIndex };
   }),
   showToast: api('showToast', async (o: { title: string; icon?: 'success' | 'error' | 'loading' | 'none'; duration?: number; mask?: boolean }) => {
     chrome.showToast(o.title, o.icon ?? 'success', o.duration ?? 1500, o.mask);
