@@ -58,8 +58,13 @@ run('the shop in the browser preview', () => {
     await phone.holdAs('demo-merchant');
     await phone.tap('.merchant-entry', '退款审核');
     await phone.waitForTitle('退款审核');
+    // The queue says what was bought and who asked, by the receiver's name on the order.
+    const row = phone.screen.locator('.refund-row', { hasText: '买错了规格' });
+    expect(await row.locator('.row-title').innerText()).toContain('冻顶乌龙茶');
+    expect(await row.locator('.row-buyer').innerText()).toBe('买家 陈小明');
     await phone.tap('.refund-row', '买错了规格');
     await phone.see('.amount', '¥68.00');
+    await phone.see('.buyer', '买家 陈小明');
     await phone.tap('.approve', '同意退款');
     // WeChat asks about messages from the tap itself; the merchant declines, the decision goes on.
     await phone.answerSubscription(false);
