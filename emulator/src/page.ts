@@ -43,7 +43,8 @@ const PAGE = `<!doctype html>
 <header><h1>Local cloud · env <code>__ENV__</code></h1>
  <nav id="tabs">
   <button data-tab="overview" class="on">Overview</button><button data-tab="database">Database</button>
-  <button data-tab="orders">Orders &amp; refunds</button><button data-tab="requests">Requests</button>
+  <button data-tab="orders">Orders &amp; refunds</button><button data-tab="pay">WeChat Pay</button>
+  <button data-tab="shipping">Shipping &amp; printer</button><button data-tab="requests">Requests</button>
   <button data-tab="messages">Messages</button>
  </nav>
  <a href="/preview" target="_blank">Preview the mini-program ↗</a>

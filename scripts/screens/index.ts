@@ -10,6 +10,13 @@ interface Shot {
   caption: string;
 }
 
+/** The address picker comes at a page's first purchase only. */
+async function useAddressIfAsked(phone: Phone): Promise<void> {
+  const sheet = phone.page.locator('.wx-address, .wx-cashier').first();
+  await sheet.waitFor();
+  if (await phone.page.locator('.wx-address').isVisible()) await phone.useAddress();
+}
+
 export async function main(args: string[]): Promise<void> {
   const outDir = join(projectRoot, args[0] ?? 'docs/screens');
   mkdirSync(outDir, { recursive: true });
@@ -35,6 +42,9 @@ export async function main(args: string[]): Promise<void> {
     await phone.tap('.product .plus');
     await snap(phone, 'shop-two-selected', 'Two tins chosen: the total and 购买 light up');
     await phone.tap('.buy', '购买');
+    await phone.page.locator('.wx-address').waitFor();
+    await snap(phone, 'address-picker', 'The first purchase asks where the goods go (wx.chooseAddress)');
+    await phone.useAddress();
     await phone.page.locator('.wx-cashier').waitFor();
     await snap(phone, 'cashier', "The cashier (wx.requestPayment), drawn like WeChat's; the sandbox holds the trade");
     await phone.payInCashier();
@@ -69,6 +79,7 @@ export async function main(args: string[]): Promise<void> {
     await phone.holdAs('demo-buyer');
     await phone.tap('.product .plus');
     await phone.tap('.buy', '购买');
+    await useAddressIfAsked(phone);
     await phone.page.locator('.wx-cashier .wx-sheet-close').click();
     await phone.see('.status', '待付款');
     await snap(phone, 'order-detail-pending', 'Left unpaid: pay or cancel, and when it closes by itself');
@@ -106,12 +117,53 @@ export async function main(args: string[]): Promise<void> {
     await snap(phone, 'refund-queue-as-buyer', 'A buyer opening the merchant’s page: told why, no retry that cannot help');
     await phone.close();
 
+    // A third order, paid, for the merchant to ship and the buyer to receive.
+    const shipper = await Phone.open(browser, cloud.url, 'demo-buyer', 2);
+    await shipper.tap('.product .plus');
+    await shipper.tap('.buy', '购买');
+    await useAddressIfAsked(shipper);
+    await shipper.payInCashier();
+    await shipper.see('.status', '已付款');
+    const orderNo = (await shipper.text('.order-no')).replace(/^订单号\s*/, '');
+    await shipper.holdAs('demo-merchant');
+    await shipper.tap('.desk-entry', '订单发货');
+    await shipper.see('.desk-row', orderNo);
+    await snap(shipper, 'merchant-desk', 'The merchant’s desk: orders to ship, in transit, done; search by order number');
+    await shipper.tap('.desk-row', orderNo);
+    await shipper.see('.address-who', '陈小明');
+    await snap(shipper, 'ship-form', 'Shipping one order: what was bought, where it goes, how it leaves');
+    await shipper.tap('.company-picker');
+    await shipper.page.locator('.wx-options').waitFor();
+    await snap(shipper, 'ship-company-picker', 'The express company, from a picker');
+    await shipper.pick('顺丰速运');
+    await shipper.tap('.scan', '扫码');
+    await shipper.page.locator('.wx-scan').waitFor();
+    await snap(shipper, 'ship-scan', 'The tracking number from the label (wx.scanCode; the preview has no camera)');
+    await shipper.scan();
+    await shipper.tap('.submit', '确认发货');
+    await shipper.see('.status', '已发货');
+    await snap(shipper, 'ship-done', 'Shipped: uploaded to WeChat’s shipping info, one correction left');
+    await shipper.holdAs('demo-buyer');
+    await shipper.tap('.my-orders', '我的订单');
+    await shipper.tap('.order-card', '已发货');
+    await shipper.see('.status', '已发货');
+    await snap(shipper, 'order-detail-shipped', 'The buyer sees the parcel on its way');
+    await shipper.tap('.confirm-receipt', '确认收货');
+    await shipper.page.locator('.wx-receipt').waitFor();
+    await snap(shipper, 'receipt-confirm', 'Confirming receipt in WeChat’s own window (wx.openBusinessView)');
+    await shipper.confirmReceipt();
+    await shipper.see('.status', '已完成');
+    await snap(shipper, 'order-detail-completed', 'Received: the order is complete');
+    await shipper.close();
+
     const ui = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     await ui.goto(`${cloud.url}/`);
     const views: [string, string, string][] = [
       ['overview', 'local-cloud-ui-overview', 'Local cloud UI: collections, instances, where things are, timers (fire now)'],
       ['database', 'local-cloud-ui-database', 'Local cloud UI: documents of a collection, searchable'],
       ['orders', 'local-cloud-ui-orders', 'Local cloud UI: orders and refunds with their timelines'],
+      ['pay', 'local-cloud-ui-pay', 'Local cloud UI: WeChat Pay trades per protocol, with the notifies sent'],
+      ['shipping', 'local-cloud-ui-shipping', 'Local cloud UI: shipping info uploaded to WeChat and the receipts printed'],
       ['requests', 'local-cloud-ui-requests', 'Local cloud UI: every request with caller, function, duration, result and security rule'],
       ['messages', 'local-cloud-ui-messages', 'Local cloud UI: subscribe messages, each deep link opening the preview as its recipient'],
     ];

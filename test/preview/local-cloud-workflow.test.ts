@@ -99,7 +99,7 @@ describe('the local cloud UI data', () => {
 
   it('serves the UI with every view', async () => {
     const html = await (await fetch(`${cloud.url}/`)).text();
-    for (const view of ['Database', 'Orders &amp; refunds', 'Requests', 'Messages', 'deep link']) expect(html).toContain(view);
+    for (const view of ['Database', 'Orders &amp; refunds', 'data-tab="pay"', 'data-tab="shipping"', 'Receipt printer', 'Requests', 'Messages', 'deep link']) expect(html).toContain(view);
   });
 });
 
