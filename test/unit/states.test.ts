@@ -7,7 +7,7 @@ describe('order state machine', () => {
   it.each(pairs)('%s → %s', (from, to) => {
     expect(canOrderTransition(from, to)).toBe(allowed.has(`${from}>${to}`));
   });
-  it('names each move once', () => expect(Object.keys(ORDER_MOVES).sort()).toEqual(['close', 'pay', 'refundInFull']));
+  it('names each move once', () => expect(Object.keys(ORDER_MOVES).sort()).toEqual(['close', 'complete', 'pay', 'refundInFull', 'ship']));
 });
 
 describe('refund state machine', () => {
