@@ -118,6 +118,11 @@ run('the shop in the browser preview', () => {
     expect(href).toContain('as=demo-merchant');
     await ui.locator('#tabs button[data-tab="requests"]').click();
     await ui.locator('#requests td', { hasText: 'invoke: "auth != null" → allowed' }).first().waitFor();
+    // WeChat Pay's trades with their protocol, and the tickets the printer printed for the paid orders.
+    await ui.locator('#tabs button[data-tab="pay"]').click();
+    await ui.locator('#payments tr', { hasText: 'cloudpay' }).filter({ hasText: 'REFUND' }).first().waitFor();
+    await ui.locator('#tabs button[data-tab="shipping"]').click();
+    await ui.locator('#printer pre', { hasText: '冻顶乌龙茶' }).first().waitFor();
     await ui.close();
 
     const phone = await Phone.open(browser, cloud.url, 'demo-merchant');
