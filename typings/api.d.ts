@@ -111,6 +111,11 @@ export interface RefundView {
   reason: string;
   rejectReason?: string;
   buyerOpenid?: string; // present for merchants only
+  /** Merchants only: what was bought, the order's one-line title (e.g. `冻顶乌龙茶 250g ×2`). */
+  orderTitle?: string;
+  /** Merchants only: who asked, as the merchant knows them: the order's receiver name, or 买家 + the last 4 digits
+   * of the receiver's phone; absent when the order has no delivery address. */
+  buyerName?: string;
   /** Merchants only, PROCESSING, ABNORMAL or FAILED refunds: what WeChat Pay last said, e.g. the balance is too low. */
   lastError?: string;
   /** What WeChat Pay actually refunded, when it differs from refundFee (recorded as an anomaly for the merchant). */

@@ -1,5 +1,8 @@
 // `npm start`: builds nothing itself (the npm script builds first), starts the local cloud and says what it serves.
-import { startLocalCloud, type LocalCloudOptions } from './local-cloud';
+import { findProjectRoot, startLocalCloud, type LocalCloudOptions } from './local-cloud';
+import { execCommand, prepareImport, stopper, type WorkflowOptions } from './ui/workflow';
+import { applyDemoTimeScale, startScaledTimers } from './ui/time-scale';
+import { join } from 'node:path';
 
 /** The providers the local cloud plays; APIv3 adds itself here. */
 const PAY_MODES = ['cloudpay', 'v2', 'v3'] as const;
@@ -8,6 +11,7 @@ const isPay = (v: string): v is (typeof PAY_MODES)[number] => (PAY_MODES as read
 function usage(message?: string): never {
   if (message) console.error(`error: ${message}\n`);
   console.error(`usage: local-cloud [--port N] [--data DIR | --memory] [--demo] [--pay cloudpay|v2|v3] [--v3-verify publicKey|certificate] [--pay-port N] [--time-scale F] [--manual-refunds] [--no-timers] [--instances N] [--quiet] [--test-barriers]
+                   [--import DIR] [--export-on-exit DIR] [exec "<command>"]
 
   --port N          port on 127.0.0.1 (default: $PORT or 3000; 0 picks a free one)
   --pay P           how the demo shop takes WeChat Pay: cloudpay (default), v2 (APIv2, signed XML over HTTPS)
@@ -23,12 +27,16 @@ function usage(message?: string): never {
   --no-timers       do not run timer triggers (reconcile) on their schedule
   --instances N     instances each function may run at once (default: one per CPU core, at least 2)
   --quiet           no JSON log lines
-  --test-barriers   serve /test/barriers, which holds chosen admin requests so race tests can interleave them`);
+  --test-barriers   serve /test/barriers, which holds chosen admin requests so race tests can interleave them
+  --import DIR      start from an export (copied; with --memory into a throwaway database)
+  --export-on-exit DIR  write the data to DIR on exit (Ctrl+C, SIGTERM, end of exec, a crash)
+  exec "<command>"  start, run the command (LOCAL_CLOUD_URL and the SDK's variables set), stop,
+                    exit with the command's status`);
   process.exit(message ? 2 : 0);
 }
 
-export function parseArgs(argv: string[], env: NodeJS.ProcessEnv): LocalCloudOptions {
-  const options: LocalCloudOptions = { port: env.PORT !== undefined ? Number(env.PORT) : 3000, timers: true };
+export function parseArgs(argv: string[], env: NodeJS.ProcessEnv): LocalCloudOptions & WorkflowOptions {
+  const options: LocalCloudOptions & WorkflowOptions = { port: env.PORT !== undefined ? Number(env.PORT) : 3000, timers: true };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = () => {
@@ -84,6 +92,15 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv): LocalCloudOpt
       case '--test-barriers':
         options.testBarriers = true;
         break;
+      case '--import':
+        options.importDir = value();
+        break;
+      case '--export-on-exit':
+        options.exportOnExit = value();
+        break;
+      case 'exec':
+        options.exec = value();
+        break;
       case '--help':
       case '-h':
         usage();
@@ -108,11 +125,32 @@ export function startFailure(err: unknown): string {
 }
 
 async function main(): Promise<void> {
-  const options = parseArgs(process.argv.slice(2), process.env);
-  const cloud = await startLocalCloud(options);
+  const parsed = parseArgs(process.argv.slice(2), process.env);
+  const prepared = prepareImport(parsed, join(findProjectRoot(), '.local-cloud'));
+  const options = prepared.options;
+  // A scaled time runs the timer triggers on a scaled timetable instead of the real one.
+  const scaledTimers = options.timers !== false && options.timeScale !== undefined && options.timeScale !== 1;
+  const cloud = await startLocalCloud(scaledTimers ? { ...options, timers: false } : options);
+  const timers = scaledTimers ? startScaledTimers(cloud.runner, options.timeScale as number, cloud.log) : undefined;
+  if (options.demo && options.timeScale !== undefined && options.timeScale !== 1) {
+    const timers = applyDemoTimeScale(cloud, options.timeScale);
+    console.error(`time scale ${options.timeScale}: demo shop timers ${JSON.stringify(timers)} (fire reconcile now: POST /sandbox/timers/reconcile)`);
+  }
+  if (timers) console.error(`time scale ${options.timeScale}: timers ${timers.schedule.map((t) => `${t.function} every ${t.everyMs} ms`).join(', ') || '(none)'}`);
+  const stopCloud = stopper(cloud, parsed, prepared.cleanup, (line) => console.error(line), () => timers?.stop());
+  process.on('uncaughtException', (err) => {
+    console.error(`local cloud crashed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+    void stopCloud(true).finally(() => process.exit(1));
+  });
+  if (parsed.exec) {
+    const status = await execCommand(cloud, parsed.exec);
+    await stopCloud();
+    process.exit(status);
+  }
   const lines = [
     `local cloud ready at ${cloud.url}  (env ${cloud.env}, ${options.memory ? 'in-memory database' : 'database in ' + (options.dataDir ?? '.local-cloud/')})`,
-    `  status page          ${cloud.url}/`,
+    `  UI                   ${cloud.url}/`,
+    `  mini-program preview ${cloud.url}/preview`,
     `  admin API (SDK)      ${cloud.url}/admin      TCB_CONTEXT_CNFG='{"URL":"${cloud.url}/admin"}'`,
     `  functions gateway    POST ${cloud.url}/functions/<name>  {"data": {...}}  header x-wx-openid`,
     `  database             GET  ${cloud.url}/db/<collection>`,
@@ -122,13 +160,14 @@ async function main(): Promise<void> {
     `  messages             GET  ${cloud.url}/sandbox/messages`,
     `  functions            ${cloud.runner.names().join(', ') || '(none built: run npm run build)'}`,
   ];
-  console.log(lines.join('\n'));
   const stop = async () => {
-    await cloud.close();
+    await stopCloud();
     process.exit(0);
   };
+  // Before the banner: whoever reads "ready" may press Ctrl+C at once.
   process.on('SIGINT', () => void stop());
   process.on('SIGTERM', () => void stop());
+  console.log(lines.join('\n'));
 }
 
 if (require.main === module) {

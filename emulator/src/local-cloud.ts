@@ -28,6 +28,8 @@ import { seedDemo } from './demo';
 import { installShipping, type ShippingService } from './shipping';
 import { installPrinter, type PrinterSandbox } from './printer';
 import { statusPage } from './page';
+import { installPreview } from './preview';
+import { RequestLog, installUiRoutes } from './ui';
 
 export interface LocalCloudOptions {
   /** 0 picks a free port. Default 3000. */
@@ -122,6 +124,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const rulesFile = join(root, 'cloudbase/function-security-rules.json');
   const rules = existsSync(rulesFile) ? loadSecurityRules(rulesFile) : DEFAULT_RULES;
 
+  const requests = new RequestLog(rules);
   const counter = new CallCounter();
   const router = new Router();
   let port = 0;
@@ -192,6 +195,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   });
   const exposed = new Set(options.httpAccess ?? ['payNotify', 'refundNotify']);
   router.add('*', HTTP_TRIGGER_ROUTE, httpTriggerHandler(runner, { env, appid, isExposed: (name) => exposed.has(name) }));
+  // Before the sandbox: GET /sandbox/config here answers the sandbox's settings and the time scale in effect.
+  installUiRoutes(host, { requests, timersRunning: () => timers !== undefined, sandboxSettings: () => sandbox.settings() });
   const sandbox = installPaySandbox(host, { autoSettleRefunds: options.autoSettleRefunds, appid, material, provider: pay, v3Verify: options.v3Verify });
   sandboxRef = sandbox;
   if (options.testBarriers) installBarrierRoutes(host.registerRoute, barriers);
@@ -199,6 +204,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const shipping = installShipping(host, outbox);
   printer = installPrinter(host);
   router.add('GET', /^\/$/, () => statusPage(host));
+  installPreview(host, { projectRoot: root });
   let timers: TimerTriggers | undefined;
 
   const server = createServer((req, res) => {
@@ -210,6 +216,9 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    // Logged before the Host/Origin checks, so that the request log shows what was refused too.
+    const logged = requests.begin(req.method ?? 'GET', url.pathname, req.headers);
+    res.once('finish', () => requests.finish(logged, res.statusCode, logged.result));
     const caller = req.method === 'POST' ? adminCallerOf(url.pathname, url.searchParams.get('env') ?? env) : undefined;
     const refusal = refuseForeignHost(req.headers, port) ?? (caller ? refuseBrowserAdminRequest(req.headers) : undefined);
     if (refusal) {
@@ -232,7 +241,9 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         return send(res, { status: 200, body: { code: 'INVALID_PARAM', message } });
       }
       if (typeof params.action === 'string') counter.record(caller.invocationId, params.action);
+      if (typeof params.action === 'string') logged.action = params.action;
       const answer = await admin.handle(params, caller);
+      if (answer.kind === 'json' && typeof answer.body.code === 'string') logged.result = answer.body.code;
       if (answer.kind === 'json') return send(res, { status: 200, body: answer.body });
       res.writeHead(answer.reply.status ?? 200, { 'content-type': answer.reply.contentType });
       res.end(answer.reply.body);

@@ -32,3 +32,8 @@ export function isErrorCode(value: unknown): value is ClientErrorCode {
 
 /** A cancel refused while the order is still unpaid: WeChat Pay does not close a trade in its first minutes. */
 export const CANCEL_TOO_EARLY_TEXT = '订单刚创建，请几分钟后再取消；不付款的订单会自动关闭';
+
+/** Failures that may pass if the person tries again (network, a busy service); the rest need something else. */
+export function isTransient(code: string): boolean {
+  return code === 'NETWORK' || code === 'INTERNAL' || code === 'PROVIDER_ERROR';
+}

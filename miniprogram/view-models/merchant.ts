@@ -11,6 +11,15 @@ export interface QueueRowVM {
   reason: string;
   statusLabel: string;
   createdText: string;
+  /** What was bought (merchants' views carry the order's title), or ''. */
+  title: string;
+  /** Who asked: the receiver's name on the order, or a masked openid when the order has no address. */
+  buyerText: string;
+}
+
+function maskOpenid(openid: string | undefined): string {
+  if (!openid) return '';
+  return openid.length <= 6 ? `${openid.slice(0, 1)}***` : `${openid.slice(0, 3)}***${openid.slice(-3)}`;
 }
 
 export function toQueueRow(refund: RefundView): QueueRowVM {
@@ -21,6 +30,8 @@ export function toQueueRow(refund: RefundView): QueueRowVM {
     reason: refund.reason,
     statusLabel: REFUND_STATUS_LABEL[refund.status],
     createdText: formatTime(refund.createdAt),
+    title: refund.orderTitle ?? '',
+    buyerText: refund.buyerName ?? maskOpenid(refund.buyerOpenid),
   };
 }
 
@@ -36,14 +47,7 @@ export interface MerchantRefundVM extends QueueRowVM {
   settledText: string;
   /** The merchant may ask WeChat Pay about the refund now (it is with WeChat, or waits for the merchant there). */
   checkable: boolean;
-  /** Masked: the merchant needs to tell buyers apart, not to read their openid. */
-  buyerText: string;
   order: OrderDetailVM;
-}
-
-function maskOpenid(openid: string | undefined): string {
-  if (!openid) return '';
-  return openid.length <= 6 ? `${openid.slice(0, 1)}***` : `${openid.slice(0, 3)}***${openid.slice(-3)}`;
 }
 
 export function toMerchantRefund(detail: MerchantRefundDetail): MerchantRefundVM {
@@ -55,7 +59,6 @@ export function toMerchantRefund(detail: MerchantRefundDetail): MerchantRefundVM
     adviceText: detail.refund.status === 'ABNORMAL' ? ABNORMAL_REFUND_ADVICE : '',
     settledText: detail.refund.settledFee !== undefined ? formatFen(detail.refund.settledFee) : '',
     checkable: detail.refund.status === 'ABNORMAL' || detail.refund.status === 'PROCESSING',
-    buyerText: maskOpenid(detail.refund.buyerOpenid),
     order: toOrderDetail(detail.order),
   };
 }

@@ -81,13 +81,18 @@ export interface TimelineVM {
   note: string;
 }
 
+/** Timeline notes carry amounts as the server writes them ("6800 fen: 买错了"); people read "¥68.00：买错了". */
+export function readableNote(note: string): string {
+  return note.replace(/\b(\d+) fen\b(: )?/g, (_all, fen: string, colon?: string) => `${formatFen(Number(fen))}${colon ? '：' : ''}`);
+}
+
 function toTimeline(entry: TimelineEntry, index: number): TimelineVM {
   return {
     key: `${index}-${entry.event}`,
     timeText: formatTime(entry.at),
     label: labelOf(TIMELINE_EVENT_LABEL, entry.event),
     byLabel: labelOf(ACTOR_LABEL, entry.by),
-    note: entry.note ?? '',
+    note: readableNote(entry.note ?? ''),
   };
 }
 

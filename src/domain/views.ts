@@ -1,5 +1,5 @@
 // What the client sees of our documents: ISO times, no internal fields, buyer openids only for merchants.
-import type { MerchantRefundDetail, OrderDetail, OrderSummary, Product, RefundView } from '../../typings/api';
+import type { DeliveryAddress, MerchantRefundDetail, OrderDetail, OrderSummary, Product, RefundView } from '../../typings/api';
 import type { OrderDoc, ProductDoc, RefundDoc } from './documents';
 import { refundableFee, refundDeadline } from './refund-rules';
 import { shippingDetail } from './shipping-views';
@@ -33,7 +33,20 @@ export function orderSummary(doc: OrderListDoc): OrderSummary {
 
 const MERCHANT_NOTE_STATUSES: readonly RefundDoc['status'][] = ['PROCESSING', 'ABNORMAL', 'FAILED', 'SUCCEEDED'];
 
-export function refundView(doc: RefundDoc, forMerchant: boolean): RefundView {
+/** How the merchant names a buyer: the receiver on the order's address, else 买家 + the phone's last 4 digits. */
+export function buyerName(address: DeliveryAddress | undefined): string | undefined {
+  if (!address) return undefined;
+  const name = address.userName.trim();
+  if (name) return name;
+  const digits = address.telNumber.replace(/\D/g, '');
+  return digits.length >= 4 ? `买家${digits.slice(-4)}` : undefined;
+}
+
+/** The order facts a merchant's refund view carries (a buyer's own view never has them). */
+export type RefundOrderFacts = Pick<OrderDoc, 'title' | 'address'>;
+
+export function refundView(doc: RefundDoc, forMerchant: boolean, order?: RefundOrderFacts): RefundView {
+  const name = forMerchant ? buyerName(order?.address) : undefined;
   return {
     refundId: doc._id,
     orderId: doc.orderId,
@@ -42,6 +55,8 @@ export function refundView(doc: RefundDoc, forMerchant: boolean): RefundView {
     reason: doc.reason,
     ...(doc.rejectReason ? { rejectReason: doc.rejectReason } : {}),
     ...(forMerchant ? { buyerOpenid: doc._openid } : {}),
+    ...(forMerchant && order?.title ? { orderTitle: order.title } : {}),
+    ...(name ? { buyerName: name } : {}),
     // Why WeChat Pay has not finished (or refused): the merchant may have to act, e.g. top up the balance.
     ...(forMerchant && doc.lastError && MERCHANT_NOTE_STATUSES.includes(doc.status) ? { lastError: doc.lastError } : {}),
     ...(doc.settledFee !== undefined && doc.settledFee !== doc.refundFee ? { settledFee: doc.settledFee } : {}),
@@ -74,7 +89,7 @@ export function orderDetail(doc: OrderDoc, refunds: readonly RefundDoc[], viewer
 }
 
 export function merchantRefundDetail(refund: RefundDoc, order: OrderDoc, refunds: readonly RefundDoc[], refundWindowDays: number): MerchantRefundDetail {
-  return { refund: refundView(refund, true), order: orderDetail(order, refunds, { forMerchant: true, refundWindowDays }) };
+  return { refund: refundView(refund, true, order), order: orderDetail(order, refunds, { forMerchant: true, refundWindowDays }) };
 }
 
 export function productView(doc: ProductDoc): Product {

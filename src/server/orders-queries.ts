@@ -10,7 +10,7 @@ import { merchantRefundDetail, orderDetail, orderSummary, productView, refundVie
 import { ProviderError, type PaymentProvider } from '../providers/payment-provider';
 import { applyPaymentStatus } from './payments';
 import { activeProducts } from './repositories/products';
-import { findOrder, listOrders, markClosed } from './repositories/orders';
+import { findOrder, listOrders, markClosed, ordersByIds } from './repositories/orders';
 import { findRefund, listRefunds, refundsOfOrder } from './repositories/refunds';
 import { reconcileRefund } from './refund-flow';
 import type { Store } from './store';
@@ -86,7 +86,9 @@ export async function merchantRefunds(ctx: QueryContext, status: RefundStatus | 
   const cursor = cursorText ? decodeCursor(cursorText) : undefined;
   const docs = await listRefunds(ctx.store, { status, atOrBefore: cursor ? new Date(cursor.t) : undefined, fetch: fetchSize(cursor, limit) });
   const page = pageOf(docs, cursor, limit);
-  return { items: page.items.map((r) => refundView(r, true)), ...(page.next ? { nextCursor: encodeCursor(page.next) } : {}) };
+  // The queue says what was bought and by whom, so the merchant can decide without opening every request.
+  const orders = await ordersByIds(ctx.store, page.items.map((r) => r.orderId));
+  return { items: page.items.map((r) => refundView(r, true, orders.get(r.orderId))), ...(page.next ? { nextCursor: encodeCursor(page.next) } : {}) };
 }
 
 export async function merchantRefund(ctx: QueryContext, refundId: string): Promise<OrdersData['refund']> {

@@ -1,7 +1,7 @@
 // Shipping through the local cloud: the `ship` function for each logistics type, bad input, the states it refuses,
 // a buyer calling it, two ships at once, the upload to WeChat's shipping-info service (and its retry by reconcile),
 // the buyer's receipt (WeChat's component, re-checked) and the automatic one, a refund after shipping, and receipts.
-import type { DeliveryAddress, DeskData, PayData } from '../../typings/api';
+import type { DeliveryAddress, DeskData, PayData, RefundView } from '../../typings/api';
 import { connectSdk, getJson, postJson } from '../helpers/local-cloud';
 import { BUYER, MERCHANT, OTHER_BUYER, TEA, TEMPLATES, failure, openShop, providerTrade, sleep, type Shop } from './support';
 
@@ -55,6 +55,19 @@ describe('checkout address', () => {
     expect((await shop.order(orderId)).address).toEqual(ADDRESS);
     expect((await shop.order(orderId, MERCHANT)).address).toEqual(ADDRESS);
     expect(failure(await shop.call('orders', { action: 'get', orderId }, OTHER_BUYER)).code).toBe('NOT_FOUND');
+  });
+
+  it('names the receiver and what was bought in the merchant’s refund queue and review, never in the buyer’s view', async () => {
+    const orderId = await paidWithAddress(OTHER_BUYER);
+    const { refundId } = await shop.ok<{ refundId: string }>('applyRefund', { orderId, reason: '发错颜色', refundFee: 100 }, OTHER_BUYER);
+    const queue = await shop.ok<{ items: RefundView[] }>('orders', { action: 'refunds', status: 'REQUESTED', limit: 50 }, MERCHANT);
+    expect(queue.items.find((r) => r.refundId === refundId)).toEqual(expect.objectContaining({ orderTitle: `${TEA.name} ×2`, buyerName: '张三' }));
+    const review = await shop.ok<{ refund: RefundView }>('orders', { action: 'refund', refundId }, MERCHANT);
+    expect(review.refund).toEqual(expect.objectContaining({ orderTitle: `${TEA.name} ×2`, buyerName: '张三' }));
+    const own = (await shop.order(orderId, OTHER_BUYER)).refunds.find((r) => r.refundId === refundId);
+    expect(own).toBeDefined();
+    expect(own).not.toHaveProperty('buyerName');
+    expect(own).not.toHaveProperty('orderTitle');
   });
 
   it.each([

@@ -99,6 +99,14 @@ export function installShipping(host: LocalCloudHost, outbox: Pick<Outbox, 'regi
     // What the mini-program's App.onShow sees in referrerInfo.extraData when WeChat's component closes.
     return ok({ referrerInfo: { appId: 'wx1183b055aeec94d1', extraData: { status: 'success', req_extradata: { merchant_trade_no: no } } } });
   });
+  // WeChat's 确认收货 window names the payment by transaction_id (what the preview's wx.openBusinessView has).
+  host.registerRoute('POST', /^\/sandbox\/shipping\/by-transaction\/([^/]+)\/confirm$/, (req) => {
+    const trade = findTrade({ transactionId: req.params[0] });
+    if (!trade) return { status: 404, body: { code: 'NOT_FOUND', message: `no payment with transaction_id ${req.params[0]}` } };
+    const answer = confirm(trade.outTradeNo);
+    if (answer.errcode !== 0) return { status: 409, body: { code: 'NOT_CONFIRMABLE', message: answer.errmsg } };
+    return ok({ referrerInfo: { appId: 'wx1183b055aeec94d1', extraData: { status: 'success', req_extradata: { merchant_trade_no: trade.outTradeNo } } } });
+  });
   host.registerRoute('POST', /^\/sandbox\/shipping\/faults$/, (req) => {
     const parsed = parseJsonBody(req);
     if (!parsed.ok) return parsed.reply;

@@ -19,6 +19,14 @@ export async function findOrder(store: Store, orderId: string): Promise<OrderDoc
   return data.length ? asOrder(data[0]) : undefined;
 }
 
+/** The orders with these ids (a page of refunds names at most a page of orders). */
+export async function ordersByIds(store: Store, ids: readonly string[]): Promise<Map<string, OrderDoc>> {
+  const unique = [...new Set(ids)];
+  if (unique.length === 0) return new Map();
+  const { data } = await store.collection(COLLECTIONS.orders).where({ _id: store.command.in(unique) }).limit(unique.length).get();
+  return new Map(data.map(asOrder).map((o) => [o._id, o]));
+}
+
 export async function findOrderInTx(tx: TransactionScope, orderId: string): Promise<OrderDoc | undefined> {
   const { data } = await tx.collection(COLLECTIONS.orders).doc(orderId).get();
   return data ? asOrder(data) : undefined;

@@ -326,7 +326,7 @@ export class FakeBackend {
         requireMerchant();
         const list = [...this.refunds.values()].filter((r) => !request.status || r.status === request.status);
         const page = this.page(list, request.cursor, request.limit);
-        return { ...page, items: page.items.map((r) => refundView(r, true)) };
+        return { ...page, items: page.items.map((r) => refundView(r, true, this.orders.get(r.orderId))) };
       }
       case 'refund': {
         requireMerchant();

@@ -1,0 +1,283 @@
+// What WeChat draws around and above a page: status bar, navigation bar, tab bar, toasts, modals, the cashier
+// (payment sheet) and the subscribe-message dialog. Plain DOM inside the phone frame; nothing here knows the shop.
+
+const $ = <T extends HTMLElement = HTMLElement>(selector: string): T => {
+  const el = document.querySelector<T>(selector);
+  if (!el) throw new Error(`preview shell lacks ${selector}`);
+  return el;
+};
+
+function el(tag: string, className: string, text?: string): HTMLElement {
+  const node = document.createElement(tag);
+  node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+export function setNavigationBar(title: string, canGoBack: boolean): void {
+  $('#nav-title').textContent = title;
+  $('#nav-back').style.visibility = canGoBack ? 'visible' : 'hidden';
+}
+
+let toastTimer: ReturnType<typeof setTimeout> | undefined;
+
+/** A toast or loading box in the middle of the screen; `duration` 0 keeps it until hidden. */
+export function showToast(title: string, icon: 'success' | 'error' | 'loading' | 'none', duration: number, mask = false): void {
+  hideToast();
+  const layer = el('div', `wx-toast-layer${mask ? ' masked' : ''}`);
+  layer.id = 'wx-toast';
+  const box = el('div', `wx-toast ${icon === 'none' ? 'text-only' : 'with-icon'}`);
+  box.setAttribute('role', 'status');
+  if (icon !== 'none') box.appendChild(el('div', `wx-toast-icon icon-${icon}`, icon === 'success' ? '✓' : icon === 'error' ? '!' : ''));
+  box.appendChild(el('div', 'wx-toast-title', title));
+  layer.appendChild(box);
+  $('#overlay').appendChild(layer);
+  if (duration > 0) toastTimer = setTimeout(hideToast, duration);
+}
+
+export function hideToast(): void {
+  if (toastTimer) clearTimeout(toastTimer);
+  toastTimer = undefined;
+  document.getElementById('wx-toast')?.remove();
+}
+
+export interface ModalOptions {
+  title?: string;
+  content?: string;
+  showCancel?: boolean;
+  cancelText?: string;
+  confirmText?: string;
+  confirmColor?: string;
+}
+
+/** WeChat's modal: title, content, and one or two text buttons separated by hairlines. */
+export function showModal(options: ModalOptions): Promise<boolean> {
+  return new Promise((resolve) => {
+    const mask = el('div', 'wx-mask');
+    const dialog = el('div', 'wx-modal');
+    dialog.setAttribute('role', 'dialog');
+    if (options.title) dialog.appendChild(el('div', 'wx-modal-title', options.title));
+    if (options.content) dialog.appendChild(el('div', 'wx-modal-content', options.content));
+    const actions = el('div', 'wx-modal-actions');
+    const close = (answer: boolean) => {
+      mask.remove();
+      resolve(answer);
+    };
+    if (options.showCancel !== false) {
+      const cancel = el('button', 'wx-modal-button cancel', options.cancelText || '取消');
+      cancel.addEventListener('click', () => close(false));
+      actions.appendChild(cancel);
+    }
+    const confirm = el('button', 'wx-modal-button confirm', options.confirmText || '确定');
+    if (options.confirmColor) confirm.style.color = options.confirmColor;
+    confirm.addEventListener('click', () => close(true));
+    actions.appendChild(confirm);
+    dialog.appendChild(actions);
+    mask.appendChild(dialog);
+    $('#overlay').appendChild(mask);
+  });
+}
+
+export interface CashierView {
+  merchant: string;
+  description: string;
+  amountText: string;
+}
+
+/** WeChat's cashier: a bottom sheet with the amount, the payer's balance as the method, and a green 支付 button. */
+export function showCashier(view: CashierView): Promise<boolean> {
+  return new Promise((resolve) => {
+    const mask = el('div', 'wx-mask bottom');
+    const sheet = el('div', 'wx-sheet wx-cashier');
+    sheet.setAttribute('role', 'dialog');
+    sheet.setAttribute('aria-label', '微信支付');
+    const head = el('div', 'wx-sheet-head');
+    const closeButton = el('button', 'wx-sheet-close', '✕');
+    closeButton.setAttribute('aria-label', '关闭');
+    head.appendChild(closeButton);
+    head.appendChild(el('div', 'wx-sheet-title', '微信支付'));
+    sheet.appendChild(head);
+    sheet.appendChild(el('div', 'wx-cashier-merchant', view.merchant));
+    sheet.appendChild(el('div', 'wx-cashier-amount', view.amountText));
+    sheet.appendChild(el('div', 'wx-cashier-description', view.description));
+    const method = el('div', 'wx-cashier-method');
+    method.appendChild(el('span', '', '付款方式'));
+    method.appendChild(el('span', 'wx-cashier-balance', '零钱（本地沙箱，不会扣款）'));
+    sheet.appendChild(method);
+    const pay = el('button', 'wx-cashier-pay', '支付');
+    sheet.appendChild(pay);
+    mask.appendChild(sheet);
+    $('#overlay').appendChild(mask);
+    const close = (answer: boolean) => {
+      mask.remove();
+      resolve(answer);
+    };
+    closeButton.addEventListener('click', () => close(false));
+    pay.addEventListener('click', () => close(true));
+  });
+}
+
+/** The subscribe-message dialog: which messages the mini-program wants to send, 允许 or 取消. */
+export function showSubscribeDialog(appName: string, templateIds: string[]): Promise<boolean> {
+  return new Promise((resolve) => {
+    const mask = el('div', 'wx-mask bottom');
+    const sheet = el('div', 'wx-sheet wx-subscribe');
+    sheet.setAttribute('role', 'dialog');
+    sheet.setAttribute('aria-label', '订阅消息');
+    sheet.appendChild(el('div', 'wx-subscribe-app', appName));
+    sheet.appendChild(el('div', 'wx-subscribe-title', '申请向你发送以下消息'));
+    const list = el('div', 'wx-subscribe-list');
+    for (const id of templateIds) list.appendChild(el('div', 'wx-subscribe-item', `✓ ${id}`));
+    sheet.appendChild(list);
+    const actions = el('div', 'wx-subscribe-actions');
+    const reject = el('button', 'wx-subscribe-reject', '取消');
+    const accept = el('button', 'wx-subscribe-accept', '允许');
+    actions.appendChild(reject);
+    actions.appendChild(accept);
+    sheet.appendChild(actions);
+    mask.appendChild(sheet);
+    $('#overlay').appendChild(mask);
+    const close = (answer: boolean) => {
+      mask.remove();
+      resolve(answer);
+    };
+    reject.addEventListener('click', () => close(false));
+    accept.addEventListener('click', () => close(true));
+  });
+}
+
+export function renderTabBar(
+  items: { pagePath: string; text: string }[],
+  current: string,
+  onSelect: (pagePath: string) => void,
+): void {
+  const bar = $('#tab-bar');
+  bar.innerHTML = '';
+  bar.hidden = items.length === 0 || !items.some((item) => item.pagePath === current);
+  for (const item of items) {
+    const tab = el('button', `wx-tab${item.pagePath === current ? ' selected' : ''}`, item.text);
+    tab.addEventListener('click', () => onSelect(item.pagePath));
+    bar.appendChild(tab);
+  }
+}
+
+export interface AddressView {
+  who: string;
+  where: string;
+}
+
+/** WeChat's address picker, reduced to the one saved address a preview holder has: 使用该地址 or close. */
+export function showAddressSheet(address: AddressView): Promise<boolean> {
+  return new Promise((resolve) => {
+    const mask = el('div', 'wx-mask bottom');
+    const sheet = el('div', 'wx-sheet wx-address');
+    sheet.setAttribute('role', 'dialog');
+    sheet.setAttribute('aria-label', '选择收货地址');
+    const head = el('div', 'wx-sheet-head');
+    const closeButton = el('button', 'wx-sheet-close', '✕');
+    closeButton.setAttribute('aria-label', '关闭');
+    head.appendChild(closeButton);
+    head.appendChild(el('div', 'wx-sheet-title', '选择收货地址'));
+    sheet.appendChild(head);
+    const card = el('div', 'wx-address-card');
+    card.appendChild(el('div', 'wx-address-who', address.who));
+    card.appendChild(el('div', 'wx-address-where', address.where));
+    sheet.appendChild(card);
+    const use = el('button', 'wx-address-use', '使用该地址');
+    sheet.appendChild(use);
+    mask.appendChild(sheet);
+    $('#overlay').appendChild(mask);
+    const close = (answer: boolean) => {
+      mask.remove();
+      resolve(answer);
+    };
+    closeButton.addEventListener('click', () => close(false));
+    use.addEventListener('click', () => close(true));
+  });
+}
+
+/** The scanner, without a camera: the code it would read, editable, then 确定 or 取消. */
+export function showScanSheet(suggested: string): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const mask = el('div', 'wx-mask bottom');
+    const sheet = el('div', 'wx-sheet wx-scan');
+    sheet.setAttribute('role', 'dialog');
+    sheet.setAttribute('aria-label', '扫码');
+    const head = el('div', 'wx-sheet-head');
+    const closeButton = el('button', 'wx-sheet-close', '✕');
+    closeButton.setAttribute('aria-label', '取消');
+    head.appendChild(closeButton);
+    head.appendChild(el('div', 'wx-sheet-title', '扫码（预览：没有摄像头，输入扫到的内容）'));
+    sheet.appendChild(head);
+    const input = document.createElement('input');
+    input.className = 'wx-scan-input';
+    input.value = suggested;
+    sheet.appendChild(input);
+    const done = el('button', 'wx-address-use wx-scan-done', '确定');
+    sheet.appendChild(done);
+    mask.appendChild(sheet);
+    $('#overlay').appendChild(mask);
+    const close = (answer: string | undefined) => {
+      mask.remove();
+      resolve(answer);
+    };
+    closeButton.addEventListener('click', () => close(undefined));
+    done.addEventListener('click', () => close(input.value));
+  });
+}
+
+/** A list to pick one line from, as WeChat's picker and action sheet show it; undefined when cancelled. */
+export function showOptionSheet(options: string[], title?: string): Promise<number | undefined> {
+  return new Promise((resolve) => {
+    const mask = el('div', 'wx-mask bottom');
+    const sheet = el('div', 'wx-sheet wx-options');
+    sheet.setAttribute('role', 'dialog');
+    sheet.setAttribute('aria-label', title ?? '选择');
+    if (title) sheet.appendChild(el('div', 'wx-options-title', title));
+    const close = (answer: number | undefined) => {
+      mask.remove();
+      resolve(answer);
+    };
+    options.forEach((label, i) => {
+      const item = el('button', 'wx-option', label);
+      item.addEventListener('click', () => close(i));
+      sheet.appendChild(item);
+    });
+    const cancel = el('button', 'wx-option cancel', '取消');
+    cancel.addEventListener('click', () => close(undefined));
+    sheet.appendChild(cancel);
+    mask.addEventListener('click', (e) => {
+      if (e.target === mask) close(undefined);
+    });
+    mask.appendChild(sheet);
+    $('#overlay').appendChild(mask);
+  });
+}
+
+/** WeChat's own 确认收货 window (openBusinessView weappOrderConfirm). */
+export function showReceiptConfirm(appName: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const mask = el('div', 'wx-mask bottom');
+    const sheet = el('div', 'wx-sheet wx-receipt');
+    sheet.setAttribute('role', 'dialog');
+    sheet.setAttribute('aria-label', '确认收货');
+    const head = el('div', 'wx-sheet-head');
+    const closeButton = el('button', 'wx-sheet-close', '✕');
+    closeButton.setAttribute('aria-label', '关闭');
+    head.appendChild(closeButton);
+    head.appendChild(el('div', 'wx-sheet-title', '确认收货'));
+    sheet.appendChild(head);
+    sheet.appendChild(el('div', 'wx-cashier-merchant', appName));
+    sheet.appendChild(el('div', 'wx-cashier-description', '请确认已收到商品；确认后货款将结算给商家'));
+    const yes = el('button', 'wx-cashier-pay wx-receipt-confirm', '确认收货');
+    sheet.appendChild(yes);
+    mask.appendChild(sheet);
+    $('#overlay').appendChild(mask);
+    const close = (answer: boolean) => {
+      mask.remove();
+      resolve(answer);
+    };
+    closeButton.addEventListener('click', () => close(false));
+    yes.addEventListener('click', () => close(true));
+  });
+}

@@ -1,0 +1,111 @@
+// Starting, stopping and keeping data around the local cloud, as Firebase's emulators do:
+//   --import DIR          start from an export (a copy: the export itself is never written to)
+//   --export-on-exit DIR  write the data on exit: Ctrl+C, SIGTERM, the end of `exec`, and an uncaught crash
+//   exec "<command>"      start, run the command with the local cloud's address in its environment, stop,
+//                         exit with the command's status
+// An export is the database file (documents, sandbox trades, outbox) written to a temporary name and renamed, so a
+// crash mid-export never leaves a half-written export where a good one was; plus export.json describing it.
+import { spawn } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { LocalCloud, LocalCloudOptions } from '../local-cloud';
+
+export const EXPORT_FILE = 'local-cloud.sqlite';
+export const EXPORT_META = 'export.json';
+
+export interface WorkflowOptions {
+  importDir?: string;
+  exportOnExit?: string;
+  exec?: string;
+}
+
+export interface PreparedData {
+  options: LocalCloudOptions;
+  /** Removes the temporary folder an import into a throwaway database used. */
+  cleanup(): void;
+}
+
+/** Makes the database the cloud opens a copy of the import, in its data folder or, with --memory, a temporary one. */
+export function prepareImport(options: LocalCloudOptions & WorkflowOptions, defaultDataDir: string): PreparedData {
+  if (!options.importDir) return { options, cleanup: () => undefined };
+  const source = join(resolve(options.importDir), EXPORT_FILE);
+  if (!existsSync(source)) throw new Error(`--import ${options.importDir}: no ${EXPORT_FILE} there (write one with --export-on-exit)`);
+  const throwaway = Boolean(options.memory);
+  const dataDir = throwaway ? mkdtempSync(join(tmpdir(), 'local-cloud-import-')) : resolve(options.dataDir ?? defaultDataDir);
+  mkdirSync(dataDir, { recursive: true });
+  const target = join(dataDir, EXPORT_FILE);
+  for (const suffix of ['-wal', '-shm']) rmSync(target + suffix, { force: true });
+  copyFileSync(source, target);
+  return {
+    options: { ...options, memory: false, dataDir },
+    cleanup: () => {
+      if (throwaway) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Writes the whole database to DIR atomically; answers what was written. */
+export function exportData(cloud: LocalCloud, dir: string): { file: string; collections: Record<string, number> } {
+  const target = resolve(dir);
+  mkdirSync(target, { recursive: true });
+  const file = join(target, EXPORT_FILE);
+  const partial = `${file}.partial-${process.pid}`;
+  rmSync(partial, { force: true });
+  cloud.db.sqlite().prepare('VACUUM INTO ?').run(partial);
+  renameSync(partial, file);
+  const collections: Record<string, number> = {};
+  for (const name of cloud.db.collections()) collections[name] = cloud.db.list(name, { limit: 1 }).total;
+  writeFileSync(join(target, EXPORT_META), JSON.stringify({ exportedAt: new Date().toISOString(), env: cloud.env, file: EXPORT_FILE, collections }, null, 2) + '\n');
+  return { file, collections };
+}
+
+export function readExportMeta(dir: string): { exportedAt: string; collections: Record<string, number> } {
+  return JSON.parse(readFileSync(join(resolve(dir), EXPORT_META), 'utf8')) as { exportedAt: string; collections: Record<string, number> };
+}
+
+/** The environment a command started by `exec` gets: where the local cloud is, and how the SDK reaches it. */
+export function execEnvironment(cloud: LocalCloud): Record<string, string> {
+  return {
+    LOCAL_CLOUD_URL: cloud.url,
+    LOCAL_CLOUD_ENV: cloud.env,
+    TCB_CONTEXT_CNFG: JSON.stringify({ URL: `${cloud.url}/admin` }),
+    TENCENTCLOUD_SECRETID: 'local',
+    TENCENTCLOUD_SECRETKEY: 'local',
+    TENCENTCLOUD: 'true',
+    TCB_ENV: cloud.env,
+  };
+}
+
+/** Runs a shell command against the cloud; answers its exit status (signals count as failure). */
+export function execCommand(cloud: LocalCloud, command: string): Promise<number> {
+  return new Promise((resolveStatus) => {
+    const child = spawn(command, { shell: true, stdio: 'inherit', env: { ...process.env, ...execEnvironment(cloud) } });
+    child.on('error', () => resolveStatus(127));
+    child.on('exit', (code, signal) => resolveStatus(code ?? (signal ? 1 : 0)));
+  });
+}
+
+/**
+ * Stops the cloud once, exporting first when asked; safe to call from several exit paths at once.
+ * `crashed` is for the uncaught-error path: the export is still attempted, its own failure only reported.
+ */
+export function stopper(cloud: LocalCloud, options: WorkflowOptions, cleanup: () => void, say: (line: string) => void, beforeStop?: () => void) {
+  let stopping: Promise<void> | undefined;
+  return (crashed = false): Promise<void> => {
+    stopping ??= (async () => {
+      beforeStop?.();
+      if (options.exportOnExit) {
+        try {
+          const written = exportData(cloud, options.exportOnExit);
+          say(`exported ${Object.keys(written.collections).length} collections to ${written.file}`);
+        } catch (err) {
+          say(`export to ${options.exportOnExit} failed${crashed ? ' after a crash' : ''}: ${err instanceof Error ? err.message : String(err)}`);
+        }
+      }
+      await cloud.close().catch(() => undefined);
+      cleanup();
+    })();
+    return stopping;
+  };
+}

@@ -1,0 +1,193 @@
+// Screenshots of every page state, taken the way a person gets there: a local cloud with demo data, the preview
+// in Chromium, taps and typing. Writes docs/screens/NN-<state>.png (the phone only, 2x) and docs/screens/README.md.
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startTestCloud, projectRoot } from '../../test/helpers/local-cloud';
+import { Phone, launchBrowser } from '../../test/preview/phone';
+
+interface Shot {
+  file: string;
+  caption: string;
+}
+
+/** The address picker comes at a page's first purchase only. */
+async function useAddressIfAsked(phone: Phone): Promise<void> {
+  const sheet = phone.page.locator('.wx-address, .wx-cashier').first();
+  await sheet.waitFor();
+  if (await phone.page.locator('.wx-address').isVisible()) await phone.useAddress();
+}
+
+export async function main(args: string[]): Promise<void> {
+  const outDir = join(projectRoot, args[0] ?? 'docs/screens');
+  mkdirSync(outDir, { recursive: true });
+  for (const old of readdirSync(outDir).filter((f) => f.endsWith('.png'))) rmSync(join(outDir, old));
+  const cloud = await startTestCloud({ demo: true });
+  const browser = await launchBrowser();
+  const shots: Shot[] = [];
+  let n = 0;
+  const snap = async (phone: Phone, name: string, caption: string) => {
+    n += 1;
+    const file = `${String(n).padStart(2, '0')}-${name}.png`;
+    // Let toasts and freshly drawn rows settle the way an eye would see them.
+    await phone.page.waitForTimeout(150);
+    await phone.page.locator('#phone').screenshot({ path: join(outDir, file) });
+    shots.push({ file, caption });
+    console.log(file);
+  };
+  try {
+    const phone = await Phone.open(browser, cloud.url, 'demo-buyer', 2);
+    await phone.see('.product-name', '冻顶乌龙茶');
+    await snap(phone, 'shop', 'Shop, as the demo buyer');
+    await phone.tap('.product .plus');
+    await phone.tap('.product .plus');
+    await snap(phone, 'shop-two-selected', 'Two tins chosen: the total and 购买 light up');
+    await phone.tap('.buy', '购买');
+    await phone.page.locator('.wx-address').waitFor();
+    await snap(phone, 'address-picker', 'The first purchase asks where the goods go (wx.chooseAddress)');
+    await phone.useAddress();
+    await phone.page.locator('.wx-cashier').waitFor();
+    await snap(phone, 'cashier', "The cashier (wx.requestPayment), drawn like WeChat's; the sandbox holds the trade");
+    await phone.payInCashier();
+    await phone.waitForTitle('订单详情');
+    await phone.see('.status', '已付款');
+    await snap(phone, 'order-detail-paid', 'Paid: the order detail with its timeline');
+
+    await phone.tap('.refund', '申请退款');
+    await phone.waitForTitle('申请退款');
+    await snap(phone, 'refund-apply-form', 'Refund request: amount (all by default), reasons, note');
+    await phone.type('.amount-input', '999');
+    await phone.tap('.submit', '提交申请');
+    await phone.page.waitForTimeout(300);
+    const subscribe = phone.page.locator('.wx-subscribe');
+    if (await subscribe.isVisible()) await phone.answerSubscription(false);
+    await snap(phone, 'refund-apply-errors', 'What the form says when the amount is too high and no reason is chosen');
+    await phone.tap('.all-amount', '全部');
+    await phone.tap('.reason', '不想要了');
+    await phone.type('.note-input', '买错了规格');
+    await snap(phone, 'refund-apply-filled', 'Filled in');
+    await phone.tap('.submit', '提交申请');
+    await phone.page.locator('.wx-subscribe').waitFor();
+    await snap(phone, 'subscribe-dialog', 'Asked inside the tap: may the shop send the refund result?');
+    await phone.answerSubscription(true);
+    await phone.see('.submitted-title', '退款申请已提交');
+    await snap(phone, 'refund-submitted', 'Request sent');
+    await phone.tap('.view-order', '查看订单');
+    await phone.see('.status', /退款中|已付款/);
+    await snap(phone, 'order-detail-refunding', 'The order while the merchant decides');
+
+    // A second order left unpaid, for the list's tabs.
+    await phone.holdAs('demo-buyer');
+    await phone.tap('.product .plus');
+    await phone.tap('.buy', '购买');
+    await useAddressIfAsked(phone);
+    await phone.page.locator('.wx-cashier .wx-sheet-close').click();
+    await phone.see('.status', '待付款');
+    await snap(phone, 'order-detail-pending', 'Left unpaid: pay or cancel, and when it closes by itself');
+    await phone.holdAs('demo-buyer');
+    await phone.tap('.my-orders', '我的订单');
+    await phone.page.locator('.order-card').nth(1).waitFor();
+    await snap(phone, 'order-list', 'My orders, newest first');
+
+    await phone.holdAs('demo-merchant');
+    await phone.see('.merchant-entry', '退款审核');
+    await snap(phone, 'shop-as-merchant', 'The same shop in the merchant’s hands: a way to the refund queue');
+    await phone.tap('.merchant-entry', '退款审核');
+    await phone.see('.refund-row', '买错了规格');
+    await snap(phone, 'refund-queue', 'Refund queue');
+    await phone.tap('.refund-row', '买错了规格');
+    await phone.see('.amount', '¥');
+    await snap(phone, 'refund-review', 'Reviewing one request');
+    await phone.tap('.approve', '同意退款');
+    await phone.answerSubscription(false);
+    await phone.page.locator('.wx-modal').waitFor();
+    await snap(phone, 'approve-confirm', 'Approving is confirmed first');
+    await phone.confirmModal();
+    await phone.see('.status', /退款处理中|退款成功/);
+    await snap(phone, 'refund-review-approved', 'Approved: WeChat Pay is processing the refund');
+
+    await phone.holdAs('demo-buyer');
+    await phone.tap('.my-orders', '我的订单');
+    await phone.see('.order-card .status', '已退款');
+    await snap(phone, 'order-list-after-refund', 'My orders: one refunded, one still to pay');
+    await phone.tap('.order-card', '已退款');
+    await phone.see('.status', '已退款');
+    await snap(phone, 'order-detail-after-refund', 'The buyer’s order after the refund');
+    await phone.page.goto(`${cloud.url}/preview?as=demo-buyer&page=pages/merchant/refund-queue/index`);
+    await phone.see('[class*="error-message"]', '仅商家');
+    await snap(phone, 'refund-queue-as-buyer', 'A buyer opening the merchant’s page: told why, no retry that cannot help');
+    await phone.close();
+
+    // A third order, paid, for the merchant to ship and the buyer to receive.
+    const shipper = await Phone.open(browser, cloud.url, 'demo-buyer', 2);
+    await shipper.tap('.product .plus');
+    await shipper.tap('.buy', '购买');
+    await useAddressIfAsked(shipper);
+    await shipper.payInCashier();
+    await shipper.see('.status', '已付款');
+    const orderNo = (await shipper.text('.order-no')).replace(/^订单号\s*/, '');
+    await shipper.holdAs('demo-merchant');
+    await shipper.tap('.desk-entry', '订单发货');
+    await shipper.see('.desk-row', orderNo);
+    await snap(shipper, 'merchant-desk', 'The merchant’s desk: orders to ship, in transit, done; search by order number');
+    await shipper.tap('.desk-row', orderNo);
+    await shipper.see('.address-who', '陈小明');
+    await snap(shipper, 'ship-form', 'Shipping one order: what was bought, where it goes, how it leaves');
+    await shipper.tap('.company-picker');
+    await shipper.page.locator('.wx-options').waitFor();
+    await snap(shipper, 'ship-company-picker', 'The express company, from a picker');
+    await shipper.pick('顺丰速运');
+    await shipper.tap('.scan', '扫码');
+    await shipper.page.locator('.wx-scan').waitFor();
+    await snap(shipper, 'ship-scan', 'The tracking number from the label (wx.scanCode; the preview has no camera)');
+    await shipper.scan();
+    await shipper.tap('.submit', '确认发货');
+    await shipper.see('.status', '已发货');
+    await snap(shipper, 'ship-done', 'Shipped: uploaded to WeChat’s shipping info, one correction left');
+    await shipper.holdAs('demo-buyer');
+    await shipper.tap('.my-orders', '我的订单');
+    await shipper.tap('.order-card', '已发货');
+    await shipper.see('.status', '已发货');
+    await snap(shipper, 'order-detail-shipped', 'The buyer sees the parcel on its way');
+    await shipper.tap('.confirm-receipt', '确认收货');
+    await shipper.page.locator('.wx-receipt').waitFor();
+    await snap(shipper, 'receipt-confirm', 'Confirming receipt in WeChat’s own window (wx.openBusinessView)');
+    await shipper.confirmReceipt();
+    await shipper.see('.status', '已完成');
+    await snap(shipper, 'order-detail-completed', 'Received: the order is complete');
+    await shipper.close();
+
+    const ui = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await ui.goto(`${cloud.url}/`);
+    const views: [string, string, string][] = [
+      ['overview', 'local-cloud-ui-overview', 'Local cloud UI: collections, instances, where things are, timers (fire now)'],
+      ['database', 'local-cloud-ui-database', 'Local cloud UI: documents of a collection, searchable'],
+      ['orders', 'local-cloud-ui-orders', 'Local cloud UI: orders and refunds with their timelines'],
+      ['pay', 'local-cloud-ui-pay', 'Local cloud UI: WeChat Pay trades per protocol, with the notifies sent'],
+      ['shipping', 'local-cloud-ui-shipping', 'Local cloud UI: shipping info uploaded to WeChat and the receipts printed'],
+      ['requests', 'local-cloud-ui-requests', 'Local cloud UI: every request with caller, function, duration, result and security rule'],
+      ['messages', 'local-cloud-ui-messages', 'Local cloud UI: subscribe messages, each deep link opening the preview as its recipient'],
+    ];
+    for (const [tab, name, caption] of views) {
+      await ui.locator(`#tabs button[data-tab="${tab}"]`).click();
+      await ui.waitForTimeout(700);
+      n += 1;
+      const file = `${String(n).padStart(2, '0')}-${name}.png`;
+      await ui.screenshot({ path: join(outDir, file) });
+      shots.push({ file, caption });
+      console.log(file);
+    }
+    await ui.close();
+  } finally {
+    await browser.close();
+    await cloud.close();
+  }
+  const readme = [
+    '# Screens',
+    '',
+    'Written by `npm run screens`: the project’s own pages in the browser preview (`/preview`, see',
+    '[docs/preview.md](../preview.md)), driven by taps and typing against a local cloud with demo data.',
+    '',
+    ...shots.map((s) => `### ${s.caption}\n![${s.caption}](${s.file})\n`),
+  ].join('\n');
+  writeFileSync(join(outDir, 'README.md'), readme);
+}
