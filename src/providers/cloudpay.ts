@@ -7,12 +7,11 @@ import {
   ProviderError,
   ProviderOutcomeUnknown,
   type PaymentProvider,
-  type PaymentState,
   type PaymentStatus,
   type ProviderNotifications,
-  type RefundState,
   type RefundStatus,
 } from './payment-provider';
+import { REFUND_STATUSES, TRADE_STATES, fitBytes, fitChars, integer, parseChinaTime } from './wechat-fields';
 
 export interface CloudPayConfig {
   subMchId: string;
@@ -21,24 +20,6 @@ export interface CloudPayConfig {
   refundNotifyFunction: string;
   nonce: () => string;
 }
-
-const TRADE_STATES: Record<string, PaymentState> = {
-  SUCCESS: 'PAID',
-  REFUND: 'PAID',
-  NOTPAY: 'NOT_PAID',
-  USERPAYING: 'PAYING',
-  CLOSED: 'CLOSED',
-  REVOKED: 'CLOSED',
-  PAYERROR: 'FAILED',
-};
-
-const REFUND_STATES: Record<string, RefundState> = {
-  SUCCESS: 'SUCCEEDED',
-  PROCESSING: 'PROCESSING',
-  REFUNDCLOSE: 'FAILED',
-  // Not a failure: WeChat could not pay the money out and still counts it against the payment (see RefundState).
-  CHANGE: 'ABNORMAL',
-};
 
 export function createCloudPayProvider(api: CloudPay.Api, config: CloudPayConfig): PaymentProvider {
   return {
@@ -116,7 +97,7 @@ export function createCloudPayProvider(api: CloudPay.Api, config: CloudPayConfig
           outRefundNo: request.outRefundNo,
           totalFee: request.totalFee,
           refundFee: request.refundFee,
-          ...(request.reason ? { refundDesc: Array.from(request.reason).slice(0, 80).join('') } : {}),
+          ...(request.reason ? { refundDesc: fitChars(request.reason, 80) } : {}),
           envId: config.envId,
           functionName: config.refundNotifyFunction,
           nonceStr: config.nonce(),
@@ -251,7 +232,7 @@ function findRefund(answer: CloudPay.QueryRefundAnswer, outRefundNo: string): Re
     fee = fields[`refundFee_${found}`] ?? fields[`refundFee${found}`];
     id = fields[`refundId_${found}`] ?? fields[`refundId${found}`];
   }
-  const state = REFUND_STATES[String(status)];
+  const state = REFUND_STATUSES[String(status)];
   if (!state) throw new ProviderError('BAD_ANSWER', `cloudPay.queryRefund answered an unknown refund status ${String(status)}`, true);
   const result: RefundStatus = { state, outRefundNo };
   const refundFee = integer(fee);
@@ -285,29 +266,6 @@ export const cloudPayNotifications: ProviderNotifications = {
 function reference(event: Record<string, unknown>, camel: string, snake: string): string | undefined {
   const value = event[camel] ?? event[snake];
   return typeof value === 'string' && /^[0-9A-Za-z_-]{1,64}$/.test(value) ? value : undefined;
-}
-
-/** Cut a string to at most `max` UTF-8 bytes without splitting a character. */
-function fitBytes(text: string, max: number): string {
-  let out = '';
-  for (const ch of text) {
-    if (Buffer.byteLength(out + ch, 'utf8') > max) break;
-    out += ch;
-  }
-  return out;
-}
-
-function integer(value: unknown): number | undefined {
-  const n = typeof value === 'string' && /^[0-9]{1,12}$/.test(value) ? Number(value) : value;
-  return typeof n === 'number' && Number.isSafeInteger(n) ? n : undefined;
-}
-
-/** yyyyMMddHHmmss in China time. */
-export function parseChinaTime(text: string): Date | undefined {
-  const m = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})$/.exec(text);
-  if (!m) return undefined;
-  const [, y, mo, d, h, mi, s] = m.map(Number);
-  return new Date(Date.UTC(y, mo - 1, d, h - 8, mi, s));
 }
 
 function sdkErrorText(err: unknown): string {

@@ -1,4 +1,5 @@
-import { CODE_MEANING, DESCRIPTION_CODES, UNCLASSIFIED, parseChinaTime, wechatErrorCode } from '../../src/providers/cloudpay';
+import { CODE_MEANING, DESCRIPTION_CODES, UNCLASSIFIED, wechatErrorCode } from '../../src/providers/cloudpay';
+import { parseChinaTime } from '../../src/providers/wechat-fields';
 
 // wx-server-sdk resolves every cloudPay answer with its own errCode: 0, so WeChat's code is read from errCodeDes,
 // through one table: every row is checked with the wording WeChat uses, for every API it applies to.

@@ -4,17 +4,15 @@
 // is always verified (https-client.ts).
 import type { PaymentParams } from '../../../typings/api';
 import { chinaTimeDigits } from '../../domain/ids';
-import { parseChinaTime } from '../cloudpay';
 import type { HttpsClient } from '../https-client';
 import {
   ProviderError,
   ProviderOutcomeUnknown,
   type PaymentProvider,
-  type PaymentState,
   type PaymentStatus,
-  type RefundState,
   type RefundStatus,
 } from '../payment-provider';
+import { REFUND_STATUSES, TRADE_STATES, fitBytes, fitChars, integer, parseChinaTime } from '../wechat-fields';
 import { v2Failure } from './codes';
 import { isV2SignType, signV2, verifyV2, type V2Fields, type V2SignType } from './sign';
 import { buildV2Xml, parseV2Xml } from './xml';
@@ -36,23 +34,6 @@ export interface V2Config {
   nonce: () => string;
   now: () => Date;
 }
-
-const TRADE_STATES: Record<string, PaymentState> = {
-  SUCCESS: 'PAID',
-  REFUND: 'PAID',
-  NOTPAY: 'NOT_PAID',
-  USERPAYING: 'PAYING',
-  CLOSED: 'CLOSED',
-  REVOKED: 'CLOSED',
-  PAYERROR: 'FAILED',
-};
-
-const REFUND_STATES: Record<string, RefundState> = {
-  SUCCESS: 'SUCCEEDED',
-  PROCESSING: 'PROCESSING',
-  REFUNDCLOSE: 'FAILED',
-  CHANGE: 'ABNORMAL',
-};
 
 export function createV2Provider(config: V2Config): PaymentProvider {
   const call = (api: string, path: string, fields: V2Fields, acts: boolean, options: CallOptions = {}) => callV2(config, api, path, fields, acts, options);
@@ -120,7 +101,7 @@ export function createV2Provider(config: V2Config): PaymentProvider {
         out_refund_no: request.outRefundNo,
         total_fee: request.totalFee,
         refund_fee: request.refundFee,
-        refund_desc: request.reason ? Array.from(request.reason).slice(0, 80).join('') : undefined,
+        refund_desc: request.reason ? fitChars(request.reason, 80) : undefined,
         notify_url: config.refundNotifyUrl,
       }, true, { mtls: true });
       if (answer.out_refund_no !== undefined && answer.out_refund_no !== request.outRefundNo) {
@@ -213,7 +194,7 @@ function findRefund(answer: Record<string, string>, outRefundNo: string): Refund
   for (let i = 0; i < Math.min(count, 100); i++) {
     if (answer[`out_refund_no_${i}`] !== outRefundNo) continue;
     const status = answer[`refund_status_${i}`] ?? '';
-    const state = REFUND_STATES[status];
+    const state = REFUND_STATUSES[status];
     if (!state) throw new ProviderError('BAD_ANSWER', `wechatpay-v2 refundquery answered an unknown refund_status ${status || '(none)'}`, true);
     const result: RefundStatus = { state, outRefundNo };
     const fee = integer(answer[`refund_fee_${i}`]);
@@ -223,18 +204,4 @@ function findRefund(answer: Record<string, string>, outRefundNo: string): Refund
     return result;
   }
   return { state: 'NOT_FOUND', outRefundNo };
-}
-
-function fitBytes(text: string, max: number): string {
-  let out = '';
-  for (const ch of text) {
-    if (Buffer.byteLength(out + ch, 'utf8') > max) break;
-    out += ch;
-  }
-  return out;
-}
-
-function integer(value: string | undefined): number | undefined {
-  if (value === undefined || !/^[0-9]{1,12}$/.test(value)) return undefined;
-  return Number(value);
 }

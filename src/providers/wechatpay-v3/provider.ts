@@ -12,6 +12,7 @@ import {
   type RefundState,
   type RefundStatus,
 } from '../payment-provider';
+import { TRADE_STATES, fitBytes, fitChars } from '../wechat-fields';
 import { classifyV3Error, errorBody } from './codes';
 import { authorizationHeader, paySignMessage, requestMessage } from './formatter';
 import type { VerifierKeys } from './keys';
@@ -51,16 +52,8 @@ export interface WechatPayV3Config {
   nonce: () => string;
 }
 
-const TRADE_STATES: Record<string, PaymentState> = {
-  SUCCESS: 'PAID',
-  REFUND: 'PAID',
-  NOTPAY: 'NOT_PAID',
-  USERPAYING: 'PAYING',
-  ACCEPT: 'PAYING',
-  CLOSED: 'CLOSED',
-  REVOKED: 'CLOSED',
-  PAYERROR: 'FAILED',
-};
+/** APIv3 also answers ACCEPT (received, waiting to be charged). */
+const V3_TRADE_STATES: Readonly<Record<string, PaymentState>> = { ...TRADE_STATES, ACCEPT: 'PAYING' };
 
 const REFUND_STATES: Record<string, RefundState> = {
   SUCCESS: 'SUCCEEDED',
@@ -103,7 +96,7 @@ export function createWechatPayV3Provider(config: WechatPayV3Config): PaymentPro
         throw err;
       }
       const tradeState = stringField(answer, 'trade_state');
-      const state = tradeState ? TRADE_STATES[tradeState] : undefined;
+      const state = tradeState ? V3_TRADE_STATES[tradeState] : undefined;
       if (!state) throw new ProviderError('BAD_ANSWER', `the order query answered an unknown trade_state ${String(tradeState)}`, true);
       const appid = stringField(answer, 'appid');
       if (appid !== undefined && appid !== config.appid) throw new ProviderError('WRONG_APPID', 'the order query answered for another appid', true);
@@ -140,7 +133,7 @@ export function createWechatPayV3Provider(config: WechatPayV3Config): PaymentPro
       const body = {
         out_trade_no: request.outTradeNo,
         out_refund_no: request.outRefundNo,
-        ...(request.reason ? { reason: Array.from(request.reason).slice(0, 80).join('') } : {}),
+        ...(request.reason ? { reason: fitChars(request.reason, 80) } : {}),
         notify_url: config.refundNotifyUrl,
         amount: { refund: request.refundFee, total: request.totalFee, currency: 'CNY' },
       };
@@ -231,19 +224,6 @@ export function v3Client(config: WechatPayV3Config) {
 function stringField(object: Record<string, unknown>, key: string): string | undefined {
   const value = object[key];
   return typeof value === 'string' ? value : undefined;
-}
-
-/** Cuts text to at most `max` UTF-8 bytes without splitting a character. */
-function fitBytes(text: string, max: number): string {
-  let out = '';
-  let bytes = 0;
-  for (const ch of text) {
-    const size = Buffer.byteLength(ch, 'utf8');
-    if (bytes + size > max) break;
-    out += ch;
-    bytes += size;
-  }
-  return out;
 }
 
 /** `2026-11-29T08:30:00+08:00`: WeChat's time_expire, in China time. */
