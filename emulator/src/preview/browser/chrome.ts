@@ -78,6 +78,54 @@ export function showModal(options: ModalOptions): Promise<boolean> {
   });
 }
 
+/** What a sheet's head shows: ✕ (named `closeLabel`, answering `closeAnswer`) and a title. */
+interface SheetHead<T> {
+  title: string;
+  closeLabel: string;
+  closeAnswer: T;
+}
+
+/**
+ * A bottom sheet as WeChat draws it: a mask, a dialog named `label`, an optional head; `fill` adds the body and
+ * wires its buttons to `close`, which removes the sheet and settles the promise with the answer.
+ */
+function bottomSheet<T>(
+  className: string,
+  label: string,
+  head: SheetHead<T> | undefined,
+  fill: (sheet: HTMLElement, close: (answer: T) => void, mask: HTMLElement) => void,
+): Promise<T> {
+  return new Promise((resolve) => {
+    const mask = el('div', 'wx-mask bottom');
+    const sheet = el('div', `wx-sheet ${className}`);
+    sheet.setAttribute('role', 'dialog');
+    sheet.setAttribute('aria-label', label);
+    const close = (answer: T) => {
+      mask.remove();
+      resolve(answer);
+    };
+    if (head) {
+      const top = el('div', 'wx-sheet-head');
+      const closeButton = el('button', 'wx-sheet-close', '✕');
+      closeButton.setAttribute('aria-label', head.closeLabel);
+      closeButton.addEventListener('click', () => close(head.closeAnswer));
+      top.appendChild(closeButton);
+      top.appendChild(el('div', 'wx-sheet-title', head.title));
+      sheet.appendChild(top);
+    }
+    fill(sheet, close, mask);
+    mask.appendChild(sheet);
+    $('#overlay').appendChild(mask);
+  });
+}
+
+/** A button that answers the sheet with `answer`. */
+function answerButton<T>(className: string, text: string, close: (answer: T) => void, answer: () => T): HTMLElement {
+  const button = el('button', className, text);
+  button.addEventListener('click', () => close(answer()));
+  return button;
+}
+
 export interface CashierView {
   merchant: string;
   description: string;
@@ -86,17 +134,7 @@ export interface CashierView {
 
 /** WeChat's cashier: a bottom sheet with the amount, the payer's balance as the method, and a green 支付 button. */
 export function showCashier(view: CashierView): Promise<boolean> {
-  return new Promise((resolve) => {
-    const mask = el('div', 'wx-mask bottom');
-    const sheet = el('div', 'wx-sheet wx-cashier');
-    sheet.setAttribute('role', 'dialog');
-    sheet.setAttribute('aria-label', '微信支付');
-    const head = el('div', 'wx-sheet-head');
-    const closeButton = el('button', 'wx-sheet-close', '✕');
-    closeButton.setAttribute('aria-label', '关闭');
-    head.appendChild(closeButton);
-    head.appendChild(el('div', 'wx-sheet-title', '微信支付'));
-    sheet.appendChild(head);
+  return bottomSheet<boolean>('wx-cashier', '微信支付', { title: '微信支付', closeLabel: '关闭', closeAnswer: false }, (sheet, close) => {
     sheet.appendChild(el('div', 'wx-cashier-merchant', view.merchant));
     sheet.appendChild(el('div', 'wx-cashier-amount', view.amountText));
     sheet.appendChild(el('div', 'wx-cashier-description', view.description));
@@ -104,45 +142,22 @@ export function showCashier(view: CashierView): Promise<boolean> {
     method.appendChild(el('span', '', '付款方式'));
     method.appendChild(el('span', 'wx-cashier-balance', '零钱（本地沙箱，不会扣款）'));
     sheet.appendChild(method);
-    const pay = el('button', 'wx-cashier-pay', '支付');
-    sheet.appendChild(pay);
-    mask.appendChild(sheet);
-    $('#overlay').appendChild(mask);
-    const close = (answer: boolean) => {
-      mask.remove();
-      resolve(answer);
-    };
-    closeButton.addEventListener('click', () => close(false));
-    pay.addEventListener('click', () => close(true));
+    sheet.appendChild(answerButton('wx-cashier-pay', '支付', close, () => true));
   });
 }
 
 /** The subscribe-message dialog: which messages the mini-program wants to send, 允许 or 取消. */
 export function showSubscribeDialog(appName: string, templateIds: string[]): Promise<boolean> {
-  return new Promise((resolve) => {
-    const mask = el('div', 'wx-mask bottom');
-    const sheet = el('div', 'wx-sheet wx-subscribe');
-    sheet.setAttribute('role', 'dialog');
-    sheet.setAttribute('aria-label', '订阅消息');
+  return bottomSheet<boolean>('wx-subscribe', '订阅消息', undefined, (sheet, close) => {
     sheet.appendChild(el('div', 'wx-subscribe-app', appName));
     sheet.appendChild(el('div', 'wx-subscribe-title', '申请向你发送以下消息'));
     const list = el('div', 'wx-subscribe-list');
     for (const id of templateIds) list.appendChild(el('div', 'wx-subscribe-item', `✓ ${id}`));
     sheet.appendChild(list);
     const actions = el('div', 'wx-subscribe-actions');
-    const reject = el('button', 'wx-subscribe-reject', '取消');
-    const accept = el('button', 'wx-subscribe-accept', '允许');
-    actions.appendChild(reject);
-    actions.appendChild(accept);
+    actions.appendChild(answerButton('wx-subscribe-reject', '取消', close, () => false));
+    actions.appendChild(answerButton('wx-subscribe-accept', '允许', close, () => true));
     sheet.appendChild(actions);
-    mask.appendChild(sheet);
-    $('#overlay').appendChild(mask);
-    const close = (answer: boolean) => {
-      mask.remove();
-      resolve(answer);
-    };
-    reject.addEventListener('click', () => close(false));
-    accept.addEventListener('click', () => close(true));
   });
 }
 
@@ -168,116 +183,44 @@ export interface AddressView {
 
 /** WeChat's address picker, reduced to the one saved address a preview holder has: 使用该地址 or close. */
 export function showAddressSheet(address: AddressView): Promise<boolean> {
-  return new Promise((resolve) => {
-    const mask = el('div', 'wx-mask bottom');
-    const sheet = el('div', 'wx-sheet wx-address');
-    sheet.setAttribute('role', 'dialog');
-    sheet.setAttribute('aria-label', '选择收货地址');
-    const head = el('div', 'wx-sheet-head');
-    const closeButton = el('button', 'wx-sheet-close', '✕');
-    closeButton.setAttribute('aria-label', '关闭');
-    head.appendChild(closeButton);
-    head.appendChild(el('div', 'wx-sheet-title', '选择收货地址'));
-    sheet.appendChild(head);
+  return bottomSheet<boolean>('wx-address', '选择收货地址', { title: '选择收货地址', closeLabel: '关闭', closeAnswer: false }, (sheet, close) => {
     const card = el('div', 'wx-address-card');
     card.appendChild(el('div', 'wx-address-who', address.who));
     card.appendChild(el('div', 'wx-address-where', address.where));
     sheet.appendChild(card);
-    const use = el('button', 'wx-address-use', '使用该地址');
-    sheet.appendChild(use);
-    mask.appendChild(sheet);
-    $('#overlay').appendChild(mask);
-    const close = (answer: boolean) => {
-      mask.remove();
-      resolve(answer);
-    };
-    closeButton.addEventListener('click', () => close(false));
-    use.addEventListener('click', () => close(true));
+    sheet.appendChild(answerButton('wx-address-use', '使用该地址', close, () => true));
   });
 }
 
 /** The scanner, without a camera: the code it would read, editable, then 确定 or 取消. */
 export function showScanSheet(suggested: string): Promise<string | undefined> {
-  return new Promise((resolve) => {
-    const mask = el('div', 'wx-mask bottom');
-    const sheet = el('div', 'wx-sheet wx-scan');
-    sheet.setAttribute('role', 'dialog');
-    sheet.setAttribute('aria-label', '扫码');
-    const head = el('div', 'wx-sheet-head');
-    const closeButton = el('button', 'wx-sheet-close', '✕');
-    closeButton.setAttribute('aria-label', '取消');
-    head.appendChild(closeButton);
-    head.appendChild(el('div', 'wx-sheet-title', '扫码（预览：没有摄像头，输入扫到的内容）'));
-    sheet.appendChild(head);
+  const head = { title: '扫码（预览：没有摄像头，输入扫到的内容）', closeLabel: '取消', closeAnswer: undefined };
+  return bottomSheet<string | undefined>('wx-scan', '扫码', head, (sheet, close) => {
     const input = document.createElement('input');
     input.className = 'wx-scan-input';
     input.value = suggested;
     sheet.appendChild(input);
-    const done = el('button', 'wx-address-use wx-scan-done', '确定');
-    sheet.appendChild(done);
-    mask.appendChild(sheet);
-    $('#overlay').appendChild(mask);
-    const close = (answer: string | undefined) => {
-      mask.remove();
-      resolve(answer);
-    };
-    closeButton.addEventListener('click', () => close(undefined));
-    done.addEventListener('click', () => close(input.value));
+    sheet.appendChild(answerButton<string | undefined>('wx-address-use wx-scan-done', '确定', close, () => input.value));
   });
 }
 
 /** A list to pick one line from, as WeChat's picker and action sheet show it; undefined when cancelled. */
 export function showOptionSheet(options: string[], title?: string): Promise<number | undefined> {
-  return new Promise((resolve) => {
-    const mask = el('div', 'wx-mask bottom');
-    const sheet = el('div', 'wx-sheet wx-options');
-    sheet.setAttribute('role', 'dialog');
-    sheet.setAttribute('aria-label', title ?? '选择');
+  return bottomSheet<number | undefined>('wx-options', title ?? '选择', undefined, (sheet, close, mask) => {
     if (title) sheet.appendChild(el('div', 'wx-options-title', title));
-    const close = (answer: number | undefined) => {
-      mask.remove();
-      resolve(answer);
-    };
-    options.forEach((label, i) => {
-      const item = el('button', 'wx-option', label);
-      item.addEventListener('click', () => close(i));
-      sheet.appendChild(item);
-    });
-    const cancel = el('button', 'wx-option cancel', '取消');
-    cancel.addEventListener('click', () => close(undefined));
-    sheet.appendChild(cancel);
+    options.forEach((label, i) => sheet.appendChild(answerButton<number | undefined>('wx-option', label, close, () => i)));
+    sheet.appendChild(answerButton<number | undefined>('wx-option cancel', '取消', close, () => undefined));
     mask.addEventListener('click', (e) => {
       if (e.target === mask) close(undefined);
     });
-    mask.appendChild(sheet);
-    $('#overlay').appendChild(mask);
   });
 }
 
 /** WeChat's own 确认收货 window (openBusinessView weappOrderConfirm). */
 export function showReceiptConfirm(appName: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const mask = el('div', 'wx-mask bottom');
-    const sheet = el('div', 'wx-sheet wx-receipt');
-    sheet.setAttribute('role', 'dialog');
-    sheet.setAttribute('aria-label', '确认收货');
-    const head = el('div', 'wx-sheet-head');
-    const closeButton = el('button', 'wx-sheet-close', '✕');
-    closeButton.setAttribute('aria-label', '关闭');
-    head.appendChild(closeButton);
-    head.appendChild(el('div', 'wx-sheet-title', '确认收货'));
-    sheet.appendChild(head);
+  return bottomSheet<boolean>('wx-receipt', '确认收货', { title: '确认收货', closeLabel: '关闭', closeAnswer: false }, (sheet, close) => {
     sheet.appendChild(el('div', 'wx-cashier-merchant', appName));
     sheet.appendChild(el('div', 'wx-cashier-description', '请确认已收到商品；确认后货款将结算给商家'));
-    const yes = el('button', 'wx-cashier-pay wx-receipt-confirm', '确认收货');
-    sheet.appendChild(yes);
-    mask.appendChild(sheet);
-    $('#overlay').appendChild(mask);
-    const close = (answer: boolean) => {
-      mask.remove();
-      resolve(answer);
-    };
-    closeButton.addEventListener('click', () => close(false));
-    yes.addEventListener('click', () => close(true));
+    sheet.appendChild(answerButton('wx-cashier-pay wx-receipt-confirm', '确认收货', close, () => true));
   });
 }
