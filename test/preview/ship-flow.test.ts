@@ -1,38 +1,16 @@
 // The merchant ships an order in the browser preview and the buyer confirms receipt in WeChat's own window:
 // the desk lists the paid order, the ship page shows the buyer's address, the express company comes from the
 // picker and the tracking number from the scanner; WeChat's shipping-info service and the database must agree.
-import type { Browser } from 'playwright-core';
-import { startTestCloud, type LocalCloud } from '../helpers/local-cloud';
-import { Phone, browserAvailable, launchBrowser } from './phone';
-
-interface StoredOrder {
-  _id: string;
-  status: string;
-  shipping?: { logisticsType: string; expressCompany?: string; trackingNo?: string };
-}
-
-function storedOrder(cloud: LocalCloud, orderId: string): StoredOrder | undefined {
-  return (cloud.db.list('orders', { limit: 1000 }).documents as unknown as StoredOrder[]).find((o) => o._id === orderId);
-}
+import { Phone, browserAvailable } from './phone';
+import { previewSession, storedOrder } from './support/session';
 
 const run = browserAvailable() ? describe : describe.skip;
 
 run('shipping in the browser preview', () => {
-  let cloud: LocalCloud;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    cloud = await startTestCloud({ demo: true });
-    browser = await launchBrowser();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await cloud?.close();
-  });
+  const session = previewSession({ demo: true });
 
   it('the merchant ships a paid order by express with a scanned number, and the buyer confirms receipt', async () => {
-    const phone = await Phone.open(browser, cloud.url, 'demo-buyer');
+    const phone = await Phone.open(session.browser, session.cloud.url, 'demo-buyer');
     await phone.tap('.product .plus');
     await phone.tap('.buy', '购买');
     await phone.useAddress();
@@ -51,7 +29,7 @@ run('shipping in the browser preview', () => {
     // Without a company and number the form says what is missing, and nothing is shipped.
     await phone.tap('.submit', '确认发货');
     await phone.see('.company-error', '请选择快递公司');
-    expect(storedOrder(cloud, orderNo)?.status).toBe('PAID');
+    expect(storedOrder(session.cloud, orderNo)?.status).toBe('PAID');
 
     await phone.tap('.company-picker');
     await phone.pick('顺丰速运');
@@ -63,8 +41,8 @@ run('shipping in the browser preview', () => {
     await phone.see('.status', '已发货');
     await phone.see('.tracking-no', scanned);
 
-    expect(storedOrder(cloud, orderNo)).toEqual(expect.objectContaining({ status: 'SHIPPED', shipping: expect.objectContaining({ logisticsType: 'EXPRESS', expressCompany: 'SF', trackingNo: scanned }) }));
-    const wechat = (await (await fetch(`${cloud.url}/sandbox/shipping/${orderNo}`)).json()) as { orderState: number; shippingList: Array<{ tracking_no?: string; express_company?: string }> };
+    expect(storedOrder(session.cloud, orderNo)).toEqual(expect.objectContaining({ status: 'SHIPPED', shipping: expect.objectContaining({ logisticsType: 'EXPRESS', expressCompany: 'SF', trackingNo: scanned }) }));
+    const wechat = (await (await fetch(`${session.cloud.url}/sandbox/shipping/${orderNo}`)).json()) as { orderState: number; shippingList: Array<{ tracking_no?: string; express_company?: string }> };
     expect(wechat.orderState).toBe(2);
     expect(wechat.shippingList[0]).toEqual(expect.objectContaining({ tracking_no: scanned, express_company: 'SF' }));
 
@@ -76,8 +54,8 @@ run('shipping in the browser preview', () => {
     await phone.tap('.confirm-receipt', '确认收货');
     await phone.confirmReceipt();
     await phone.see('.status', '已完成');
-    expect(storedOrder(cloud, orderNo)?.status).toBe('COMPLETED');
-    expect(((await (await fetch(`${cloud.url}/sandbox/shipping/${orderNo}`)).json()) as { orderState: number }).orderState).toBe(3);
+    expect(storedOrder(session.cloud, orderNo)?.status).toBe('COMPLETED');
+    expect(((await (await fetch(`${session.cloud.url}/sandbox/shipping/${orderNo}`)).json()) as { orderState: number }).orderState).toBe(3);
     await phone.close();
   });
 });

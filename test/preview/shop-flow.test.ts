@@ -1,33 +1,16 @@
 // A buyer and the merchant use the real pages in a real browser through /preview, backed by a real local cloud:
 // buy, pay in the cashier, ask for a refund, hand the phone to the merchant, approve, and the buyer sees the
 // order refunded. What the pages show is checked against what the database and the WeChat Pay sandbox hold.
-import type { Browser } from 'playwright-core';
-import { startTestCloud, type LocalCloud } from '../helpers/local-cloud';
-import { Phone, browserAvailable, launchBrowser } from './phone';
-
-function orderStatus(cloud: LocalCloud, orderId: string): string | undefined {
-  const orders = cloud.db.list('orders', { limit: 1000 }).documents as { _id: string; status: string }[];
-  return orders.find((o) => o._id === orderId)?.status;
-}
+import { Phone, browserAvailable } from './phone';
+import { previewSession, storedOrder } from './support/session';
 
 const run = browserAvailable() ? describe : describe.skip;
 
 run('the shop in the browser preview', () => {
-  let cloud: LocalCloud;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    cloud = await startTestCloud({ demo: true });
-    browser = await launchBrowser();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await cloud?.close();
-  });
+  const session = previewSession({ demo: true });
 
   it('buy, pay, ask for a refund, the merchant approves, the buyer sees it refunded', async () => {
-    const phone = await Phone.open(browser, cloud.url, 'demo-buyer');
+    const phone = await Phone.open(session.browser, session.cloud.url, 'demo-buyer');
     await phone.waitForTitle('小店');
     await phone.see('.product-name', '冻顶乌龙茶');
 
@@ -41,8 +24,8 @@ run('the shop in the browser preview', () => {
     await phone.waitForTitle('订单详情');
     await phone.see('.status', '已付款');
     const orderNo = (await phone.text('.order-no')).replace(/^订单号\s*/, '');
-    expect(orderStatus(cloud, orderNo)).toBe('PAID');
-    const stored = (cloud.db.list('orders', { limit: 1000 }).documents as { _id: string; address?: { userName?: string } }[]).find((o) => o._id === orderNo);
+    expect(storedOrder(session.cloud, orderNo)?.status).toBe('PAID');
+    const stored = (session.cloud.db.list('orders', { limit: 1000 }).documents as { _id: string; address?: { userName?: string } }[]).find((o) => o._id === orderNo);
     expect(stored?.address?.userName).toBe('陈小明');
 
     // Ask for the whole amount back.
@@ -79,12 +62,12 @@ run('the shop in the browser preview', () => {
     await phone.see('.status', '已退款');
     await phone.see('.refunded', '¥68.00');
 
-    expect(orderStatus(cloud, orderNo)).toBe('REFUNDED');
+    expect(storedOrder(session.cloud, orderNo)?.status).toBe('REFUNDED');
     await phone.close();
   });
 
   it('closing the cashier keeps the order to pay later, and the back button returns to the shop', async () => {
-    const phone = await Phone.open(browser, cloud.url, 'demo-buyer-2');
+    const phone = await Phone.open(session.browser, session.cloud.url, 'demo-buyer-2');
     await phone.tap('.product .plus');
     await phone.tap('.buy', '购买');
     await phone.useAddress();
@@ -99,8 +82,8 @@ run('the shop in the browser preview', () => {
   });
 
   it('a buyer who opens the merchant queue from a link is told why, with no retry that cannot help', async () => {
-    const phone = await Phone.open(browser, cloud.url, 'demo-buyer');
-    await phone.page.goto(`${cloud.url}/preview?as=demo-buyer&page=pages/merchant/refund-queue/index`);
+    const phone = await Phone.open(session.browser, session.cloud.url, 'demo-buyer');
+    await phone.page.goto(`${session.cloud.url}/preview?as=demo-buyer&page=pages/merchant/refund-queue/index`);
     await phone.page.locator('body[data-ready="true"]').waitFor();
     await phone.waitForTitle('退款审核');
     await phone.see('[class*="error-message"]', '仅商家可以查看退款申请');
@@ -109,8 +92,8 @@ run('the shop in the browser preview', () => {
   });
 
   it('the local cloud UI lists the messages sent, and a message’s link opens that page in the preview as its recipient', async () => {
-    const ui = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await ui.goto(`${cloud.url}/`);
+    const ui = await session.browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await ui.goto(`${session.cloud.url}/`);
     await ui.locator('#tabs button[data-tab="messages"]').click();
     const link = ui.locator('#messages a', { hasText: 'pages/merchant/refund-detail/index' }).first();
     await link.waitFor();
@@ -125,8 +108,8 @@ run('the shop in the browser preview', () => {
     await ui.locator('#printer pre', { hasText: '冻顶乌龙茶' }).first().waitFor();
     await ui.close();
 
-    const phone = await Phone.open(browser, cloud.url, 'demo-merchant');
-    await phone.page.goto(`${cloud.url}${href}`);
+    const phone = await Phone.open(session.browser, session.cloud.url, 'demo-merchant');
+    await phone.page.goto(`${session.cloud.url}${href}`);
     await phone.page.locator('body[data-ready="true"]').waitFor();
     await phone.waitForTitle('处理退款');
     await phone.see('.amount', '¥68.00');
