@@ -154,3 +154,11 @@ export function pagedList<Item, Row extends object, Extra = object>(source: Page
 
   return { data: { state: LOADING, list: [], more: 'idle' }, methods };
 }
+
+/** A `fetchItem` from a service call: the item `pick`ed from its answer, undefined (row left as shown) on failure. */
+export function itemFrom<Data, Item>(fetch: (id: string) => Promise<Outcome<Data>>, pick: (data: Data) => Item): (id: string) => Promise<Item | undefined> {
+  return async (id) => {
+    const res = await fetch(id);
+    return res.ok ? pick(res.data) : undefined;
+  };
+}

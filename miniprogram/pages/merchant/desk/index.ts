@@ -1,15 +1,14 @@
 // The merchant's order desk: paid orders to ship (oldest first), shipped ones, all; search by order number; a badge
 // for refund requests waiting. Opening an order goes to the merchant's own page for it (ship, reprint).
 import type { DeskData, DeskTab, OrderSummary } from '../../../../typings/api';
-import { errorText } from '../../../domain/errors';
 import { DESK_TABS } from '../../../domain/labels';
-import { fetchOrderDetail } from '../../../services/order';
-import { fetchMe } from '../../../services/session';
 import { fetchDesk, searchDesk } from '../../../services/shipping';
 import { toastFailure } from '../../../utils/feedback';
+import { checkMerchant } from '../../../utils/merchant-gate';
+import { ORDER_CARD_ROWS } from '../../../utils/order-rows';
 import { pagedList } from '../../../utils/paged-list';
 import { navigate, ROUTES, withQuery } from '../../../utils/routes';
-import { failed, LOADING, READY, EMPTY } from '../../../view-models/load-state';
+import { LOADING, READY, EMPTY } from '../../../view-models/load-state';
 import { toOrderCard, type OrderCardVM } from '../../../view-models/order';
 
 const ORDER_NO = /^[0-9A-Za-z_-]{1,32}$/;
@@ -21,12 +20,7 @@ const desk = pagedList<OrderSummary, OrderCardVM, { activeKey: DeskTab; pendingR
     if (res.ok && res.data.pendingRefunds !== page.data.pendingRefunds) page.setData({ pendingRefunds: res.data.pendingRefunds });
     return res;
   },
-  toRow: toOrderCard,
-  rowId: (row) => row.orderId,
-  fetchItem: async (orderId) => {
-    const res = await fetchOrderDetail(orderId);
-    return res.ok ? res.data : undefined;
-  },
+  ...ORDER_CARD_ROWS,
 });
 
 Component({
@@ -47,13 +41,9 @@ Component({
     },
 
     async start() {
-      const me = await fetchMe();
-      if (!me.ok) {
-        this.setData({ state: failed(me.code, errorText(me.code)) });
-        return;
-      }
-      if (!me.data.isMerchant) {
-        this.setData({ state: failed('FORBIDDEN', '仅商家可以使用订单工作台') });
+      const gate = await checkMerchant('仅商家可以使用订单工作台');
+      if (!gate.ok) {
+        this.setData({ state: gate.state });
         return;
       }
       this.setData({ isMerchant: true });

@@ -1,15 +1,14 @@
 // The merchant's queue of refund requests waiting for a decision, newest first. Only merchants see it: the page
 // checks first, and the server refuses anyone else regardless.
 import type { MeData, RefundView } from '../../../../typings/api';
-import { errorText } from '../../../domain/errors';
 import { QUEUE_TABS } from '../../../domain/labels';
 import { fetchRefundDetail, fetchRefundQueue } from '../../../services/merchant';
 import { askMerchantSubscriptions } from '../../../services/subscriptions';
-import { fetchMe } from '../../../services/session';
 import { instanceState } from '../../../utils/instance-state';
-import { pagedList } from '../../../utils/paged-list';
+import { checkMerchant } from '../../../utils/merchant-gate';
+import { itemFrom, pagedList } from '../../../utils/paged-list';
 import { navigate, ROUTES, withQuery } from '../../../utils/routes';
-import { failed, LOADING } from '../../../view-models/load-state';
+import { LOADING } from '../../../view-models/load-state';
 import { toQueueRow, type QueueRowVM } from '../../../view-models/merchant';
 
 /** The templates the merchant is asked to keep subscribing to, as the server named them. */
@@ -20,10 +19,7 @@ const queue = pagedList<RefundView, QueueRowVM, { tab: 'REQUESTED' | 'ABNORMAL' 
   fetchPage: (page, cursor) => fetchRefundQueue(cursor, page.data.tab),
   toRow: toQueueRow,
   rowId: (row) => row.refundId,
-  fetchItem: async (refundId) => {
-    const res = await fetchRefundDetail(refundId);
-    return res.ok ? res.data.refund : undefined;
-  },
+  fetchItem: itemFrom(fetchRefundDetail, (detail) => detail.refund),
 });
 
 Component({
@@ -42,16 +38,12 @@ Component({
     },
 
     async start() {
-      const me = await fetchMe();
-      if (!me.ok) {
-        this.setData({ state: failed(me.code, errorText(me.code)) });
+      const gate = await checkMerchant('仅商家可以查看退款申请');
+      if (!gate.ok) {
+        this.setData({ state: gate.state });
         return;
       }
-      if (!me.data.isMerchant) {
-        this.setData({ state: failed('FORBIDDEN', '仅商家可以查看退款申请') });
-        return;
-      }
-      templatesOf(this).templates = me.data.templates;
+      templatesOf(this).templates = gate.me.templates;
       this.setData({ isMerchant: true });
       await this.loadFirstPage(false);
     },

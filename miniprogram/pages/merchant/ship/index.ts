@@ -5,11 +5,11 @@ import type { LogisticsType, OrderDetail } from '../../../../typings/api';
 import { errorText } from '../../../domain/errors';
 import { EXPRESS_OPTIONS, LOGISTICS_OPTIONS, TRACKING_NO, TRACKING_NO_LENGTHS, trackingFromScan } from '../../../domain/shipping';
 import { fetchOrderDetail } from '../../../services/order';
-import { fetchMe } from '../../../services/session';
 import { reprintReceipt, shipOrder } from '../../../services/shipping';
 import { scanCode } from '../../../utils/device';
 import { confirmDialog, toast, toastFailure } from '../../../utils/feedback';
 import { instanceState } from '../../../utils/instance-state';
+import { checkMerchant } from '../../../utils/merchant-gate';
 import { queryValue } from '../../../utils/routes';
 import { failed, LOADING, READY, type LoadState } from '../../../view-models/load-state';
 import { toOrderDetail, type OrderDetailVM } from '../../../view-models/order';
@@ -56,13 +56,9 @@ Component({
         this.setData({ state: failed('INVALID_ARGUMENT', '链接里缺少订单号') });
         return;
       }
-      const me = await fetchMe();
-      if (!me.ok) {
-        this.setData({ state: failed(me.code, errorText(me.code)) });
-        return;
-      }
-      if (!me.data.isMerchant) {
-        this.setData({ state: failed('FORBIDDEN', '仅商家可以发货') });
+      const gate = await checkMerchant('仅商家可以发货');
+      if (!gate.ok) {
+        this.setData({ state: gate.state });
         return;
       }
       await this.load();

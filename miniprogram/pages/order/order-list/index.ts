@@ -3,13 +3,14 @@
 import type { OrderListFilter, OrderSummary } from '../../../../typings/api';
 import { CANCEL_TOO_EARLY_TEXT } from '../../../domain/errors';
 import { ORDER_TABS, PAYMENT_TEXT, type OrderTab } from '../../../domain/labels';
-import { cancelOrder, fetchOrderAfterPayment, fetchOrderDetail, fetchOrders } from '../../../services/order';
+import { cancelOrder, fetchOrderAfterPayment, fetchOrders } from '../../../services/order';
 import { payOrder } from '../../../services/shop';
 import { confirmDialog, toast, toastFailure } from '../../../utils/feedback';
 import { instanceState } from '../../../utils/instance-state';
+import { ORDER_CARD_ROWS } from '../../../utils/order-rows';
 import { pagedList } from '../../../utils/paged-list';
 import { navigate, queryValue, ROUTES, withQuery } from '../../../utils/routes';
-import { toOrderCard, type OrderCardVM } from '../../../view-models/order';
+import type { OrderCardVM } from '../../../view-models/order';
 
 /** A payment in progress: a second tap on "pay" is ignored until it settles. */
 const busy = instanceState(() => ({ paying: false }));
@@ -24,12 +25,7 @@ function filterOf(key: OrderTab['key']): OrderListFilter | undefined {
 
 const orders = pagedList<OrderSummary, OrderCardVM, { activeKey: OrderTab['key'] }>({
   fetchPage: (page, cursor) => fetchOrders({ status: filterOf(page.data.activeKey), cursor }),
-  toRow: toOrderCard,
-  rowId: (row) => row.orderId,
-  fetchItem: async (orderId) => {
-    const res = await fetchOrderDetail(orderId);
-    return res.ok ? res.data : undefined;
-  },
+  ...ORDER_CARD_ROWS,
 });
 
 Component({
