@@ -5,7 +5,6 @@
 // gateway, the WeChat Pay sandbox and the message outbox. Proves the adapters speak the local cloud's protocol and
 // that the view models understand what the real functions answer (every status and timeline event has a label).
 // Needs the built functions and local cloud (`npm run build`; `npm test` builds first).
-import { config } from '../../../miniprogram/config';
 import { TIMELINE_EVENT_LABEL } from '../../../miniprogram/domain/labels';
 import { approveRefund, fetchRefundDetail, fetchRefundQueue, rejectRefund } from '../../../miniprogram/services/merchant';
 import { cancelOrder, fetchOrderAfterPayment, fetchOrderDetail, fetchOrders, withdrawRefund } from '../../../miniprogram/services/order';
@@ -14,75 +13,12 @@ import { askSubscriptions } from '../../../miniprogram/services/subscriptions';
 import { fetchMe } from '../../../miniprogram/services/session';
 import { buy, fetchProducts, newIdempotencyKey, payOrder } from '../../../miniprogram/services/shop';
 import { toOrderDetail } from '../../../miniprogram/view-models/order';
-
-// Loaded at run time, not imported: the server-side modules are type-checked by the root tsconfig, and their
-// wx-server-sdk types cannot share a program with miniprogram-api-typings.
-interface ShopUnderTest {
-  cloud: { url: string };
-  close(): Promise<void>;
-  sent(filter?: { touser?: string; templateId?: string }): Promise<Array<{ touser: string; templateId: string; status: string }>>;
-}
-const support = require('../../functions/support') as {
-  openShop(options?: { grants?: number }): Promise<ShopUnderTest>;
-  BUYER: string;
-  MERCHANT: string;
-  TEMPLATES: { orderPaid: string; refundRequested: string; refundResult: string };
-};
+import { localShop, support, unwrap } from '../support/local-shop';
 
 jest.setTimeout(60_000);
 
-let shop: ShopUnderTest;
-let answerDialogs = true;
-
-/** wx.request over real HTTP, and a dialog answered by the test: all that local mode needs from `wx`. */
-function installHttpWx(): void {
-  (globalThis as { wx?: unknown }).wx = {
-    request(opts: {
-      url: string;
-      method: string;
-      data: unknown;
-      header: Record<string, string>;
-      success(res: { statusCode: number; data: unknown }): void;
-      fail(err: { errMsg: string }): void;
-    }) {
-      fetch(opts.url, { method: opts.method, headers: opts.header, body: JSON.stringify(opts.data) })
-        .then(async (res) => {
-          const text = await res.text();
-          let data: unknown = text;
-          try {
-            data = JSON.parse(text);
-          } catch {
-            // not JSON: handed over as text, as wx.request does
-          }
-          opts.success({ statusCode: res.status, data });
-        })
-        .catch((err: Error) => opts.fail({ errMsg: `request:fail ${err.message}` }));
-    },
-    showModal(opts: { success(res: { confirm: boolean; cancel: boolean }): void }) {
-      setTimeout(() => opts.success({ confirm: answerDialogs, cancel: !answerDialogs }), 0);
-    },
-  };
-}
-
-function actAs(openid: string): void {
-  config.localCloud = { enabled: true, url: shop.cloud.url, openid };
-}
-
-beforeAll(async () => {
-  shop = await support.openShop({ grants: 0 });
-  installHttpWx();
-  config.paymentConfirmWaitsMs = [0, 200, 400, 800];
-});
-
-afterAll(async () => {
-  config.localCloud = { ...config.localCloud, enabled: false };
-  await shop?.close();
-});
-
-function unwrap<T>(outcome: { ok: true; data: T } | { ok: false; code: string; message: string }): T {
-  if (!outcome.ok) throw new Error(`${outcome.code}: ${outcome.message}`);
-  return outcome.data;
-}
+const local = localShop({ grants: 0 });
+const { actAs } = local;
 
 it('a buyer buys, pays in the sandbox, asks for a refund; the merchant approves it', async () => {
   actAs(support.BUYER);
@@ -131,7 +67,7 @@ it('a buyer buys, pays in the sandbox, asks for a refund; the merchant approves 
   let toBuyer: Array<{ status: string }> = [];
   for (let i = 0; i < 40 && toBuyer.length === 0; i++) {
     await new Promise((r) => setTimeout(r, 100));
-    toBuyer = await shop.sent({ touser: support.BUYER, templateId: support.TEMPLATES.refundResult });
+    toBuyer = await local.shop.sent({ touser: support.BUYER, templateId: support.TEMPLATES.refundResult });
   }
   expect(toBuyer).toEqual([expect.objectContaining({ status: 'SENT' })]);
 });
@@ -139,9 +75,9 @@ it('a buyer buys, pays in the sandbox, asks for a refund; the merchant approves 
 it('a declined sandbox payment leaves the order payable, and it can be paid later or cancelled', async () => {
   actAs(support.BUYER);
   const product = unwrap(await fetchProducts())[0];
-  answerDialogs = false;
+  local.answerDialogs = false;
   const first = unwrap(await buy([{ productId: product.productId, quantity: 1 }], newIdempotencyKey()));
-  answerDialogs = true;
+  local.answerDialogs = true;
   expect(first.payment).toEqual({ kind: 'cancelled' });
   expect(unwrap(await fetchOrderDetail(first.orderId)).status).toBe('PENDING');
 
@@ -150,9 +86,9 @@ it('a declined sandbox payment leaves the order payable, and it can be paid late
   expect(unwrap(await fetchOrderAfterPayment(first.orderId)).status).toBe('PAID');
 
   // Cancelling a fresh unpaid order: WeChat Pay refuses to close a trade in its first minutes.
-  answerDialogs = false;
+  local.answerDialogs = false;
   const fresh = unwrap(await buy([{ productId: product.productId, quantity: 3 }], newIdempotencyKey()));
-  answerDialogs = true;
+  local.answerDialogs = true;
   expect(await cancelOrder(fresh.orderId)).toMatchObject({ ok: false, code: 'CONFLICT' });
   expect(unwrap(await fetchOrderDetail(fresh.orderId)).status).toBe('PENDING');
 });

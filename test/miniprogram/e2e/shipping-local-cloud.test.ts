@@ -5,64 +5,17 @@
 // address, the merchant finds the order on the desk and ships it, WeChat's shipping service (the local cloud's) has
 // it, and the buyer confirms receipt through the local stand-in for WeChat's window. Every status and timeline event
 // the real functions answer has a label. Needs the built functions (`npm run build`; `npm test` builds first).
-import { config } from '../../../miniprogram/config';
 import { ORDER_STATUS_LABEL, TIMELINE_EVENT_LABEL } from '../../../miniprogram/domain/labels';
 import { fetchOrderAfterPayment, fetchOrderDetail } from '../../../miniprogram/services/order';
 import { confirmReceipt, fetchDesk, reprintReceipt, searchDesk, shipOrder } from '../../../miniprogram/services/shipping';
 import { buy, fetchProducts, newIdempotencyKey } from '../../../miniprogram/services/shop';
 import { toOrderDetail } from '../../../miniprogram/view-models/order';
-
-interface ShopUnderTest {
-  cloud: { url: string };
-  close(): Promise<void>;
-}
-const support = require('../../functions/support') as { openShop(options?: { grants?: number }): Promise<ShopUnderTest>; BUYER: string; MERCHANT: string };
+import { localShop, support, unwrap } from '../support/local-shop';
 
 jest.setTimeout(60_000);
 
-let shop: ShopUnderTest;
-
-function installHttpWx(): void {
-  (globalThis as { wx?: unknown }).wx = {
-    request(opts: { url: string; method: string; data: unknown; header: Record<string, string>; success(res: { statusCode: number; data: unknown }): void; fail(err: { errMsg: string }): void }) {
-      fetch(opts.url, { method: opts.method, headers: opts.header, body: JSON.stringify(opts.data) })
-        .then(async (res) => {
-          const text = await res.text();
-          let data: unknown = text;
-          try {
-            data = JSON.parse(text);
-          } catch {
-            // not JSON
-          }
-          opts.success({ statusCode: res.status, data });
-        })
-        .catch((err: Error) => opts.fail({ errMsg: `request:fail ${err.message}` }));
-    },
-    showModal(opts: { success(res: { confirm: boolean; cancel: boolean }): void }) {
-      setTimeout(() => opts.success({ confirm: true, cancel: false }), 0);
-    },
-  };
-}
-
-const actAs = (openid: string) => {
-  config.localCloud = { enabled: true, url: shop.cloud.url, openid };
-};
-
-function unwrap<T>(outcome: { ok: true; data: T } | { ok: false; code: string; message: string }): T {
-  if (!outcome.ok) throw new Error(`${outcome.code}: ${outcome.message}`);
-  return outcome.data;
-}
-
-beforeAll(async () => {
-  shop = await support.openShop({ grants: 2 });
-  installHttpWx();
-  config.paymentConfirmWaitsMs = [0, 200, 400, 800];
-});
-
-afterAll(async () => {
-  config.localCloud = { ...config.localCloud, enabled: false };
-  await shop?.close();
-});
+const local = localShop({ grants: 2 });
+const { actAs } = local;
 
 it('buy with an address, ship from the desk, confirm receipt in (the local) WeChat window', async () => {
   actAs(support.BUYER);
@@ -77,7 +30,7 @@ it('buy with an address, ship from the desk, confirm receipt in (the local) WeCh
   expect(unwrap(await searchDesk(attempt.orderId)).items).toHaveLength(1);
   expect(unwrap(await shipOrder({ orderId: attempt.orderId, logisticsType: 'EXPRESS', expressCompany: 'SF', trackingNo: 'SF1234567890' }))).toMatchObject({ status: 'SHIPPED' });
   expect(unwrap(await reprintReceipt(attempt.orderId)).printing.state).toBe('PRINTED');
-  const wechat = (await (await fetch(`${shop.cloud.url}/sandbox/shipping/${attempt.orderId}`)).json()) as { orderState: number };
+  const wechat = (await (await fetch(`${local.shop.cloud.url}/sandbox/shipping/${attempt.orderId}`)).json()) as { orderState: number };
   expect(wechat.orderState).toBe(2);
 
   actAs(support.BUYER);
