@@ -42,6 +42,19 @@ export function pageOf<T extends { _id: string; createdAt: Date }>(candidates: T
   const fresh = cursor
     ? candidates.filter((d) => !(d.createdAt.getTime() === cursor.t && d._id >= cursor.id) && d.createdAt.getTime() <= cursor.t)
     : candidates;
+  return pageFrom(fresh, cursor, limit);
+}
+
+/** pageOf for a list read oldest first: candidates sorted createdAt asc, _id asc, fetched with `createdAt >= t`. */
+export function pageOfOldest<T extends { _id: string; createdAt: Date }>(candidates: T[], cursor: Cursor | undefined, limit: number): { items: T[]; next?: Cursor } {
+  const fresh = cursor
+    ? candidates.filter((d) => d.createdAt.getTime() > cursor.t || (d.createdAt.getTime() === cursor.t && d._id > cursor.id))
+    : candidates;
+  return pageFrom(fresh, cursor, limit);
+}
+
+/** The page out of what the previous page did not show, and the cursor after it (none on the last page). */
+function pageFrom<T extends { _id: string; createdAt: Date }>(fresh: T[], cursor: Cursor | undefined, limit: number): { items: T[]; next?: Cursor } {
   const items = fresh.slice(0, limit);
   if (fresh.length <= limit || items.length === 0) return { items };
   const last = items[items.length - 1];

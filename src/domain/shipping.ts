@@ -2,6 +2,7 @@
 // shipping-info service (发货信息管理, upload_shipping_info) takes. Pure; the flow in server/shipping-flow.ts applies them.
 import type { DeliveryAddress, LogisticsType, ShipEvent } from '../../typings/api';
 import { maskPhone } from './address';
+import type { ShippingRecord } from './documents';
 import { conflict, invalid } from './errors';
 import { OUT_TRADE_NO } from './ids';
 import { LIMITS } from './limits';
@@ -88,6 +89,37 @@ export interface Shipment {
   logisticsType: LogisticsType;
   expressCompany?: string;
   trackingNo?: string;
+}
+
+/** The shipment a ship request describes: only the fields it gave. */
+export function shipmentOf(request: ShipEvent): Shipment {
+  return {
+    logisticsType: request.logisticsType,
+    ...(request.expressCompany ? { expressCompany: request.expressCompany } : {}),
+    ...(request.trackingNo ? { trackingNo: request.trackingNo } : {}),
+  };
+}
+
+/**
+ * What a shipment writes on the order at `at`. A correction keeps when the goods first left and when receipt confirms
+ * itself (the buyer's days run from the first shipment); an upload is owed only where WeChat manages shipping.
+ */
+export function shippingRecord(
+  shipment: Shipment,
+  previous: ShippingRecord | undefined,
+  correcting: boolean,
+  facts: { at: Date; by: string; autoConfirmDays: number; managed: boolean },
+): ShippingRecord {
+  return {
+    ...shipment,
+    shippedAt: correcting && previous ? previous.shippedAt : facts.at,
+    shippedBy: facts.by,
+    corrections: correcting ? 1 : 0,
+    revisedAt: facts.at,
+    autoConfirmAt: correcting && previous ? previous.autoConfirmAt : autoConfirmAt(facts.at, facts.autoConfirmDays),
+    receiptCheckedAt: facts.at,
+    upload: { state: facts.managed ? 'PENDING' : 'NOT_REQUIRED', attempts: 0 },
+  };
 }
 
 export interface ShippableOrder {

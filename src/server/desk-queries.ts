@@ -1,7 +1,7 @@
 // The merchant's order desk (orders {action:'desk'}) and reprint (orders {action:'reprint'}). Each tab is one query
 // served by an index (cloudbase/database-indexes.json); the badge is one count.
 import type { DeskData, DeskTab, PrintingView } from '../../typings/api';
-import { decodeCursor, encodeCursor, fetchSize, pageOf, type Cursor } from '../domain/cursor';
+import { decodeCursor, encodeCursor, fetchSize, pageOf, pageOfOldest, type Cursor } from '../domain/cursor';
 import { AppError, conflict, forbidden, notFound } from '../domain/errors';
 import { DEFAULT_PAGE } from '../domain/events';
 import { isMerchant, type Settings } from '../domain/settings';
@@ -51,14 +51,7 @@ async function oldestPaid(store: Store, cursor: Cursor | undefined, limit: numbe
   const where: Record<string, unknown> = { status: 'PAID' };
   if (cursor) where.createdAt = store.command.gte(new Date(cursor.t));
   const { data } = await store.collection(COLLECTIONS.orders).where(where).orderBy('createdAt', 'asc').orderBy('_id', 'asc').limit(fetchSize(cursor, limit)).field(projection()).get();
-  const candidates = data.map(asOrder);
-  const fresh = cursor ? candidates.filter((d) => d.createdAt.getTime() > cursor.t || (d.createdAt.getTime() === cursor.t && d._id > cursor.id)) : candidates;
-  const items = fresh.slice(0, limit);
-  if (fresh.length <= limit || items.length === 0) return { items };
-  const last = items[items.length - 1];
-  const t = last.createdAt.getTime();
-  const sameHere = items.filter((d) => d.createdAt.getTime() === t).length;
-  return { items, next: { t, id: last._id, n: cursor && cursor.t === t ? cursor.n + sameHere : sameHere } };
+  return pageOfOldest(data.map(asOrder), cursor, limit);
 }
 
 /** The merchant prints an order's receipt again (the ticket says 补打). */

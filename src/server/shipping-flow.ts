@@ -9,13 +9,14 @@ import type { OrderDoc, ShippingRecord } from '../domain/documents';
 import { AppError, conflict, notFound } from '../domain/errors';
 import type { Settings } from '../domain/settings';
 import {
-  autoConfirmAt,
   decideShipment,
   EXPRESS_COMPANIES,
   LOGISTICS_LABELS,
   MAX_UPLOAD_ATTEMPTS,
   sameShipment,
   shipmentNote,
+  shipmentOf,
+  shippingRecord,
   uploadOutcome,
   uploadShippingInfoRequest,
   wechatConfirmedReceipt,
@@ -38,11 +39,7 @@ export interface ShippingContext {
 export async function shipOrder(ctx: ShippingContext, merchant: string, request: ShipEvent): Promise<ShipData> {
   const order = await findOrder(ctx.store, request.orderId);
   if (!order) throw notFound(`order ${request.orderId} not found`);
-  const shipment: Shipment = {
-    logisticsType: request.logisticsType,
-    ...(request.expressCompany ? { expressCompany: request.expressCompany } : {}),
-    ...(request.trackingNo ? { trackingNo: request.trackingNo } : {}),
-  };
+  const shipment = shipmentOf(request);
   const decision = decideShipment(order, shipment);
   if (decision.kind === 'SAME') {
     // A repeated tap: nothing changes, but a shipment WeChat has not taken yet gets another try.
@@ -50,17 +47,7 @@ export async function shipOrder(ctx: ShippingContext, merchant: string, request:
     return { orderId: order._id, status: 'SHIPPED', corrected: false };
   }
   const correcting = decision.kind === 'CORRECT';
-  const previous = order.shipping;
-  const record: ShippingRecord = {
-    ...shipment,
-    shippedAt: correcting && previous ? previous.shippedAt : ctx.now,
-    shippedBy: merchant,
-    corrections: correcting ? 1 : 0,
-    revisedAt: ctx.now,
-    autoConfirmAt: correcting && previous ? previous.autoConfirmAt : autoConfirmAt(ctx.now, ctx.settings.shipping.autoConfirmDays),
-    receiptCheckedAt: ctx.now,
-    upload: { state: ctx.settings.shipping.managed ? 'PENDING' : 'NOT_REQUIRED', attempts: 0 },
-  };
+  const record = shippingRecord(shipment, order.shipping, correcting, { at: ctx.now, by: merchant, autoConfirmDays: ctx.settings.shipping.autoConfirmDays, managed: ctx.settings.shipping.managed });
   const note = shipmentNote(shipment);
   const won = correcting
     ? await markCorrected(ctx.store, order._id, record, timelineEntry(ctx.now, 'shipping_corrected', 'merchant', note))

@@ -5,19 +5,19 @@
 // shippingDetail, orderSummary on the desk, printingView). The bookkeeping below mirrors src/server/shipping-flow.ts,
 // desk-queries.ts and printing.ts; test/miniprogram/contract/fake-vs-real.test.ts checks it against them.
 import type { DeskData, DeskTab, OrderStatus, ShipData } from '../../../typings/api';
-import { decodeCursor, encodeCursor, fetchSize, type Cursor } from '../../../src/domain/cursor';
+import { decodeCursor, encodeCursor, fetchSize, pageOfOldest, type Cursor } from '../../../src/domain/cursor';
 import type { PrintingRecord, ShippingRecord } from '../../../src/domain/documents';
 import { AppError, conflict, forbidden, notFound } from '../../../src/domain/errors';
 import { DEFAULT_PAGE, parseOrdersEvent } from '../../../src/domain/events';
 import {
-  autoConfirmAt,
   decideShipment,
   MAX_UPLOAD_ATTEMPTS,
   parseShipEvent,
   shipmentNote,
+  shipmentOf,
+  shippingRecord,
   uploadOutcome,
   wechatConfirmedReceipt,
-  type Shipment,
 } from '../../../src/domain/shipping';
 import { SHIPPING_DEFAULTS } from '../../../src/domain/shipping-settings';
 import { printingView } from '../../../src/domain/shipping-views';
@@ -90,29 +90,15 @@ export class ShippingBackend extends FakeBackend {
     this.requireMerchant(openid, 'ship orders');
     const order = this.orders.get(request.orderId);
     if (!order) throw notFound(`order ${request.orderId} not found`);
-    const shipment: Shipment = {
-      logisticsType: request.logisticsType,
-      ...(request.expressCompany ? { expressCompany: request.expressCompany } : {}),
-      ...(request.trackingNo ? { trackingNo: request.trackingNo } : {}),
-    };
+    const shipment = shipmentOf(request);
     const decision = decideShipment(order, shipment);
     if (decision.kind === 'SAME') {
       if (order.shipping?.upload.state === 'PENDING') this.upload(order, this.tick());
       return { orderId: order.orderId, status: 'SHIPPED', corrected: false };
     }
     const correcting = decision.kind === 'CORRECT';
-    const previous = order.shipping;
     const at = this.tick();
-    const record: ShippingRecord = {
-      ...shipment,
-      shippedAt: correcting && previous ? previous.shippedAt : at,
-      shippedBy: openid,
-      corrections: correcting ? 1 : 0,
-      revisedAt: at,
-      autoConfirmAt: correcting && previous ? previous.autoConfirmAt : autoConfirmAt(at, this.autoConfirmDays),
-      receiptCheckedAt: at,
-      upload: { state: this.shippingManaged ? 'PENDING' : 'NOT_REQUIRED', attempts: 0 },
-    };
+    const record = shippingRecord(shipment, order.shipping, correcting, { at, by: openid, autoConfirmDays: this.autoConfirmDays, managed: this.shippingManaged });
     // repositories/shipping.ts markShipped / markCorrected
     if (!correcting && (!allows(ORDER_MOVES.ship, order.status) || order.refunding)) throw conflict(`order ${order.orderId} changed while it was being shipped`);
     Object.assign(order, { ...(correcting ? {} : { status: ORDER_MOVES.ship.to }), shipping: record, updatedAt: at });
@@ -197,11 +183,5 @@ function oldestFirst(paid: StoredOrder[], cursor: Cursor | undefined, limit: num
     .filter((d) => !cursor || d.createdAt.getTime() >= cursor.t)
     .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a._id < b._id ? -1 : 1))
     .slice(0, fetchSize(cursor, limit));
-  const fresh = cursor ? candidates.filter((d) => d.createdAt.getTime() > cursor.t || (d.createdAt.getTime() === cursor.t && d._id > cursor.id)) : candidates;
-  const items = fresh.slice(0, limit);
-  if (fresh.length <= limit || items.length === 0) return { items };
-  const last = items[items.length - 1];
-  const t = last.createdAt.getTime();
-  const sameHere = items.filter((d) => d.createdAt.getTime() === t).length;
-  return { items, next: { t, id: last._id, n: cursor && cursor.t === t ? cursor.n + sameHere : sameHere } };
+  return pageOfOldest(candidates, cursor, limit);
 }
