@@ -50,6 +50,20 @@ function pause(name: string, held: RequestMatch) {
   };
 }
 
+/**
+ * Runs `first` up to its write of the refund and holds it there while `meanwhile` runs (whole invocations, checks),
+ * then lets it finish.
+ */
+async function whileHeldBeforeRefundWrite(name: string, held: RequestMatch, first: () => Promise<unknown>, meanwhile: () => Promise<void>): Promise<void> {
+  const between = pause(name, held);
+  const firstDone = first();
+  await between.reached();
+  await meanwhile();
+  await between.resume();
+  await firstDone;
+  expect(await between.barrier.settled).toBe('released');
+}
+
 // ---- what a user sees -------------------------------------------------------------------------------------------
 
 const apply = (orderId: string, refundFee: number) => shop.call<ApplyRefundData>('applyRefund', { orderId, reason: '不想要了', refundFee }, BUYER);
@@ -87,6 +101,8 @@ const requestMessages = async (orderId: string) => (await shop.sent({ templateId
 /** What the buyer was told about the refunds of an order (one entry per message, e.g. 退款成功, 已拒绝). */
 const buyerResults = async (orderId: string) =>
   (await shop.sent({ touser: BUYER, templateId: TEMPLATES.refundResult })).filter((m) => m.data.character_string1 === orderId).map((m) => m.data.phrase3);
+
+const refundStatus = async (refundId: string) => (await shop.doc<{ status: string }>('refunds', refundId))?.status;
 
 function expectNoRepeats(values: string[]): void {
   expect(values).toEqual([...new Set(values)]);
@@ -156,6 +172,17 @@ describe('refund requests at once', () => {
 // ---- merchant decisions -----------------------------------------------------------------------------------------
 
 describe('decisions at once', () => {
+  /** A 500-fen request approved and withdrawn at once: both read it REQUESTED, their writes go in `writes`' order. */
+  async function approveAndWithdraw(name: string, writes: (refundId: string) => [RequestMatch, RequestMatch]) {
+    const { orderId, refundId } = await requested([{ productId: CUP._id, quantity: 1 }], 500);
+    const reads = hold('both read REQUESTED', readRefund('approveRefund', refundId), readRefund('orders', refundId, true));
+    const held = hold(name, ...writes(refundId));
+    const [approved, withdrawn] = await Promise.all([approve(refundId), withdraw(refundId)]);
+    expect(await reads.settled).toBe('released');
+    expect(await held.settled).toBe('released');
+    return { orderId, refundId, approved, withdrawn };
+  }
+
   it('two approvals that both read REQUESTED: one claim, one provider refund, one approval on the timeline', async () => {
     const { orderId, refundId } = await requested([{ productId: TEA._id, quantity: 1 }], 3000);
     const reads = hold('both approveRefund reads', readRefund('approveRefund', refundId), readRefund('approveRefund', refundId));
@@ -170,32 +197,22 @@ describe('decisions at once', () => {
   });
 
   it("approve and withdraw, the approval's claim first: the approval wins, the withdrawal is refused", async () => {
-    const { orderId, refundId } = await requested([{ productId: CUP._id, quantity: 1 }], 500);
-    const reads = hold('both read REQUESTED', readRefund('approveRefund', refundId), readRefund('orders', refundId, true));
-    const writes = hold('claim, then the withdrawal', writeRefund('approveRefund', refundId), writeRefund('orders', refundId, true));
-    const [approved, withdrawn] = await Promise.all([approve(refundId), withdraw(refundId)]);
-    expect(await reads.settled).toBe('released');
-    expect(await writes.settled).toBe('released');
+    const { orderId, refundId, approved, withdrawn } = await approveAndWithdraw('claim, then the withdrawal', (id) => [writeRefund('approveRefund', id), writeRefund('orders', id, true)]);
 
     expect(approved).toEqual({ ok: true, data: { refundId, status: 'PROCESSING' } });
     expect(failure(withdrawn).code).toBe('CONFLICT');
-    expect((await shop.doc<{ status: string }>('refunds', refundId))?.status).toBe('PROCESSING');
+    expect(await refundStatus(refundId)).toBe('PROCESSING');
     expect((await providerTrade(shop, orderId)).refunds).toEqual([expect.objectContaining({ outRefundNo: refundId, refundFee: 500 })]);
     expect(await ledger(orderId)).toEqual(expect.objectContaining({ refundingFee: 500, openRefundId: refundId }));
     expect(await events(orderId, 'refund_withdrawn')).toHaveLength(0);
   });
 
   it('approve and withdraw, the withdrawal committed first: nothing is refunded, the approval is refused', async () => {
-    const { orderId, refundId } = await requested([{ productId: CUP._id, quantity: 1 }], 500);
-    const reads = hold('both read REQUESTED', readRefund('approveRefund', refundId), readRefund('orders', refundId, true));
-    const writes = hold('withdrawal commit, then the claim', { functionName: 'orders', action: 'database.commitTransaction' }, writeRefund('approveRefund', refundId));
-    const [approved, withdrawn] = await Promise.all([approve(refundId), withdraw(refundId)]);
-    expect(await reads.settled).toBe('released');
-    expect(await writes.settled).toBe('released');
+    const { orderId, refundId, approved, withdrawn } = await approveAndWithdraw('withdrawal commit, then the claim', (id) => [{ functionName: 'orders', action: 'database.commitTransaction' }, writeRefund('approveRefund', id)]);
 
     expect(withdrawn).toEqual({ ok: true, data: { refundId, status: 'CANCELLED' } });
     expect(failure(approved).code).toBe('CONFLICT');
-    expect((await shop.doc<{ status: string }>('refunds', refundId))?.status).toBe('CANCELLED');
+    expect(await refundStatus(refundId)).toBe('CANCELLED');
     expect((await providerTrade(shop, orderId)).refunds).toEqual([]);
     expect(await ledger(orderId)).toEqual(expect.objectContaining({ refundingFee: 0, refundedFee: 0, openRefundId: null }));
     expect(await events(orderId, 'refund_approved')).toHaveLength(0);
@@ -219,7 +236,7 @@ describe('refund results at once', () => {
   } as const;
 
   async function expectSettledOnce(orderId: string, refundId: string, refundFee: number): Promise<void> {
-    expect((await shop.doc<{ status: string }>('refunds', refundId))?.status).toBe('SUCCEEDED');
+    expect(await refundStatus(refundId)).toBe('SUCCEEDED');
     expect(await ledger(orderId)).toEqual(expect.objectContaining({ status: 'PAID', refundedFee: refundFee, refundingFee: 0, openRefundId: null }));
     expect(await events(orderId, 'refund_succeeded')).toHaveLength(1);
     expect(await buyerResults(orderId)).toEqual(['退款成功']);
@@ -250,18 +267,13 @@ describe('refund results at once', () => {
   ] as const)('%s books the order, %s runs before its refund write: booked once, finished once, the buyer told once', async (first, second) => {
     const { orderId, refundId } = await requested([{ productId: TEA._id, quantity: 1 }], 1000);
     const result = await refundedAtWeChat(refundId);
-    const between = pause(`${first}'s refund write`, writeRefund(first, refundId));
-    const firstDone = settlers[first](result);
-    await between.reached();
-    // The window is real: the order is booked, the refund still PROCESSING.
-    expect(await ledger(orderId)).toEqual(expect.objectContaining({ refundedFee: 1000, refundingFee: 0, openRefundId: null }));
-    expect((await shop.doc<{ status: string }>('refunds', refundId))?.status).toBe('PROCESSING');
-
-    await settlers[second](result);
-    expect((await shop.doc<{ status: string }>('refunds', refundId))?.status).toBe('SUCCEEDED');
-    await between.resume();
-    await firstDone;
-    expect(await between.barrier.settled).toBe('released');
+    await whileHeldBeforeRefundWrite(`${first}'s refund write`, writeRefund(first, refundId), () => settlers[first](result), async () => {
+      // The window is real: the order is booked, the refund still PROCESSING.
+      expect(await ledger(orderId)).toEqual(expect.objectContaining({ refundedFee: 1000, refundingFee: 0, openRefundId: null }));
+      expect(await refundStatus(refundId)).toBe('PROCESSING');
+      await settlers[second](result);
+      expect(await refundStatus(refundId)).toBe('SUCCEEDED');
+    });
 
     await expectSettledOnce(orderId, refundId, 1000);
   });
@@ -269,29 +281,25 @@ describe('refund results at once', () => {
   it('an ABNORMAL result books the order, WeChat then reports the refund paid before the refund write: the money moves once, the refund ends SUCCEEDED', async () => {
     const { orderId, refundId } = await requested([{ productId: TEA._id, quantity: 1 }], 2000);
     const result = await refundedAtWeChat(refundId, 'CHANGE');
-    const between = pause("the ABNORMAL refund write", writeRefund('refundNotify', refundId));
-    const firstDone = settlers.refundNotify(result);
-    await between.reached();
-    // ABNORMAL booked: the amount stays reserved, the order no longer has an open refund.
-    expect(await ledger(orderId)).toEqual(expect.objectContaining({ refundedFee: 0, refundingFee: 2000, openRefundId: null, abnormalRefundIds: [refundId] }));
+    await whileHeldBeforeRefundWrite('the ABNORMAL refund write', writeRefund('refundNotify', refundId), () => settlers.refundNotify(result), async () => {
+      // ABNORMAL booked: the amount stays reserved, the order no longer has an open refund.
+      expect(await ledger(orderId)).toEqual(expect.objectContaining({ refundedFee: 0, refundingFee: 2000, openRefundId: null, abnormalRefundIds: [refundId] }));
 
-    // The merchant resolved it at WeChat Pay, which now answers SUCCESS; the merchant asks about the refund.
-    await postJson(shop.cloud, '/sandbox/faults', {
-      api: 'queryRefund',
-      mode: 'TAMPERED',
-      count: 1,
-      patch: { out_refund_no_list: '-', refund_count: 1, out_refund_no_0: refundId, refund_status_0: 'SUCCESS', refund_fee_0: 2000 },
+      // The merchant resolved it at WeChat Pay, which now answers SUCCESS; the merchant asks about the refund.
+      await postJson(shop.cloud, '/sandbox/faults', {
+        api: 'queryRefund',
+        mode: 'TAMPERED',
+        count: 1,
+        patch: { out_refund_no_list: '-', refund_count: 1, out_refund_no_0: refundId, refund_status_0: 'SUCCESS', refund_fee_0: 2000 },
+      });
+      try {
+        expect(await shop.call('orders', { action: 'checkRefund', refundId }, MERCHANT)).toEqual({ ok: true, data: { refundId, status: 'SUCCEEDED' } });
+      } finally {
+        await postJson(shop.cloud, '/sandbox/faults', { reset: true });
+      }
     });
-    try {
-      expect(await shop.call('orders', { action: 'checkRefund', refundId }, MERCHANT)).toEqual({ ok: true, data: { refundId, status: 'SUCCEEDED' } });
-    } finally {
-      await postJson(shop.cloud, '/sandbox/faults', { reset: true });
-    }
-    await between.resume();
-    await firstDone;
-    expect(await between.barrier.settled).toBe('released');
 
-    expect((await shop.doc<{ status: string }>('refunds', refundId))?.status).toBe('SUCCEEDED');
+    expect(await refundStatus(refundId)).toBe('SUCCEEDED');
     expect(await ledger(orderId)).toEqual(expect.objectContaining({ status: 'PAID', refundedFee: 2000, refundingFee: 0, openRefundId: null, abnormalRefundIds: [] }));
     expect(await events(orderId, 'refund_succeeded')).toHaveLength(1);
     expect(await buyerResults(orderId)).toEqual(['退款成功']);
@@ -302,16 +310,12 @@ describe('refund results at once', () => {
   it('an ABNORMAL result books the order, a second delivery runs before the refund write: ABNORMAL once, the merchants told once', async () => {
     const { orderId, refundId } = await requested([{ productId: TEA._id, quantity: 1 }], 2000);
     const result = await refundedAtWeChat(refundId, 'CHANGE');
-    const between = pause('the first ABNORMAL refund write', writeRefund('refundNotify', refundId));
-    const firstDone = settlers.refundNotify(result);
-    await between.reached();
-    await settlers.refundNotify(result);
-    expect((await shop.doc<{ status: string }>('refunds', refundId))?.status).toBe('ABNORMAL');
-    await between.resume();
-    await firstDone;
-    expect(await between.barrier.settled).toBe('released');
+    await whileHeldBeforeRefundWrite('the first ABNORMAL refund write', writeRefund('refundNotify', refundId), () => settlers.refundNotify(result), async () => {
+      await settlers.refundNotify(result);
+      expect(await refundStatus(refundId)).toBe('ABNORMAL');
+    });
 
-    expect((await shop.doc<{ status: string }>('refunds', refundId))?.status).toBe('ABNORMAL');
+    expect(await refundStatus(refundId)).toBe('ABNORMAL');
     expect(await ledger(orderId)).toEqual(expect.objectContaining({ refundedFee: 0, refundingFee: 2000, openRefundId: null, abnormalRefundIds: [refundId] }));
     expect(await events(orderId, 'refund_abnormal')).toHaveLength(1);
     expect((await shop.docs<{ orderId: string; kind: string }>('anomalies')).filter((a) => a.orderId === orderId).map((a) => a.kind)).toEqual(['REFUND_ABNORMAL']);
@@ -324,7 +328,7 @@ describe('refund results at once', () => {
     const { orderId, refundId } = await requested([{ productId: TEA._id, quantity: 1 }], 2000);
     const result = await refundedAtWeChat(refundId, 'CHANGE');
     await settlers.refundNotify(result);
-    expect((await shop.doc<{ status: string }>('refunds', refundId))?.status).toBe('ABNORMAL');
+    expect(await refundStatus(refundId)).toBe('ABNORMAL');
 
     // The buyer asks for the rest (4800) while the merchant's check books the ABNORMAL refund as paid out (2000):
     // the request's transaction reads the order first, the booking writes it before the request writes.
