@@ -6,6 +6,7 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, randomInt, X509Certificate, type KeyObject } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { randomAlnum, randomDigits } from '../random-text';
 import { issueCertificate, newSerial, type DistinguishedName, type Issuer } from './x509';
 
 export interface KeyPairPem {
@@ -33,7 +34,6 @@ export interface MerchantMaterial {
 
 const FILE = 'pki.json';
 const DAY = 24 * 3600_000;
-const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 /** Regenerate well before anything expires, so a data folder never starts with a certificate about to lapse. */
 const RENEW_BEFORE_MS = 30 * DAY;
 
@@ -82,18 +82,6 @@ function rsa(): { publicKey: KeyObject; privateKey: KeyObject } {
 const pem = (key: KeyObject, type: 'private' | 'public') =>
   type === 'private' ? String(key.export({ type: 'pkcs8', format: 'pem' })) : String(key.export({ type: 'spki', format: 'pem' }));
 
-function secret(length: number): string {
-  let out = '';
-  for (let i = 0; i < length; i++) out += ALNUM[randomInt(ALNUM.length)];
-  return out;
-}
-
-function digits(count: number): string {
-  let out = '';
-  for (let i = 0; i < count; i++) out += String(randomInt(10));
-  return out;
-}
-
 export function generateMaterial(mchId: string, now = new Date()): MerchantMaterial {
   const notBefore = new Date(now.getTime() - DAY);
   const caKeys = rsa();
@@ -128,12 +116,12 @@ export function generateMaterial(mchId: string, now = new Date()): MerchantMater
 
   return {
     mchId,
-    v2Key: secret(32),
-    v3Key: secret(32),
+    v2Key: randomAlnum(32),
+    v3Key: randomAlnum(32),
     ca: { cert: caCert, key: pem(caKeys.privateKey, 'private') },
     server: { cert: serverCert, key: pem(serverKeys.privateKey, 'private') },
     merchant: { cert: merchantCert, key: pem(merchantKeys.privateKey, 'private'), serial: merchantSerial },
-    wechatpay: { publicKey: pem(wechatpayKeys.publicKey, 'public'), privateKey: pem(wechatpayKeys.privateKey, 'private'), publicKeyId: `PUB_KEY_ID_01${mchId.padStart(10, '0')}${digits(18)}` },
+    wechatpay: { publicKey: pem(wechatpayKeys.publicKey, 'public'), privateKey: pem(wechatpayKeys.privateKey, 'private'), publicKeyId: `PUB_KEY_ID_01${mchId.padStart(10, '0')}${randomDigits(18)}` },
     platform: { cert: platformCert, key: pem(platformKeys.privateKey, 'private'), serial: platformSerial },
     createdAt: now.toISOString(),
   };

@@ -1,19 +1,10 @@
 // Identifiers and timestamps in the shapes WeChat Pay uses. Random parts come from the CSPRNG: nothing a client
 // could predict (prepay ids let the buyer pay).
-import { createHash, randomBytes, randomInt } from 'node:crypto';
-
-const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+import { createHash, randomBytes } from 'node:crypto';
+import { randomAlnum, randomDigits } from '../random-text';
 
 export function nonceStr(length = 32): string {
-  let out = '';
-  for (let i = 0; i < length; i++) out += ALNUM[randomInt(ALNUM.length)];
-  return out;
-}
-
-function digits(count: number): string {
-  let out = '';
-  for (let i = 0; i < count; i++) out += String(randomInt(10));
-  return out;
+  return randomAlnum(length);
 }
 
 /** The parts of an instant in China Standard Time (UTC+8, no daylight saving), which WeChat Pay reports in. */
@@ -49,11 +40,11 @@ export function prepayId(now: number): string {
 }
 
 export function transactionId(now: number): string {
-  return `4200${compactTime(now).slice(0, 8)}${digits(16)}`;
+  return `4200${compactTime(now).slice(0, 8)}${randomDigits(16)}`;
 }
 
 export function refundId(now: number): string {
-  return `503${compactTime(now).slice(0, 8)}${digits(18)}`;
+  return `503${compactTime(now).slice(0, 8)}${randomDigits(18)}`;
 }
 
 /** Upper-case hex, like WeChat's MD5 signatures; the sandbox signs with a key of its own that nobody checks. */
