@@ -140,10 +140,9 @@ export function registerControlRoutes(deps: ControlDeps): void {
       if (!body.ok) return body.reply;
       const trade = store.trade(no);
       if (!trade) return notFound(`the sandbox has no trade ${no}`);
-      const forger = trade.protocol ? deps.forgers.get(trade.protocol) : undefined;
-      if (!forger) return conflict('NOT_HTTP_PROTOCOL', `trade ${no} was made with cloudPay, whose results are events, not HTTP requests`);
-      const forgery = body.value.forgery;
-      if (typeof forgery !== 'string' || !forger.paymentForgeries.includes(forgery)) return invalid(`"forgery" must be one of ${forger.paymentForgeries.join(', ')}`);
+      const chosen = chosenForgery(deps, `trade ${no}`, trade.protocol, body.value.forgery, (f) => f.paymentForgeries);
+      if (!chosen.ok) return chosen.reply;
+      const { forger, value: forgery } = chosen;
       // An unpaid trade gets a made-up transaction: the notify claims a payment WeChat never saw.
       const now = Date.now();
       const event = paymentEvent({ ...trade, transactionId: trade.transactionId ?? transactionId(now), paidAt: trade.paidAt ?? now, subOpenid: trade.subOpenid ?? '' });
@@ -156,10 +155,9 @@ export function registerControlRoutes(deps: ControlDeps): void {
       if (!body.ok) return body.reply;
       const refund = store.refund(no);
       if (!refund) return notFound(`the sandbox has no refund ${no}`);
-      const forger = refund.protocol ? deps.forgers.get(refund.protocol) : undefined;
-      if (!forger) return conflict('NOT_HTTP_PROTOCOL', `refund ${no} was made with cloudPay, whose results are events, not HTTP requests`);
-      const forgery = body.value.forgery;
-      if (typeof forgery !== 'string' || !forger.refundForgeries.includes(forgery)) return invalid(`"forgery" must be one of ${forger.refundForgeries.join(', ')}`);
+      const chosen = chosenForgery(deps, `refund ${no}`, refund.protocol, body.value.forgery, (f) => f.refundForgeries);
+      if (!chosen.ok) return chosen.reply;
+      const { forger, value: forgery } = chosen;
       const subAppid = store.trade(refund.outTradeNo)?.subAppid ?? '';
       const now = Date.now();
       const claimed: Refund = refund.status === 'PROCESSING' ? { ...refund, status: 'SUCCESS', settledAt: now } : refund;
@@ -194,6 +192,21 @@ function withPrepay(deps: ControlDeps, req: HttpRequest, then: (trade: Trade) =>
   if (!PREPAY_ID.test(raw)) return invalid('not a prepay id');
   const trade = deps.store.tradeByPrepayId(raw);
   return trade ? then(trade) : notFound(`the sandbox has no trade with prepay id ${raw}`);
+}
+
+/** The forger for what a trade or refund was made with, and the forgery the request names among those it can make. */
+function chosenForgery(
+  deps: ControlDeps,
+  what: string,
+  protocol: PayProtocol | undefined,
+  forgery: unknown,
+  offered: (forger: NotifyForger) => readonly string[],
+): { ok: true; forger: NotifyForger; value: string } | { ok: false; reply: HttpReply } {
+  const forger = protocol ? deps.forgers.get(protocol) : undefined;
+  if (!forger) return { ok: false, reply: conflict('NOT_HTTP_PROTOCOL', `${what} was made with cloudPay, whose results are events, not HTTP requests`) };
+  const kinds = offered(forger);
+  if (typeof forgery !== 'string' || !kinds.includes(forgery)) return { ok: false, reply: invalid(`"forgery" must be one of ${kinds.join(', ')}`) };
+  return { ok: true, forger, value: forgery };
 }
 
 function withTradeNo(req: HttpRequest, then: (no: string) => Promise<HttpReply> | HttpReply): Promise<HttpReply> | HttpReply {
