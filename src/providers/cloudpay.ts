@@ -7,11 +7,10 @@ import {
   ProviderError,
   ProviderOutcomeUnknown,
   type PaymentProvider,
-  type PaymentStatus,
   type ProviderNotifications,
   type RefundStatus,
 } from './payment-provider';
-import { REFUND_STATUSES, TRADE_STATES, fitBytes, fitChars, integer, parseChinaTime } from './wechat-fields';
+import { REFUND_STATUSES, TRADE_STATES, fitBytes, fitChars, integer, queriedPayment } from './wechat-fields';
 
 export interface CloudPayConfig {
   subMchId: string;
@@ -66,15 +65,13 @@ export function createCloudPayProvider(api: CloudPay.Api, config: CloudPayConfig
       }
       const state = TRADE_STATES[String(answer.tradeState)];
       if (!state) throw new ProviderError('BAD_ANSWER', `cloudPay.queryOrder answered an unknown trade state ${String(answer.tradeState)}`, true);
-      const status: PaymentStatus = { state, outTradeNo: String(answer.outTradeNo ?? outTradeNo) };
-      const fee = integer(answer.totalFee);
-      if (fee !== undefined) status.totalFee = fee;
-      if (answer.subMchId) status.merchantId = String(answer.subMchId);
-      if (answer.transactionId) status.transactionId = String(answer.transactionId);
-      const paidAt = answer.timeEnd ? parseChinaTime(String(answer.timeEnd)) : undefined;
-      if (paidAt) status.paidAt = paidAt;
-      if (typeof answer.attach === 'string') status.attach = answer.attach;
-      return status;
+      return queriedPayment(state, String(answer.outTradeNo ?? outTradeNo), {
+        totalFee: answer.totalFee,
+        merchantId: answer.subMchId,
+        transactionId: answer.transactionId,
+        timeEnd: answer.timeEnd,
+        attach: answer.attach,
+      });
     },
 
     async closePayment(outTradeNo) {

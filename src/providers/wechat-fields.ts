@@ -1,6 +1,6 @@
 // WeChat Pay's shared vocabulary, spoken alike by cloudPay, APIv2 and APIv3: the trade states of an order, how
 // its text and numbers are sized and written. What only one protocol says stays in that provider's folder.
-import type { PaymentState, RefundState } from './payment-provider';
+import type { PaymentState, PaymentStatus, RefundState } from './payment-provider';
 
 /**
  * trade_state (cloudPay's tradeState) → our PaymentState. REFUND is still a paid order: its refunds are tracked
@@ -58,3 +58,23 @@ export const REFUND_STATUSES: Readonly<Record<string, RefundState>> = {
   REFUNDCLOSE: 'FAILED',
   CHANGE: 'ABNORMAL',
 };
+
+/**
+ * What an order query says about a payment, from the fields APIv2 and cloudPay share under their own names
+ * (total_fee/totalFee, mch_id/subMchId, transaction_id, time_end, attach): a field that is absent or unreadable is left out.
+ */
+export function queriedPayment(
+  state: PaymentState,
+  outTradeNo: string,
+  answer: { totalFee: unknown; merchantId: unknown; transactionId: unknown; timeEnd: unknown; attach: unknown },
+): PaymentStatus {
+  const status: PaymentStatus = { state, outTradeNo };
+  const fee = integer(answer.totalFee);
+  if (fee !== undefined) status.totalFee = fee;
+  if (answer.merchantId) status.merchantId = String(answer.merchantId);
+  if (answer.transactionId) status.transactionId = String(answer.transactionId);
+  const paidAt = answer.timeEnd ? parseChinaTime(String(answer.timeEnd)) : undefined;
+  if (paidAt) status.paidAt = paidAt;
+  if (typeof answer.attach === 'string') status.attach = answer.attach;
+  return status;
+}

@@ -9,10 +9,9 @@ import {
   ProviderError,
   ProviderOutcomeUnknown,
   type PaymentProvider,
-  type PaymentStatus,
   type RefundStatus,
 } from '../payment-provider';
-import { REFUND_STATUSES, TRADE_STATES, fitBytes, fitChars, integer, parseChinaTime } from '../wechat-fields';
+import { REFUND_STATUSES, TRADE_STATES, fitBytes, fitChars, integer, queriedPayment } from '../wechat-fields';
 import { v2Failure } from './codes';
 import { isV2SignType, signV2, verifyV2, type V2Fields, type V2SignType } from './sign';
 import { buildV2Xml, parseV2Xml } from './xml';
@@ -72,15 +71,13 @@ export function createV2Provider(config: V2Config): PaymentProvider {
       if (answer.out_trade_no !== undefined && answer.out_trade_no !== outTradeNo) {
         throw new ProviderError('BAD_ANSWER', `wechatpay-v2 orderquery answered about ${answer.out_trade_no}, not ${outTradeNo}`, true);
       }
-      const status: PaymentStatus = { state, outTradeNo };
-      const fee = integer(answer.total_fee);
-      if (fee !== undefined) status.totalFee = fee;
-      if (answer.mch_id) status.merchantId = answer.mch_id;
-      if (answer.transaction_id) status.transactionId = answer.transaction_id;
-      const paidAt = answer.time_end ? parseChinaTime(answer.time_end) : undefined;
-      if (paidAt) status.paidAt = paidAt;
-      if (answer.attach !== undefined) status.attach = answer.attach;
-      return status;
+      return queriedPayment(state, outTradeNo, {
+        totalFee: answer.total_fee,
+        merchantId: answer.mch_id,
+        transactionId: answer.transaction_id,
+        timeEnd: answer.time_end,
+        attach: answer.attach,
+      });
     },
 
     async closePayment(outTradeNo) {
