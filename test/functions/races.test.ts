@@ -102,6 +102,15 @@ const requestMessages = async (orderId: string) => (await shop.sent({ templateId
 const buyerResults = async (orderId: string) =>
   (await shop.sent({ touser: BUYER, templateId: TEMPLATES.refundResult })).filter((m) => m.data.character_string1 === orderId).map((m) => m.data.phrase3);
 
+/** WeChat Pay answers the next queryRefund with this refund paid out (the merchant resolved it there). */
+const refundPaidOnNextQuery = (refundId: string, refundFee: number) =>
+  postJson(shop.cloud, '/sandbox/faults', {
+    api: 'queryRefund',
+    mode: 'TAMPERED',
+    count: 1,
+    patch: { out_refund_no_list: '-', refund_count: 1, out_refund_no_0: refundId, refund_status_0: 'SUCCESS', refund_fee_0: refundFee },
+  });
+
 const refundStatus = async (refundId: string) => (await shop.doc<{ status: string }>('refunds', refundId))?.status;
 
 function expectNoRepeats(values: string[]): void {
@@ -286,12 +295,7 @@ describe('refund results at once', () => {
       expect(await ledger(orderId)).toEqual(expect.objectContaining({ refundedFee: 0, refundingFee: 2000, openRefundId: null, abnormalRefundIds: [refundId] }));
 
       // The merchant resolved it at WeChat Pay, which now answers SUCCESS; the merchant asks about the refund.
-      await postJson(shop.cloud, '/sandbox/faults', {
-        api: 'queryRefund',
-        mode: 'TAMPERED',
-        count: 1,
-        patch: { out_refund_no_list: '-', refund_count: 1, out_refund_no_0: refundId, refund_status_0: 'SUCCESS', refund_fee_0: 2000 },
-      });
+      await refundPaidOnNextQuery(refundId, 2000);
       try {
         expect(await shop.call('orders', { action: 'checkRefund', refundId }, MERCHANT)).toEqual({ ok: true, data: { refundId, status: 'SUCCEEDED' } });
       } finally {
@@ -334,12 +338,7 @@ describe('refund results at once', () => {
     // the request's transaction reads the order first, the booking writes it before the request writes.
     const readInTx: RequestMatch = { functionName: 'applyRefund', action: 'database.getDocument', collection: 'orders', docId: orderId, inTransaction: true };
     const order = hold('the request reads, then the booking writes', readInTx, bookOrder('orders', orderId));
-    await postJson(shop.cloud, '/sandbox/faults', {
-      api: 'queryRefund',
-      mode: 'TAMPERED',
-      count: 1,
-      patch: { out_refund_no_list: '-', refund_count: 1, out_refund_no_0: refundId, refund_status_0: 'SUCCESS', refund_fee_0: 2000 },
-    });
+    await refundPaidOnNextQuery(refundId, 2000);
     try {
       const [asked, checked] = await Promise.all([apply(orderId, 4800), shop.call('orders', { action: 'checkRefund', refundId }, MERCHANT)]);
       expect(asked).toEqual({ ok: true, data: expect.objectContaining({ refundId: `${orderId}R2`, refundFee: 4800 }) });

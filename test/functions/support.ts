@@ -1,7 +1,7 @@
 // A shop on the local cloud for function tests: the built functions, the real SDK inside them, the pay sandbox and
 // the outbox. Tests act as the buyer (gateway + sandbox control API) and read the database and outbox like a user.
 // Every suite runs once per payment provider (PROVIDERS): the same behaviour, whatever protocol takes the money.
-import type { Fail, Ok, OrderDetail, PayData, Result } from '../../typings/api';
+import type { ApplyRefundData, Fail, Ok, OrderDetail, PayData, Result } from '../../typings/api';
 import { DEMO_PRODUCTS, DEMO_SETTINGS, paySettings, putDocument } from '../../emulator/src/demo';
 import { callFunction, getJson, postJson, startTestCloud, type LocalCloud } from '../helpers/local-cloud';
 
@@ -197,4 +197,13 @@ export async function providerTrade(shop: Shop, orderId: string): Promise<Provid
 
 export async function settleAtProvider(shop: Shop, refundId: string, body: Record<string, unknown> = {}): Promise<{ status: number; body: Record<string, unknown> }> {
   return postJson<Record<string, unknown>>(shop.cloud, `/sandbox/refunds/${refundId}/settle`, { status: 'SUCCESS', ...body });
+}
+
+/** A paid order (one cup) whose refund the merchant approved, PROCESSING at WeChat Pay: for a shop that does not settle refunds by itself. */
+export async function processingRefund(shop: Shop): Promise<{ orderId: string; refundId: string }> {
+  const orderId = await shop.paidOrder([{ productId: CUP._id, quantity: 1 }]);
+  const { refundId } = await shop.ok<ApplyRefundData>('applyRefund', { orderId, reason: '不想要了' });
+  expect((await shop.call('approveRefund', { refundId, action: 'approve' }, MERCHANT)).ok).toBe(true);
+  expect((await shop.doc<{ status: string }>('refunds', refundId))?.status).toBe('PROCESSING');
+  return { orderId, refundId };
 }

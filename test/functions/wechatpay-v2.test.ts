@@ -8,7 +8,7 @@ import { generateMaterial } from '../../emulator/src/pki';
 import { encryptReqInfo } from '../../src/providers/wechatpay-v2/req-info';
 import { signV2 } from '../../src/providers/wechatpay-v2/sign';
 import { buildV2Xml, parseV2Xml } from '../../src/providers/wechatpay-v2/xml';
-import { BUYER, CUP, MERCHANT, TEA, TEMPLATES, failure, openShop, PROVIDERS, providerTrade, settleAtProvider, type FunctionLog, type SandboxMerchant, type Shop } from './support';
+import { BUYER, CUP, MERCHANT, TEA, TEMPLATES, failure, openShop, PROVIDERS, processingRefund, providerTrade, settleAtProvider, type FunctionLog, type SandboxMerchant, type Shop } from './support';
 
 jest.setTimeout(30_000);
 
@@ -105,14 +105,6 @@ describe('payNotify over HTTP refuses what is not an authentic payment notify', 
 });
 
 describe('refundNotify over HTTP refuses what is not an authentic refund notify', () => {
-  /** A paid order with an approved refund, PROCESSING at WeChat Pay. */
-  async function processingRefund() {
-    const orderId = await shop.paidOrder([{ productId: CUP._id, quantity: 1 }]);
-    const { refundId } = await shop.ok<ApplyRefundData>('applyRefund', { orderId, reason: '不想要了' });
-    expect((await shop.call('approveRefund', { refundId, action: 'approve' }, MERCHANT)).ok).toBe(true);
-    expect((await shop.doc<{ status: string }>('refunds', refundId))?.status).toBe('PROCESSING');
-    return { orderId, refundId };
-  }
   const refundInfo = (orderId: string, refundId: string) =>
     buildV2Xml({ transaction_id: '4200001234202611290000000001', out_trade_no: orderId, refund_id: '50300000000000000001', out_refund_no: refundId, total_fee: 1990, refund_fee: 1990, settlement_refund_fee: 1990, refund_status: 'SUCCESS', success_time: '2026-11-29 08:20:00', refund_recv_accout: '支付用户零钱', refund_account: 'REFUND_SOURCE_UNSETTLED_FUNDS', refund_request_source: 'API' }, 'root');
   const envelope = (reqInfo: string, extra: Fields = {}) => buildV2Xml({ return_code: 'SUCCESS', appid: merchant.appid, mch_id: merchant.mchId, nonce_str: nonce(), req_info: reqInfo, ...extra });
@@ -133,7 +125,7 @@ describe('refundNotify over HTTP refuses what is not an authentic refund notify'
     ['another appid', (o, r) => envelope(encryptReqInfo(refundInfo(o, r), merchant.v2.key), { appid: 'wx9999999999999999' }), /another appid/],
     ['a DOCTYPE', (o, r) => `<!DOCTYPE xml [<!ENTITY x "y">]>${envelope(encryptReqInfo(refundInfo(o, r), merchant.v2.key))}`, /document type or entity/],
   ])('%s: refused with a log line, the refund untouched', async (_what, body, reason) => {
-    const { orderId, refundId } = await processingRefund();
+    const { orderId, refundId } = await processingRefund(shop);
     const res = await shop.post('refundNotify', body(orderId, refundId));
     expect(res.status).toBe(400);
     expect(parseV2Xml(res.text).return_code).toBe('FAIL');
@@ -143,7 +135,7 @@ describe('refundNotify over HTTP refuses what is not an authentic refund notify'
   });
 
   it('an authentic notify claiming success for a refund WeChat Pay still processes changes nothing: the query decides', async () => {
-    const { orderId, refundId } = await processingRefund();
+    const { orderId, refundId } = await processingRefund(shop);
     const res = await shop.post('refundNotify', envelope(encryptReqInfo(refundInfo(orderId, refundId), merchant.v2.key)));
     expect(res.status).toBe(200);
     expect(parseV2Xml(res.text).return_code).toBe('SUCCESS');

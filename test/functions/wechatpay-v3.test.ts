@@ -7,7 +7,7 @@ import { utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ApplyRefundData, PayData } from '../../typings/api';
 import { postJson, projectRoot } from '../helpers/local-cloud';
-import { BUYER, CUP, MERCHANT, TEMPLATES, openShop, providerTrade, settleAtProvider, type FunctionLog, type SandboxMerchant, type Shop, type ShopProvider } from './support';
+import { BUYER, CUP, MERCHANT, TEMPLATES, openShop, processingRefund, providerTrade, settleAtProvider, type FunctionLog, type SandboxMerchant, type Shop, type ShopProvider } from './support';
 
 jest.setTimeout(30_000);
 
@@ -94,13 +94,6 @@ describe.each(MODES)('$label', (provider) => {
   });
 
   describe('refundNotify', () => {
-    async function processingRefund() {
-      const orderId = await shop.paidOrder([{ productId: CUP._id, quantity: 1 }]);
-      const { refundId } = await shop.ok<ApplyRefundData>('applyRefund', { orderId, reason: '不想要了' });
-      expect((await shop.call('approveRefund', { refundId, action: 'approve' }, MERCHANT)).ok).toBe(true);
-      expect((await shop.doc<{ status: string }>('refunds', refundId))?.status).toBe('PROCESSING');
-      return { orderId, refundId };
-    }
 
     it.each([
       ['PROBE', /^SIGNATURE_PROBE/],
@@ -109,7 +102,7 @@ describe.each(MODES)('$label', (provider) => {
       ['RESERIALISED', /^BAD_SIGNATURE/],
       ['WRONG_MCHID', /another merchant/],
     ])('refuses a %s notify; the refund stays PROCESSING and the buyer hears nothing more', async (forgery, reason) => {
-      const { orderId, refundId } = await processingRefund();
+      const { orderId, refundId } = await processingRefund(shop);
       const sent = await postJson(shop.cloud, `/sandbox/refunds/${refundId}/forge`, { forgery });
       expect(sent.body).toMatchObject({ status: 400, acknowledged: false });
       expect((await shop.doc<{ status: string }>('refunds', refundId))?.status).toBe('PROCESSING');
