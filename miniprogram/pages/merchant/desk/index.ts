@@ -4,11 +4,11 @@ import type { DeskData, DeskTab, OrderSummary } from '../../../../typings/api';
 import { DESK_TABS } from '../../../domain/labels';
 import { fetchDesk, searchDesk } from '../../../services/shipping';
 import { toastFailure } from '../../../utils/feedback';
-import { checkMerchant } from '../../../utils/merchant-gate';
+import { merchantOnlyList } from '../../../utils/merchant-gate';
 import { ORDER_CARD_ROWS } from '../../../utils/order-rows';
 import { pagedList } from '../../../utils/paged-list';
 import { navigate, ROUTES, withQuery } from '../../../utils/routes';
-import { LOADING, READY, EMPTY } from '../../../view-models/load-state';
+import { READY, EMPTY } from '../../../view-models/load-state';
 import { toOrderCard, type OrderCardVM } from '../../../view-models/order';
 
 const ORDER_NO = /^[0-9A-Za-z_-]{1,32}$/;
@@ -36,24 +36,7 @@ Component({
   methods: {
     ...desk.methods,
 
-    onLoad() {
-      void this.start();
-    },
-
-    async start() {
-      const gate = await checkMerchant('仅商家可以使用订单工作台');
-      if (!gate.ok) {
-        this.setData({ state: gate.state });
-        return;
-      }
-      this.setData({ isMerchant: true });
-      await this.loadFirstPage(false);
-    },
-
-    onRetry() {
-      this.setData({ state: LOADING });
-      void (this.data.isMerchant ? this.loadFirstPage(false) : this.start());
-    },
+    ...merchantOnlyList('仅商家可以使用订单工作台'),
 
     onTabTap(e: WechatMiniprogram.BaseEvent) {
       const key = String(e.currentTarget.dataset.key) as DeskTab;

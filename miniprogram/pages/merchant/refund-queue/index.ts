@@ -5,10 +5,9 @@ import { QUEUE_TABS } from '../../../domain/labels';
 import { fetchRefundDetail, fetchRefundQueue } from '../../../services/merchant';
 import { askMerchantSubscriptions } from '../../../services/subscriptions';
 import { instanceState } from '../../../utils/instance-state';
-import { checkMerchant } from '../../../utils/merchant-gate';
+import { merchantOnlyList } from '../../../utils/merchant-gate';
 import { itemFrom, pagedList } from '../../../utils/paged-list';
 import { navigate, ROUTES, withQuery } from '../../../utils/routes';
-import { LOADING } from '../../../view-models/load-state';
 import { toQueueRow, type QueueRowVM } from '../../../view-models/merchant';
 
 /** The templates the merchant is asked to keep subscribing to, as the server named them. */
@@ -33,26 +32,9 @@ Component({
   methods: {
     ...queue.methods,
 
-    onLoad() {
-      void this.start();
-    },
-
-    async start() {
-      const gate = await checkMerchant('仅商家可以查看退款申请');
-      if (!gate.ok) {
-        this.setData({ state: gate.state });
-        return;
-      }
-      templatesOf(this).templates = gate.me.templates;
-      this.setData({ isMerchant: true });
-      await this.loadFirstPage(false);
-    },
-
-    onRetry() {
-      this.setData({ state: LOADING });
-      // Once the merchant check passed, only the list is left to load.
-      void (this.data.isMerchant ? this.loadFirstPage(false) : this.start());
-    },
+    ...merchantOnlyList('仅商家可以查看退款申请', (page, me) => {
+      templatesOf(page).templates = me.templates;
+    }),
 
     onTabTap(e: WechatMiniprogram.BaseEvent) {
       const key = String(e.currentTarget.dataset.key ?? '');
