@@ -10,7 +10,7 @@ import {
   type ProviderNotifications,
   type RefundStatus,
 } from './payment-provider';
-import { REFUND_STATUSES, TRADE_STATES, fitBytes, fitChars, integer, queriedPayment } from './wechat-fields';
+import { REFUND_STATUSES, TRADE_STATES, V2_CLOSE_REFUSALS, closeOrder, fitBytes, fitChars, integer, queriedPayment } from './wechat-fields';
 
 export interface CloudPayConfig {
   subMchId: string;
@@ -74,16 +74,8 @@ export function createCloudPayProvider(api: CloudPay.Api, config: CloudPayConfig
       });
     },
 
-    async closePayment(outTradeNo) {
-      try {
-        await call('closeOrder', true, () => api.closeOrder({ subMchId: config.subMchId, outTradeNo, nonceStr: config.nonce() }));
-        return 'CLOSED';
-      } catch (err) {
-        if (err instanceof ProviderError && err.code === 'ORDERPAID') return 'ALREADY_PAID';
-        // Closed already, or never created at the provider (unifiedOrder failed): either way nobody can pay it.
-        if (err instanceof ProviderError && (err.code === 'ORDERCLOSED' || err.code === 'ORDERNOTEXIST')) return 'CLOSED';
-        throw err;
-      }
+    closePayment(outTradeNo) {
+      return closeOrder(() => call('closeOrder', true, () => api.closeOrder({ subMchId: config.subMchId, outTradeNo, nonceStr: config.nonce() })), V2_CLOSE_REFUSALS);
     },
 
     async refund(request) {

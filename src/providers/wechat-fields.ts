@@ -1,6 +1,6 @@
 // WeChat Pay's shared vocabulary, spoken alike by cloudPay, APIv2 and APIv3: the trade states of an order, how
 // its text and numbers are sized and written. What only one protocol says stays in that provider's folder.
-import type { PaymentState, PaymentStatus, RefundState } from './payment-provider';
+import { ProviderError, type PaymentState, type PaymentStatus, type RefundState } from './payment-provider';
 
 /**
  * trade_state (cloudPay's tradeState) → our PaymentState. REFUND is still a paid order: its refunds are tracked
@@ -77,4 +77,28 @@ export function queriedPayment(
   if (paidAt) status.paidAt = paidAt;
   if (typeof answer.attach === 'string') status.attach = answer.attach;
   return status;
+}
+
+/** How a protocol spells the refusals of closing an order (APIv2 and cloudPay: ORDERPAID…; APIv3: ORDER_PAID…). */
+export interface CloseRefusals {
+  paid: string;
+  closed: string;
+  notExist: string;
+}
+
+export const V2_CLOSE_REFUSALS: CloseRefusals = { paid: 'ORDERPAID', closed: 'ORDERCLOSED', notExist: 'ORDERNOTEXIST' };
+
+/**
+ * Closes an order with `close`, and reads WeChat's refusal: paid already is ALREADY_PAID; closed already, or never
+ * created at WeChat Pay (the order call failed), is CLOSED, since either way nobody can pay it. Anything else throws.
+ */
+export async function closeOrder(close: () => Promise<unknown>, refusals: CloseRefusals): Promise<'CLOSED' | 'ALREADY_PAID'> {
+  try {
+    await close();
+    return 'CLOSED';
+  } catch (err) {
+    if (err instanceof ProviderError && err.code === refusals.paid) return 'ALREADY_PAID';
+    if (err instanceof ProviderError && (err.code === refusals.closed || err.code === refusals.notExist)) return 'CLOSED';
+    throw err;
+  }
 }

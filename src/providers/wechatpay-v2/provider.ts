@@ -11,7 +11,7 @@ import {
   type PaymentProvider,
   type RefundStatus,
 } from '../payment-provider';
-import { REFUND_STATUSES, TRADE_STATES, fitBytes, fitChars, integer, queriedPayment } from '../wechat-fields';
+import { REFUND_STATUSES, TRADE_STATES, V2_CLOSE_REFUSALS, closeOrder, fitBytes, fitChars, integer, queriedPayment } from '../wechat-fields';
 import { v2Failure } from './codes';
 import { isV2SignType, signV2, verifyV2, type V2Fields, type V2SignType } from './sign';
 import { buildV2Xml, parseV2Xml } from './xml';
@@ -80,16 +80,8 @@ export function createV2Provider(config: V2Config): PaymentProvider {
       });
     },
 
-    async closePayment(outTradeNo) {
-      try {
-        await call('closeorder', '/pay/closeorder', { out_trade_no: outTradeNo }, true);
-        return 'CLOSED';
-      } catch (err) {
-        if (err instanceof ProviderError && err.code === 'ORDERPAID') return 'ALREADY_PAID';
-        // Closed already, or never created at WeChat Pay: either way nobody can pay it.
-        if (err instanceof ProviderError && (err.code === 'ORDERCLOSED' || err.code === 'ORDERNOTEXIST')) return 'CLOSED';
-        throw err;
-      }
+    closePayment(outTradeNo) {
+      return closeOrder(() => call('closeorder', '/pay/closeorder', { out_trade_no: outTradeNo }, true), V2_CLOSE_REFUSALS);
     },
 
     async refund(request) {

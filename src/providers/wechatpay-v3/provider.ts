@@ -12,7 +12,7 @@ import {
   type RefundState,
   type RefundStatus,
 } from '../payment-provider';
-import { TRADE_STATES, fitBytes, fitChars } from '../wechat-fields';
+import { TRADE_STATES, closeOrder, fitBytes, fitChars } from '../wechat-fields';
 import { classifyV3Error, errorBody } from './codes';
 import { authorizationHeader, paySignMessage, requestMessage } from './formatter';
 import type { VerifierKeys } from './keys';
@@ -118,15 +118,7 @@ export function createWechatPayV3Provider(config: WechatPayV3Config): PaymentPro
 
     async closePayment(outTradeNo) {
       const path = `/v3/pay/transactions/out-trade-no/${encodeURIComponent(outTradeNo)}/close`;
-      try {
-        await client.call('closePayment', 'POST', path, { mchid: config.mchid }, true);
-        return 'CLOSED';
-      } catch (err) {
-        if (err instanceof ProviderError && err.code === 'ORDER_PAID') return 'ALREADY_PAID';
-        // Closed already, or never created at WeChat Pay: either way nobody can pay it.
-        if (err instanceof ProviderError && (err.code === 'ORDER_CLOSED' || err.code === 'ORDER_NOT_EXIST')) return 'CLOSED';
-        throw err;
-      }
+      return closeOrder(() => client.call('closePayment', 'POST', path, { mchid: config.mchid }, true), { paid: 'ORDER_PAID', closed: 'ORDER_CLOSED', notExist: 'ORDER_NOT_EXIST' });
     },
 
     async refund(request) {
