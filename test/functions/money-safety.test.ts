@@ -2,7 +2,7 @@
 // the database, what the functions answer, what WeChat Pay (the sandbox) recorded, and what was sent.
 import type { OrderDetail, OrderSummary, Page, RefundView } from '../../typings/api';
 import { postJson } from '../helpers/local-cloud';
-import { BUYER, CUP, MERCHANT, TEA, TEMPLATES, failure, openShop, providerTrade, settleAtProvider, type Shop } from './support';
+import { BUYER, CUP, MERCHANT, TEA, TEMPLATES, failure, openShop, orderLedger, providerTrade, settleAtProvider, type Shop } from './support';
 
 jest.setTimeout(60_000);
 
@@ -13,19 +13,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => shop?.close());
 
-interface OrderRow {
-  status: string;
-  totalFee: number;
-  refundedFee: number;
-  refundingFee: number;
-  openRefundId: string | null;
-}
-async function ledger(orderId: string): Promise<OrderRow> {
-  const o = await shop.doc<OrderRow>('orders', orderId);
-  if (!o) throw new Error(`no order ${orderId}`);
-  expect(o.refundedFee + o.refundingFee).toBeLessThanOrEqual(o.totalFee);
-  return o;
-}
+const ledger = (orderId: string) => orderLedger(shop, orderId);
 const anomaliesOf = async (orderId: string) => (await shop.docs<{ kind: string; orderId: string; refundId?: string }>('anomalies')).filter((a) => a.orderId === orderId);
 const toMerchant = async (orderId: string) => (await shop.sent({ touser: MERCHANT, templateId: TEMPLATES.refundRequested })).filter((m) => m.data.character_string1 === orderId);
 const grantMerchant = () => shop.cloud.outbox.grant(MERCHANT, [TEMPLATES.refundRequested]);

@@ -7,7 +7,7 @@
 import type { ApplyRefundData, ApproveRefundData, Result } from '../../typings/api';
 import type { RequestMatch } from '../../emulator/src/barriers';
 import { getJson, postJson } from '../helpers/local-cloud';
-import { BUYER, CUP, MERCHANT, MERCHANT_2, TEA, TEMPLATES, failure, openShop, providerTrade, type Shop } from './support';
+import { BUYER, CUP, MERCHANT, MERCHANT_2, TEA, TEMPLATES, failure, openShop, orderLedger, providerTrade, type Shop } from './support';
 
 jest.setTimeout(60_000);
 
@@ -77,23 +77,7 @@ async function requested(items: Array<{ productId: string; quantity: number }>, 
   return { orderId, refundId: r.data.refundId };
 }
 
-interface Ledger {
-  status: string;
-  totalFee: number;
-  refundedFee: number;
-  refundingFee: number;
-  openRefundId: string | null;
-}
-
-/** The order's money, checked for the invariant that must hold whatever happened. */
-async function ledger(orderId: string): Promise<Ledger> {
-  const o = await shop.doc<Ledger>('orders', orderId);
-  if (!o) throw new Error(`no order ${orderId}`);
-  expect(o.refundedFee).toBeGreaterThanOrEqual(0);
-  expect(o.refundingFee).toBeGreaterThanOrEqual(0);
-  expect(o.refundedFee + o.refundingFee).toBeLessThanOrEqual(o.totalFee);
-  return o;
-}
+const ledger = (orderId: string) => orderLedger(shop, orderId);
 
 const events = async (orderId: string, event: string) => (await shop.order(orderId)).timeline.filter((t) => t.event === event);
 const paidMessages = async (orderId: string) => (await shop.sent({ templateId: TEMPLATES.orderPaid })).filter((m) => m.data.character_string1 === orderId).map((m) => m.touser).sort();

@@ -1,7 +1,7 @@
 // applyRefund, approveRefund, refundNotify and withdrawals through the local cloud. Refunds do not settle by
 // themselves here (autoSettleRefunds: false): each test settles them at the provider as WeChat would.
 import type { ApplyRefundData, ApproveRefundData } from '../../typings/api';
-import { BUYER, CUP, MERCHANT, MERCHANT_2, OTHER_BUYER, TEA, TEMPLATES, failure, openShop, PROVIDERS, providerTrade, settleAtProvider, type Shop } from './support';
+import { BUYER, CUP, MERCHANT, MERCHANT_2, OTHER_BUYER, TEA, TEMPLATES, failure, openShop, orderLedger, PROVIDERS, providerTrade, settleAtProvider, type Shop } from './support';
 
 jest.setTimeout(30_000);
 
@@ -17,12 +17,7 @@ describe.each(PROVIDERS)('$label', (provider) => {
   const decide = (refundId: string, action: 'approve' | 'reject', extra: Record<string, unknown> = {}, who = MERCHANT) =>
     shop.call<ApproveRefundData>('approveRefund', { refundId, action, ...extra }, who);
 
-  async function ledger(orderId: string) {
-    const o = await shop.doc<{ status: string; totalFee: number; refundedFee: number; refundingFee: number; openRefundId: string | null }>('orders', orderId);
-    if (!o) throw new Error(`no order ${orderId}`);
-    expect(o.refundedFee + o.refundingFee).toBeLessThanOrEqual(o.totalFee);
-    return o;
-  }
+  const ledger = (orderId: string) => orderLedger(shop, orderId);
 
   describe('applyRefund', () => {
     it('creates a REQUESTED refund, reserves its amount, and tells the merchants once', async () => {

@@ -207,3 +207,22 @@ export async function processingRefund(shop: Shop): Promise<{ orderId: string; r
   expect((await shop.doc<{ status: string }>('refunds', refundId))?.status).toBe('PROCESSING');
   return { orderId, refundId };
 }
+
+/** An order's money as the database holds it. */
+export interface Ledger {
+  status: string;
+  totalFee: number;
+  refundedFee: number;
+  refundingFee: number;
+  openRefundId: string | null;
+}
+
+/** The order's money, checked for the invariant that must hold whatever happened: nothing negative, never more out than paid. */
+export async function orderLedger(shop: Shop, orderId: string): Promise<Ledger> {
+  const o = await shop.doc<Ledger>('orders', orderId);
+  if (!o) throw new Error(`no order ${orderId}`);
+  expect(o.refundedFee).toBeGreaterThanOrEqual(0);
+  expect(o.refundingFee).toBeGreaterThanOrEqual(0);
+  expect(o.refundedFee + o.refundingFee).toBeLessThanOrEqual(o.totalFee);
+  return o;
+}
