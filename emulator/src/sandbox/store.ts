@@ -136,9 +136,12 @@ CREATE TABLE IF NOT EXISTS sandbox_settings (
 export class SandboxStore {
   /** Each statement is compiled once: preparing one costs more than running it, and every payment call runs several. */
   private readonly statements = new Map<string, Statement>();
+  /** One transaction wrapper for every call: better-sqlite3 builds four functions each time one is made. */
+  private readonly runInTransaction: (work: () => unknown) => unknown;
 
   constructor(private readonly db: Database) {
     db.exec(SCHEMA);
+    this.runInTransaction = db.transaction((work: () => unknown) => work());
     // Files written before notifications kept their environment.
     const columns = db.prepare('PRAGMA table_info(sandbox_notifications)').all() as Array<{ name: string }>;
     if (!columns.some((c) => c.name === 'env_id')) db.exec("ALTER TABLE sandbox_notifications ADD COLUMN env_id TEXT NOT NULL DEFAULT ''");
@@ -272,7 +275,7 @@ export class SandboxStore {
   }
 
   transaction<T>(work: () => T): T {
-    return this.db.transaction(work)();
+    return this.runInTransaction(work) as T;
   }
 
   /** Forgets every trade, refund, notification and setting (tests and demos start from nothing). */
