@@ -5,7 +5,7 @@ import { TIMELINE_NOTES } from '../domain/timeline';
 import type { PaymentProvider } from '../providers/payment-provider';
 import { errorSummary, log } from './logger';
 import { applyPaymentStatus, type PaymentContext } from './payments';
-import { markClosed, pendingOrdersBefore, recentlyRefundingOrders } from './repositories/orders';
+import { markClosed, pendingOrdersBefore, recentlyRequestedRefunds } from './repositories/orders';
 import { processingRefundsBefore } from './repositories/refunds';
 import { reconcileRefund, recordRequestedRefund } from './refund-flow';
 import { reconcileShipping, type ShippingReconcileReport } from './shipping-reconcile';
@@ -13,8 +13,12 @@ import type { Store } from './store';
 
 export const BATCH = 50;
 
-/** How far back reconcile looks for a refund request that stopped between its reservation and its document. */
-export const UNRECORDED_REQUEST_WINDOW_MS = 24 * 3600 * 1000;
+/**
+ * How far back reconcile looks for a refund request that stopped between its reservation and its document: a stopped
+ * request is stopped from its first moment, so a timer every 5 minutes sees it several times within this window
+ * (unless more than BATCH requests were made in it; the buyer's next request on the order also finishes it).
+ */
+export const UNRECORDED_REQUEST_WINDOW_MS = 60 * 60 * 1000;
 
 export interface ReconcileReport {
   ordersChecked: number;
@@ -55,7 +59,7 @@ export async function reconcile(store: Store, settings: Settings, provider: Paym
     }
   }
   const pollBefore = new Date(now.getTime() - settings.refundPollSeconds * 1000);
-  for (const order of await recentlyRefundingOrders(store, new Date(now.getTime() - UNRECORDED_REQUEST_WINDOW_MS), pollBefore, BATCH)) {
+  for (const order of await recentlyRequestedRefunds(store, new Date(now.getTime() - UNRECORDED_REQUEST_WINDOW_MS), pollBefore, BATCH)) {
     try {
       if (await recordRequestedRefund({ store, settings, now }, order)) report.requestsRecorded++;
     } catch (err) {

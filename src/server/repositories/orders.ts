@@ -94,15 +94,15 @@ export async function reserveRefund(store: Store, order: OrderDoc, request: Refu
 }
 
 /**
- * Orders with an open refund last written between `since` and `before`: where a request that stopped between its
- * reservation and its refund document would be (reconcile makes the document).
+ * Orders whose open refund was requested between `since` and `before`, oldest first: where a request that stopped
+ * between its reservation and its refund document would be (reconcile makes the document).
  */
-export async function recentlyRefundingOrders(store: Store, since: Date, before: Date, limit: number): Promise<OrderDoc[]> {
+export async function recentlyRequestedRefunds(store: Store, since: Date, before: Date, limit: number): Promise<OrderDoc[]> {
   const _ = store.command;
   const { data } = await store
     .collection(COLLECTIONS.orders)
-    .where({ refunding: true, updatedAt: _.and(_.gte(since), _.lte(before)) })
-    .orderBy('updatedAt', 'asc')
+    .where({ refunding: true, 'refundRequest.requestedAt': _.and(_.gte(since), _.lte(before)) })
+    .orderBy('refundRequest.requestedAt', 'asc')
     .limit(limit)
     .get();
   return data.map(asOrder);
