@@ -8,6 +8,13 @@ export interface TimelineRecord {
   note?: string;
 }
 
+export interface RefundRequestRecord {
+  refundId: string;
+  refundFee: number;
+  reason: string;
+  requestedAt: Date;
+}
+
 export interface OrderDoc {
   /** = outTradeNo */
   _id: string;
@@ -32,6 +39,12 @@ export interface OrderDoc {
   openRefundId?: string | null;
   /** openRefundId !== null, as a plain boolean an index can serve (the list's REFUNDING tab). */
   refunding?: boolean;
+  /**
+   * The last refund request, written with its reservation (the same write that sets openRefundId), before its refund
+   * document exists: if the request stopped between its two writes, the document can be made from this alone
+   * (refund-flow.ts requestRefund), so a reservation never waits for facts only the lost invocation knew.
+   */
+  refundRequest?: RefundRequestRecord;
   /**
    * ABNORMAL refunds whose amount is still in refundingFee (they no longer block a new request). Each leaves this list
    * in the one write that books its final outcome, which is what makes that booking happen once.

@@ -5,13 +5,20 @@ import { TIMELINE_NOTES } from '../domain/timeline';
 import type { PaymentProvider } from '../providers/payment-provider';
 import { errorSummary, log } from './logger';
 import { applyPaymentStatus, type PaymentContext } from './payments';
-import { markClosed, pendingOrdersBefore } from './repositories/orders';
+import { markClosed, pendingOrdersBefore, recentlyRequestedRefunds } from './repositories/orders';
 import { processingRefundsBefore } from './repositories/refunds';
-import { reconcileRefund } from './refund-flow';
+import { reconcileRefund, recordRequestedRefund } from './refund-flow';
 import { reconcileShipping, type ShippingReconcileReport } from './shipping-reconcile';
 import type { Store } from './store';
 
 export const BATCH = 50;
+
+/**
+ * How far back reconcile looks for a refund request that stopped between its reservation and its document: a stopped
+ * request is stopped from its first moment, so a timer every 5 minutes sees it several times within this window
+ * (unless more than BATCH requests were made in it; the buyer's next request on the order also finishes it).
+ */
+export const UNRECORDED_REQUEST_WINDOW_MS = 60 * 60 * 1000;
 
 export interface ReconcileReport {
   ordersChecked: number;
@@ -19,12 +26,14 @@ export interface ReconcileReport {
   closed: number;
   refundsChecked: number;
   refundsSettled: number;
+  /** Refund documents made for requests that stopped after reserving their amount. */
+  requestsRecorded: number;
   errors: number;
   shipping?: ShippingReconcileReport;
 }
 
 export async function reconcile(store: Store, settings: Settings, provider: PaymentProvider, now: Date): Promise<ReconcileReport> {
-  const report: ReconcileReport = { ordersChecked: 0, paid: 0, closed: 0, refundsChecked: 0, refundsSettled: 0, errors: 0 };
+  const report: ReconcileReport = { ordersChecked: 0, paid: 0, closed: 0, refundsChecked: 0, refundsSettled: 0, requestsRecorded: 0, errors: 0 };
   const ctx: PaymentContext = { store, settings, provider, now, by: 'system' };
   const pending = await pendingOrdersBefore(store, new Date(now.getTime() - settings.notifyGraceSeconds * 1000), BATCH);
   for (const order of pending) {
@@ -47,6 +56,15 @@ export async function reconcile(store: Store, settings: Settings, provider: Paym
     } catch (err) {
       report.errors++;
       log('warn', 'reconcile.refund_failed', { refundId: refund._id, error: errorSummary(err) });
+    }
+  }
+  const pollBefore = new Date(now.getTime() - settings.refundPollSeconds * 1000);
+  for (const order of await recentlyRequestedRefunds(store, new Date(now.getTime() - UNRECORDED_REQUEST_WINDOW_MS), pollBefore, BATCH)) {
+    try {
+      if (await recordRequestedRefund({ store, settings, now }, order)) report.requestsRecorded++;
+    } catch (err) {
+      report.errors++;
+      log('warn', 'reconcile.request_failed', { orderId: order._id, error: errorSummary(err) });
     }
   }
   try {

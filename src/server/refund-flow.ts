@@ -1,10 +1,11 @@
-// Refunds from request to settlement. A request (and a rejection or withdrawal) reserves or releases its amount in
-// the order's refundingFee in a transaction that writes the refund and its order together; settlement moves it to
+// Refunds from request to settlement. A request reserves its amount in the order's refundingFee with one conditional
+// write, then writes the refund (requestRefund); a rejection or withdrawal releases it in a transaction that writes
+// the refund and its order together; settlement moves it to
 // refundedFee (or back, or keeps it reserved for an ABNORMAL refund) with one conditional write of the order, then
 // finishes the refund (settleRefund). The provider is called only outside transactions (claim → call → finish),
 // always with the refund's own outRefundNo so a retry can never refund twice.
 import type { RefundStatus } from '../../typings/api';
-import type { OrderDoc, RefundDoc, TimelineRecord } from '../domain/documents';
+import type { OrderDoc, RefundDoc, RefundRequestRecord, TimelineRecord } from '../domain/documents';
 import { conflict, notFound } from '../domain/errors';
 import { outRefundNo } from '../domain/ids';
 import { formatYuan } from '../domain/money';
@@ -16,8 +17,8 @@ import { TIMELINE_NOTES, timelineEntry } from '../domain/timeline';
 import { ProviderError, ProviderOutcomeUnknown, type PaymentProvider } from '../providers/payment-provider';
 import { errorSummary, log } from './logger';
 import { notify } from './notifier';
-import { appendTimeline, bookRefundOutcome, findOrder, findOrderInTx, holdsAbnormalRefund, pushTimeline, type RefundBooking } from './repositories/orders';
-import { claimProcessing, finishSettlement, findRefund, findRefundInTx, noteRefund, touchRefund } from './repositories/refunds';
+import { appendTimeline, bookRefundOutcome, findOrder, findOrderInTx, holdsAbnormalRefund, pushTimeline, reserveRefund, type RefundBooking } from './repositories/orders';
+import { claimProcessing, finishSettlement, findRefund, findRefundInTx, insertRefund, noteRefund, touchRefund } from './repositories/refunds';
 import { recordAnomaly } from './repositories/records';
 import { COLLECTIONS, inTransaction, type Store } from './store';
 
@@ -29,46 +30,80 @@ export interface RefundContext {
 
 // ---- request (buyer) ---------------------------------------------------------------------------------------
 
-/** One transaction: the refund is created and the order's refundingFee grows, or neither happens. */
+/** Decisions on a fresh read when the order changed between our read and our reservation (another request won). */
+const RESERVE_ATTEMPTS = 3;
+
+/**
+ * A buyer's refund request: the order's reservation first (one conditional write on the values the request was decided
+ * on: repositories/orders.ts reserveRefund), then the refund document under its deterministic id `<orderId>R<n>`.
+ * A refund document therefore never exists without its amount reserved: what approval, withdrawal, rejection and
+ * reconcile act on is always backed. Stopping between the two writes leaves a reservation without a document (money
+ * held, never over the total; the order's openRefundId blocks a second request); the next request on the order, or
+ * reconcile, makes the document from the order's `refundRequest` (recordRequestedRefund), once.
+ */
 export async function requestRefund(ctx: RefundContext, buyer: string, orderId: string, reason: string, refundFee?: number): Promise<RefundDoc> {
-  const { refund, order } = await inTransaction(ctx.store, async (tx) => {
-    const order = await findOrderInTx(tx, orderId);
+  for (let attempt = 1; ; attempt++) {
+    const order = await findOrder(ctx.store, orderId);
     if (!order) throw notFound(`order ${orderId} not found`);
+    // A request that stopped half-way is finished before deciding: the answer is then the usual "still open".
+    if (order._openid === buyer && unrecordedRequest(order)) await recordRequestedRefund(ctx, order);
     const decision = decideRefundRequest(order, { caller: buyer, refundFee, now: ctx.now, refundWindowDays: ctx.settings.refundWindowDays });
-    const refund: RefundDoc = {
-      _id: decision.refundId,
-      orderId,
-      _openid: order._openid,
-      status: REFUND_START.requested,
-      refundFee: decision.refundFee,
-      totalFee: order.totalFee,
-      title: order.title,
-      reason,
-      createdAt: ctx.now,
-      updatedAt: ctx.now,
-    };
-    await tx.collection(COLLECTIONS.refunds).add({ data: { ...refund } });
-    await tx.collection(COLLECTIONS.orders).doc(orderId).update({
-      data: {
-        refundingFee: order.refundingFee + decision.refundFee,
-        refundCount: order.refundCount + 1,
-        openRefundId: decision.refundId,
-        refunding: true,
-        updatedAt: ctx.now,
-        timeline: pushTimeline(ctx.store, timelineEntry(ctx.now, 'refund_requested', 'buyer', TIMELINE_NOTES.refundRequested(decision.refundFee, reason))),
-      },
-    });
-    return { refund, order };
-  });
-  log('info', 'refund.requested', { refundId: refund._id, orderId });
+    const request: RefundRequestRecord = { refundId: decision.refundId, refundFee: decision.refundFee, reason, requestedAt: ctx.now };
+    const entry = timelineEntry(ctx.now, 'refund_requested', 'buyer', TIMELINE_NOTES.refundRequested(decision.refundFee, reason));
+    if (await reserveRefund(ctx.store, order, request, entry)) {
+      const refund = requestedRefundDoc(order, request);
+      if (await insertRefund(ctx.store, refund)) await tellMerchantsOfRequest(ctx, refund, order.title);
+      log('info', 'refund.requested', { refundId: refund._id, orderId });
+      return refund;
+    }
+    if (attempt >= RESERVE_ATTEMPTS) throw conflict(`order ${orderId} changed while the refund was being requested: please try again`);
+  }
+}
+
+/** The refund document of a reserved request: everything comes from the order and its `refundRequest`. */
+function requestedRefundDoc(order: OrderDoc, request: RefundRequestRecord): RefundDoc {
+  return {
+    _id: request.refundId,
+    orderId: order._id,
+    _openid: order._openid,
+    status: REFUND_START.requested,
+    refundFee: request.refundFee,
+    totalFee: order.totalFee,
+    title: order.title,
+    reason: request.reason,
+    createdAt: request.requestedAt,
+    updatedAt: request.requestedAt,
+  };
+}
+
+/** The order's open refund was reserved by a request whose document may not exist yet. */
+function unrecordedRequest(order: OrderDoc): RefundRequestRecord | undefined {
+  return order.openRefundId && order.refundRequest?.refundId === order.openRefundId ? order.refundRequest : undefined;
+}
+
+/**
+ * Makes the refund document of the order's open request if it does not exist (its request stopped after the
+ * reservation). Only for a reserved request, and under its own id, so a document made here is always backed and
+ * made once; whoever inserts it tells the merchants. True when this call made it.
+ */
+export async function recordRequestedRefund(ctx: RefundContext, order: OrderDoc): Promise<boolean> {
+  const request = unrecordedRequest(order);
+  if (!request || (await findRefund(ctx.store, request.refundId))) return false;
+  const refund = requestedRefundDoc(order, request);
+  if (!(await insertRefund(ctx.store, refund))) return false;
+  log('warn', 'refund.request_recorded_late', { refundId: refund._id, orderId: order._id });
+  await tellMerchantsOfRequest(ctx, refund, order.title);
+  return true;
+}
+
+async function tellMerchantsOfRequest(ctx: RefundContext, refund: RefundDoc, title: string): Promise<void> {
   await notify(ctx.store, ctx.settings, {
     purpose: 'refundRequested',
     subject: refund._id,
     stage: 'REQUESTED',
     recipients: ctx.settings.merchantOpenids,
-    facts: { orderId, refundId: refund._id, title: order.title, refundFee: refund.refundFee, reason, requestedAt: ctx.now },
+    facts: { orderId: refund.orderId, refundId: refund._id, title, refundFee: refund.refundFee, reason: refund.reason, requestedAt: refund.createdAt },
   }, ctx.now);
-  return refund;
 }
 
 // ---- close without money moving (merchant rejects, buyer withdraws) -----------------------------------------

@@ -27,6 +27,9 @@ const writeRefund = (functionName: string, refundId: string, inTransaction = fal
 /** A refund settlement's first write: the one that books its outcome on the order (repositories/orders.ts bookRefundOutcome). */
 const bookOrder = (functionName: string, orderId: string): RequestMatch => ({ functionName, action: 'database.modifyDocument', collection: 'orders', docId: orderId, inTransaction: false });
 
+/** applyRefund's read of the order it decides on. */
+const requestRead = (orderId: string): RequestMatch => ({ functionName: 'applyRefund', action: 'database.getDocument', collection: 'orders', docId: orderId });
+
 /** Holds one request per party until all arrived, then runs them in the listed order. */
 const hold = (name: string, ...parties: RequestMatch[]) => shop.cloud.barriers.hold({ name, parties, timeoutMs: 20_000 });
 
@@ -159,6 +162,65 @@ describe('refund requests at once', () => {
     expect(await ledger(orderId)).toEqual(expect.objectContaining({ refundingFee: 4000, refundedFee: 0, openRefundId: `${orderId}R1` }));
     expect(await events(orderId, 'refund_requested')).toHaveLength(1);
     expect(await requestMessages(orderId)).toEqual([MERCHANT, MERCHANT_2].sort());
+  });
+});
+
+describe('a refund request that stops between its two writes', () => {
+  // requestRefund reserves the amount on the order first, then writes the refund document. Holding that second write
+  // is what a crash there leaves behind, for as long as the test wants: meanwhile whole invocations run.
+  const insertRefund = (refundId: string): RequestMatch => ({ functionName: 'applyRefund', action: 'database.insertDocument', collection: 'refunds', docId: refundId });
+
+  async function stoppedAfterReserving(orderId: string, refundFee: number) {
+    const refundId = `${orderId}R1`;
+    const stop = pause('the request stops after reserving', insertRefund(refundId));
+    const first = apply(orderId, refundFee);
+    await stop.reached();
+    return { refundId, stop, first };
+  }
+
+  it('nothing can act on the refund before its document exists; the next request makes it, once, and is refused', async () => {
+    const orderId = await shop.paidOrder([{ productId: TEA._id, quantity: 1 }]);
+    const { refundId, stop, first } = await stoppedAfterReserving(orderId, 3000);
+    // The amount is reserved, the refund blocks a second request, and no document exists for anyone to act on.
+    expect(await ledger(orderId)).toEqual(expect.objectContaining({ refundingFee: 3000, refundedFee: 0, openRefundId: refundId }));
+    expect(await shop.doc('refunds', refundId)).toBeUndefined();
+    expect(failure(await approve(refundId)).code).toBe('NOT_FOUND');
+    expect(failure(await withdraw(refundId)).code).toBe('NOT_FOUND');
+    expect((await providerTrade(shop, orderId)).refunds).toHaveLength(0);
+
+    // The buyer asks again (another amount): the stopped request is recorded as it was reserved, this one refused.
+    const again = await apply(orderId, 1000);
+    expect(failure(again).code).toBe('CONFLICT');
+    expect(await shop.doc('refunds', refundId)).toEqual(expect.objectContaining({ status: 'REQUESTED', refundFee: 3000, reason: '不想要了' }));
+    expect(await requestMessages(orderId)).toEqual([MERCHANT, MERCHANT_2].sort());
+
+    // The stopped invocation goes on: its document exists already, so it tells nobody again.
+    stop.resume();
+    expect(await stop.barrier.settled).toBe('released');
+    expect(await first).toEqual({ ok: true, data: expect.objectContaining({ refundId, refundFee: 3000 }) });
+    const refunds = (await shop.docs<{ orderId: string }>('refunds')).filter((r) => r.orderId === orderId);
+    expect(refunds).toHaveLength(1);
+    expect(await ledger(orderId)).toEqual(expect.objectContaining({ refundingFee: 3000, refundCount: 1, openRefundId: refundId }));
+    expect(await events(orderId, 'refund_requested')).toHaveLength(1);
+    expect(await requestMessages(orderId)).toEqual([MERCHANT, MERCHANT_2].sort());
+
+    // And the refund is an ordinary one from here: approved, paid out once, for its amount.
+    expect(await approve(refundId)).toEqual({ ok: true, data: { refundId, status: 'PROCESSING' } });
+    expect((await providerTrade(shop, orderId)).refunds).toEqual([expect.objectContaining({ outRefundNo: refundId, refundFee: 3000 })]);
+  });
+
+  it('reconcile makes the document of a request that stopped; the merchants are told once', async () => {
+    const orderId = await shop.paidOrder([{ productId: CUP._id, quantity: 1 }]);
+    const { refundId, stop, first } = await stoppedAfterReserving(orderId, 500);
+    await shop.reconcile();
+    expect(await shop.doc('refunds', refundId)).toEqual(expect.objectContaining({ status: 'REQUESTED', refundFee: 500, orderId }));
+    expect(await requestMessages(orderId)).toEqual([MERCHANT, MERCHANT_2].sort());
+    await shop.reconcile(); // nothing more to do
+    stop.resume();
+    expect(await first).toEqual({ ok: true, data: expect.objectContaining({ refundId, refundFee: 500 }) });
+    expect((await shop.docs<{ orderId: string }>('refunds')).filter((r) => r.orderId === orderId)).toHaveLength(1);
+    expect(await requestMessages(orderId)).toEqual([MERCHANT, MERCHANT_2].sort());
+    expect(await ledger(orderId)).toEqual(expect.objectContaining({ refundingFee: 500, openRefundId: refundId }));
   });
 });
 
@@ -312,16 +374,15 @@ describe('refund results at once', () => {
     expect(await buyerResults(orderId)).toEqual([]);
   });
 
-  it('a request that read the order while an ABNORMAL refund settled: its transaction is retried, the money is never counted twice', async () => {
+  it('a request that read the order while an ABNORMAL refund settled: its reservation is decided again, the money is never counted twice', async () => {
     const { orderId, refundId } = await requested([{ productId: TEA._id, quantity: 1 }], 2000);
     const result = await refundedAtWeChat(refundId, 'CHANGE');
     await settlers.refundNotify(result);
     expect(await refundStatus(refundId)).toBe('ABNORMAL');
 
     // The buyer asks for the rest (4800) while the merchant's check books the ABNORMAL refund as paid out (2000):
-    // the request's transaction reads the order first, the booking writes it before the request writes.
-    const readInTx: RequestMatch = { functionName: 'applyRefund', action: 'database.getDocument', collection: 'orders', docId: orderId, inTransaction: true };
-    const order = hold('the request reads, then the booking writes', readInTx, bookOrder('orders', orderId));
+    // the request reads the order first, the booking writes it before the request's reservation does.
+    const order = hold('the request reads, then the booking writes', requestRead(orderId), bookOrder('orders', orderId));
     await refundPaidOnNextQuery(refundId, 2000);
     try {
       const [asked, checked] = await Promise.all([apply(orderId, 4800), shop.call('orders', { action: 'checkRefund', refundId }, MERCHANT)]);

@@ -247,13 +247,13 @@ export class Engine implements LocalDatabase {
    */
   private atomically<T>(fn: (write: (collection: string, id: string, doc: Doc | null, before?: { text: string | undefined }) => void) => T): T {
     const written: Array<{ key: string; before: string | undefined }> = [];
-    const result = this.store.sqlite.transaction(() =>
+    const result = this.store.inSqliteTransaction(() =>
       fn((collection, id, doc, known) => {
         const before = known ? known.text : this.store.getText(collection, id);
         written.push({ key: docKey(collection, id), before });
         this.store.put(collection, id, doc, before !== undefined);
       }),
-    )();
+    );
     this.txns.committed(written);
     return result;
   }
@@ -399,14 +399,14 @@ export class Engine implements LocalDatabase {
     const writes = [...txn.writes.entries()];
     try {
       const written: Array<{ key: string; before: string | undefined }> = [];
-      this.store.sqlite.transaction(() => {
+      this.store.inSqliteTransaction(() => {
         for (const [key, w] of writes) {
           this.txns.checkUnchanged(txn, key);
           if (!this.store.hasCollection(w.collection)) throw collectionNotExist(w.collection);
           written.push({ key, before: this.store.getText(w.collection, w.id) });
           this.store.put(w.collection, w.id, w.doc);
         }
-      })();
+      });
       this.txns.end(txn, 'committed');
       this.txns.committed(written);
     } catch (e) {

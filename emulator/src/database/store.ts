@@ -93,6 +93,14 @@ export class Store {
     })();
   }
 
+  /** Runs `work` in one SQLite transaction (nested: a savepoint). One wrapper for every call: making one builds four functions. */
+  inSqliteTransaction<T>(work: () => T): T {
+    this.transactionWrapper ??= this.sqlite.transaction((fn: () => unknown) => fn());
+    return this.transactionWrapper(work) as T;
+  }
+
+  private transactionWrapper: ((fn: () => unknown) => unknown) | undefined;
+
   private stmt(sql: string): Database.Statement {
     let s = this.statements.get(sql);
     if (!s) {

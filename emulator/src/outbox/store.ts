@@ -1,6 +1,6 @@
 // The outbox's durable state in the local cloud's SQLite file: one-time subscription quotas per (openid, template)
 // and every message the functions tried to send, with what WeChat answered.
-import type { Database } from 'better-sqlite3';
+import type { Database, Statement } from 'better-sqlite3';
 
 /** SENT: delivered; REFUSED: no subscription left (43101); INVALID: rejected by the template's rules. */
 export type MessageStatus = 'SENT' | 'REFUSED' | 'INVALID';
@@ -64,23 +64,37 @@ CREATE INDEX IF NOT EXISTS outbox_messages_by_touser ON outbox_messages (touser,
 `;
 
 export class OutboxStore {
+  /** Each statement is compiled once; one transaction wrapper for every call (making one builds four functions). */
+  private readonly statements = new Map<string, Statement>();
+  private readonly runInTransaction: (work: () => unknown) => unknown;
+
   constructor(private readonly db: Database) {
     db.exec(SCHEMA);
+    this.runInTransaction = db.transaction((work: () => unknown) => work());
+  }
+
+  private stmt(sql: string): Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
   }
 
   /** Each acceptance of wx.requestSubscribeMessage allows one more message of that template to that user. */
   grant(openid: string, templateIds: readonly string[]): Record<string, number> {
-    const add = this.db.prepare(
+    const add = this.stmt(
       'INSERT INTO outbox_grants (openid, template_id, remaining) VALUES (?, ?, 1) ON CONFLICT(openid, template_id) DO UPDATE SET remaining = remaining + 1',
     );
-    this.db.transaction(() => {
+    this.transaction(() => {
       for (const id of templateIds) add.run(openid, id);
-    })();
+    });
     return this.quotas(openid);
   }
 
   quotas(openid: string): Record<string, number> {
-    const rows = this.db.prepare('SELECT template_id, remaining FROM outbox_grants WHERE openid = ? AND remaining > 0 ORDER BY template_id').all(openid) as Array<{
+    const rows = this.stmt('SELECT template_id, remaining FROM outbox_grants WHERE openid = ? AND remaining > 0 ORDER BY template_id').all(openid) as Array<{
       template_id: string;
       remaining: number;
     }>;
@@ -89,25 +103,23 @@ export class OutboxStore {
 
   /** Uses up one subscription if there is one; false when the user has none left for this template. */
   consume(openid: string, templateId: string): boolean {
-    const info = this.db.prepare('UPDATE outbox_grants SET remaining = remaining - 1 WHERE openid = ? AND template_id = ? AND remaining > 0').run(openid, templateId);
+    const info = this.stmt('UPDATE outbox_grants SET remaining = remaining - 1 WHERE openid = ? AND template_id = ? AND remaining > 0').run(openid, templateId);
     return info.changes === 1;
   }
 
   record(message: Omit<OutboxMessage, 'id'>): OutboxMessage {
-    const info = this.db
-      .prepare(
-        `INSERT INTO outbox_messages (at, status, touser, template_id, page, data, miniprogram_state, lang, errcode, errmsg, msgid, sender)
-         VALUES (@at, @status, @touser, @templateId, @page, @data, @miniprogramState, @lang, @errcode, @errmsg, @msgid, @sender)`,
-      )
-      .run({
-        ...message,
-        page: message.page ?? null,
-        data: JSON.stringify(message.data),
-        miniprogramState: message.miniprogramState ?? null,
-        lang: message.lang ?? null,
-        msgid: message.msgid ?? null,
-        sender: message.sender ?? null,
-      });
+    const info = this.stmt(
+      `INSERT INTO outbox_messages (at, status, touser, template_id, page, data, miniprogram_state, lang, errcode, errmsg, msgid, sender)
+       VALUES (@at, @status, @touser, @templateId, @page, @data, @miniprogramState, @lang, @errcode, @errmsg, @msgid, @sender)`,
+    ).run({
+      ...message,
+      page: message.page ?? null,
+      data: JSON.stringify(message.data),
+      miniprogramState: message.miniprogramState ?? null,
+      lang: message.lang ?? null,
+      msgid: message.msgid ?? null,
+      sender: message.sender ?? null,
+    });
     return { ...message, id: Number(info.lastInsertRowid) };
   }
 
@@ -128,13 +140,13 @@ export class OutboxStore {
       args.push(filter.status);
     }
     const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM outbox_messages ${clause}`).get(...args) as { n: number }).n;
-    const rows = this.db.prepare(`SELECT * FROM outbox_messages ${clause} ORDER BY id DESC LIMIT ? OFFSET ?`).all(...args, filter.limit, filter.offset) as MessageRow[];
+    const total = (this.stmt(`SELECT COUNT(*) AS n FROM outbox_messages ${clause}`).get(...args) as { n: number }).n;
+    const rows = this.stmt(`SELECT * FROM outbox_messages ${clause} ORDER BY id DESC LIMIT ? OFFSET ?`).all(...args, filter.limit, filter.offset) as MessageRow[];
     return { total, messages: rows.map(toMessage) };
   }
 
   transaction<T>(work: () => T): T {
-    return this.db.transaction(work)();
+    return this.runInTransaction(work) as T;
   }
 
   reset(): void {

@@ -1,6 +1,6 @@
 // The sandbox's durable state, in its own tables of the local cloud's SQLite file: trades, refunds, callback
 // notifications with every delivery attempt, and settings. It survives a restart like the database does.
-import type { Database } from 'better-sqlite3';
+import type { Database, Statement } from 'better-sqlite3';
 import type { PayProtocol, Refund, Trade } from './model';
 
 export type NotificationKind = 'payment' | 'refund';
@@ -134,8 +134,14 @@ CREATE TABLE IF NOT EXISTS sandbox_settings (
 `;
 
 export class SandboxStore {
+  /** Each statement is compiled once: preparing one costs more than running it, and every payment call runs several. */
+  private readonly statements = new Map<string, Statement>();
+  /** One transaction wrapper for every call: better-sqlite3 builds four functions each time one is made. */
+  private readonly runInTransaction: (work: () => unknown) => unknown;
+
   constructor(private readonly db: Database) {
     db.exec(SCHEMA);
+    this.runInTransaction = db.transaction((work: () => unknown) => work());
     // Files written before notifications kept their environment.
     const columns = db.prepare('PRAGMA table_info(sandbox_notifications)').all() as Array<{ name: string }>;
     if (!columns.some((c) => c.name === 'env_id')) db.exec("ALTER TABLE sandbox_notifications ADD COLUMN env_id TEXT NOT NULL DEFAULT ''");
@@ -145,88 +151,91 @@ export class SandboxStore {
     if (!deliveryColumns.some((c) => c.name === 'request')) db.exec("ALTER TABLE sandbox_deliveries ADD COLUMN request TEXT NOT NULL DEFAULT ''");
   }
 
+  private stmt(sql: string): Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
   // ---- trades ----
 
   trade(outTradeNo: string): Trade | undefined {
-    const row = this.db.prepare('SELECT doc FROM sandbox_trades WHERE out_trade_no = ?').get(outTradeNo) as { doc: string } | undefined;
+    const row = this.stmt('SELECT doc FROM sandbox_trades WHERE out_trade_no = ?').get(outTradeNo) as { doc: string } | undefined;
     return row ? (JSON.parse(row.doc) as Trade) : undefined;
   }
 
   tradeByTransactionId(transactionId: string): Trade | undefined {
-    const row = this.db.prepare('SELECT doc FROM sandbox_trades WHERE transaction_id = ?').get(transactionId) as { doc: string } | undefined;
+    const row = this.stmt('SELECT doc FROM sandbox_trades WHERE transaction_id = ?').get(transactionId) as { doc: string } | undefined;
     return row ? (JSON.parse(row.doc) as Trade) : undefined;
   }
 
   tradeByPrepayId(prepayId: string): Trade | undefined {
-    const row = this.db.prepare('SELECT doc FROM sandbox_trades WHERE prepay_id = ?').get(prepayId) as { doc: string } | undefined;
+    const row = this.stmt('SELECT doc FROM sandbox_trades WHERE prepay_id = ?').get(prepayId) as { doc: string } | undefined;
     return row ? (JSON.parse(row.doc) as Trade) : undefined;
   }
 
   saveTrade(trade: Trade): void {
-    this.db
-      .prepare(
-        `INSERT INTO sandbox_trades (out_trade_no, prepay_id, transaction_id, doc) VALUES (@outTradeNo, @prepayId, @transactionId, @doc)
-         ON CONFLICT(out_trade_no) DO UPDATE SET prepay_id = excluded.prepay_id, transaction_id = excluded.transaction_id, doc = excluded.doc`,
-      )
-      .run({ outTradeNo: trade.outTradeNo, prepayId: trade.prepayId, transactionId: trade.transactionId ?? null, doc: JSON.stringify(trade) });
+    this.stmt(
+      `INSERT INTO sandbox_trades (out_trade_no, prepay_id, transaction_id, doc) VALUES (@outTradeNo, @prepayId, @transactionId, @doc)
+       ON CONFLICT(out_trade_no) DO UPDATE SET prepay_id = excluded.prepay_id, transaction_id = excluded.transaction_id, doc = excluded.doc`,
+    ).run({ outTradeNo: trade.outTradeNo, prepayId: trade.prepayId, transactionId: trade.transactionId ?? null, doc: JSON.stringify(trade) });
   }
 
   trades(limit: number): Trade[] {
-    const rows = this.db.prepare('SELECT doc FROM sandbox_trades ORDER BY rowid DESC LIMIT ?').all(limit) as Array<{ doc: string }>;
+    const rows = this.stmt('SELECT doc FROM sandbox_trades ORDER BY rowid DESC LIMIT ?').all(limit) as Array<{ doc: string }>;
     return rows.map((r) => JSON.parse(r.doc) as Trade);
   }
 
   // ---- refunds ----
 
   refund(outRefundNo: string): Refund | undefined {
-    const row = this.db.prepare('SELECT doc FROM sandbox_refunds WHERE out_refund_no = ?').get(outRefundNo) as { doc: string } | undefined;
+    const row = this.stmt('SELECT doc FROM sandbox_refunds WHERE out_refund_no = ?').get(outRefundNo) as { doc: string } | undefined;
     return row ? (JSON.parse(row.doc) as Refund) : undefined;
   }
 
   refundById(refundId: string): Refund | undefined {
-    const row = this.db.prepare('SELECT doc FROM sandbox_refunds WHERE refund_id = ?').get(refundId) as { doc: string } | undefined;
+    const row = this.stmt('SELECT doc FROM sandbox_refunds WHERE refund_id = ?').get(refundId) as { doc: string } | undefined;
     return row ? (JSON.parse(row.doc) as Refund) : undefined;
   }
 
   /** Oldest first, as queryRefund lists them. */
   refundsOf(outTradeNo: string): Refund[] {
-    const rows = this.db.prepare('SELECT doc FROM sandbox_refunds WHERE out_trade_no = ? ORDER BY created_at, rowid').all(outTradeNo) as Array<{ doc: string }>;
+    const rows = this.stmt('SELECT doc FROM sandbox_refunds WHERE out_trade_no = ? ORDER BY created_at, rowid').all(outTradeNo) as Array<{ doc: string }>;
     return rows.map((r) => JSON.parse(r.doc) as Refund);
   }
 
   saveRefund(refund: Refund): void {
-    this.db
-      .prepare(
-        `INSERT INTO sandbox_refunds (out_refund_no, refund_id, out_trade_no, created_at, doc) VALUES (@outRefundNo, @refundId, @outTradeNo, @createdAt, @doc)
-         ON CONFLICT(out_refund_no) DO UPDATE SET doc = excluded.doc`,
-      )
-      .run({ outRefundNo: refund.outRefundNo, refundId: refund.refundId, outTradeNo: refund.outTradeNo, createdAt: refund.createdAt, doc: JSON.stringify(refund) });
+    this.stmt(
+      `INSERT INTO sandbox_refunds (out_refund_no, refund_id, out_trade_no, created_at, doc) VALUES (@outRefundNo, @refundId, @outTradeNo, @createdAt, @doc)
+       ON CONFLICT(out_refund_no) DO UPDATE SET doc = excluded.doc`,
+    ).run({ outRefundNo: refund.outRefundNo, refundId: refund.refundId, outTradeNo: refund.outTradeNo, createdAt: refund.createdAt, doc: JSON.stringify(refund) });
   }
 
   // ---- notifications ----
 
   addNotification(n: Omit<Notification, 'id'>): Notification {
-    const info = this.db
-      .prepare(
-        `INSERT INTO sandbox_notifications (kind, subject, function_name, env_id, protocol, url, event, status, attempts, copies, concurrent, next_at, created_at, updated_at)
-         VALUES (@kind, @subject, @functionName, @envId, @protocol, @url, @event, @status, @attempts, @copies, @concurrent, @nextAt, @createdAt, @updatedAt)`,
-      )
-      .run({ ...n, event: JSON.stringify(n.event), concurrent: n.concurrent ? 1 : 0 });
+    const info = this.stmt(
+      `INSERT INTO sandbox_notifications (kind, subject, function_name, env_id, protocol, url, event, status, attempts, copies, concurrent, next_at, created_at, updated_at)
+       VALUES (@kind, @subject, @functionName, @envId, @protocol, @url, @event, @status, @attempts, @copies, @concurrent, @nextAt, @createdAt, @updatedAt)`,
+    ).run({ ...n, event: JSON.stringify(n.event), concurrent: n.concurrent ? 1 : 0 });
     return { ...n, id: Number(info.lastInsertRowid) };
   }
 
   notification(id: number): Notification | undefined {
-    const row = this.db.prepare('SELECT * FROM sandbox_notifications WHERE id = ?').get(id) as NotificationRow | undefined;
+    const row = this.stmt('SELECT * FROM sandbox_notifications WHERE id = ?').get(id) as NotificationRow | undefined;
     return row ? toNotification(row) : undefined;
   }
 
   notificationsOf(kind: NotificationKind, subject: string): Notification[] {
-    const rows = this.db.prepare('SELECT * FROM sandbox_notifications WHERE kind = ? AND subject = ? ORDER BY id').all(kind, subject) as NotificationRow[];
+    const rows = this.stmt('SELECT * FROM sandbox_notifications WHERE kind = ? AND subject = ? ORDER BY id').all(kind, subject) as NotificationRow[];
     return rows.map(toNotification);
   }
 
   pendingNotifications(): Notification[] {
-    const rows = this.db.prepare("SELECT * FROM sandbox_notifications WHERE status = 'PENDING' ORDER BY next_at, id").all() as NotificationRow[];
+    const rows = this.stmt("SELECT * FROM sandbox_notifications WHERE status = 'PENDING' ORDER BY next_at, id").all() as NotificationRow[];
     return rows.map(toNotification);
   }
 
@@ -234,26 +243,24 @@ export class SandboxStore {
     const current = this.notification(id);
     if (!current) return;
     const next = { ...current, ...change };
-    this.db
-      .prepare('UPDATE sandbox_notifications SET status = ?, attempts = ?, copies = ?, concurrent = ?, next_at = ?, updated_at = ? WHERE id = ?')
+    this.stmt('UPDATE sandbox_notifications SET status = ?, attempts = ?, copies = ?, concurrent = ?, next_at = ?, updated_at = ? WHERE id = ?')
       .run(next.status, next.attempts, next.copies, next.concurrent ? 1 : 0, next.nextAt, now, id);
   }
 
   addDelivery(d: Delivery): void {
-    this.db
-      .prepare('INSERT INTO sandbox_deliveries (notification_id, attempt, copy, at, outcome, detail, duration_ms, request) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+    this.stmt('INSERT INTO sandbox_deliveries (notification_id, attempt, copy, at, outcome, detail, duration_ms, request) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
       .run(d.notificationId, d.attempt, d.copy, d.at, d.outcome, d.detail, d.durationMs, d.request ?? '');
   }
 
   deliveriesOf(notificationId: number): Delivery[] {
-    const rows = this.db.prepare('SELECT * FROM sandbox_deliveries WHERE notification_id = ? ORDER BY id').all(notificationId) as DeliveryRow[];
+    const rows = this.stmt('SELECT * FROM sandbox_deliveries WHERE notification_id = ? ORDER BY id').all(notificationId) as DeliveryRow[];
     return rows.map((r) => ({ notificationId: r.notification_id, attempt: r.attempt, copy: r.copy, at: r.at, outcome: r.outcome, detail: r.detail, durationMs: r.duration_ms, ...(r.request ? { request: r.request } : {}) }));
   }
 
   // ---- settings ----
 
   settings(defaults: SandboxSettings): SandboxSettings {
-    const rows = this.db.prepare('SELECT key, value FROM sandbox_settings').all() as Array<{ key: string; value: string }>;
+    const rows = this.stmt('SELECT key, value FROM sandbox_settings').all() as Array<{ key: string; value: string }>;
     const stored: Record<string, unknown> = {};
     for (const r of rows) stored[r.key] = JSON.parse(r.value);
     return {
@@ -263,12 +270,12 @@ export class SandboxStore {
   }
 
   saveSetting(key: keyof SandboxSettings, value: boolean | number | undefined): void {
-    if (value === undefined) this.db.prepare('DELETE FROM sandbox_settings WHERE key = ?').run(key);
-    else this.db.prepare('INSERT INTO sandbox_settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, JSON.stringify(value));
+    if (value === undefined) this.stmt('DELETE FROM sandbox_settings WHERE key = ?').run(key);
+    else this.stmt('INSERT INTO sandbox_settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, JSON.stringify(value));
   }
 
   transaction<T>(work: () => T): T {
-    return this.db.transaction(work)();
+    return this.runInTransaction(work) as T;
   }
 
   /** Forgets every trade, refund, notification and setting (tests and demos start from nothing). */

@@ -52,11 +52,11 @@ function grant(cloud: LocalCloud, buyer: string, lifecycles: number): void {
 
 /** The highest resident set size seen while `work` runs (sampled every 20 ms). */
 async function withPeakRss<T>(work: () => Promise<T>): Promise<{ value: T; peakMb: number }> {
-  let peak = process.memoryUsage().rss;
-  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
+  let peak = process.memoryUsage.rss();
+  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 20);
   try {
     const value = await work();
-    peak = Math.max(peak, process.memoryUsage().rss);
+    peak = Math.max(peak, process.memoryUsage.rss());
     return { value, peakMb: peak / 1024 / 1024 };
   } finally {
     clearInterval(timer);

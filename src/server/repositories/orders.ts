@@ -1,7 +1,7 @@
 // Orders in the database. Every status change is a conditional write on the FROM status: the database decides which
 // of two racing invocations wins, and the loser learns it from `updated === 0`.
 import type { OrderListFilter } from '../../../typings/api';
-import type { OrderDoc, RefundDoc, TimelineRecord } from '../../domain/documents';
+import type { OrderDoc, RefundDoc, RefundRequestRecord, TimelineRecord } from '../../domain/documents';
 import { ORDER_MOVES } from '../../domain/states';
 import { TIMELINE_CAP } from '../../domain/timeline';
 import { ORDER_LIST_FIELDS, type OrderListDoc } from '../../domain/views';
@@ -66,6 +66,54 @@ export async function markClosed(store: Store, orderId: string, at: Date, by: Ti
     .where({ _id: orderId, status: fromStatus(store, move) })
     .update({ data: { status: move.to, closedAt: at, updatedAt: at, timeline: pushTimeline(store, { at, event: 'closed', by, ...(note ? { note } : {}) }) } });
   return stats.updated === 1;
+}
+
+/**
+ * A refund request's reservation (refund-flow.ts requestRefund): one conditional write whose condition is every value
+ * the request was decided on, so it applies only to the order exactly as read. Of two requests that read the same
+ * order one writes; the other changes nothing (refundCount and openRefundId moved) and decides again. The amount
+ * joins refundingFee in the same write that opens the refund, so refundedFee + refundingFee ≤ totalFee holds on every
+ * write. The request itself rides along (`refundRequest`), so its refund document can be made by anyone later.
+ * True when this call reserved it.
+ */
+export async function reserveRefund(store: Store, order: OrderDoc, request: RefundRequestRecord, entry: TimelineRecord): Promise<boolean> {
+  const { stats } = await store
+    .collection(COLLECTIONS.orders)
+    .where({
+      _id: order._id,
+      status: order.status,
+      refundedFee: order.refundedFee,
+      refundingFee: order.refundingFee,
+      refundCount: order.refundCount,
+      openRefundId: null,
+    })
+    .update({
+      data: {
+        refundingFee: order.refundingFee + request.refundFee,
+        refundCount: order.refundCount + 1,
+        openRefundId: request.refundId,
+        refunding: true,
+        refundRequest: store.command.set({ ...request }),
+        updatedAt: request.requestedAt,
+        timeline: pushTimeline(store, entry),
+      },
+    });
+  return stats.updated === 1;
+}
+
+/**
+ * Orders whose open refund was requested between `since` and `before`, oldest first: where a request that stopped
+ * between its reservation and its refund document would be (reconcile makes the document).
+ */
+export async function recentlyRequestedRefunds(store: Store, since: Date, before: Date, limit: number): Promise<OrderDoc[]> {
+  const _ = store.command;
+  const { data } = await store
+    .collection(COLLECTIONS.orders)
+    .where({ refunding: true, 'refundRequest.requestedAt': _.and(_.gte(since), _.lte(before)) })
+    .orderBy('refundRequest.requestedAt', 'asc')
+    .limit(limit)
+    .get();
+  return data.map(asOrder);
 }
 
 /** What a refund's settlement does to its order's ledger (refund-flow.ts settleRefund). */

@@ -5,7 +5,7 @@ import type { RefundStatus } from '../../../typings/api';
 import type { RefundDoc } from '../../domain/documents';
 import { POLLED_REFUND_STATUSES, REFUND_MOVES, type Move } from '../../domain/states';
 import { fromStatus } from './conditions';
-import { COLLECTIONS, type Store, type TransactionScope } from '../store';
+import { COLLECTIONS, isDuplicateId, type Store, type TransactionScope } from '../store';
 import { asRefund } from './decode';
 
 export async function findRefund(store: Store, refundId: string): Promise<RefundDoc | undefined> {
@@ -21,6 +21,17 @@ export async function findRefundInTx(tx: TransactionScope, refundId: string): Pr
 export async function refundsOfOrder(store: Store, orderId: string): Promise<RefundDoc[]> {
   const { data } = await store.collection(COLLECTIONS.refunds).where({ orderId }).orderBy('createdAt', 'desc').limit(100).get();
   return data.map(asRefund);
+}
+
+/** A requested refund's document, under its deterministic id. False when it existed already (someone else made it). */
+export async function insertRefund(store: Store, refund: RefundDoc): Promise<boolean> {
+  try {
+    await store.collection(COLLECTIONS.refunds).add({ data: { ...refund } });
+    return true;
+  } catch (err) {
+    if (isDuplicateId(err)) return false;
+    throw err;
+  }
 }
 
 /** REQUESTED → PROCESSING by a merchant (REFUND_MOVES.approve). True when this call won the claim. */
