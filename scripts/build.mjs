@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, wri
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { leanFunctions } from './lean-functions.mjs';
+import { signatureKeyOrder } from './signature-key-order.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const quiet = process.argv.includes('--quiet');
@@ -39,7 +40,8 @@ async function buildFunction(srcDir, outRoot) {
     legalComments: 'none',
     outfile: join(outDir, 'index.js'),
     // What the functions never run leaves the bundle for files loaded on first use (scripts/lean-functions.mjs).
-    plugins: [lean(outDir)],
+    // The request signer sorts names without building ICU's collator (scripts/signature-key-order.mjs).
+    plugins: [lean(outDir), signatureKeyOrder()],
     logLevel: 'warning',
   });
   const configPath = join(srcDir, 'config.json');
