@@ -268,7 +268,7 @@ export class Store {
     // Candidates in insertion order, so that sorting them in JavaScript keeps ties as inserted.
     const bySeq = order.length > 0 || where.length === 0 ? ' ORDER BY seq' : '';
     let chosen = select(where, wantsOrder ? sqlOrder : bySeq);
-    const ordered = wantsOrder;
+    let ordered = wantsOrder;
     let detail = this.planDetail(chosen.sql, chosen.params);
     // Index conditions are only worth it when SQLite serves them from an index: otherwise it would compute tcb_key
     // (parsing the document) for every row. An ordering it cannot take from an index still pays: SQLite sorts only the
@@ -278,12 +278,22 @@ export class Store {
       detail = this.planDetail(chosen.sql, chosen.params);
     }
     const plainPaths = order.map((k) => jsonPath(k.segments));
-    if (this.textFilter && wantsOrder && detail.some((l) => l.includes('TEMP B-TREE')) && plainPaths.every((p) => p !== undefined)) {
+    // A top-level field no document of the collection has ever held an array in has one value per document, as a
+    // never-multikey indexed path does, so SQLite can sort on it too. Then only the page is parsed, not every candidate.
+    const singleValued = (k: SortKey): boolean =>
+      pushable(k.path) || (k.segments.length === 1 && !this.arrayFields.has(`${collection}\u0000${k.path}`));
+    const sortsUnindexed = this.textFilter && text !== undefined && !wantsOrder && order.length > 0 && order.every(singleValued);
+    if (
+      this.textFilter &&
+      (sortsUnindexed || (wantsOrder && detail.some((l) => l.includes('TEMP B-TREE')))) &&
+      plainPaths.every((p) => p !== undefined)
+    ) {
       // Sorting candidates rather than walking an index: the key from SQLite's extraction of the one value, and ties
       // in insertion order, as the JavaScript sort keeps them.
       const byValue = ` ORDER BY ${order.map((k, i) => `tcb_key_json(doc -> ${quoteText(plainPaths[i] as string)})${k.dir === -1 ? ' DESC' : ''}`).join(', ')}, seq`;
       chosen = { sql: chosen.sql.slice(0, chosen.sql.lastIndexOf(' ORDER BY ')) + byValue, params: chosen.params };
       detail = this.planDetail(chosen.sql, chosen.params);
+      ordered = true;
     }
     return { sql: chosen.sql, params: chosen.params, ordered, indexed: usesIndex(detail) };
   }

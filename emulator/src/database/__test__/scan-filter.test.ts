@@ -162,6 +162,29 @@ describe('sorting candidates in SQLite', () => {
       expect(ids(indexed, { k: 1 }, { b: dir })).toEqual(ids(plain, { k: 1 }, { b: dir }));
     }
   });
+
+  it('orders by a field no index names exactly as JavaScript does, and parses only the page', () => {
+    const docs: Row[] = [
+      { _id: 'a', k: 1, b: 2 }, { _id: 'b', k: 1, b: 'x' }, { _id: 'c', k: 1, b: null }, { _id: 'd', k: 1 },
+      { _id: 'e', k: 1, b: at(3) }, { _id: 'f', k: 1, b: 2 }, { _id: 'g', k: 1, b: { z: 1 } }, { _id: 'h', k: 1, b: true },
+      { _id: 'i', k: 1, b: -7.5 }, { _id: 'j', k: 2, b: 0 }, { _id: 'k', k: 1, b: 'x' }, { _id: 'l', k: 1, b: Infinity },
+      { _id: 'm', k: 1, b: { z: 0, y: 'q' } }, { _id: 'n', k: 1, b: '' }, { _id: 'o', k: 1, b: at(-3) },
+    ];
+    const sorted = open();
+    const inJs = openDatabase({ memory: true, indexes: { items: [{ name: 'by_tag', keys: { tag: 1 } }] }, textFilter: false });
+    for (const db of [sorted, inJs]) insert(db, docs);
+    for (const dir of [1, -1]) {
+      expect(ids(sorted, { k: 1 }, { b: dir })).toEqual(ids(inJs, { k: 1 }, { b: dir }));
+      expect(ids(sorted, { k: 1 }, { b: dir, _id: -dir })).toEqual(ids(inJs, { k: 1 }, { b: dir, _id: -dir }));
+    }
+    const page = sorted.execute('database.getDocument', { collectionName: 'items', queryType: 'WHERE', query: e({ k: 1 }), order: e({ b: -1 }), limit: 3 });
+    expect((data(page).list as string[]).map((t) => (EJSON.parse(t) as Row)._id)).toEqual(ids(inJs, { k: 1 }, { b: -1 }).slice(0, 3));
+    expect(sorted.lastQuery()?.examined).toBe(3);
+
+    // Once a document holds an array in the field, JavaScript sorts again (an array sorts by its elements).
+    for (const db of [sorted, inJs]) insert(db, [{ _id: 'p', k: 1, b: [5, 'a'] }, { _id: 'q', k: 1, b: [] }]);
+    for (const dir of [1, -1]) expect(ids(sorted, { k: 1 }, { b: dir })).toEqual(ids(inJs, { k: 1 }, { b: dir }));
+  });
 });
 
 describe('fields that hold arrays', () => {
