@@ -1,6 +1,7 @@
 // The outbox's durable state in the local cloud's SQLite file: one-time subscription quotas per (openid, template)
 // and every message the functions tried to send, with what WeChat answered.
 import type { Database, Statement } from 'better-sqlite3';
+import { StatementCache } from '../sqlite/statements';
 
 /** SENT: delivered; REFUSED: no subscription left (43101); INVALID: rejected by the template's rules. */
 export type MessageStatus = 'SENT' | 'REFUSED' | 'INVALID';
@@ -65,21 +66,17 @@ CREATE INDEX IF NOT EXISTS outbox_messages_by_touser ON outbox_messages (touser,
 
 export class OutboxStore {
   /** Each statement is compiled once; one transaction wrapper for every call (making one builds four functions). */
-  private readonly statements = new Map<string, Statement>();
+  private readonly statements: StatementCache;
   private readonly runInTransaction: (work: () => unknown) => unknown;
 
   constructor(private readonly db: Database) {
     db.exec(SCHEMA);
+    this.statements = new StatementCache(db);
     this.runInTransaction = db.transaction((work: () => unknown) => work());
   }
 
   private stmt(sql: string): Statement {
-    let statement = this.statements.get(sql);
-    if (!statement) {
-      statement = this.db.prepare(sql);
-      this.statements.set(sql, statement);
-    }
-    return statement;
+    return this.statements.get(sql);
   }
 
   /** Each acceptance of wx.requestSubscribeMessage allows one more message of that template to that user. */

@@ -1,6 +1,7 @@
 // The sandbox's durable state, in its own tables of the local cloud's SQLite file: trades, refunds, callback
 // notifications with every delivery attempt, and settings. It survives a restart like the database does.
 import type { Database, Statement } from 'better-sqlite3';
+import { StatementCache } from '../sqlite/statements';
 import type { PayProtocol, Refund, Trade } from './model';
 
 export type NotificationKind = 'payment' | 'refund';
@@ -135,12 +136,13 @@ CREATE TABLE IF NOT EXISTS sandbox_settings (
 
 export class SandboxStore {
   /** Each statement is compiled once: preparing one costs more than running it, and every payment call runs several. */
-  private readonly statements = new Map<string, Statement>();
+  private readonly statements: StatementCache;
   /** One transaction wrapper for every call: better-sqlite3 builds four functions each time one is made. */
   private readonly runInTransaction: (work: () => unknown) => unknown;
 
   constructor(private readonly db: Database) {
     db.exec(SCHEMA);
+    this.statements = new StatementCache(db);
     this.runInTransaction = db.transaction((work: () => unknown) => work());
     // Files written before notifications kept their environment.
     const columns = db.prepare('PRAGMA table_info(sandbox_notifications)').all() as Array<{ name: string }>;
@@ -152,12 +154,7 @@ export class SandboxStore {
   }
 
   private stmt(sql: string): Statement {
-    let statement = this.statements.get(sql);
-    if (!statement) {
-      statement = this.db.prepare(sql);
-      this.statements.set(sql, statement);
-    }
-    return statement;
+    return this.statements.get(sql);
   }
 
   // ---- trades ----
