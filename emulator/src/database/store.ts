@@ -7,6 +7,7 @@ import type Database from 'better-sqlite3';
 import { fromStorage, fromStorageValue, toStorage } from './ejson';
 import { jsonPath, scanFilter } from './scan-filter';
 import { duplicateKey } from './errors';
+import { checkDocumentSize } from './documents';
 import { COLLECTION_NAME, type IndexDeclaration, type IndexDeclarations } from './index-declarations';
 import type { SortKey } from './shape';
 import { AFTER_DATES, FIRST_DATE, encodeKey, isKeyable, keyAt, makeKeyFunction, type SqlKey } from './sort-key';
@@ -222,10 +223,11 @@ export class Store {
       this.stmt(`DELETE FROM ${tableOf(collection)} WHERE id = ?`).run(id);
       return;
     }
+    const text = toStorage(doc);
+    checkDocumentSize(text, `${collection}/${id}`);
     this.checkUnique(collection, doc);
     this.markMultikey(collection, doc);
     this.markArrayFields(collection, doc);
-    const text = toStorage(doc);
     const updated = exists === false ? 0 : this.stmt(`UPDATE ${tableOf(collection)} SET doc = ? WHERE id = ?`).run(text, id).changes;
     if (updated === 0) this.stmt(`INSERT INTO ${tableOf(collection)} (id, doc) VALUES (?, ?)`).run(id, text);
   }
