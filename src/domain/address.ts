@@ -28,7 +28,7 @@ export function parseAddress(raw: unknown): DeliveryAddress {
   const fields = raw as Record<string, unknown>;
   for (const key of Object.keys(fields)) {
     // Own properties only: `in` would let "toString", "constructor" or "__proto__" through as known fields.
-    if (!Object.hasOwn(ADDRESS_LIMITS, key) && !IGNORED.has(key)) throw invalid(`address: unknown field "${key.slice(0, 40)}"`);
+    if (!Object.prototype.hasOwnProperty.call(ADDRESS_LIMITS, key) && !IGNORED.has(key)) throw invalid(`address: unknown field "${key.slice(0, 40)}"`);
   }
   const out: Record<string, string> = {};
   for (const key of REQUIRED) out[key] = textField(fields, key, true) as string;
