@@ -13,6 +13,12 @@ const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a
 let cloud: LocalCloud;
 let sdk: WxServerSdk;
 
+// The SDK's typings answer `void | result` (the callback form); these calls use the promise form.
+type Listed = { fileList: Array<{ fileID: string; status: number; errMsg: string; tempFileURL?: string }> };
+const tempUrls = async (fileList: Array<string | { fileID: string; maxAge: number }>) => (await sdk.getTempFileURL({ fileList })) as Listed;
+const deleteFiles = async (fileList: string[]) => (await sdk.deleteFile({ fileList })) as Listed;
+const upload = async (cloudPath: string, fileContent: Buffer) => (await sdk.uploadFile({ cloudPath, fileContent })) as { fileID: string };
+
 beforeAll(async () => {
   cloud = await startTestCloud({ env: 'storage-env' });
   sdk = connectSdk(cloud);
@@ -34,39 +40,39 @@ async function clientCall(openid: string, what: 'temp-urls' | 'delete', fileList
 
 describe('storage through wx-server-sdk', () => {
   it('uploads, links, downloads and deletes a file, and then reports it gone', async () => {
-    const uploaded = await sdk.uploadFile({ cloudPath: 'products/p1/main.png', fileContent: PNG });
+    const uploaded = await upload('products/p1/main.png', PNG);
     expect(uploaded.fileID).toBe('cloud://storage-env.7374-storage-env-1300000000/products/p1/main.png');
 
-    const links = await sdk.getTempFileURL({ fileList: [uploaded.fileID] });
+    const links = await tempUrls([uploaded.fileID]);
     expect(links.fileList[0]).toMatchObject({ fileID: uploaded.fileID, status: 0 });
-    const served = await fetch(links.fileList[0].tempFileURL);
+    const served = await fetch(links.fileList[0].tempFileURL as string);
     expect(served.status).toBe(200);
     expect(served.headers.get('content-type')).toBe('image/png');
     expect(Buffer.from(await served.arrayBuffer())).toEqual(PNG);
 
-    const downloaded = await sdk.downloadFile({ fileID: uploaded.fileID });
-    expect(Buffer.from(downloaded.fileContent as Buffer)).toEqual(PNG);
+    const downloaded = (await sdk.downloadFile({ fileID: uploaded.fileID })) as { fileContent: Buffer };
+    expect(Buffer.from(downloaded.fileContent)).toEqual(PNG);
 
-    const deleted = await sdk.deleteFile({ fileList: [uploaded.fileID] });
+    const deleted = await deleteFiles([uploaded.fileID]);
     expect(deleted.fileList).toEqual([expect.objectContaining({ fileID: uploaded.fileID, status: 0 })]);
-    const after = await sdk.getTempFileURL({ fileList: [uploaded.fileID] });
+    const after = await tempUrls([uploaded.fileID]);
     expect(after.fileList[0]).toMatchObject({ status: -503003, tempFileURL: '' });
-    expect((await fetch(links.fileList[0].tempFileURL)).status).toBe(404);
-    const again = await sdk.deleteFile({ fileList: [uploaded.fileID] });
+    expect((await fetch(links.fileList[0].tempFileURL as string)).status).toBe(404);
+    const again = await deleteFiles([uploaded.fileID]);
     expect(again.fileList[0].status).toBe(-503003);
     expect(cloud.storage.list().map((f) => f.cloudPath)).not.toContain('products/p1/main.png');
   });
 
   it('refuses a cloud path that would leave the bucket, and a file id of another environment', async () => {
-    await expect(sdk.uploadFile({ cloudPath: 'a/../../escape.png', fileContent: PNG })).rejects.toMatchObject({ errMsg: expect.stringContaining('".."') });
-    const foreign = await sdk.getTempFileURL({ fileList: ['cloud://other-env.6f74-other-env-1300000000/x.png'] });
+    await expect(upload('a/../../escape.png', PNG)).rejects.toMatchObject({ errMsg: expect.stringContaining('".."') });
+    const foreign = await tempUrls(['cloud://other-env.6f74-other-env-1300000000/x.png']);
     expect(foreign.fileList[0].status).toBe(-503003);
   });
 
   it('hands out links that expire, and refuses a forged one', async () => {
-    const { fileID } = await sdk.uploadFile({ cloudPath: 'short/lived.png', fileContent: PNG });
-    const links = await sdk.getTempFileURL({ fileList: [{ fileID, maxAge: 1 }] });
-    const url = links.fileList[0].tempFileURL;
+    const { fileID } = await upload('short/lived.png', PNG);
+    const links = await tempUrls([{ fileID, maxAge: 1 }]);
+    const url = links.fileList[0].tempFileURL as string;
     expect((await fetch(url)).status).toBe(200);
     expect((await fetch(url.replace(/sign=[^&]+/, 'sign=forged'))).status).toBe(403);
     await new Promise((r) => setTimeout(r, 2100));
@@ -100,9 +106,9 @@ describe("the mini-program's storage calls, under the project's rule (only the c
     const overwrite = await clientUpload('oBuyerB', 'aftersale/oBuyerA/1.png', Buffer.from('not a photo'));
     expect(overwrite.status).toBe(403);
 
-    const byFunction = await sdk.getTempFileURL({ fileList: [fileID] });
+    const byFunction = await tempUrls([fileID]);
     expect(byFunction.fileList[0].status).toBe(0);
-    expect(Buffer.from(await (await fetch(byFunction.fileList[0].tempFileURL)).arrayBuffer())).toEqual(PNG);
+    expect(Buffer.from(await (await fetch(byFunction.fileList[0].tempFileURL as string)).arrayBuffer())).toEqual(PNG);
 
     const ownDelete = await clientCall('oBuyerA', 'delete', [fileID]);
     expect(ownDelete.body.fileList[0].status).toBe(0);
