@@ -49,4 +49,20 @@ run('storage in the browser preview', () => {
     expect(session.cloud.storage.list()).toHaveLength(1);
     await phone.close();
   });
+
+  it("lists the files in the local cloud UI's Storage tab, with the owner and the picture drawn", async () => {
+    const page = await session.browser.newPage({ viewport: { width: 1200, height: 800 } });
+    await page.goto(`${session.cloud.url}/`);
+    await page.locator('#tabs button', { hasText: 'Storage' }).click();
+    const row = page.locator('#storage tr', { hasText: 'buyer-uploads/demo-buyer/shot.png' });
+    await row.waitFor();
+    await expect(row.innerText()).resolves.toContain('demo-buyer');
+    await expect(row.innerText()).resolves.toContain('image/png');
+    await page.waitForFunction(() => {
+      const img = (globalThis as unknown as { document: { querySelector(s: string): { complete: boolean; naturalWidth: number } | null } }).document.querySelector('#storage img.thumb');
+      return Boolean(img && img.complete && img.naturalWidth === 2);
+    });
+    await expect(page.locator('#storage-rules').innerText()).resolves.toContain('resource.openid == auth.openid');
+    await page.close();
+  });
 });
