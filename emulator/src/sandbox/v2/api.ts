@@ -11,6 +11,8 @@ import { refusalOf, type Faults, type PayApi } from '../faults';
 import type { PayHttpsReply, PayHttpsRequest, PayHttpsServer } from '../https-server';
 import type { SandboxService } from '../service';
 import type { SandboxStore } from '../store';
+import type { TradeBills } from '../bills';
+import { v2Bill } from '../bills/routes';
 import { CERTIFICATE_PATHS, V2_PATHS, v2AnswerFields, v2RequestParams, v2ReturnFailure } from './translate';
 
 export interface V2Merchant {
@@ -138,3 +140,12 @@ function xmlReply(xml: string): PayHttpsReply {
   return { status: 200, headers: { 'content-type': 'text/xml; charset=utf-8' }, body: xml };
 }
 
+
+/** POST /pay/downloadbill: checked like every APIv2 call (signature, merchant), answered from the day's bill. */
+export function mountV2Bill(https: PayHttpsServer, deps: V2ApiDeps, bills: TradeBills): void {
+  https.mount('*', /^\/pay\/downloadbill$/, (req) => {
+    const checked = checkRequest(deps, '/pay/downloadbill', req);
+    if (!checked.ok) return checked.reply;
+    return v2Bill(bills, checked.fields, buildV2Xml);
+  });
+}

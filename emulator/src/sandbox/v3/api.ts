@@ -9,6 +9,8 @@ import { nonceStr } from '../ids';
 import { ownTrade } from '../rules';
 import type { SandboxService } from '../service';
 import type { SandboxStore } from '../store';
+import type { TradeBills } from '../bills';
+import { mountV3Bills } from '../bills/routes';
 import type { V3Signing } from './signing';
 import { jsapiParams, jsonObject, refundBody, refundParams, transactionBody, v3Error, v3Failure, v3Refusal, type Json, type V3Reply } from './translate';
 
@@ -124,4 +126,18 @@ function tamper(body: Json, patch: Record<string, string | number>): Json {
   }
   if (body.amount !== undefined || 'total' in amount || 'refund' in amount) out.amount = amount;
   return out;
+}
+
+/** The trade bill and its download (bills/routes.ts), with this API's signature check and signed answers. */
+export function mountV3BillApi(server: PayHttpsServer, deps: V3ApiDeps, bills: TradeBills): void {
+  mountV3Bills(server, {
+    bills,
+    baseUrl: () => server.url,
+    check: (req) => {
+      const auth = req.headers.authorization;
+      const checked = deps.signing.checkMerchant(req.method, req.target, typeof auth === 'string' ? auth : undefined, req.body, deps.now());
+      return checked.ok ? { ok: true, mchid: checked.mchid } : { ok: false, reply: signedReply(deps, 'queryOrder', v3Error(401, 'SIGN_ERROR', checked.message), false) };
+    },
+    signed: (status, body) => signedReply(deps, 'queryOrder', { status, body }, false),
+  });
 }
