@@ -30,6 +30,7 @@ import { installPrinter, type PrinterSandbox } from './printer';
 import { statusPage } from './page';
 import { installPreview } from './preview';
 import { RequestLog, installUiRoutes } from './ui';
+import { DEFAULT_MAX_FILE_BYTES, DEFAULT_STORAGE_RULES, installStorage, loadStorageRules, type StorageService } from './storage';
 
 export interface LocalCloudOptions {
   /** How the message push to wxPush is sent: 'safe' (encrypted, default) or 'plain'. */
@@ -82,12 +83,15 @@ export interface LocalCloud extends LocalCloudHost {
   readonly outbox: Outbox;
   readonly shipping: ShippingService;
   readonly printer: PrinterSandbox;
+  /** Cloud storage (files in `<data>/storage`, or in memory). */
+  readonly storage: StorageService;
   /** Holds chosen admin requests until all parties arrived, for race tests (emulator/src/barriers.ts). */
   readonly barriers: TestBarriers;
   close(): Promise<void>;
 }
 
 const BODY_LIMIT = 6 * 1024 * 1024; // CloudBase's limit for a synchronous function event
+const STORAGE_BODY_LIMIT = DEFAULT_MAX_FILE_BYTES + 64 * 1024; // a file and its multipart wrapping
 
 /** The project root, whether this runs from emulator/src (ts-jest) or dist/local-cloud (the built CLI). */
 export function findProjectRoot(from = __dirname): string {
@@ -121,7 +125,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const material = merchantMaterial(DEMO_SUB_MCH_ID, options.pkiDir ?? dataDir);
   // Function instances start after the sandbox exists; their APIv3 keys are the ones the shop has configured there.
   let sandboxRef: PaySandbox | undefined;
-  const db: DatabaseEngine = openDatabase({ file: dbFile, memory: options.memory, indexes });
+  const db: DatabaseEngine = openDatabase({ file: dbFile, memory: options.memory, indexes, onGarbled: (doc) => log('database.garbled', { ...doc }) });
 
   const rulesFile = join(root, 'cloudbase/function-security-rules.json');
   const rules = existsSync(rulesFile) ? loadSecurityRules(rulesFile) : DEFAULT_RULES;
@@ -189,7 +193,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   router.add('GET', /^\/health$/, () => json(200, { status: 'ok', env, functions: runner.names() }));
   router.add('POST', /^\/functions\/([A-Za-z][A-Za-z0-9_-]{0,59})$/, gatewayHandler(runner, rules, appid));
   router.add('GET', /^\/runner\/instances$/, () => json(200, runner.instances()));
-  router.add('GET', /^\/db$/, () => json(200, { collections: db.collections() }));
+  router.add('GET', /^\/db$/, () => json(200, { collections: db.collections(), garbled: db.garbled?.() ?? [] }));
   router.add('GET', /^\/db\/([A-Za-z0-9_-]{1,64})$/, (req) => {
     if (!db.collections().includes(req.params[0])) return json(404, { code: 'COLLECTION_NOT_FOUND', message: `there is no collection ${req.params[0]}` });
     const limit = Math.min(Number(req.query.get('limit') ?? 100) || 100, 1000);
@@ -207,6 +211,11 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const shipping = installShipping(host, outbox, { appid, ...(options.pushMode ? { pushMode: options.pushMode } : {}) });
   shippingRef = shipping;
   printer = installPrinter(host);
+  const storageRulesFile = join(root, 'cloudbase/storage-security-rules.json');
+  const storage = installStorage(host, {
+    dir: dataDir ? join(dataDir, 'storage') : undefined,
+    rules: existsSync(storageRulesFile) ? loadStorageRules(storageRulesFile) : DEFAULT_STORAGE_RULES,
+  });
   router.add('GET', /^\/$/, () => statusPage(host));
   installPreview(host, { projectRoot: root });
   let timers: TimerTriggers | undefined;
@@ -237,7 +246,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     }
     let body: Buffer;
     try {
-      body = await readBody(req, BODY_LIMIT);
+      body = await readBody(req, url.pathname.startsWith('/storage/') ? STORAGE_BODY_LIMIT : BODY_LIMIT);
     } catch (err) {
       if (err instanceof BodyTooLargeError) return send(res, { status: 413, body: { code: 'BODY_TOO_LARGE', message: err.message } });
       throw err;
@@ -296,6 +305,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     barriers,
     shipping,
     printer,
+    storage,
     async close() {
       timers?.stop();
       barriers.clear();
