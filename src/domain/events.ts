@@ -10,6 +10,7 @@ import { isOrderStatus, isRefundStatus } from './states';
 import { parseAddress } from './address';
 import { TYPED_LINE_BREAKS, hasControlCharacters } from './text';
 import { isShippingOrderAction, parseShippingOrdersEvent } from './shipping-events';
+import { isBillOrderAction, parseBillOrdersEvent } from './bill-events';
 
 const PLATFORM_FIELDS = new Set(['userInfo']);
 export const MAX_ORDER_LINES = 20;
@@ -132,6 +133,7 @@ export function parseOrdersEvent(event: unknown): OrdersEvent {
     }
     default:
       if (isShippingOrderAction(action)) return parseShippingOrdersEvent(event, action);
-      throw invalid('action must be one of list, get, cancel, withdrawRefund, products, me, refunds, refund, checkRefund, confirmReceipt, desk, reprint');
+      if (isBillOrderAction(action)) return parseBillOrdersEvent(event, action);
+      throw invalid('action must be one of list, get, cancel, withdrawRefund, products, me, refunds, refund, checkRefund, confirmReceipt, desk, reprint, bills, billDay, explainBillDifference');
   }
 }
