@@ -178,14 +178,12 @@ describe('a refund request that stops between its two writes', () => {
     return { refundId, stop, first };
   }
 
-  it('nothing can act on the refund before its document exists; the next request makes it, once, and is refused', async () => {
+  it('the next request makes the stopped one\'s document, once, and is refused', async () => {
     const orderId = await shop.paidOrder([{ productId: TEA._id, quantity: 1 }]);
     const { refundId, stop, first } = await stoppedAfterReserving(orderId, 3000);
-    // The amount is reserved, the refund blocks a second request, and no document exists for anyone to act on.
+    // The amount is reserved, the refund blocks a second request, and no document exists yet.
     expect(await ledger(orderId)).toEqual(expect.objectContaining({ refundingFee: 3000, refundedFee: 0, openRefundId: refundId }));
     expect(await shop.doc('refunds', refundId)).toBeUndefined();
-    expect(failure(await approve(refundId)).code).toBe('NOT_FOUND');
-    expect(failure(await withdraw(refundId)).code).toBe('NOT_FOUND');
     expect((await providerTrade(shop, orderId)).refunds).toHaveLength(0);
 
     // The buyer asks again (another amount): the stopped request is recorded as it was reserved, this one refused.
@@ -207,6 +205,49 @@ describe('a refund request that stops between its two writes', () => {
     // And the refund is an ordinary one from here: approved, paid out once, for its amount.
     expect(await approve(refundId)).toEqual({ ok: true, data: { refundId, status: 'PROCESSING' } });
     expect((await providerTrade(shop, orderId)).refunds).toEqual([expect.objectContaining({ outRefundNo: refundId, refundFee: 3000 })]);
+  });
+
+  // Whoever next reads or acts on the order finishes the request: the order never shows 退款中 with nothing to
+  // withdraw, nor blocks shipping with nothing in the merchant's queue. The stopped invocation, let go later, changes nothing.
+  const SHIP = { logisticsType: 'SELF_PICKUP' };
+  it.each([
+    [
+      'the buyer opens the order: the refund is there to withdraw',
+      async (orderId: string, refundId: string): Promise<string> => {
+        const order = await shop.order(orderId);
+        expect(order.refunds).toEqual([expect.objectContaining({ refundId, status: 'REQUESTED', refundFee: 500 })]);
+        return 'REQUESTED';
+      },
+    ],
+    [
+      'the buyer withdraws it: withdrawn, the money released',
+      async (orderId: string, refundId: string): Promise<string> => {
+        expect(await withdraw(refundId)).toEqual({ ok: true, data: { refundId, status: 'CANCELLED' } });
+        expect(await ledger(orderId)).toEqual(expect.objectContaining({ refundingFee: 0, openRefundId: null }));
+        return 'CANCELLED';
+      },
+    ],
+    [
+      'the merchant ships: refused, and the request is in the queue',
+      async (orderId: string, refundId: string): Promise<string> => {
+        expect(failure(await shop.call('ship', { orderId, ...SHIP }, MERCHANT)).code).toBe('CONFLICT');
+        const queue = await shop.ok<{ items: Array<{ refundId: string }> }>('orders', { action: 'refunds', status: 'REQUESTED' }, MERCHANT);
+        expect(queue.items.map((r) => r.refundId)).toContain(refundId);
+        return 'REQUESTED';
+      },
+    ],
+  ] as const)('a stopped request, then %s', async (_, next) => {
+    const orderId = await shop.paidOrder([{ productId: CUP._id, quantity: 1 }]);
+    const { refundId, stop, first } = await stoppedAfterReserving(orderId, 500);
+    const status = await next(orderId, refundId);
+    expect(await refundStatus(refundId)).toBe(status);
+    expect(await requestMessages(orderId)).toEqual([MERCHANT, MERCHANT_2].sort());
+    stop.resume();
+    expect(await first).toEqual({ ok: true, data: expect.objectContaining({ refundId, refundFee: 500 }) });
+    expect(await refundStatus(refundId)).toBe(status);
+    expect((await shop.docs<{ orderId: string }>('refunds')).filter((r) => r.orderId === orderId)).toHaveLength(1);
+    expect(await requestMessages(orderId)).toEqual([MERCHANT, MERCHANT_2].sort());
+    expect(await events(orderId, 'refund_requested')).toHaveLength(1);
   });
 
   it('reconcile makes the document of a request that stopped; the merchants are told once', async () => {
