@@ -8,6 +8,7 @@ import { applyPaymentStatus, type PaymentContext } from './payments';
 import { markClosed, pendingOrdersBefore, recentlyRequestedRefunds } from './repositories/orders';
 import { processingRefundsBefore } from './repositories/refunds';
 import { reconcileRefund, recordRequestedRefund } from './refund-flow';
+import { runAfterSaleTimers, type AfterSaleTimerReport } from './aftersale-flow';
 import { reconcileShipping, type ShippingReconcileReport } from './shipping-reconcile';
 import type { Store } from './store';
 
@@ -30,6 +31,8 @@ export interface ReconcileReport {
   requestsRecorded: number;
   errors: number;
   shipping?: ShippingReconcileReport;
+  /** After-sale requests nobody acted on in time (settings.afterSale). */
+  afterSale?: AfterSaleTimerReport;
 }
 
 export async function reconcile(store: Store, settings: Settings, provider: PaymentProvider, now: Date): Promise<ReconcileReport> {
@@ -66,6 +69,12 @@ export async function reconcile(store: Store, settings: Settings, provider: Paym
       report.errors++;
       log('warn', 'reconcile.request_failed', { orderId: order._id, error: errorSummary(err) });
     }
+  }
+  try {
+    report.afterSale = await runAfterSaleTimers({ store, settings, now }, provider, BATCH);
+  } catch (err) {
+    report.errors++;
+    log('warn', 'reconcile.aftersale_failed', { error: errorSummary(err) });
   }
   try {
     report.shipping = await reconcileShipping(store, settings, now, BATCH);

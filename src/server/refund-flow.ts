@@ -9,7 +9,8 @@ import type { OrderDoc, RefundDoc, RefundRequestRecord, TimelineRecord } from '.
 import { conflict, notFound } from '../domain/errors';
 import { outRefundNo } from '../domain/ids';
 import { formatYuan } from '../domain/money';
-import { decideRefundRequest, REFUND_NOTES, settleLedger } from '../domain/refund-rules';
+import { decideAfterSale, DUE_TEXT, type AfterSaleRequest } from '../domain/aftersale';
+import { decideRefundRequest, REFUND_NOTES, refundableFee, settleLedger } from '../domain/refund-rules';
 import type { Settings } from '../domain/settings';
 import { allows, REFUND_MOVES, REFUND_START, type Move } from '../domain/states';
 import { REFUND_RESULT_PHRASE } from '../domain/subscribe-message';
@@ -18,9 +19,12 @@ import { ProviderError, ProviderOutcomeUnknown, type PaymentProvider } from '../
 import { errorSummary, log } from './logger';
 import { notify } from './notifier';
 import { appendTimeline, bookRefundOutcome, findOrder, findOrderInTx, holdsAbnormalRefund, pushTimeline, reserveRefund, type RefundBooking } from './repositories/orders';
-import { claimProcessing, finishSettlement, findRefund, findRefundInTx, insertRefund, noteRefund, touchRefund } from './repositories/refunds';
+import { claimProcessing, finishSettlement, findRefund, findRefundInTx, insertRefund, noteRefund, refundsOfOrder, touchRefund } from './repositories/refunds';
 import { recordAnomaly } from './repositories/records';
 import { COLLECTIONS, inTransaction, type Store } from './store';
+
+/** Who decided when the shop acted by itself (reconcile's after-sale timers): kept in decidedBy. */
+export const SYSTEM = 'system';
 
 export interface RefundContext {
   store: Store;
@@ -41,15 +45,26 @@ const RESERVE_ATTEMPTS = 3;
  * held, never over the total; the order's openRefundId blocks a second request); the next request on the order, or
  * reconcile, makes the document from the order's `refundRequest` (recordRequestedRefund), once.
  */
-export async function requestRefund(ctx: RefundContext, buyer: string, orderId: string, reason: string, refundFee?: number): Promise<RefundDoc> {
+export async function requestRefund(
+  ctx: RefundContext,
+  buyer: string,
+  orderId: string,
+  reason: string,
+  refundFee?: number,
+  afterSale?: Omit<AfterSaleRequest, 'reason' | 'refundFee'>,
+): Promise<RefundDoc> {
   for (let attempt = 1; ; attempt++) {
     const order = await findOrder(ctx.store, orderId);
     if (!order) throw notFound(`order ${orderId} not found`);
     // A request that stopped half-way is finished before deciding: the answer is then the usual "still open".
     if (order._openid === buyer && unrecordedRequest(order)) await recordRequestedRefund(ctx, order);
     const decision = decideRefundRequest(order, { caller: buyer, refundFee, now: ctx.now, refundWindowDays: ctx.settings.refundWindowDays });
-    const request: RefundRequestRecord = { refundId: decision.refundId, refundFee: decision.refundFee, reason, requestedAt: ctx.now };
-    const entry = timelineEntry(ctx.now, 'refund_requested', 'buyer', TIMELINE_NOTES.refundRequested(decision.refundFee, reason));
+    // The lines other refunds took are read after the order: a refund made since changes refundCount, which the
+    // reservation's condition then refuses, so a stale read can only offer less, never more.
+    const lines = afterSale ? decideAfterSale(order, order.refundCount > 0 ? await refundsOfOrder(ctx.store, orderId) : [], refundableFee(order), { ...afterSale, reason, refundFee }) : undefined;
+    const fee = lines ? lines.refundFee : decision.refundFee;
+    const request: RefundRequestRecord = { refundId: decision.refundId, refundFee: fee, reason, requestedAt: ctx.now, ...(lines ? { afterSale: lines.facts } : {}) };
+    const entry = { ...timelineEntry(ctx.now, 'refund_requested', 'buyer', TIMELINE_NOTES.refundRequested(fee, reason)), refundId: decision.refundId };
     if (await reserveRefund(ctx.store, order, request, entry)) {
       const refund = requestedRefundDoc(order, request);
       if (await insertRefund(ctx.store, refund)) await tellMerchantsOfRequest(ctx, refund, order.title);
@@ -71,8 +86,10 @@ function requestedRefundDoc(order: OrderDoc, request: RefundRequestRecord): Refu
     totalFee: order.totalFee,
     title: order.title,
     reason: request.reason,
+    ...(request.afterSale ?? {}),
     createdAt: request.requestedAt,
     updatedAt: request.requestedAt,
+    statusAt: request.requestedAt,
   };
 }
 
@@ -102,56 +119,88 @@ async function tellMerchantsOfRequest(ctx: RefundContext, refund: RefundDoc, tit
     subject: refund._id,
     stage: 'REQUESTED',
     recipients: ctx.settings.merchantOpenids,
-    facts: { orderId: refund.orderId, refundId: refund._id, title, refundFee: refund.refundFee, reason: refund.reason, requestedAt: refund.createdAt },
+    // A return asks more of the merchant (an address, a parcel to check): the message says so first.
+    facts: { orderId: refund.orderId, refundId: refund._id, title, refundFee: refund.refundFee, reason: refund.type === 'RETURN_AND_REFUND' ? `退货：${refund.reason}` : refund.reason, requestedAt: refund.createdAt },
   }, ctx.now);
 }
 
 // ---- close without money moving (merchant rejects, buyer withdraws) -----------------------------------------
 
-/** REQUESTED → REJECTED | CANCELLED, releasing the order's refundingFee, in one transaction. */
+/**
+ * The ways a refund closes without money moving, each releasing the order's refundingFee: the merchant rejects a
+ * request or refuses the returned goods, the buyer withdraws (before the merchant decided, or before sending the goods
+ * back), or the buyer did not send a return back in time (reconcile).
+ */
+const CLOSINGS = {
+  REJECTED: { move: REFUND_MOVES.reject, event: 'refund_rejected', buyerStage: 'REJECTED' },
+  CANCELLED: { move: REFUND_MOVES.withdraw, event: 'refund_withdrawn', buyerStage: undefined },
+  RETURN_REFUSED: { move: REFUND_MOVES.refuseReturn, event: 'return_refused', buyerStage: 'RETURN_REFUSED' },
+  RETURN_CLOSED: { move: REFUND_MOVES.closeReturn, event: 'return_closed', buyerStage: 'RETURN_CLOSED' },
+} as const satisfies Record<string, { move: Move<RefundStatus>; event: TimelineRecord['event']; buyerStage: keyof typeof REFUND_RESULT_PHRASE | undefined }>;
+export type Closing = keyof typeof CLOSINGS;
+
+/** A refund's close (CLOSINGS), releasing the order's refundingFee, in one transaction that writes both. */
 export async function closeRequestedRefund(
   ctx: RefundContext,
   refundId: string,
-  to: 'REJECTED' | 'CANCELLED',
-  actor: { openid: string; role: 'merchant' | 'buyer' },
+  to: Closing,
+  actor: { openid: string; role: 'merchant' | 'buyer' | 'system' },
   rejectReason?: string,
 ): Promise<{ refund: RefundDoc; order: OrderDoc | undefined; changed: boolean }> {
+  const { move, event, buyerStage } = CLOSINGS[to];
   const result = await inTransaction(ctx.store, async (tx) => {
     const refund = await findRefundInTx(tx, refundId);
     if (!refund || (actor.role === 'buyer' && refund._openid !== actor.openid)) throw notFound(`refund ${refundId} not found`);
-    const move = to === 'REJECTED' ? REFUND_MOVES.reject : REFUND_MOVES.withdraw;
     if (refund.status === move.to) return { refund, order: undefined, changed: false };
-    if (!allows(move, refund.status)) throw conflict(`refund ${refundId} is ${refund.status}: only a REQUESTED refund can be ${to.toLowerCase()}`);
+    if (!allows(move, refund.status)) throw conflict(`refund ${refundId} is ${refund.status}: only a ${move.from.join(' or ')} refund can be ${move.to.toLowerCase()}`);
     const order = await findOrderInTx(tx, refund.orderId);
     if (!order) throw notFound(`order ${refund.orderId} not found`);
     const ledger = settleLedger(order, refund, 'RELEASED');
-    const event = to === 'REJECTED' ? 'refund_rejected' : 'refund_withdrawn';
     await tx.collection(COLLECTIONS.refunds).doc(refundId).update({
-      data: { status: move.to, updatedAt: ctx.now, decidedBy: actor.openid, ...(rejectReason ? { rejectReason } : {}) },
+      data: { status: move.to, updatedAt: ctx.now, statusAt: ctx.now, decidedBy: actor.openid, ...(rejectReason ? { rejectReason } : {}) },
     });
+    const entry = { ...timelineEntry(ctx.now, event, actor.role, rejectReason), refundId };
     await tx.collection(COLLECTIONS.orders).doc(order._id).update({
-      data: { refundingFee: ledger.refundingFee, openRefundId: null, refunding: false, updatedAt: ctx.now, timeline: pushTimeline(ctx.store, timelineEntry(ctx.now, event, actor.role, rejectReason)) },
+      data: { refundingFee: ledger.refundingFee, openRefundId: null, refunding: false, updatedAt: ctx.now, timeline: pushTimeline(ctx.store, entry) },
     });
-    return { refund: { ...refund, status: to, ...(rejectReason ? { rejectReason } : {}) }, order, changed: true };
+    return { refund: { ...refund, status: move.to, ...(rejectReason ? { rejectReason } : {}) }, order, changed: true };
   });
-  if (result.changed && to === 'REJECTED') await tellBuyer(ctx, result.refund, 'REJECTED', result.order?.title, rejectReason);
+  if (result.changed && buyerStage) await tellBuyer(ctx, result.refund, buyerStage, result.order?.title, rejectReason);
   return result;
 }
 
 // ---- approve (merchant): claim, call, finish ---------------------------------------------------------------
 
-export async function approveRefund(ctx: RefundContext, provider: PaymentProvider, refundId: string, merchant: string): Promise<RefundStatus> {
+/**
+ * The claims that send a refund to WeChat Pay: the merchant approves a refund-only request, or confirms a returned
+ * parcel; reconcile does either when the merchant stayed silent past the after-sale timer (`by: 'system'`).
+ */
+const CLAIMS = {
+  approve: { move: REFUND_MOVES.approve, event: 'refund_approved', automaticEvent: 'refund_auto_approved' },
+  confirmReturn: { move: REFUND_MOVES.confirmReturn, event: 'return_received', automaticEvent: 'return_received' },
+} as const;
+
+export async function approveRefund(
+  ctx: RefundContext,
+  provider: PaymentProvider,
+  refundId: string,
+  merchant: string,
+  claim: keyof typeof CLAIMS = 'approve',
+): Promise<RefundStatus> {
+  const { move, event, automaticEvent } = CLAIMS[claim];
   const refund = await findRefund(ctx.store, refundId);
   if (!refund) throw notFound(`refund ${refundId} not found`);
   if (approvedAlready(refund.status)) return refund.status;
-  if (!allows(REFUND_MOVES.approve, refund.status)) throw conflict(`refund ${refundId} is ${refund.status}: it can no longer be approved`);
-  if (!(await claimProcessing(ctx.store, refundId, merchant, ctx.now))) {
+  if (claim === 'approve' && refund.type === 'RETURN_AND_REFUND') throw conflict(`refund ${refundId} is a return: agree to it (agreeReturn), then confirm the parcel`);
+  if (!allows(move, refund.status)) throw conflict(`refund ${refundId} is ${refund.status}: it can no longer be ${claim === 'approve' ? 'approved' : 'confirmed'}`);
+  if (!(await claimProcessing(ctx.store, refundId, merchant, ctx.now, move))) {
     const now = await findRefund(ctx.store, refundId);
     if (now && approvedAlready(now.status)) return now.status; // a concurrent approval won
-    throw conflict(`refund ${refundId} is ${now?.status ?? 'gone'}: it can no longer be approved`);
+    throw conflict(`refund ${refundId} is ${now?.status ?? 'gone'}: it can no longer be ${claim === 'approve' ? 'approved' : 'confirmed'}`);
   }
-  log('info', 'refund.approved', { refundId });
-  await appendTimeline(ctx.store, refund.orderId, timelineEntry(ctx.now, 'refund_approved', 'merchant'));
+  const automatic = merchant === SYSTEM;
+  log('info', automatic ? 'refund.auto_approved' : 'refund.approved', { refundId, claim });
+  await appendTimeline(ctx.store, refund.orderId, { ...timelineEntry(ctx.now, automatic ? automaticEvent : event, automatic ? 'system' : 'merchant', automatic ? DUE_TEXT[claim === 'approve' ? 'APPROVE' : 'REFUND_RETURN'] : undefined), refundId });
   // The buyer's one-time authorization is kept for the result (succeeded or failed): no message for the approval.
   return submitRefund(ctx, provider, { ...refund, status: REFUND_MOVES.approve.to });
 }
@@ -236,7 +285,7 @@ export async function settleRefund(
   if (!allows(move, refund.status)) return { won: false, finished: false, refund };
   const settledFee = outcome === 'SUCCEEDED' ? (options.settledFee ?? refund.refundFee) : undefined;
   const fee = settledFee ?? refund.refundFee;
-  const entry = timelineEntry(ctx.now, TIMELINE_EVENT[outcome], by, outcome === 'ABNORMAL' ? TIMELINE_NOTES.refundAbnormal(fee) : TIMELINE_NOTES.refundSettled(fee));
+  const entry = { ...timelineEntry(ctx.now, TIMELINE_EVENT[outcome], by, outcome === 'ABNORMAL' ? TIMELINE_NOTES.refundAbnormal(fee) : TIMELINE_NOTES.refundSettled(fee)), refundId: refund._id };
   const booking: RefundBooking = outcome === 'SUCCEEDED' ? { outcome, settledFee: fee } : { outcome };
   const booked = await bookRefundOutcome(ctx.store, refund, booking, { abnormal: refund.status === REFUND_MOVES.abnormal.to }, ctx.now, entry);
   if (!booked && outcome === 'ABNORMAL' && !(await holdsAbnormalRefund(ctx.store, refund.orderId, refund._id))) {
@@ -367,7 +416,7 @@ export async function refundLatePayment(ctx: RefundContext, provider: PaymentPro
 }
 
 /** Merchants hear about refunds that need their eyes on the refund-request template (the one they subscribe to). */
-async function tellMerchants(ctx: RefundContext, refund: RefundDoc, stage: string, what: string, title?: string): Promise<void> {
+export async function tellMerchants(ctx: RefundContext, refund: RefundDoc, stage: string, what: string, title?: string): Promise<void> {
   try {
     await notify(ctx.store, ctx.settings, {
       purpose: 'refundRequested',
@@ -381,7 +430,7 @@ async function tellMerchants(ctx: RefundContext, refund: RefundDoc, stage: strin
   }
 }
 
-async function tellBuyer(ctx: RefundContext, refund: RefundDoc, stage: keyof typeof REFUND_RESULT_PHRASE, title?: string, note?: string): Promise<void> {
+export async function tellBuyer(ctx: RefundContext, refund: RefundDoc, stage: keyof typeof REFUND_RESULT_PHRASE, title?: string, note?: string): Promise<void> {
   try {
     await notify(ctx.store, ctx.settings, {
       purpose: 'refundResult',
