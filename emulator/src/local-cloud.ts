@@ -12,8 +12,8 @@ import { AdminApi, CallCounter, adminCallerOf, decodeAdminBody } from './admin';
 import { TestBarriers, installBarrierRoutes } from './barriers';
 import { BodyTooLargeError, readBody } from './http/body';
 import { MAX_EVENT_DEPTH, nestsDeeperThan } from './http/depth';
-import { refuseBrowserAdminRequest, refuseForeignHost } from './http/guards';
-import { Router, json } from './http/router';
+import { refuseBrowserAdminRequest, refuseCrossSiteRequest, refuseForeignHost } from './http/guards';
+import { Router, decodePathSegment, json, malformedUrl } from './http/router';
 import { gatewayHandler } from './gateway';
 import { DEFAULT_RULES, loadSecurityRules } from './security-rules';
 import { openDatabase, loadIndexDeclarations } from './database';
@@ -219,8 +219,14 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     // Logged before the Host/Origin checks, so that the request log shows what was refused too.
     const logged = requests.begin(req.method ?? 'GET', url.pathname, req.headers);
     res.once('finish', () => requests.finish(logged, res.statusCode, logged.result));
+    if (decodePathSegment(url.pathname) === undefined) {
+      req.resume();
+      return send(res, malformedUrl(url.pathname));
+    }
     const caller = req.method === 'POST' ? adminCallerOf(url.pathname, url.searchParams.get('env') ?? env) : undefined;
-    const refusal = refuseForeignHost(req.headers, port) ?? (caller ? refuseBrowserAdminRequest(req.headers) : undefined);
+    const refusal =
+      refuseForeignHost(req.headers, port) ??
+      (caller ? refuseBrowserAdminRequest(req.headers) : HTTP_TRIGGER_ROUTE.test(url.pathname) ? undefined : refuseCrossSiteRequest(req.method ?? 'GET', req.headers, port));
     if (refusal) {
       req.resume(); // the body is not wanted
       return send(res, refusal);

@@ -82,17 +82,21 @@ const esc = (v) => String(v ?? '').replace(/[&<>"']/g, (c) => '&#' + c.charCodeA
 const get = (p) => fetch(p, { headers: { 'x-local-cloud-ui': '1' } }).then((r) => r.ok ? r.json() : Promise.reject(new Error(p + ': ' + r.status)));
 const fen = (f) => typeof f === 'number' ? '¥' + (f / 100).toFixed(2) : '';
 const time = (t) => t ? String(t).replace('T', ' ').replace(/\\.\\d+Z$/, 'Z') : '';
-// cells: {html} for markup, otherwise text; classes per column keep words whole
+// Markup the page builds itself. Stored data is parsed JSON and can never be an instance of this class, so a
+// document shaped {html: "…"} (an import, any /admin writer) is shown as text, never run as markup.
+class Markup { constructor(html) { this.html = html; } }
+const markup = (html) => new Markup(html);
+// cells: markup(...) for markup, otherwise text; classes per column keep words whole
 function table(rows, cols, opts = {}) {
   if (!rows.length) return '<p class="muted">' + (opts.empty || 'nothing yet') + '</p>';
   return '<table><tr>' + cols.map((c) => '<th>' + esc(c.label || c.key) + '</th>').join('') + '</tr>' + rows.map((r, i) =>
     '<tr' + (opts.onRow ? ' class="click" data-row="' + i + '"' : '') + '>' + cols.map((c) => {
       const v = r[c.key];
-      const html = v && typeof v === 'object' && 'html' in v ? v.html : esc(typeof v === 'object' ? JSON.stringify(v) : v);
+      const html = v instanceof Markup ? v.html : esc(typeof v === 'object' ? JSON.stringify(v) : v);
       return '<td class="' + (c.wrap ? 'wrap' : 'nowrap') + '">' + html + '</td>';
     }).join('') + '</tr>').join('') + '</table>';
 }
-const tag = (text, kind) => ({ html: '<span class="tag ' + (kind || '') + '">' + esc(text) + '</span>' });
+const tag = (text, kind) => markup('<span class="tag ' + (kind || '') + '">' + esc(text) + '</span>');
 let current = 'overview';
 let dbCollection = '';
 let openDoc = '';
@@ -118,7 +122,7 @@ async function overview() {
     '<p class="muted">GET /emulators answers this as JSON, with the SDK environment to point a script at this cloud.</p>';
   const cfg = await get('/sandbox/config');
   document.getElementById('config').innerHTML = '<p>time scale <b>' + esc(cfg.timeScale) + '</b> · refunds settle ' + (cfg.autoSettleRefunds ? 'at once' : 'by hand') +
-    ' · timers ' + (cfg.timersRunning ? 'running' : 'off') + '</p>' + table(cfg.timers.map((t) => ({ function: t.function, trigger: t.trigger, cron: t.cron, fire: { html: '<button data-fire="' + esc(t.function) + '">fire now</button>' } })), [{ key: 'function' }, { key: 'trigger' }, { key: 'cron' }, { key: 'fire' }], { empty: 'no timer triggers' });
+    ' · timers ' + (cfg.timersRunning ? 'running' : 'off') + '</p>' + table(cfg.timers.map((t) => ({ function: t.function, trigger: t.trigger, cron: t.cron, fire: markup('<button data-fire="' + esc(t.function) + '">fire now</button>') })), [{ key: 'function' }, { key: 'trigger' }, { key: 'cron' }, { key: 'fire' }], { empty: 'no timer triggers' });
 }
 document.getElementById('config').addEventListener('click', async (e) => {
   const fn = e.target.dataset && e.target.dataset.fire; if (!fn) return;
@@ -145,7 +149,7 @@ async function database() {
 }
 
 function timelineHtml(entries) {
-  return { html: '<ol class="timeline">' + (entries || []).slice().reverse().map((t) => '<li><span class="nowrap">' + esc(time(t.at)) + '</span> <b>' + esc(t.event) + '</b> <span class="muted">' + esc(t.by || '') + '</span>' + (t.note ? ' — ' + esc(t.note) : '') + '</li>').join('') + '</ol>' };
+  return markup('<ol class="timeline">' + (Array.isArray(entries) ? entries : []).slice().reverse().map((t) => '<li><span class="nowrap">' + esc(time(t && t.at)) + '</span> <b>' + esc(t && t.event) + '</b> <span class="muted">' + esc((t && t.by) || '') + '</span>' + (t && t.note ? ' — ' + esc(t.note) : '') + '</li>').join('') + '</ol>');
 }
 const statusTag = (s) => tag(s, /REFUNDED|SUCCEEDED|SUCCESS|PAID|SHIPPED|COMPLETED/.test(s) ? '' : /FAILED|REJECTED|CLOSED|CANCELLED/.test(s) ? 'bad' : 'warn');
 async function orders() {
@@ -173,7 +177,7 @@ async function messages() {
   const m = await get('/sandbox/messages?limit=100').catch(() => ({ messages: [] }));
   document.getElementById('messages').innerHTML = table((m.messages || []).map((x) => {
     const page = x.page || '';
-    const link = page ? { html: '<a target="_blank" href="/preview?as=' + encodeURIComponent(x.touser) + '&page=' + encodeURIComponent(page) + '">' + esc(page) + '</a>' } : '';
+    const link = page ? markup('<a target="_blank" href="/preview?as=' + encodeURIComponent(x.touser) + '&page=' + encodeURIComponent(page) + '">' + esc(page) + '</a>') : '';
     return { at: time(x.at), to: x.touser, template: x.templateId, status: tag(x.status, x.status === 'SENT' ? '' : 'bad'), 'deep link (opens the preview as the recipient)': link, data: x.data };
   }), [{ key: 'at' }, { key: 'to' }, { key: 'template' }, { key: 'status' }, { key: 'deep link (opens the preview as the recipient)', wrap: true }, { key: 'data', wrap: true }]);
 }

@@ -39,7 +39,7 @@ export async function insertRefund(store: Store, refund: RefundDoc): Promise<boo
  * is confirmed (REFUND_MOVES.confirmReturn). True when this call won the claim.
  */
 export async function claimProcessing(store: Store, refundId: string, merchant: string, at: Date, move: Move<RefundStatus> = REFUND_MOVES.approve): Promise<boolean> {
-  return moveRefund(store, refundId, move, at, { decidedBy: merchant });
+  return moveRefund(store, refundId, move, at, { decidedBy: merchant, submittedAt: at });
 }
 
 /**
@@ -52,7 +52,7 @@ export async function moveRefund(
   refundId: string,
   move: Move<RefundStatus>,
   at: Date,
-  fields: Partial<Pick<RefundDoc, 'decidedBy' | 'returnAddress' | 'returnShipping'>> = {},
+  fields: Partial<Pick<RefundDoc, 'decidedBy' | 'returnAddress' | 'returnShipping' | 'submittedAt'>> = {},
   where: Partial<Pick<RefundDoc, '_openid'>> = {},
 ): Promise<boolean> {
   const { stats } = await store
