@@ -94,6 +94,22 @@ export interface ContractLimits {
   trackingNoMaxLength: 40;
 }
 
+/**
+ * Photos a buyer attaches (after-sales evidence), shared by the page that uploads them and the functions that
+ * check them (src/server/storage-files.ts). A buyer's files live under `<buyerFolder>/<openid>/`: the page builds
+ * that path (its openid from `orders {action:'me'}`), and the functions accept no file outside the caller's folder.
+ */
+export interface UploadLimits {
+  buyerFolder: 'buyer-uploads';
+  /** At most this many photos per request (WeChat's shop takes 9). */
+  photosMax: 9;
+  /** Bytes per photo, after the phone's compression. */
+  photoMaxBytes: 10485760;
+  /** What a stored photo may be (as the storage reports its type), and the names the page gives them. */
+  photoContentTypes: ['image/jpeg', 'image/png', 'image/webp'];
+  photoExtensions: ['jpg', 'jpeg', 'png', 'webp'];
+}
+
 /** Stable error codes; clients branch on these, people read `message`. */
 export type ErrorCode =
   | 'INVALID_ARGUMENT'

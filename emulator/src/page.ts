@@ -36,6 +36,7 @@ const PAGE = `<!doctype html>
  .list button.on{background:#e8f7ef;color:#078a47;font-weight:600}
  input[type=search]{width:100%;padding:6px 10px;border:1px solid #d0d3d9;border-radius:6px;margin-bottom:8px;font-size:13px}
  tr.click{cursor:pointer} tr.click:hover{background:#f7f8fa}
+ .thumb{width:56px;height:56px;object-fit:cover;border-radius:4px;background:#f2f3f5}
  .timeline{margin:0;padding-left:16px} .timeline li{margin:2px 0}
  select{padding:4px 8px;border-radius:6px;border:1px solid #d0d3d9}
 </style></head>
@@ -45,7 +46,7 @@ const PAGE = `<!doctype html>
   <button data-tab="overview" class="on">Overview</button><button data-tab="database">Database</button>
   <button data-tab="orders">Orders &amp; refunds</button><button data-tab="pay">WeChat Pay</button>
   <button data-tab="shipping">Shipping &amp; printer</button><button data-tab="requests">Requests</button>
-  <button data-tab="messages">Messages</button>
+  <button data-tab="messages">Messages</button><button data-tab="storage">Storage</button>
  </nav>
  <a href="/preview" target="_blank">Preview the mini-program ↗</a>
  <div id="health">connecting…</div>
@@ -76,6 +77,7 @@ const PAGE = `<!doctype html>
    <h2>Requests (newest first) <select id="req-kind"><option value="">all</option><option>gateway</option><option>admin</option><option>sandbox</option><option>preview</option><option>inspect</option></select></h2>
    <div id="requests"></div></section></div>
   <div class="tab" id="tab-messages"><section><h2>Subscribe messages (newest first)</h2><div id="messages"></div></section></div>
+  <div class="tab" id="tab-storage"><section><h2>Cloud storage (newest first) <span id="storage-rules" class="muted"></span></h2><div id="storage"></div></section></div>
 </main>
 <script>
 const esc = (v) => String(v ?? '').replace(/[&<>"']/g, (c) => '&#' + c.charCodeAt(0) + ';');
@@ -200,7 +202,17 @@ async function shipping() {
   document.getElementById('printer').innerHTML = pr.receipts.length ? pr.receipts.slice(0, 10).map((r) => '<pre style="border-bottom:1px dashed #ccc;margin-bottom:6px">' + esc(time(r.at) + '  ×' + r.copies + '\\n' + r.text) + '</pre>').join('') : '<p class="muted">nothing printed yet</p>';
 }
 
-const views = { overview, database, orders, pay, shipping, requests, messages };
+// Every stored file with who uploaded it (empty: a function or a tool), and the picture when it is one.
+async function storage() {
+  const st = await get('/ui/storage').catch(() => ({ files: [], rules: {} }));
+  document.getElementById('storage-rules').textContent = 'mini-program rule: read ' + JSON.stringify(st.rules.read) + ' · write ' + JSON.stringify(st.rules.write) + ' (functions read and write everything)';
+  document.getElementById('storage').innerHTML = table(st.files.map((f) => ({
+    file: /^image\\//.test(f.contentType) ? markup('<a target="_blank" href="' + esc(f.tempFileURL) + '"><img class="thumb" alt="" src="' + esc(f.tempFileURL) + '"></a>') : markup('<a target="_blank" href="' + esc(f.tempFileURL) + '">open</a>'),
+    path: f.cloudPath, owner: f.owner || '(function)', type: f.contentType, bytes: f.size, uploaded: time(f.uploadedAt), fileID: f.fileID })),
+    [{ key: 'file' }, { key: 'path', wrap: true }, { key: 'owner' }, { key: 'type' }, { key: 'bytes' }, { key: 'uploaded' }, { key: 'fileID', wrap: true }], { empty: 'no files yet' });
+}
+
+const views = { overview, database, orders, pay, shipping, requests, messages, storage };
 let busy = false;
 async function refresh() {
   if (busy) return; busy = true;
