@@ -2,7 +2,9 @@
 import type { DeliveryAddress, MerchantRefundDetail, OrderDetail, OrderSummary, Product, RefundView, ReturnShippingView } from '../../typings/api';
 import { dueOf, DUE_TEXT } from './aftersale';
 import type { AfterSaleSettings } from './aftersale-settings';
+import { closeOpensAt } from './close-window';
 import type { OrderDoc, ProductDoc, RefundDoc, ReturnShippingRecord } from './documents';
+import type { PaymentProviderName } from './settings';
 import { EXPRESS_COMPANIES } from './shipping';
 import { refundableFee, refundDeadline } from './refund-rules';
 import { shippingDetail } from './shipping-views';
@@ -20,7 +22,11 @@ export type OrderListDoc = Pick<OrderDoc, '_id' | 'status' | 'totalFee' | 'refun
 /** The fields a list needs: the list query projects to these so pages stay small. */
 export const ORDER_LIST_FIELDS = ['_id', 'status', 'totalFee', 'refundedFee', 'refundingFee', 'title', 'itemCount', 'createdAt', 'openRefundId'] as const;
 
-export function orderSummary(doc: OrderListDoc): OrderSummary {
+/**
+ * `provider`: how the order is paid, so a PENDING order says when its buyer may cancel it (the provider's close
+ * rule). Merchants' views leave it out: they do not cancel.
+ */
+export function orderSummary(doc: OrderListDoc, provider?: PaymentProviderName): OrderSummary {
   return {
     orderId: doc._id,
     status: doc.status,
@@ -31,6 +37,7 @@ export function orderSummary(doc: OrderListDoc): OrderSummary {
     itemCount: doc.itemCount,
     createdAt: iso(doc.createdAt),
     hasOpenRefund: Boolean(doc.openRefundId),
+    ...(provider && doc.status === 'PENDING' ? { cancelOpensAt: closeOpensAt(new Date(iso(doc.createdAt)), provider).toISOString() } : {}),
   };
 }
 
@@ -90,12 +97,14 @@ export interface DetailViewer {
   refundWindowDays: number;
   /** The shop's after-sale timers: each open request then says when the shop acts by itself. */
   afterSale?: AfterSaleSettings;
+  /** How the order is paid: a PENDING order then says when it may be cancelled. */
+  provider?: PaymentProviderName;
 }
 
 export function orderDetail(doc: OrderDoc, refunds: readonly RefundDoc[], viewer: DetailViewer): OrderDetail {
   const deadline = refundDeadline(doc, viewer.refundWindowDays);
   return {
-    ...orderSummary(doc),
+    ...orderSummary(doc, viewer.provider),
     items: doc.items,
     ...(doc.paidAt ? { paidAt: iso(doc.paidAt) } : {}),
     ...(doc.transactionId ? { transactionId: doc.transactionId } : {}),
