@@ -123,7 +123,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const material = merchantMaterial(DEMO_SUB_MCH_ID, options.pkiDir ?? dataDir);
   // Function instances start after the sandbox exists; their APIv3 keys are the ones the shop has configured there.
   let sandboxRef: PaySandbox | undefined;
-  const db: DatabaseEngine = openDatabase({ file: dbFile, memory: options.memory, indexes });
+  const db: DatabaseEngine = openDatabase({ file: dbFile, memory: options.memory, indexes, onGarbled: (doc) => log('database.garbled', { ...doc }) });
 
   const rulesFile = join(root, 'cloudbase/function-security-rules.json');
   const rules = existsSync(rulesFile) ? loadSecurityRules(rulesFile) : DEFAULT_RULES;
@@ -190,7 +190,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   router.add('GET', /^\/health$/, () => json(200, { status: 'ok', env, functions: runner.names() }));
   router.add('POST', /^\/functions\/([A-Za-z][A-Za-z0-9_-]{0,59})$/, gatewayHandler(runner, rules, appid));
   router.add('GET', /^\/runner\/instances$/, () => json(200, runner.instances()));
-  router.add('GET', /^\/db$/, () => json(200, { collections: db.collections() }));
+  router.add('GET', /^\/db$/, () => json(200, { collections: db.collections(), garbled: db.garbled?.() ?? [] }));
   router.add('GET', /^\/db\/([A-Za-z0-9_-]{1,64})$/, (req) => {
     if (!db.collections().includes(req.params[0])) return json(404, { code: 'COLLECTION_NOT_FOUND', message: `there is no collection ${req.params[0]}` });
     const limit = Math.min(Number(req.query.get('limit') ?? 100) || 100, 1000);
