@@ -134,8 +134,8 @@ function refundLines(value: unknown): Array<{ productId: string; quantity: numbe
 /** Like `reason`, but may be empty (then undefined) and has its own length. */
 function optionalText(value: unknown, key: string, max: number): string | undefined {
   if (typeof value !== 'string') throw invalid(`${key} must be a text`);
-  const cleaned = value.replace(WHITESPACE_CONTROLS, ' ').trim();
-  if (CONTROLS.test(cleaned)) throw invalid(`${key} must not contain control characters`);
+  const cleaned = value.replace(TYPED_LINE_BREAKS, ' ').trim();
+  if (hasControlCharacters(cleaned)) throw invalid(`${key} must not contain control characters`);
   if (Array.from(cleaned).length > max) throw invalid(`${key} must be at most ${max} characters`);
   return cleaned || undefined;
 }
