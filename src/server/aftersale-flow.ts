@@ -2,7 +2,8 @@
 // address), the buyer sends the tracking number of the parcel back. Each is one conditional write of the refund alone
 // (repositories/refunds.ts moveRefund): the order's reservation stays as the request made it until the refund is
 // refunded (refund-flow.ts approveRefund with `confirmReturn`) or closed (closeRequestedRefund). Also the timers that
-// act when nobody does (reconcile), through the same transitions a person would use.
+// act when nobody does (reconcile), through the same transitions a person would use. Each step's message is owed by
+// the step's own write (repositories/owed.ts) and sent right after; reconcile resends what a stopped call left.
 import type { RefundStatus } from '../../typings/api';
 import { dueOf, DUE_TEXT, timerCutoffs, type OverdueStep } from '../domain/aftersale';
 import type { RefundDoc } from '../domain/documents';
@@ -14,7 +15,9 @@ import type { PaymentProvider } from '../providers/payment-provider';
 import { errorSummary, log } from './logger';
 import { appendTimeline } from './repositories/orders';
 import { findRefund, moveRefund, refundsInStatusSince } from './repositories/refunds';
-import { approveRefund, closeRequestedRefund, SYSTEM, tellBuyer, tellMerchants, type RefundContext } from './refund-flow';
+import { deliver } from './notifier';
+import { approveRefund, buyerMessage, closeRequestedRefund, merchantMessage, SYSTEM, type RefundContext } from './refund-flow';
+import { COLLECTIONS } from './store';
 
 /** REQUESTED → AWAITING_RETURN: the merchant (or reconcile, `SYSTEM`) agrees to take the goods back. */
 export async function agreeReturn(ctx: RefundContext, refundId: string, merchant: string): Promise<RefundStatus> {
@@ -26,7 +29,9 @@ export async function agreeReturn(ctx: RefundContext, refundId: string, merchant
   const address = ctx.settings.afterSale.returnAddress;
   // WeChat's own shop refuses too (10021060): a buyer told to send goods back must be told where.
   if (!address) throw conflict('设置里还没有退货地址（settings.afterSale.returnAddress）：填写后才能同意退货');
-  if (!(await moveRefund(ctx.store, refundId, move, ctx.now, { decidedBy: merchant, returnAddress: address }))) {
+  // The buyer's message (where to send the goods) is owed by the same write that agrees.
+  const owed = buyerMessage(ctx, refund, 'AWAITING_RETURN', refund.title);
+  if (!(await moveRefund(ctx.store, refundId, move, ctx.now, { decidedBy: merchant, returnAddress: address }, {}, [owed]))) {
     const now = await findRefund(ctx.store, refundId);
     if (now && now.status === move.to) return now.status; // a concurrent agreement won
     throw conflict(`refund ${refundId} is ${now?.status ?? 'gone'}: it can no longer be agreed to`);
@@ -34,7 +39,7 @@ export async function agreeReturn(ctx: RefundContext, refundId: string, merchant
   const automatic = merchant === SYSTEM;
   log('info', 'refund.return_agreed', { refundId, automatic });
   await appendTimeline(ctx.store, refund.orderId, { ...timelineEntry(ctx.now, 'return_agreed', automatic ? 'system' : 'merchant', automatic ? DUE_TEXT.AGREE_RETURN : address.address), refundId });
-  await tellBuyer(ctx, refund, 'AWAITING_RETURN', refund.title);
+  await deliver(ctx.store, ctx.settings, { collection: COLLECTIONS.refunds, docId: refundId }, owed);
   return move.to;
 }
 
@@ -47,7 +52,8 @@ export async function submitReturn(ctx: RefundContext, buyer: string, refundId: 
   if (refund.status === move.to && same(refund)) return refund.status;
   if (refund.status !== 'AWAITING_RETURN') throw conflict(`refund ${refundId} is ${refund.status}: a return can be sent only once the merchant agreed to it`);
   const returnShipping = { ...parcel, shippedAt: ctx.now };
-  if (!(await moveRefund(ctx.store, refundId, move, ctx.now, { returnShipping }, { _openid: buyer }))) {
+  const owed = merchantMessage(ctx, refund, 'RETURN_SHIPPED', '买家已寄回商品，请确认收货', refund.title, ctx.now);
+  if (!(await moveRefund(ctx.store, refundId, move, ctx.now, { returnShipping }, { _openid: buyer }, [owed]))) {
     const now = await findRefund(ctx.store, refundId);
     if (now && now.status === move.to && same(now)) return now.status;
     throw conflict(`refund ${refundId} is ${now?.status ?? 'gone'}: the return can no longer be sent`);
@@ -55,7 +61,7 @@ export async function submitReturn(ctx: RefundContext, buyer: string, refundId: 
   const company = EXPRESS_COMPANIES[parcel.expressCompany] ?? parcel.expressCompany;
   log('info', 'refund.return_shipped', { refundId });
   await appendTimeline(ctx.store, refund.orderId, { ...timelineEntry(ctx.now, 'return_shipped', 'buyer', `${company} ${parcel.trackingNo}`), refundId });
-  await tellMerchants(ctx, refund, 'RETURN_SHIPPED', '买家已寄回商品，请确认收货', refund.title);
+  await deliver(ctx.store, ctx.settings, { collection: COLLECTIONS.refunds, docId: refundId }, owed);
   return move.to;
 }
 

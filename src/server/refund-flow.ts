@@ -5,20 +5,32 @@
 // finishes the refund (settleRefund). The provider is called only outside transactions (claim → call → finish),
 // always with the refund's own outRefundNo so a retry can never refund twice.
 import type { RefundStatus } from '../../typings/api';
-import type { OrderDoc, RefundDoc, RefundRequestRecord, TimelineRecord } from '../domain/documents';
+import type { OrderDoc, OwedMessage, RefundDoc, RefundRequestRecord, TimelineRecord } from '../domain/documents';
 import { conflict, notFound } from '../domain/errors';
-import { outRefundNo } from '../domain/ids';
+import { orderIdOfRefund, outRefundNo } from '../domain/ids';
 import { formatYuan } from '../domain/money';
 import { decideAfterSale, DUE_TEXT, type AfterSaleRequest } from '../domain/aftersale';
-import { decideRefundRequest, REFUND_NOTES, refundableFee, settleLedger } from '../domain/refund-rules';
+import { abnormalStillReserved, decideRefundRequest, REFUND_NOTES, refundableFee, settleLedger } from '../domain/refund-rules';
 import type { Settings } from '../domain/settings';
 import { allows, REFUND_MOVES, REFUND_START, type Move } from '../domain/states';
 import { REFUND_RESULT_PHRASE } from '../domain/subscribe-message';
 import { TIMELINE_NOTES, timelineEntry } from '../domain/timeline';
 import { ProviderError, ProviderOutcomeUnknown, type PaymentProvider } from '../providers/payment-provider';
 import { errorSummary, log } from './logger';
-import { notify } from './notifier';
-import { appendTimeline, bookRefundOutcome, findOrder, findOrderInTx, holdsAbnormalRefund, pushTimeline, reserveRefund, type RefundBooking } from './repositories/orders';
+import { deliver, notify, owedMessage } from './notifier';
+import {
+  adoptAbnormalRefund,
+  appendTimeline,
+  bookRefundOutcome,
+  findOrder,
+  findOrderInTx,
+  holdsAbnormalRefund,
+  markRequestRecorded,
+  pushTimeline,
+  reserveRefund,
+  type RefundBooking,
+} from './repositories/orders';
+import { owing, owingFromStart } from './repositories/owed';
 import { claimProcessing, finishSettlement, findRefund, findRefundInTx, insertRefund, noteRefund, refundsOfOrder, touchRefund } from './repositories/refunds';
 import { recordAnomaly } from './repositories/records';
 import { COLLECTIONS, inTransaction, type Store } from './store';
@@ -39,11 +51,13 @@ const RESERVE_ATTEMPTS = 3;
 
 /**
  * A buyer's refund request: the order's reservation first (one conditional write on the values the request was decided
- * on: repositories/orders.ts reserveRefund), then the refund document under its deterministic id `<orderId>R<n>`.
+ * on: repositories/orders.ts reserveRefund), then the refund document under its deterministic id `<orderId>R<n>`,
+ * owing the merchants' message from its first write.
  * A refund document therefore never exists without its amount reserved: what approval, withdrawal, rejection and
  * reconcile act on is always backed. Stopping between the two writes leaves a reservation without a document (money
- * held, never over the total; the order's openRefundId blocks a second request); the next request on the order, or
- * reconcile, makes the document from the order's `refundRequest` (recordRequestedRefund), once.
+ * held, never over the total; the order's openRefundId blocks a second request) and the order marked
+ * `refundRequest.recorded: false`; whoever next reads or acts on the order (`orders get`, the next request, `ship`,
+ * withdraw, approve), or reconcile, makes the document from the order's `refundRequest` (recordRequestedRefund), once.
  */
 export async function requestRefund(
   ctx: RefundContext,
@@ -67,7 +81,7 @@ export async function requestRefund(
     const entry = { ...timelineEntry(ctx.now, 'refund_requested', 'buyer', TIMELINE_NOTES.refundRequested(fee, reason)), refundId: decision.refundId };
     if (await reserveRefund(ctx.store, order, request, entry)) {
       const refund = requestedRefundDoc(order, request);
-      if (await insertRefund(ctx.store, refund)) await tellMerchantsOfRequest(ctx, refund, order.title);
+      await recordRefundDocument(ctx, order, refund);
       log('info', 'refund.requested', { refundId: refund._id, orderId });
       return refund;
     }
@@ -95,33 +109,79 @@ function requestedRefundDoc(order: OrderDoc, request: RefundRequestRecord): Refu
 
 /** The order's open refund was reserved by a request whose document may not exist yet. */
 function unrecordedRequest(order: OrderDoc): RefundRequestRecord | undefined {
-  return order.openRefundId && order.refundRequest?.refundId === order.openRefundId ? order.refundRequest : undefined;
+  const request = order.refundRequest;
+  return request && request.recorded !== true && order.openRefundId === request.refundId ? request : undefined;
 }
 
 /**
- * Makes the refund document of the order's open request if it does not exist (its request stopped after the
- * reservation). Only for a reserved request, and under its own id, so a document made here is always backed and
- * made once; whoever inserts it tells the merchants. True when this call made it.
+ * Writes the reserved request's document (owing the merchants' message), then at once tells the merchants (if this
+ * call made it) and takes the order off reconcile's list of stopped requests. The made document, or undefined when
+ * it existed already.
  */
-export async function recordRequestedRefund(ctx: RefundContext, order: OrderDoc): Promise<boolean> {
-  const request = unrecordedRequest(order);
-  if (!request || (await findRefund(ctx.store, request.refundId))) return false;
-  const refund = requestedRefundDoc(order, request);
-  if (!(await insertRefund(ctx.store, refund))) return false;
-  log('warn', 'refund.request_recorded_late', { refundId: refund._id, orderId: order._id });
-  await tellMerchantsOfRequest(ctx, refund, order.title);
+async function recordRefundDocument(ctx: RefundContext, order: OrderDoc, refund: RefundDoc): Promise<RefundDoc | undefined> {
+  // A return asks more of the merchant (an address, a parcel to check): the message says so first.
+  const what = refund.type === 'RETURN_AND_REFUND' ? `退货：${refund.reason}` : refund.reason;
+  const owed = merchantMessage(ctx, refund, 'REQUESTED', what, order.title, refund.createdAt);
+  const made = await insertRefund(ctx.store, refund, [owed]);
+  const recorded = markRequestRecorded(ctx.store, order._id, refund._id).catch((err: unknown) =>
+    // Left marked, the order is looked at again by reconcile, which finds the document and clears the mark.
+    log('warn', 'refund.mark_recorded_failed', { refundId: refund._id, error: errorSummary(err) }),
+  );
+  await Promise.all([recorded, made ? deliver(ctx.store, ctx.settings, { collection: COLLECTIONS.refunds, docId: refund._id }, owed) : undefined]);
+  return made ? refund : undefined;
+}
+
+/**
+ * Makes the refund document of the order's last request if it does not exist (its request stopped after the
+ * reservation). Only for a reserved request, and under its own id, so a document made here is always backed and
+ * made once; whoever inserts it tells the merchants. A request no longer open had its document (none closes
+ * without one): only its mark is cleared. The document when this call made it.
+ */
+export async function recordRequestedRefund(ctx: RefundContext, order: OrderDoc): Promise<RefundDoc | undefined> {
+  const request = order.refundRequest;
+  if (!request || request.recorded === true) return undefined;
+  if (!unrecordedRequest(order)) {
+    await markRequestRecorded(ctx.store, order._id, request.refundId);
+    return undefined;
+  }
+  const made = await recordRefundDocument(ctx, order, requestedRefundDoc(order, request));
+  if (made) log('warn', 'refund.request_recorded_late', { refundId: made._id, orderId: order._id });
+  return made;
+}
+
+/**
+ * Someone names a refund that has no document: if it is its order's open request that stopped after reserving, the
+ * document is made now (for a buyer, only on their own order). True when the refund exists now.
+ */
+async function recordIfStopped(ctx: RefundContext, refundId: string, buyer?: string): Promise<boolean> {
+  const orderId = orderIdOfRefund(refundId);
+  const order = orderId ? await findOrder(ctx.store, orderId) : undefined;
+  if (!order || (buyer !== undefined && order._openid !== buyer) || unrecordedRequest(order)?.refundId !== refundId) return false;
+  await recordRequestedRefund(ctx, order);
   return true;
 }
 
-async function tellMerchantsOfRequest(ctx: RefundContext, refund: RefundDoc, title: string): Promise<void> {
-  await notify(ctx.store, ctx.settings, {
-    purpose: 'refundRequested',
-    subject: refund._id,
-    stage: 'REQUESTED',
-    recipients: ctx.settings.merchantOpenids,
-    // A return asks more of the merchant (an address, a parcel to check): the message says so first.
-    facts: { orderId: refund.orderId, refundId: refund._id, title, refundFee: refund.refundFee, reason: refund.type === 'RETURN_AND_REFUND' ? `退货：${refund.reason}` : refund.reason, requestedAt: refund.createdAt },
-  }, ctx.now);
+/** What a finished request's order looks like to someone reading it: its stopped request recorded first. */
+export async function withRecordedRequest(ctx: RefundContext, order: OrderDoc, refunds: RefundDoc[]): Promise<RefundDoc[]> {
+  const request = unrecordedRequest(order);
+  if (!request || refunds.some((r) => r._id === request.refundId)) return refunds;
+  const made = await recordRequestedRefund(ctx, order);
+  // Made by someone else meanwhile: read them again.
+  return made ? [made, ...refunds] : refundsOfOrder(ctx.store, order._id);
+}
+
+/** The merchants' message about a refund (its request, or one that needs their eyes), owed from now. */
+export function merchantMessage(ctx: RefundContext, refund: RefundDoc, stage: string, what: string, title: string | undefined, requestedAt: Date): OwedMessage {
+  return owedMessage(
+    {
+      purpose: 'refundRequested',
+      subject: refund._id,
+      stage,
+      recipients: ctx.settings.merchantOpenids,
+      facts: { orderId: refund.orderId, refundId: refund._id, title, refundFee: refund.refundFee, reason: what, requestedAt },
+    },
+    ctx.now,
+  );
 }
 
 // ---- close without money moving (merchant rejects, buyer withdraws) -----------------------------------------
@@ -129,7 +189,7 @@ async function tellMerchantsOfRequest(ctx: RefundContext, refund: RefundDoc, tit
 /**
  * The ways a refund closes without money moving, each releasing the order's refundingFee: the merchant rejects a
  * request or refuses the returned goods, the buyer withdraws (before the merchant decided, or before sending the goods
- * back), or the buyer did not send a return back in time (reconcile).
+ * back), or the buyer did not send a return back in time (reconcile). `buyerStage`: the buyer's message it owes.
  */
 const CLOSINGS = {
   REJECTED: { move: REFUND_MOVES.reject, event: 'refund_rejected', buyerStage: 'REJECTED' },
@@ -138,46 +198,66 @@ const CLOSINGS = {
   RETURN_CLOSED: { move: REFUND_MOVES.closeReturn, event: 'return_closed', buyerStage: 'RETURN_CLOSED' },
 } as const satisfies Record<string, { move: Move<RefundStatus>; event: TimelineRecord['event']; buyerStage: keyof typeof REFUND_RESULT_PHRASE | undefined }>;
 export type Closing = keyof typeof CLOSINGS;
+type Closer = { openid: string; role: 'merchant' | 'buyer' | 'system' };
 
-/** A refund's close (CLOSINGS), releasing the order's refundingFee, in one transaction that writes both. */
+/**
+ * A refund's close (CLOSINGS), releasing the order's refundingFee, in one transaction that writes both; the refund's
+ * write makes the buyer's message owed. A refund whose request stopped before its document is recorded first.
+ */
 export async function closeRequestedRefund(
   ctx: RefundContext,
   refundId: string,
   to: Closing,
-  actor: { openid: string; role: 'merchant' | 'buyer' | 'system' },
+  actor: Closer,
   rejectReason?: string,
 ): Promise<{ refund: RefundDoc; order: OrderDoc | undefined; changed: boolean }> {
+  let result = await closeInTransaction(ctx, refundId, to, actor, rejectReason);
+  if (result === 'MISSING' && (await recordIfStopped(ctx, refundId, actor.role === 'buyer' ? actor.openid : undefined))) {
+    result = await closeInTransaction(ctx, refundId, to, actor, rejectReason);
+  }
+  if (result === 'MISSING') throw notFound(`refund ${refundId} not found`);
+  if (result.owed) await deliver(ctx.store, ctx.settings, { collection: COLLECTIONS.refunds, docId: refundId }, result.owed);
+  return result;
+}
+
+async function closeInTransaction(
+  ctx: RefundContext,
+  refundId: string,
+  to: Closing,
+  actor: Closer,
+  rejectReason?: string,
+): Promise<'MISSING' | { refund: RefundDoc; order: OrderDoc | undefined; changed: boolean; owed?: OwedMessage }> {
   const { move, event, buyerStage } = CLOSINGS[to];
-  const result = await inTransaction(ctx.store, async (tx) => {
+  return inTransaction(ctx.store, async (tx) => {
     const refund = await findRefundInTx(tx, refundId);
-    if (!refund || (actor.role === 'buyer' && refund._openid !== actor.openid)) throw notFound(`refund ${refundId} not found`);
+    if (!refund || (actor.role === 'buyer' && refund._openid !== actor.openid)) return 'MISSING' as const;
     if (refund.status === move.to) return { refund, order: undefined, changed: false };
     if (!allows(move, refund.status)) throw conflict(`refund ${refundId} is ${refund.status}: only a ${move.from.join(' or ')} refund can be ${move.to.toLowerCase()}`);
     const order = await findOrderInTx(tx, refund.orderId);
     if (!order) throw notFound(`order ${refund.orderId} not found`);
     const ledger = settleLedger(order, refund, 'RELEASED');
+    const closed: RefundDoc = { ...refund, status: move.to, ...(rejectReason ? { rejectReason } : {}) };
+    const owed = buyerStage ? buyerMessage(ctx, closed, buyerStage, refund.title ?? order.title, rejectReason) : undefined;
     await tx.collection(COLLECTIONS.refunds).doc(refundId).update({
-      data: { status: move.to, updatedAt: ctx.now, statusAt: ctx.now, decidedBy: actor.openid, ...(rejectReason ? { rejectReason } : {}) },
+      data: { status: move.to, updatedAt: ctx.now, statusAt: ctx.now, decidedBy: actor.openid, ...(rejectReason ? { rejectReason } : {}), ...owing(ctx.store, owed ? [owed] : []) },
     });
     const entry = { ...timelineEntry(ctx.now, event, actor.role, rejectReason), refundId };
     await tx.collection(COLLECTIONS.orders).doc(order._id).update({
       data: { refundingFee: ledger.refundingFee, openRefundId: null, refunding: false, updatedAt: ctx.now, timeline: pushTimeline(ctx.store, entry) },
     });
-    return { refund: { ...refund, status: move.to, ...(rejectReason ? { rejectReason } : {}) }, order, changed: true };
+    return { refund: closed, order, changed: true, ...(owed ? { owed } : {}) };
   });
-  if (result.changed && buyerStage) await tellBuyer(ctx, result.refund, buyerStage, result.order?.title, rejectReason);
-  return result;
 }
 
 // ---- approve (merchant): claim, call, finish ---------------------------------------------------------------
 
 /**
  * The claims that send a refund to WeChat Pay: the merchant approves a refund-only request, or confirms a returned
- * parcel; reconcile does either when the merchant stayed silent past the after-sale timer (`by: 'system'`).
+ * parcel; reconcile does either when the merchant stayed silent past the after-sale timer (`merchant` = SYSTEM).
  */
 const CLAIMS = {
-  approve: { move: REFUND_MOVES.approve, event: 'refund_approved', automaticEvent: 'refund_auto_approved' },
-  confirmReturn: { move: REFUND_MOVES.confirmReturn, event: 'return_received', automaticEvent: 'return_received' },
+  approve: { move: REFUND_MOVES.approve, event: 'refund_approved', automaticEvent: 'refund_auto_approved', due: 'APPROVE' },
+  confirmReturn: { move: REFUND_MOVES.confirmReturn, event: 'return_received', automaticEvent: 'return_received', due: 'REFUND_RETURN' },
 } as const;
 
 export async function approveRefund(
@@ -187,20 +267,21 @@ export async function approveRefund(
   merchant: string,
   claim: keyof typeof CLAIMS = 'approve',
 ): Promise<RefundStatus> {
-  const { move, event, automaticEvent } = CLAIMS[claim];
-  const refund = await findRefund(ctx.store, refundId);
+  const { move, event, automaticEvent, due } = CLAIMS[claim];
+  const verb = claim === 'approve' ? 'approved' : 'confirmed';
+  const refund = (await findRefund(ctx.store, refundId)) ?? ((await recordIfStopped(ctx, refundId)) ? await findRefund(ctx.store, refundId) : undefined);
   if (!refund) throw notFound(`refund ${refundId} not found`);
   if (approvedAlready(refund.status)) return refund.status;
-  if (claim === 'approve' && refund.type === 'RETURN_AND_REFUND') throw conflict(`refund ${refundId} is a return: agree to it (agreeReturn), then confirm the parcel`);
-  if (!allows(move, refund.status)) throw conflict(`refund ${refundId} is ${refund.status}: it can no longer be ${claim === 'approve' ? 'approved' : 'confirmed'}`);
+  if (claim === 'approve' && refund.type === 'RETURN_AND_REFUND') throw conflict(`refund ${refundId} is a return: agree to it first, then confirm the parcel`);
+  if (!allows(move, refund.status)) throw conflict(`refund ${refundId} is ${refund.status}: it can no longer be ${verb}`);
   if (!(await claimProcessing(ctx.store, refundId, merchant, ctx.now, move))) {
     const now = await findRefund(ctx.store, refundId);
     if (now && approvedAlready(now.status)) return now.status; // a concurrent approval won
-    throw conflict(`refund ${refundId} is ${now?.status ?? 'gone'}: it can no longer be ${claim === 'approve' ? 'approved' : 'confirmed'}`);
+    throw conflict(`refund ${refundId} is ${now?.status ?? 'gone'}: it can no longer be ${verb}`);
   }
   const automatic = merchant === SYSTEM;
   log('info', automatic ? 'refund.auto_approved' : 'refund.approved', { refundId, claim });
-  await appendTimeline(ctx.store, refund.orderId, { ...timelineEntry(ctx.now, automatic ? automaticEvent : event, automatic ? 'system' : 'merchant', automatic ? DUE_TEXT[claim === 'approve' ? 'APPROVE' : 'REFUND_RETURN'] : undefined), refundId });
+  await appendTimeline(ctx.store, refund.orderId, { ...timelineEntry(ctx.now, automatic ? automaticEvent : event, automatic ? 'system' : 'merchant', automatic ? DUE_TEXT[due] : undefined), refundId });
   // The buyer's one-time authorization is kept for the result (succeeded or failed): no message for the approval.
   return submitRefund(ctx, provider, { ...refund, status: REFUND_MOVES.approve.to });
 }
@@ -270,9 +351,10 @@ const ABNORMAL_ADVICE = REFUND_NOTES.abnormal;
  * later, once. The booking write decides who settles: its condition is the refund's token on the order, which it
  * removes, and it moves the money within one document, so refundedFee + refundingFee ≤ totalFee at every moment.
  * If an invocation stops between the two writes, the refund keeps its status with its order already booked: the next
- * notify or reconcile's poll finds the booking done and only moves the refund document (the buyer's message, sent
- * only by the invocation that booked, is then not sent; the merchant's, tied to the anomaly record, is).
- * `won` tells the caller it booked the outcome (and told the buyer); `finished` that it moved the refund document.
+ * notify or reconcile's poll finds the booking done and only moves the refund document.
+ * The message of the outcome (the buyer's result; the merchants' for ABNORMAL) is owed by the refund document's move,
+ * so whoever moves it sends it, once, however the two writes were split between invocations.
+ * `won` tells the caller it booked the outcome; `finished` that it moved the refund document.
  */
 export async function settleRefund(
   ctx: RefundContext,
@@ -287,34 +369,70 @@ export async function settleRefund(
   const fee = settledFee ?? refund.refundFee;
   const entry = { ...timelineEntry(ctx.now, TIMELINE_EVENT[outcome], by, outcome === 'ABNORMAL' ? TIMELINE_NOTES.refundAbnormal(fee) : TIMELINE_NOTES.refundSettled(fee)), refundId: refund._id };
   const booking: RefundBooking = outcome === 'SUCCEEDED' ? { outcome, settledFee: fee } : { outcome };
-  const booked = await bookRefundOutcome(ctx.store, refund, booking, { abnormal: refund.status === REFUND_MOVES.abnormal.to }, ctx.now, entry);
+  const fromAbnormal = { abnormal: refund.status === REFUND_MOVES.abnormal.to };
+  let booked = await bookRefundOutcome(ctx.store, refund, booking, fromAbnormal, ctx.now, entry);
   if (!booked && outcome === 'ABNORMAL' && !(await holdsAbnormalRefund(ctx.store, refund.orderId, refund._id))) {
     // Its order no longer holds it as ABNORMAL: a final outcome was booked first (a settlement that stopped before
     // moving the refund document); calling the refund ABNORMAL now would contradict the books.
     return { won: false, finished: false, refund: await findRefund(ctx.store, refund._id) };
   }
+  if (!booked && fromAbnormal.abnormal) {
+    // No token to take: booked already (a settlement stopped before moving the document), or made ABNORMAL before
+    // orders kept abnormalRefundIds, its money still reserved and never to be booked unless it gets its token now.
+    const legacy = await adoptLegacyAbnormal(ctx, refund);
+    if (legacy === 'UNDECIDED') return { won: false, finished: false, refund };
+    if (legacy === 'ADOPTED') booked = await bookRefundOutcome(ctx.store, refund, booking, fromAbnormal, ctx.now, entry);
+  }
   const note = options.note ?? (outcome === 'ABNORMAL' ? ABNORMAL_ADVICE : undefined);
-  const finished = await finishSettlement(ctx.store, refund._id, move, ctx.now, {
-    ...(outcome === 'ABNORMAL' ? {} : { settledAt: ctx.now }),
-    ...(settledFee !== undefined && settledFee !== refund.refundFee ? { settledFee } : {}),
-    ...(note ? { lastError: note.slice(0, 200) } : {}),
-    ...(options.providerRefundId ? { providerRefundId: options.providerRefundId } : {}),
-  });
   const settled: RefundDoc = { ...refund, status: move.to, ...(settledFee !== undefined ? { settledFee } : {}) };
+  // Refunds keep their order's title; older ones without it cost one read.
+  const title = refund.title ?? (await findOrder(ctx.store, refund.orderId))?.title;
+  const owed =
+    outcome === 'ABNORMAL'
+      ? merchantMessage(ctx, refund, 'ABNORMAL', '退款异常请到商户平台处理', title, ctx.now)
+      : buyerMessage(ctx, { ...settled, refundFee: fee }, outcome, title);
+  const finished = await finishSettlement(
+    ctx.store,
+    refund._id,
+    move,
+    ctx.now,
+    {
+      ...(outcome === 'ABNORMAL' ? {} : { settledAt: ctx.now }),
+      ...(settledFee !== undefined && settledFee !== refund.refundFee ? { settledFee } : {}),
+      ...(note ? { lastError: note.slice(0, 200) } : {}),
+      ...(options.providerRefundId ? { providerRefundId: options.providerRefundId } : {}),
+    },
+    [owed],
+  );
   if (booked) log('info', 'refund.settled', { refundId: refund._id, outcome });
   else if (finished) log('info', 'refund.settlement_completed', { refundId: refund._id, outcome });
-  // Refunds keep their order's title; older ones without it cost one read.
-  const title = async () => refund.title ?? (await findOrder(ctx.store, refund.orderId))?.title;
-  if (outcome === 'ABNORMAL') {
-    // Whoever moved the refund document (the booker, or whoever completed its stopped settlement) records the
-    // anomaly; the anomaly's fixed id makes its merchant message one.
-    if (finished && (await recordAnomaly(ctx.store, { _id: `REFUND_ABNORMAL:${refund._id}`, kind: 'REFUND_ABNORMAL', orderId: refund.orderId, refundId: refund._id, detail: ABNORMAL_ADVICE, createdAt: ctx.now }))) {
-      await tellMerchants(ctx, settled, 'ABNORMAL', '退款异常请到商户平台处理', await title());
+  if (finished) {
+    if (outcome === 'ABNORMAL') {
+      // Shown to the merchant beside the order (the anomaly's fixed id keeps it one).
+      await recordAnomaly(ctx.store, { _id: `REFUND_ABNORMAL:${refund._id}`, kind: 'REFUND_ABNORMAL', orderId: refund.orderId, refundId: refund._id, detail: ABNORMAL_ADVICE, createdAt: ctx.now });
     }
-  } else if (booked) {
-    await tellBuyer(ctx, { ...settled, refundFee: fee }, outcome, await title());
+    await deliver(ctx.store, ctx.settings, { collection: COLLECTIONS.refunds, docId: refund._id }, owed);
   }
   return { won: booked, finished, refund: booked || finished ? settled : await findRefund(ctx.store, refund._id) };
+}
+
+/**
+ * An ABNORMAL refund whose order holds no token for it: is its amount still reserved (ADOPTED: it now has its token,
+ * book it), or was its final outcome booked already (BOOKED: only its document is left to move)? Decided from the
+ * order's ledger against its refunds (domain/refund-rules.ts abnormalStillReserved); UNDECIDED leaves it for later.
+ */
+async function adoptLegacyAbnormal(ctx: RefundContext, refund: RefundDoc): Promise<'ADOPTED' | 'BOOKED' | 'UNDECIDED'> {
+  const order = await findOrder(ctx.store, refund.orderId);
+  if (!order) return 'UNDECIDED';
+  if (order.abnormalRefundIds?.includes(refund._id)) return 'ADOPTED'; // adopted meanwhile by another settlement
+  const reserved = abnormalStillReserved(order, await refundsOfOrder(ctx.store, order._id), refund);
+  if (reserved === false) return 'BOOKED';
+  if (reserved === true && (await adoptAbnormalRefund(ctx.store, order, refund._id, ctx.now))) {
+    log('warn', 'refund.abnormal_adopted', { refundId: refund._id, orderId: order._id });
+    return 'ADOPTED';
+  }
+  if (reserved === undefined) log('warn', 'refund.ledger_unexplained', { refundId: refund._id, orderId: order._id });
+  return 'UNDECIDED';
 }
 
 /** Ask the provider about a PROCESSING or ABNORMAL refund and settle it if it is done. Resubmits one the provider never got. */
@@ -370,8 +488,8 @@ const LATE_REASON = '订单关闭后才收到付款，自动退款';
 
 /**
  * The buyer paid an order we had closed (WeChat took the money): refund it in full, once, with a fixed number
- * (`<orderId>R1`: a closed order never had a buyer's refund), and tell the merchants. Safe to call on every
- * duplicate notify: only the invocation that creates the refund submits it and sends messages; reconcile
+ * (`<orderId>R1`: a closed order never had a buyer's refund), and tell the merchants (owed by the refund's insert).
+ * Safe to call on every duplicate notify: only the invocation that creates the refund submits it and sends it; reconcile
  * resubmits it like any PROCESSING refund if the call's outcome stayed unknown.
  */
 export async function refundLatePayment(ctx: RefundContext, provider: PaymentProvider, orderId: string, paid: { totalFee: number; transactionId?: string }): Promise<RefundDoc | undefined> {
@@ -395,7 +513,8 @@ export async function refundLatePayment(ctx: RefundContext, provider: PaymentPro
       createdAt: ctx.now,
       updatedAt: ctx.now,
     };
-    await tx.collection(COLLECTIONS.refunds).add({ data: { ...refund } });
+    const owed = merchantMessage(ctx, refund, 'AUTO', '关单后付款已自动退款', order.title, ctx.now);
+    await tx.collection(COLLECTIONS.refunds).add({ data: { ...refund, ...owingFromStart([owed]) } });
     await tx.collection(COLLECTIONS.orders).doc(orderId).update({
       data: {
         refundingFee: order.refundingFee + paid.totalFee,
@@ -407,17 +526,17 @@ export async function refundLatePayment(ctx: RefundContext, provider: PaymentPro
         timeline: pushTimeline(ctx.store, timelineEntry(ctx.now, 'refund_automatic', 'system', `${formatYuan(paid.totalFee)}：${LATE_REASON}`)),
       },
     });
-    return { refund, title: order.title };
+    return { refund, owed };
   });
   if (!created) return undefined;
   log('warn', 'refund.late_payment', { orderId, refundId });
-  await tellMerchants(ctx, created.refund, 'AUTO', '关单后付款已自动退款', created.title);
+  await deliver(ctx.store, ctx.settings, { collection: COLLECTIONS.refunds, docId: refundId }, created.owed);
   await submitRefund(ctx, provider, created.refund);
   return created.refund;
 }
 
 /** Merchants hear about refunds that need their eyes on the refund-request template (the one they subscribe to). */
-export async function tellMerchants(ctx: RefundContext, refund: RefundDoc, stage: string, what: string, title?: string): Promise<void> {
+async function tellMerchants(ctx: RefundContext, refund: RefundDoc, stage: string, what: string, title?: string): Promise<void> {
   try {
     await notify(ctx.store, ctx.settings, {
       purpose: 'refundRequested',
@@ -431,16 +550,16 @@ export async function tellMerchants(ctx: RefundContext, refund: RefundDoc, stage
   }
 }
 
-export async function tellBuyer(ctx: RefundContext, refund: RefundDoc, stage: keyof typeof REFUND_RESULT_PHRASE, title?: string, note?: string): Promise<void> {
-  try {
-    await notify(ctx.store, ctx.settings, {
+/** The buyer's message about their refund's outcome (a rejection, a result), owed from now. */
+export function buyerMessage(ctx: RefundContext, refund: RefundDoc, stage: keyof typeof REFUND_RESULT_PHRASE, title?: string, note?: string): OwedMessage {
+  return owedMessage(
+    {
       purpose: 'refundResult',
       subject: refund._id,
       stage,
       recipients: [refund._openid],
       facts: { orderId: refund.orderId, refundId: refund._id, title, refundFee: refund.refundFee, result: REFUND_RESULT_PHRASE[stage], note: note ?? REFUND_RESULT_PHRASE[stage], decidedAt: ctx.now },
-    }, ctx.now);
-  } catch (err) {
-    log('error', 'refund.notify_failed', { refundId: refund._id, error: errorSummary(err) });
-  }
+    },
+    ctx.now,
+  );
 }
