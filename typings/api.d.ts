@@ -22,8 +22,6 @@ export type RefundStatus = 'REQUESTED' | 'REJECTED' | 'CANCELLED' | 'PROCESSING'
 export interface ContractLimits {
   /** A refund reason (the buyer's) or a reject reason (the merchant's), in characters (Unicode code points). */
   reasonMaxLength: 80;
-  /** WeChat Pay refuses to close an order younger than 5 minutes, so an unpaid order cannot be cancelled before. */
-  cancelAfterMs: 300000;
   /** A tracking number (快递单号, 配送单号): this many letters, digits or dashes, once spaces are removed. */
   trackingNoMinLength: 5;
   trackingNoMaxLength: 40;
@@ -117,6 +115,11 @@ export interface OrderSummary {
   createdAt: IsoTime;
   /** True while a refund is REQUESTED or PROCESSING: the list shows these under "refunding". */
   hasOpenRefund: boolean;
+  /**
+   * PENDING orders, for their buyer: the first moment the order may be cancelled. Its payment provider decides
+   * (APIv2 and cloudPay refuse to close an order in its first 5 minutes; APIv3 does not), so the page never guesses.
+   */
+  cancelOpensAt?: IsoTime;
 }
 
 export interface RefundView {
