@@ -60,6 +60,8 @@ export interface OrderDoc {
   shipping?: ShippingRecord;
   completedAt?: Date;
   printing?: PrintingRecord;
+  /** When WeChat's push said the order waited 48 hours to ship and the merchants were told (once). */
+  shippingRemindedAt?: Date;
 }
 
 export interface ShippingRecord {
