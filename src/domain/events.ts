@@ -8,6 +8,7 @@ import { LIMITS } from './limits';
 import { requireFen } from './money';
 import { isOrderStatus, isRefundStatus } from './states';
 import { parseAddress } from './address';
+import { SKU_ID } from './catalogue';
 import { isShippingOrderAction, parseShippingOrdersEvent } from './shipping-events';
 
 const PLATFORM_FIELDS = new Set(['userInfo']);
@@ -62,15 +63,18 @@ export function parsePayEvent(event: unknown): PayEvent {
   if (f.items.length > MAX_ORDER_LINES) throw invalid(`an order has at most ${MAX_ORDER_LINES} lines`);
   const seen = new Set<string>();
   const items = f.items.map((raw, i) => {
-    const line = object(raw, `items[${i}]`, ['productId', 'quantity']);
+    const line = object(raw, `items[${i}]`, ['productId', 'quantity', 'skuId']);
     const productId = text(line, 'productId', PRODUCT_ID, `a product id (items[${i}])`);
-    if (seen.has(productId)) throw invalid(`product ${productId} appears twice: use one line with a quantity`);
-    seen.add(productId);
+    const skuId = line.skuId === undefined ? undefined : text(line, 'skuId', SKU_ID, `a SKU id (items[${i}])`);
+    // One line per SKU: two lines on one SKU would each be checked against the same stock.
+    const key = `${productId}/${skuId ?? ''}`;
+    if (seen.has(key)) throw invalid(`product ${productId}${skuId ? ` (${skuId})` : ''} appears twice: use one line with a quantity`);
+    seen.add(key);
     const q = line.quantity;
     if (typeof q !== 'number' || !Number.isInteger(q) || q < 1 || q > MAX_QUANTITY) {
       throw invalid(`items[${i}].quantity must be a whole number in 1..${MAX_QUANTITY}`);
     }
-    return { productId, quantity: q };
+    return { productId, quantity: q, ...(skuId ? { skuId } : {}) };
   });
   const address = f.address === undefined ? {} : { address: parseAddress(f.address) };
   if (f.idempotencyKey === undefined) return { items, ...address };

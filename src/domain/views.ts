@@ -1,6 +1,6 @@
 // What the client sees of our documents: ISO times, no internal fields, buyer openids only for merchants.
-import type { DeliveryAddress, MerchantRefundDetail, OrderDetail, OrderSummary, Product, RefundView } from '../../typings/api';
-import type { OrderDoc, ProductDoc, RefundDoc } from './documents';
+import type { DeliveryAddress, MerchantRefundDetail, OrderDetail, OrderSummary, RefundView } from '../../typings/api';
+import type { OrderDoc, RefundDoc } from './documents';
 import { refundableFee, refundDeadline } from './refund-rules';
 import { shippingDetail } from './shipping-views';
 import { timelineView } from './timeline';
@@ -92,9 +92,7 @@ export function merchantRefundDetail(refund: RefundDoc, order: OrderDoc, refunds
   return { refund: refundView(refund, true, order), order: orderDetail(order, refunds, { forMerchant: true, refundWindowDays }) };
 }
 
-export function productView(doc: ProductDoc): Product {
-  return { productId: doc._id, name: doc.name, price: doc.price, ...(doc.description ? { description: doc.description } : {}) };
-}
+export { productView } from './catalogue';
 
 function iso(value: Date | string | number | undefined): string {
   if (value instanceof Date) return value.toISOString();

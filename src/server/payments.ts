@@ -14,6 +14,7 @@ import { printPaidOrder } from './printing';
 import { appendTimeline, findOrder, markPaid } from './repositories/orders';
 import { recordAnomaly } from './repositories/records';
 import { lateRefundId as lateRefundNumber, refundLatePayment } from './refund-flow';
+import { settleStockQuietly } from './stock';
 import type { Store } from './store';
 
 export type PaymentOutcome =
@@ -52,6 +53,8 @@ export async function applyPaymentStatus(ctx: PaymentContext, orderId: string, s
   const won = await markPaid(ctx.store, orderId, { totalFee: status.totalFee, transactionId: status.transactionId, paidAt, at: ctx.now, by: ctx.by });
   if (won) {
     log('info', 'order.paid', { orderId, by: ctx.by });
+    // The stock the order held is now sold; a failure here leaves it HELD (still counted), and reconcile finishes it.
+    await settleStockQuietly(ctx.store, orderId);
     await notify(ctx.store, ctx.settings, {
       purpose: 'orderPaid',
       subject: orderId,

@@ -65,6 +65,7 @@ export const COLLECTIONS = {
   messages: 'messages',
   anomalies: 'anomalies',
   idempotency: 'idempotency',
+  stockLog: 'stock_log',
 } as const;
 
 function errorText(err: unknown): string {
