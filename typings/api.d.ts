@@ -268,6 +268,53 @@ export interface ProductSku {
 
 // ---- function events (what the client sends) and answers -------------------------------------------------
 
+/** What the merchant's catalogue shows of a product: every SKU's counters, and whether it is on sale. */
+export interface MerchantProduct extends Product {
+  active: boolean;
+  skus: MerchantSku[];
+}
+
+export interface MerchantSku extends ProductSku {
+  /** Taken by unpaid orders. */
+  held: number;
+  /** Taken by paid orders. */
+  sold: number;
+}
+
+/** A SKU as the merchant saves it: its id is kept when given (or made from its spec values). */
+export interface ProductSkuInput {
+  skuId?: string;
+  specs: Record<string, string>;
+  price: Fen;
+  stock: number;
+}
+
+/** What `products {action: 'save'}` takes: price and stock for a product without specs, or specs with skus. */
+export interface ProductInput {
+  productId?: string;
+  name: string;
+  active: boolean;
+  price?: Fen;
+  stock?: number;
+  specs?: ProductSpec[];
+  skus?: ProductSkuInput[];
+  images?: string[];
+  description?: string;
+}
+
+export type ProductsEvent =
+  | { action: 'list' }
+  | { action: 'save'; product: ProductInput }
+  | { action: 'shelve' | 'unshelve'; productId: string }
+  | { action: 'adjust'; productId: string; skuId?: string; delta: number; reason: string };
+
+export interface ProductsData {
+  list: MerchantProduct[];
+  save: { productId: string };
+  shelve: { productId: string; active: boolean };
+  adjust: { productId: string; skuId: string; stock: number };
+}
+
 export type PayEvent =
   | { items: Array<{ productId: string; quantity: number; /** Required when the product has more than one SKU. */ skuId?: string }>; idempotencyKey?: string; address?: DeliveryAddress }
   | { orderId: string };

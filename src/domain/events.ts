@@ -17,12 +17,12 @@ export const MAX_QUANTITY = 999;
 export const REASON_MAX = LIMITS.reasonMaxLength;
 export const MAX_PAGE = 50;
 export const DEFAULT_PAGE = 20;
-const PRODUCT_ID = /^[0-9A-Za-z_-]{1,64}$/;
+export const PRODUCT_ID = /^[0-9A-Za-z_-]{1,64}$/;
 const IDEMPOTENCY_KEY = /^[0-9A-Za-z_-]{8,64}$/;
 
-type Fields = Record<string, unknown>;
+export type Fields = Record<string, unknown>;
 
-function object(value: unknown, what: string, allowed: readonly string[]): Fields {
+export function object(value: unknown, what: string, allowed: readonly string[]): Fields {
   if (!value || typeof value !== 'object' || Array.isArray(value)) throw invalid(`${what} must be an object`);
   const fields = value as Fields;
   for (const key of Object.keys(fields)) {
@@ -33,7 +33,7 @@ function object(value: unknown, what: string, allowed: readonly string[]): Field
   return fields;
 }
 
-function text(fields: Fields, key: string, pattern: RegExp, description: string): string {
+export function text(fields: Fields, key: string, pattern: RegExp, description: string): string {
   const value = fields[key];
   if (typeof value !== 'string' || !pattern.test(value)) throw invalid(`${key} must be ${description}`);
   return value;
@@ -46,7 +46,7 @@ const refundId = (f: Fields) => text(f, 'refundId', OUT_REFUND_NO, 'a refund id 
 const WHITESPACE_CONTROLS = /[\t\n\r\v\f]+/g;
 const CONTROLS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 
-function reason(value: unknown, key: string): string {
+export function reason(value: unknown, key: string): string {
   if (typeof value !== 'string' || value.trim() === '') throw invalid(`${key} is required: say why`);
   const text = value.replace(WHITESPACE_CONTROLS, ' ').trim();
   if (CONTROLS.test(text)) throw invalid(`${key} must not contain control characters`);
