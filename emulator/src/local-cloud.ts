@@ -12,8 +12,8 @@ import { AdminApi, CallCounter, adminCallerOf, decodeAdminBody } from './admin';
 import { TestBarriers, installBarrierRoutes } from './barriers';
 import { BodyTooLargeError, readBody } from './http/body';
 import { MAX_EVENT_DEPTH, nestsDeeperThan } from './http/depth';
-import { refuseBrowserAdminRequest, refuseForeignHost } from './http/guards';
-import { Router, json } from './http/router';
+import { refuseBrowserAdminRequest, refuseCrossSiteRequest, refuseForeignHost } from './http/guards';
+import { Router, decodePathSegment, json, malformedUrl } from './http/router';
 import { gatewayHandler } from './gateway';
 import { DEFAULT_RULES, loadSecurityRules } from './security-rules';
 import { openDatabase, loadIndexDeclarations } from './database';
@@ -30,8 +30,11 @@ import { installPrinter, type PrinterSandbox } from './printer';
 import { statusPage } from './page';
 import { installPreview } from './preview';
 import { RequestLog, installUiRoutes } from './ui';
+import { DEFAULT_MAX_FILE_BYTES, DEFAULT_STORAGE_RULES, installStorage, loadStorageRules, type StorageService } from './storage';
 
 export interface LocalCloudOptions {
+  /** How the message push to wxPush is sent: 'safe' (encrypted, default) or 'plain'. */
+  pushMode?: 'safe' | 'plain';
   /** 0 picks a free port. Default 3000. */
   port?: number;
   /** Folder of the database file; default `<project>/.local-cloud`. Ignored with `memory`. */
@@ -80,12 +83,15 @@ export interface LocalCloud extends LocalCloudHost {
   readonly outbox: Outbox;
   readonly shipping: ShippingService;
   readonly printer: PrinterSandbox;
+  /** Cloud storage (files in `<data>/storage`, or in memory). */
+  readonly storage: StorageService;
   /** Holds chosen admin requests until all parties arrived, for race tests (emulator/src/barriers.ts). */
   readonly barriers: TestBarriers;
   close(): Promise<void>;
 }
 
 const BODY_LIMIT = 6 * 1024 * 1024; // CloudBase's limit for a synchronous function event
+const STORAGE_BODY_LIMIT = DEFAULT_MAX_FILE_BYTES + 64 * 1024; // a file and its multipart wrapping
 
 /** The project root, whether this runs from emulator/src (ts-jest) or dist/local-cloud (the built CLI). */
 export function findProjectRoot(from = __dirname): string {
@@ -119,7 +125,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const material = merchantMaterial(DEMO_SUB_MCH_ID, options.pkiDir ?? dataDir);
   // Function instances start after the sandbox exists; their APIv3 keys are the ones the shop has configured there.
   let sandboxRef: PaySandbox | undefined;
-  const db: DatabaseEngine = openDatabase({ file: dbFile, memory: options.memory, indexes });
+  const db: DatabaseEngine = openDatabase({ file: dbFile, memory: options.memory, indexes, onGarbled: (doc) => log('database.garbled', { ...doc }) });
 
   const rulesFile = join(root, 'cloudbase/function-security-rules.json');
   const rules = existsSync(rulesFile) ? loadSecurityRules(rulesFile) : DEFAULT_RULES;
@@ -131,6 +137,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const adminUrl = (functionName: string, invocationId: string) => `http://127.0.0.1:${port}/admin/${functionName}/${invocationId}`;
 
   let printer: PrinterSandbox | undefined;
+  let shippingRef: ShippingService | undefined;
   const runner: FunctionRunner = createRunner({
     roots: options.functionRoots ?? [join(root, 'cloudfunctions')],
     workerScript: join(root, 'dist/local-cloud/worker.js'),
@@ -141,13 +148,13 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     timeScale,
     // Read when an instance starts (after the server listens, so the printer's URL has its port). Every function
     // gets the merchant's WeChat Pay and printer variables, as a shop sets them in the console.
-    functionEnv: () => ({ ...(sandboxRef?.functionEnv() ?? {}), ...(printer?.functionEnv() ?? {}) }),
+    functionEnv: () => ({ ...(sandboxRef?.functionEnv() ?? {}), ...(printer?.functionEnv() ?? {}), ...(shippingRef?.pusher.functionEnv() ?? {}) }),
     maxInstancesPerFunction: options.maxInstancesPerFunction,
     log,
   });
 
   const barriers = new TestBarriers();
-  const admin = new AdminApi((action) => (action.startsWith('database.') ? databaseAction(db) : undefined), barriers);
+  const admin = new AdminApi((action) => (action.startsWith('database.') ? databaseAction(db) : undefined), barriers, (id) => runner.caller(id) !== undefined);
   admin.register('functions.invokeFunction', async (params, caller) => {
     const name = params.function_name;
     if (typeof name !== 'string' || !name) throw new AdminError('INVALID_PARAM', 'function_name is required');
@@ -186,14 +193,14 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   router.add('GET', /^\/health$/, () => json(200, { status: 'ok', env, functions: runner.names() }));
   router.add('POST', /^\/functions\/([A-Za-z][A-Za-z0-9_-]{0,59})$/, gatewayHandler(runner, rules, appid));
   router.add('GET', /^\/runner\/instances$/, () => json(200, runner.instances()));
-  router.add('GET', /^\/db$/, () => json(200, { collections: db.collections() }));
+  router.add('GET', /^\/db$/, () => json(200, { collections: db.collections(), garbled: db.garbled?.() ?? [] }));
   router.add('GET', /^\/db\/([A-Za-z0-9_-]{1,64})$/, (req) => {
     if (!db.collections().includes(req.params[0])) return json(404, { code: 'COLLECTION_NOT_FOUND', message: `there is no collection ${req.params[0]}` });
     const limit = Math.min(Number(req.query.get('limit') ?? 100) || 100, 1000);
     const offset = Math.max(Number(req.query.get('offset') ?? 0) || 0, 0);
     return json(200, db.list(req.params[0], { limit, offset }));
   });
-  const exposed = new Set(options.httpAccess ?? ['payNotify', 'refundNotify']);
+  const exposed = new Set(options.httpAccess ?? ['payNotify', 'refundNotify', 'wxPush']);
   router.add('*', HTTP_TRIGGER_ROUTE, httpTriggerHandler(runner, { env, appid, isExposed: (name) => exposed.has(name) }));
   // Before the sandbox: GET /sandbox/config here answers the sandbox's settings and the time scale in effect.
   installUiRoutes(host, { requests, timersRunning: () => timers !== undefined, sandboxSettings: () => sandbox.settings() });
@@ -201,8 +208,14 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   sandboxRef = sandbox;
   if (options.testBarriers) installBarrierRoutes(host.registerRoute, barriers);
   const outbox = installOutbox(host, {});
-  const shipping = installShipping(host, outbox);
+  const shipping = installShipping(host, outbox, { appid, ...(options.pushMode ? { pushMode: options.pushMode } : {}) });
+  shippingRef = shipping;
   printer = installPrinter(host);
+  const storageRulesFile = join(root, 'cloudbase/storage-security-rules.json');
+  const storage = installStorage(host, {
+    dir: dataDir ? join(dataDir, 'storage') : undefined,
+    rules: existsSync(storageRulesFile) ? loadStorageRules(storageRulesFile) : DEFAULT_STORAGE_RULES,
+  });
   router.add('GET', /^\/$/, () => statusPage(host));
   installPreview(host, { projectRoot: root });
   let timers: TimerTriggers | undefined;
@@ -219,15 +232,21 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     // Logged before the Host/Origin checks, so that the request log shows what was refused too.
     const logged = requests.begin(req.method ?? 'GET', url.pathname, req.headers);
     res.once('finish', () => requests.finish(logged, res.statusCode, logged.result));
+    if (decodePathSegment(url.pathname) === undefined) {
+      req.resume();
+      return send(res, malformedUrl(url.pathname));
+    }
     const caller = req.method === 'POST' ? adminCallerOf(url.pathname, url.searchParams.get('env') ?? env) : undefined;
-    const refusal = refuseForeignHost(req.headers, port) ?? (caller ? refuseBrowserAdminRequest(req.headers) : undefined);
+    const refusal =
+      refuseForeignHost(req.headers, port) ??
+      (caller ? refuseBrowserAdminRequest(req.headers) : HTTP_TRIGGER_ROUTE.test(url.pathname) ? undefined : refuseCrossSiteRequest(req.method ?? 'GET', req.headers, port));
     if (refusal) {
       req.resume(); // the body is not wanted
       return send(res, refusal);
     }
     let body: Buffer;
     try {
-      body = await readBody(req, BODY_LIMIT);
+      body = await readBody(req, url.pathname.startsWith('/storage/') ? STORAGE_BODY_LIMIT : BODY_LIMIT);
     } catch (err) {
       if (err instanceof BodyTooLargeError) return send(res, { status: 413, body: { code: 'BODY_TOO_LARGE', message: err.message } });
       throw err;
@@ -286,6 +305,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     barriers,
     shipping,
     printer,
+    storage,
     async close() {
       timers?.stop();
       barriers.clear();

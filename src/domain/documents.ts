@@ -1,4 +1,5 @@
 // The shapes we keep in the database. Dates are Date (the SDK turns EJSON $date into Date both ways).
+import type { BillDifferenceKind } from './bill-reconcile';
 import type { DeliveryAddress, Fen, LogisticsType, OrderItem, OrderStatus, PrintState, RefundStatus, ShippingUploadState, TimelineActor, TimelineEvent } from '../../typings/api';
 
 export interface TimelineRecord {
@@ -13,9 +14,39 @@ export interface RefundRequestRecord {
   refundFee: number;
   reason: string;
   requestedAt: Date;
+  /**
+   * false from the reservation until the refund document is known to exist: what marks a request that stopped between
+   * its two writes (reconcile finds them by it, index `refund_requests_unrecorded`). Absent on requests made before it.
+   */
+  recorded?: boolean;
 }
 
-export interface OrderDoc {
+/**
+ * A subscribe message a transition made owed, kept on the document that transition wrote (in the same write), until
+ * it is sent: `owed.<key>` (server/repositories/owed.ts). `at` is a lease: the transition's own invocation sends it
+ * right away; reconcile takes it only once `at` is older than `messageRetrySeconds`, moving `at` to its own time first.
+ */
+export interface OwedMessage {
+  purpose: MessagePurpose;
+  /** The order or refund the message is about. */
+  subject: string;
+  /** Which transition of the subject: one message per subject and stage. */
+  stage: string;
+  recipients: string[];
+  facts: Record<string, string | number | Date | undefined>;
+  at: Date;
+}
+
+/** The owed-message fields an order or refund may carry. */
+export interface OwesMessages {
+  owed?: Record<string, OwedMessage>;
+  /** Entries in `owed`; reconcile looks for documents where it is above 0 (index `messages_owed`). */
+  owedCount?: number;
+  /** When the latest entry was added: reconcile's order (oldest first) and when it may look. */
+  owedAt?: Date;
+}
+
+export interface OrderDoc extends OwesMessages {
   /** = outTradeNo */
   _id: string;
   /** The buyer: CloudBase's own convention for the owner of a document. */
@@ -68,6 +99,8 @@ export interface OrderDoc {
   stockState?: 'HELD' | 'SOLD' | 'RELEASED';
   /** Returns whose goods were put back on the shelf (server/stock.ts restockReturned), so each is restocked once. */
   restockedReturns?: string[];
+  /** When WeChat's push said the order waited 48 hours to ship and the merchants were told (once). */
+  shippingRemindedAt?: Date;
 }
 
 export interface ShippingRecord {
@@ -101,7 +134,7 @@ export interface PrintingRecord {
   jobId?: string;
 }
 
-export interface RefundDoc {
+export interface RefundDoc extends OwesMessages {
   /** = outRefundNo */
   _id: string;
   orderId: string;
@@ -124,6 +157,8 @@ export interface RefundDoc {
   settledAt?: Date;
   /** What the provider actually refunded, when it differs from refundFee (a REFUND_MISMATCH anomaly). */
   settledFee?: number;
+  /** When the shop asked WeChat Pay to refund (approval, or an automatic refund): the day the trade bill lists it. */
+  submittedAt?: Date;
   /** Started by the shop itself, not asked for by the buyer (a payment that arrived after the order was closed). */
   automatic?: boolean;
 }
@@ -191,7 +226,7 @@ export interface StockLogDoc {
   at: Date;
 }
 
-export type MessagePurpose = 'orderPaid' | 'refundRequested' | 'refundResult' | 'orderShipped';
+export type MessagePurpose = 'orderPaid' | 'refundRequested' | 'refundResult' | 'orderShipped' | 'billSummary';
 
 export interface MessageSend {
   touser: string;
@@ -210,6 +245,43 @@ export interface MessageDoc {
   stage: string;
   templateId?: string;
   sends: MessageSend[];
+  createdAt: Date;
+}
+
+/** One day's bill comparison for one channel (`bill_runs/<channel>:<date>`). */
+export interface BillRunDoc {
+  _id: string;
+  channel: string;
+  /** The China day, yyyy-MM-dd. */
+  date: string;
+  /** DONE: compared; NO_BILL: WeChat has none and the shop has nothing that day; WAITING: asked too early or not made yet; FAILED: retried on the next run. */
+  state: 'DONE' | 'NO_BILL' | 'WAITING' | 'FAILED';
+  attempts: number;
+  lastError?: string;
+  payments?: number;
+  refunds?: number;
+  paidFee?: number;
+  refundFee?: number;
+  feeMilliFen?: number;
+  differences?: number;
+  updatedAt: Date;
+}
+
+/** A difference between WeChat Pay's bill and the books, in `anomalies` under `bill:<kind>:<number>`: recorded once. */
+export interface BillDifferenceDoc {
+  _id: string;
+  kind: 'BILL_DIFFERENCE';
+  difference: BillDifferenceKind;
+  channel: string;
+  billDate: string;
+  orderId?: string;
+  refundId?: string;
+  detail: string;
+  action: string;
+  state: 'OPEN' | 'EXPLAINED';
+  note?: string;
+  explainedBy?: string;
+  explainedAt?: Date;
   createdAt: Date;
 }
 

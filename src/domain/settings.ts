@@ -39,11 +39,18 @@ export interface Settings {
   notifyGraceSeconds: number;
   /** reconcile asks the provider about PROCESSING refunds not updated for this long. */
   refundPollSeconds: number;
+  /**
+   * reconcile sends a message (or prints a receipt) its transition made owed once it is owed for this long: longer
+   * than the slowest function that sends one runs (reconcile, 60 s), so the invocation that made it owed is done.
+   */
+  messageRetrySeconds: number;
   miniprogramState: 'developer' | 'trial' | 'formal';
   templates: Partial<Record<MessagePurpose, TemplateSetting>>;
   shipping: ShippingSettings;
   /** Absent: the shop prints no receipts. */
   printer?: PrinterSettings;
+  /** The fee rate agreed with WeChat Pay in basis points (0.6 % = 60): the daily bill check compares each fee with it. Absent: fees are not checked. */
+  billFeeRateBasisPoints?: number;
 }
 
 /** Facts each message purpose can show; a template maps its fields onto these names. */
@@ -52,6 +59,8 @@ export const MESSAGE_FACTS: Readonly<Record<MessagePurpose, readonly string[]>> 
   refundRequested: ['orderId', 'refundId', 'title', 'refundFee', 'reason', 'requestedAt', 'shopName'],
   refundResult: ['orderId', 'refundId', 'title', 'refundFee', 'result', 'note', 'decidedAt', 'shopName'],
   orderShipped: ['orderId', 'title', 'logistics', 'expressCompany', 'trackingNo', 'shippedAt', 'receiver', 'shopName'],
+  /** The merchant's morning line on yesterday's bill: `summary` is e.g. 「12笔 ¥680.00，2处不符」. */
+  billSummary: ['billDate', 'channel', 'payments', 'paidFee', 'refundFee', 'differences', 'summary', 'shopName'],
 };
 
 export const SETTINGS_DEFAULTS = {
@@ -62,6 +71,7 @@ export const SETTINGS_DEFAULTS = {
   unpaidTimeoutSeconds: 30 * 60,
   notifyGraceSeconds: 60,
   refundPollSeconds: 60,
+  messageRetrySeconds: 120,
   miniprogramState: 'formal',
 } as const;
 
@@ -107,7 +117,12 @@ export function parseSettings(raw: unknown): SettingsResult {
   const unpaidTimeoutSeconds = number('unpaidTimeoutSeconds', SETTINGS_DEFAULTS.unpaidTimeoutSeconds, 1, 7 * 24 * 3600);
   const notifyGraceSeconds = number('notifyGraceSeconds', SETTINGS_DEFAULTS.notifyGraceSeconds, 0, 24 * 3600);
   const refundPollSeconds = number('refundPollSeconds', SETTINGS_DEFAULTS.refundPollSeconds, 0, 24 * 3600);
+  const messageRetrySeconds = number('messageRetrySeconds', SETTINGS_DEFAULTS.messageRetrySeconds, 0, 24 * 3600);
   const state = doc.miniprogramState ?? SETTINGS_DEFAULTS.miniprogramState;
+  const feeRate = doc.billFeeRateBasisPoints;
+  if (feeRate !== undefined && (typeof feeRate !== 'number' || !Number.isInteger(feeRate) || feeRate < 0 || feeRate > 1000)) {
+    problems.push('billFeeRateBasisPoints must be a whole number of basis points in 0..1000 (0.6 % = 60)');
+  }
   if (state !== 'developer' && state !== 'trial' && state !== 'formal') problems.push('miniprogramState must be developer, trial or formal');
 
   const templates: Settings['templates'] = {};
@@ -144,10 +159,12 @@ export function parseSettings(raw: unknown): SettingsResult {
       unpaidTimeoutSeconds,
       notifyGraceSeconds,
       refundPollSeconds,
+      messageRetrySeconds,
       miniprogramState: state as Settings['miniprogramState'],
       templates,
       shipping,
       ...(printer ? { printer } : {}),
+      ...(typeof feeRate === 'number' ? { billFeeRateBasisPoints: feeRate } : {}),
     },
   };
 }

@@ -2,7 +2,7 @@
 // buyer (pay, cancel) and as WeChat (settle refunds, deliver results again, inject faults).
 import type { HttpReply, HttpRequest, LocalCloudHost } from '../contracts';
 import { parseJsonBody } from '../http/router';
-import { checkPatch, FAULT_MODES, isFaultMode, isPayApi, PAY_APIS, type Faults } from './faults';
+import { checkPatch, FAULT_MODES, faultMisfit, isFaultMode, isPayApi, PAY_APIS, type Faults } from './faults';
 import { paymentEvent, refundEvent } from './answers';
 import { transactionId } from './ids';
 import type { PayProtocol, Refund, Trade } from './model';
@@ -116,7 +116,8 @@ export function registerControlRoutes(deps: ControlDeps): void {
     const count = body.value.count ?? 1;
     if (!isPayApi(api)) return invalid(`"api" must be one of ${PAY_APIS.join(', ')}`);
     if (!isFaultMode(mode)) return invalid(`"mode" must be one of ${FAULT_MODES.join(', ')}`);
-    if (mode === 'NOTENOUGH' && api !== 'refund') return invalid('NOTENOUGH is a refund fault');
+    const misfit = faultMisfit(api, mode);
+    if (misfit) return invalid(misfit);
     if (typeof count !== 'number' || !Number.isSafeInteger(count) || count < 1 || count > 1000) return invalid('"count" must be an integer in 1..1000');
     let patch: Record<string, string | number> | undefined;
     if (mode === 'TAMPERED') {
@@ -269,7 +270,8 @@ async function sendForged(deps: ControlDeps, protocol: PayProtocol, target: unkn
   if (!LOCAL_HOSTS.has(url.hostname) || (url.protocol !== 'http:' && url.protocol !== 'https:')) return invalid('forged notifications go to 127.0.0.1 or localhost only');
   const ack = deps.httpProtocols.get(protocol);
   try {
-    const res = await fetch(url, { method: 'POST', headers: request.headers, body: request.body, signal: AbortSignal.timeout(ack?.timeoutMs ?? 5_000) });
+    // A redirect is an answer, not a new address: following it would carry the notify past the host check.
+    const res = await fetch(url, { method: 'POST', headers: request.headers, body: request.body, redirect: 'manual', signal: AbortSignal.timeout(ack?.timeoutMs ?? 5_000) });
     const answer = Buffer.from(await res.arrayBuffer());
     deps.host.log('sandbox.notify.forged', { ...about, protocol, status: res.status });
     return ok({ ...about, status: res.status, body: answer.toString('utf8').slice(0, 2000), acknowledged: ack ? ack.acknowledged(res.status, answer) : false });
