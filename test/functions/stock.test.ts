@@ -8,14 +8,14 @@ import { counters, putStockedProducts } from './stock-support';
 jest.setTimeout(90_000);
 
 const closeUnpaid = async (shop: Shop) => {
-  await sleep(1100); // past the 1 s unpaid timeout
+  await sleep(2100); // past the 2 s unpaid timeout (a busy machine needs the margin)
   await shop.reconcile();
 };
 
 describe.each(PROVIDERS)('stock under $label', (provider) => {
   let shop: Shop;
   beforeAll(async () => {
-    shop = await openShop({ provider, settings: { unpaidTimeoutSeconds: 1, notifyGraceSeconds: 0 } });
+    shop = await openShop({ provider, settings: { unpaidTimeoutSeconds: 2, notifyGraceSeconds: 0 } });
     putStockedProducts(shop);
   }, 60_000);
   afterAll(() => shop?.close());
@@ -84,7 +84,7 @@ describe.each(PROVIDERS)('stock under $label', (provider) => {
 describe('stock rules', () => {
   let shop: Shop;
   beforeAll(async () => {
-    shop = await openShop({ settings: { unpaidTimeoutSeconds: 1, notifyGraceSeconds: 0 } });
+    shop = await openShop({ settings: { unpaidTimeoutSeconds: 2, notifyGraceSeconds: 0 } });
     putStockedProducts(shop, { small: 5, large: 2, cup: 1 });
   }, 60_000);
   afterAll(() => shop?.close());
