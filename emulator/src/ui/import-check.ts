@@ -142,5 +142,29 @@ function rederiveNotifyTargets(db: Database.Database, port: number | undefined):
       db.prepare(`UPDATE ${table} SET doc = ? WHERE rowid = ?`).run(JSON.stringify(doc), row.rowid);
     }
   }
+  // The shop's own settings name its notify URLs too (APIv2/v3): every later payment would be notified there.
+  if (hasTable(db, 'tcb_c_settings')) {
+    const rows = db.prepare("SELECT seq, doc FROM tcb_c_settings WHERE doc LIKE '%NotifyUrl%'").all() as Array<{ seq: number; doc: string }>;
+    for (const row of rows) {
+      let doc: Record<string, unknown>;
+      try {
+        doc = JSON.parse(row.doc) as Record<string, unknown>;
+      } catch {
+        continue; // reported as garbled when the database opens
+      }
+      if (!doc || typeof doc !== 'object' || Array.isArray(doc)) continue;
+      let changed = false;
+      for (const key of ['payNotifyUrl', 'refundNotifyUrl']) {
+        const url = doc[key];
+        if (typeof url !== 'string' || url === '') continue;
+        const target = rederiveNotifyUrl(url, port);
+        if (target === url) continue;
+        if (target) doc[key] = target;
+        else delete doc[key]; // the shop then says its notify URL is missing, rather than notify the export's port
+        changed = true;
+      }
+      if (changed) db.prepare('UPDATE tcb_c_settings SET doc = ? WHERE seq = ?').run(JSON.stringify(doc), row.seq);
+    }
+  }
   return { redirectedNotifies, stoppedNotifies };
 }
