@@ -143,7 +143,7 @@ async function main(): Promise<void> {
 
   if (args.command === 'doctor') {
     console.log(`doctor: ${label}, provider ${decl.channels.join(' + ')}`);
-    const findings = await examine(cloud, decl, again);
+    const findings = await examine(cloud, decl, again, Boolean(args.localCloud));
     if (findings.length === 0) {
       console.log('all is well: the environment matches the declarations');
       console.log('  not checked from here: the cloud-call permissions (a call without them fails with -604101: upload the functions once from WeChat DevTools)');
@@ -155,7 +155,7 @@ async function main(): Promise<void> {
   }
 
   console.log(`plan for ${label} (provider ${decl.channels.join(' + ')}, shop ${shopFile}):`);
-  const plan = await makePlan(cloud, decl, { secrets, prune: args.prune });
+  const plan = await makePlan(cloud, decl, { secrets, prune: args.prune, local: Boolean(args.localCloud) });
   for (const line of formatPlan(plan, args.verbose)) console.log(line);
   if (plan.problems.length) {
     console.error(`\nnothing can be applied while these are unsolved (nothing was sent):\n  - ${plan.problems.join('\n  - ')}`);

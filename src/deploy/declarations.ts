@@ -1,7 +1,7 @@
 // Everything a deploy sends, read from the repository and checked before the first request: collections and
 // indexes (cloudbase/database-indexes.json), the functions' security rule (cloudbase/function-security-rules.json),
 // each built function (cloudfunctions/<name>/ with its config.json), the table in functions.ts, and the shop file.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { validateIndexDeclarations, type IndexDeclarations } from '../../emulator/src/database/index-declarations';
 import { parseSecurityRules } from '../../emulator/src/security-rules';
@@ -99,6 +99,14 @@ export function loadDeclarations(sources: DeclarationSources): Declarations {
 
   const functionsRoot = sources.functionsRoot ?? join(sources.root, 'cloudfunctions');
   const functions: DeclaredFunction[] = [];
+  // A function built but missing from the table would never be deployed: the table must name it.
+  if (existsSync(functionsRoot)) {
+    for (const entry of readdirSync(functionsRoot, { withFileTypes: true })) {
+      if (entry.isDirectory() && existsSync(join(functionsRoot, entry.name, 'index.js')) && !(PRODUCT_FUNCTIONS as readonly string[]).includes(entry.name)) {
+        problems.push(`${join(functionsRoot, entry.name)} is a built function that src/deploy/functions.ts (PRODUCT_FUNCTIONS, ENV_TABLE) does not declare`);
+      }
+    }
+  }
   for (const name of PRODUCT_FUNCTIONS) {
     const dir = join(functionsRoot, name);
     if (!existsSync(join(dir, 'index.js'))) {

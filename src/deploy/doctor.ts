@@ -13,9 +13,9 @@ export interface Finding {
   todo: string;
 }
 
-export async function examine(cloud: Cloud, decl: Declarations, deployCommand: string): Promise<Finding[]> {
+export async function examine(cloud: Cloud, decl: Declarations, deployCommand: string, local = false): Promise<Finding[]> {
   const findings: Finding[] = [];
-  const plan = await makePlan(cloud, decl, { secrets: NO_SECRETS, prune: false });
+  const plan = await makePlan(cloud, decl, { secrets: NO_SECRETS, prune: false, local });
   for (const step of pending(plan)) {
     // The shop's documents are the operator's to change in the console; the doctor checks them by their rules below.
     if (step.resource.startsWith('settings/') || step.resource.startsWith('products/')) continue;

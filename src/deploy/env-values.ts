@@ -22,7 +22,7 @@ export function compactPem(value: string): string {
   return m ? m[2].replace(/\s+/g, '') : value;
 }
 
-export function desiredEnv(fn: ProductFunction, current: Readonly<Record<string, string>>, source: SecretSource, subjects: EnvSubjects): EnvOutcome {
+export function desiredEnv(fn: ProductFunction, current: Readonly<Record<string, string>>, source: SecretSource, subjects: EnvSubjects, limitExempt: readonly string[] = []): EnvOutcome {
   const env: Record<string, string> = { ...current };
   const changed: string[] = [];
   const missing: string[] = [];
@@ -43,7 +43,7 @@ export function desiredEnv(fn: ProductFunction, current: Readonly<Record<string,
     for (const name of group) take(name);
   }
   for (const name of envPassThrough(subjects).get(fn) ?? []) take(name);
-  const bytes = envBytes(env);
+  const bytes = envBytes(env, limitExempt);
   return { env, changed, missing, ...(bytes > ENV_BYTES_LIMIT ? { tooLarge: bytes } : {}) };
 }
 

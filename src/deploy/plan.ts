@@ -10,7 +10,7 @@ import type { Cloud, RemoteFunction, RemoteRoute } from './cloud';
 import type { SecretSource } from './credentials';
 import { COLLECTION_PERMISSION, type Declarations, type DeclaredFunction } from './declarations';
 import { desiredEnv } from './env-values';
-import { PRODUCT_FUNCTIONS, type ProductFunction } from './functions';
+import { LOCAL_POINTERS, PRODUCT_FUNCTIONS, type ProductFunction } from './functions';
 
 export type StepAction = 'create' | 'update' | 'unchanged' | 'delete' | 'kept';
 
@@ -32,6 +32,8 @@ export interface Plan {
 export interface PlanOptions {
   secrets: SecretSource;
   prune: boolean;
+  /** The target is a local cloud: its pointer variables do not count against the 4 KB (functions.ts LOCAL_POINTERS). */
+  local?: boolean;
 }
 
 /** A digest of every file the function's folder holds: the code CloudBase will run. */
@@ -155,7 +157,7 @@ function functionSteps(fn: DeclaredFunction, remote: RemoteFunction | undefined,
   const resource = `function ${fn.name}`;
   const root = dirname(fn.dir);
   const description = codeDescription(codeDigest(fn.dir));
-  const env = desiredEnv(fn.name, remote?.env ?? {}, options.secrets, subjects);
+  const env = desiredEnv(fn.name, remote?.env ?? {}, options.secrets, subjects, options.local ? LOCAL_POINTERS : []);
   for (const m of env.missing) problems.push(`${resource}: ${m} (in .env.local or the environment; ${options.secrets.describe()} has none and the function has none)`);
   if (env.tooLarge) problems.push(`${resource}: its environment variables would take ${env.tooLarge} bytes; CloudBase allows 4096 per function`);
   const config = { name: fn.name, memorySize: fn.memorySize, timeout: fn.timeout, description, env: env.env };

@@ -342,6 +342,7 @@ export async function refundLatePayment(ctx: RefundContext, provider: PaymentPro
       reason: LATE_REASON,
       automatic: true,
       decidedBy: 'system',
+      submittedAt: ctx.now,
       createdAt: ctx.now,
       updatedAt: ctx.now,
     };

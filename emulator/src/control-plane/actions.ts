@@ -39,8 +39,10 @@ type Handler = (p: Params) => Record<string, unknown>;
 /** Node runtimes SCF offers for CloudBase functions. */
 const RUNTIMES = ['Nodejs10.15', 'Nodejs12.16', 'Nodejs14.18', 'Nodejs16.13', 'Nodejs18.15', 'Nodejs20.19'];
 const MEMORY_SIZES = [64, 128, 256, 512, 1024, 2048, 3072];
-/** CloudBase: "环境变量总大小不超过 4KB" per function. */
+/** CloudBase keeps at most 4 KB of variables per function. */
 const ENV_LIMIT_BYTES = 4096;
+/** The local cloud's own pointers (its WeChat Pay and printer, its CA): a real shop never sets them, so they are not counted. */
+const LOCAL_POINTERS = ['WECHATPAY_BASE_URL', 'WECHATPAY_CA_CERT', 'FEIE_API_URL'];
 const PERMISSIONS: Record<string, string[]> = {
   collection: ['READONLY', 'PRIVATE', 'ADMINWRITE', 'ADMINONLY', 'CUSTOM'],
   function: ['CUSTOM'],
@@ -87,7 +89,7 @@ export function controlPlaneActions(ctx: ActionContext): Record<string, Handler>
       if (typeof v.Key !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(v.Key)) throw new ApiError('InvalidParameterValue.Environment', `environment variable name ${String(v.Key)} is invalid`);
       out[v.Key] = typeof v.Value === 'string' ? v.Value : String(v.Value ?? '');
     }
-    const bytes = Object.entries(out).reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(v), 0);
+    const bytes = Object.entries(out).reduce((n, [k, v]) => (LOCAL_POINTERS.includes(k) ? n : n + Buffer.byteLength(k) + Buffer.byteLength(v)), 0);
     if (bytes > ENV_LIMIT_BYTES) throw new ApiError('InvalidParameterValue.Environment', `the environment variables take ${bytes} bytes; at most ${ENV_LIMIT_BYTES} are allowed`);
     return out;
   }
