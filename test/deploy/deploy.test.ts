@@ -26,7 +26,8 @@ interface Run {
 /** The CLI as a developer runs it; the environment is the test's, minus anything that would point it elsewhere. */
 function cli(args: string[], env: Record<string, string> = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
+    // TMPDIR: manager-node packs each function in <tmpdir>/<name>; keep that inside this test's folder.
+    const childEnv: NodeJS.ProcessEnv = { ...process.env, TMPDIR: scratch, ...env };
     delete childEnv.DEPLOY_LOCAL_CA;
     delete childEnv.NODE_EXTRA_CA_CERTS;
     const child = spawn(process.execPath, [CLI, ...args], { cwd: scratch, env: childEnv });
