@@ -23,13 +23,19 @@ interface Run {
   out: string;
 }
 
-/** The CLI as a developer runs it; the environment is the test's, minus anything that would point it elsewhere. */
+let caFile = '';
+
+/**
+ * The CLI as a developer runs it. The first run finds the local CA and starts itself again trusting it; later runs
+ * are started trusting it already (what that second start gets), which saves a Node start each.
+ */
 function cli(args: string[], env: Record<string, string> = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
     // TMPDIR: manager-node packs each function in <tmpdir>/<name>; keep that inside this test's folder.
     const childEnv: NodeJS.ProcessEnv = { ...process.env, TMPDIR: scratch, ...env };
     delete childEnv.DEPLOY_LOCAL_CA;
     delete childEnv.NODE_EXTRA_CA_CERTS;
+    if (caFile) Object.assign(childEnv, { NODE_EXTRA_CA_CERTS: caFile, DEPLOY_LOCAL_CA: caFile });
     const child = spawn(process.execPath, [CLI, ...args], { cwd: scratch, env: childEnv });
     let out = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
