@@ -14,7 +14,11 @@ export function manualChecklist(decl: Declarations, envLabel: string): string[] 
   steps.push(
     `Mini-program admin → 订阅消息: add the templates (orderPaid, refundRequested, refundResult${s.shipping.managed ? ', orderShipped' : ''}) and put their ids and field keys in the shop file's settings.templates${local ? ' (the LOCAL_TMPL_ ids exist only in the local cloud)' : ''}, then deploy again.`,
   );
-  if (s.shipping.managed) steps.push('Mini-program admin → 发货信息管理: open the service and set the message jump path (docs/shipping.md lists the switches).');
+  if (s.shipping.managed) {
+    steps.push(
+      'Mini-program admin: open 发货信息管理 and set the message jump path; in 开发设置 → 消息推送 set the URL to your HTTP access domain + /wxPush, format JSON, and the Token (and EncodingAESKey) you put in .env.local as WECHAT_PUSH_TOKEN (WECHAT_PUSH_AES_KEY) (docs/shipping.md).',
+    );
+  }
   const channels = new Set(decl.channels);
   if (channels.has('cloudpay')) steps.push('云开发控制台 → 设置 → 其他设置 → 微信支付配置: bind merchant ' + s.subMchId + ' and let it authorise JSAPI payment and refunds.');
   if (channels.has('v2') || channels.has('v3')) {

@@ -7,7 +7,7 @@ import { validateIndexDeclarations, type IndexDeclarations } from '../../emulato
 import { parseSecurityRules } from '../../emulator/src/security-rules';
 import { parseConfig } from '../../emulator/src/runner/catalog';
 import type { PaymentProviderName } from '../domain/settings';
-import { FUNCTION_MEMORY_MB, FUNCTION_RUNTIME, HTTP_PATHS, PRODUCT_FUNCTIONS, needsHttpAccess, type ProductFunction } from './functions';
+import { FUNCTION_MEMORY_MB, FUNCTION_RUNTIME, PRODUCT_FUNCTIONS, httpPathsFor, type ProductFunction } from './functions';
 import { checkShopFile, type ShopFile } from './shop';
 
 /** Every collection is 仅管理端可读写: only the functions touch the data. */
@@ -29,11 +29,12 @@ export interface Declarations {
   /** The rule as one JSON text, the form CloudBase stores. */
   functionRules: string;
   functions: DeclaredFunction[];
-  /** Function → path, for the channels that take notifications over HTTP; empty for cloudPay alone. */
+  /** Function → path: the notify functions for APIv2/APIv3, wxPush under shipping management. */
   httpPaths: Partial<Record<ProductFunction, string>>;
   shop: ShopFile;
   channels: PaymentProviderName[];
   printer: boolean;
+  push: boolean;
 }
 
 export class DeclarationError extends Error {
@@ -141,14 +142,6 @@ export function loadDeclarations(sources: DeclarationSources): Declarations {
   }
 
   if (problems.length > 0 || !shop) throw new DeclarationError(problems);
-  const channels = shopChannels(shop.parsed);
-  return {
-    indexes,
-    functionRules,
-    functions,
-    httpPaths: needsHttpAccess(channels) ? { ...HTTP_PATHS } : {},
-    shop,
-    channels,
-    printer: shop.parsed.printer !== undefined,
-  };
+  const subjects = { channels: shopChannels(shop.parsed), printer: shop.parsed.printer !== undefined, push: shop.parsed.shipping.managed };
+  return { indexes, functionRules, functions, httpPaths: httpPathsFor(subjects), shop, ...subjects };
 }

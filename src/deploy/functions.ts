@@ -4,22 +4,28 @@
 // WeChat DevTools reads that file too; the deploy reads them from the built folder, so each fact has one home.
 import type { PaymentProviderName } from '../domain/settings';
 
-export const PRODUCT_FUNCTIONS = ['pay', 'payNotify', 'applyRefund', 'approveRefund', 'refundNotify', 'orders', 'reconcile', 'ship', 'bill'] as const;
+export const PRODUCT_FUNCTIONS = ['pay', 'payNotify', 'applyRefund', 'approveRefund', 'refundNotify', 'orders', 'reconcile', 'ship', 'bill', 'wxPush'] as const;
 export type ProductFunction = (typeof PRODUCT_FUNCTIONS)[number];
 
 /** The runtime every bundle is built for (scripts/build.mjs targets node16, so any Node ≥ 16 runtime runs it). */
 export const FUNCTION_RUNTIME = 'Nodejs18.15';
 export const FUNCTION_MEMORY_MB = 256;
 
-/** WeChat Pay calls these two over HTTP when the shop uses its own merchant account (APIv2, APIv3). */
+/**
+ * Reached over HTTP access: WeChat Pay calls the notify functions when the shop uses its own merchant account
+ * (APIv2, APIv3; cloudPay calls them by name); WeChat's message push calls wxPush under shipping management.
+ */
 export const HTTP_PATHS: Readonly<Partial<Record<ProductFunction, string>>> = {
   payNotify: '/wechatpay/payNotify',
   refundNotify: '/wechatpay/refundNotify',
+  wxPush: '/wxPush',
 };
 
-/** Channels that take notifications over HTTP access (cloudPay calls the functions by name). */
-export function needsHttpAccess(channels: readonly PaymentProviderName[]): boolean {
-  return channels.some((c) => c !== 'cloudpay');
+export function httpPathsFor(s: EnvSubjects): Partial<Record<ProductFunction, string>> {
+  const direct = s.channels.some((c) => c !== 'cloudpay');
+  return Object.fromEntries(
+    Object.entries(HTTP_PATHS).filter(([fn]) => (fn === 'wxPush' ? s.push : direct)),
+  ) as Partial<Record<ProductFunction, string>>;
 }
 
 /** A requirement is met when every variable of at least one group is set on each function listed. */
@@ -43,7 +49,7 @@ const DECRYPTS_NOTIFIES: readonly ProductFunction[] = ['payNotify', 'refundNotif
 /** The functions that may print a receipt (docs/shipping.md). */
 const PRINTS: readonly ProductFunction[] = ['pay', 'payNotify', 'orders', 'reconcile'];
 
-export type EnvSubject = PaymentProviderName | 'printer';
+export type EnvSubject = PaymentProviderName | 'printer' | 'push';
 
 export const ENV_TABLE: Readonly<Record<EnvSubject, { required: readonly EnvRequirement[]; passThrough: readonly EnvPassThrough[] }>> = {
   cloudpay: { required: [], passThrough: [] },
@@ -77,16 +83,23 @@ export const ENV_TABLE: Readonly<Record<EnvSubject, { required: readonly EnvRequ
     required: [{ what: 'the Feie cloud printer account', functions: PRINTS, anyOf: [['FEIE_USER', 'FEIE_UKEY']] }],
     passThrough: [{ functions: PRINTS, names: ['FEIE_API_URL'] }],
   },
+  // Under shipping management: the message-push Token (and the EncodingAESKey in safe mode), src/server/push-env.ts.
+  push: {
+    required: [{ what: 'the message-push Token (开发设置 → 消息推送)', functions: ['wxPush'], anyOf: [['WECHAT_PUSH_TOKEN']] }],
+    passThrough: [{ functions: ['wxPush'], names: ['WECHAT_PUSH_AES_KEY'] }],
+  },
 };
 
 /** What a shop configures that decides its variables: each payment channel it takes, and whether it prints. */
 export interface EnvSubjects {
   channels: readonly PaymentProviderName[];
   printer: boolean;
+  /** Under shipping management: WeChat's order-management pushes reach wxPush. */
+  push: boolean;
 }
 
 function subjectsOf(s: EnvSubjects): EnvSubject[] {
-  return [...new Set<EnvSubject>([...s.channels, ...(s.printer ? (['printer'] as const) : [])])];
+  return [...new Set<EnvSubject>([...s.channels, ...(s.printer ? (['printer'] as const) : []), ...(s.push ? (['push'] as const) : [])])];
 }
 
 /** Each function's requirements for the shop's channels and printer (functions with none are left out). */

@@ -111,7 +111,7 @@ export async function makePlan(cloud: Cloud, decl: Declarations, options: PlanOp
   else steps.push({ resource: 'function security rule', action: rule ? 'update' : 'create', changes: [rule ? 'differs from cloudbase/function-security-rules.json' : 'not set'], run: (c) => c.setFunctionRule(decl.functionRules) });
 
   // ---- functions and their timers ----
-  const subjects = { channels: decl.channels, printer: decl.printer };
+  const subjects = { channels: decl.channels, printer: decl.printer, push: decl.push };
   decl.functions.forEach((fn, n) => functionSteps(fn, remoteFunctions[n], subjects, options, steps, problems));
   if (options.prune) {
     for (const name of await cloud.functionNames()) {

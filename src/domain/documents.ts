@@ -14,9 +14,39 @@ export interface RefundRequestRecord {
   refundFee: number;
   reason: string;
   requestedAt: Date;
+  /**
+   * false from the reservation until the refund document is known to exist: what marks a request that stopped between
+   * its two writes (reconcile finds them by it, index `refund_requests_unrecorded`). Absent on requests made before it.
+   */
+  recorded?: boolean;
 }
 
-export interface OrderDoc {
+/**
+ * A subscribe message a transition made owed, kept on the document that transition wrote (in the same write), until
+ * it is sent: `owed.<key>` (server/repositories/owed.ts). `at` is a lease: the transition's own invocation sends it
+ * right away; reconcile takes it only once `at` is older than `messageRetrySeconds`, moving `at` to its own time first.
+ */
+export interface OwedMessage {
+  purpose: MessagePurpose;
+  /** The order or refund the message is about. */
+  subject: string;
+  /** Which transition of the subject: one message per subject and stage. */
+  stage: string;
+  recipients: string[];
+  facts: Record<string, string | number | Date | undefined>;
+  at: Date;
+}
+
+/** The owed-message fields an order or refund may carry. */
+export interface OwesMessages {
+  owed?: Record<string, OwedMessage>;
+  /** Entries in `owed`; reconcile looks for documents where it is above 0 (index `messages_owed`). */
+  owedCount?: number;
+  /** When the latest entry was added: reconcile's order (oldest first) and when it may look. */
+  owedAt?: Date;
+}
+
+export interface OrderDoc extends OwesMessages {
   /** = outTradeNo */
   _id: string;
   /** The buyer: CloudBase's own convention for the owner of a document. */
@@ -60,6 +90,8 @@ export interface OrderDoc {
   shipping?: ShippingRecord;
   completedAt?: Date;
   printing?: PrintingRecord;
+  /** When WeChat's push said the order waited 48 hours to ship and the merchants were told (once). */
+  shippingRemindedAt?: Date;
 }
 
 export interface ShippingRecord {
@@ -93,7 +125,7 @@ export interface PrintingRecord {
   jobId?: string;
 }
 
-export interface RefundDoc {
+export interface RefundDoc extends OwesMessages {
   /** = outRefundNo */
   _id: string;
   orderId: string;

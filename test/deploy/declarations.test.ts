@@ -42,7 +42,7 @@ describe('deploy declarations', () => {
     const reconcile = d.functions.find((f) => f.name === 'reconcile');
     expect(reconcile).toMatchObject({ timeout: 60, triggers: [{ type: 'timer', config: '0 */5 * * * * *' }] });
     expect(d.functions.find((f) => f.name === 'ship')?.openapi).toEqual(expect.arrayContaining(['wxa.sec.order.uploadShippingInfo']));
-    expect(d.httpPaths).toEqual({});
+    expect(d.httpPaths).toEqual({ wxPush: '/wxPush' });
     expect(d.shop.settings.merchantOpenids).toEqual(['demo-merchant']);
   });
 
@@ -77,17 +77,18 @@ describe('deploy declarations', () => {
   });
 
   test('the env table lists variables per configured channel and printer', () => {
-    const v3 = envRequirements({ channels: ['v3'], printer: false });
+    const v3 = envRequirements({ channels: ['v3'], printer: false, push: false });
     expect(v3.get('applyRefund')).toBeUndefined();
     expect(v3.get('payNotify')?.map((r) => r.anyOf)).toEqual([
       [['WECHATPAY_MERCHANT_KEY', 'WECHATPAY_MERCHANT_SERIAL'], ['WECHATPAY_MERCHANT_KEY', 'WECHATPAY_MERCHANT_CERT']],
       [['WECHATPAY_PUBLIC_KEY', 'WECHATPAY_PUBLIC_KEY_ID'], ['WECHATPAY_PLATFORM_CERTS']],
       [['WECHATPAY_V3_KEY']],
     ]);
-    const both = envRequirements({ channels: ['cloudpay', 'v2'], printer: true });
+    const both = envRequirements({ channels: ['cloudpay', 'v2'], printer: true, push: true });
     expect(both.get('pay')?.map((r) => r.anyOf[0])).toEqual([['WECHATPAY_V2_KEY'], ['FEIE_USER', 'FEIE_UKEY']]);
     expect(both.get('bill')?.map((r) => r.anyOf[0])).toEqual([['WECHATPAY_V2_KEY']]);
-    expect(envRequirements({ channels: ['cloudpay'], printer: false }).size).toBe(0);
+    expect(both.get('wxPush')?.map((r) => r.anyOf[0])).toEqual([['WECHAT_PUSH_TOKEN']]);
+    expect(envRequirements({ channels: ['cloudpay'], printer: false, push: false }).size).toBe(0);
   });
 
   test('.env.local lines: comments, quotes, export', () => {

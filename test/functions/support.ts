@@ -87,6 +87,8 @@ export async function openShop(
     grants?: number;
     /** Instances each function may run at once (the local cloud's default is one per core, at least 2). */
     instances?: number;
+    /** How the local cloud sends WeChat's message push to wxPush (default safe). */
+    pushMode?: 'safe' | 'plain';
   } = {},
 ): Promise<Shop> {
   const provider = options.provider ?? PROVIDERS[0]!;
@@ -106,6 +108,7 @@ export async function openShop(
     ...(provider.v3Verify ? { v3Verify: provider.v3Verify } : {}),
     log: collect,
     ...(options.instances ? { maxInstancesPerFunction: options.instances } : {}),
+    ...(options.pushMode ? { pushMode: options.pushMode } : {}),
   });
   const merchant = await getJson<SandboxMerchant>(cloud, '/sandbox/merchant');
   putDocument(cloud, 'settings', { ...DEMO_SETTINGS, merchantOpenids: [MERCHANT, MERCHANT_2], ...paySettings(provider.pay, cloud.url, merchant.appid), ...options.settings });
