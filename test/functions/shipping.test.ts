@@ -336,7 +336,7 @@ describe('receipts on the printer', () => {
 });
 
 describe('the merchant’s desk', () => {
-  it('to ship: paid orders oldest first, paged; shipped; search by order number; the refund badge; merchants only', async () => {
+  it('to ship: paid orders oldest first (not one with an open refund request), paged; shipped; search by order number; the refund badge; merchants only', async () => {
     const desk = await openShop({ grants: 5 });
     try {
       const ids: string[] = [];
@@ -352,7 +352,7 @@ describe('the merchant’s desk', () => {
       expect(first.items.map((o) => o.orderId)).toEqual([ids[0], ids[2]]);
       expect(first.pendingRefunds).toBe(1);
       const second = await desk.ok<DeskData>('orders', { action: 'desk', tab: 'TO_SHIP', limit: 2, cursor: first.nextCursor }, MERCHANT);
-      expect(second.items.map((o) => o.orderId)).toEqual([ids[3], ids[4]]);
+      expect(second.items.map((o) => o.orderId)).toEqual([ids[3]]);
       expect(second.nextCursor).toBeUndefined();
 
       expect((await desk.ok<DeskData>('orders', { action: 'desk', tab: 'SHIPPED' }, MERCHANT)).items.map((o) => o.orderId)).toEqual([ids[1]]);
