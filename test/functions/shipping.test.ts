@@ -249,9 +249,10 @@ describe('receipt', () => {
     expect(failure(await shop.call('orders', { action: 'confirmReceipt', orderId, via: 'mail' }, BUYER)).code).toBe('INVALID_ARGUMENT');
   });
 
-  it('a buyer who confirmed in WeChat’s own notice: reconcile learns it from WeChat and completes the order', async () => {
+  it('a buyer who confirmed in WeChat’s own notice and WeChat’s push was lost: reconcile learns it from WeChat and completes the order', async () => {
     const orderId = await paidWithAddress();
     await shop.ok('ship', { orderId, logisticsType: 'VIRTUAL' }, MERCHANT);
+    expect((await postJson(shop.cloud, '/sandbox/shipping/pushes/drop', { count: 1 })).status).toBe(200);
     expect((await postJson(shop.cloud, `/sandbox/shipping/${orderId}/confirm`, {})).status).toBe(200);
     await shop.reconcile();
     // Asked at most every few hours: not yet.
