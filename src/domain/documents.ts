@@ -1,4 +1,5 @@
 // The shapes we keep in the database. Dates are Date (the SDK turns EJSON $date into Date both ways).
+import type { ChannelRecord } from './channels';
 import type { DeliveryAddress, Fen, LogisticsType, OrderItem, OrderStatus, PrintState, RefundStatus, ShippingUploadState, TimelineActor, TimelineEvent } from '../../typings/api';
 
 export interface TimelineRecord {
@@ -15,7 +16,8 @@ export interface RefundRequestRecord {
   requestedAt: Date;
 }
 
-export interface OrderDoc {
+/** `payChannel`: the WeChat Pay channel and merchant that took the order's money (domain/channels.ts). */
+export interface OrderDoc extends ChannelRecord {
   /** = outTradeNo */
   _id: string;
   /** The buyer: CloudBase's own convention for the owner of a document. */
@@ -92,7 +94,8 @@ export interface PrintingRecord {
   jobId?: string;
 }
 
-export interface RefundDoc {
+/** `payChannel`: its order's, the only channel that can refund that money. */
+export interface RefundDoc extends ChannelRecord {
   /** = outRefundNo */
   _id: string;
   orderId: string;

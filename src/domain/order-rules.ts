@@ -1,6 +1,7 @@
 // What an order is when it is created and what a buyer may do with it: pure rules shared by the functions
 // (server/order-flow.ts, server/orders-queries.ts) and the page tests' in-memory backend, so both answer alike.
 import type { DeliveryAddress, OrderItem } from '../../typings/api';
+import type { PayChannel } from './channels';
 import type { OrderDoc } from './documents';
 import { conflict, notFound } from './errors';
 import { orderTotal } from './money';
@@ -8,9 +9,10 @@ import { ORDER_MOVES, allows } from './states';
 import { timelineEntry } from './timeline';
 import { orderTitle } from './views';
 
-export function newOrderDoc(input: { id: string; buyer: string; items: OrderItem[]; now: Date; unpaidTimeoutSeconds: number; idempotencyKey?: string; address?: DeliveryAddress }): OrderDoc {
+export function newOrderDoc(input: { id: string; buyer: string; items: OrderItem[]; now: Date; unpaidTimeoutSeconds: number; payChannel: PayChannel; idempotencyKey?: string; address?: DeliveryAddress }): OrderDoc {
   return {
     _id: input.id,
+    payChannel: input.payChannel,
     _openid: input.buyer,
     status: 'PENDING',
     totalFee: orderTotal(input.items),

@@ -7,8 +7,9 @@ import { TIMELINE_NOTES } from '../domain/timeline';
 import { DEFAULT_PAGE } from '../domain/events';
 import { isMerchant, type Settings } from '../domain/settings';
 import { merchantRefundDetail, orderDetail, orderSummary, productView, refundView } from '../domain/views';
-import { ProviderError, type PaymentProvider } from '../providers/payment-provider';
+import { ProviderError } from '../providers/payment-provider';
 import { applyPaymentStatus } from './payments';
+import type { Payments } from './provider';
 import { activeProducts } from './repositories/products';
 import { findOrder, listOrders, markClosed, ordersByIds } from './repositories/orders';
 import { findRefund, listRefunds, refundsOfOrder } from './repositories/refunds';
@@ -37,9 +38,12 @@ export async function getOrder(ctx: QueryContext, orderId: string): Promise<Orde
 }
 
 /** The buyer cancels a PENDING order: the provider's order is closed first, so it can no longer be paid. */
-export async function cancelOrder(ctx: QueryContext, provider: PaymentProvider, orderId: string): Promise<{ orderId: string; status: OrderStatus }> {
+export async function cancelOrder(ctx: QueryContext, payments: Payments, orderId: string): Promise<{ orderId: string; status: OrderStatus }> {
   const order = await findOrder(ctx.store, orderId);
-  if (decideCancel(order, ctx.openid, orderId) === 'DONE') return { orderId, status: 'CLOSED' };
+  if (decideCancel(order, ctx.openid, orderId) === 'DONE' || !order) return { orderId, status: 'CLOSED' };
+  // Closed where it can be paid: its own channel.
+  const channel = payments.channelOf(order);
+  const provider = payments.via(channel);
   let closed: 'CLOSED' | 'ALREADY_PAID';
   try {
     closed = await provider.closePayment(orderId);
@@ -50,7 +54,7 @@ export async function cancelOrder(ctx: QueryContext, provider: PaymentProvider, 
     throw err;
   }
   if (closed === 'ALREADY_PAID') {
-    await applyPaymentStatus({ store: ctx.store, settings: ctx.settings, provider, now: ctx.now, by: 'wechat' }, orderId, await provider.queryPayment(orderId));
+    await applyPaymentStatus({ store: ctx.store, settings: ctx.settings, payments, now: ctx.now, by: 'wechat' }, orderId, await provider.queryPayment(orderId), channel);
   } else {
     await markClosed(ctx.store, orderId, ctx.now, 'buyer', TIMELINE_NOTES.closedByBuyer);
   }
@@ -101,11 +105,11 @@ export async function merchantRefund(ctx: QueryContext, refundId: string): Promi
 }
 
 /** A merchant asks WeChat Pay about a refund now, e.g. after resolving an ABNORMAL one in the merchant platform. */
-export async function checkRefund(ctx: QueryContext, provider: PaymentProvider, refundId: string): Promise<OrdersData['checkRefund']> {
+export async function checkRefund(ctx: QueryContext, payments: Payments, refundId: string): Promise<OrdersData['checkRefund']> {
   requireMerchant(ctx);
   const refund = await findRefund(ctx.store, refundId);
   if (!refund) throw notFound(`refund ${refundId} not found`);
-  await reconcileRefund({ store: ctx.store, settings: ctx.settings, now: ctx.now }, provider, refundId, 'merchant', { resubmitMissing: false });
+  await reconcileRefund({ store: ctx.store, settings: ctx.settings, now: ctx.now }, payments, refundId, 'merchant', { resubmitMissing: false });
   const after = await findRefund(ctx.store, refundId);
   return { refundId, status: after?.status ?? refund.status };
 }

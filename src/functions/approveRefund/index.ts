@@ -6,7 +6,7 @@ import { parseApproveRefundEvent } from '../../domain/events';
 import { isMerchant } from '../../domain/settings';
 import { database } from '../../server/cloud';
 import { clientFunction } from '../../server/handler';
-import { paymentProvider } from '../../server/provider';
+import { payments } from '../../server/provider';
 import { approveRefund, closeRequestedRefund } from '../../server/refund-flow';
 import { loadSettings } from '../../server/settings';
 
@@ -20,6 +20,6 @@ export const main = clientFunction<ApproveRefundData>('approveRefund', async (ev
     const { refund } = await closeRequestedRefund(ctx, request.refundId, 'REJECTED', { openid: who.openid, role: 'merchant' }, request.rejectReason);
     return { refundId: refund._id, status: refund.status };
   }
-  const status = await approveRefund(ctx, paymentProvider(settings, who.env), request.refundId, who.openid);
+  const status = await approveRefund(ctx, payments(settings, who.env), request.refundId, who.openid);
   return { refundId: request.refundId, status };
 });

@@ -183,7 +183,7 @@ export class FakeBackend {
       return { productId: product._id, name: product.name, unitPrice: product.price, quantity: line.quantity };
     });
     const id = `O${String(++this.seq).padStart(4, '0')}`;
-    const doc = newOrderDoc({ id, buyer, items, now: this.tick(), unpaidTimeoutSeconds: this.unpaidTimeoutSeconds, ...(idempotencyKey ? { idempotencyKey } : {}), ...(address ? { address } : {}) });
+    const doc = newOrderDoc({ id, buyer, items, now: this.tick(), unpaidTimeoutSeconds: this.unpaidTimeoutSeconds, payChannel: { provider: 'cloudpay', merchantId: '1900000109' }, ...(idempotencyKey ? { idempotencyKey } : {}), ...(address ? { address } : {}) });
     const order: StoredOrder = { ...doc, orderId: id, buyer };
     this.orders.set(id, order);
     return order;
