@@ -22,11 +22,25 @@ export type RefundStatus = 'REQUESTED' | 'REJECTED' | 'CANCELLED' | 'PROCESSING'
 export interface ContractLimits {
   /** A refund reason (the buyer's) or a reject reason (the merchant's), in characters (Unicode code points). */
   reasonMaxLength: 80;
-  /** WeChat Pay refuses to close an order younger than 5 minutes, so an unpaid order cannot be cancelled before. */
-  cancelAfterMs: 300000;
   /** A tracking number (快递单号, 配送单号): this many letters, digits or dashes, once spaces are removed. */
   trackingNoMinLength: 5;
   trackingNoMaxLength: 40;
+}
+
+/**
+ * Photos a buyer attaches (after-sales evidence), shared by the page that uploads them and the functions that
+ * check them (src/server/storage-files.ts). A buyer's files live under `<buyerFolder>/<openid>/`: the page builds
+ * that path (its openid from `orders {action:'me'}`), and the functions accept no file outside the caller's folder.
+ */
+export interface UploadLimits {
+  buyerFolder: 'buyer-uploads';
+  /** At most this many photos per request (WeChat's shop takes 9). */
+  photosMax: 9;
+  /** Bytes per photo, after the phone's compression. */
+  photoMaxBytes: 10485760;
+  /** What a stored photo may be (as the storage reports its type), and the names the page gives them. */
+  photoContentTypes: ['image/jpeg', 'image/png', 'image/webp'];
+  photoExtensions: ['jpg', 'jpeg', 'png', 'webp'];
 }
 
 /** Stable error codes; clients branch on these, people read `message`. */
@@ -101,6 +115,11 @@ export interface OrderSummary {
   createdAt: IsoTime;
   /** True while a refund is REQUESTED or PROCESSING: the list shows these under "refunding". */
   hasOpenRefund: boolean;
+  /**
+   * PENDING orders, for their buyer: the first moment the order may be cancelled. Its payment provider decides
+   * (APIv2 and cloudPay refuse to close an order in its first 5 minutes; APIv3 does not), so the page never guesses.
+   */
+  cancelOpensAt?: IsoTime;
 }
 
 export interface RefundView {

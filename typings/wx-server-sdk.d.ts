@@ -104,5 +104,20 @@ export namespace CloudPay {
     closeOrder(request: CloseOrderRequest): Promise<Answer>;
     refund(request: RefundRequest): Promise<RefundAnswer>;
     queryRefund(request: QueryRefundRequest): Promise<QueryRefundAnswer>;
+    /** The SDK answers `{data}`: the bill's text (a Buffer with tarType GZIP), or WeChat's failure fields. */
+    downloadBill(request: DownloadBillRequest): Promise<DownloadBillAnswer>;
+  }
+
+  interface DownloadBillRequest {
+    subMchId: string;
+    billDate: string;
+    billType: 'ALL' | 'SUCCESS' | 'REFUND';
+    tarType?: 'GZIP';
+    nonceStr: string;
+  }
+
+  interface DownloadBillAnswer extends Answer {
+    data?: string | Uint8Array;
+    errorCode?: string;
   }
 }

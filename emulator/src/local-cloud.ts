@@ -12,8 +12,8 @@ import { AdminApi, CallCounter, adminCallerOf, decodeAdminBody } from './admin';
 import { TestBarriers, installBarrierRoutes } from './barriers';
 import { BodyTooLargeError, readBody } from './http/body';
 import { MAX_EVENT_DEPTH, nestsDeeperThan } from './http/depth';
-import { refuseBrowserAdminRequest, refuseForeignHost } from './http/guards';
-import { Router, json } from './http/router';
+import { refuseBrowserAdminRequest, refuseCrossSiteRequest, refuseForeignHost } from './http/guards';
+import { Router, decodePathSegment, json, malformedUrl } from './http/router';
 import { gatewayHandler } from './gateway';
 import { DEFAULT_RULES, loadSecurityRules } from './security-rules';
 import { openDatabase, loadIndexDeclarations } from './database';
@@ -30,6 +30,7 @@ import { installPrinter, type PrinterSandbox } from './printer';
 import { statusPage } from './page';
 import { installPreview } from './preview';
 import { RequestLog, installUiRoutes } from './ui';
+import { DEFAULT_MAX_FILE_BYTES, DEFAULT_STORAGE_RULES, installStorage, loadStorageRules, type StorageService } from './storage';
 
 export interface LocalCloudOptions {
   /** 0 picks a free port. Default 3000. */
@@ -80,12 +81,15 @@ export interface LocalCloud extends LocalCloudHost {
   readonly outbox: Outbox;
   readonly shipping: ShippingService;
   readonly printer: PrinterSandbox;
+  /** Cloud storage (files in `<data>/storage`, or in memory). */
+  readonly storage: StorageService;
   /** Holds chosen admin requests until all parties arrived, for race tests (emulator/src/barriers.ts). */
   readonly barriers: TestBarriers;
   close(): Promise<void>;
 }
 
 const BODY_LIMIT = 6 * 1024 * 1024; // CloudBase's limit for a synchronous function event
+const STORAGE_BODY_LIMIT = DEFAULT_MAX_FILE_BYTES + 64 * 1024; // a file and its multipart wrapping
 
 /** The project root, whether this runs from emulator/src (ts-jest) or dist/local-cloud (the built CLI). */
 export function findProjectRoot(from = __dirname): string {
@@ -203,6 +207,11 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const outbox = installOutbox(host, {});
   const shipping = installShipping(host, outbox);
   printer = installPrinter(host);
+  const storageRulesFile = join(root, 'cloudbase/storage-security-rules.json');
+  const storage = installStorage(host, {
+    dir: dataDir ? join(dataDir, 'storage') : undefined,
+    rules: existsSync(storageRulesFile) ? loadStorageRules(storageRulesFile) : DEFAULT_STORAGE_RULES,
+  });
   router.add('GET', /^\/$/, () => statusPage(host));
   installPreview(host, { projectRoot: root });
   let timers: TimerTriggers | undefined;
@@ -219,15 +228,21 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     // Logged before the Host/Origin checks, so that the request log shows what was refused too.
     const logged = requests.begin(req.method ?? 'GET', url.pathname, req.headers);
     res.once('finish', () => requests.finish(logged, res.statusCode, logged.result));
+    if (decodePathSegment(url.pathname) === undefined) {
+      req.resume();
+      return send(res, malformedUrl(url.pathname));
+    }
     const caller = req.method === 'POST' ? adminCallerOf(url.pathname, url.searchParams.get('env') ?? env) : undefined;
-    const refusal = refuseForeignHost(req.headers, port) ?? (caller ? refuseBrowserAdminRequest(req.headers) : undefined);
+    const refusal =
+      refuseForeignHost(req.headers, port) ??
+      (caller ? refuseBrowserAdminRequest(req.headers) : HTTP_TRIGGER_ROUTE.test(url.pathname) ? undefined : refuseCrossSiteRequest(req.method ?? 'GET', req.headers, port));
     if (refusal) {
       req.resume(); // the body is not wanted
       return send(res, refusal);
     }
     let body: Buffer;
     try {
-      body = await readBody(req, BODY_LIMIT);
+      body = await readBody(req, url.pathname.startsWith('/storage/') ? STORAGE_BODY_LIMIT : BODY_LIMIT);
     } catch (err) {
       if (err instanceof BodyTooLargeError) return send(res, { status: 413, body: { code: 'BODY_TOO_LARGE', message: err.message } });
       throw err;
@@ -286,6 +301,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     barriers,
     shipping,
     printer,
+    storage,
     async close() {
       timers?.stop();
       barriers.clear();

@@ -36,6 +36,7 @@ const PAGE = `<!doctype html>
  .list button.on{background:#e8f7ef;color:#078a47;font-weight:600}
  input[type=search]{width:100%;padding:6px 10px;border:1px solid #d0d3d9;border-radius:6px;margin-bottom:8px;font-size:13px}
  tr.click{cursor:pointer} tr.click:hover{background:#f7f8fa}
+ .thumb{width:56px;height:56px;object-fit:cover;border-radius:4px;background:#f2f3f5}
  .timeline{margin:0;padding-left:16px} .timeline li{margin:2px 0}
  select{padding:4px 8px;border-radius:6px;border:1px solid #d0d3d9}
 </style></head>
@@ -45,7 +46,7 @@ const PAGE = `<!doctype html>
   <button data-tab="overview" class="on">Overview</button><button data-tab="database">Database</button>
   <button data-tab="orders">Orders &amp; refunds</button><button data-tab="pay">WeChat Pay</button>
   <button data-tab="shipping">Shipping &amp; printer</button><button data-tab="requests">Requests</button>
-  <button data-tab="messages">Messages</button>
+  <button data-tab="messages">Messages</button><button data-tab="storage">Storage</button>
  </nav>
  <a href="/preview" target="_blank">Preview the mini-program ↗</a>
  <div id="health">connecting…</div>
@@ -76,23 +77,28 @@ const PAGE = `<!doctype html>
    <h2>Requests (newest first) <select id="req-kind"><option value="">all</option><option>gateway</option><option>admin</option><option>sandbox</option><option>preview</option><option>inspect</option></select></h2>
    <div id="requests"></div></section></div>
   <div class="tab" id="tab-messages"><section><h2>Subscribe messages (newest first)</h2><div id="messages"></div></section></div>
+  <div class="tab" id="tab-storage"><section><h2>Cloud storage (newest first) <span id="storage-rules" class="muted"></span></h2><div id="storage"></div></section></div>
 </main>
 <script>
 const esc = (v) => String(v ?? '').replace(/[&<>"']/g, (c) => '&#' + c.charCodeAt(0) + ';');
 const get = (p) => fetch(p, { headers: { 'x-local-cloud-ui': '1' } }).then((r) => r.ok ? r.json() : Promise.reject(new Error(p + ': ' + r.status)));
 const fen = (f) => typeof f === 'number' ? '¥' + (f / 100).toFixed(2) : '';
 const time = (t) => t ? String(t).replace('T', ' ').replace(/\\.\\d+Z$/, 'Z') : '';
-// cells: {html} for markup, otherwise text; classes per column keep words whole
+// Markup the page builds itself. Stored data is parsed JSON and can never be an instance of this class, so a
+// document shaped {html: "…"} (an import, any /admin writer) is shown as text, never run as markup.
+class Markup { constructor(html) { this.html = html; } }
+const markup = (html) => new Markup(html);
+// cells: markup(...) for markup, otherwise text; classes per column keep words whole
 function table(rows, cols, opts = {}) {
   if (!rows.length) return '<p class="muted">' + (opts.empty || 'nothing yet') + '</p>';
   return '<table><tr>' + cols.map((c) => '<th>' + esc(c.label || c.key) + '</th>').join('') + '</tr>' + rows.map((r, i) =>
     '<tr' + (opts.onRow ? ' class="click" data-row="' + i + '"' : '') + '>' + cols.map((c) => {
       const v = r[c.key];
-      const html = v && typeof v === 'object' && 'html' in v ? v.html : esc(typeof v === 'object' ? JSON.stringify(v) : v);
+      const html = v instanceof Markup ? v.html : esc(typeof v === 'object' ? JSON.stringify(v) : v);
       return '<td class="' + (c.wrap ? 'wrap' : 'nowrap') + '">' + html + '</td>';
     }).join('') + '</tr>').join('') + '</table>';
 }
-const tag = (text, kind) => ({ html: '<span class="tag ' + (kind || '') + '">' + esc(text) + '</span>' });
+const tag = (text, kind) => markup('<span class="tag ' + (kind || '') + '">' + esc(text) + '</span>');
 let current = 'overview';
 let dbCollection = '';
 let openDoc = '';
@@ -118,7 +124,7 @@ async function overview() {
     '<p class="muted">GET /emulators answers this as JSON, with the SDK environment to point a script at this cloud.</p>';
   const cfg = await get('/sandbox/config');
   document.getElementById('config').innerHTML = '<p>time scale <b>' + esc(cfg.timeScale) + '</b> · refunds settle ' + (cfg.autoSettleRefunds ? 'at once' : 'by hand') +
-    ' · timers ' + (cfg.timersRunning ? 'running' : 'off') + '</p>' + table(cfg.timers.map((t) => ({ function: t.function, trigger: t.trigger, cron: t.cron, fire: { html: '<button data-fire="' + esc(t.function) + '">fire now</button>' } })), [{ key: 'function' }, { key: 'trigger' }, { key: 'cron' }, { key: 'fire' }], { empty: 'no timer triggers' });
+    ' · timers ' + (cfg.timersRunning ? 'running' : 'off') + '</p>' + table(cfg.timers.map((t) => ({ function: t.function, trigger: t.trigger, cron: t.cron, fire: markup('<button data-fire="' + esc(t.function) + '">fire now</button>') })), [{ key: 'function' }, { key: 'trigger' }, { key: 'cron' }, { key: 'fire' }], { empty: 'no timer triggers' });
 }
 document.getElementById('config').addEventListener('click', async (e) => {
   const fn = e.target.dataset && e.target.dataset.fire; if (!fn) return;
@@ -145,7 +151,7 @@ async function database() {
 }
 
 function timelineHtml(entries) {
-  return { html: '<ol class="timeline">' + (entries || []).slice().reverse().map((t) => '<li><span class="nowrap">' + esc(time(t.at)) + '</span> <b>' + esc(t.event) + '</b> <span class="muted">' + esc(t.by || '') + '</span>' + (t.note ? ' — ' + esc(t.note) : '') + '</li>').join('') + '</ol>' };
+  return markup('<ol class="timeline">' + (Array.isArray(entries) ? entries : []).slice().reverse().map((t) => '<li><span class="nowrap">' + esc(time(t && t.at)) + '</span> <b>' + esc(t && t.event) + '</b> <span class="muted">' + esc((t && t.by) || '') + '</span>' + (t && t.note ? ' — ' + esc(t.note) : '') + '</li>').join('') + '</ol>');
 }
 const statusTag = (s) => tag(s, /REFUNDED|SUCCEEDED|SUCCESS|PAID|SHIPPED|COMPLETED/.test(s) ? '' : /FAILED|REJECTED|CLOSED|CANCELLED/.test(s) ? 'bad' : 'warn');
 async function orders() {
@@ -173,7 +179,7 @@ async function messages() {
   const m = await get('/sandbox/messages?limit=100').catch(() => ({ messages: [] }));
   document.getElementById('messages').innerHTML = table((m.messages || []).map((x) => {
     const page = x.page || '';
-    const link = page ? { html: '<a target="_blank" href="/preview?as=' + encodeURIComponent(x.touser) + '&page=' + encodeURIComponent(page) + '">' + esc(page) + '</a>' } : '';
+    const link = page ? markup('<a target="_blank" href="/preview?as=' + encodeURIComponent(x.touser) + '&page=' + encodeURIComponent(page) + '">' + esc(page) + '</a>') : '';
     return { at: time(x.at), to: x.touser, template: x.templateId, status: tag(x.status, x.status === 'SENT' ? '' : 'bad'), 'deep link (opens the preview as the recipient)': link, data: x.data };
   }), [{ key: 'at' }, { key: 'to' }, { key: 'template' }, { key: 'status' }, { key: 'deep link (opens the preview as the recipient)', wrap: true }, { key: 'data', wrap: true }]);
 }
@@ -196,7 +202,17 @@ async function shipping() {
   document.getElementById('printer').innerHTML = pr.receipts.length ? pr.receipts.slice(0, 10).map((r) => '<pre style="border-bottom:1px dashed #ccc;margin-bottom:6px">' + esc(time(r.at) + '  ×' + r.copies + '\\n' + r.text) + '</pre>').join('') : '<p class="muted">nothing printed yet</p>';
 }
 
-const views = { overview, database, orders, pay, shipping, requests, messages };
+// Every stored file with who uploaded it (empty: a function or a tool), and the picture when it is one.
+async function storage() {
+  const st = await get('/ui/storage').catch(() => ({ files: [], rules: {} }));
+  document.getElementById('storage-rules').textContent = 'mini-program rule: read ' + JSON.stringify(st.rules.read) + ' · write ' + JSON.stringify(st.rules.write) + ' (functions read and write everything)';
+  document.getElementById('storage').innerHTML = table(st.files.map((f) => ({
+    file: /^image\\//.test(f.contentType) ? markup('<a target="_blank" href="' + esc(f.tempFileURL) + '"><img class="thumb" alt="" src="' + esc(f.tempFileURL) + '"></a>') : markup('<a target="_blank" href="' + esc(f.tempFileURL) + '">open</a>'),
+    path: f.cloudPath, owner: f.owner || '(function)', type: f.contentType, bytes: f.size, uploaded: time(f.uploadedAt), fileID: f.fileID })),
+    [{ key: 'file' }, { key: 'path', wrap: true }, { key: 'owner' }, { key: 'type' }, { key: 'bytes' }, { key: 'uploaded' }, { key: 'fileID', wrap: true }], { empty: 'no files yet' });
+}
+
+const views = { overview, database, orders, pay, shipping, requests, messages, storage };
 let busy = false;
 async function refresh() {
   if (busy) return; busy = true;

@@ -2,6 +2,7 @@
 import { config } from '../config';
 import { localPaymentPrompt, wxPaymentPrompt, type PaymentPrompt } from './payment';
 import { localReceiptPrompt, wxReceiptPrompt, type ReceiptPrompt } from './receipt';
+import { localCloudStorage, wxCloudStorage, type CloudStorage } from './storage';
 import { localSubscriptionPrompt, wxSubscriptionPrompt, type SubscriptionPrompt } from './subscription';
 import { localCloudTransport, wxCloudTransport, type CloudTransport } from './transport';
 
@@ -10,6 +11,7 @@ export interface Adapters {
   payment: PaymentPrompt;
   subscription: SubscriptionPrompt;
   receipt: ReceiptPrompt;
+  storage: CloudStorage;
 }
 
 export function adapters(): Adapters {
@@ -20,7 +22,8 @@ export function adapters(): Adapters {
       payment: localPaymentPrompt(local),
       subscription: localSubscriptionPrompt(local),
       receipt: localReceiptPrompt(local),
+      storage: localCloudStorage(local),
     };
   }
-  return { transport: wxCloudTransport(), payment: wxPaymentPrompt(), subscription: wxSubscriptionPrompt(), receipt: wxReceiptPrompt() };
+  return { transport: wxCloudTransport(), payment: wxPaymentPrompt(), subscription: wxSubscriptionPrompt(), receipt: wxReceiptPrompt(), storage: wxCloudStorage() };
 }

@@ -1,7 +1,6 @@
 // What a buyer may do with an order in its current state. The server decides for real; this only hides buttons
 // that could not succeed.
 import type { OrderDetail, OrderSummary, RefundView } from '../../typings/api';
-import { LIMITS } from './limits';
 
 export interface OrderActions {
   pay: boolean;
@@ -19,13 +18,13 @@ export function moneyHeld(status: OrderDetail['status']): boolean {
 }
 
 /**
- * WeChat Pay refuses to close an order in its first 5 minutes (LIMITS.cancelAfterMs), so cancel is offered only
- * after that; before, the page says why (an unpaid order also closes by itself at its deadline).
+ * When cancel is offered: the server says (`cancelOpensAt`), from the order's payment provider (APIv2 and cloudPay
+ * refuse to close an order in its first 5 minutes, APIv3 does not); before, the page says why.
  */
-export function cancelOpensAt(order: Pick<OrderSummary, 'status' | 'createdAt'>): number | undefined {
-  if (order.status !== 'PENDING') return undefined;
-  const created = Date.parse(order.createdAt);
-  return Number.isNaN(created) ? undefined : created + LIMITS.cancelAfterMs;
+export function cancelOpensAt(order: Pick<OrderSummary, 'status' | 'cancelOpensAt'>): number | undefined {
+  if (order.status !== 'PENDING' || !order.cancelOpensAt) return undefined;
+  const opens = Date.parse(order.cancelOpensAt);
+  return Number.isNaN(opens) ? undefined : opens;
 }
 
 export function summaryActions(order: OrderSummary, now: number): Pick<OrderActions, 'pay' | 'cancel'> {

@@ -108,7 +108,7 @@ export interface OrderDetailVM {
   createdText: string;
   paidText: string;
   payDeadlineText: string;
-  /** Why there is no cancel button yet (WeChat Pay's first 5 minutes), with when it appears. */
+  /** Why there is no cancel button yet (WeChat Pay does not close an order that new), with when it appears. */
   cancelHintText: string;
   /** Shown while a refund can still be requested. */
   refundDeadlineText: string;

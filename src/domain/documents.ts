@@ -1,4 +1,5 @@
 // The shapes we keep in the database. Dates are Date (the SDK turns EJSON $date into Date both ways).
+import type { BillDifferenceKind } from './bill-reconcile';
 import type { ChannelRecord } from './channels';
 import type { DeliveryAddress, Fen, LogisticsType, OrderItem, OrderStatus, PrintState, RefundStatus, ShippingUploadState, TimelineActor, TimelineEvent } from '../../typings/api';
 
@@ -118,6 +119,8 @@ export interface RefundDoc extends ChannelRecord {
   settledAt?: Date;
   /** What the provider actually refunded, when it differs from refundFee (a REFUND_MISMATCH anomaly). */
   settledFee?: number;
+  /** When the shop asked WeChat Pay to refund (approval, or an automatic refund): the day the trade bill lists it. */
+  submittedAt?: Date;
   /** Started by the shop itself, not asked for by the buyer (a payment that arrived after the order was closed). */
   automatic?: boolean;
 }
@@ -131,7 +134,7 @@ export interface ProductDoc {
   sort?: number;
 }
 
-export type MessagePurpose = 'orderPaid' | 'refundRequested' | 'refundResult' | 'orderShipped';
+export type MessagePurpose = 'orderPaid' | 'refundRequested' | 'refundResult' | 'orderShipped' | 'billSummary';
 
 export interface MessageSend {
   touser: string;
@@ -150,6 +153,43 @@ export interface MessageDoc {
   stage: string;
   templateId?: string;
   sends: MessageSend[];
+  createdAt: Date;
+}
+
+/** One day's bill comparison for one channel (`bill_runs/<channel>:<date>`). */
+export interface BillRunDoc {
+  _id: string;
+  channel: string;
+  /** The China day, yyyy-MM-dd. */
+  date: string;
+  /** DONE: compared; NO_BILL: WeChat has none and the shop has nothing that day; WAITING: asked too early or not made yet; FAILED: retried on the next run. */
+  state: 'DONE' | 'NO_BILL' | 'WAITING' | 'FAILED';
+  attempts: number;
+  lastError?: string;
+  payments?: number;
+  refunds?: number;
+  paidFee?: number;
+  refundFee?: number;
+  feeMilliFen?: number;
+  differences?: number;
+  updatedAt: Date;
+}
+
+/** A difference between WeChat Pay's bill and the books, in `anomalies` under `bill:<kind>:<number>`: recorded once. */
+export interface BillDifferenceDoc {
+  _id: string;
+  kind: 'BILL_DIFFERENCE';
+  difference: BillDifferenceKind;
+  channel: string;
+  billDate: string;
+  orderId?: string;
+  refundId?: string;
+  detail: string;
+  action: string;
+  state: 'OPEN' | 'EXPLAINED';
+  note?: string;
+  explainedBy?: string;
+  explainedAt?: Date;
   createdAt: Date;
 }
 

@@ -56,5 +56,9 @@ export function decideCancel(order: Pick<OrderDoc, '_id' | '_openid' | 'status'>
   return 'CLOSE';
 }
 
-/** WeChat Pay refuses to close an order in its first 5 minutes (ContractLimits.cancelAfterMs). */
-export const tooEarlyToCancel = () => conflict('WeChat Pay does not let an order be cancelled in its first 5 minutes; try again shortly, or just leave it unpaid');
+/** The order's payment provider does not close an order this new (close-window.ts); `opensAt` is when it will. */
+export const tooEarlyToCancel = (opensAt?: Date) =>
+  conflict(`WeChat Pay does not let an order be cancelled this soon after it was placed; try again${opensAt ? ` after ${opensAt.toISOString()}` : ' shortly'}, or just leave it unpaid`);
+
+/** The buyer is entering the password in WeChat right now (APIv3's 202 USER_PAYING): the order cannot be closed. */
+export const payingNow = () => conflict('this order is being paid in WeChat right now; wait for the payment to finish or fail');

@@ -61,6 +61,8 @@ export interface Settings {
   shipping: ShippingSettings;
   /** Absent: the shop prints no receipts. */
   printer?: PrinterSettings;
+  /** The fee rate agreed with WeChat Pay in basis points (0.6 % = 60): the daily bill check compares each fee with it. Absent: fees are not checked. */
+  billFeeRateBasisPoints?: number;
 }
 
 /** Facts each message purpose can show; a template maps its fields onto these names. */
@@ -69,6 +71,8 @@ export const MESSAGE_FACTS: Readonly<Record<MessagePurpose, readonly string[]>> 
   refundRequested: ['orderId', 'refundId', 'title', 'refundFee', 'reason', 'requestedAt', 'shopName'],
   refundResult: ['orderId', 'refundId', 'title', 'refundFee', 'result', 'note', 'decidedAt', 'shopName'],
   orderShipped: ['orderId', 'title', 'logistics', 'expressCompany', 'trackingNo', 'shippedAt', 'receiver', 'shopName'],
+  /** The merchant's morning line on yesterday's bill: `summary` is e.g. 「12笔 ¥680.00，2处不符」. */
+  billSummary: ['billDate', 'channel', 'payments', 'paidFee', 'refundFee', 'differences', 'summary', 'shopName'],
 };
 
 export const SETTINGS_DEFAULTS = {
@@ -127,6 +131,10 @@ export function parseSettings(raw: unknown): SettingsResult {
   const notifyGraceSeconds = number('notifyGraceSeconds', SETTINGS_DEFAULTS.notifyGraceSeconds, 0, 24 * 3600);
   const refundPollSeconds = number('refundPollSeconds', SETTINGS_DEFAULTS.refundPollSeconds, 0, 24 * 3600);
   const state = doc.miniprogramState ?? SETTINGS_DEFAULTS.miniprogramState;
+  const feeRate = doc.billFeeRateBasisPoints;
+  if (feeRate !== undefined && (typeof feeRate !== 'number' || !Number.isInteger(feeRate) || feeRate < 0 || feeRate > 1000)) {
+    problems.push('billFeeRateBasisPoints must be a whole number of basis points in 0..1000 (0.6 % = 60)');
+  }
   if (state !== 'developer' && state !== 'trial' && state !== 'formal') problems.push('miniprogramState must be developer, trial or formal');
 
   const templates: Settings['templates'] = {};
@@ -169,6 +177,7 @@ export function parseSettings(raw: unknown): SettingsResult {
       templates,
       shipping,
       ...(printer ? { printer } : {}),
+      ...(typeof feeRate === 'number' ? { billFeeRateBasisPoints: feeRate } : {}),
     },
   };
 }

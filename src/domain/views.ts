@@ -1,6 +1,8 @@
 // What the client sees of our documents: ISO times, no internal fields, buyer openids only for merchants.
 import type { DeliveryAddress, MerchantRefundDetail, OrderDetail, OrderSummary, Product, RefundView } from '../../typings/api';
+import { closeOpensAt } from './close-window';
 import type { OrderDoc, ProductDoc, RefundDoc } from './documents';
+import type { PaymentProviderName } from './settings';
 import { refundableFee, refundDeadline } from './refund-rules';
 import { shippingDetail } from './shipping-views';
 import { timelineView } from './timeline';
@@ -12,12 +14,16 @@ export function orderTitle(items: ReadonlyArray<{ name: string; quantity: number
   return items.length === 1 ? first : `${first} 等${items.length}种`;
 }
 
-export type OrderListDoc = Pick<OrderDoc, '_id' | 'status' | 'totalFee' | 'refundedFee' | 'refundingFee' | 'title' | 'itemCount' | 'createdAt' | 'openRefundId'>;
+export type OrderListDoc = Pick<OrderDoc, '_id' | 'status' | 'totalFee' | 'refundedFee' | 'refundingFee' | 'title' | 'itemCount' | 'createdAt' | 'openRefundId' | 'payChannel'>;
 
 /** The fields a list needs: the list query projects to these so pages stay small. */
-export const ORDER_LIST_FIELDS = ['_id', 'status', 'totalFee', 'refundedFee', 'refundingFee', 'title', 'itemCount', 'createdAt', 'openRefundId'] as const;
+export const ORDER_LIST_FIELDS = ['_id', 'status', 'totalFee', 'refundedFee', 'refundingFee', 'title', 'itemCount', 'createdAt', 'openRefundId', 'payChannel'] as const;
 
-export function orderSummary(doc: OrderListDoc): OrderSummary {
+/**
+ * `provider`: how the order is paid, so a PENDING order says when its buyer may cancel it (the provider's close
+ * rule). Merchants' views leave it out: they do not cancel.
+ */
+export function orderSummary(doc: OrderListDoc, provider?: PaymentProviderName): OrderSummary {
   return {
     orderId: doc._id,
     status: doc.status,
@@ -28,6 +34,7 @@ export function orderSummary(doc: OrderListDoc): OrderSummary {
     itemCount: doc.itemCount,
     createdAt: iso(doc.createdAt),
     hasOpenRefund: Boolean(doc.openRefundId),
+    ...(provider && doc.status === 'PENDING' ? { cancelOpensAt: closeOpensAt(new Date(iso(doc.createdAt)), provider).toISOString() } : {}),
   };
 }
 
@@ -70,12 +77,14 @@ export function refundView(doc: RefundDoc, forMerchant: boolean, order?: RefundO
 export interface DetailViewer {
   forMerchant: boolean;
   refundWindowDays: number;
+  /** How the order is paid: a PENDING order then says when it may be cancelled. */
+  provider?: PaymentProviderName;
 }
 
 export function orderDetail(doc: OrderDoc, refunds: readonly RefundDoc[], viewer: DetailViewer): OrderDetail {
   const deadline = refundDeadline(doc, viewer.refundWindowDays);
   return {
-    ...orderSummary(doc),
+    ...orderSummary(doc, viewer.provider),
     items: doc.items,
     ...(doc.paidAt ? { paidAt: iso(doc.paidAt) } : {}),
     ...(doc.transactionId ? { transactionId: doc.transactionId } : {}),

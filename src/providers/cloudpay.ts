@@ -153,7 +153,8 @@ export const CODE_MEANING: Readonly<Record<string, 'UNKNOWN' | 'RETRY_LATER' | '
   BIZERR_NEED_RETRY: 'UNKNOWN',
   NOTENOUGH: 'RETRY_LATER',
   FREQUENCY_LIMITED: 'RETRY_LATER',
-  USER_ACCOUNT_ABNORMAL: 'RETRY_LATER',
+  // The buyer's account is closed or frozen: the refund has failed for good ("退款申请失败，商户可自行处理").
+  USER_ACCOUNT_ABNORMAL: 'FINAL',
   ORDERPAID: 'FINAL',
   ORDERCLOSED: 'FINAL',
   ORDERNOTEXIST: 'FINAL',
@@ -182,6 +183,7 @@ export const DESCRIPTION_CODES: ReadonlyArray<{ apis: readonly string[] | '*'; w
   { apis: ['queryOrder', 'closeOrder'], wording: /不存在/, code: 'ORDERNOTEXIST', example: '此交易订单号不存在' },
   { apis: ['closeOrder'], wording: /不能马上|时间间隔/, code: 'INVALID_REQUEST', example: '订单生成后不能马上调用关单接口，最短调用时间间隔为5分钟' },
   { apis: ['refund'], wording: /余额不足/, code: 'NOTENOUGH', example: '基本账户余额不足，请充值后重新发起' },
+  { apis: ['refund'], wording: /账户异常|已注销/, code: 'USER_ACCOUNT_ABNORMAL', example: '用户账户异常或已注销，不能原路退回，请使用其他方式进行退款' },
   { apis: ['refund'], wording: /超过退款期限/, code: 'TRADE_OVERDUE', example: '订单已经超过退款期限' },
   { apis: ['refund'], wording: /不存在|不能退款|未支付/, code: 'ORDERNOTEXIST', example: '订单已关闭，不能退款' },
   { apis: ['refund'], wording: /退款金额|可退金额|不一致|次数/, code: 'INVALID_REQUEST', example: '申请退款金额超过订单可退金额' },

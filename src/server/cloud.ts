@@ -63,3 +63,16 @@ export async function uploadShippingInfo(body: object): Promise<void> {
 export async function getShippingOrder(body: { transaction_id: string }): Promise<{ order?: { orderState?: unknown } }> {
   return (await shippingApi().getOrder(body)) as { order?: { orderState?: unknown } };
 }
+
+export interface TempFileLink {
+  fileID: string;
+  /** 0 when the link was made; the storage's error code otherwise (-503003: no such file). */
+  status: number;
+  tempFileURL: string;
+}
+
+/** Temporary download links for files in this environment's storage (at most 50 per call, as CloudBase allows). */
+export async function tempFileLinks(fileIDs: string[], maxAgeSeconds: number): Promise<TempFileLink[]> {
+  const answer = (await cloud.getTempFileURL({ fileList: fileIDs.map((fileID) => ({ fileID, maxAge: maxAgeSeconds })) })) as { fileList?: TempFileLink[] };
+  return answer.fileList ?? [];
+}

@@ -34,7 +34,7 @@ export async function merchantDesk(ctx: DeskContext, tab: DeskTab = 'TO_SHIP', c
   }
   const cursor = cursorText ? decodeCursor(cursorText) : undefined;
   const page = tab === 'TO_SHIP' ? await oldestPaid(ctx.store, cursor, limit) : await newest(ctx.store, tab === 'SHIPPED' ? 'SHIPPED' : undefined, cursor, limit);
-  return { items: page.items.map(orderSummary), ...(page.next ? { nextCursor: encodeCursor(page.next) } : {}), pendingRefunds };
+  return { items: page.items.map((doc) => orderSummary(doc)), ...(page.next ? { nextCursor: encodeCursor(page.next) } : {}), pendingRefunds };
 }
 
 const projection = () => Object.fromEntries(ORDER_LIST_FIELDS.map((f) => [f, true]));

@@ -1,8 +1,10 @@
 // The `orders` function's actions: what buyers and merchants read, and the two things a buyer can undo.
 import type { MeData, OrderDetail, OrderListFilter, OrderStatus, OrdersData, RefundStatus } from '../../typings/api';
+import { channelOf } from '../domain/channels';
 import { decodeCursor, encodeCursor, fetchSize, pageOf } from '../domain/cursor';
 import { forbidden, notFound } from '../domain/errors';
-import { decideCancel, tooEarlyToCancel } from '../domain/order-rules';
+import { CLOSE_WAIT_MS, closeOpensAt } from '../domain/close-window';
+import { decideCancel, payingNow, tooEarlyToCancel } from '../domain/order-rules';
 import { TIMELINE_NOTES } from '../domain/timeline';
 import { DEFAULT_PAGE } from '../domain/events';
 import { isMerchant, type Settings } from '../domain/settings';
@@ -27,30 +29,34 @@ export async function listMyOrders(ctx: QueryContext, filter: OrderListFilter | 
   const cursor = cursorText ? decodeCursor(cursorText) : undefined;
   const docs = await listOrders(ctx.store, { openid: ctx.openid, filter, atOrBefore: cursor ? new Date(cursor.t) : undefined, fetch: fetchSize(cursor, limit) });
   const page = pageOf(docs, cursor, limit);
-  return { items: page.items.map(orderSummary), ...(page.next ? { nextCursor: encodeCursor(page.next) } : {}) };
+  return { items: page.items.map((doc) => orderSummary(doc, channelOf(doc, ctx.settings).provider)), ...(page.next ? { nextCursor: encodeCursor(page.next) } : {}) };
 }
 
 export async function getOrder(ctx: QueryContext, orderId: string): Promise<OrderDetail> {
   const merchant = isMerchant(ctx.settings, ctx.openid);
   const order = await findOrder(ctx.store, orderId);
   if (!order || (order._openid !== ctx.openid && !merchant)) throw notFound(`order ${orderId} not found`);
-  return orderDetail(order, await refundsOfOrder(ctx.store, orderId), { forMerchant: merchant, refundWindowDays: ctx.settings.refundWindowDays });
+  return orderDetail(order, await refundsOfOrder(ctx.store, orderId), { forMerchant: merchant, refundWindowDays: ctx.settings.refundWindowDays, provider: channelOf(order, ctx.settings).provider });
 }
 
 /** The buyer cancels a PENDING order: the provider's order is closed first, so it can no longer be paid. */
 export async function cancelOrder(ctx: QueryContext, payments: Payments, orderId: string): Promise<{ orderId: string; status: OrderStatus }> {
   const order = await findOrder(ctx.store, orderId);
+  // (decideCancel throws for a missing order: `!order` only tells the type checker.)
   if (decideCancel(order, ctx.openid, orderId) === 'DONE' || !order) return { orderId, status: 'CLOSED' };
-  // Closed where it can be paid: its own channel.
+  // Closed where it can be paid: its own channel, by that channel's rules.
   const channel = payments.channelOf(order);
   const provider = payments.via(channel);
   let closed: 'CLOSED' | 'ALREADY_PAID';
   try {
     closed = await provider.closePayment(orderId);
   } catch (err) {
-    if (err instanceof ProviderError && err.code === 'INVALID_REQUEST') {
-      throw tooEarlyToCancel();
+    // WeChat Pay is asked even before the order's cancelOpensAt (its clock, not ours, decides); its "too early" is
+    // INVALID_REQUEST only where the provider has that rule (close-window.ts), elsewhere it means something else.
+    if (err instanceof ProviderError && err.code === 'INVALID_REQUEST' && CLOSE_WAIT_MS[channel.provider] > 0) {
+      throw tooEarlyToCancel(closeOpensAt(order.createdAt, channel.provider));
     }
+    if (err instanceof ProviderError && err.code === 'USER_PAYING') throw payingNow();
     throw err;
   }
   if (closed === 'ALREADY_PAID') {

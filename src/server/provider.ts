@@ -11,7 +11,11 @@ import { v2Notifications } from '../providers/wechatpay-v2/notifications';
 import { createV2Provider } from '../providers/wechatpay-v2/provider';
 import { VerifierKeys } from '../providers/wechatpay-v3/keys';
 import { wechatPayV3Notifications } from '../providers/wechatpay-v3/notifications';
-import { createWechatPayV3Provider } from '../providers/wechatpay-v3/provider';
+import { createWechatPayV3Provider, type WechatPayV3Config } from '../providers/wechatpay-v3/provider';
+import { v3BillSource } from '../providers/wechatpay-v3/bill';
+import { v2BillSource } from '../providers/wechatpay-v2/bill';
+import { cloudPayBillSource } from '../providers/bill/cloudpay-bill';
+import type { BillSource } from '../providers/bill/bill-source';
 import { privateKeyFrom } from '../providers/wechatpay-v3/rsa';
 import { httpsTransport } from '../providers/wechatpay-v3/transport';
 import { AppError } from '../domain/errors';
@@ -169,8 +173,12 @@ export function callbackChannel(settings: Settings, incoming: IncomingNotify): P
 }
 
 function v3Provider(settings: Settings, merchantId: string): PaymentProvider {
+  return createWechatPayV3Provider(v3Config(settings, merchantId));
+}
+
+function v3Config(settings: Settings, merchantId: string): WechatPayV3Config {
   const secrets = requireWeChatPayEnv(['merchantKey', 'merchantSerial']);
-  return createWechatPayV3Provider({
+  return {
     mchid: merchantId,
     appid: directSetting(settings, 'appid'),
     merchantKey: privateKeyFrom(secrets.merchantKey),
@@ -181,8 +189,27 @@ function v3Provider(settings: Settings, merchantId: string): PaymentProvider {
     transport: httpsTransport(createHttpsClient({ extraCa: secrets.extraCa }), secrets.baseUrl),
     now: () => new Date(),
     nonce,
-  });
+  };
 }
+
+/** Where the shop's daily trade bill comes from: the same merchant account and protocol as its payments. */
+export function billSource(settings: Settings, channel: PayChannel = newOrderChannel(settings)): BillSource {
+  switch (channel.provider) {
+    case 'cloudpay':
+      return cloudPayBillSource(cloudPayApi(), { subMchId: channel.merchantId, nonce });
+    case 'v2': {
+      const secrets = requireWeChatPayEnv(['v2Key']);
+      return v2BillSource({ appid: directSetting(settings, 'appid'), mchId: channel.merchantId, apiKey: secrets.v2Key, signType: settings.v2SignType, baseUrl: secrets.baseUrl, http: createHttpsClient({ extraCa: secrets.extraCa, maxAnswerBytes: BILL_ANSWER_LIMIT }), nonce });
+    }
+    case 'v3': {
+      const secrets = requireWeChatPayEnv([]);
+      return v3BillSource({ ...v3Config(settings, channel.merchantId), transport: httpsTransport(createHttpsClient({ extraCa: secrets.extraCa, maxAnswerBytes: BILL_ANSWER_LIMIT }), secrets.baseUrl) });
+    }
+  }
+}
+
+/** A day's bill of a busy shop runs to megabytes (a few hundred bytes a line); answers are otherwise capped at 1 MB. */
+const BILL_ANSWER_LIMIT = 64 * 1024 * 1024;
 
 /**
  * The keys that check WeChat Pay's APIv3 signatures: the WeChat Pay public key (with its PUB_KEY_ID_… id), platform

@@ -64,6 +64,7 @@ export const COLLECTIONS = {
   settings: 'settings',
   messages: 'messages',
   anomalies: 'anomalies',
+  billRuns: 'bill_runs',
   idempotency: 'idempotency',
 } as const;
 

@@ -1,5 +1,6 @@
 // The `orders` function: lists with cursors and filters, details, cancel, products, me, and the merchant's queue.
 import type { MeData, OrderSummary, Page, Product, RefundView } from '../../typings/api';
+import { postJson } from '../helpers/local-cloud';
 import { BUYER, CUP, MERCHANT, OTHER_BUYER, TEA, TEMPLATES, failure, openShop, PROVIDERS, providerTrade, sleep, type Shop } from './support';
 
 jest.setTimeout(60_000);
@@ -67,6 +68,23 @@ describe.each(PROVIDERS)('$label', (provider) => {
       expect((await providerTrade(shop, orderId)).tradeState).toBe('CLOSED');
       expect(failure(await shop.call('pay', { orderId }, BUYER)).code).toBe('CONFLICT');
       expect(await shop.ok('orders', { action: 'cancel', orderId })).toEqual({ orderId, status: 'CLOSED' });
+    });
+
+    it('a PENDING order says when it may be cancelled, by its provider’s close rule, and WeChat Pay agrees', async () => {
+      // WeChat Pay's clock at full speed for this test: its 5 minutes are not over by the time the buyer cancels.
+      expect((await postJson(shop.cloud, '/sandbox/config', { timeScale: 1 })).status).toBe(200);
+      try {
+        const { orderId } = await shop.placeOrder();
+        const order = await shop.order(orderId);
+        const wait = provider.pay === 'v3' ? 0 : 5 * 60_000; // APIv2 and cloudPay: 5 minutes; APIv3: none
+        expect(Date.parse(order.cancelOpensAt ?? '') - Date.parse(order.createdAt)).toBe(wait);
+        expect((await list({ status: 'PENDING', limit: 50 }, BUYER)).items.find((o) => o.orderId === orderId)?.cancelOpensAt).toBe(order.cancelOpensAt);
+        const cancelled = await shop.call('orders', { action: 'cancel', orderId }, BUYER);
+        if (wait === 0) expect(cancelled).toEqual({ ok: true, data: { orderId, status: 'CLOSED' } });
+        else expect(failure(cancelled)).toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('this soon') });
+      } finally {
+        await postJson(shop.cloud, '/sandbox/config', { timeScale: null });
+      }
     });
 
     it('an order WeChat says is paid (ORDERPAID on close) becomes PAID instead of CLOSED', async () => {

@@ -184,6 +184,27 @@ describe.each(PROVIDERS)('$label', (provider) => {
       expect((await providerTrade(shop, orderId)).refunds).toHaveLength(1);
     });
 
+    it('USER_ACCOUNT_ABNORMAL on the refund call is a definite no: the refund FAILS at once and its money is released', async () => {
+      const orderId = await shop.paidOrder([{ productId: CUP._id, quantity: 1 }]);
+      const refundId = `${orderId}R1`;
+      expect((await apply(orderId)).ok).toBe(true);
+      await shop.fault('refund', 'USER_ACCOUNT_ABNORMAL', 1);
+      expect(await decide(refundId, 'approve')).toEqual({ ok: true, data: { refundId, status: 'FAILED' } });
+      expect(await shop.doc<{ status: string; lastError: string }>('refunds', refundId)).toMatchObject({ status: 'FAILED', lastError: expect.stringContaining('USER_ACCOUNT_ABNORMAL') });
+      expect(await ledger(orderId)).toEqual(expect.objectContaining({ status: 'PAID', refundedFee: 0, refundingFee: 0, openRefundId: null }));
+      expect((await providerTrade(shop, orderId)).refunds).toHaveLength(0);
+    });
+
+    it('FREQUENCY_LIMITED on the refund call: the refund waits PROCESSING with the reason, for a later try', async () => {
+      const orderId = await shop.paidOrder([{ productId: CUP._id, quantity: 1 }]);
+      const refundId = `${orderId}R1`;
+      expect((await apply(orderId)).ok).toBe(true);
+      await shop.fault('refund', 'FREQUENCY_LIMITED', 1);
+      expect(await decide(refundId, 'approve')).toEqual({ ok: true, data: { refundId, status: 'PROCESSING' } });
+      expect(await shop.doc<{ status: string; lastError: string }>('refunds', refundId)).toMatchObject({ status: 'PROCESSING', lastError: expect.stringContaining('FREQUENCY_LIMITED') });
+      expect((await providerTrade(shop, orderId)).refunds).toHaveLength(0);
+    });
+
     it('a withdrawn refund can no longer be approved', async () => {
       const orderId = await shop.paidOrder();
       const refundId = `${orderId}R1`;

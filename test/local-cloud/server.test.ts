@@ -53,11 +53,11 @@ describe('the local cloud server', () => {
     const res = await fetch(`${cloud.url}/admin?env=${cloud.env}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ action: 'storage.getUploadMetadata' }),
+      body: JSON.stringify({ action: 'storage.batchCopyFile' }),
     });
     const body = (await res.json()) as { code: string; message: string };
     expect(body.code).toBe('INVALID_PARAM');
-    expect(body.message).toContain('storage.getUploadMetadata');
+    expect(body.message).toContain('storage.batchCopyFile');
   });
 
   it('rejects a client that asks for a function the security rules keep server-side', async () => {

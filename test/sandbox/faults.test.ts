@@ -71,6 +71,15 @@ it('NOTENOUGH: the merchant balance cannot cover the refund, nothing changes', a
   expect((await control.get<{ refunds: unknown[] }>(h, `/sandbox/payments/${no}`)).refunds).toEqual([]);
 });
 
+it('FREQUENCY_LIMITED (any API) and USER_ACCOUNT_ABNORMAL (refunds): WeChat says no, nothing changes', async () => {
+  const no = await paidOrder();
+  await control.post(h, '/sandbox/faults', { api: 'queryOrder', mode: 'FREQUENCY_LIMITED' });
+  expect(await cloudPay(h.sdk, 'queryOrder', { subMchId: SUB_MCH_ID, outTradeNo: no, nonceStr: 'n' })).toMatchObject({ resultCode: 'FAIL', errCodeDes: expect.stringContaining('频率') });
+  await control.post(h, '/sandbox/faults', { api: 'refund', mode: 'USER_ACCOUNT_ABNORMAL' });
+  expect(await cloudPay(h.sdk, 'refund', refundData(no, `${no}R1`, 500, noCallback))).toMatchObject({ resultCode: 'FAIL', errCodeDes: expect.stringContaining('用户账户异常') });
+  expect((await control.get<{ refunds: unknown[] }>(h, `/sandbox/payments/${no}`)).refunds).toEqual([]);
+});
+
 it('faults apply to the named API only, queue in order, and are cleared by a reset', async () => {
   const no = await paidOrder();
   await control.post(h, '/sandbox/faults', { api: 'queryOrder', mode: 'SYSTEMERROR', count: 5 });
@@ -84,6 +93,7 @@ it.each([
   [{ api: 'pay', mode: 'SYSTEMERROR' }, '"api"'],
   [{ api: 'refund', mode: 'EXPLODE' }, '"mode"'],
   [{ api: 'queryOrder', mode: 'NOTENOUGH' }, 'refund fault'],
+  [{ api: 'closeOrder', mode: 'USER_ACCOUNT_ABNORMAL' }, 'refund fault'],
   [{ api: 'refund', mode: 'SYSTEMERROR', count: 0 }, '"count"'],
   [{ api: 'refund', mode: 'SYSTEMERROR', count: 1.5 }, '"count"'],
 ])('refuses a bad fault %j', async (body, message) => {

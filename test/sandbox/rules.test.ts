@@ -1,4 +1,4 @@
-import { checkQueryRefund, checkRefund, checkUnifiedOrder, decideCloseOrder, decidePayment, decideRefund, decideSettlement, decideUnifiedOrder, MAX_REFUNDS_PER_TRADE } from '../../emulator/src/sandbox/rules';
+import { checkQueryRefund, checkRefund, checkUnifiedOrder, CLOSE_RULES, decideCloseOrder, decidePayment, decideRefund, decideSettlement, decideUnifiedOrder, MAX_REFUNDS_PER_TRADE } from '../../emulator/src/sandbox/rules';
 import type { Refund, Trade } from '../../emulator/src/sandbox/model';
 import { reportedState } from '../../emulator/src/sandbox/model';
 import { compactTime, parseCompactTime } from '../../emulator/src/sandbox/ids';
@@ -127,10 +127,20 @@ describe('unifiedOrder on an existing out_trade_no', () => {
 
 describe('closeOrder', () => {
   const fiveMinutes = 5 * 60_000;
-  it('refuses within five minutes of creation, closes after', () => {
+  const v2 = CLOSE_RULES.v2;
+  it('APIv2 and cloudPay refuse within five minutes of creation, close after', () => {
     const t = trade({ state: 'NOTPAY', createdAt: NOW - fiveMinutes + 1 });
-    expect(decideCloseOrder(t, NOW, fiveMinutes)).toMatchObject({ ok: false, failure: { errCode: 'INVALID_REQUEST' } });
-    expect(decideCloseOrder({ ...t, createdAt: NOW - fiveMinutes }, NOW, fiveMinutes)).toMatchObject({ ok: true });
+    expect(CLOSE_RULES.cloudpay).toEqual(v2);
+    expect(decideCloseOrder(t, NOW, v2)).toMatchObject({ ok: false, failure: { errCode: 'INVALID_REQUEST' } });
+    expect(decideCloseOrder({ ...t, createdAt: NOW - fiveMinutes }, NOW, v2)).toMatchObject({ ok: true });
+  });
+
+  it('APIv3 closes a trade at once, but not one the buyer is paying (USERPAYING); APIv2 closes that one', () => {
+    const t = trade({ state: 'NOTPAY', createdAt: NOW });
+    expect(decideCloseOrder(t, NOW, CLOSE_RULES.v3)).toMatchObject({ ok: true });
+    const paying = trade({ state: 'USERPAYING', createdAt: NOW - fiveMinutes });
+    expect(decideCloseOrder(paying, NOW, CLOSE_RULES.v3)).toMatchObject({ ok: false, failure: { errCode: 'USERPAYING' } });
+    expect(decideCloseOrder(paying, NOW, v2)).toMatchObject({ ok: true });
   });
 
   it.each([
@@ -138,7 +148,7 @@ describe('closeOrder', () => {
     ['closed', trade({ state: 'CLOSED', createdAt: 0 }), 'ORDERCLOSED'],
     ['unknown', undefined, 'ORDERNOTEXIST'],
   ])('answers a %s trade with %s (even inside the five minutes)', (_n, t, code) => {
-    expect(decideCloseOrder(t && { ...t, createdAt: NOW }, NOW, fiveMinutes)).toMatchObject({ ok: false, failure: { errCode: code } });
+    expect(decideCloseOrder(t && { ...t, createdAt: NOW }, NOW, v2)).toMatchObject({ ok: false, failure: { errCode: code } });
   });
 });
 

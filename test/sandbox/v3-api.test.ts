@@ -259,17 +259,50 @@ describe.each(['publicKey', 'certificate'] as const)('local WeChat Pay APIv3 (%s
     expect((await refundOf(world, `${outTradeNo}R5`)).body).toMatchObject({ refundFee: 1, refundStatus: 'PROCESSING' });
   });
 
-  it('closes with 204, says ALREADY_PAID for a paid order, and NOT_FOUND for an unknown one', async () => {
+  it('closes with 204 at once (APIv3 has no 5-minute rule), says ALREADY_PAID for a paid order, and NOT_FOUND for an unknown one', async () => {
     const p = provider(world);
     const open = tradeNo();
     await p.createPayment({ outTradeNo: open, totalFee: 300, description: '茶', payerOpenid: BUYER, clientIp: '127.0.0.1' });
-    await new Promise((r) => setTimeout(r, 400)); // WeChat refuses to close in the first 5 minutes (scaled)
     expect(await p.closePayment(open)).toBe('CLOSED');
     expect(await trade(world, open)).toMatchObject({ tradeState: 'CLOSED' });
     expect(await p.closePayment(open)).toBe('CLOSED');
     const paid = await paidOrder(world, p);
     expect(await p.closePayment(paid)).toBe('ALREADY_PAID');
     await expect(p.queryPayment('V3Tnothing')).resolves.toEqual({ state: 'NOT_FOUND', outTradeNo: 'V3Tnothing' });
+  });
+
+  it('does not close an order the buyer is paying: 202 USER_PAYING is no close, and the buyer can still pay', async () => {
+    const p = provider(world);
+    const outTradeNo = tradeNo();
+    await p.createPayment({ outTradeNo, totalFee: 300, description: '茶', payerOpenid: BUYER, clientIp: '127.0.0.1' });
+    expect((await control(world, `/sandbox/payments/${outTradeNo}/state`, { tradeState: 'USERPAYING' })).status).toBe(200);
+    await expect(p.closePayment(outTradeNo)).rejects.toMatchObject({ code: 'USER_PAYING', retryable: true });
+    expect(await trade(world, outTradeNo)).toMatchObject({ tradeState: 'USERPAYING' });
+    expect((await control(world, `/sandbox/payments/${outTradeNo}/complete`, {})).status).toBe(200);
+    expect(await p.closePayment(outTradeNo)).toBe('ALREADY_PAID');
+  });
+
+  it('answers a refund of an order it does not know, or that is not paid, with 404 RESOURCE_NOT_EXISTS', async () => {
+    const p = provider(world);
+    await expect(p.refund({ outTradeNo: 'V3Tnobody', outRefundNo: 'V3TnobodyR1', totalFee: 100, refundFee: 100 })).rejects.toMatchObject({ code: 'RESOURCE_NOT_EXISTS', retryable: false });
+    const unpaid = tradeNo();
+    await p.createPayment({ outTradeNo: unpaid, totalFee: 300, description: '茶', payerOpenid: BUYER, clientIp: '127.0.0.1' });
+    await expect(p.refund({ outTradeNo: unpaid, outRefundNo: `${unpaid}R1`, totalFee: 300, refundFee: 300 })).rejects.toMatchObject({ code: 'RESOURCE_NOT_EXISTS', retryable: false });
+  });
+
+  it('can answer FREQUENCY_LIMITED (429, try later) and, for refunds, USER_ACCOUNT_ABNORMAL (a final no)', async () => {
+    const p = provider(world);
+    const outTradeNo = await paidOrder(world, p);
+    await control(world, '/sandbox/faults', { api: 'queryOrder', mode: 'FREQUENCY_LIMITED' });
+    await expect(p.queryPayment(outTradeNo)).rejects.toMatchObject({ code: 'FREQUENCY_LIMITED', retryable: true });
+    await control(world, '/sandbox/faults', { api: 'refund', mode: 'FREQUENCY_LIMITED' });
+    await expect(p.refund({ outTradeNo, outRefundNo: `${outTradeNo}R1`, totalFee: 2400, refundFee: 100 })).rejects.toMatchObject({ code: 'FREQUENCY_LIMITED', retryable: true });
+    await control(world, '/sandbox/faults', { api: 'refund', mode: 'USER_ACCOUNT_ABNORMAL' });
+    const refused = p.refund({ outTradeNo, outRefundNo: `${outTradeNo}R1`, totalFee: 2400, refundFee: 100 });
+    await expect(refused).rejects.toMatchObject({ code: 'USER_ACCOUNT_ABNORMAL', retryable: false });
+    await expect(refused).rejects.not.toBeInstanceOf(ProviderOutcomeUnknown);
+    expect((await refundOf(world, `${outTradeNo}R1`)).status).toBe(404);
+    expect((await control(world, '/sandbox/faults', { api: 'queryOrder', mode: 'USER_ACCOUNT_ABNORMAL' })).status).toBe(400);
   });
 
   it.each([

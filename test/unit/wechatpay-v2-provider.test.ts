@@ -116,6 +116,15 @@ describe('APIv2 provider', () => {
     await expect(provider(wechat.client).queryRefund('O1R2')).resolves.toEqual({ state, outRefundNo: 'O1R2', refundFee: 400, providerRefundId: '503002' });
   });
 
+  it.each([
+    ['USER_ACCOUNT_ABNORMAL', false],
+    ['FREQUENCY_LIMITED', true],
+    ['NOTENOUGH', true],
+  ])('reads a refund answered %s as retryable: %s', async (code, retryable) => {
+    const refused = provider(fakeWeChat('MD5', () => ({ result_code: 'FAIL', err_code: code, err_code_des: '用户账户异常或已注销' })).client, 'MD5');
+    await expect(refused.refund({ outTradeNo: 'O1', outRefundNo: 'O1R1', totalFee: 100, refundFee: 100 })).rejects.toMatchObject({ code, retryable });
+  });
+
   it('maps ORDERPAID on close to ALREADY_PAID and REFUNDNOTEXIST to NOT_FOUND', async () => {
     await expect(provider(fakeWeChat('MD5', () => ({ result_code: 'FAIL', err_code: 'ORDERPAID' })).client, 'MD5').closePayment('O1')).resolves.toBe('ALREADY_PAID');
     await expect(provider(fakeWeChat('MD5', () => ({ result_code: 'FAIL', err_code: 'REFUNDNOTEXIST' })).client, 'MD5').queryRefund('O1R1')).resolves.toEqual({ state: 'NOT_FOUND', outRefundNo: 'O1R1' });
@@ -131,6 +140,15 @@ describe('APIv2 notifications', () => {
   it('names the order of an authentic payment notify (signed with the shop\'s algorithm, or MD5 when named)', async () => {
     await expect(notifications.read(http(signed(paid)), 'payment')).resolves.toEqual({ kind: 'payment', outTradeNo: 'O1' });
     await expect(notifications.read(http(signed({ ...paid, sign_type: 'MD5' }, 'MD5')), 'payment')).resolves.toEqual({ kind: 'payment', outTradeNo: 'O1' });
+  });
+
+  it('verifies a notify that names no sign_type with either algorithm, as orders asked before a switch need', async () => {
+    // WeChat sends HMAC-SHA256 orders' notifies without sign_type; a shop now on MD5 still has such orders open.
+    const md5Shop = v2Notifications({ appid: APPID, mchId: MCH, apiKey: KEY, signType: 'MD5' });
+    await expect(md5Shop.read(http(signed(paid, 'HMAC-SHA256')), 'payment')).resolves.toEqual({ kind: 'payment', outTradeNo: 'O1' });
+    await expect(notifications.read(http(signed(paid, 'MD5')), 'payment')).resolves.toEqual({ kind: 'payment', outTradeNo: 'O1' });
+    // Naming an algorithm pins it: an MD5 signature under sign_type HMAC-SHA256 is not accepted.
+    await expect(notifications.read(http(signed({ ...paid, sign_type: 'HMAC-SHA256' }, 'MD5')), 'payment')).resolves.toMatchObject({ kind: 'refused' });
   });
 
   const good = signV2(paid, KEY, 'HMAC-SHA256');

@@ -173,6 +173,12 @@ describe('v3 error classes, from status and code only', () => {
     [403, 'OUT_TRADE_NO_USED', true, 'final'],
     [500, 'INVALID_TRANSACTIONID', true, 'final'],
     [404, 'ORDER_NOT_EXIST', false, 'final'],
+    [404, 'RESOURCE_NOT_EXISTS', true, 'final'],
+    // "退款申请失败，商户可自行处理": the buyer's account is closed or frozen; no retry helps.
+    [403, 'USER_ACCOUNT_ABNORMAL', true, 'final'],
+    // close while the buyer enters the password: a 2xx that closed nothing.
+    [202, 'USER_PAYING', true, 'retryable'],
+    [202, 'SOMETHING_NEW', true, 'unknown'],
   ] as const)('%i %s (acts: %s) is %s', (status, code, acts, expected) => {
     expect(classifyV3Error(status, code, acts)).toBe(expected);
   });

@@ -40,6 +40,11 @@ export const DEMO_SETTINGS = {
       page: 'pages/order/order-detail/index?orderId={orderId}',
       data: { character_string1: 'orderId', thing2: 'title', thing3: 'expressCompany', character_string4: 'trackingNo', time5: 'shippedAt' },
     },
+    // The merchant's morning line on yesterday's WeChat Pay bill (the bill function).
+    billSummary: {
+      templateId: 'LOCAL_TMPL_BILL_SUMMARY',
+      data: { thing1: 'summary', thing2: 'billDate', amount3: 'paidFee' },
+    },
   },
   shipping: { managed: true, autoConfirmDays: 10 },
   printer: { provider: 'feie', sn: LOCAL_PRINTER_SN, copies: 1 },

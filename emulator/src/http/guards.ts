@@ -7,6 +7,13 @@
 //   `Sec-Fetch-Site` to every cross-site POST, and wx-server-sdk sends neither (Node's own fetch sends only
 //   `Sec-Fetch-Mode`, so scripts may still use it). It also takes only the two content types the SDK sends
 //   (application/json, multipart/form-data): a form or a no-preflight fetch sends text/plain or urlencoded.
+// - Every other request that changes state (any method but GET/HEAD/OPTIONS: /sandbox control, settings, faults,
+//   timers, key rotation, the gateway...) is refused when a browser says it comes from another site. Browsers
+//   send `Sec-Fetch-Site` (same-origin for the UI and the preview) and `Origin` on every cross-origin POST, and a
+//   page can set neither. Clients that are no browser (wx-server-sdk, tests, curl, the sandbox's own notifies)
+//   send neither and pass. WeChat DevTools' local mode sends `wx.request` with the Referer WeChat documents,
+//   https://servicewechat.com/<appid>/devtools/page-frame.html, which a web page cannot forge, and passes too.
+//   HTTP access (/http/<function>) is left open: in the cloud it is a public URL (WeChat Pay's notifies).
 import type { IncomingHttpHeaders } from 'node:http';
 import type { HttpReply } from '../contracts';
 
@@ -37,4 +44,35 @@ export function refuseBrowserAdminRequest(headers: IncomingHttpHeaders): HttpRep
     return { status: 415, body: { code: 'UNSUPPORTED_MEDIA_TYPE', message: `/admin takes application/json or multipart/form-data, not ${JSON.stringify(type || '(none)')}` } };
   }
   return undefined;
+}
+
+const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
+const DEVTOOLS_REFERER = /^https:\/\/servicewechat\.com\/[^/]+\/devtools\/page-frame\.html$/;
+
+/** A refusal, or undefined when a request reads only, or its sender is this local cloud's own page, DevTools or no browser. */
+export function refuseCrossSiteRequest(method: string, headers: IncomingHttpHeaders, port: number): HttpReply | undefined {
+  if (READS.has(method.toUpperCase())) return undefined;
+  if (typeof headers.referer === 'string' && DEVTOOLS_REFERER.test(headers.referer)) return undefined;
+  const site = headers['sec-fetch-site'];
+  const origin = headers.origin;
+  if (site === undefined && origin === undefined) return undefined; // no browser
+  const sameSite = site === undefined || site === 'same-origin' || site === 'none';
+  if (sameSite && (origin === undefined || isOwnOrigin(origin, port))) return undefined;
+  return {
+    status: 403,
+    body: {
+      code: 'CROSS_SITE_REQUEST_REFUSED',
+      message: `the local cloud changes state only for its own pages, WeChat DevTools and scripts, not for a web page at ${JSON.stringify(origin ?? `(Sec-Fetch-Site: ${String(site)})`)}`,
+    },
+  };
+}
+
+function isOwnOrigin(origin: string, port: number): boolean {
+  let url: URL;
+  try {
+    url = new URL(origin);
+  } catch {
+    return false; // "null" (a sandboxed frame, a file) or garbage
+  }
+  return url.protocol === 'http:' && LOCAL_NAMES.has(url.hostname) && Number(url.port || 80) === port;
 }

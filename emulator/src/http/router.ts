@@ -21,7 +21,8 @@ export class Router {
       if (!match) continue;
       pathMatched = true;
       if (route.method !== '*' && route.method !== req.method) continue;
-      const params = match.slice(1).map((p) => (p === undefined ? '' : decodeURIComponent(p)));
+      const params = decodePathParams(match.slice(1));
+      if (!params) return malformedUrl(req.path);
       return route.handler({ ...req, params });
     }
     if (pathMatched) return { status: 405, body: { code: 'METHOD_NOT_ALLOWED', message: `${req.method} is not allowed on ${req.path}` } };
@@ -41,4 +42,29 @@ export function parseJsonBody(req: HttpRequest): { ok: true; value: unknown } | 
   } catch {
     return { ok: false, reply: json(400, { code: 'INVALID_JSON', message: 'the request body is not valid JSON' }) };
   }
+}
+
+/** A path segment decoded, or undefined when its percent-encoding is malformed (`%E0%A4%A`, a lone `%`). */
+export function decodePathSegment(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Route parameters decoded (a missing optional group is ''), or undefined when one is malformed. */
+export function decodePathParams(raw: Array<string | undefined>): string[] | undefined {
+  const params: string[] = [];
+  for (const p of raw) {
+    const decoded = p === undefined ? '' : decodePathSegment(p);
+    if (decoded === undefined) return undefined;
+    params.push(decoded);
+  }
+  return params;
+}
+
+/** The client's mistake, not the server's: a 400 with what was wrong. */
+export function malformedUrl(path: string): HttpReply {
+  return json(400, { code: 'INVALID_URL', message: `the path ${JSON.stringify(path.slice(0, 200))} has malformed percent-encoding` });
 }

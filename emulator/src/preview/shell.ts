@@ -35,6 +35,9 @@ const STYLE = `
 
  wx-view,wx-page,wx-scroll-view,wx-form,wx-radio-group,wx-checkbox-group{display:block}
  wx-text{display:inline;white-space:pre-wrap}
+ .wx-image-preview{position:absolute;inset:0;background:#000;display:flex;align-items:center;justify-content:center;z-index:5} .wx-image-preview img{max-width:100%;max-height:100%}
+ .wx-image-preview-count{position:absolute;top:12px;width:100%;text-align:center;color:#fff;font-size:14px} .wx-image-preview-step{position:absolute;top:50%;border:0;background:none;color:#fff;font-size:32px;cursor:pointer} .wx-image-preview-step.prev{left:8px} .wx-image-preview-step.next{right:8px}
+ wx-image{display:inline-block;width:320px;height:240px;overflow:hidden;position:relative} .wx-image-img{display:block;width:100%;height:100%}
  wx-input{display:block;height:1.4rem;line-height:1.4rem;min-height:1.4rem;overflow:hidden}
  wx-textarea{display:block;width:300px;height:150px;position:relative}
  .wx-native-control{all:unset;display:block;width:100%;height:100%;font:inherit;color:inherit;text-align:inherit;white-space:pre-wrap;word-break:break-all}

@@ -2,7 +2,7 @@
 // applies any armed fault, and answers WeChat Pay's JSON.
 import { AdminError, type ActionHandler, type AdminCaller, type FunctionRunner } from '../contracts';
 import { failureAnswer, gatewayTimeoutReply, payReply, type PayAnswer } from './answers';
-import { isPayApi, type Faults, type PayApi } from './faults';
+import { isPayApi, refusalOf, type Faults, type PayApi } from './faults';
 import type { CallerContext, SandboxService } from './service';
 
 export function wxPayApiHandler(service: SandboxService, faults: Faults, runner: FunctionRunner): ActionHandler {
@@ -13,8 +13,8 @@ export function wxPayApiHandler(service: SandboxService, faults: Faults, runner:
     if (!request) return payReply(failureAnswer({ level: 'return', returnMsg: '参数格式校验错误：requestData 不是 JSON 对象' }));
     const armed = faults.take(apiName);
     const fault = armed?.mode;
-    if (fault === 'SYSTEMERROR') return payReply(failureAnswer({ level: 'result', errCode: 'SYSTEMERROR', errCodeDes: '系统超时，请使用相同参数再次调用' }, subMchIdOf(request)));
-    if (fault === 'NOTENOUGH') return payReply(failureAnswer({ level: 'result', errCode: 'NOTENOUGH', errCodeDes: '基本账户余额不足，请充值后重新发起' }, subMchIdOf(request)));
+    const refusal = refusalOf(armed);
+    if (refusal) return payReply(failureAnswer({ level: 'result', ...refusal }, subMchIdOf(request)));
     const answer = run(service, apiName, request, callerContext(runner, caller));
     if (fault === 'TIMEOUT_AFTER_ACTING') return gatewayTimeoutReply();
     if (fault === 'BAD_SIGNATURE') return payReply({ ...answer, sign: 'BAD0SIGNATURE' });

@@ -2,7 +2,7 @@
 // buyer (pay, cancel) and as WeChat (settle refunds, deliver results again, inject faults).
 import type { HttpReply, HttpRequest, LocalCloudHost } from '../contracts';
 import { parseJsonBody } from '../http/router';
-import { checkPatch, FAULT_MODES, isFaultMode, isPayApi, PAY_APIS, type Faults } from './faults';
+import { checkPatch, FAULT_MODES, faultMisfit, isFaultMode, isPayApi, PAY_APIS, type Faults } from './faults';
 import { paymentEvent, refundEvent } from './answers';
 import { transactionId } from './ids';
 import type { PayProtocol, Refund, Trade } from './model';
@@ -116,7 +116,8 @@ export function registerControlRoutes(deps: ControlDeps): void {
     const count = body.value.count ?? 1;
     if (!isPayApi(api)) return invalid(`"api" must be one of ${PAY_APIS.join(', ')}`);
     if (!isFaultMode(mode)) return invalid(`"mode" must be one of ${FAULT_MODES.join(', ')}`);
-    if (mode === 'NOTENOUGH' && api !== 'refund') return invalid('NOTENOUGH is a refund fault');
+    const misfit = faultMisfit(api, mode);
+    if (misfit) return invalid(misfit);
     if (typeof count !== 'number' || !Number.isSafeInteger(count) || count < 1 || count > 1000) return invalid('"count" must be an integer in 1..1000');
     let patch: Record<string, string | number> | undefined;
     if (mode === 'TAMPERED') {

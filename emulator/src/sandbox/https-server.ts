@@ -9,6 +9,7 @@ import type { TLSSocket } from 'node:tls';
 import { X509Certificate } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { BodyTooLargeError, readBody } from '../http/body';
+import { decodePathParams } from '../http/router';
 import type { MerchantMaterial } from '../pki';
 
 export interface PayHttpsRequest {
@@ -92,7 +93,12 @@ export function createPayHttpsServer(material: Pick<MerchantMaterial, 'ca' | 'se
       if (!match) continue;
       pathMatched = true;
       if (route.method !== '*' && route.method !== method) continue;
-      const params = match.slice(1).map((p) => (p === undefined ? '' : decodeURIComponent(p)));
+      const params = decodePathParams(match.slice(1));
+      if (!params) {
+        res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8' });
+        res.end(`the path ${url.pathname.slice(0, 200)} has malformed percent-encoding`);
+        return;
+      }
       const reply = await route.handler({ method, path: url.pathname, target: req.url ?? '/', query: url.searchParams, headers: req.headers, body, params, clientCertificate: clientCertificate(req) });
       if ('drop' in reply) {
         req.socket.destroy();

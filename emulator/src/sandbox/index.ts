@@ -5,13 +5,17 @@
 import type { LocalCloudHost } from '../contracts';
 import type { MerchantMaterial } from '../pki';
 import { wxPayApiHandler } from './api';
+import { TradeBills } from './bills';
+import { registerBillRoutes } from './bills/control';
+import { cloudPayBill } from './bills/routes';
 import { registerControlRoutes } from './control';
 import { Faults } from './faults';
 import { wechatpayFunctionEnv, type V3Verify } from './function-env';
 import { createPayHttpsServer, type PayHttpsServer } from './https-server';
-import type { PayProtocol } from './model';
+import { PROVIDER, type PayProtocol } from './model';
 import { Notifier, type HttpNotifyProtocol } from './notifier';
 import type { NotifyForger, ProtocolInstaller, SandboxParts } from './parts';
+import { decodeRequestData } from './api';
 import { SandboxService } from './service';
 import { SandboxStore, type SandboxSettings } from './store';
 import { installV2 } from './v2';
@@ -78,17 +82,30 @@ export function installPaySandbox(host: LocalCloudHost, options: PaySandboxOptio
     defaultAppid: appid,
   });
   const https = createPayHttpsServer(options.material, host.log);
-  const parts: SandboxParts = { host, service, store, faults, notifier, https, material: options.material, appid, httpProtocols, forgers, merchantInfo: [], v3Verify: options.v3Verify ?? 'publicKey', functionEnv: [] };
+  const bills = new TradeBills({
+    store,
+    now,
+    merchants: {
+      // cloudPay: the service provider's account, the shop its sub-merchant; APIv2/v3: the shop's own account.
+      cloudpay: { mchId: PROVIDER.mchId, subMchId: (t) => t.subMchId, appid: (t) => t.subAppid || appid },
+      direct: { mchId: options.material.mchId, subMchId: () => '0', appid: (t) => t.subAppid || appid },
+    },
+  });
+  const parts: SandboxParts = { host, service, store, faults, notifier, https, material: options.material, appid, httpProtocols, forgers, merchantInfo: [], v3Verify: options.v3Verify ?? 'publicKey', functionEnv: [], bills };
   for (const install of PROTOCOLS) install(parts);
 
   const reset = () => {
     notifier.cancelAll();
     faults.reset();
+    bills.reset();
     store.reset();
     host.log('sandbox.reset');
   };
 
-  host.registerAction('wx.wxPayApi', wxPayApiHandler(service, faults, host.runner));
+  const payApi = wxPayApiHandler(service, faults, host.runner);
+  host.registerAction('wx.wxPayApi', (params, caller) =>
+    params.apiName === 'downloadBill' ? cloudPayBill(bills, decodeRequestData(params.requestData) ?? {}) : payApi(params, caller));
+  registerBillRoutes(host, bills);
   registerControlRoutes({
     host,
     service,

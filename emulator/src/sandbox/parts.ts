@@ -3,6 +3,7 @@
 // public material. The protocol installers are listed in sandbox/index.ts.
 import type { LocalCloudHost } from '../contracts';
 import type { MerchantMaterial } from '../pki';
+import type { TradeBills } from './bills';
 import type { Faults } from './faults';
 import type { V3Verify } from './function-env';
 import type { PayHttpsServer } from './https-server';
@@ -37,6 +38,8 @@ export interface SandboxParts {
   merchantInfo: Array<() => Record<string, unknown>>;
   /** How APIv3 answers and notifies are signed: WeChat Pay's public key or a platform certificate. */
   v3Verify: V3Verify;
+  /** The daily trade bills every protocol downloads (bills/). */
+  bills: TradeBills;
   /** Each adds (or replaces) WECHATPAY_* variables of function instances started from now on. */
   functionEnv: Array<() => Record<string, string>>;
 }

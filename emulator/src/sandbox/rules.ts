@@ -17,8 +17,22 @@ export const OUT_REFUND_NO = /^[0-9A-Za-z_\-|*@]{1,64}$/;
 const SUB_MCH_ID = /^[0-9]{1,32}$/;
 
 export const MAX_REFUNDS_PER_TRADE = 50;
-/** WeChat refuses closeOrder in the first 5 minutes of a trade (scaled by the local cloud's time factor). */
-export const CLOSE_ORDER_MIN_AGE_MS = 5 * 60_000;
+/**
+ * How each protocol's close treats a young trade and one the buyer is paying. APIv2 (and cloudPay, which is APIv2
+ * underneath) refuse to close in a trade's first 5 minutes ("订单生成后不能马上调用关单接口，最短调用时间间隔为5分钟");
+ * APIv3 has no such rule, but answers 202 USER_PAYING and closes nothing while the buyer is entering the password.
+ * The minimum age is scaled by the local cloud's time factor.
+ */
+export interface CloseRules {
+  minAgeMs: number;
+  refusePaying: boolean;
+}
+
+export const CLOSE_RULES: Readonly<Record<PayProtocol, CloseRules>> = {
+  cloudpay: { minAgeMs: 5 * 60_000, refusePaying: false },
+  v2: { minAgeMs: 5 * 60_000, refusePaying: false },
+  v3: { minAgeMs: 0, refusePaying: true },
+};
 const REFUND_WINDOW_MS = 365 * 24 * 3600_000;
 
 type Params = Record<string, unknown>;
@@ -224,11 +238,12 @@ export function merchantAccount(protocol: PayProtocol | undefined): 'cloudpay' |
   return protocol === 'v2' || protocol === 'v3' ? 'direct' : 'cloudpay';
 }
 
-export function decideCloseOrder(trade: Trade | undefined, now: number, minAgeMs: number): Checked<Trade> {
+export function decideCloseOrder(trade: Trade | undefined, now: number, rules: CloseRules): Checked<Trade> {
   if (!trade) return fail('ORDERNOTEXIST', '此交易订单号不存在');
   if (trade.state === 'SUCCESS') return fail('ORDERPAID', '订单已支付，不能发起关单');
   if (trade.state === 'CLOSED') return fail('ORDERCLOSED', '订单已关闭，无法重复关闭');
-  if (now - trade.createdAt < minAgeMs) return fail('INVALID_REQUEST', '订单生成后不能马上调用关单接口，最短调用时间间隔为5分钟');
+  if (rules.refusePaying && trade.state === 'USERPAYING') return fail('USERPAYING', '用户支付中，需要输入密码');
+  if (now - trade.createdAt < rules.minAgeMs) return fail('INVALID_REQUEST', '订单生成后不能马上调用关单接口，最短调用时间间隔为5分钟');
   return { ok: true, value: trade };
 }
 

@@ -10,7 +10,7 @@ import {
   checkQueryRefund,
   checkRefund,
   checkUnifiedOrder,
-  CLOSE_ORDER_MIN_AGE_MS,
+  CLOSE_RULES,
   decideCloseOrder,
   decidePayment,
   decideRefund,
@@ -114,12 +114,14 @@ export class SandboxService {
     return queryOrderAnswer(trade, this.deps.store.refundsOf(trade.outTradeNo));
   }
 
+  /** `protocol` decides the close rules (APIv2's five minutes, APIv3's USER_PAYING). */
   closeOrder(params: Params, protocol: PayProtocol = 'cloudpay'): PayAnswer {
     const now = this.deps.now();
     const checked = checkCloseOrder(params);
     if (!checked.ok) return failureAnswer(checked.failure, stringOf(params.sub_mch_id));
     const trade = ownTrade(this.deps.store.trade(checked.value.outTradeNo ?? ''), checked.value.subMchId, protocol);
-    const decision = decideCloseOrder(trade, now, CLOSE_ORDER_MIN_AGE_MS * this.deps.timeScale());
+    const rules = CLOSE_RULES[protocol];
+    const decision = decideCloseOrder(trade, now, { ...rules, minAgeMs: rules.minAgeMs * this.deps.timeScale() });
     if (!decision.ok) return failureAnswer(decision.failure, checked.value.subMchId, trade?.subAppid);
     const closed: Trade = { ...decision.value, state: 'CLOSED', closedAt: now };
     this.deps.store.saveTrade(closed);

@@ -186,6 +186,12 @@ export class SandboxStore {
     return rows.map((r) => JSON.parse(r.doc) as Trade);
   }
 
+  /** Trades paid in [from, to): a day's bill. The sandbox's ledger is small; a scan is fine. */
+  tradesPaidBetween(from: number, to: number): Trade[] {
+    const rows = this.stmt("SELECT doc FROM sandbox_trades WHERE json_extract(doc, '$.paidAt') >= ? AND json_extract(doc, '$.paidAt') < ? ORDER BY rowid").all(from, to) as Array<{ doc: string }>;
+    return rows.map((r) => JSON.parse(r.doc) as Trade);
+  }
+
   // ---- refunds ----
 
   refund(outRefundNo: string): Refund | undefined {
@@ -201,6 +207,12 @@ export class SandboxStore {
   /** Oldest first, as queryRefund lists them. */
   refundsOf(outTradeNo: string): Refund[] {
     const rows = this.stmt('SELECT doc FROM sandbox_refunds WHERE out_trade_no = ? ORDER BY created_at, rowid').all(outTradeNo) as Array<{ doc: string }>;
+    return rows.map((r) => JSON.parse(r.doc) as Refund);
+  }
+
+  /** Refunds submitted in [from, to): a bill lists a refund on the day it was asked for, whatever became of it. */
+  refundsCreatedBetween(from: number, to: number): Refund[] {
+    const rows = this.stmt('SELECT doc FROM sandbox_refunds WHERE created_at >= ? AND created_at < ? ORDER BY created_at, rowid').all(from, to) as Array<{ doc: string }>;
     return rows.map((r) => JSON.parse(r.doc) as Refund);
   }
 

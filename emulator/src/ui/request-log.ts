@@ -3,6 +3,7 @@
 // gateway, which security rule let it through or refused it. Kept in memory, newest last, capped.
 import type { IncomingHttpHeaders } from 'node:http';
 import type { FunctionSecurityRules } from '../security-rules';
+import { decodePathSegment } from '../http/router';
 
 export type RequestKind = 'admin' | 'gateway' | 'sandbox' | 'preview' | 'inspect' | 'http';
 
@@ -70,12 +71,13 @@ export class RequestLog {
     const entry: RequestEntry = { seq: ++this.seq, at: new Date().toISOString(), method, path, kind: kindOf(path) };
     const admin = ADMIN.exec(path);
     if (admin && admin[1]) {
-      entry.functionName = decodeURIComponent(admin[1]);
-      entry.caller = `invocation ${decodeURIComponent(admin[2])}`;
+      // As sent when malformed: the request is still logged (and answered 400 by its route).
+      entry.functionName = decodePathSegment(admin[1]) ?? admin[1];
+      entry.caller = `invocation ${decodePathSegment(admin[2]) ?? admin[2]}`;
     }
     const gateway = GATEWAY.exec(path);
     if (gateway) {
-      entry.functionName = decodeURIComponent(gateway[1]);
+      entry.functionName = decodePathSegment(gateway[1]) ?? gateway[1];
       const openid = headers['x-wx-openid'];
       entry.caller = typeof openid === 'string' && openid ? openid : '(no openid)';
     }

@@ -52,6 +52,7 @@ export function installUiRoutes(host: LocalCloudHost, options: UiOptions): void 
         sandbox: `${host.url}/sandbox`,
         preview: `${host.url}/preview`,
         database: `${host.url}/db`,
+        storage: `${host.url}/storage`,
       },
       sdkEnvironment: { TCB_CONTEXT_CNFG: JSON.stringify({ URL: `${host.url}/admin` }), TENCENTCLOUD_SECRETID: 'local', TENCENTCLOUD_SECRETKEY: 'local', TENCENTCLOUD: 'true' },
       functions: host.runner.names(),

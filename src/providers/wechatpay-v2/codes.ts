@@ -23,10 +23,13 @@ const FINAL = new Set([
   'REFUND_FEE_MISMATCH',
   'LACK_PARAMS',
   'NOAUTH',
+  // The buyer's account is closed or frozen: "退款申请失败，商户可自行处理". Retrying cannot help; the refund fails
+  // and its money is released, for the merchant to return another way.
+  'USER_ACCOUNT_ABNORMAL',
 ]);
 
 /** The same call, repeated later, may succeed; the caller keeps the request open (a refund stays PROCESSING). */
-export const RETRY_LATER = ['FREQUENCY_LIMITED', 'INVALID_REQ_TOO_MUCH', 'NOTENOUGH', 'ORDER_NOT_READY', 'USER_ACCOUNT_ABNORMAL'] as const;
+export const RETRY_LATER = ['FREQUENCY_LIMITED', 'INVALID_REQ_TOO_MUCH', 'NOTENOUGH', 'ORDER_NOT_READY'] as const;
 
 /**
  * The typed error for a FAIL result. `acts`: the call changes something at WeChat Pay (unifiedorder, closeorder,

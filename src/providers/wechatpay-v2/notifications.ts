@@ -4,7 +4,7 @@
 // is for this app and merchant: the flow still confirms with a query before any transition.
 import type { NotifyOutcome, NotifyReading, ProviderNotifications } from '../payment-provider';
 import { decryptReqInfo, ReqInfoError } from './req-info';
-import { isV2SignType, verifyV2, type V2SignType } from './sign';
+import { isV2SignType, V2_SIGN_TYPES, verifyV2, type V2SignType } from './sign';
 import { buildV2Xml, parseV2Xml, V2XmlError } from './xml';
 
 export interface V2NotifyConfig {
@@ -46,10 +46,12 @@ export function v2Notifications(config: V2NotifyConfig): ProviderNotifications {
 
 function readPayment(config: V2NotifyConfig, fields: Record<string, string>): NotifyReading {
   if (fields.sign === undefined) return refused('the payment notify is not signed');
-  // Signed with the algorithm it names; unnamed means the shop's, or MD5 (WeChat's default). Both need the key.
+  // Signed with the algorithm it names. WeChat names none on HMAC-SHA256 orders' notifies (merchants report it), so
+  // unnamed means the algorithm the order was asked with: the shop's, or the other one for orders asked before the
+  // shop switched. Both need the APIv2 key, so trying both lets nothing unsigned through.
   const named = fields.sign_type;
   if (named !== undefined && !isV2SignType(named)) return refused(`unknown sign_type ${named.slice(0, 20)}`);
-  const candidates: V2SignType[] = named !== undefined ? [named] : [...new Set<V2SignType>([config.signType, 'MD5'])];
+  const candidates: V2SignType[] = named !== undefined ? [named] : [...new Set<V2SignType>([config.signType, ...V2_SIGN_TYPES])];
   if (!candidates.some((signType) => verifyV2(fields, config.apiKey, signType))) return refused('the payment notify\'s signature does not match this merchant\'s APIv2 key');
   const merchant = checkMerchant(config, fields);
   if (merchant) return refused(merchant);

@@ -11,8 +11,12 @@ export type ErrorClass =
 
 /** WeChat failed on its side while acting: SYSTEM_ERROR (500), BANK_ERROR (500). */
 const OUTCOME_UNKNOWN = new Set(['SYSTEM_ERROR', 'SYSTEMERROR', 'BANK_ERROR']);
-/** Nothing happened; later may work: rate limit (429), merchant balance (403 NOT_ENOUGH), the buyer's account. */
-const RETRY_LATER = new Set(['FREQUENCY_LIMITED', 'NOT_ENOUGH', 'USER_ACCOUNT_ABNORMAL']);
+/**
+ * Nothing happened; later may work: rate limit (429), merchant balance (403 NOT_ENOUGH), a close while the buyer is
+ * entering the password (202 USER_PAYING). Not USER_ACCOUNT_ABNORMAL: the buyer's account is closed or frozen, "退款申请
+ * 失败，商户可自行处理", a final answer like any other 4xx.
+ */
+const RETRY_LATER = new Set(['FREQUENCY_LIMITED', 'NOT_ENOUGH', 'USER_PAYING']);
 /** Answered with a 5xx status, but a verdict on the request itself, not a failure of WeChat's. */
 const FINAL_DESPITE_STATUS = new Set(['INVALID_TRANSACTIONID', 'OPENID_MISMATCH']);
 
@@ -20,6 +24,8 @@ const FINAL_DESPITE_STATUS = new Set(['INVALID_TRANSACTIONID', 'OPENID_MISMATCH'
 export function classifyV3Error(status: number, code: string | undefined, acts: boolean): ErrorClass {
   if (code && FINAL_DESPITE_STATUS.has(code)) return 'final';
   if (code && RETRY_LATER.has(code)) return 'retryable';
+  // Another 2xx than the documented 200/204 (such as 202) did not do what was asked; what it did is not known.
+  if (status >= 200 && status < 300) return acts ? 'unknown' : 'retryable';
   if ((code && OUTCOME_UNKNOWN.has(code)) || status >= 500) return acts ? 'unknown' : 'retryable';
   if (status === 429) return 'retryable';
   return 'final';

@@ -184,7 +184,9 @@ export function v3Client(config: WechatPayV3Config) {
       };
       const response = await config.transport({ method, path, headers, ...(method === 'POST' ? { body: Buffer.from(body, 'utf8') } : {}) });
       const verified = verifyWechatPaySignature(response.headers, response.body, config.verifierKeys, config.now());
-      const success = response.status >= 200 && response.status < 300;
+      // WeChat Pay's successes are 200 (with a body) and 204. Other 2xx answers are refusals in a success's status:
+      // close answers 202 USER_PAYING, and closes nothing, while the buyer is entering the password.
+      const success = response.status === 200 || response.status === 204;
       if (!verified.ok) {
         // Not from WeChat Pay as far as we can tell: believe neither a success nor a refusal. For a call that acts,
         // it may still have happened; the caller repeats it with the same numbers or queries.

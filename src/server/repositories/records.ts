@@ -1,6 +1,6 @@
 // Append-only records: messages sent (once, by the invocation that won a transition) and anomalies (what the
 // provider said that did not match our books). Both use deterministic ids, so a repeat cannot create a second one.
-import type { AnomalyDoc, MessageDoc } from '../../domain/documents';
+import type { AnomalyDoc, BillDifferenceDoc, MessageDoc } from '../../domain/documents';
 import { COLLECTIONS, isDuplicateId, type Store } from '../store';
 
 /** False when the record already existed. */
@@ -16,3 +16,4 @@ async function insertOnce(store: Store, collection: string, doc: { _id: string }
 
 export const recordMessage = (store: Store, doc: MessageDoc) => insertOnce(store, COLLECTIONS.messages, { ...doc });
 export const recordAnomaly = (store: Store, doc: AnomalyDoc) => insertOnce(store, COLLECTIONS.anomalies, { ...doc });
+export const recordBillDifference = (store: Store, doc: BillDifferenceDoc) => insertOnce(store, COLLECTIONS.anomalies, { ...doc });

@@ -40,7 +40,7 @@ export async function claimProcessing(store: Store, refundId: string, merchant: 
   const { stats } = await store
     .collection(COLLECTIONS.refunds)
     .where({ _id: refundId, status: fromStatus(store, move) })
-    .update({ data: { status: move.to, decidedBy: merchant, updatedAt: at } });
+    .update({ data: { status: move.to, decidedBy: merchant, updatedAt: at, submittedAt: at } });
   return stats.updated === 1;
 }
 

@@ -28,6 +28,17 @@ describe('cancel in WeChat Pay’s first 5 minutes', () => {
     expect(list.exists('.cancel')).toBe(false);
   });
 
+  it('is offered at once when the shop takes APIv3, which has no such rule', async () => {
+    backend.provider = 'v3';
+    backend.setClock(Date.now() - 60_000);
+    const order = backend.seedOrder('buyer-1', { status: 'PENDING' });
+    const page = await renderPage(DETAIL, { orderId: order.orderId });
+    expect(page.exists('.cancel')).toBe(true);
+    expect(page.exists('.cancel-hint')).toBe(false);
+    const list = await renderPage('pages/order/order-list/index');
+    expect(list.exists('.cancel')).toBe(true);
+  });
+
   it('is offered once the order is older than that', async () => {
     backend.setClock(Date.now() - 6 * 60_000);
     const order = backend.seedOrder('buyer-1', { status: 'PENDING' });

@@ -12,6 +12,8 @@ import { decideRefundRequest, REFUND_NOTES, settleLedger } from '../../../src/do
 import { allows, ORDER_MOVES, REFUND_MOVES, REFUND_START } from '../../../src/domain/states';
 import { TIMELINE_NOTES, timelineEntry } from '../../../src/domain/timeline';
 import { merchantRefundDetail, orderDetail, orderSummary, productView, refundView } from '../../../src/domain/views';
+import { closeOpensAt } from '../../../src/domain/close-window';
+import type { PaymentProviderName } from '../../../src/domain/settings';
 
 /** An order as the functions store it, plus the names the page tests read it by. */
 export type StoredOrder = OrderDoc & { orderId: string; buyer: string };
@@ -34,6 +36,8 @@ export class FakeBackend {
   unpaidTimeoutSeconds = 1800;
   /** Like WeChat Pay, which will not close a trade in its first minutes: cancelling a PENDING order is refused. */
   refuseEarlyCancel = false;
+  /** The shop's payment provider: it decides how soon an unpaid order may be cancelled. */
+  provider: PaymentProviderName = 'cloudpay';
   /** Like the local cloud's sandbox: an approved refund is paid out at once (its callback settles it). */
   autoSettleRefunds = true;
   /** What WeChat Pay answers when a merchant asks about a refund (checkRefund), e.g. after resolving an abnormal one. */
@@ -168,7 +172,7 @@ export class FakeBackend {
   }
 
   protected settings() {
-    return { refundWindowDays: this.refundWindowDays };
+    return { refundWindowDays: this.refundWindowDays, provider: this.provider };
   }
 
   private productDocs(): ProductDoc[] {
@@ -302,7 +306,7 @@ export class FakeBackend {
         const filter = request.status;
         const mine = [...this.orders.values()].filter((o) => o.buyer === openid && (!filter || (filter === 'REFUNDING' ? o.refunding === true : o.status === filter)));
         const page = this.page(mine, request.cursor, request.limit);
-        return { ...page, items: page.items.map(orderSummary) };
+        return { ...page, items: page.items.map((o) => orderSummary(o, this.provider)) };
       }
       case 'get': {
         const o = this.orders.get(request.orderId);
@@ -312,7 +316,7 @@ export class FakeBackend {
       case 'cancel': {
         const o = this.orders.get(request.orderId);
         if (decideCancel(o, openid, request.orderId) === 'DONE') return { orderId: request.orderId, status: 'CLOSED' as const };
-        if (this.refuseEarlyCancel) throw tooEarlyToCancel();
+        if (this.refuseEarlyCancel) throw tooEarlyToCancel(closeOpensAt(o!.createdAt, this.provider));
         this.close(o!, 'buyer', TIMELINE_NOTES.closedByBuyer);
         return { orderId: o!.orderId, status: o!.status };
       }

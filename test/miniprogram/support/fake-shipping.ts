@@ -147,11 +147,11 @@ export class ShippingBackend extends FakeBackend {
     const all = [...this.orders.values()];
     if (tab !== 'TO_SHIP') {
       const page = this.page(tab === 'SHIPPED' ? all.filter((o) => o.status === 'SHIPPED') : all, cursorText, limit);
-      return { items: page.items.map(orderSummary), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}), pendingRefunds };
+      return { items: page.items.map((o) => orderSummary(o)), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}), pendingRefunds };
     }
     const cursor = cursorText ? decodeCursor(cursorText) : undefined;
     const page = oldestFirst(all.filter((o) => o.status === 'PAID'), cursor, limit);
-    return { items: page.items.map(orderSummary), ...(page.next ? { nextCursor: encodeCursor(page.next) } : {}), pendingRefunds };
+    return { items: page.items.map((o) => orderSummary(o)), ...(page.next ? { nextCursor: encodeCursor(page.next) } : {}), pendingRefunds };
   }
 
   /** desk-queries.ts reprint. */

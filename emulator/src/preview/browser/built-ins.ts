@@ -2,6 +2,7 @@
 // Typing fires `input` with {value, cursor}; `value` set by the page's data replaces what is shown.
 import * as jComponent from 'j-component';
 import { showOptionSheet } from './chrome';
+import { displayableSrc } from './files';
 
 interface ControlHost {
   $$: HTMLElement;
@@ -90,11 +91,56 @@ const pickerDefinition: Record<string, unknown> = {
   },
 };
 
+interface ImageHost {
+  $$: HTMLElement;
+  data: { src: string; mode: string };
+  triggerEvent(name: string, detail: unknown): void;
+  __img?: HTMLImageElement;
+}
+
+// WeChat's image modes as CSS object-fit (the crop modes keep the picture's centre).
+const FIT: Record<string, string> = { scaleToFill: 'fill', aspectFit: 'contain', aspectFill: 'cover', widthFix: 'cover', heightFix: 'cover' };
+
+async function showImage(this: ImageHost): Promise<void> {
+  const img = this.__img;
+  if (!img) return;
+  img.style.objectFit = FIT[this.data.mode] ?? 'fill';
+  const wanted = this.data.src;
+  img.dataset.src = wanted;
+  const url = await displayableSrc(wanted).catch(() => '');
+  if (img.dataset.src !== wanted) return; // a newer src arrived meanwhile
+  if (url) img.src = url;
+  else img.removeAttribute('src');
+}
+
+/** image: an <img> filling the element; a cloud file id or a picked photo's temporary path shows as WeChat shows it. */
+const imageDefinition: Record<string, unknown> = {
+  tagName: 'wx-image',
+  template: '<slot></slot>',
+  properties: {
+    src: { type: String, value: '', observer: showImage },
+    mode: { type: String, value: 'scaleToFill', observer: showImage },
+  },
+  lifetimes: {
+    attached(this: ImageHost) {
+      if (this.__img) return;
+      const img = document.createElement('img');
+      img.className = 'wx-image-img';
+      img.alt = '';
+      img.addEventListener('load', () => this.triggerEvent('load', { width: img.naturalWidth, height: img.naturalHeight }));
+      img.addEventListener('error', () => this.triggerEvent('error', { errMsg: 'image load fail' }));
+      this.$$.appendChild(img);
+      this.__img = img;
+      void showImage.call(this);
+    },
+  },
+};
+
 // WeChat's other built-in elements: rendered as `wx-<name>` holding their children, styled by the shell.
 const PLAIN = [
   'view', 'text', 'scroll-view', 'swiper', 'swiper-item', 'cover-view', 'cover-image', 'icon', 'progress', 'rich-text',
   'button', 'checkbox', 'checkbox-group', 'form', 'label', 'radio', 'radio-group', 'slider', 'switch',
-  'navigator', 'image', 'canvas', 'map', 'video', 'web-view', 'open-data', 'page-meta', 'navigation-bar',
+  'navigator', 'canvas', 'map', 'video', 'web-view', 'open-data', 'page-meta', 'navigation-bar',
 ];
 
 let registered = false;
@@ -106,6 +152,7 @@ export function registerBuiltIns(): Record<string, string> {
     jComponent.register({ id: 'input', ...controlDefinition('wx-input') });
     jComponent.register({ id: 'textarea', ...controlDefinition('wx-textarea') });
     jComponent.register({ id: 'picker', ...pickerDefinition });
+    jComponent.register({ id: 'image', ...imageDefinition });
     registered = true;
   }
   return {};

@@ -1,5 +1,6 @@
 // What WeChat draws around and above a page: status bar, navigation bar, tab bar, toasts, modals, the cashier
 // (payment sheet) and the subscribe-message dialog. Plain DOM inside the phone frame; nothing here knows the shop.
+import { displayableSrc } from './files';
 
 const $ = <T extends HTMLElement = HTMLElement>(selector: string): T => {
   const el = document.querySelector<T>(selector);
@@ -222,5 +223,42 @@ export function showReceiptConfirm(appName: string): Promise<boolean> {
     sheet.appendChild(el('div', 'wx-cashier-merchant', appName));
     sheet.appendChild(el('div', 'wx-cashier-description', '请确认已收到商品；确认后货款将结算给商家'));
     sheet.appendChild(answerButton('wx-cashier-pay wx-receipt-confirm', '确认收货', close, () => true));
+  });
+}
+
+/** wx.previewImage: the picture over a black screen; a tap anywhere closes it, ‹ › step through the list. */
+export function showImagePreview(urls: string[], current?: string): Promise<void> {
+  let index = Math.max(0, current ? urls.indexOf(current) : 0);
+  return new Promise((resolve) => {
+    const mask = el('div', 'wx-image-preview');
+    mask.setAttribute('role', 'dialog');
+    mask.setAttribute('aria-label', '图片预览');
+    const img = document.createElement('img');
+    const counter = el('div', 'wx-image-preview-count');
+    const show = async () => {
+      counter.textContent = `${index + 1}/${urls.length}`;
+      img.src = await displayableSrc(urls[index] ?? '').catch(() => '');
+    };
+    const step = (delta: number) => (e: Event) => {
+      e.stopPropagation();
+      index = (index + delta + urls.length) % urls.length;
+      void show();
+    };
+    mask.appendChild(img);
+    mask.appendChild(counter);
+    if (urls.length > 1) {
+      const prev = el('button', 'wx-image-preview-step prev', '‹');
+      const next = el('button', 'wx-image-preview-step next', '›');
+      prev.addEventListener('click', step(-1));
+      next.addEventListener('click', step(1));
+      mask.appendChild(prev);
+      mask.appendChild(next);
+    }
+    mask.addEventListener('click', () => {
+      mask.remove();
+      resolve();
+    });
+    $('#overlay').appendChild(mask);
+    void show();
   });
 }

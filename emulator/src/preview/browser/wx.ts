@@ -4,9 +4,12 @@
 //   wx.requestSubscribeMessage → a dialog, then the outbox grants the one-time quotas;
 //   wx.chooseAddress      → the holder's one saved (demo) address; wx.scanCode → the code typed in a sheet;
 //   wx.openBusinessView (weappOrderConfirm) → WeChat's 确认收货 window, answered by the local shipping service;
+//   wx.cloud.uploadFile / getTempFileURL / deleteFile / downloadFile → the local cloud's storage, as the holder;
+//   wx.chooseMedia / chooseImage → the browser's file dialog (files.ts keeps the picked photos);
 //   navigation, toasts, modals and loading as WeChat shows them.
 import { appJson } from 'preview:manifest';
 import * as chrome from './chrome';
+import { keepTemporary, pickImages, setFileHolder, temporaryBlob, tempUrlsFor } from './files';
 import * as nav from './navigator';
 
 export interface Holder {
@@ -15,6 +18,7 @@ export interface Holder {
 }
 
 let holder: Holder = { openid: 'demo-buyer', label: '演示买家' };
+setFileHolder(() => holder.openid);
 
 export function setHolder(next: Holder): void {
   holder = next;
@@ -80,7 +84,36 @@ const cloud = {
     }
     return { result: body.result, requestID: (body as { requestID?: string }).requestID ?? '' };
   }),
+  uploadFile: api('cloud.uploadFile', async (options: { cloudPath: string; filePath: string }) => {
+    const blob = temporaryBlob(options.filePath) ?? (await (await fetch(options.filePath)).blob());
+    const form = new FormData();
+    form.append('cloudPath', options.cloudPath);
+    form.append('file', blob, options.cloudPath.split('/').pop() ?? 'file');
+    const res = await fetch('/storage/client/upload', { method: 'POST', headers: { 'x-wx-openid': holder.openid }, body: form });
+    const body = (await res.json()) as { fileID?: string; errMsg?: string };
+    if (!res.ok || !body.fileID) throw new Error(body.errMsg ?? `cloud.uploadFile:fail ${res.status}`);
+    return { fileID: body.fileID, statusCode: 204 };
+  }),
+  getTempFileURL: api('cloud.getTempFileURL', async (options: { fileList: unknown[] }) => ({ fileList: await tempUrlsFor(options.fileList ?? []) })),
+  deleteFile: api('cloud.deleteFile', async (options: { fileList: string[] }) => {
+    const res = await fetch('/storage/client/delete', { method: 'POST', headers: { 'content-type': 'application/json', 'x-wx-openid': holder.openid }, body: JSON.stringify({ fileList: options.fileList }) });
+    const body = (await res.json()) as { fileList?: unknown[]; errMsg?: string };
+    if (!res.ok || !body.fileList) throw new Error(body.errMsg ?? `cloud.deleteFile:fail ${res.status}`);
+    return { fileList: body.fileList };
+  }),
+  downloadFile: api('cloud.downloadFile', async (options: { fileID: string }) => {
+    const [link] = await tempUrlsFor([options.fileID]);
+    if (!link || link.status !== 0) throw new Error(`cloud.downloadFile:fail ${link?.errMsg ?? 'no such file'}`);
+    const res = await fetch(link.tempFileURL);
+    return { tempFilePath: keepTemporary(await res.blob()), statusCode: res.status };
+  }),
 };
+
+async function choosePhotos(count: number) {
+  const files = await pickImages(count);
+  if (files.length === 0) throw new Error('cancel');
+  return files.map((file) => ({ tempFilePath: keepTemporary(file), size: file.size, fileType: 'image' as const }));
+}
 
 /** The address a preview holder has saved in WeChat: what wx.chooseAddress answers. */
 export const DEMO_ADDRESS = {
@@ -100,6 +133,9 @@ function sampleTrackingNo(): string {
   for (let i = 0; i < 13; i++) digits += Math.floor(Math.random() * 10);
   return `SF${digits}`;
 }
+
+/** What wx.setClipboardData copied last (the browser may refuse to let the page read its clipboard). */
+let lastClipboard = '';
 
 interface TradeView {
   totalFee: number;
@@ -172,6 +208,19 @@ export const wx = {
     if (done.status !== 200) throw new Error(`openBusinessView:fail ${(done.data as { message?: string })?.message ?? done.status}`);
     return { extraData: (done.data as { referrerInfo?: { extraData?: unknown } }).referrerInfo?.extraData ?? {} };
   }),
+  chooseMedia: api('chooseMedia', async (o: { count?: number }) => ({ tempFiles: await choosePhotos(o.count ?? 9), type: 'image' })),
+  chooseImage: api('chooseImage', async (o: { count?: number }) => {
+    const files = await choosePhotos(o.count ?? 9);
+    return { tempFilePaths: files.map((f) => f.tempFilePath), tempFiles: files.map((f) => ({ path: f.tempFilePath, size: f.size })) };
+  }),
+  previewImage: api('previewImage', async (o: { urls: string[]; current?: string }) => (await chrome.showImagePreview(o.urls ?? [], o.current), {})),
+  setClipboardData: api('setClipboardData', async (o: { data: string }) => {
+    await navigator.clipboard?.writeText(o.data).catch(() => undefined);
+    lastClipboard = o.data;
+    chrome.showToast('内容已复制', 'none', 1500);
+    return {};
+  }),
+  getClipboardData: api('getClipboardData', async () => ({ data: lastClipboard })),
   showActionSheet: api('showActionSheet', async (o: { itemList: string[]; alertText?: string }) => {
     const tapIndex = await chrome.showOptionSheet(o.itemList ?? [], o.alertText);
     if (tapIndex === undefined) throw new Error('showActionSheet:fail cancel');

@@ -7,10 +7,12 @@ import { signV2, isV2SignType, verifyV2, type V2Fields, type V2SignType } from '
 import { buildV2Xml, parseV2Xml, V2XmlError } from '../../../../src/providers/wechatpay-v2/xml';
 import type { PayAnswer } from '../answers';
 import { nonceStr } from '../ids';
-import type { Faults, PayApi } from '../faults';
+import { refusalOf, type Faults, type PayApi } from '../faults';
 import type { PayHttpsReply, PayHttpsRequest, PayHttpsServer } from '../https-server';
 import type { SandboxService } from '../service';
 import type { SandboxStore } from '../store';
+import type { TradeBills } from '../bills';
+import { v2Bill } from '../bills/routes';
 import { CERTIFICATE_PATHS, V2_PATHS, v2AnswerFields, v2RequestParams, v2ReturnFailure } from './translate';
 
 export interface V2Merchant {
@@ -50,8 +52,8 @@ function handle(deps: V2ApiDeps, api: PayApi, path: string, req: PayHttpsRequest
   const armed = deps.faults.take(api);
   const fault = armed?.mode;
   const envelope = { return_code: 'SUCCESS', sub_appid: fields.appid, sub_mch_id: fields.mch_id, nonce_str: nonceStr() };
-  if (fault === 'SYSTEMERROR') return answerWith({ ...envelope, result_code: 'FAIL', err_code: 'SYSTEMERROR', err_code_des: '系统超时，请使用相同参数再次调用' });
-  if (fault === 'NOTENOUGH') return answerWith({ ...envelope, result_code: 'FAIL', err_code: 'NOTENOUGH', err_code_des: '基本账户余额不足，请充值后重新发起' });
+  const refusal = refusalOf(armed);
+  if (refusal) return answerWith({ ...envelope, result_code: 'FAIL', err_code: refusal.errCode, err_code_des: refusal.errCodeDes });
 
   const answer = run(deps, api, fields);
   if (api === 'unifiedOrder' && answer.result_code === 'SUCCESS') rememberSignType(deps.store, fields.out_trade_no, signType);
@@ -138,3 +140,12 @@ function xmlReply(xml: string): PayHttpsReply {
   return { status: 200, headers: { 'content-type': 'text/xml; charset=utf-8' }, body: xml };
 }
 
+
+/** POST /pay/downloadbill: checked like every APIv2 call (signature, merchant), answered from the day's bill. */
+export function mountV2Bill(https: PayHttpsServer, deps: V2ApiDeps, bills: TradeBills): void {
+  https.mount('*', /^\/pay\/downloadbill$/, (req) => {
+    const checked = checkRequest(deps, '/pay/downloadbill', req);
+    if (!checked.ok) return checked.reply;
+    return v2Bill(bills, checked.fields, buildV2Xml);
+  });
+}

@@ -64,10 +64,13 @@ export function refundInfoFields(event: Event): Fields {
   return fields;
 }
 
-/** Signs payment-notify fields: `sign_type` is written when it is not MD5, and covered by the signature. */
+/**
+ * Signs payment-notify fields with the algorithm the order was asked with. No `sign_type` is written, whatever the
+ * algorithm: merchants report HMAC-SHA256 notifies arriving without one, so a receiver must know the algorithm from
+ * its own order, not from the notify.
+ */
 export function signNotify(fields: Fields, key: string, signType: V2SignType): Fields {
-  const typed: Fields = signType === 'MD5' ? fields : { ...fields, sign_type: signType };
-  return { ...typed, sign: signV2(typed as V2Fields, key, signType) };
+  return { ...fields, sign: signV2(fields as V2Fields, key, signType) };
 }
 
 export function refundNotifyFields(event: Event, key: string): Fields {

@@ -1,16 +1,18 @@
 // The APIv3 endpoints of the local WeChat Pay, mounted on its HTTPS server: each request's signature is checked
 // (401 SIGN_ERROR when it does not verify), the request runs on the rules and ledger every protocol shares, and
 // every answer, errors and 204s included, is signed with WeChat Pay's current key. The shared faults apply:
-// SYSTEMERROR, NOTENOUGH, TIMEOUT_AFTER_ACTING, TAMPERED (signed after the patch, as a broken WeChat would) and
+// the refusals (SYSTEMERROR, FREQUENCY_LIMITED, NOTENOUGH, USER_ACCOUNT_ABNORMAL), TIMEOUT_AFTER_ACTING, TAMPERED (signed after the patch, as a broken WeChat would) and
 // BAD_SIGNATURE (an honest answer whose signature does not verify, as if altered on the way).
 import type { PayHttpsReply, PayHttpsRequest, PayHttpsServer } from '../https-server';
-import type { Faults, PayApi } from '../faults';
+import { refusalOf, type Faults, type PayApi } from '../faults';
 import { nonceStr } from '../ids';
 import { ownTrade } from '../rules';
 import type { SandboxService } from '../service';
 import type { SandboxStore } from '../store';
+import type { TradeBills } from '../bills';
+import { mountV3Bills } from '../bills/routes';
 import type { V3Signing } from './signing';
-import { jsapiParams, jsonObject, refundBody, refundParams, transactionBody, v3Error, v3Failure, type Json, type V3Reply } from './translate';
+import { jsapiParams, jsonObject, refundBody, refundParams, transactionBody, v3Error, v3Failure, v3Refusal, type Json, type V3Reply } from './translate';
 
 export interface V3ApiDeps {
   service: SandboxService;
@@ -35,26 +37,26 @@ export function mountV3Api(server: PayHttpsServer, deps: V3ApiDeps): void {
     const mapped = jsapiParams(body, mchid, nonceStr());
     if (!mapped.ok) return mapped.reply;
     const answer = deps.service.unifiedOrder(mapped.params, {}, 'v3');
-    return v3Failure(answer) ?? { status: 200, body: { prepay_id: answer.prepay_id } };
+    return v3Failure(answer, 'unifiedOrder') ?? { status: 200, body: { prepay_id: answer.prepay_id } };
   });
 
   mount('GET', OUT_TRADE_NO_PATH, 'queryOrder', (req, mchid) => {
     if (req.query.get('mchid') !== mchid) return v3Error(400, 'PARAM_ERROR', 'mchid 参数缺失或与签名商户号不一致');
     const answer = deps.service.queryOrder({ sub_mch_id: mchid, out_trade_no: req.params[0], nonce_str: nonceStr() }, 'v3');
-    return v3Failure(answer) ?? { status: 200, body: transactionBody(answer, mchid) };
+    return v3Failure(answer, 'queryOrder') ?? { status: 200, body: transactionBody(answer, mchid) };
   });
 
   mount('POST', CLOSE_PATH, 'closeOrder', (req, mchid, body) => {
     if (body.mchid !== mchid) return v3Error(400, 'PARAM_ERROR', 'mchid 与请求签名的商户号不一致');
     const answer = deps.service.closeOrder({ sub_mch_id: mchid, out_trade_no: req.params[0], nonce_str: nonceStr() }, 'v3');
-    return v3Failure(answer) ?? { status: 204 };
+    return v3Failure(answer, 'closeOrder') ?? { status: 204 };
   });
 
   mount('POST', /^\/v3\/refund\/domestic\/refunds$/, 'refund', (_req, mchid, body) => {
     const mapped = refundParams(body, mchid, nonceStr());
     if (!mapped.ok) return mapped.reply;
     const answer = deps.service.refund(mapped.params, 'v3');
-    const failure = v3Failure(answer);
+    const failure = v3Failure(answer, 'refund');
     if (failure) return failure;
     const refund = deps.store.refund(String(answer.out_refund_no));
     return refund ? { status: 200, body: refundBody(refund) } : v3Error(500, 'SYSTEM_ERROR', '系统错误');
@@ -82,8 +84,8 @@ function serve(deps: V3ApiDeps, req: PayHttpsRequest, api: PayApi, handler: Hand
     body = parsed;
   }
   const armed = deps.faults.take(api);
-  if (armed?.mode === 'SYSTEMERROR') return signedReply(deps, api, v3Error(500, 'SYSTEM_ERROR', '系统错误，请使用相同参数稍后重新调用'), false);
-  if (armed?.mode === 'NOTENOUGH') return signedReply(deps, api, v3Error(403, 'NOT_ENOUGH', '基本账户余额不足，请充值后重新发起'), false);
+  const refusal = refusalOf(armed);
+  if (refusal) return signedReply(deps, api, v3Refusal(refusal.errCode, refusal.errCodeDes, api), false);
   let reply = handler(req, checked.mchid, body);
   if (armed?.mode === 'TIMEOUT_AFTER_ACTING') return { drop: true };
   if (armed?.mode === 'TAMPERED' && armed.patch && reply.body) reply = { ...reply, body: tamper(reply.body, armed.patch) };
@@ -124,4 +126,18 @@ function tamper(body: Json, patch: Record<string, string | number>): Json {
   }
   if (body.amount !== undefined || 'total' in amount || 'refund' in amount) out.amount = amount;
   return out;
+}
+
+/** The trade bill and its download (bills/routes.ts), with this API's signature check and signed answers. */
+export function mountV3BillApi(server: PayHttpsServer, deps: V3ApiDeps, bills: TradeBills): void {
+  mountV3Bills(server, {
+    bills,
+    baseUrl: () => server.url,
+    check: (req) => {
+      const auth = req.headers.authorization;
+      const checked = deps.signing.checkMerchant(req.method, req.target, typeof auth === 'string' ? auth : undefined, req.body, deps.now());
+      return checked.ok ? { ok: true, mchid: checked.mchid } : { ok: false, reply: signedReply(deps, 'queryOrder', v3Error(401, 'SIGN_ERROR', checked.message), false) };
+    },
+    signed: (status, body) => signedReply(deps, 'queryOrder', { status, body }, false),
+  });
 }

@@ -5,7 +5,7 @@
 import type { HttpReply } from '../../contracts';
 import type { MerchantMaterial } from '../../pki';
 import type { SandboxParts } from '../parts';
-import { mountV3Api } from './api';
+import { mountV3Api, mountV3BillApi } from './api';
 import { forgeV3Notify, V3_PAYMENT_FORGERIES, V3_REFUND_FORGERIES, v3NotifyProtocol, type V3Forgery } from './notify';
 import { V3Signing, type V3SigningKey } from './signing';
 
@@ -13,7 +13,9 @@ export { V3_VERIFY_MODES, V3Signing, type V3VerifyMode } from './signing';
 
 export function installV3(parts: SandboxParts): void {
   const signing = new V3Signing(parts.material, parts.v3Verify);
-  mountV3Api(parts.https, { service: parts.service, store: parts.store, faults: parts.faults, signing, now: () => Date.now(), log: parts.host.log });
+  const deps = { service: parts.service, store: parts.store, faults: parts.faults, signing, now: () => Date.now(), log: parts.host.log };
+  mountV3BillApi(parts.https, deps, parts.bills);
+  mountV3Api(parts.https, deps);
   parts.httpProtocols.set('v3', v3NotifyProtocol(signing));
   parts.forgers.set('v3', {
     paymentForgeries: V3_PAYMENT_FORGERIES,

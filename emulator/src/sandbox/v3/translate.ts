@@ -4,6 +4,7 @@
 import { compactTime } from '../ids';
 import { PROVIDER, type Refund } from '../model';
 import type { PayAnswer } from '../answers';
+import type { PayApi } from '../faults';
 
 export type Json = Record<string, unknown>;
 
@@ -27,19 +28,35 @@ const ERRORS: Readonly<Record<string, { status: number; code: string }>> = {
   SYSTEMERROR: { status: 500, code: 'SYSTEM_ERROR' },
   NOTENOUGH: { status: 403, code: 'NOT_ENOUGH' },
   FREQUENCY_LIMITED: { status: 429, code: 'FREQUENCY_LIMITED' },
+  USER_ACCOUNT_ABNORMAL: { status: 403, code: 'USER_ACCOUNT_ABNORMAL' },
+  // Not an error in APIv3's eyes: close answers 202 while the buyer is entering the password, and closes nothing.
+  USERPAYING: { status: 202, code: 'USER_PAYING' },
+};
+
+/**
+ * Where one API words a failure its own way: a refund for an order WeChat does not know (or that is not paid) is
+ * 404 RESOURCE_NOT_EXISTS ("订单不存在"), where query and close say ORDER_NOT_EXIST.
+ */
+const API_ERRORS: Readonly<Partial<Record<PayApi, Readonly<Record<string, { status: number; code: string }>>>>> = {
+  refund: { ORDERNOTEXIST: { status: 404, code: 'RESOURCE_NOT_EXISTS' } },
 };
 
 export function v3Error(status: number, code: string, message: string): V3Reply {
   return { status, body: { code, message } };
 }
 
+/** A rules' `err_code` as `api` answers it in APIv3. */
+export function v3Refusal(errCode: string, message: string, api: PayApi): V3Reply {
+  const mapped = API_ERRORS[api]?.[errCode] ?? ERRORS[errCode] ?? { status: 400, code: 'INVALID_REQUEST' };
+  return v3Error(mapped.status, mapped.code, message);
+}
+
 /** A failed sandbox answer as APIv3 tells it; undefined when the answer is a success. */
-export function v3Failure(answer: PayAnswer): V3Reply | undefined {
+export function v3Failure(answer: PayAnswer, api: PayApi): V3Reply | undefined {
   if (answer.return_code !== 'SUCCESS') return v3Error(400, 'PARAM_ERROR', String(answer.return_msg ?? '参数错误'));
   if (answer.result_code === 'SUCCESS') return undefined;
   const errCode = String(answer.err_code ?? 'SYSTEMERROR');
-  const mapped = ERRORS[errCode] ?? { status: 400, code: 'INVALID_REQUEST' };
-  return v3Error(mapped.status, mapped.code, String(answer.err_code_des ?? errCode));
+  return v3Refusal(errCode, String(answer.err_code_des ?? errCode), api);
 }
 
 /** Reads a JSON object body; undefined for anything else. */

@@ -1,0 +1,146 @@
+// Everything a deploy sends, read from the repository and checked before the first request: collections and
+// indexes (cloudbase/database-indexes.json), the functions' security rule (cloudbase/function-security-rules.json),
+// each built function (cloudfunctions/<name>/ with its config.json), the table in functions.ts, and the shop file.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { validateIndexDeclarations, type IndexDeclarations } from '../../emulator/src/database/index-declarations';
+import { parseSecurityRules } from '../../emulator/src/security-rules';
+import { parseConfig } from '../../emulator/src/runner/catalog';
+import type { PaymentProviderName } from '../domain/settings';
+import { FUNCTION_MEMORY_MB, FUNCTION_RUNTIME, HTTP_PATHS, PRODUCT_FUNCTIONS, needsHttpAccess, type ProductFunction } from './functions';
+import { checkShopFile, type ShopFile } from './shop';
+
+/** Every collection is 仅管理端可读写: only the functions touch the data. */
+export const COLLECTION_PERMISSION = 'ADMINONLY';
+
+export interface DeclaredFunction {
+  name: ProductFunction;
+  dir: string;
+  runtime: string;
+  memorySize: number;
+  /** Seconds, from config.json (CloudBase's default 3 when absent). */
+  timeout: number;
+  triggers: Array<{ name: string; type: 'timer'; config: string }>;
+  openapi: string[];
+}
+
+export interface Declarations {
+  indexes: IndexDeclarations;
+  /** The rule as one JSON text, the form CloudBase stores. */
+  functionRules: string;
+  functions: DeclaredFunction[];
+  /** Function → path, for the channels that take notifications over HTTP; empty for cloudPay alone. */
+  httpPaths: Partial<Record<ProductFunction, string>>;
+  shop: ShopFile;
+  channels: PaymentProviderName[];
+  printer: boolean;
+}
+
+export class DeclarationError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`the declarations have ${problems.length} problem${problems.length === 1 ? '' : 's'}; nothing was sent:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'DeclarationError';
+  }
+}
+
+export interface DeclarationSources {
+  /** The project root (cloudbase/ is read from here). */
+  root: string;
+  /** Built functions; default <root>/cloudfunctions. */
+  functionsRoot?: string;
+  /** The shop file; default <root>/cloudbase/shop.json. */
+  shopFile: string;
+}
+
+/** The shop's payment channels. One today (settings.provider); the channels work lists more. */
+export function shopChannels(settings: ShopFile['parsed']): PaymentProviderName[] {
+  return [settings.provider];
+}
+
+function readJson(path: string, problems: string[]): unknown {
+  if (!existsSync(path)) {
+    problems.push(`${path} is missing`);
+    return undefined;
+  }
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    problems.push(`${path} is not valid JSON: ${(err as Error).message}`);
+    return undefined;
+  }
+}
+
+export function loadDeclarations(sources: DeclarationSources): Declarations {
+  const problems: string[] = [];
+  const cloudbase = join(sources.root, 'cloudbase');
+
+  let indexes: IndexDeclarations = {};
+  const indexesPath = join(cloudbase, 'database-indexes.json');
+  const rawIndexes = readJson(indexesPath, problems);
+  if (rawIndexes !== undefined) {
+    try {
+      indexes = validateIndexDeclarations(rawIndexes, indexesPath);
+    } catch (err) {
+      problems.push((err as Error).message);
+    }
+  }
+
+  let functionRules = '';
+  const rulesPath = join(cloudbase, 'function-security-rules.json');
+  const rawRules = readJson(rulesPath, problems);
+  if (rawRules !== undefined) {
+    try {
+      parseSecurityRules(rawRules, rulesPath);
+      functionRules = JSON.stringify(rawRules);
+    } catch (err) {
+      problems.push((err as Error).message);
+    }
+  }
+
+  const functionsRoot = sources.functionsRoot ?? join(sources.root, 'cloudfunctions');
+  const functions: DeclaredFunction[] = [];
+  for (const name of PRODUCT_FUNCTIONS) {
+    const dir = join(functionsRoot, name);
+    if (!existsSync(join(dir, 'index.js'))) {
+      problems.push(`${dir}/index.js is missing: run npm run build first`);
+      continue;
+    }
+    const configPath = join(dir, 'config.json');
+    const rawConfig = readJson(configPath, problems);
+    if (rawConfig === undefined) continue;
+    const parsed = parseConfig(rawConfig);
+    if (!parsed.ok) {
+      problems.push(`${configPath}: ${parsed.message}`);
+      continue;
+    }
+    functions.push({
+      name,
+      dir,
+      runtime: FUNCTION_RUNTIME,
+      memorySize: FUNCTION_MEMORY_MB,
+      timeout: parsed.config.timeout ?? 3,
+      triggers: (parsed.config.triggers ?? []).map((t) => ({ name: t.name, type: 'timer' as const, config: t.config })),
+      openapi: parsed.config.permissions?.openapi ?? [],
+    });
+  }
+
+  const rawShop = readJson(sources.shopFile, problems);
+  let shop: ShopFile | undefined;
+  if (rawShop !== undefined) {
+    const checked = checkShopFile(rawShop, sources.shopFile);
+    if (checked.ok) shop = checked.shop;
+    else problems.push(...checked.problems);
+  }
+
+  if (problems.length > 0 || !shop) throw new DeclarationError(problems);
+  const channels = shopChannels(shop.parsed);
+  return {
+    indexes,
+    functionRules,
+    functions,
+    httpPaths: needsHttpAccess(channels) ? { ...HTTP_PATHS } : {},
+    shop,
+    channels,
+    printer: shop.parsed.printer !== undefined,
+  };
+}

@@ -1,0 +1,95 @@
+// The deploy's declarations: the real ones load, and hand-made bad ones are refused with every problem named
+// before anything could be sent.
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { DeclarationError, loadDeclarations } from '../../src/deploy/declarations';
+import { envRequirements } from '../../src/deploy/functions';
+import { checkShopFile } from '../../src/deploy/shop';
+import { parseEnvFile } from '../../src/deploy/credentials';
+
+const root = resolve(__dirname, '../..');
+const exampleShop = join(root, 'cloudbase/shop.example.json');
+
+function scratch(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'deploy-decl-'));
+  cpSync(join(root, 'cloudbase'), join(dir, 'cloudbase'), { recursive: true });
+  cpSync(join(root, 'cloudfunctions'), join(dir, 'cloudfunctions'), { recursive: true });
+  return dir;
+}
+
+function problemsOf(load: () => unknown): string[] {
+  try {
+    load();
+  } catch (err) {
+    if (err instanceof DeclarationError) return err.problems;
+    throw err;
+  }
+  throw new Error('the declarations were accepted');
+}
+
+describe('deploy declarations', () => {
+  let dir = '';
+  afterEach(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+    dir = '';
+  });
+
+  test('the repository declarations and the example shop load: 8 functions, 7 collections, no HTTP paths for cloudPay', () => {
+    const d = loadDeclarations({ root, shopFile: exampleShop });
+    expect(d.functions.map((f) => f.name).sort()).toEqual(['applyRefund', 'approveRefund', 'orders', 'pay', 'payNotify', 'reconcile', 'refundNotify', 'ship']);
+    expect(Object.keys(d.indexes).sort()).toEqual(['anomalies', 'idempotency', 'messages', 'orders', 'products', 'refunds', 'settings']);
+    const reconcile = d.functions.find((f) => f.name === 'reconcile');
+    expect(reconcile).toMatchObject({ timeout: 60, triggers: [{ type: 'timer', config: '0 */5 * * * * *' }] });
+    expect(d.functions.find((f) => f.name === 'ship')?.openapi).toEqual(expect.arrayContaining(['wxa.sec.order.uploadShippingInfo']));
+    expect(d.httpPaths).toEqual({});
+    expect(d.shop.settings.merchantOpenids).toEqual(['demo-merchant']);
+  });
+
+  test('an index with an unknown property, a function without config.json and a price in yuan are all named at once', () => {
+    dir = scratch();
+    const indexes = JSON.parse(readFileSync(join(dir, 'cloudbase/database-indexes.json'), 'utf8'));
+    indexes.orders[0].uniqe = true;
+    writeFileSync(join(dir, 'cloudbase/database-indexes.json'), JSON.stringify(indexes));
+    rmSync(join(dir, 'cloudfunctions/ship/config.json'));
+    const shop = JSON.parse(readFileSync(exampleShop, 'utf8'));
+    shop.products[0].price = 68.5;
+    writeFileSync(join(dir, 'shop.json'), JSON.stringify(shop));
+
+    const problems = problemsOf(() => loadDeclarations({ root: dir, shopFile: join(dir, 'shop.json') }));
+    expect(problems).toEqual([
+      expect.stringMatching(/database-indexes\.json: orders\[0\]: unknown property uniqe/),
+      expect.stringMatching(/cloudfunctions\/ship\/config\.json is missing/),
+      expect.stringMatching(/products\[0\]\.price must be a whole number of fen .*68\.5 looks like yuan: write 6850/),
+    ]);
+  });
+
+  test('a v3 shop without notify URLs, and a shop with no active product, are refused by the functions’ own rules', () => {
+    const shop = JSON.parse(readFileSync(exampleShop, 'utf8'));
+    shop.settings.provider = 'v3';
+    shop.products = shop.products.map((p: Record<string, unknown>) => ({ ...p, active: false }));
+    const checked = checkShopFile(shop, 'shop.json');
+    expect(checked.ok).toBe(false);
+    const problems = checked.ok ? [] : checked.problems;
+    expect(problems.join('\n')).toMatch(/appid must be the mini-program's appid .* when provider is v3/);
+    expect(problems.join('\n')).toMatch(/payNotifyUrl must be the full https URL/);
+    expect(problems.join('\n')).toMatch(/at least one product must be active/);
+  });
+
+  test('the env table lists variables per configured channel and printer', () => {
+    const v3 = envRequirements({ channels: ['v3'], printer: false });
+    expect(v3.get('applyRefund')).toBeUndefined();
+    expect(v3.get('payNotify')?.map((r) => r.anyOf)).toEqual([
+      [['WECHATPAY_MERCHANT_KEY', 'WECHATPAY_MERCHANT_SERIAL'], ['WECHATPAY_MERCHANT_KEY', 'WECHATPAY_MERCHANT_CERT']],
+      [['WECHATPAY_PUBLIC_KEY', 'WECHATPAY_PUBLIC_KEY_ID'], ['WECHATPAY_PLATFORM_CERTS']],
+      [['WECHATPAY_V3_KEY']],
+    ]);
+    const both = envRequirements({ channels: ['cloudpay', 'v2'], printer: true });
+    expect(both.get('pay')?.map((r) => r.anyOf[0])).toEqual([['WECHATPAY_V2_KEY'], ['FEIE_USER', 'FEIE_UKEY']]);
+    expect(envRequirements({ channels: ['cloudpay'], printer: false }).size).toBe(0);
+  });
+
+  test('.env.local lines: comments, quotes, export', () => {
+    expect(parseEnvFile('# c\nexport A=1\nB="x\\ny"\nC=\'q\'\n bad line\n')).toEqual({ A: '1', B: 'x\ny', C: 'q' });
+  });
+});

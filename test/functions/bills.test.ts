@@ -1,0 +1,94 @@
+// The daily bill reconciliation through the real functions and the local WeChat Pay, in every protocol: the bill is
+// downloaded the protocol's way (cloudPay downloadBill, APIv2 /pay/downloadbill, APIv3 tradebill + file with its
+// SHA1), read, compared with the books; each difference is recorded once and the merchants are told once.
+import { DEMO_SETTINGS, putDocument } from '../../emulator/src/demo';
+import { connectSdk, postJson } from '../helpers/local-cloud';
+import { MERCHANT, MERCHANT_2, openShop, PROVIDERS, TEA, CUP, type Shop } from './support';
+
+jest.setTimeout(60_000);
+
+const chinaToday = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+const BILL_TEMPLATE = DEMO_SETTINGS.templates.billSummary.templateId;
+
+interface Run { _id: string; state: string; payments?: number; paidFee?: number; differences?: number; messageOwed?: boolean }
+interface Difference { _id: string; kind: string; difference: string; orderId?: string; state: string; billDate: string; action: string }
+
+describe.each(PROVIDERS.filter((p) => p.v3Verify !== 'certificate'))('$label', (provider) => {
+  let shop: Shop;
+  const date = chinaToday();
+  const channel = provider.pay;
+  const runBill = () => shop.invoke('bill', { billDate: date });
+  const run = () => shop.doc<Run>('bill_runs', `${channel}:${date}`);
+  const differences = async () => (await shop.docs<Difference>('anomalies')).filter((a) => a.kind === 'BILL_DIFFERENCE');
+
+  beforeAll(async () => {
+    shop = await openShop({ provider });
+    for (const m of [MERCHANT, MERCHANT_2]) shop.cloud.outbox.grant(m, [BILL_TEMPLATE]);
+  }, 60_000);
+  afterAll(() => shop?.close());
+
+  it('waits while WeChat Pay has not made the bill, and compares it once it has: everything matches', async () => {
+    const a = await shop.paidOrder([{ productId: TEA._id, quantity: 1 }]);
+    await shop.paidOrder([{ productId: CUP._id, quantity: 2 }]);
+    const refunded = await shop.ok<{ refundId: string }>('applyRefund', { orderId: a, reason: '质量问题', refundFee: 800 });
+    await shop.ok('approveRefund', { refundId: refunded.refundId, action: 'approve' }, MERCHANT);
+
+    expect(await runBill()).toEqual({ ok: true, days: [{ date, channel, state: 'WAITING' }] });
+    expect(await differences()).toEqual([]);
+
+    expect((await postJson(shop.cloud, `/sandbox/bills/${date}/publish`, {})).status).toBe(200);
+    expect(await runBill()).toEqual({ ok: true, days: [{ date, channel, state: 'DONE', differences: 0 }] });
+    expect(await run()).toEqual(expect.objectContaining({ state: 'DONE', payments: 2, paidFee: 6800 + 2 * 1990, differences: 0, messageOwed: false }));
+    const told = await shop.sent({ templateId: BILL_TEMPLATE });
+    expect(told.map((m) => m.touser).sort()).toEqual([MERCHANT, MERCHANT_2].sort());
+    expect(told[0].data.thing1).toMatch(/^2笔 ¥107\.80，全部相符/);
+
+    // A day already compared is not compared (nor told) again.
+    expect(await runBill()).toEqual({ ok: true, days: [] });
+    expect(await shop.sent({ templateId: BILL_TEMPLATE })).toHaveLength(2);
+  });
+
+  it('records money WeChat took with no order, a paid order WeChat does not have and an amount that differs, once each', async () => {
+    const day = '2026-01-15';
+    // An order the shop holds as paid at noon that day; WeChat's bill for the day has other trades only.
+    putDocument(shop.cloud, 'orders', {
+      _id: 'BOOKEDONLY1', _openid: 'buyer-zed', status: 'PAID', totalFee: 500, refundedFee: 0, refundingFee: 0, items: [], title: '茶', itemCount: 1,
+      createdAt: { $date: '2026-01-15T04:00:00Z' }, updatedAt: { $date: '2026-01-15T04:00:00Z' }, payDeadline: { $date: '2026-01-15T04:30:00Z' },
+      paidAt: { $date: '2026-01-15T04:01:00Z' }, transactionId: '4200000000000000001', refundCount: 0, timeline: [],
+    });
+    await postJson(shop.cloud, `/sandbox/bills/${day}/publish`, {});
+    await postJson(shop.cloud, `/sandbox/bills/${day}/faults`, { mode: 'EXTRA_TRADE' });
+    expect(await shop.invoke('bill', { billDate: day })).toEqual({ ok: true, days: [{ date: day, channel, state: 'DONE', differences: 2 }] });
+    const found = (await differences()).filter((d) => d.billDate === day).map((d) => d.difference).sort();
+    expect(found).toEqual(['MONEY_WITHOUT_ORDER', 'PAID_NOT_IN_BILL']);
+
+    // Comparing a day again is an operator's step: delete its bill_runs document. Differences already recorded stay once.
+    const today = chinaToday();
+    const [tea] = (await shop.docs<{ _id: string; totalFee: number; status: string }>('orders')).filter((o) => o.totalFee === 6800 && o.status !== 'PENDING');
+    await postJson(shop.cloud, `/sandbox/bills/${today}/faults`, { mode: 'AMOUNT_DIFFERS', outTradeNo: tea._id });
+    for (let i = 0; i < 2; i++) {
+      await connectSdk(shop.cloud).database().collection('bill_runs').doc(`${channel}:${today}`).remove();
+      await shop.invoke('bill', { billDate: today });
+    }
+    expect((await differences()).filter((d) => d.billDate === today).map((d) => `${d.difference}:${d.orderId}`)).toEqual([`AMOUNT_DIFFERS:${tea._id}`]);
+  });
+
+  if (provider.pay === 'v3') {
+    it('refuses a file whose SHA1 is not the one WeChat Pay announced, and tries again on the next run', async () => {
+      const day = '2026-01-16';
+      await postJson(shop.cloud, `/sandbox/bills/${day}/publish`, {});
+      await postJson(shop.cloud, `/sandbox/bills/${day}/faults`, { mode: 'EXTRA_TRADE' });
+      await postJson(shop.cloud, `/sandbox/bills/${day}/faults`, { mode: 'BAD_HASH' });
+      expect(await shop.invoke('bill', { billDate: day })).toEqual({ ok: true, days: [{ date: day, channel, state: 'FAILED' }] });
+      expect(await shop.doc<Run & { lastError: string }>('bill_runs', `${channel}:${day}`)).toEqual(expect.objectContaining({ state: 'FAILED', lastError: expect.stringMatching(/SHA1/) }));
+      expect((await differences()).filter((d) => d.billDate === day)).toEqual([]);
+    });
+  }
+
+  it('refuses a bad date at the edge and changes nothing', async () => {
+    const before = (await shop.docs('bill_runs')).length;
+    expect(await shop.invoke('bill', { billDate: '2026-02-30' })).toEqual(expect.objectContaining({ ok: false, code: 'INVALID_ARGUMENT' }));
+    expect(await shop.invoke('bill', { billDate: '2999-01-01' })).toEqual(expect.objectContaining({ ok: false, code: 'INVALID_ARGUMENT' }));
+    expect(await shop.docs('bill_runs')).toHaveLength(before);
+  });
+});
