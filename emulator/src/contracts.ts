@@ -120,6 +120,8 @@ export interface DatabaseEngine {
   /** Read-only listing for inspection and tests: plain JSON (dates as ISO strings). */
   list(collection: string, options?: { limit?: number; offset?: number }): { total: number; documents: unknown[] };
   collections(): string[];
+  /** Stored documents that cannot be read, which queries skip: shown by the UI and `GET /db`. */
+  garbled?(): Array<{ collection: string; id: string; reason: string; foundAt: string; quarantined: boolean }>;
   /**
    * A SQLite handle for the other parts (sandbox, outbox) to keep their durable state in the same file.
    * They create their own tables, prefixed with their part's name.

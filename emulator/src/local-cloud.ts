@@ -33,6 +33,8 @@ import { RequestLog, installUiRoutes } from './ui';
 import { DEFAULT_MAX_FILE_BYTES, DEFAULT_STORAGE_RULES, installStorage, loadStorageRules, type StorageService } from './storage';
 
 export interface LocalCloudOptions {
+  /** How the message push to wxPush is sent: 'safe' (encrypted, default) or 'plain'. */
+  pushMode?: 'safe' | 'plain';
   /** 0 picks a free port. Default 3000. */
   port?: number;
   /** Folder of the database file; default `<project>/.local-cloud`. Ignored with `memory`. */
@@ -123,7 +125,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const material = merchantMaterial(DEMO_SUB_MCH_ID, options.pkiDir ?? dataDir);
   // Function instances start after the sandbox exists; their APIv3 keys are the ones the shop has configured there.
   let sandboxRef: PaySandbox | undefined;
-  const db: DatabaseEngine = openDatabase({ file: dbFile, memory: options.memory, indexes });
+  const db: DatabaseEngine = openDatabase({ file: dbFile, memory: options.memory, indexes, onGarbled: (doc) => log('database.garbled', { ...doc }) });
 
   const rulesFile = join(root, 'cloudbase/function-security-rules.json');
   const rules = existsSync(rulesFile) ? loadSecurityRules(rulesFile) : DEFAULT_RULES;
@@ -135,6 +137,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const adminUrl = (functionName: string, invocationId: string) => `http://127.0.0.1:${port}/admin/${functionName}/${invocationId}`;
 
   let printer: PrinterSandbox | undefined;
+  let shippingRef: ShippingService | undefined;
   const runner: FunctionRunner = createRunner({
     roots: options.functionRoots ?? [join(root, 'cloudfunctions')],
     workerScript: join(root, 'dist/local-cloud/worker.js'),
@@ -145,7 +148,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     timeScale,
     // Read when an instance starts (after the server listens, so the printer's URL has its port). Every function
     // gets the merchant's WeChat Pay and printer variables, as a shop sets them in the console.
-    functionEnv: () => ({ ...(sandboxRef?.functionEnv() ?? {}), ...(printer?.functionEnv() ?? {}) }),
+    functionEnv: () => ({ ...(sandboxRef?.functionEnv() ?? {}), ...(printer?.functionEnv() ?? {}), ...(shippingRef?.pusher.functionEnv() ?? {}) }),
     maxInstancesPerFunction: options.maxInstancesPerFunction,
     log,
   });
@@ -190,14 +193,14 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   router.add('GET', /^\/health$/, () => json(200, { status: 'ok', env, functions: runner.names() }));
   router.add('POST', /^\/functions\/([A-Za-z][A-Za-z0-9_-]{0,59})$/, gatewayHandler(runner, rules, appid));
   router.add('GET', /^\/runner\/instances$/, () => json(200, runner.instances()));
-  router.add('GET', /^\/db$/, () => json(200, { collections: db.collections() }));
+  router.add('GET', /^\/db$/, () => json(200, { collections: db.collections(), garbled: db.garbled?.() ?? [] }));
   router.add('GET', /^\/db\/([A-Za-z0-9_-]{1,64})$/, (req) => {
     if (!db.collections().includes(req.params[0])) return json(404, { code: 'COLLECTION_NOT_FOUND', message: `there is no collection ${req.params[0]}` });
     const limit = Math.min(Number(req.query.get('limit') ?? 100) || 100, 1000);
     const offset = Math.max(Number(req.query.get('offset') ?? 0) || 0, 0);
     return json(200, db.list(req.params[0], { limit, offset }));
   });
-  const exposed = new Set(options.httpAccess ?? ['payNotify', 'refundNotify']);
+  const exposed = new Set(options.httpAccess ?? ['payNotify', 'refundNotify', 'wxPush']);
   router.add('*', HTTP_TRIGGER_ROUTE, httpTriggerHandler(runner, { env, appid, isExposed: (name) => exposed.has(name) }));
   // Before the sandbox: GET /sandbox/config here answers the sandbox's settings and the time scale in effect.
   installUiRoutes(host, { requests, timersRunning: () => timers !== undefined, sandboxSettings: () => sandbox.settings() });
@@ -205,7 +208,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   sandboxRef = sandbox;
   if (options.testBarriers) installBarrierRoutes(host.registerRoute, barriers);
   const outbox = installOutbox(host, {});
-  const shipping = installShipping(host, outbox);
+  const shipping = installShipping(host, outbox, { appid, ...(options.pushMode ? { pushMode: options.pushMode } : {}) });
+  shippingRef = shipping;
   printer = installPrinter(host);
   const storageRulesFile = join(root, 'cloudbase/storage-security-rules.json');
   const storage = installStorage(host, {

@@ -114,9 +114,12 @@ document.getElementById('db-search').addEventListener('input', () => refresh());
 document.getElementById('req-kind').addEventListener('change', () => refresh());
 
 async function overview() {
-  const { collections } = await get('/db');
+  const { collections, garbled } = await get('/db');
   const counts = await Promise.all(collections.map((c) => get('/db/' + c + '?limit=1').then((r) => ({ collection: c, documents: r.total }))));
-  document.getElementById('collections').innerHTML = table(counts, [{ key: 'collection' }, { key: 'documents' }]);
+  document.getElementById('collections').innerHTML = table(counts, [{ key: 'collection' }, { key: 'documents' }]) +
+    (garbled && garbled.length ? '<p><span class="tag bad">' + esc(garbled.length) + ' unreadable document(s), skipped by every query</span></p>' +
+      table(garbled.map((g) => ({ collection: g.collection, _id: g.id, reason: g.reason, kept: g.quarantined ? 'moved to tcb_garbled' : 'in place', found: time(g.foundAt) })),
+        [{ key: 'collection' }, { key: '_id' }, { key: 'reason' }, { key: 'kept' }, { key: 'found' }]) : '');
   const inst = await get('/runner/instances');
   document.getElementById('instances').innerHTML = table(Object.entries(inst).map(([fn, v]) => ({ function: fn, idle: v.idle, busy: v.busy })), [{ key: 'function' }, { key: 'idle' }, { key: 'busy' }], { empty: 'no warm instances' });
   const em = await get('/emulators');

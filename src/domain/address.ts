@@ -2,6 +2,7 @@
 // logs, messages and WeChat's shipping service get instead of the full name and phone number.
 import type { DeliveryAddress } from '../../typings/api';
 import { invalid } from './errors';
+import { hasControlCharacters } from './text';
 
 /** Field limits (characters). WeChat's own picker stays well inside them; anything longer was not typed by a person. */
 export const ADDRESS_LIMITS = {
@@ -20,14 +21,14 @@ const IGNORED = new Set(['errMsg', 'nationalCode', 'streetName', 'detailInfoNew'
 /** Digits with the separators people write in phone numbers (138 0013 8000, 021-12345678, +86…). */
 const PHONE = /^\+?[0-9][0-9 -]{4,18}[0-9]$/;
 const POSTAL_CODE = /^[0-9]{6}$/;
-const CONTROL = /[\u0000-\u001f\u007f]/;
 
 /** Validates what the `pay` event carries as `address`. Unknown fields are refused (see events.ts). */
 export function parseAddress(raw: unknown): DeliveryAddress {
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw invalid('address must be the object wx.chooseAddress returns');
   const fields = raw as Record<string, unknown>;
   for (const key of Object.keys(fields)) {
-    if (!(key in ADDRESS_LIMITS) && !IGNORED.has(key)) throw invalid(`address: unknown field "${key.slice(0, 40)}"`);
+    // Own properties only: `in` would let "toString", "constructor" or "__proto__" through as known fields.
+    if (!Object.prototype.hasOwnProperty.call(ADDRESS_LIMITS, key) && !IGNORED.has(key)) throw invalid(`address: unknown field "${key.slice(0, 40)}"`);
   }
   const out: Record<string, string> = {};
   for (const key of REQUIRED) out[key] = textField(fields, key, true) as string;
@@ -49,7 +50,7 @@ function textField(fields: Record<string, unknown>, key: keyof typeof ADDRESS_LI
   if (typeof value !== 'string') throw invalid(`address.${key} must be text`);
   const trimmed = value.trim();
   if (required && trimmed === '') throw invalid(`address.${key} is required`);
-  if (CONTROL.test(trimmed)) throw invalid(`address.${key} must be one line of text`);
+  if (hasControlCharacters(trimmed)) throw invalid(`address.${key} must be one line of text`);
   if (Array.from(trimmed).length > ADDRESS_LIMITS[key]) throw invalid(`address.${key} must be at most ${ADDRESS_LIMITS[key]} characters`);
   return trimmed;
 }

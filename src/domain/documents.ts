@@ -62,6 +62,8 @@ export interface OrderDoc extends ChannelRecord {
   shipping?: ShippingRecord;
   completedAt?: Date;
   printing?: PrintingRecord;
+  /** When WeChat's push said the order waited 48 hours to ship and the merchants were told (once). */
+  shippingRemindedAt?: Date;
 }
 
 export interface ShippingRecord {

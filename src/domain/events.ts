@@ -8,6 +8,7 @@ import { LIMITS } from './limits';
 import { requireFen } from './money';
 import { isOrderStatus, isRefundStatus } from './states';
 import { parseAddress } from './address';
+import { TYPED_LINE_BREAKS, hasControlCharacters } from './text';
 import { isShippingOrderAction, parseShippingOrdersEvent } from './shipping-events';
 
 const PLATFORM_FIELDS = new Set(['userInfo']);
@@ -41,14 +42,11 @@ function text(fields: Fields, key: string, pattern: RegExp, description: string)
 const orderId = (f: Fields) => text(f, 'orderId', OUT_TRADE_NO, 'an order id (1-32 of 0-9 A-Z a-z _ -)');
 const refundId = (f: Fields) => text(f, 'refundId', OUT_REFUND_NO, 'a refund id (<orderId>R<n>)');
 
-/** Line breaks and tabs (a textarea's) become spaces; any other control character is refused, never stored. */
-const WHITESPACE_CONTROLS = /[\t\n\r\v\f]+/g;
-const CONTROLS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
-
 function reason(value: unknown, key: string): string {
   if (typeof value !== 'string' || value.trim() === '') throw invalid(`${key} is required: say why`);
-  const text = value.replace(WHITESPACE_CONTROLS, ' ').trim();
-  if (CONTROLS.test(text)) throw invalid(`${key} must not contain control characters`);
+  // Line breaks and tabs (a textarea's) become spaces; any other control character is refused, never stored.
+  const text = value.replace(TYPED_LINE_BREAKS, ' ').trim();
+  if (hasControlCharacters(text)) throw invalid(`${key} must not contain control characters`);
   if (text === '') throw invalid(`${key} is required: say why`);
   if (Array.from(text).length > REASON_MAX) throw invalid(`${key} must be at most ${REASON_MAX} characters`);
   return text;

@@ -36,6 +36,7 @@ export interface Commands {
   gte(v: unknown): Command;
   in(v: unknown[]): Command;
   nin(v: unknown[]): Command;
+  exists(v: boolean): Command;
   inc(n: number): Command;
   push(v: unknown): Command;
   /** Removes every element equal to the value (or matching the condition) from an array. */

@@ -91,6 +91,8 @@ export async function openShop(
     /** Keep the data in this directory (a restarted shop on the same data), on this port (notify URLs stay valid). */
     dataDir?: string;
     port?: number;
+    /** How the local cloud sends WeChat's message push to wxPush (default safe). */
+    pushMode?: 'safe' | 'plain';
   } = {},
 ): Promise<Shop> {
   const provider = options.provider ?? PROVIDERS[0]!;
@@ -112,6 +114,7 @@ export async function openShop(
     ...(options.instances ? { maxInstancesPerFunction: options.instances } : {}),
     ...(options.dataDir ? { dataDir: options.dataDir, memory: false, pkiDir: join(projectRoot, 'dist') } : {}),
     ...(options.port ? { port: options.port } : {}),
+    ...(options.pushMode ? { pushMode: options.pushMode } : {}),
   });
   // Restarted on the same port: the first request may still go out on a kept-alive connection to the stopped cloud.
   const merchant = await getJson<SandboxMerchant>(cloud, '/sandbox/merchant').catch(() => getJson<SandboxMerchant>(cloud, '/sandbox/merchant'));

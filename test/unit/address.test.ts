@@ -58,6 +58,19 @@ describe('parseAddress', () => {
   ])('refuses %j', (raw, why) => {
     expect(refusal(raw)).toContain(why);
   });
+
+  // JSON.parse makes each of these an own field of the event; `in` finds them on every object's prototype.
+  it.each(['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf'])('refuses a field named %s as unknown', (name) => {
+    const raw = JSON.parse(JSON.stringify(chosen).replace(/^\{/, `{"${name}":"x",`)) as Record<string, unknown>;
+    expect(Object.keys(raw)).toContain(name);
+    expect(refusal(raw)).toContain(`unknown field "${name}"`);
+  });
+
+  // The same rule as refund and rejection reasons (src/domain/text.ts): C0, DEL, C1 and the Unicode line separators.
+  it.each(['\u0000', '\u0007', '\u001b[2J', '\u007f', '\u0085', '\u009b', '\u2028', '\u2029'])('refuses a control character (%j) inside a field', (c) => {
+    expect(refusal({ ...chosen, detailInfo: `北山街${c}84 号` })).toContain('detailInfo must be one line of text');
+    expect(refusal({ ...chosen, userName: `张${c}三` })).toContain('userName must be one line of text');
+  });
 });
 
 describe('masking', () => {

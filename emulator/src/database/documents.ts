@@ -1,9 +1,25 @@
 // Rules every stored document follows, and its forms outside the wire: generated ids, inspection JSON.
 import { randomBytes } from 'node:crypto';
-import { invalidParam } from './errors';
+import { invalidParam, requestFailed } from './errors';
 import { RegexValue, ServerDateRef, isDoc, type Doc, type Value } from './values';
 
 const MAX_DEPTH = 100;
+
+/** CloudBase's (MongoDB's) limit for one document, 16 MB, measured here on the stored JSON in UTF-8. */
+export const MAX_DOCUMENT_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Refuses a document whose stored form is larger than a document may be, with MongoDB's wording (what the cloud
+ * passes through, as DATABASE_REQUEST_FAILED). Cheap: a UTF-8 character takes at most 3 bytes per UTF-16 unit, so
+ * only text longer than a third of the limit is measured at all.
+ */
+export function checkDocumentSize(storedText: string, where: string): void {
+  if (storedText.length * 3 <= MAX_DOCUMENT_BYTES) return;
+  const bytes = Buffer.byteLength(storedText, 'utf8');
+  if (bytes > MAX_DOCUMENT_BYTES) {
+    throw requestFailed(`BSONObj size: ${bytes} (0x${bytes.toString(16).toUpperCase()}) is invalid. Size must be between 0 and ${MAX_DOCUMENT_BYTES}(16MB) (document ${where})`);
+  }
+}
 
 /** Auto `_id`: 32 hex characters, like the ids the cloud generates. */
 export function newId(): string {

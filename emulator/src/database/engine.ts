@@ -10,7 +10,7 @@ import { DbErrorCode, collectionNotExist, duplicateKey, invalidParam, requestFai
 import { compileQuery, resolveServerDates, type Predicate } from './matcher';
 import { compareDocs, compileProjection, parseOrder, type Projector, type SortKey } from './shape';
 import { indexHint } from './scan-filter';
-import { Store, type QueryPlan } from './store';
+import { Store, type GarbledDocument, type QueryPlan } from './store';
 import { TransactionManager, docKey, type Transaction } from './transactions';
 import { compileReplacement, compileUpdate, type Updater } from './updater';
 import { isDoc, setField, type Doc, type Value } from './values';
@@ -43,6 +43,8 @@ export interface LocalDatabase extends DatabaseEngine {
   indexes(collection: string): string[];
   /** Open transactions (those not committed, aborted or expired). */
   openTransactions(): number;
+  /** Stored documents that cannot be read: queries skip them (docs/local-cloud-database.md#storage). */
+  garbled(): GarbledDocument[];
 }
 
 /** A matching document, with the stored text it was read from. */
@@ -189,7 +191,14 @@ export class Engine implements LocalDatabase {
     }
     for (const row of this.store.candidates(plan)) {
       if (++examined > this.maxExamined && record) throw this.tooBig(t, order, `checks more than ${this.maxExamined} documents of ${t.collection}`);
-      const doc = fromStorage(row.text);
+      let doc: Doc;
+      try {
+        doc = fromStorage(row.text);
+      } catch (e) {
+        // Skipped and reported rather than failing the collection: the rest is still served.
+        this.store.noteGarbled({ collection: t.collection, id: row.id, reason: e instanceof SyntaxError ? 'not valid JSON' : 'not a readable document', foundAt: new Date(this.now()).toISOString(), quarantined: false });
+        continue;
+      }
       if (!t.predicate(doc)) continue;
       out.push({ id: row.id, doc, text: row.text });
       if (streaming && out.length >= stopAt) break;
@@ -442,6 +451,10 @@ export class Engine implements LocalDatabase {
 
   collections(): string[] {
     return this.store.collections();
+  }
+
+  garbled(): GarbledDocument[] {
+    return this.store.garbledDocuments();
   }
 
   sqlite(): Database.Database {

@@ -10,6 +10,8 @@ import { Store } from './store';
 export { loadIndexDeclarations, validateIndexDeclarations, IndexDeclarationError } from './index-declarations';
 export type { IndexDeclaration, IndexDeclarations } from './index-declarations';
 export type { LocalDatabase, QueryStats } from './engine';
+export type { GarbledDocument } from './store';
+import type { GarbledDocument } from './store';
 export { DEFAULT_LIMIT, MAX_EXAMINED, MAX_LIMIT, MAX_SCANNED } from './engine';
 
 export interface OpenDatabaseOptions {
@@ -27,6 +29,8 @@ export interface OpenDatabaseOptions {
   limits?: { maxScanned?: number; maxExamined?: number };
   /** Default true; false plans queries as before scan-filter.ts (every candidate parsed in JavaScript), for bench comparisons only. */
   textFilter?: boolean;
+  /** Told of each stored document that cannot be read (skipped by queries), once, when it is found. */
+  onGarbled?: (doc: GarbledDocument) => void;
 }
 
 export const DEFAULT_TRANSACTION_TIMEOUT_MS = 30_000;
@@ -44,7 +48,7 @@ export function openDatabase(options: OpenDatabaseOptions): LocalDatabase {
     sqlite.pragma('synchronous = NORMAL');
   }
   try {
-    const store = new Store(sqlite, options.indexes ?? {}, options.textFilter ?? true);
+    const store = new Store(sqlite, options.indexes ?? {}, options.textFilter ?? true, options.onGarbled);
     return new Engine(store, {
       transactionTimeoutMs: options.transactionTimeoutMs ?? DEFAULT_TRANSACTION_TIMEOUT_MS,
       now: options.now ?? Date.now,

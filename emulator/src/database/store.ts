@@ -7,6 +7,7 @@ import type Database from 'better-sqlite3';
 import { fromStorage, fromStorageValue, toStorage } from './ejson';
 import { jsonPath, scanFilter } from './scan-filter';
 import { duplicateKey } from './errors';
+import { checkDocumentSize } from './documents';
 import { COLLECTION_NAME, type IndexDeclaration, type IndexDeclarations } from './index-declarations';
 import type { SortKey } from './shape';
 import { AFTER_DATES, FIRST_DATE, encodeKey, isKeyable, keyAt, makeKeyFunction, type SqlKey } from './sort-key';
@@ -16,6 +17,16 @@ export interface StoredDoc {
   seq: number;
   id: string;
   text: string;
+}
+
+/** A stored document that cannot be read: skipped by every query, reported (log, UI), its text kept for recovery. */
+export interface GarbledDocument {
+  collection: string;
+  id: string;
+  reason: string;
+  foundAt: string;
+  /** True when it was moved out of its collection into `tcb_garbled` at open (its text is kept there). */
+  quarantined: boolean;
 }
 
 export interface QueryPlan {
@@ -54,12 +65,15 @@ export class Store {
   private readonly existing = new Set<string>();
   private readonly statements = new Map<string, Database.Statement>();
   private readonly plans = new Map<string, string[]>();
+  private readonly garbled = new Map<string, GarbledDocument>();
 
   constructor(
     readonly sqlite: Database.Database,
     declarations: IndexDeclarations,
     /** False plans queries as before scan-filter.ts and the index check below, to measure what they save (bench). */
     private readonly textFilter = true,
+    /** Told of each garbled document once, when it is found. */
+    private readonly onGarbled: (doc: GarbledDocument) => void = () => undefined,
   ) {
     sqlite.function('tcb_key', { deterministic: true }, makeKeyFunction());
     // The same key from the value's own JSON (`doc -> path`, extracted by SQLite): for sorting candidates without
@@ -75,6 +89,9 @@ export class Store {
       this.arrayFields.add(`${row.collection}\u0000${row.field}`);
     }
     for (const row of sqlite.prepare('SELECT name FROM tcb_collections').all() as Array<{ name: string }>) this.existing.add(row.name);
+    // Before anything parses documents (the array-field scan, index builds, queries): one unreadable document would
+    // otherwise stop the local cloud from starting, or make its whole collection answer errors.
+    this.quarantineGarbled();
     for (const row of sqlite.prepare('SELECT collection, path FROM tcb_multikey').all() as Array<{ collection: string; path: string }>) {
       this.multikey.add(`${row.collection}\u0000${row.path}`);
     }
@@ -91,6 +108,41 @@ export class Store {
         this.syncIndexes(collection, list);
       }
     })();
+  }
+
+  /**
+   * Moves documents whose stored text is not a JSON object (a damaged file, a hostile import) out of their
+   * collections into tcb_garbled. SQLite checks the text (json_valid, in C), so this costs little even on a large file.
+   */
+  private quarantineGarbled(): void {
+    this.sqlite.exec('CREATE TABLE IF NOT EXISTS tcb_garbled (collection TEXT NOT NULL, id TEXT NOT NULL, doc TEXT, reason TEXT NOT NULL, found_at INTEGER NOT NULL)');
+    this.sqlite.transaction(() => {
+      for (const collection of this.existing) {
+        const rows = this.sqlite
+          .prepare(`SELECT seq, id, doc FROM ${tableOf(collection)} WHERE typeof(doc) != 'text' OR NOT json_valid(doc) OR json_type(doc) != 'object'`)
+          .all() as Array<{ seq: number; id: string; doc: unknown }>;
+        for (const row of rows) {
+          const reason = typeof row.doc !== 'string' ? 'stored value is not text' : row.doc.trim().startsWith('{') ? 'not valid JSON' : 'not a JSON object';
+          const foundAt = Date.now();
+          this.sqlite.prepare('INSERT INTO tcb_garbled (collection, id, doc, reason, found_at) VALUES (?, ?, ?, ?, ?)').run(collection, String(row.id), typeof row.doc === 'string' ? row.doc : null, reason, foundAt);
+          this.sqlite.prepare(`DELETE FROM ${tableOf(collection)} WHERE seq = ?`).run(row.seq);
+        }
+      }
+    })();
+    const kept = this.sqlite.prepare('SELECT collection, id, reason, found_at FROM tcb_garbled ORDER BY rowid').all() as Array<{ collection: string; id: string; reason: string; found_at: number }>;
+    for (const row of kept) this.noteGarbled({ collection: row.collection, id: row.id, reason: row.reason, foundAt: new Date(row.found_at).toISOString(), quarantined: true });
+  }
+
+  /** Records (once) a document that could not be read; queries skip it. */
+  noteGarbled(doc: GarbledDocument): void {
+    const key = `${doc.collection}\u0000${doc.id}`;
+    if (this.garbled.has(key)) return;
+    this.garbled.set(key, doc);
+    this.onGarbled(doc);
+  }
+
+  garbledDocuments(): GarbledDocument[] {
+    return [...this.garbled.values()];
   }
 
   /** Runs `work` in one SQLite transaction (nested: a savepoint). One wrapper for every call: making one builds four functions. */
@@ -222,10 +274,11 @@ export class Store {
       this.stmt(`DELETE FROM ${tableOf(collection)} WHERE id = ?`).run(id);
       return;
     }
+    const text = toStorage(doc);
+    checkDocumentSize(text, `${collection}/${id}`);
     this.checkUnique(collection, doc);
     this.markMultikey(collection, doc);
     this.markArrayFields(collection, doc);
-    const text = toStorage(doc);
     const updated = exists === false ? 0 : this.stmt(`UPDATE ${tableOf(collection)} SET doc = ? WHERE id = ?`).run(text, id).changes;
     if (updated === 0) this.stmt(`INSERT INTO ${tableOf(collection)} (id, doc) VALUES (?, ?)`).run(id, text);
   }

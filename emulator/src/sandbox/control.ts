@@ -270,7 +270,8 @@ async function sendForged(deps: ControlDeps, protocol: PayProtocol, target: unkn
   if (!LOCAL_HOSTS.has(url.hostname) || (url.protocol !== 'http:' && url.protocol !== 'https:')) return invalid('forged notifications go to 127.0.0.1 or localhost only');
   const ack = deps.httpProtocols.get(protocol);
   try {
-    const res = await fetch(url, { method: 'POST', headers: request.headers, body: request.body, signal: AbortSignal.timeout(ack?.timeoutMs ?? 5_000) });
+    // A redirect is an answer, not a new address: following it would carry the notify past the host check.
+    const res = await fetch(url, { method: 'POST', headers: request.headers, body: request.body, redirect: 'manual', signal: AbortSignal.timeout(ack?.timeoutMs ?? 5_000) });
     const answer = Buffer.from(await res.arrayBuffer());
     deps.host.log('sandbox.notify.forged', { ...about, protocol, status: res.status });
     return ok({ ...about, status: res.status, body: answer.toString('utf8').slice(0, 2000), acknowledged: ack ? ack.acknowledged(res.status, answer) : false });

@@ -209,7 +209,8 @@ export class Notifier {
     let outcome: DeliveryOutcome;
     let detail: string;
     try {
-      const res = await fetch(url, { method: 'POST', headers: request.headers, body: request.body, signal: AbortSignal.timeout(protocol.timeoutMs) });
+      // A redirect is an answer, not a new address: following it would carry the notify past the host check.
+      const res = await fetch(url, { method: 'POST', headers: request.headers, body: request.body, redirect: 'manual', signal: AbortSignal.timeout(protocol.timeoutMs) });
       const answer = await readLimited(res, ANSWER_LIMIT);
       outcome = protocol.acknowledged(res.status, answer) ? 'ACKNOWLEDGED' : res.status === 404 ? 'NOT_FOUND' : 'REJECTED';
       detail = `HTTP ${res.status} ${truncate(answer.toString('utf8'))}`;

@@ -8,6 +8,7 @@ import { parseJsonBody } from '../http/router';
 import type { Outbox } from '../outbox';
 import { PROVIDER } from '../sandbox/model';
 import { SandboxStore } from '../sandbox/store';
+import { MessagePusher, newPushSecrets, type PushMode } from './push';
 import { ALREADY_SHIPPED, applyUpload, NO_SUCH_ORDER, orderView, type PaidTrade, type ShippingState, type WxAnswer } from './rules';
 
 export const UPLOAD_API = 'wxa.sec.order.uploadShippingInfo';
@@ -17,16 +18,25 @@ export interface ShippingService {
   state(outTradeNo: string): ShippingState | undefined;
   /** The buyer confirms receipt in WeChat's component (wx.openBusinessView weappOrderConfirm). */
   confirm(outTradeNo: string): WxAnswer;
+  /** WeChat's message push of the order-management events (push.ts), and the variables wxPush needs to read them. */
+  readonly pusher: MessagePusher;
   reset(): void;
+}
+
+export interface ShippingOptions {
+  /** How the message push is sent: safe (encrypted, the default, as WeChat recommends) or plain. */
+  pushMode?: PushMode;
+  appid: string;
 }
 
 const OUT_TRADE_NO = /^[0-9A-Za-z_-]{1,32}$/;
 
-export function installShipping(host: LocalCloudHost, outbox: Pick<Outbox, 'registerOpenApi'>): ShippingService {
+export function installShipping(host: LocalCloudHost, outbox: Pick<Outbox, 'registerOpenApi'>, options: ShippingOptions): ShippingService {
   const sqlite = host.db.sqlite();
   const store = new ShippingStore(sqlite);
   const trades = new SandboxStore(sqlite);
   const faults: Array<{ errcode: number; remaining: number }> = [];
+  const pusher = new MessagePusher({ ...newPushSecrets(), mode: options.pushMode ?? 'safe', appid: options.appid, url: () => `${host.url}/http/wxPush` }, host.log);
 
   const findTrade = (key: { transactionId?: string; outTradeNo?: string }): PaidTrade | undefined => {
     const trade = key.transactionId ? trades.tradeByTransactionId(key.transactionId) : key.outTradeNo ? trades.trade(key.outTradeNo) : undefined;
@@ -79,10 +89,34 @@ export function installShipping(host: LocalCloudHost, outbox: Pick<Outbox, 'regi
     const state = store.get(outTradeNo);
     if (!state) return { errcode: NO_SUCH_ORDER, errmsg: 'the order has no shipping information: nothing to confirm' };
     if (state.orderState !== 2) return { errcode: ALREADY_SHIPPED, errmsg: `the order is in state ${state.orderState}, not 待收货` };
-    store.put({ ...state, orderState: 3, confirmedAt: Date.now() });
+    const confirmedAt = Date.now();
+    store.put({ ...state, orderState: 3, confirmedAt });
     host.log('shipping.confirmed', { outTradeNo });
+    // WeChat tells the mini-program at once (trade_manage_order_settlement, confirm_receive_method 2: by the buyer).
+    const trade = findTrade({ outTradeNo });
+    if (trade) {
+      void pusher.push('trade_manage_order_settlement', outTradeNo, {
+        ...pushIds(trade),
+        shipped_time: Math.floor((state.uploads[0]?.at ?? confirmedAt) / 1000),
+        confirm_receive_method: 2,
+        confirm_receive_time: Math.floor(confirmedAt / 1000),
+      });
+    }
     return { errcode: 0, errmsg: 'ok' };
   };
+
+  const pushIds = (trade: PaidTrade) => ({ transaction_id: trade.transactionId, merchant_id: trade.mchids[0], sub_merchant_id: '', merchant_trade_no: trade.outTradeNo, pay_time: Math.floor(trade.paidAt / 1000) });
+
+  // WeChat reminds a shop of an order unshipped for 48 hours; here it is sent when asked (nobody waits two days).
+  host.registerRoute('POST', /^\/sandbox\/shipping\/([^/]+)\/remind$/, async (req) => {
+    const no = req.params[0];
+    if (!OUT_TRADE_NO.test(no)) return invalid('not an out_trade_no');
+    const trade = findTrade({ outTradeNo: no });
+    if (!trade) return { status: 404, body: { code: 'NOT_FOUND', message: `no paid order ${no}` } };
+    if (store.get(no)) return { status: 409, body: { code: 'ALREADY_SHIPPED', message: `order ${no} has shipping information: WeChat sends no reminder` } };
+    return ok(await pusher.push('trade_manage_remind_shipping', no, { ...pushIds(trade), msg: '你有订单超过48小时未发货，请尽快发货' }));
+  });
+  host.registerRoute('GET', /^\/sandbox\/shipping\/pushes$/, () => ok({ pushes: pusher.history() }));
 
   host.registerRoute('GET', /^\/sandbox\/shipping$/, () => ok({ orders: store.list(100) }));
   host.registerRoute('GET', /^\/sandbox\/shipping\/([^/]+)$/, (req) => {
@@ -121,8 +155,10 @@ export function installShipping(host: LocalCloudHost, outbox: Pick<Outbox, 'regi
   return {
     state: (no) => store.get(no),
     confirm,
+    pusher,
     reset: () => {
       faults.length = 0;
+      pusher.reset();
       store.reset();
     },
   };
