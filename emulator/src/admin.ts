@@ -73,6 +73,8 @@ export class AdminApi {
     private readonly fallback: (action: string) => ActionHandler | undefined,
     /** Test barriers (emulator/src/barriers.ts): every action passes them, so a race test can line requests up. */
     private readonly barriers?: TestBarriers,
+    /** Whether the invocation with this id is still running (a held request of one that ended is dropped). */
+    private readonly running?: (invocationId: string) => boolean,
   ) {}
 
   register(action: string, handler: ActionHandler): void {
@@ -86,7 +88,9 @@ export class AdminApi {
     try {
       const handler = this.handlers.get(action) ?? this.fallback(action);
       if (!handler) throw new AdminError('INVALID_PARAM', `the local cloud does not support the admin action "${action || '(none)'}"`);
-      const result = this.barriers?.holding() ? await this.barriers.pass(describeAdminRequest(params, caller), async () => handler(params, caller)) : await handler(params, caller);
+      // 'init' is a cold start's module load, which belongs to no invocation.
+      const gone = caller.invocationId && caller.invocationId !== 'init' && this.running ? () => !this.running?.(caller.invocationId as string) : undefined;
+      const result = this.barriers?.holding() ? await this.barriers.pass(describeAdminRequest(params, caller), async () => handler(params, caller), gone) : await handler(params, caller);
       if (isRaw(result)) return { kind: 'raw', reply: result };
       return { kind: 'json', body: { requestId, ...result } };
     } catch (err) {

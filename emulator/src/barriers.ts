@@ -55,6 +55,14 @@ export interface BarrierView {
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000;
+
+/** A held request whose invocation ended while it waited (see TestBarriers.pass). */
+export class HeldRequestDropped extends Error {
+  constructor(request: AdminRequestInfo) {
+    super(`${request.action} of ${request.functionName ?? 'a caller'} was held past the end of its invocation and dropped`);
+    this.name = 'HeldRequestDropped';
+  }
+}
 const MATCH_KEYS = ['action', 'collection', 'functionName', 'docId', 'inTransaction'] as const;
 
 interface Deferred {
@@ -168,8 +176,12 @@ export class TestBarriers {
     return [...this.barriers, ...this.recent].map((b) => b.view());
   }
 
-  /** Runs an admin request, first waiting at the barrier that holds it, if any. */
-  async pass<T>(request: AdminRequestInfo, run: () => Promise<T>): Promise<T> {
+  /**
+   * Runs an admin request, first waiting at the barrier that holds it, if any. A held request whose sender is gone
+   * by its turn (`senderGone`: its invocation timed out and the runner terminated the instance) is dropped, not run:
+   * a held request so plays a crash right before it, as a crash test wants (docs/race-tests.md).
+   */
+  async pass<T>(request: AdminRequestInfo, run: () => Promise<T>, senderGone?: () => boolean): Promise<T> {
     let slot: Slot | undefined;
     for (const b of this.barriers) {
       slot = b.take(request);
@@ -178,6 +190,7 @@ export class TestBarriers {
     if (!slot) return run();
     await slot.turn.promise;
     try {
+      if (senderGone?.()) throw new HeldRequestDropped(request);
       return await run();
     } finally {
       slot.finished.resolve();

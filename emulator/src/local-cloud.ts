@@ -154,7 +154,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   });
 
   const barriers = new TestBarriers();
-  const admin = new AdminApi((action) => (action.startsWith('database.') ? databaseAction(db) : undefined), barriers);
+  const admin = new AdminApi((action) => (action.startsWith('database.') ? databaseAction(db) : undefined), barriers, (id) => runner.caller(id) !== undefined);
   admin.register('functions.invokeFunction', async (params, caller) => {
     const name = params.function_name;
     if (typeof name !== 'string' || !name) throw new AdminError('INVALID_PARAM', 'function_name is required');

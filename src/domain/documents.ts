@@ -15,10 +15,40 @@ export interface RefundRequestRecord {
   refundFee: number;
   reason: string;
   requestedAt: Date;
+  /**
+   * false from the reservation until the refund document is known to exist: what marks a request that stopped between
+   * its two writes (reconcile finds them by it, index `refund_requests_unrecorded`). Absent on requests made before it.
+   */
+  recorded?: boolean;
+}
+
+/**
+ * A subscribe message a transition made owed, kept on the document that transition wrote (in the same write), until
+ * it is sent: `owed.<key>` (server/repositories/owed.ts). `at` is a lease: the transition's own invocation sends it
+ * right away; reconcile takes it only once `at` is older than `messageRetrySeconds`, moving `at` to its own time first.
+ */
+export interface OwedMessage {
+  purpose: MessagePurpose;
+  /** The order or refund the message is about. */
+  subject: string;
+  /** Which transition of the subject: one message per subject and stage. */
+  stage: string;
+  recipients: string[];
+  facts: Record<string, string | number | Date | undefined>;
+  at: Date;
+}
+
+/** The owed-message fields an order or refund may carry. */
+export interface OwesMessages {
+  owed?: Record<string, OwedMessage>;
+  /** Entries in `owed`; reconcile looks for documents where it is above 0 (index `messages_owed`). */
+  owedCount?: number;
+  /** When the latest entry was added: reconcile's order (oldest first) and when it may look. */
+  owedAt?: Date;
 }
 
 /** `payChannel`: the WeChat Pay channel and merchant that took the order's money (domain/channels.ts). */
-export interface OrderDoc extends ChannelRecord {
+export interface OrderDoc extends OwesMessages, ChannelRecord {
   /** = outTradeNo */
   _id: string;
   /** The buyer: CloudBase's own convention for the owner of a document. */
@@ -98,7 +128,7 @@ export interface PrintingRecord {
 }
 
 /** `payChannel`: its order's, the only channel that can refund that money. */
-export interface RefundDoc extends ChannelRecord {
+export interface RefundDoc extends OwesMessages, ChannelRecord {
   /** = outRefundNo */
   _id: string;
   orderId: string;

@@ -5,7 +5,7 @@ import type { OrderDoc, RefundDoc } from './documents';
 import { AppError, conflict, notFound } from './errors';
 import { outRefundNo } from './ids';
 import { requireFen } from './money';
-import { ORDER_MOVES, allows, isMoneyHeld } from './states';
+import { ORDER_MOVES, RESERVING_REFUND_STATUSES, allows, isMoneyHeld } from './states';
 
 /** What a refund's lastError tells the merchant when WeChat Pay, not a call, decided (shown on the merchant's pages). */
 export const REFUND_NOTES = {
@@ -78,4 +78,25 @@ export function settleLedger(order: RefundLedger, refund: Pick<RefundDoc, 'refun
   const full = ORDER_MOVES.refundInFull;
   const status: OrderStatus = allows(full, order.status) && refundedFee >= order.totalFee ? full.to : order.status;
   return { refundedFee, refundingFee, status };
+}
+
+/**
+ * Whether an ABNORMAL refund's amount is still in its order's refundingFee, from the order's ledger and its refunds:
+ * refundingFee is always the sum of what its reserving refunds (and a request whose document is not written yet)
+ * hold. true: still reserved (its final outcome not booked); false: booked already (only its document is behind);
+ * undefined: the ledger matches neither, so nothing may be decided from it.
+ */
+export function abnormalStillReserved(
+  order: Pick<OrderDoc, 'refundingFee' | 'openRefundId' | 'refundRequest'>,
+  refunds: ReadonlyArray<Pick<RefundDoc, '_id' | 'status' | 'refundFee'>>,
+  refund: Pick<RefundDoc, '_id' | 'refundFee'>,
+): boolean | undefined {
+  let reserved = 0;
+  for (const r of refunds) if (RESERVING_REFUND_STATUSES.includes(r.status) || r._id === refund._id) reserved += r.refundFee;
+  if (!refunds.some((r) => r._id === refund._id)) reserved += refund.refundFee;
+  const request = order.refundRequest;
+  if (request && order.openRefundId === request.refundId && !refunds.some((r) => r._id === request.refundId)) reserved += request.refundFee;
+  if (order.refundingFee === reserved) return true;
+  if (order.refundingFee === reserved - refund.refundFee) return false;
+  return undefined;
 }

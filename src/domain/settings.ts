@@ -56,6 +56,11 @@ export interface Settings {
   notifyGraceSeconds: number;
   /** reconcile asks the provider about PROCESSING refunds not updated for this long. */
   refundPollSeconds: number;
+  /**
+   * reconcile sends a message (or prints a receipt) its transition made owed once it is owed for this long: longer
+   * than the slowest function that sends one runs (reconcile, 60 s), so the invocation that made it owed is done.
+   */
+  messageRetrySeconds: number;
   miniprogramState: 'developer' | 'trial' | 'formal';
   templates: Partial<Record<MessagePurpose, TemplateSetting>>;
   shipping: ShippingSettings;
@@ -83,6 +88,7 @@ export const SETTINGS_DEFAULTS = {
   unpaidTimeoutSeconds: 30 * 60,
   notifyGraceSeconds: 60,
   refundPollSeconds: 60,
+  messageRetrySeconds: 120,
   miniprogramState: 'formal',
 } as const;
 
@@ -130,6 +136,7 @@ export function parseSettings(raw: unknown): SettingsResult {
   const unpaidTimeoutSeconds = number('unpaidTimeoutSeconds', SETTINGS_DEFAULTS.unpaidTimeoutSeconds, 1, 7 * 24 * 3600);
   const notifyGraceSeconds = number('notifyGraceSeconds', SETTINGS_DEFAULTS.notifyGraceSeconds, 0, 24 * 3600);
   const refundPollSeconds = number('refundPollSeconds', SETTINGS_DEFAULTS.refundPollSeconds, 0, 24 * 3600);
+  const messageRetrySeconds = number('messageRetrySeconds', SETTINGS_DEFAULTS.messageRetrySeconds, 0, 24 * 3600);
   const state = doc.miniprogramState ?? SETTINGS_DEFAULTS.miniprogramState;
   const feeRate = doc.billFeeRateBasisPoints;
   if (feeRate !== undefined && (typeof feeRate !== 'number' || !Number.isInteger(feeRate) || feeRate < 0 || feeRate > 1000)) {
@@ -173,6 +180,7 @@ export function parseSettings(raw: unknown): SettingsResult {
       unpaidTimeoutSeconds,
       notifyGraceSeconds,
       refundPollSeconds,
+      messageRetrySeconds,
       miniprogramState: state as Settings['miniprogramState'],
       templates,
       shipping,

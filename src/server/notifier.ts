@@ -1,12 +1,15 @@
-// Subscribe messages. Called only by the invocation that won the transition being reported, and recorded in
-// `messages` under a deterministic id. A refused send (43101: no authorization left) is recorded and never fails
-// the business operation that triggered it.
-import type { MessageDoc, MessagePurpose, MessageSend } from '../domain/documents';
+// Subscribe messages. Every message is owed by the write of the transition it reports (an `owed` entry on that
+// document, repositories/owed.ts); the invocation that made the transition sends it right after (`deliver`), records
+// it in `messages` under a deterministic id and removes the entry; reconcile sends what a stopped invocation left
+// (`resendOwed`). A refused send (43101: no authorization left) is recorded and never fails the business operation
+// that triggered it.
+import type { MessageDoc, MessagePurpose, MessageSend, OwedMessage } from '../domain/documents';
 import type { Settings } from '../domain/settings';
 import { composeMessage, type Facts } from '../domain/subscribe-message';
 import { sendSubscribeMessage } from './cloud';
 import { errorSummary, log } from './logger';
-import { recordMessage } from './repositories/records';
+import { markSent, owedKey, takeOver, type OwedRef } from './repositories/owed';
+import { messageRecorded, recordMessage } from './repositories/records';
 import type { Store } from './store';
 
 export interface Notification {
@@ -21,7 +24,46 @@ export interface Notification {
 
 const REFUSED = new Set([43101]);
 
-export async function notify(store: Store, settings: Settings, n: Notification, now = new Date()): Promise<MessageSend[]> {
+/** An owed message, as the transition that wrote it knows it. */
+export function owedMessage(n: Notification, at: Date): OwedMessage {
+  return { ...n, at };
+}
+
+/**
+ * Sends a message its transition just made owed (written with the transition), then records it and removes the
+ * entry, both at once. Never throws: a message must not fail (and so repeat) the transition it reports; what is left
+ * owed, reconcile sends.
+ */
+export async function deliver(store: Store, settings: Settings, ref: OwedRef, message: OwedMessage): Promise<void> {
+  try {
+    await notify(store, settings, message, message.at, () => markSent(store, ref, owedKey(message), message.at));
+  } catch (err) {
+    log('error', 'message.deliver_failed', { id: messageId(message), error: errorSummary(err) });
+  }
+}
+
+/**
+ * reconcile: an entry whose lease ran out (its invocation stopped before sending, or before removing it). Takes the
+ * lease over first (one conditional write: of two reconciles one sends), then sends it unless `messages` shows it was
+ * sent. True when this call sent it.
+ */
+export async function resendOwed(store: Store, settings: Settings, ref: OwedRef, message: OwedMessage, now: Date): Promise<boolean> {
+  const key = owedKey(message);
+  if (!(await takeOver(store, ref, key, message.at, now))) return false;
+  const done = () => markSent(store, ref, key, now);
+  if (await messageRecorded(store, messageId(message))) {
+    await done();
+    return false;
+  }
+  log('warn', 'message.resent', { id: messageId(message) });
+  await notify(store, settings, message, now, done);
+  return true;
+}
+
+const messageId = (n: Pick<Notification, 'purpose' | 'subject' | 'stage'>) => `${n.purpose}:${n.subject}:${n.stage}`;
+
+/** Sends to every recipient, then records the sends (and runs `alongside`, e.g. removing the owed entry, at the same time). */
+export async function notify(store: Store, settings: Settings, n: Notification, now = new Date(), alongside?: () => Promise<unknown>): Promise<MessageSend[]> {
   const template = settings.templates[n.purpose];
   const facts: Facts = { shopName: settings.shopName, ...n.facts };
   const sends: MessageSend[] = [];
@@ -42,7 +84,7 @@ export async function notify(store: Store, settings: Settings, n: Notification, 
     }
   }
   const doc: MessageDoc = {
-    _id: `${n.purpose}:${n.subject}:${n.stage}`,
+    _id: messageId(n),
     purpose: n.purpose,
     subject: n.subject,
     stage: n.stage,
@@ -50,13 +92,13 @@ export async function notify(store: Store, settings: Settings, n: Notification, 
     sends,
     createdAt: now,
   };
-  try {
+  const record = async () => {
     const recorded = await recordMessage(store, doc);
     if (!recorded) log('warn', 'message.recorded_twice', { id: doc._id });
-  } catch (err) {
-    // The messages went out; failing the caller now would make the provider retry a transition that is done.
-    log('error', 'message.record_failed', { id: doc._id, error: errorSummary(err) });
-  }
+  };
+  // The messages went out; failing the caller now would make the provider retry a transition that is done.
+  const results = await Promise.allSettled([record(), ...(alongside ? [alongside()] : [])]);
+  for (const r of results) if (r.status === 'rejected') log('error', 'message.record_failed', { id: doc._id, error: errorSummary(r.reason) });
   return sends;
 }
 

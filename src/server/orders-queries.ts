@@ -15,7 +15,7 @@ import type { Payments } from './provider';
 import { activeProducts } from './repositories/products';
 import { findOrder, listOrders, markClosed, ordersByIds } from './repositories/orders';
 import { findRefund, listRefunds, refundsOfOrder } from './repositories/refunds';
-import { reconcileRefund } from './refund-flow';
+import { reconcileRefund, withRecordedRequest } from './refund-flow';
 import type { Store } from './store';
 
 export interface QueryContext {
@@ -36,7 +36,10 @@ export async function getOrder(ctx: QueryContext, orderId: string): Promise<Orde
   const merchant = isMerchant(ctx.settings, ctx.openid);
   const order = await findOrder(ctx.store, orderId);
   if (!order || (order._openid !== ctx.openid && !merchant)) throw notFound(`order ${orderId} not found`);
-  return orderDetail(order, await refundsOfOrder(ctx.store, orderId), { forMerchant: merchant, refundWindowDays: ctx.settings.refundWindowDays, provider: channelOf(order, ctx.settings).provider });
+  // A refund request that stopped before writing its document is finished here, so the order never shows 退款中
+  // without a refund to withdraw or decide.
+  const refunds = await withRecordedRequest(ctx, order, await refundsOfOrder(ctx.store, orderId));
+  return orderDetail(order, refunds, { forMerchant: merchant, refundWindowDays: ctx.settings.refundWindowDays, provider: channelOf(order, ctx.settings).provider });
 }
 
 /** The buyer cancels a PENDING order: the provider's order is closed first, so it can no longer be paid. */

@@ -1,7 +1,8 @@
 // Confirming a payment: shared by payNotify (a callback we do not trust), reconcile (a notify that never came),
 // pay and cancel (the provider says the order is paid already).
-// Guarantee: PENDING → PAID happens once, only for the amount and merchant we asked for, and only the invocation
-// that made the transition tells the merchants.
+// Guarantee: PENDING → PAID happens once, only for the amount and merchant we asked for; the same write makes the
+// merchants' message and the receipt owed, which the invocation that made the transition sends and prints right
+// after (reconcile does, if it stopped first).
 import type { PayChannel } from '../domain/channels';
 import type { AnomalyDoc, OrderDoc, TimelineRecord } from '../domain/documents';
 import { formatYuan } from '../domain/money';
@@ -10,7 +11,7 @@ import { isMoneyHeld } from '../domain/states';
 import { timelineEntry } from '../domain/timeline';
 import type { PaymentStatus } from '../providers/payment-provider';
 import { log } from './logger';
-import { notify } from './notifier';
+import { deliver, owedMessage } from './notifier';
 import { printPaidOrder } from './printing';
 import { appendTimeline, findOrder, markPaid } from './repositories/orders';
 import { recordAnomaly } from './repositories/records';
@@ -58,16 +59,23 @@ export async function applyPaymentStatus(ctx: PaymentContext, orderId: string, s
   }
   const paidAt = status.paidAt ?? ctx.now;
   // The amount is part of the condition: a payment of any other amount can never mark the order paid.
-  const won = await markPaid(ctx.store, orderId, { totalFee: status.totalFee, transactionId: status.transactionId, paidAt, at: ctx.now, by: ctx.by });
+  const owed = owedMessage(
+    { purpose: 'orderPaid', subject: orderId, stage: 'paid', recipients: ctx.settings.merchantOpenids, facts: { orderId, totalFee: status.totalFee, paidAt, title: status.attach } },
+    ctx.now,
+  );
+  const printer = ctx.settings.printer;
+  const won = await markPaid(ctx.store, orderId, {
+    totalFee: status.totalFee,
+    transactionId: status.transactionId,
+    paidAt,
+    at: ctx.now,
+    by: ctx.by,
+    owed,
+    ...(printer ? { printing: { state: 'PENDING', attempts: 0, copies: printer.copies } } : {}),
+  });
   if (won) {
     log('info', 'order.paid', { orderId, by: ctx.by });
-    await notify(ctx.store, ctx.settings, {
-      purpose: 'orderPaid',
-      subject: orderId,
-      stage: 'paid',
-      recipients: ctx.settings.merchantOpenids,
-      facts: { orderId, totalFee: status.totalFee, paidAt, title: status.attach },
-    }, ctx.now);
+    await deliver(ctx.store, ctx.settings, { collection: 'orders', docId: orderId }, owed);
     // After the merchants are told: a printer that is down never delays or fails the payment.
     await printPaidOrder(ctx, orderId);
     return { kind: 'PAID_NOW' };

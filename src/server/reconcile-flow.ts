@@ -5,21 +5,16 @@ import type { Settings } from '../domain/settings';
 import { TIMELINE_NOTES } from '../domain/timeline';
 import { errorSummary, log } from './logger';
 import { applyPaymentStatus, type PaymentContext } from './payments';
+import { resendOwed } from './notifier';
 import type { Payments } from './provider';
-import { markClosed, pendingOrdersBefore, recentlyRequestedRefunds } from './repositories/orders';
+import { markClosed, pendingOrdersBefore, unrecordedRequests } from './repositories/orders';
+import { owingDocuments, type OwingCollection } from './repositories/owed';
 import { processingRefundsBefore } from './repositories/refunds';
 import { reconcileRefund, recordRequestedRefund } from './refund-flow';
 import { reconcileShipping, type ShippingReconcileReport } from './shipping-reconcile';
-import type { Store } from './store';
+import { COLLECTIONS, type Store } from './store';
 
 export const BATCH = 50;
-
-/**
- * How far back reconcile looks for a refund request that stopped between its reservation and its document: a stopped
- * request is stopped from its first moment, so a timer every 5 minutes sees it several times within this window
- * (unless more than BATCH requests were made in it; the buyer's next request on the order also finishes it).
- */
-export const UNRECORDED_REQUEST_WINDOW_MS = 60 * 60 * 1000;
 
 export interface ReconcileReport {
   ordersChecked: number;
@@ -29,12 +24,14 @@ export interface ReconcileReport {
   refundsSettled: number;
   /** Refund documents made for requests that stopped after reserving their amount. */
   requestsRecorded: number;
+  /** Messages a stopped invocation left owed, sent now. */
+  messagesResent: number;
   errors: number;
   shipping?: ShippingReconcileReport;
 }
 
 export async function reconcile(store: Store, settings: Settings, payments: Payments, now: Date): Promise<ReconcileReport> {
-  const report: ReconcileReport = { ordersChecked: 0, paid: 0, closed: 0, refundsChecked: 0, refundsSettled: 0, requestsRecorded: 0, errors: 0 };
+  const report: ReconcileReport = { ordersChecked: 0, paid: 0, closed: 0, refundsChecked: 0, refundsSettled: 0, requestsRecorded: 0, messagesResent: 0, errors: 0 };
   const ctx: PaymentContext = { store, settings, payments, now, by: 'system' };
   const pending = await pendingOrdersBefore(store, new Date(now.getTime() - settings.notifyGraceSeconds * 1000), BATCH);
   for (const order of pending) {
@@ -59,13 +56,30 @@ export async function reconcile(store: Store, settings: Settings, payments: Paym
       log('warn', 'reconcile.refund_failed', { refundId: refund._id, error: errorSummary(err) });
     }
   }
+  // Requests still marked unrecorded, however old (a request younger than refundPollSeconds may still be writing
+  // its document). Ordinary requests leave the list with their document, so only stopped ones can fill a batch.
   const pollBefore = new Date(now.getTime() - settings.refundPollSeconds * 1000);
-  for (const order of await recentlyRequestedRefunds(store, new Date(now.getTime() - UNRECORDED_REQUEST_WINDOW_MS), pollBefore, BATCH)) {
+  for (const order of await unrecordedRequests(store, pollBefore, BATCH)) {
     try {
       if (await recordRequestedRefund({ store, settings, now }, order)) report.requestsRecorded++;
     } catch (err) {
       report.errors++;
       log('warn', 'reconcile.request_failed', { orderId: order._id, error: errorSummary(err) });
+    }
+  }
+  // After the requests above: a document they made owes its message to the merchants, sent by them already.
+  const owedBefore = new Date(now.getTime() - settings.messageRetrySeconds * 1000);
+  for (const collection of [COLLECTIONS.orders, COLLECTIONS.refunds] as OwingCollection[]) {
+    for (const doc of await owingDocuments(store, collection, owedBefore, BATCH)) {
+      for (const message of Object.values(doc.owed ?? {})) {
+        if (message.at.getTime() > owedBefore.getTime()) continue; // its own invocation may still be sending it
+        try {
+          if (await resendOwed(store, settings, { collection, docId: doc._id }, message, now)) report.messagesResent++;
+        } catch (err) {
+          report.errors++;
+          log('warn', 'reconcile.message_failed', { collection, docId: doc._id, error: errorSummary(err) });
+        }
+      }
     }
   }
   try {

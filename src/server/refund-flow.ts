@@ -5,21 +5,33 @@
 // finishes the refund (settleRefund). The provider is called only outside transactions (claim → call → finish),
 // always with the refund's own outRefundNo so a retry can never refund twice.
 import type { RefundStatus } from '../../typings/api';
-import type { OrderDoc, RefundDoc, RefundRequestRecord, TimelineRecord } from '../domain/documents';
+import type { OrderDoc, OwedMessage, RefundDoc, RefundRequestRecord, TimelineRecord } from '../domain/documents';
 import { conflict, notFound } from '../domain/errors';
-import { outRefundNo } from '../domain/ids';
+import { orderIdOfRefund, outRefundNo } from '../domain/ids';
 import { formatYuan } from '../domain/money';
-import { decideRefundRequest, REFUND_NOTES, settleLedger } from '../domain/refund-rules';
+import { abnormalStillReserved, decideRefundRequest, REFUND_NOTES, settleLedger } from '../domain/refund-rules';
 import type { Settings } from '../domain/settings';
 import { allows, REFUND_MOVES, REFUND_START, type Move } from '../domain/states';
 import { REFUND_RESULT_PHRASE } from '../domain/subscribe-message';
 import { TIMELINE_NOTES, timelineEntry } from '../domain/timeline';
 import { ProviderError, ProviderOutcomeUnknown } from '../providers/payment-provider';
 import { errorSummary, log } from './logger';
-import { notify } from './notifier';
+import { deliver, notify, owedMessage } from './notifier';
 import type { Payments } from './provider';
-import { appendTimeline, bookRefundOutcome, findOrder, findOrderInTx, holdsAbnormalRefund, pushTimeline, reserveRefund, type RefundBooking } from './repositories/orders';
-import { claimProcessing, finishSettlement, findRefund, findRefundInTx, insertRefund, noteRefund, touchRefund } from './repositories/refunds';
+import {
+  adoptAbnormalRefund,
+  appendTimeline,
+  bookRefundOutcome,
+  findOrder,
+  findOrderInTx,
+  holdsAbnormalRefund,
+  markRequestRecorded,
+  pushTimeline,
+  reserveRefund,
+  type RefundBooking,
+} from './repositories/orders';
+import { owing, owingFromStart } from './repositories/owed';
+import { claimProcessing, finishSettlement, findRefund, findRefundInTx, insertRefund, noteRefund, refundsOfOrder, touchRefund } from './repositories/refunds';
 import { recordAnomaly } from './repositories/records';
 import { COLLECTIONS, inTransaction, type Store } from './store';
 
@@ -36,11 +48,13 @@ const RESERVE_ATTEMPTS = 3;
 
 /**
  * A buyer's refund request: the order's reservation first (one conditional write on the values the request was decided
- * on: repositories/orders.ts reserveRefund), then the refund document under its deterministic id `<orderId>R<n>`.
+ * on: repositories/orders.ts reserveRefund), then the refund document under its deterministic id `<orderId>R<n>`,
+ * owing the merchants' message from its first write.
  * A refund document therefore never exists without its amount reserved: what approval, withdrawal, rejection and
  * reconcile act on is always backed. Stopping between the two writes leaves a reservation without a document (money
- * held, never over the total; the order's openRefundId blocks a second request); the next request on the order, or
- * reconcile, makes the document from the order's `refundRequest` (recordRequestedRefund), once.
+ * held, never over the total; the order's openRefundId blocks a second request) and the order marked
+ * `refundRequest.recorded: false`; whoever next reads or acts on the order (`orders get`, the next request, `ship`,
+ * withdraw, approve), or reconcile, makes the document from the order's `refundRequest` (recordRequestedRefund), once.
  */
 export async function requestRefund(ctx: RefundContext, buyer: string, orderId: string, reason: string, refundFee?: number): Promise<RefundDoc> {
   for (let attempt = 1; ; attempt++) {
@@ -53,7 +67,7 @@ export async function requestRefund(ctx: RefundContext, buyer: string, orderId: 
     const entry = timelineEntry(ctx.now, 'refund_requested', 'buyer', TIMELINE_NOTES.refundRequested(decision.refundFee, reason));
     if (await reserveRefund(ctx.store, order, request, entry)) {
       const refund = requestedRefundDoc(order, request);
-      if (await insertRefund(ctx.store, refund)) await tellMerchantsOfRequest(ctx, refund, order.title);
+      await recordRefundDocument(ctx, order, refund);
       log('info', 'refund.requested', { refundId: refund._id, orderId });
       return refund;
     }
@@ -80,37 +94,85 @@ function requestedRefundDoc(order: OrderDoc, request: RefundRequestRecord): Refu
 
 /** The order's open refund was reserved by a request whose document may not exist yet. */
 function unrecordedRequest(order: OrderDoc): RefundRequestRecord | undefined {
-  return order.openRefundId && order.refundRequest?.refundId === order.openRefundId ? order.refundRequest : undefined;
+  const request = order.refundRequest;
+  return request && request.recorded !== true && order.openRefundId === request.refundId ? request : undefined;
 }
 
 /**
- * Makes the refund document of the order's open request if it does not exist (its request stopped after the
- * reservation). Only for a reserved request, and under its own id, so a document made here is always backed and
- * made once; whoever inserts it tells the merchants. True when this call made it.
+ * Writes the reserved request's document (owing the merchants' message), then at once tells the merchants (if this
+ * call made it) and takes the order off reconcile's list of stopped requests. The made document, or undefined when
+ * it existed already.
  */
-export async function recordRequestedRefund(ctx: RefundContext, order: OrderDoc): Promise<boolean> {
-  const request = unrecordedRequest(order);
-  if (!request || (await findRefund(ctx.store, request.refundId))) return false;
-  const refund = requestedRefundDoc(order, request);
-  if (!(await insertRefund(ctx.store, refund))) return false;
-  log('warn', 'refund.request_recorded_late', { refundId: refund._id, orderId: order._id });
-  await tellMerchantsOfRequest(ctx, refund, order.title);
+async function recordRefundDocument(ctx: RefundContext, order: OrderDoc, refund: RefundDoc): Promise<RefundDoc | undefined> {
+  const owed = merchantMessage(ctx, refund, 'REQUESTED', refund.reason, order.title, refund.createdAt);
+  const made = await insertRefund(ctx.store, refund, [owed]);
+  const recorded = markRequestRecorded(ctx.store, order._id, refund._id).catch((err: unknown) =>
+    // Left marked, the order is looked at again by reconcile, which finds the document and clears the mark.
+    log('warn', 'refund.mark_recorded_failed', { refundId: refund._id, error: errorSummary(err) }),
+  );
+  await Promise.all([recorded, made ? deliver(ctx.store, ctx.settings, { collection: COLLECTIONS.refunds, docId: refund._id }, owed) : undefined]);
+  return made ? refund : undefined;
+}
+
+/**
+ * Makes the refund document of the order's last request if it does not exist (its request stopped after the
+ * reservation). Only for a reserved request, and under its own id, so a document made here is always backed and
+ * made once; whoever inserts it tells the merchants. A request no longer open had its document (none closes
+ * without one): only its mark is cleared. The document when this call made it.
+ */
+export async function recordRequestedRefund(ctx: RefundContext, order: OrderDoc): Promise<RefundDoc | undefined> {
+  const request = order.refundRequest;
+  if (!request || request.recorded === true) return undefined;
+  if (!unrecordedRequest(order)) {
+    await markRequestRecorded(ctx.store, order._id, request.refundId);
+    return undefined;
+  }
+  const made = await recordRefundDocument(ctx, order, requestedRefundDoc(order, request));
+  if (made) log('warn', 'refund.request_recorded_late', { refundId: made._id, orderId: order._id });
+  return made;
+}
+
+/**
+ * Someone names a refund that has no document: if it is its order's open request that stopped after reserving, the
+ * document is made now (for a buyer, only on their own order). True when the refund exists now.
+ */
+async function recordIfStopped(ctx: RefundContext, refundId: string, buyer?: string): Promise<boolean> {
+  const orderId = orderIdOfRefund(refundId);
+  const order = orderId ? await findOrder(ctx.store, orderId) : undefined;
+  if (!order || (buyer !== undefined && order._openid !== buyer) || unrecordedRequest(order)?.refundId !== refundId) return false;
+  await recordRequestedRefund(ctx, order);
   return true;
 }
 
-async function tellMerchantsOfRequest(ctx: RefundContext, refund: RefundDoc, title: string): Promise<void> {
-  await notify(ctx.store, ctx.settings, {
-    purpose: 'refundRequested',
-    subject: refund._id,
-    stage: 'REQUESTED',
-    recipients: ctx.settings.merchantOpenids,
-    facts: { orderId: refund.orderId, refundId: refund._id, title, refundFee: refund.refundFee, reason: refund.reason, requestedAt: refund.createdAt },
-  }, ctx.now);
+/** What a finished request's order looks like to someone reading it: its stopped request recorded first. */
+export async function withRecordedRequest(ctx: RefundContext, order: OrderDoc, refunds: RefundDoc[]): Promise<RefundDoc[]> {
+  const request = unrecordedRequest(order);
+  if (!request || refunds.some((r) => r._id === request.refundId)) return refunds;
+  const made = await recordRequestedRefund(ctx, order);
+  // Made by someone else meanwhile: read them again.
+  return made ? [made, ...refunds] : refundsOfOrder(ctx.store, order._id);
+}
+
+/** The merchants' message about a refund (its request, or one that needs their eyes), owed from now. */
+function merchantMessage(ctx: RefundContext, refund: RefundDoc, stage: string, what: string, title: string | undefined, requestedAt: Date): OwedMessage {
+  return owedMessage(
+    {
+      purpose: 'refundRequested',
+      subject: refund._id,
+      stage,
+      recipients: ctx.settings.merchantOpenids,
+      facts: { orderId: refund.orderId, refundId: refund._id, title, refundFee: refund.refundFee, reason: what, requestedAt },
+    },
+    ctx.now,
+  );
 }
 
 // ---- close without money moving (merchant rejects, buyer withdraws) -----------------------------------------
 
-/** REQUESTED → REJECTED | CANCELLED, releasing the order's refundingFee, in one transaction. */
+/**
+ * REQUESTED → REJECTED | CANCELLED, releasing the order's refundingFee, in one transaction; a rejection's write of the
+ * refund makes the buyer's message owed. A refund whose request stopped before its document is recorded first.
+ */
 export async function closeRequestedRefund(
   ctx: RefundContext,
   refundId: string,
@@ -118,9 +180,25 @@ export async function closeRequestedRefund(
   actor: { openid: string; role: 'merchant' | 'buyer' },
   rejectReason?: string,
 ): Promise<{ refund: RefundDoc; order: OrderDoc | undefined; changed: boolean }> {
-  const result = await inTransaction(ctx.store, async (tx) => {
+  let result = await closeInTransaction(ctx, refundId, to, actor, rejectReason);
+  if (result === 'MISSING' && (await recordIfStopped(ctx, refundId, actor.role === 'buyer' ? actor.openid : undefined))) {
+    result = await closeInTransaction(ctx, refundId, to, actor, rejectReason);
+  }
+  if (result === 'MISSING') throw notFound(`refund ${refundId} not found`);
+  if (result.owed) await deliver(ctx.store, ctx.settings, { collection: COLLECTIONS.refunds, docId: refundId }, result.owed);
+  return result;
+}
+
+async function closeInTransaction(
+  ctx: RefundContext,
+  refundId: string,
+  to: 'REJECTED' | 'CANCELLED',
+  actor: { openid: string; role: 'merchant' | 'buyer' },
+  rejectReason?: string,
+): Promise<'MISSING' | { refund: RefundDoc; order: OrderDoc | undefined; changed: boolean; owed?: OwedMessage }> {
+  return inTransaction(ctx.store, async (tx) => {
     const refund = await findRefundInTx(tx, refundId);
-    if (!refund || (actor.role === 'buyer' && refund._openid !== actor.openid)) throw notFound(`refund ${refundId} not found`);
+    if (!refund || (actor.role === 'buyer' && refund._openid !== actor.openid)) return 'MISSING' as const;
     const move = to === 'REJECTED' ? REFUND_MOVES.reject : REFUND_MOVES.withdraw;
     if (refund.status === move.to) return { refund, order: undefined, changed: false };
     if (!allows(move, refund.status)) throw conflict(`refund ${refundId} is ${refund.status}: only a REQUESTED refund can be ${to.toLowerCase()}`);
@@ -128,22 +206,22 @@ export async function closeRequestedRefund(
     if (!order) throw notFound(`order ${refund.orderId} not found`);
     const ledger = settleLedger(order, refund, 'RELEASED');
     const event = to === 'REJECTED' ? 'refund_rejected' : 'refund_withdrawn';
+    const closed: RefundDoc = { ...refund, status: move.to, ...(rejectReason ? { rejectReason } : {}) };
+    const owed = to === 'REJECTED' ? buyerMessage(ctx, closed, 'REJECTED', refund.title ?? order.title, rejectReason) : undefined;
     await tx.collection(COLLECTIONS.refunds).doc(refundId).update({
-      data: { status: move.to, updatedAt: ctx.now, decidedBy: actor.openid, ...(rejectReason ? { rejectReason } : {}) },
+      data: { status: move.to, updatedAt: ctx.now, decidedBy: actor.openid, ...(rejectReason ? { rejectReason } : {}), ...owing(ctx.store, owed ? [owed] : []) },
     });
     await tx.collection(COLLECTIONS.orders).doc(order._id).update({
       data: { refundingFee: ledger.refundingFee, openRefundId: null, refunding: false, updatedAt: ctx.now, timeline: pushTimeline(ctx.store, timelineEntry(ctx.now, event, actor.role, rejectReason)) },
     });
-    return { refund: { ...refund, status: to, ...(rejectReason ? { rejectReason } : {}) }, order, changed: true };
+    return { refund: closed, order, changed: true, ...(owed ? { owed } : {}) };
   });
-  if (result.changed && to === 'REJECTED') await tellBuyer(ctx, result.refund, 'REJECTED', result.order?.title, rejectReason);
-  return result;
 }
 
 // ---- approve (merchant): claim, call, finish ---------------------------------------------------------------
 
 export async function approveRefund(ctx: RefundContext, payments: Payments, refundId: string, merchant: string): Promise<RefundStatus> {
-  const refund = await findRefund(ctx.store, refundId);
+  const refund = (await findRefund(ctx.store, refundId)) ?? ((await recordIfStopped(ctx, refundId)) ? await findRefund(ctx.store, refundId) : undefined);
   if (!refund) throw notFound(`refund ${refundId} not found`);
   if (approvedAlready(refund.status)) return refund.status;
   if (!allows(REFUND_MOVES.approve, refund.status)) throw conflict(`refund ${refundId} is ${refund.status}: it can no longer be approved`);
@@ -225,9 +303,10 @@ const ABNORMAL_ADVICE = REFUND_NOTES.abnormal;
  * later, once. The booking write decides who settles: its condition is the refund's token on the order, which it
  * removes, and it moves the money within one document, so refundedFee + refundingFee ≤ totalFee at every moment.
  * If an invocation stops between the two writes, the refund keeps its status with its order already booked: the next
- * notify or reconcile's poll finds the booking done and only moves the refund document (the buyer's message, sent
- * only by the invocation that booked, is then not sent; the merchant's, tied to the anomaly record, is).
- * `won` tells the caller it booked the outcome (and told the buyer); `finished` that it moved the refund document.
+ * notify or reconcile's poll finds the booking done and only moves the refund document.
+ * The message of the outcome (the buyer's result; the merchants' for ABNORMAL) is owed by the refund document's move,
+ * so whoever moves it sends it, once, however the two writes were split between invocations.
+ * `won` tells the caller it booked the outcome; `finished` that it moved the refund document.
  */
 export async function settleRefund(
   ctx: RefundContext,
@@ -242,34 +321,70 @@ export async function settleRefund(
   const fee = settledFee ?? refund.refundFee;
   const entry = timelineEntry(ctx.now, TIMELINE_EVENT[outcome], by, outcome === 'ABNORMAL' ? TIMELINE_NOTES.refundAbnormal(fee) : TIMELINE_NOTES.refundSettled(fee));
   const booking: RefundBooking = outcome === 'SUCCEEDED' ? { outcome, settledFee: fee } : { outcome };
-  const booked = await bookRefundOutcome(ctx.store, refund, booking, { abnormal: refund.status === REFUND_MOVES.abnormal.to }, ctx.now, entry);
+  const fromAbnormal = { abnormal: refund.status === REFUND_MOVES.abnormal.to };
+  let booked = await bookRefundOutcome(ctx.store, refund, booking, fromAbnormal, ctx.now, entry);
   if (!booked && outcome === 'ABNORMAL' && !(await holdsAbnormalRefund(ctx.store, refund.orderId, refund._id))) {
     // Its order no longer holds it as ABNORMAL: a final outcome was booked first (a settlement that stopped before
     // moving the refund document); calling the refund ABNORMAL now would contradict the books.
     return { won: false, finished: false, refund: await findRefund(ctx.store, refund._id) };
   }
+  if (!booked && fromAbnormal.abnormal) {
+    // No token to take: booked already (a settlement stopped before moving the document), or made ABNORMAL before
+    // orders kept abnormalRefundIds, its money still reserved and never to be booked unless it gets its token now.
+    const legacy = await adoptLegacyAbnormal(ctx, refund);
+    if (legacy === 'UNDECIDED') return { won: false, finished: false, refund };
+    if (legacy === 'ADOPTED') booked = await bookRefundOutcome(ctx.store, refund, booking, fromAbnormal, ctx.now, entry);
+  }
   const note = options.note ?? (outcome === 'ABNORMAL' ? ABNORMAL_ADVICE : undefined);
-  const finished = await finishSettlement(ctx.store, refund._id, move, ctx.now, {
-    ...(outcome === 'ABNORMAL' ? {} : { settledAt: ctx.now }),
-    ...(settledFee !== undefined && settledFee !== refund.refundFee ? { settledFee } : {}),
-    ...(note ? { lastError: note.slice(0, 200) } : {}),
-    ...(options.providerRefundId ? { providerRefundId: options.providerRefundId } : {}),
-  });
   const settled: RefundDoc = { ...refund, status: move.to, ...(settledFee !== undefined ? { settledFee } : {}) };
+  // Refunds keep their order's title; older ones without it cost one read.
+  const title = refund.title ?? (await findOrder(ctx.store, refund.orderId))?.title;
+  const owed =
+    outcome === 'ABNORMAL'
+      ? merchantMessage(ctx, refund, 'ABNORMAL', '退款异常请到商户平台处理', title, ctx.now)
+      : buyerMessage(ctx, { ...settled, refundFee: fee }, outcome, title);
+  const finished = await finishSettlement(
+    ctx.store,
+    refund._id,
+    move,
+    ctx.now,
+    {
+      ...(outcome === 'ABNORMAL' ? {} : { settledAt: ctx.now }),
+      ...(settledFee !== undefined && settledFee !== refund.refundFee ? { settledFee } : {}),
+      ...(note ? { lastError: note.slice(0, 200) } : {}),
+      ...(options.providerRefundId ? { providerRefundId: options.providerRefundId } : {}),
+    },
+    [owed],
+  );
   if (booked) log('info', 'refund.settled', { refundId: refund._id, outcome });
   else if (finished) log('info', 'refund.settlement_completed', { refundId: refund._id, outcome });
-  // Refunds keep their order's title; older ones without it cost one read.
-  const title = async () => refund.title ?? (await findOrder(ctx.store, refund.orderId))?.title;
-  if (outcome === 'ABNORMAL') {
-    // Whoever moved the refund document (the booker, or whoever completed its stopped settlement) records the
-    // anomaly; the anomaly's fixed id makes its merchant message one.
-    if (finished && (await recordAnomaly(ctx.store, { _id: `REFUND_ABNORMAL:${refund._id}`, kind: 'REFUND_ABNORMAL', orderId: refund.orderId, refundId: refund._id, detail: ABNORMAL_ADVICE, createdAt: ctx.now }))) {
-      await tellMerchants(ctx, settled, 'ABNORMAL', '退款异常请到商户平台处理', await title());
+  if (finished) {
+    if (outcome === 'ABNORMAL') {
+      // Shown to the merchant beside the order (the anomaly's fixed id keeps it one).
+      await recordAnomaly(ctx.store, { _id: `REFUND_ABNORMAL:${refund._id}`, kind: 'REFUND_ABNORMAL', orderId: refund.orderId, refundId: refund._id, detail: ABNORMAL_ADVICE, createdAt: ctx.now });
     }
-  } else if (booked) {
-    await tellBuyer(ctx, { ...settled, refundFee: fee }, outcome, await title());
+    await deliver(ctx.store, ctx.settings, { collection: COLLECTIONS.refunds, docId: refund._id }, owed);
   }
   return { won: booked, finished, refund: booked || finished ? settled : await findRefund(ctx.store, refund._id) };
+}
+
+/**
+ * An ABNORMAL refund whose order holds no token for it: is its amount still reserved (ADOPTED: it now has its token,
+ * book it), or was its final outcome booked already (BOOKED: only its document is left to move)? Decided from the
+ * order's ledger against its refunds (domain/refund-rules.ts abnormalStillReserved); UNDECIDED leaves it for later.
+ */
+async function adoptLegacyAbnormal(ctx: RefundContext, refund: RefundDoc): Promise<'ADOPTED' | 'BOOKED' | 'UNDECIDED'> {
+  const order = await findOrder(ctx.store, refund.orderId);
+  if (!order) return 'UNDECIDED';
+  if (order.abnormalRefundIds?.includes(refund._id)) return 'ADOPTED'; // adopted meanwhile by another settlement
+  const reserved = abnormalStillReserved(order, await refundsOfOrder(ctx.store, order._id), refund);
+  if (reserved === false) return 'BOOKED';
+  if (reserved === true && (await adoptAbnormalRefund(ctx.store, order, refund._id, ctx.now))) {
+    log('warn', 'refund.abnormal_adopted', { refundId: refund._id, orderId: order._id });
+    return 'ADOPTED';
+  }
+  if (reserved === undefined) log('warn', 'refund.ledger_unexplained', { refundId: refund._id, orderId: order._id });
+  return 'UNDECIDED';
 }
 
 /** Ask the provider about a PROCESSING or ABNORMAL refund and settle it if it is done. Resubmits one the provider never got. */
@@ -325,8 +440,8 @@ const LATE_REASON = '订单关闭后才收到付款，自动退款';
 
 /**
  * The buyer paid an order we had closed (WeChat took the money): refund it in full, once, with a fixed number
- * (`<orderId>R1`: a closed order never had a buyer's refund), and tell the merchants. Safe to call on every
- * duplicate notify: only the invocation that creates the refund submits it and sends messages; reconcile
+ * (`<orderId>R1`: a closed order never had a buyer's refund), and tell the merchants (owed by the refund's insert).
+ * Safe to call on every duplicate notify: only the invocation that creates the refund submits it and sends it; reconcile
  * resubmits it like any PROCESSING refund if the call's outcome stayed unknown.
  */
 export async function refundLatePayment(ctx: RefundContext, payments: Payments, orderId: string, paid: { totalFee: number; transactionId?: string }): Promise<RefundDoc | undefined> {
@@ -351,7 +466,8 @@ export async function refundLatePayment(ctx: RefundContext, payments: Payments, 
       createdAt: ctx.now,
       updatedAt: ctx.now,
     };
-    await tx.collection(COLLECTIONS.refunds).add({ data: { ...refund } });
+    const owed = merchantMessage(ctx, refund, 'AUTO', '关单后付款已自动退款', order.title, ctx.now);
+    await tx.collection(COLLECTIONS.refunds).add({ data: { ...refund, ...owingFromStart([owed]) } });
     await tx.collection(COLLECTIONS.orders).doc(orderId).update({
       data: {
         refundingFee: order.refundingFee + paid.totalFee,
@@ -363,11 +479,11 @@ export async function refundLatePayment(ctx: RefundContext, payments: Payments, 
         timeline: pushTimeline(ctx.store, timelineEntry(ctx.now, 'refund_automatic', 'system', `${formatYuan(paid.totalFee)}：${LATE_REASON}`)),
       },
     });
-    return { refund, title: order.title };
+    return { refund, owed };
   });
   if (!created) return undefined;
   log('warn', 'refund.late_payment', { orderId, refundId });
-  await tellMerchants(ctx, created.refund, 'AUTO', '关单后付款已自动退款', created.title);
+  await deliver(ctx.store, ctx.settings, { collection: COLLECTIONS.refunds, docId: refundId }, created.owed);
   await submitRefund(ctx, payments, created.refund);
   return created.refund;
 }
@@ -387,16 +503,16 @@ async function tellMerchants(ctx: RefundContext, refund: RefundDoc, stage: strin
   }
 }
 
-async function tellBuyer(ctx: RefundContext, refund: RefundDoc, stage: keyof typeof REFUND_RESULT_PHRASE, title?: string, note?: string): Promise<void> {
-  try {
-    await notify(ctx.store, ctx.settings, {
+/** The buyer's message about their refund's outcome (a rejection, a result), owed from now. */
+function buyerMessage(ctx: RefundContext, refund: RefundDoc, stage: keyof typeof REFUND_RESULT_PHRASE, title?: string, note?: string): OwedMessage {
+  return owedMessage(
+    {
       purpose: 'refundResult',
       subject: refund._id,
       stage,
       recipients: [refund._openid],
       facts: { orderId: refund.orderId, refundId: refund._id, title, refundFee: refund.refundFee, result: REFUND_RESULT_PHRASE[stage], note: note ?? REFUND_RESULT_PHRASE[stage], decidedAt: ctx.now },
-    }, ctx.now);
-  } catch (err) {
-    log('error', 'refund.notify_failed', { refundId: refund._id, error: errorSummary(err) });
-  }
+    },
+    ctx.now,
+  );
 }

@@ -6,7 +6,7 @@
 import type { OrderStatus, ShipData, ShipEvent, ShippingUploadState } from '../../typings/api';
 import { maskName } from '../domain/address';
 import { channelOf } from '../domain/channels';
-import type { OrderDoc, ShippingRecord } from '../domain/documents';
+import type { OrderDoc, OwedMessage, ShippingRecord } from '../domain/documents';
 import { AppError, conflict, notFound } from '../domain/errors';
 import type { Settings } from '../domain/settings';
 import {
@@ -26,8 +26,9 @@ import {
 import { timelineEntry } from '../domain/timeline';
 import { getShippingOrder, uploadShippingInfo } from './cloud';
 import { errorSummary, log } from './logger';
-import { notify } from './notifier';
+import { deliver, owedMessage } from './notifier';
 import { findOrder } from './repositories/orders';
+import { recordRequestedRefund } from './refund-flow';
 import { markCompleted, markCorrected, markShipped, noteReceiptCheck, recordUpload } from './repositories/shipping';
 import type { Store } from './store';
 
@@ -40,6 +41,8 @@ export interface ShippingContext {
 export async function shipOrder(ctx: ShippingContext, merchant: string, request: ShipEvent): Promise<ShipData> {
   const order = await findOrder(ctx.store, request.orderId);
   if (!order) throw notFound(`order ${request.orderId} not found`);
+  // A refund request that stopped before its document: made now, so the merchant sees what blocks the shipment.
+  if (order.refundRequest?.recorded === false) await recordRequestedRefund(ctx, order);
   const shipment = shipmentOf(request);
   const decision = decideShipment(order, shipment);
   if (decision.kind === 'SAME') {
@@ -50,15 +53,16 @@ export async function shipOrder(ctx: ShippingContext, merchant: string, request:
   const correcting = decision.kind === 'CORRECT';
   const record = shippingRecord(shipment, order.shipping, correcting, { at: ctx.now, by: merchant, autoConfirmDays: ctx.settings.shipping.autoConfirmDays, managed: ctx.settings.shipping.managed });
   const note = shipmentNote(shipment);
-  const won = correcting
-    ? await markCorrected(ctx.store, order._id, record, timelineEntry(ctx.now, 'shipping_corrected', 'merchant', note))
-    : await markShipped(ctx.store, order._id, record, timelineEntry(ctx.now, 'shipped', 'merchant', note));
+  // One message per shipment: a correction is not news worth the buyer's one-time authorization.
+  const owed = correcting ? undefined : shippedMessage(ctx, order, record);
+  const won = owed
+    ? await markShipped(ctx.store, order._id, record, timelineEntry(ctx.now, 'shipped', 'merchant', note), owed)
+    : await markCorrected(ctx.store, order._id, record, timelineEntry(ctx.now, 'shipping_corrected', 'merchant', note));
   if (!won) return explainLostShipment(ctx, order._id, shipment);
   log('info', correcting ? 'order.shipping_corrected' : 'order.shipped', { orderId: order._id, logisticsType: shipment.logisticsType, merchant });
 
   if (record.upload.state === 'PENDING') await uploadShipping(ctx, order._id);
-  // One message per shipment: a correction is not news worth the buyer's one-time authorization.
-  if (!correcting) await tellBuyerShipped(ctx, order, record);
+  if (owed) await deliver(ctx.store, ctx.settings, { collection: 'orders', docId: order._id }, owed);
   return { orderId: order._id, status: 'SHIPPED', corrected: correcting };
 }
 
@@ -70,10 +74,9 @@ async function explainLostShipment(ctx: ShippingContext, orderId: string, shipme
   throw conflict(`order ${orderId} changed while it was being shipped (now ${now?.status ?? 'gone'}); reload it and try again`);
 }
 
-async function tellBuyerShipped(ctx: ShippingContext, order: OrderDoc, record: ShippingRecord): Promise<void> {
-  await notify(
-    ctx.store,
-    ctx.settings,
+/** The buyer's message about the shipment, owed by the write that ships. */
+function shippedMessage(ctx: ShippingContext, order: OrderDoc, record: ShippingRecord): OwedMessage {
+  return owedMessage(
     {
       purpose: 'orderShipped',
       subject: order._id,

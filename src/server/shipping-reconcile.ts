@@ -55,7 +55,10 @@ export async function reconcileShipping(store: Store, settings: Settings, now: D
     }
   }
   if (settings.printer) {
+    const owedBefore = now.getTime() - settings.messageRetrySeconds * 1000;
     for (const order of await pendingPrints(store, batch)) {
+      // Never tried yet: the payment's own invocation prints it unless it stopped, which it has once this is old.
+      if (order.printing?.attempts === 0 && order.updatedAt.getTime() > owedBefore) continue;
       report.printsTried++;
       const record = await printReceipt(ctx, order, { reprint: false });
       if (record?.state === 'PRINTED') report.printed++;

@@ -89,6 +89,49 @@ describe('an abnormal refund (WeChat CHANGE)', () => {
   });
 });
 
+describe('an ABNORMAL refund booked before orders kept abnormalRefundIds (upgrade)', () => {
+  const resolved = (refundId: string) => ({ out_refund_no_list: '-', refund_count: 1, out_refund_no_0: refundId, refund_status_0: 'SUCCESS', refund_fee_0: 2000 });
+  const setOrder = (orderId: string, fields: Record<string, unknown>) =>
+    shop.cloud.db.execute('database.modifyDocument', {
+      collectionName: 'orders',
+      queryType: 'WHERE',
+      query: JSON.stringify({ _id: orderId }),
+      data: JSON.stringify({ $set: fields }),
+      multi: false,
+      merge: true,
+      upsert: false,
+    });
+
+  async function abnormalRefund(): Promise<{ orderId: string; refundId: string }> {
+    grantMerchant();
+    const orderId = await shop.paidOrder([{ productId: TEA._id, quantity: 1 }]);
+    const refundId = await approvedRefund(orderId, 2000);
+    expect((await settleAtProvider(shop, refundId, { status: 'CHANGE' })).status).toBe(200);
+    expect((await shop.doc<{ status: string }>('refunds', refundId))?.status).toBe('ABNORMAL');
+    return { orderId, refundId };
+  }
+
+  it('its amount still reserved with no token on the order: WeChat reports it paid out, the money is booked, once', async () => {
+    const { orderId, refundId } = await abnormalRefund();
+    setOrder(orderId, { abnormalRefundIds: [] }); // what the older code left
+    expect(await ledger(orderId)).toEqual(expect.objectContaining({ refundedFee: 0, refundingFee: 2000, abnormalRefundIds: [] }));
+
+    expect(await armed('queryRefund', resolved(refundId), 1, () => shop.ok('orders', { action: 'checkRefund', refundId }, MERCHANT))).toEqual({ refundId, status: 'SUCCEEDED' });
+    expect(await ledger(orderId)).toEqual(expect.objectContaining({ status: 'PAID', refundedFee: 2000, refundingFee: 0, abnormalRefundIds: [] }));
+    // Asked again: nothing moves twice.
+    expect(await armed('queryRefund', resolved(refundId), 1, () => shop.ok('orders', { action: 'checkRefund', refundId }, MERCHANT))).toEqual({ refundId, status: 'SUCCEEDED' });
+    expect(await ledger(orderId)).toEqual(expect.objectContaining({ refundedFee: 2000, refundingFee: 0 }));
+    expect((await shop.order(orderId)).refundableFee).toBe(6800 - 2000);
+  });
+
+  it('booked already by a settlement that stopped before moving the refund: only the refund moves, the money is not booked again', async () => {
+    const { orderId, refundId } = await abnormalRefund();
+    setOrder(orderId, { abnormalRefundIds: [], refundedFee: 2000, refundingFee: 0 });
+    expect(await armed('queryRefund', resolved(refundId), 1, () => shop.ok('orders', { action: 'checkRefund', refundId }, MERCHANT))).toEqual({ refundId, status: 'SUCCEEDED' });
+    expect(await ledger(orderId)).toEqual(expect.objectContaining({ refundedFee: 2000, refundingFee: 0 }));
+  });
+});
+
 describe('a refund settled for another amount', () => {
   it('does not block the order: the books follow WeChat, the merchant sees it (anomaly, page, message)', async () => {
     grantMerchant();

@@ -178,14 +178,12 @@ describe('a refund request that stops between its two writes', () => {
     return { refundId, stop, first };
   }
 
-  it('nothing can act on the refund before its document exists; the next request makes it, once, and is refused', async () => {
+  it('the next request makes the stopped one\'s document, once, and is refused', async () => {
     const orderId = await shop.paidOrder([{ productId: TEA._id, quantity: 1 }]);
     const { refundId, stop, first } = await stoppedAfterReserving(orderId, 3000);
-    // The amount is reserved, the refund blocks a second request, and no document exists for anyone to act on.
+    // The amount is reserved, the refund blocks a second request, and no document exists yet.
     expect(await ledger(orderId)).toEqual(expect.objectContaining({ refundingFee: 3000, refundedFee: 0, openRefundId: refundId }));
     expect(await shop.doc('refunds', refundId)).toBeUndefined();
-    expect(failure(await approve(refundId)).code).toBe('NOT_FOUND');
-    expect(failure(await withdraw(refundId)).code).toBe('NOT_FOUND');
     expect((await providerTrade(shop, orderId)).refunds).toHaveLength(0);
 
     // The buyer asks again (another amount): the stopped request is recorded as it was reserved, this one refused.
@@ -207,6 +205,49 @@ describe('a refund request that stops between its two writes', () => {
     // And the refund is an ordinary one from here: approved, paid out once, for its amount.
     expect(await approve(refundId)).toEqual({ ok: true, data: { refundId, status: 'PROCESSING' } });
     expect((await providerTrade(shop, orderId)).refunds).toEqual([expect.objectContaining({ outRefundNo: refundId, refundFee: 3000 })]);
+  });
+
+  // Whoever next reads or acts on the order finishes the request: the order never shows 退款中 with nothing to
+  // withdraw, nor blocks shipping with nothing in the merchant's queue. The stopped invocation, let go later, changes nothing.
+  const SHIP = { logisticsType: 'SELF_PICKUP' };
+  it.each([
+    [
+      'the buyer opens the order: the refund is there to withdraw',
+      async (orderId: string, refundId: string): Promise<string> => {
+        const order = await shop.order(orderId);
+        expect(order.refunds).toEqual([expect.objectContaining({ refundId, status: 'REQUESTED', refundFee: 500 })]);
+        return 'REQUESTED';
+      },
+    ],
+    [
+      'the buyer withdraws it: withdrawn, the money released',
+      async (orderId: string, refundId: string): Promise<string> => {
+        expect(await withdraw(refundId)).toEqual({ ok: true, data: { refundId, status: 'CANCELLED' } });
+        expect(await ledger(orderId)).toEqual(expect.objectContaining({ refundingFee: 0, openRefundId: null }));
+        return 'CANCELLED';
+      },
+    ],
+    [
+      'the merchant ships: refused, and the request is in the queue',
+      async (orderId: string, refundId: string): Promise<string> => {
+        expect(failure(await shop.call('ship', { orderId, ...SHIP }, MERCHANT)).code).toBe('CONFLICT');
+        const queue = await shop.ok<{ items: Array<{ refundId: string }> }>('orders', { action: 'refunds', status: 'REQUESTED' }, MERCHANT);
+        expect(queue.items.map((r) => r.refundId)).toContain(refundId);
+        return 'REQUESTED';
+      },
+    ],
+  ] as const)('a stopped request, then %s', async (_, next) => {
+    const orderId = await shop.paidOrder([{ productId: CUP._id, quantity: 1 }]);
+    const { refundId, stop, first } = await stoppedAfterReserving(orderId, 500);
+    const status = await next(orderId, refundId);
+    expect(await refundStatus(refundId)).toBe(status);
+    expect(await requestMessages(orderId)).toEqual([MERCHANT, MERCHANT_2].sort());
+    stop.resume();
+    expect(await first).toEqual({ ok: true, data: expect.objectContaining({ refundId, refundFee: 500 }) });
+    expect(await refundStatus(refundId)).toBe(status);
+    expect((await shop.docs<{ orderId: string }>('refunds')).filter((r) => r.orderId === orderId)).toHaveLength(1);
+    expect(await requestMessages(orderId)).toEqual([MERCHANT, MERCHANT_2].sort());
+    expect(await events(orderId, 'refund_requested')).toHaveLength(1);
   });
 
   it('reconcile makes the document of a request that stopped; the merchants are told once', async () => {
@@ -444,5 +485,153 @@ describe('shipping at once', () => {
     // WeChat took one modification, and it is the one the order shows.
     const shown = (await shop.order(orderId, MERCHANT)).shipping;
     expect(await wechatShipping(orderId)).toMatchObject({ modifications: 1, shippingList: [{ tracking_no: shown?.trackingNo }] });
+  });
+});
+
+// ---- every guard, tested (issue 18): each case below fails when the guard it names is removed ------------------
+
+describe('guards no other test protects', () => {
+  /** The request's reservation write of the order (repositories/orders.ts reserveRefund). */
+  const reserveWrite = (orderId: string): RequestMatch => ({ functionName: 'applyRefund', action: 'database.modifyDocument', collection: 'orders', docId: orderId });
+
+  it("the reservation's refundCount: request A reads the order, B requests and withdraws, then A writes: A gets the next number", async () => {
+    const orderId = await shop.paidOrder([{ productId: TEA._id, quantity: 1 }]);
+    // A's write waits; meanwhile B's request and withdrawal leave the ledger as A read it, except refundCount.
+    const heldA = pause('A reserves after B came and went', reserveWrite(orderId));
+    const a = apply(orderId, 1000);
+    await heldA.reached();
+    const b = await apply(orderId, 2000);
+    expect(b).toEqual({ ok: true, data: expect.objectContaining({ refundId: `${orderId}R1` }) });
+    expect(await withdraw(`${orderId}R1`)).toEqual({ ok: true, data: { refundId: `${orderId}R1`, status: 'CANCELLED' } });
+    await heldA.resume();
+    expect(await heldA.barrier.settled).toBe('released');
+
+    expect(await a).toEqual({ ok: true, data: expect.objectContaining({ refundId: `${orderId}R2`, refundFee: 1000 }) });
+    expect(await refundStatus(`${orderId}R1`)).toBe('CANCELLED');
+    expect(await refundStatus(`${orderId}R2`)).toBe('REQUESTED');
+    expect(await ledger(orderId)).toEqual(expect.objectContaining({ refundingFee: 1000, refundCount: 2, openRefundId: `${orderId}R2` }));
+  });
+
+  it("the reservation's refundingFee alone: an ABNORMAL refund fails while a request is between its read and its write: nothing stays reserved for it", async () => {
+    const { orderId, refundId } = await requested([{ productId: TEA._id, quantity: 1 }], 2000);
+    expect(await approve(refundId)).toEqual({ ok: true, data: { refundId, status: 'PROCESSING' } });
+    expect((await postJson(shop.cloud, `/sandbox/refunds/${refundId}/settle`, { status: 'CHANGE' })).status).toBe(200);
+    expect(await refundStatus(refundId)).toBe('ABNORMAL');
+
+    // Only refundingFee tells the request's write that the ledger moved: the failure changes nothing else it checks.
+    const heldA = pause('the request reserves after the failure', reserveWrite(orderId));
+    const asked = apply(orderId, 1000);
+    await heldA.reached();
+    await postJson(shop.cloud, '/sandbox/faults', {
+      api: 'queryRefund',
+      mode: 'TAMPERED',
+      count: 1,
+      patch: { out_refund_no_list: '-', refund_count: 1, out_refund_no_0: refundId, refund_status_0: 'REFUNDCLOSE', refund_fee_0: 2000 },
+    });
+    try {
+      expect(await shop.call('orders', { action: 'checkRefund', refundId }, MERCHANT)).toEqual({ ok: true, data: { refundId, status: 'FAILED' } });
+    } finally {
+      await postJson(shop.cloud, '/sandbox/faults', { reset: true });
+    }
+    await heldA.resume();
+    expect(await heldA.barrier.settled).toBe('released');
+
+    expect(await asked).toEqual({ ok: true, data: expect.objectContaining({ refundId: `${orderId}R2`, refundFee: 1000 }) });
+    expect(await ledger(orderId)).toEqual(expect.objectContaining({ refundedFee: 0, refundingFee: 1000, openRefundId: `${orderId}R2`, abnormalRefundIds: [] }));
+  });
+
+  it('a stale ABNORMAL answer after the final booking: the refund is not called abnormal, nobody is alerted', async () => {
+    const { orderId, refundId } = await requested([{ productId: TEA._id, quantity: 1 }], 1000);
+    expect(await approve(refundId)).toEqual({ ok: true, data: { refundId, status: 'PROCESSING' } });
+    expect((await postJson(shop.cloud, `/sandbox/refunds/${refundId}/settle`, { status: 'SUCCESS', drop: true })).status).toBe(200);
+    const { notifications } = await getJson<{ notifications: Array<{ event: Record<string, unknown> }> }>(shop.cloud, `/sandbox/refunds/${refundId}`);
+    const result = notifications[notifications.length - 1].event;
+    await whileHeldBeforeRefundWrite('the success write', writeRefund('refundNotify', refundId), () => shop.invoke('refundNotify', result, 'wx_pay'), async () => {
+      // WeChat answers an older state (CHANGE) to the merchant's check, after the success was booked.
+      await postJson(shop.cloud, '/sandbox/faults', {
+        api: 'queryRefund',
+        mode: 'TAMPERED',
+        count: 1,
+        patch: { out_refund_no_list: '-', refund_count: 1, out_refund_no_0: refundId, refund_status_0: 'CHANGE', refund_fee_0: 1000 },
+      });
+      try {
+        expect((await shop.call('orders', { action: 'checkRefund', refundId }, MERCHANT)).ok).toBe(true);
+      } finally {
+        await postJson(shop.cloud, '/sandbox/faults', { reset: true });
+      }
+      expect(await refundStatus(refundId)).toBe('PROCESSING');
+    });
+
+    expect(await refundStatus(refundId)).toBe('SUCCEEDED');
+    expect(await ledger(orderId)).toEqual(expect.objectContaining({ refundedFee: 1000, refundingFee: 0 }));
+    expect((await shop.docs<{ orderId: string }>('anomalies')).filter((a) => a.orderId === orderId)).toEqual([]);
+    expect(await events(orderId, 'refund_abnormal')).toHaveLength(0);
+    expect(await requestMessages(orderId)).toEqual([MERCHANT, MERCHANT_2].sort()); // the request's only
+  });
+
+  it('shipping while a refund request opens: the ship that read PAID is refused, nothing ships', async () => {
+    const orderId = await shop.paidOrder([{ productId: TEA._id, quantity: 1 }]);
+    const shipWrite: RequestMatch = { functionName: 'ship', action: 'database.modifyDocument', collection: 'orders', docId: orderId };
+    const held = pause('ship writes after the request', shipWrite);
+    const shipped = shop.call('ship', { orderId, logisticsType: 'SELF_PICKUP' }, MERCHANT);
+    await held.reached();
+    expect((await apply(orderId, 1000)).ok).toBe(true);
+    await held.resume();
+    expect(await held.barrier.settled).toBe('released');
+
+    expect(failure(await shipped).code).toBe('CONFLICT');
+    expect(await ledger(orderId)).toEqual(expect.objectContaining({ status: 'PAID', refundingFee: 1000 }));
+    expect(await events(orderId, 'shipped')).toHaveLength(0);
+    expect((await fetch(`${shop.cloud.url}/sandbox/shipping/${orderId}`)).status).toBe(404);
+  });
+
+  it('receipt confirmed while a full refund settles: the order stays REFUNDED', async () => {
+    const orderId = await shop.paidOrder([{ productId: CUP._id, quantity: 1 }]);
+    expect((await shop.call('ship', { orderId, logisticsType: 'SELF_PICKUP' }, MERCHANT)).ok).toBe(true);
+    const refundId = (await apply(orderId, CUP.price)).ok ? `${orderId}R1` : '';
+    expect(await approve(refundId)).toEqual({ ok: true, data: { refundId, status: 'PROCESSING' } });
+    expect((await postJson(shop.cloud, `/sandbox/shipping/${orderId}/confirm`, {})).status).toBe(200);
+    const completeWrite: RequestMatch = { functionName: 'orders', action: 'database.modifyDocument', collection: 'orders', docId: orderId };
+    const held = pause('receipt completes after the refund', completeWrite);
+    const received = shop.call<{ orderId: string; status: string }>('orders', { action: 'confirmReceipt', orderId }, BUYER);
+    await held.reached();
+    expect((await postJson(shop.cloud, `/sandbox/refunds/${refundId}/settle`, { status: 'SUCCESS' })).status).toBe(200);
+    expect((await ledger(orderId)).status).toBe('REFUNDED');
+    await held.resume();
+    expect(await held.barrier.settled).toBe('released');
+
+    expect(await received).toEqual({ ok: true, data: { orderId, status: 'REFUNDED' } });
+    expect(await ledger(orderId)).toEqual(expect.objectContaining({ status: 'REFUNDED', refundedFee: CUP.price, refundingFee: 0 }));
+    expect(await events(orderId, 'received')).toHaveLength(0);
+  });
+});
+
+describe('guards of the payment', () => {
+  it('reconcile leaves a PENDING order before its payment deadline alone, however old (no grace here)', async () => {
+    const { orderId } = await shop.placeOrder([{ productId: CUP._id, quantity: 1 }]);
+    await shop.reconcile();
+    expect((await shop.order(orderId)).status).toBe('PENDING');
+    expect((await providerTrade(shop, orderId)).tradeState).toBe('NOTPAY');
+  });
+
+  it('a cancel that WeChat answers "already paid": the order is PAID, never closed', async () => {
+    const { orderId } = await shop.placeOrder([{ productId: CUP._id, quantity: 1 }]);
+    expect((await shop.complete(orderId, { drop: true })).status).toBe(200);
+    expect(await shop.call('orders', { action: 'cancel', orderId }, BUYER)).toEqual({ ok: true, data: { orderId, status: 'PAID' } });
+    expect(await ledger(orderId)).toEqual(expect.objectContaining({ status: 'PAID' }));
+    expect(await paidMessages(orderId)).toEqual([MERCHANT, MERCHANT_2].sort());
+  });
+
+  it('a second transaction id for a paid order is an anomaly, never "already paid"', async () => {
+    const orderId = await shop.paidOrder([{ productId: CUP._id, quantity: 1 }]);
+    await postJson(shop.cloud, '/sandbox/faults', { api: 'queryOrder', mode: 'TAMPERED', count: 1, patch: { transaction_id: '4200000000000099999' } });
+    try {
+      expect((await postJson<{ notification: { status: string } }>(shop.cloud, `/sandbox/payments/${orderId}/notify`, {})).body.notification.status).toBe('ACKNOWLEDGED');
+    } finally {
+      await postJson(shop.cloud, '/sandbox/faults', { reset: true });
+    }
+    const anomalies = (await shop.docs<{ orderId: string; kind: string; detail: string }>('anomalies')).filter((a) => a.orderId === orderId);
+    expect(anomalies).toEqual([expect.objectContaining({ kind: 'AMOUNT_MISMATCH', detail: expect.stringContaining('4200000000000099999') })]);
+    expect(await events(orderId, 'paid')).toHaveLength(1);
   });
 });

@@ -1,13 +1,14 @@
 // Orders in the database. Every status change is a conditional write on the FROM status: the database decides which
 // of two racing invocations wins, and the loser learns it from `updated === 0`.
 import type { OrderListFilter } from '../../../typings/api';
-import type { OrderDoc, RefundDoc, RefundRequestRecord, TimelineRecord } from '../../domain/documents';
+import type { OrderDoc, OwedMessage, PrintingRecord, RefundDoc, RefundRequestRecord, TimelineRecord } from '../../domain/documents';
 import { ORDER_MOVES } from '../../domain/states';
 import { TIMELINE_CAP } from '../../domain/timeline';
 import { ORDER_LIST_FIELDS, type OrderListDoc } from '../../domain/views';
 import { fromStatus } from './conditions';
 import { COLLECTIONS, type Command, type Store, type TransactionScope } from '../store';
 import { asOrder } from './decode';
+import { owing } from './owed';
 
 export function pushTimeline(store: Store, ...entries: TimelineRecord[]): Command {
   // `slice` keeps the last entries only: the timeline stays short however many refund rounds an order sees.
@@ -38,9 +39,16 @@ export interface PaidFacts {
   paidAt: Date;
   at: Date;
   by: TimelineRecord['by'];
+  /** The merchants' message, owed by this write. */
+  owed: OwedMessage;
+  /** The receipt to print (PENDING, no attempt yet), owed by this write: absent when the shop prints none. */
+  printing?: PrintingRecord;
 }
 
-/** PENDING → PAID (ORDER_MOVES.pay), only if the amount is the one we asked for. True when this call made the transition. */
+/**
+ * PENDING → PAID (ORDER_MOVES.pay), only if the amount is the one we asked for; the same write makes the merchants'
+ * message and the receipt owed. True when this call made the transition.
+ */
 export async function markPaid(store: Store, orderId: string, facts: PaidFacts): Promise<boolean> {
   const move = ORDER_MOVES.pay;
   const { stats } = await store
@@ -53,6 +61,8 @@ export async function markPaid(store: Store, orderId: string, facts: PaidFacts):
         paidAt: facts.paidAt,
         updatedAt: facts.at,
         timeline: pushTimeline(store, { at: facts.at, event: 'paid', by: facts.by }),
+        ...owing(store, [facts.owed]),
+        ...(facts.printing ? { printing: store.command.set({ ...facts.printing }) } : {}),
       },
     });
   return stats.updated === 1;
@@ -93,7 +103,7 @@ export async function reserveRefund(store: Store, order: OrderDoc, request: Refu
         refundCount: order.refundCount + 1,
         openRefundId: request.refundId,
         refunding: true,
-        refundRequest: store.command.set({ ...request }),
+        refundRequest: store.command.set({ ...request, recorded: false }),
         updatedAt: request.requestedAt,
         timeline: pushTimeline(store, entry),
       },
@@ -102,18 +112,40 @@ export async function reserveRefund(store: Store, order: OrderDoc, request: Refu
 }
 
 /**
- * Orders whose open refund was requested between `since` and `before`, oldest first: where a request that stopped
- * between its reservation and its refund document would be (reconcile makes the document).
+ * Orders whose last refund request is not known to have its refund document (`refundRequest.recorded: false`),
+ * requested at or before `before`, oldest first, however old (index `refund_requests_unrecorded`): where a request
+ * that stopped between its reservation and its document is. Ordinary requests leave this list with their document.
  */
-export async function recentlyRequestedRefunds(store: Store, since: Date, before: Date, limit: number): Promise<OrderDoc[]> {
-  const _ = store.command;
+export async function unrecordedRequests(store: Store, before: Date, limit: number): Promise<OrderDoc[]> {
   const { data } = await store
     .collection(COLLECTIONS.orders)
-    .where({ refunding: true, 'refundRequest.requestedAt': _.and(_.gte(since), _.lte(before)) })
+    .where({ 'refundRequest.recorded': false, 'refundRequest.requestedAt': store.command.lte(before) })
     .orderBy('refundRequest.requestedAt', 'asc')
     .limit(limit)
     .get();
   return data.map(asOrder);
+}
+
+/** The request's refund document exists: the order leaves reconcile's list of stopped requests. */
+export async function markRequestRecorded(store: Store, orderId: string, refundId: string): Promise<void> {
+  await store
+    .collection(COLLECTIONS.orders)
+    .where({ _id: orderId, 'refundRequest.refundId': refundId, 'refundRequest.recorded': false })
+    .update({ data: { 'refundRequest.recorded': true } });
+}
+
+/**
+ * An ABNORMAL refund booked before its order kept `abnormalRefundIds` (an older version of this code): its amount is
+ * still in refundingFee but nothing on the order names it, so no final booking can take it. Gives it its token, once:
+ * a conditional write on the ledger as read, so it applies only if nothing moved money on the order since.
+ */
+export async function adoptAbnormalRefund(store: Store, order: OrderDoc, refundId: string, at: Date): Promise<boolean> {
+  const _ = store.command;
+  const { stats } = await store
+    .collection(COLLECTIONS.orders)
+    .where({ _id: order._id, refundedFee: order.refundedFee, refundingFee: order.refundingFee, refundCount: order.refundCount, abnormalRefundIds: _.neq(refundId) })
+    .update({ data: { abnormalRefundIds: _.push(refundId), updatedAt: at } });
+  return stats.updated === 1;
 }
 
 /** What a refund's settlement does to its order's ledger (refund-flow.ts settleRefund). */

@@ -17,3 +17,9 @@ async function insertOnce(store: Store, collection: string, doc: { _id: string }
 export const recordMessage = (store: Store, doc: MessageDoc) => insertOnce(store, COLLECTIONS.messages, { ...doc });
 export const recordAnomaly = (store: Store, doc: AnomalyDoc) => insertOnce(store, COLLECTIONS.anomalies, { ...doc });
 export const recordBillDifference = (store: Store, doc: BillDifferenceDoc) => insertOnce(store, COLLECTIONS.anomalies, { ...doc });
+
+/** Whether the message with this id was sent (and recorded) already. */
+export async function messageRecorded(store: Store, id: string): Promise<boolean> {
+  const { data } = await store.collection(COLLECTIONS.messages).where({ _id: id }).field({ _id: true }).limit(1).get();
+  return data.length === 1;
+}

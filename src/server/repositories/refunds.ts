@@ -2,11 +2,12 @@
 // the claim REQUESTED → PROCESSING touches the refund alone; settlement books the order first (orders.ts
 // bookRefundOutcome), then finishes the refund here (refund-flow.ts settleRefund).
 import type { RefundStatus } from '../../../typings/api';
-import type { RefundDoc } from '../../domain/documents';
+import type { OwedMessage, RefundDoc } from '../../domain/documents';
 import { POLLED_REFUND_STATUSES, REFUND_MOVES, type Move } from '../../domain/states';
 import { fromStatus } from './conditions';
 import { COLLECTIONS, isDuplicateId, type Store, type TransactionScope } from '../store';
 import { asRefund } from './decode';
+import { owing, owingFromStart } from './owed';
 
 export async function findRefund(store: Store, refundId: string): Promise<RefundDoc | undefined> {
   const { data } = await store.collection(COLLECTIONS.refunds).where({ _id: refundId }).limit(1).get();
@@ -23,10 +24,13 @@ export async function refundsOfOrder(store: Store, orderId: string): Promise<Ref
   return data.map(asRefund);
 }
 
-/** A requested refund's document, under its deterministic id. False when it existed already (someone else made it). */
-export async function insertRefund(store: Store, refund: RefundDoc): Promise<boolean> {
+/**
+ * A requested refund's document, under its deterministic id, owing the merchants' message from its first write.
+ * False when it existed already (someone else made it, and owes the message).
+ */
+export async function insertRefund(store: Store, refund: RefundDoc, owed: readonly OwedMessage[] = []): Promise<boolean> {
   try {
-    await store.collection(COLLECTIONS.refunds).add({ data: { ...refund } });
+    await store.collection(COLLECTIONS.refunds).add({ data: { ...refund, ...owingFromStart(owed) } });
     return true;
   } catch (err) {
     if (isDuplicateId(err)) return false;
@@ -46,7 +50,7 @@ export async function claimProcessing(store: Store, refundId: string, merchant: 
 
 /**
  * A settlement's move of the refund document (REFUND_MOVES.succeed | fail | abnormal), conditional on its FROM
- * statuses. True when this call made the transition.
+ * statuses; the same write makes the move's message owed. True when this call made the transition.
  */
 export async function finishSettlement(
   store: Store,
@@ -54,11 +58,12 @@ export async function finishSettlement(
   move: Move<RefundStatus>,
   at: Date,
   fields: Partial<Pick<RefundDoc, 'lastError' | 'providerRefundId' | 'settledFee' | 'settledAt'>> = {},
+  owed: readonly OwedMessage[] = [],
 ): Promise<boolean> {
   const { stats } = await store
     .collection(COLLECTIONS.refunds)
     .where({ _id: refundId, status: fromStatus(store, move) })
-    .update({ data: { status: move.to, updatedAt: at, ...fields } });
+    .update({ data: { status: move.to, updatedAt: at, ...fields, ...owing(store, owed) } });
   return stats.updated === 1;
 }
 

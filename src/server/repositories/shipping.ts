@@ -1,20 +1,21 @@
 // Shipping, receipt and printing writes on orders. Each status change is a conditional write on what the decision
 // was made from (the FROM status, the correction count), so two racing invocations cannot both apply.
-import type { OrderDoc, PrintingRecord, ShippingRecord, TimelineRecord } from '../../domain/documents';
+import type { OrderDoc, OwedMessage, PrintingRecord, ShippingRecord, TimelineRecord } from '../../domain/documents';
 import { ORDER_MOVES } from '../../domain/states';
 import { COLLECTIONS, type Store } from '../store';
 import { fromStatus } from './conditions';
 import { asOrder } from './decode';
 import { pushTimeline } from './orders';
+import { owing } from './owed';
 
-/** PAID → SHIPPED (ORDER_MOVES.ship), unless a refund opened meanwhile. True when this call shipped it. */
-export async function markShipped(store: Store, orderId: string, shipping: ShippingRecord, entry: TimelineRecord): Promise<boolean> {
+/** PAID → SHIPPED (ORDER_MOVES.ship), unless a refund opened meanwhile; the write makes the buyer's message owed. True when this call shipped it. */
+export async function markShipped(store: Store, orderId: string, shipping: ShippingRecord, entry: TimelineRecord, owed: OwedMessage): Promise<boolean> {
   const _ = store.command;
   const move = ORDER_MOVES.ship;
   const { stats } = await store
     .collection(COLLECTIONS.orders)
     .where({ _id: orderId, status: fromStatus(store, move), refunding: _.neq(true) })
-    .update({ data: { status: move.to, shipping: _.set(shipping), updatedAt: entry.at, timeline: pushTimeline(store, entry) } });
+    .update({ data: { status: move.to, shipping: _.set(shipping), updatedAt: entry.at, timeline: pushTimeline(store, entry), ...owing(store, [owed]) } });
   return stats.updated === 1;
 }
 
