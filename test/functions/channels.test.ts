@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ApplyRefundData } from '../../typings/api';
-import { DEMO_SUB_MCH_ID, paySettings, putDocument } from '../../emulator/src/demo';
+import { DEMO_SUB_MCH_ID, channelSettings, putDocument } from '../../emulator/src/demo';
 import { getJson, postJson } from '../helpers/local-cloud';
 import { CUP, MERCHANT, TEA, openShop, orderLedger, providerTrade, settleAtProvider, sleep, type Shop, type ShopProvider } from './support';
 
@@ -26,9 +26,9 @@ interface Trade {
 const trade = (shop: Shop, orderId: string) => getJson<Trade>(shop.cloud, `/sandbox/payments/${orderId}`);
 const channelOf = async (shop: Shop, collection: 'orders' | 'refunds', id: string) => (await shop.doc<{ payChannel?: { provider: string } }>(collection, id))?.payChannel?.provider;
 
-/** Both channels configured, new orders through `to`: what the migration guide tells a shop to set. */
+/** Both channels configured, new orders through `to`: what the migration guide tells a shop to set (`--pay from,to`). */
 function switchedSettings(from: Channel, to: Channel, url: string, appid: string): Record<string, unknown> {
-  return { ...paySettings(from, url, appid), ...paySettings(to, url, appid), provider: to, formerChannels: [{ provider: from, subMchId: DEMO_SUB_MCH_ID }] };
+  return channelSettings([from, to], url, appid);
 }
 
 /** Rewrites stored order fields (dates kept as dates), as time passing or an older version of the functions would have left them. */
