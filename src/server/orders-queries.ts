@@ -13,6 +13,7 @@ import { ProviderError } from '../providers/payment-provider';
 import { applyPaymentStatus } from './payments';
 import type { Payments } from './provider';
 import { activeProducts } from './repositories/products';
+import { settleStockQuietly } from './stock';
 import { findOrder, listOrders, markClosed, ordersByIds } from './repositories/orders';
 import { findRefund, listRefunds, refundsOfOrder } from './repositories/refunds';
 import { reconcileRefund, withRecordedRequest } from './refund-flow';
@@ -66,6 +67,8 @@ export async function cancelOrder(ctx: QueryContext, payments: Payments, orderId
     await applyPaymentStatus({ store: ctx.store, settings: ctx.settings, payments, now: ctx.now, by: 'wechat' }, orderId, await provider.queryPayment(orderId), channel);
   } else {
     await markClosed(ctx.store, orderId, ctx.now, 'buyer', TIMELINE_NOTES.closedByBuyer);
+    // Whoever closed it (this call, or reconcile a moment before), its stock goes back on the shelf once.
+    await settleStockQuietly(ctx.store, orderId);
   }
   const after = await findOrder(ctx.store, orderId);
   return { orderId, status: after?.status ?? 'CLOSED' };

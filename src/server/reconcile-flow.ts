@@ -7,12 +7,13 @@ import { errorSummary, log } from './logger';
 import { applyPaymentStatus, type PaymentContext } from './payments';
 import { resendOwed } from './notifier';
 import type { Payments } from './provider';
-import { markClosed, pendingOrdersBefore, unrecordedRequests } from './repositories/orders';
+import { markClosed, pendingOrdersBefore, unrecordedRequests, unsettledStockOrders } from './repositories/orders';
 import { owingDocuments, type OwingCollection } from './repositories/owed';
 import { processingRefundsBefore } from './repositories/refunds';
 import { reconcileRefund, recordRequestedRefund } from './refund-flow';
 import { runAfterSaleTimers, type AfterSaleTimerReport } from './aftersale-flow';
 import { reconcileShipping, type ShippingReconcileReport } from './shipping-reconcile';
+import { settleStock, settleStockQuietly } from './stock';
 import { COLLECTIONS, type Store } from './store';
 
 export const BATCH = 50;
@@ -25,6 +26,8 @@ export interface ReconcileReport {
   refundsSettled: number;
   /** Refund documents made for requests that stopped after reserving their amount. */
   requestsRecorded: number;
+  /** Orders whose stock was still HELD after they were paid or closed (the mover stopped before settling it). */
+  stockSettled: number;
   /** Messages a stopped invocation left owed, sent now. */
   messagesResent: number;
   errors: number;
@@ -34,7 +37,7 @@ export interface ReconcileReport {
 }
 
 export async function reconcile(store: Store, settings: Settings, payments: Payments, now: Date): Promise<ReconcileReport> {
-  const report: ReconcileReport = { ordersChecked: 0, paid: 0, closed: 0, refundsChecked: 0, refundsSettled: 0, requestsRecorded: 0, messagesResent: 0, errors: 0 };
+  const report: ReconcileReport = { ordersChecked: 0, paid: 0, closed: 0, refundsChecked: 0, refundsSettled: 0, requestsRecorded: 0, messagesResent: 0, stockSettled: 0, errors: 0 };
   const ctx: PaymentContext = { store, settings, payments, now, by: 'system' };
   const pending = await pendingOrdersBefore(store, new Date(now.getTime() - settings.notifyGraceSeconds * 1000), BATCH);
   for (const order of pending) {
@@ -68,6 +71,14 @@ export async function reconcile(store: Store, settings: Settings, payments: Paym
     } catch (err) {
       report.errors++;
       log('warn', 'reconcile.request_failed', { orderId: order._id, error: errorSummary(err) });
+    }
+  }
+  for (const order of await unsettledStockOrders(store, BATCH)) {
+    try {
+      if ((await settleStock(store, order._id)) !== 'NONE') report.stockSettled++;
+    } catch (err) {
+      report.errors++;
+      log('warn', 'reconcile.stock_failed', { orderId: order._id, error: errorSummary(err) });
     }
   }
   // After the requests above: a document they made owes its message to the merchants, sent by them already.
@@ -122,6 +133,9 @@ async function settlePendingOrder(ctx: PaymentContext, order: OrderDoc): Promise
     const outcome = await applyPaymentStatus(ctx, orderId, await provider.queryPayment(orderId), channel);
     return outcome.kind === 'PAID_NOW' ? 'PAID' : 'UNCHANGED';
   }
-  return (await markClosed(ctx.store, orderId, ctx.now, 'system', TIMELINE_NOTES.closedUnpaid)) ? 'CLOSED' : 'UNCHANGED';
+  const won = await markClosed(ctx.store, orderId, ctx.now, 'system', TIMELINE_NOTES.closedUnpaid);
+  // Whoever closed it, its stock goes back on the shelf once (settleStock moves it only while the order says HELD).
+  await settleStockQuietly(ctx.store, orderId);
+  return won ? 'CLOSED' : 'UNCHANGED';
 }
 
