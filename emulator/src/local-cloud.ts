@@ -233,6 +233,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       },
     });
     router.add('*', HTTP_ACCESS_ROUTE, controlPlane.httpAccess);
+    router.add('POST', /^\/control-plane\/devtools-upload$/, () => json(200, { granted: controlPlane?.devtoolsUpload() ?? {} }));
     router.add('GET', /^\/control-plane$/, () =>
       json(200, {
         envId: env,

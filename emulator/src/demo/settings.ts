@@ -43,6 +43,7 @@ export const DEMO_SETTINGS = {
     // The merchant's morning line on yesterday's WeChat Pay bill (the bill function).
     billSummary: {
       templateId: 'LOCAL_TMPL_BILL_SUMMARY',
+      page: 'pages/merchant/bills/index',
       data: { thing1: 'summary', thing2: 'billDate', amount3: 'paidFee' },
     },
   },
