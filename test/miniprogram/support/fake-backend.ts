@@ -215,7 +215,7 @@ export class FakeBackend {
     if (short) throw new AppError('OUT_OF_STOCK', `${lineLabel(items, short)}: only ${Math.max(0, sku(short).stock)} left, ${short.quantity} asked for`);
     for (const l of stockLines) Object.assign(sku(l), { stock: sku(l).stock - l.quantity, held: sku(l).held + l.quantity });
     const id = `O${String(++this.seq).padStart(4, '0')}`;
-    const doc = newOrderDoc({ id, buyer, items, stockLines, now: this.tick(), unpaidTimeoutSeconds: this.unpaidTimeoutSeconds, ...(idempotencyKey ? { idempotencyKey } : {}), ...(address ? { address } : {}) });
+    const doc = newOrderDoc({ id, buyer, items, stockLines, now: this.tick(), unpaidTimeoutSeconds: this.unpaidTimeoutSeconds, payChannel: { provider: 'cloudpay', merchantId: '1900000109' }, ...(idempotencyKey ? { idempotencyKey } : {}), ...(address ? { address } : {}) });
     const order: StoredOrder = { ...doc, orderId: id, buyer };
     this.orders.set(id, order);
     return order;
