@@ -55,3 +55,22 @@ export function isConfigured(settings: Pick<Settings, 'provider' | 'subMchId' | 
 export function sameChannel(a: PayChannel, b: PayChannel): boolean {
   return a.provider === b.provider && a.merchantId === b.merchantId;
 }
+
+/**
+ * The merchant accounts whose daily bills the shop reconciles: cloudPay's sub-merchant, and the shop's own merchant
+ * account, which APIv2 and APIv3 share (one bill for both, as at WeChat). The current channel's account first.
+ */
+export function billAccounts(settings: Pick<Settings, 'provider' | 'subMchId' | 'formerChannels'>): PayChannel[] {
+  const seen = new Set<string>();
+  return configuredChannels(settings).filter((c) => {
+    const key = accountKey(c);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** Which merchant account's bill holds a channel's money. */
+export function accountKey(channel: PayChannel): string {
+  return `${channel.provider === 'cloudpay' ? 'cloudpay' : 'direct'}:${channel.merchantId}`;
+}

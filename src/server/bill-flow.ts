@@ -6,6 +6,7 @@ import { compareBill, isPaidInShop, type ShopOrder, type ShopRefund } from '../d
 import type { BillDownload, TradeBill } from '../domain/bill-types';
 import type { BillDifferenceDoc, BillRunDoc, OrderDoc, RefundDoc } from '../domain/documents';
 import type { Settings } from '../domain/settings';
+import { accountKey, channelOf, newOrderChannel, type ChannelRecord, type PayChannel } from '../domain/channels';
 import { formatYuan } from '../domain/money';
 import type { BillSource } from '../providers/bill/bill-source';
 import { BillFormatError, parseTradeBill } from '../providers/bill/trade-bill';
@@ -46,7 +47,7 @@ export function dueDays(now: Date): string[] {
   return Array.from({ length: LOOKBACK_DAYS }, (_, i) => addDays(last, i - LOOKBACK_DAYS + 1));
 }
 
-export async function reconcileBills(store: Store, settings: Settings, source: BillSource, now: Date, days = dueDays(now)): Promise<BillRunResult[]> {
+export async function reconcileBills(store: Store, settings: Settings, source: BillSource, now: Date, days = dueDays(now), account: PayChannel = newOrderChannel(settings)): Promise<BillRunResult[]> {
   const results: BillRunResult[] = [];
   for (const date of days) {
     const runId = `${source.channel}:${date}`;
@@ -55,14 +56,14 @@ export async function reconcileBills(store: Store, settings: Settings, source: B
       if (run.messageOwed) await tellMerchants(store, settings, run, now);
       continue;
     }
-    results.push(await reconcileDay(store, settings, source, date, run, now));
+    results.push(await reconcileDay(store, settings, source, date, run, now, account));
   }
   return results;
 }
 
 type StoredRun = BillRunDoc & { messageOwed?: boolean };
 
-async function reconcileDay(store: Store, settings: Settings, source: BillSource, date: string, previous: StoredRun | undefined, now: Date): Promise<BillRunResult> {
+async function reconcileDay(store: Store, settings: Settings, source: BillSource, date: string, previous: StoredRun | undefined, now: Date, account: PayChannel): Promise<BillRunResult> {
   const runId = `${source.channel}:${date}`;
   const attempts = (previous?.attempts ?? 0) + 1;
   const base = { _id: runId, channel: source.channel, date, attempts, updatedAt: now };
@@ -79,7 +80,10 @@ async function reconcileDay(store: Store, settings: Settings, source: BillSource
     await saveRun(store, { ...base, state: 'WAITING', lastError: download.reason });
     return { date, channel: source.channel, state: 'WAITING' };
   }
-  const shop = await loadShopDay(store, day);
+  // Only the records whose money is with this bill's merchant account: another account's orders are in its own bill.
+  const inAccount = (doc: ChannelRecord) => accountKey(channelOf(doc, settings)) === accountKey(account);
+  const all = await loadShopDay(store, day);
+  const shop = { paid: all.paid.filter(inAccount), submitted: all.submitted.filter(inAccount) };
   if (download.kind === 'none') {
     const believed = shop.paid.length === 0 && shop.submitted.length === 0;
     if (!believed && now.getTime() < day.end.getTime() + NO_BILL_BELIEVED_HOUR * HOUR) {

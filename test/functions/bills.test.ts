@@ -56,6 +56,13 @@ describe.each(PROVIDERS.filter((p) => p.v3Verify !== 'certificate'))('$label', (
       createdAt: { $date: '2026-01-15T04:00:00Z' }, updatedAt: { $date: '2026-01-15T04:00:00Z' }, payDeadline: { $date: '2026-01-15T04:30:00Z' },
       paidAt: { $date: '2026-01-15T04:01:00Z' }, transactionId: '4200000000000000001', refundCount: 0, timeline: [],
     });
+    // An order whose money is with another merchant account (cloudPay's vs the shop's own) is in that account's bill.
+    const otherAccount = channel === 'cloudpay' ? { provider: 'v3', merchantId: '1900000109' } : { provider: 'cloudpay', merchantId: '1900000109' };
+    putDocument(shop.cloud, 'orders', {
+      _id: 'OTHERACCOUNT1', _openid: 'buyer-zed', status: 'PAID', totalFee: 700, refundedFee: 0, refundingFee: 0, items: [], title: '茶', itemCount: 1,
+      createdAt: { $date: '2026-01-15T05:00:00Z' }, updatedAt: { $date: '2026-01-15T05:00:00Z' }, payDeadline: { $date: '2026-01-15T05:30:00Z' },
+      paidAt: { $date: '2026-01-15T05:01:00Z' }, transactionId: '4200000000000000002', refundCount: 0, timeline: [], payChannel: otherAccount,
+    });
     await postJson(shop.cloud, `/sandbox/bills/${day}/publish`, {});
     await postJson(shop.cloud, `/sandbox/bills/${day}/faults`, { mode: 'EXTRA_TRADE' });
     expect(await shop.invoke('bill', { billDate: day })).toEqual({ ok: true, days: [{ date: day, channel, state: 'DONE', differences: 2 }] });

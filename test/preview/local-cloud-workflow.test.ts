@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { projectRoot, startTestCloud, type LocalCloud } from '../helpers/local-cloud';
 import { readExportMeta } from '../../emulator/src/ui/workflow';
+import { DEMO_PRODUCTS, DEMO_STOCKED_PRODUCTS } from '../../emulator/src/demo';
 
 interface Logged {
   seq: number;
@@ -117,7 +118,7 @@ describe('local-cloud CLI: exec, --export-on-exit, --import', () => {
       timeout: 60_000,
     });
     expect(run.status).toBe(7);
-    expect(readExportMeta(dir).collections.products).toBe(4);
+    expect(readExportMeta(dir).collections.products).toBe(DEMO_PRODUCTS.length + DEMO_STOCKED_PRODUCTS.length);
   });
 
   it('--import starts from the export, and a throwaway import leaves the export untouched', () => {
@@ -127,7 +128,7 @@ describe('local-cloud CLI: exec, --export-on-exit, --import', () => {
       timeout: 60_000,
     });
     expect(run.status).toBe(0);
-    expect(JSON.parse(run.stdout).total).toBe(4);
+    expect(JSON.parse(run.stdout).total).toBe(DEMO_PRODUCTS.length + DEMO_STOCKED_PRODUCTS.length);
     const missing = spawnSync(process.execPath, [cli, '--memory', '--quiet', '--port', '0', '--import', join(dir, 'nowhere'), 'exec', 'true'], { encoding: 'utf8' });
     expect(missing.status).toBe(1);
     expect(missing.stderr).toContain('no local-cloud.sqlite');
@@ -179,7 +180,7 @@ describe('--time-scale and the shop’s own timers', () => {
       encoding: 'utf8',
       timeout: 60_000,
     });
-    expect(run.stderr).toContain('timers reconcile every 1000 ms');
+    expect(run.stderr).toMatch(/timers .*reconcile every 1000 ms/);
     expect(run.status).toBe(0);
     const closed = JSON.parse(run.stdout.trim().split('\n').pop() ?? '{}') as { status: string; afterMs: number };
     expect(closed.status).toBe('CLOSED');

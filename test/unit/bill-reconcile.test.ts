@@ -1,5 +1,6 @@
 import { compareBill, type BillComparisonInput, type ShopOrder, type ShopRefund } from '../../src/domain/bill-reconcile';
 import type { BillPaymentRow, BillRefundRow, TradeBill } from '../../src/domain/bill-types';
+import { billAccounts } from '../../src/domain/channels';
 
 const at = new Date('2026-12-05T04:00:00Z');
 const payment = (outTradeNo: string, totalFee: number, extra: Partial<BillPaymentRow> = {}): BillPaymentRow => ({
@@ -98,5 +99,15 @@ describe('comparing a day of WeChat Pay with the books', () => {
     const result = compareBill(input({ ...bill, summary: { ...bill.summary, count: 2, orderTotal: 9999 } }, [order('A', 6800)]));
     expect(kinds(result)).toEqual(['SUMMARY_MISMATCH:summary']);
     expect(result.differences[0].detail).toMatch(/总交易单数 2 ≠ 明细 1 行；订单总金额 ¥99.99 ≠ ¥68.00/);
+  });
+});
+
+describe('which bills a shop reconciles', () => {
+  it("one per merchant account: cloudPay's sub-merchant, and the shop's own account APIv2 and APIv3 share", () => {
+    expect(billAccounts({ provider: 'v3', subMchId: '1900000001', formerChannels: [{ provider: 'cloudpay', subMchId: '1900000001' }, { provider: 'v2', subMchId: '1900000001' }] })).toEqual([
+      { provider: 'v3', merchantId: '1900000001' },
+      { provider: 'cloudpay', merchantId: '1900000001' },
+    ]);
+    expect(billAccounts({ provider: 'cloudpay', subMchId: '1900000001', formerChannels: [] })).toEqual([{ provider: 'cloudpay', merchantId: '1900000001' }]);
   });
 });

@@ -7,6 +7,7 @@ import { database } from '../../server/cloud';
 import { billSource } from '../../server/provider';
 import { loadSettings } from '../../server/settings';
 import { parseBillEvent } from '../../domain/bill-event';
+import { billAccounts } from '../../domain/channels';
 
 export async function main(event: unknown): Promise<unknown> {
   const request = parseBillEvent(event, new Date());
@@ -14,5 +15,8 @@ export async function main(event: unknown): Promise<unknown> {
   const store = database();
   const settings = await loadSettings(store);
   const now = new Date();
-  return { ok: true, days: await reconcileBills(store, settings, billSource(settings), now, request.days) };
+  // Each merchant account the shop has configured has its own bill (after a switch from cloudPay, both).
+  const days = [];
+  for (const channel of billAccounts(settings)) days.push(...(await reconcileBills(store, settings, billSource(settings, channel), now, request.days, channel)));
+  return { ok: true, days };
 }
