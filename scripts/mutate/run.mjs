@@ -10,7 +10,9 @@ import { MUTATIONS } from './mutations.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const filter = process.argv[2];
-const chosen = MUTATIONS.filter((m) => !filter || m.guard.includes(filter) || m.file.includes(filter));
+/** MUTATE_FROM=<n>: start at the n-th mutation (1-based), e.g. to finish a run that was stopped. */
+const from = Number(process.env.MUTATE_FROM ?? 1) - 1;
+const chosen = MUTATIONS.filter((m) => !filter || m.guard.includes(filter) || m.file.includes(filter)).slice(from);
 
 /** A copy of every tracked and untracked (not ignored) file, with node_modules linked, not copied. */
 function copyTree() {
@@ -51,7 +53,7 @@ try {
     }
     writeFileSync(path, original.slice(0, at) + m.replace + original.slice(at + m.find.length));
     try {
-      const built = run(tree, 'node', ['scripts/build.mjs', '--quiet']);
+      const built = run(tree, 'node', ['scripts/build.mjs', '--quiet', '--functions-only']);
       if (!built.ok) {
         results.push({ ...m, outcome: 'KILLED', detail: 'does not build', seconds: built.seconds });
         continue;
