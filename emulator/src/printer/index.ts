@@ -1,10 +1,26 @@
 // A Feie (飞鹅云) cloud receipt printer for the local cloud: the vendor's signed form API at
 // /sandbox/printer/feie/Api/Open/, one account and its printers, and every ticket kept as text at GET /sandbox/printer
-// (and on the status page). The signature and markup come from the product's own protocol module, so the emulator
-// checks exactly what the product signs. Feie publishes no table of `ret` codes: the non-zero values here are ours.
+// (and on the status page). The signature and markup are Feie's as its API documents them, written here apart from
+// the shop's code, so a mistake in the shop's signer is refused rather than mirrored. Feie publishes no table of
+// `ret` codes: the non-zero values here are ours.
+import { createHash } from 'node:crypto';
 import type { HttpReply, HttpRequest, LocalCloudHost } from '../contracts';
 import { parseJsonBody } from '../http/router';
-import { feieMarkupToText, feieSignature, PRINT_MSG, QUERY_ORDER_STATE, QUERY_PRINTER_STATUS } from '../../../src/providers/printer/feie/protocol';
+
+/** The operations this printer answers, by Feie's `apiname`. */
+const PRINT_MSG = 'Open_printMsg';
+const QUERY_ORDER_STATE = 'Open_queryOrderState';
+const QUERY_PRINTER_STATUS = 'Open_queryPrinterStatus';
+
+/** Feie's `sig`: SHA-1 of user + UKEY + stime, lower-case hex. */
+function feieSignature(user: string, ukey: string, stime: string): string {
+  return createHash('sha1').update(`${user}${ukey}${stime}`, 'utf8').digest('hex');
+}
+
+/** What the paper shows: `<BR>` and `<CUT>` end lines, every other tag (`<CB>`, `<C>`, `<B>`…) only styles text. */
+function feieMarkupToText(content: string): string {
+  return content.split(/<(?:BR|CUT)>/i).join('\n').replace(/<\/?[A-Za-z]+>/g, '').replace(/\n+$/, '');
+}
 
 /** The local account: what the functions get as FEIE_USER / FEIE_UKEY in the local cloud. */
 export const LOCAL_FEIE_USER = 'local-feie-user';

@@ -2,7 +2,24 @@
 // does to an order's shipping state (first upload, the one modification), and what get_order reports.
 // Error codes: 10060001 (支付单不存在) and 10060002 (支付单已完成发货) are the ones developers report from WeChat;
 // format problems answer 47001 (data format error) with the reason in errmsg, as WeChat does for malformed bodies.
-import { EXPRESS_COMPANIES } from '../../../src/domain/shipping';
+
+/**
+ * The delivery companies (WeChat's `delivery_id` codes, as get_delivery_list names them) this emulation knows: the
+ * common domestic carriers. WeChat refuses a code it does not know; so does this list, kept apart from the shop's
+ * own list of the carriers it offers, so a wrong code in the shop is caught here.
+ */
+const EXPRESS_COMPANIES: Readonly<Record<string, string>> = {
+  SF: '顺丰速运',
+  ZTO: '中通快递',
+  YTO: '圆通速递',
+  STO: '申通快递',
+  YD: '韵达快递',
+  JTSD: '极兔速递',
+  JD: '京东物流',
+  EMS: '中国邮政速递物流',
+  YZPY: '邮政快递包裹',
+  DBL: '德邦快递',
+};
 
 export const NO_SUCH_ORDER = 10060001;
 export const ALREADY_SHIPPED = 10060002;

@@ -3,8 +3,8 @@
 // signature, a refund without the merchant's certificate); then armed faults; then the sandbox's rules, whose
 // business failures are `result_code` FAIL with `err_code`, signed like every successful answer.
 import type { X509Certificate } from 'node:crypto';
-import { signV2, isV2SignType, verifyV2, type V2Fields, type V2SignType } from '../../../../src/providers/wechatpay-v2/sign';
-import { buildV2Xml, parseV2Xml, V2XmlError } from '../../../../src/providers/wechatpay-v2/xml';
+import { isSignType, sign, verify, type SignType } from '../wechat-crypto/v2-sign';
+import { readXml, writeXml, XmlFormatError } from '../wechat-crypto/v2-xml';
 import type { PayAnswer } from '../answers';
 import { nonceStr } from '../ids';
 import { refusalOf, type Faults, type PayApi } from '../faults';
@@ -30,7 +30,7 @@ export interface V2ApiDeps {
   log: (event: string, fields?: Record<string, unknown>) => void;
 }
 
-type Checked = { ok: true; fields: Record<string, string>; signType: V2SignType } | { ok: false; reply: PayHttpsReply; why: string };
+type Checked = { ok: true; fields: Record<string, string>; signType: SignType } | { ok: false; reply: PayHttpsReply; why: string };
 
 export function mountV2Api(https: PayHttpsServer, deps: V2ApiDeps): void {
   for (const [path, api] of Object.entries(V2_PATHS)) {
@@ -87,13 +87,13 @@ function businessFailure(fields: Record<string, string>, errCode: string, errCod
 }
 
 /** The merchant's notify is signed the way it asked for the order (WeChat keeps the order's sign_type). */
-function rememberSignType(store: SandboxStore, outTradeNo: string | undefined, signType: V2SignType): void {
+function rememberSignType(store: SandboxStore, outTradeNo: string | undefined, signType: SignType): void {
   const trade = outTradeNo ? store.trade(outTradeNo) : undefined;
   if (trade && trade.signType !== signType) store.saveTrade({ ...trade, signType });
 }
 
 function checkRequest(deps: V2ApiDeps, path: string, req: PayHttpsRequest): Checked {
-  const refuse = (returnMsg: string, why: string): Checked => ({ ok: false, reply: xmlReply(buildV2Xml(v2ReturnFailure(returnMsg))), why });
+  const refuse = (returnMsg: string, why: string): Checked => ({ ok: false, reply: xmlReply(writeXml(v2ReturnFailure(returnMsg))), why });
   if (req.method !== 'POST') return refuse('请使用post方法', 'REQUIRE_POST_METHOD');
   if (CERTIFICATE_PATHS.has(path)) {
     const cert = req.clientCertificate;
@@ -103,9 +103,9 @@ function checkRequest(deps: V2ApiDeps, path: string, req: PayHttpsRequest): Chec
   if (req.body.length === 0) return refuse('post数据为空', 'POST_DATA_EMPTY');
   let fields: Record<string, string>;
   try {
-    fields = parseV2Xml(req.body);
+    fields = readXml(req.body);
   } catch (err) {
-    const why = err instanceof V2XmlError ? err.message : 'unreadable';
+    const why = err instanceof XmlFormatError ? err.message : 'unreadable';
     return refuse(/UTF-8/.test(why) ? '编码格式错误，请使用UTF-8编码' : 'XML格式错误', why);
   }
   if (!fields.mch_id) return refuse('缺少参数mch_id', 'LACK_PARAMS mch_id');
@@ -113,8 +113,8 @@ function checkRequest(deps: V2ApiDeps, path: string, req: PayHttpsRequest): Chec
   if (!fields.appid) return refuse('缺少参数appid', 'LACK_PARAMS appid');
   if (fields.appid !== deps.merchant.appid) return refuse('appid和mch_id不匹配', 'APPID_MCHID_NOT_MATCH');
   const signType = fields.sign_type ?? 'MD5';
-  if (!isV2SignType(signType)) return refuse('sign_type参数错误，仅支持MD5和HMAC-SHA256', 'bad sign_type');
-  if (!verifyV2(fields, deps.merchant.key, signType)) return refuse('签名错误', 'SIGNERROR');
+  if (!isSignType(signType)) return refuse('sign_type参数错误，仅支持MD5和HMAC-SHA256', 'bad sign_type');
+  if (!verify(fields, deps.merchant.key, signType)) return refuse('签名错误', 'SIGNERROR');
   return { ok: true, fields, signType };
 }
 
@@ -123,11 +123,11 @@ function certificateNames(cert: X509Certificate, mchId: string): boolean {
   return cert.subject.split('\n').some((line) => line === `CN=${mchId}`);
 }
 
-function signedReply(merchant: V2Merchant, fields: Record<string, string | number>, signType: V2SignType, badSignature: boolean): PayHttpsReply {
-  if (fields.return_code !== 'SUCCESS') return xmlReply(buildV2Xml(fields));
+function signedReply(merchant: V2Merchant, fields: Record<string, string | number>, signType: SignType, badSignature: boolean): PayHttpsReply {
+  if (fields.return_code !== 'SUCCESS') return xmlReply(writeXml(fields));
   // Answers carry no sign_type: they are signed with the algorithm the request was signed with.
-  const sign = signV2(fields as V2Fields, merchant.key, signType);
-  return xmlReply(buildV2Xml({ ...fields, sign: badSignature ? corrupt(sign) : sign }));
+  const signature = sign(fields, merchant.key, signType);
+  return xmlReply(writeXml({ ...fields, sign: badSignature ? corrupt(signature) : signature }));
 }
 
 /** A signature of the right shape that is not the signature (one hex digit changed). */
@@ -146,6 +146,6 @@ export function mountV2Bill(https: PayHttpsServer, deps: V2ApiDeps, bills: Trade
   https.mount('*', /^\/pay\/downloadbill$/, (req) => {
     const checked = checkRequest(deps, '/pay/downloadbill', req);
     if (!checked.ok) return checked.reply;
-    return v2Bill(bills, checked.fields, buildV2Xml);
+    return v2Bill(bills, checked.fields, writeXml);
   });
 }

@@ -3,9 +3,9 @@
 // receiver acknowledges with HTTP 200 and `<return_code>SUCCESS</return_code>`; anything else is retried.
 // Forgeries (what an attacker or a broken proxy would send) are built here too, for tests of the receiving side.
 import { randomBytes } from 'node:crypto';
-import { encryptReqInfo } from '../../../../src/providers/wechatpay-v2/req-info';
-import { signV2, type V2Fields, type V2SignType } from '../../../../src/providers/wechatpay-v2/sign';
-import { buildV2Xml, parseV2Xml } from '../../../../src/providers/wechatpay-v2/xml';
+import { encryptReqInfo } from '../wechat-crypto/v2-req-info';
+import { sign, type SignType } from '../wechat-crypto/v2-sign';
+import { readXml, writeXml } from '../wechat-crypto/v2-xml';
 import { nonceStr } from '../ids';
 import type { HttpNotifyProtocol } from '../notifier';
 import type { SandboxStore } from '../store';
@@ -69,8 +69,8 @@ export function refundInfoFields(event: Event): Fields {
  * algorithm: merchants report HMAC-SHA256 notifies arriving without one, so a receiver must know the algorithm from
  * its own order, not from the notify.
  */
-export function signNotify(fields: Fields, key: string, signType: V2SignType): Fields {
-  return { ...fields, sign: signV2(fields as V2Fields, key, signType) };
+export function signNotify(fields: Fields, key: string, signType: SignType): Fields {
+  return { ...fields, sign: sign(fields, key, signType) };
 }
 
 export function refundNotifyFields(event: Event, key: string): Fields {
@@ -80,7 +80,7 @@ export function refundNotifyFields(event: Event, key: string): Fields {
     appid: text(event.subAppid),
     mch_id: text(event.subMchId),
     nonce_str: nonceStr(),
-    req_info: encryptReqInfo(buildV2Xml(refundInfoFields(event), 'root'), key),
+    req_info: encryptReqInfo(writeXml(refundInfoFields(event), 'root'), key),
   };
 }
 
@@ -90,9 +90,9 @@ export function v2NotifyProtocol(merchant: V2Merchant, store: SandboxStore): Htt
   return {
     timeoutMs: V2_NOTIFY_TIMEOUT_MS,
     encode(kind, event) {
-      if (kind === 'refund') return { headers: XML_HEADERS, body: buildV2Xml(refundNotifyFields(event, merchant.key)) };
+      if (kind === 'refund') return { headers: XML_HEADERS, body: writeXml(refundNotifyFields(event, merchant.key)) };
       const signType = store.trade(text(event.outTradeNo))?.signType ?? 'MD5';
-      return { headers: XML_HEADERS, body: buildV2Xml(signNotify(paymentNotifyFields(event), merchant.key, signType)) };
+      return { headers: XML_HEADERS, body: writeXml(signNotify(paymentNotifyFields(event), merchant.key, signType)) };
     },
     acknowledged: isV2Ack,
   };
@@ -102,7 +102,7 @@ export function v2NotifyProtocol(merchant: V2Merchant, store: SandboxStore): Htt
 export function isV2Ack(status: number, body: Buffer): boolean {
   if (status !== 200) return false;
   try {
-    return parseV2Xml(body).return_code === 'SUCCESS';
+    return readXml(body).return_code === 'SUCCESS';
   } catch {
     return false;
   }
@@ -148,43 +148,43 @@ const LAUGHS = `<!DOCTYPE xml [<!ENTITY lol "lol">${Array.from({ length: 8 }, (_
 const OTHER_KEY = () => randomBytes(16).toString('hex');
 
 /** The body of a forged payment notify (a trade's honest event is the starting point). */
-export function forgePaymentNotify(event: Event, merchant: V2Merchant, signType: V2SignType, forgery: PaymentForgery): string {
+export function forgePaymentNotify(event: Event, merchant: V2Merchant, signType: SignType, forgery: PaymentForgery): string {
   const honest = paymentNotifyFields(event);
   const signed = (fields: Fields, key = merchant.key) => signNotify(fields, key, signType);
   const totalFee = typeof honest.total_fee === 'number' ? honest.total_fee : 1;
   switch (forgery) {
     case 'SIGNED':
-      return buildV2Xml(signed(honest));
+      return writeXml(signed(honest));
     case 'BAD_SIGNATURE': {
       const s = signed(honest);
-      return buildV2Xml({ ...s, sign: corrupt(String(s.sign)) });
+      return writeXml({ ...s, sign: corrupt(String(s.sign)) });
     }
     case 'NO_SIGNATURE':
-      return buildV2Xml(honest);
+      return writeXml(honest);
     case 'LOWERCASE_SIGNATURE': {
       const s = signed(honest);
-      return buildV2Xml({ ...s, sign: String(s.sign).toLowerCase() });
+      return writeXml({ ...s, sign: String(s.sign).toLowerCase() });
     }
     case 'WRONG_KEY':
-      return buildV2Xml(signed(honest, OTHER_KEY()));
+      return writeXml(signed(honest, OTHER_KEY()));
     case 'TAMPERED_AMOUNT':
-      return buildV2Xml({ ...signed(honest), total_fee: Math.max(1, Math.floor(totalFee / 100)), cash_fee: Math.max(1, Math.floor(totalFee / 100)) });
+      return writeXml({ ...signed(honest), total_fee: Math.max(1, Math.floor(totalFee / 100)), cash_fee: Math.max(1, Math.floor(totalFee / 100)) });
     case 'SIGNED_WRONG_AMOUNT':
-      return buildV2Xml(signed({ ...honest, total_fee: Math.max(1, Math.floor(totalFee / 100)), cash_fee: Math.max(1, Math.floor(totalFee / 100)) }));
+      return writeXml(signed({ ...honest, total_fee: Math.max(1, Math.floor(totalFee / 100)), cash_fee: Math.max(1, Math.floor(totalFee / 100)) }));
     case 'WRONG_MCH_ID':
-      return buildV2Xml(signed({ ...honest, mch_id: '1900000999' }));
+      return writeXml(signed({ ...honest, mch_id: '1900000999' }));
     case 'WRONG_APPID':
-      return buildV2Xml(signed({ ...honest, appid: 'wx0000000000forged' }));
+      return writeXml(signed({ ...honest, appid: 'wx0000000000forged' }));
     case 'RESULT_FAIL':
-      return buildV2Xml(signed({ ...honest, result_code: 'FAIL', err_code: 'SYSTEMERROR', err_code_des: '支付失败' }));
+      return writeXml(signed({ ...honest, result_code: 'FAIL', err_code: 'SYSTEMERROR', err_code_des: '支付失败' }));
     case 'DOCTYPE':
-      return `${XXE}${buildV2Xml(signed(honest)).replace('<attach>', '<attach>&xxe;').replace('</xml>', '<evil>&xxe;</evil></xml>')}`;
+      return `${XXE}${writeXml(signed(honest)).replace('<attach>', '<attach>&xxe;').replace('</xml>', '<evil>&xxe;</evil></xml>')}`;
     case 'BILLION_LAUGHS':
-      return `${LAUGHS}${buildV2Xml(signed(honest)).replace('</xml>', '<evil>&lol8;</evil></xml>')}`;
+      return `${LAUGHS}${writeXml(signed(honest)).replace('</xml>', '<evil>&lol8;</evil></xml>')}`;
     case 'PROTO':
-      return buildV2Xml(signed(honest)).replace('</xml>', '<__proto__><total_fee>1</total_fee></__proto__></xml>');
+      return writeXml(signed(honest)).replace('</xml>', '<__proto__><total_fee>1</total_fee></__proto__></xml>');
     case 'OVERSIZED':
-      return buildV2Xml(signed({ ...honest, attach: 'x'.repeat(70 * 1024) }));
+      return writeXml(signed({ ...honest, attach: 'x'.repeat(70 * 1024) }));
   }
 }
 
@@ -192,14 +192,14 @@ export function forgePaymentNotify(event: Event, merchant: V2Merchant, signType:
 export function forgeRefundNotify(event: Event, merchant: V2Merchant, forgery: RefundForgery): string {
   const info = refundInfoFields({ ...event, refundStatus: event.refundStatus === 'PROCESSING' ? 'SUCCESS' : event.refundStatus });
   const outer = (reqInfo: string, over: Fields = {}) =>
-    buildV2Xml({ return_code: 'SUCCESS', return_msg: 'OK', appid: text(event.subAppid), mch_id: text(event.subMchId), nonce_str: nonceStr(), req_info: reqInfo, ...over });
+    writeXml({ return_code: 'SUCCESS', return_msg: 'OK', appid: text(event.subAppid), mch_id: text(event.subMchId), nonce_str: nonceStr(), req_info: reqInfo, ...over });
   const encrypt = (xml: string, key = merchant.key) => encryptReqInfo(xml, key);
-  const honest = encrypt(buildV2Xml(info, 'root'));
+  const honest = encrypt(writeXml(info, 'root'));
   switch (forgery) {
     case 'SIGNED':
       return outer(honest);
     case 'WRONG_KEY':
-      return outer(encrypt(buildV2Xml(info, 'root'), OTHER_KEY()));
+      return outer(encrypt(writeXml(info, 'root'), OTHER_KEY()));
     case 'GARBLED_REQ_INFO': {
       const bytes = Buffer.from(honest, 'base64');
       bytes[bytes.length - 1] ^= 0x5a;
@@ -207,16 +207,16 @@ export function forgeRefundNotify(event: Event, merchant: V2Merchant, forgery: R
     }
     case 'TAMPERED_AMOUNT': {
       const refundFee = typeof info.refund_fee === 'number' ? info.refund_fee : 1;
-      return outer(encrypt(buildV2Xml({ ...info, refund_fee: refundFee + 1, settlement_refund_fee: refundFee + 1 }, 'root')));
+      return outer(encrypt(writeXml({ ...info, refund_fee: refundFee + 1, settlement_refund_fee: refundFee + 1 }, 'root')));
     }
     case 'WRONG_MCH_ID':
       return outer(honest, { mch_id: '1900000999' });
     case 'DOCTYPE':
       return `${XXE}${outer(honest).replace('</xml>', '<evil>&xxe;</evil></xml>')}`;
     case 'DOCTYPE_IN_REQ_INFO':
-      return outer(encrypt(`${XXE}${buildV2Xml(info, 'root').replace('</root>', '<evil>&xxe;</evil></root>')}`));
+      return outer(encrypt(`${XXE}${writeXml(info, 'root').replace('</root>', '<evil>&xxe;</evil></root>')}`));
     case 'PROTO':
-      return outer(encrypt(buildV2Xml(info, 'root').replace('</root>', '<__proto__><refund_fee>1</refund_fee></__proto__></root>')));
+      return outer(encrypt(writeXml(info, 'root').replace('</root>', '<__proto__><refund_fee>1</refund_fee></__proto__></root>')));
     case 'OVERSIZED':
       return outer(honest, { attach: 'x'.repeat(70 * 1024) });
   }

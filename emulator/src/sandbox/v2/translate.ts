@@ -2,7 +2,7 @@
 // cloudPay's `sub_appid`/`sub_mch_id`/`sub_openid`, amounts are text, and a refund query numbers its fields
 // (`refund_fee_0`) where cloudPay sends lists. These pure functions translate both ways, so APIv2 runs on the
 // sandbox's one set of rules and one ledger.
-import type { V2Fields } from '../../../../src/providers/wechatpay-v2/sign';
+import type { Fields } from '../wechat-crypto/v2-sign';
 import type { PayAnswer } from '../answers';
 import type { PayApi } from '../faults';
 
@@ -69,6 +69,6 @@ export function v2AnswerFields(answer: PayAnswer, merchant: { appid: string; mch
 }
 
 /** A protocol-level failure (`return_code` FAIL): WeChat does not sign these. */
-export function v2ReturnFailure(returnMsg: string): V2Fields {
+export function v2ReturnFailure(returnMsg: string): Fields {
   return { return_code: 'FAIL', return_msg: returnMsg };
 }

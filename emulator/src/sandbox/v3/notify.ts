@@ -2,8 +2,8 @@
 // the envelope signed with WeChat Pay's current key, POSTed to notify_url; only a 2xx answer within 5 seconds stops
 // the retries. Also the deliberately wrong ones a shop must refuse (POST /sandbox/payments|refunds/<no>/forge).
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
-import { encryptResource } from '../../../../src/providers/wechatpay-v3/aead';
-import { SIGNATURE_PROBE_PREFIX } from '../../../../src/providers/wechatpay-v3/formatter';
+import { encryptNotifyResource } from '../wechat-crypto/v3-resource';
+import { PROBE_PREFIX } from '../wechat-crypto/v3-sign';
 import { nonceStr } from '../ids';
 import type { HttpNotifyProtocol } from '../notifier';
 import type { NotificationKind } from '../store';
@@ -26,7 +26,7 @@ export function notifyBody(kind: NotificationKind, event: Json, apiV3Key: string
     resource: {
       original_type: originalType,
       algorithm: 'AEAD_AES_256_GCM',
-      ciphertext: encryptResource(JSON.stringify({ ...resource, ...resourcePatch }), apiV3Key, nonce, originalType),
+      ciphertext: encryptNotifyResource(JSON.stringify({ ...resource, ...resourcePatch }), apiV3Key, nonce, originalType),
       associated_data: originalType,
       nonce,
     },
@@ -69,7 +69,7 @@ export function forgeV3Notify(signing: V3Signing, kind: NotificationKind, event:
   let body = signedBody;
   switch (forgery) {
     case 'PROBE':
-      headers = signing.headers(signedBody, { timestamp, signature: (genuine) => `${SIGNATURE_PROBE_PREFIX}${genuine}` });
+      headers = signing.headers(signedBody, { timestamp, signature: (genuine) => `${PROBE_PREFIX}${genuine}` });
       break;
     case 'FOREIGN_KEY':
       headers = signing.headers(signedBody, { timestamp, key: { serial: signing.current().serial, privateKey: generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey } });

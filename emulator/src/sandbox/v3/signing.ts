@@ -5,8 +5,7 @@
 // both while it switches.
 import { createPrivateKey, generateKeyPairSync, X509Certificate, type KeyObject } from 'node:crypto';
 import { randomInt } from 'node:crypto';
-import { answerMessage, parseAuthorization, requestMessage } from '../../../../src/providers/wechatpay-v3/formatter';
-import { signRsa, verifyRsa } from '../../../../src/providers/wechatpay-v3/rsa';
+import { readAuthorization, requestSigningText, responseSigningText, rsaSign, rsaVerify } from '../wechat-crypto/v3-sign';
 import type { MerchantMaterial } from '../../pki';
 import { issueCertificate, newSerial } from '../../pki/x509';
 import { nonceStr } from '../ids';
@@ -98,7 +97,7 @@ export class V3Signing {
     const key = options.key ?? this.current();
     const timestamp = String(options.timestamp ?? Math.floor(Date.now() / 1000));
     const nonce = nonceStr(32);
-    const genuine = signRsa(answerMessage(timestamp, nonce, body), key.privateKey);
+    const genuine = rsaSign(responseSigningText(timestamp, nonce, body), key.privateKey);
     return {
       'wechatpay-nonce': nonce,
       'wechatpay-timestamp': timestamp,
@@ -113,15 +112,15 @@ export class V3Signing {
    * serial, is recent, and its signature verifies over exactly what arrived.
    */
   checkMerchant(method: string, pathWithQuery: string, authorization: string | undefined, body: Buffer, nowMs: number): { ok: true; mchid: string } | { ok: false; message: string } {
-    const auth = parseAuthorization(authorization);
+    const auth = readAuthorization(authorization);
     if (!auth) return { ok: false, message: 'Authorization 头缺失或格式错误（应为 WECHATPAY2-SHA256-RSA2048 mchid="…",nonce_str="…",timestamp="…",serial_no="…",signature="…"）' };
     if (auth.mchid !== this.material.mchId) return { ok: false, message: `商户号 ${auth.mchid.slice(0, 32)} 与本地商户 ${this.material.mchId} 不符` };
     if (auth.serial.toUpperCase() !== this.material.merchant.serial.toUpperCase()) return { ok: false, message: '商户证书序列号 serial_no 不正确' };
     if (!/^[0-9]{1,12}$/.test(auth.timestamp) || Math.abs(nowMs / 1000 - Number(auth.timestamp)) > REQUEST_WINDOW_SECONDS) {
       return { ok: false, message: '请求时间戳 timestamp 与当前时间相差超过5分钟（应为秒）' };
     }
-    const message = requestMessage(method, pathWithQuery, auth.timestamp, auth.nonce, body.toString('utf8'));
-    if (!verifyRsa(message, auth.signature, new X509Certificate(this.material.merchant.cert).publicKey)) {
+    const message = requestSigningText(method, pathWithQuery, auth.timestamp, auth.nonce, body);
+    if (!rsaVerify(message, auth.signature, new X509Certificate(this.material.merchant.cert).publicKey)) {
       return { ok: false, message: '签名错误，请检查后再试' };
     }
     return { ok: true, mchid: auth.mchid };
