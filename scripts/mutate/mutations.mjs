@@ -205,8 +205,8 @@ export const MUTATIONS = [
   {
     guard: "the settlement's move of the refund owes its message (finishSettlement)",
     file: 'src/server/repositories/refunds.ts',
-    find: '...fields, ...owing(store, owed) }',
-    replace: '...fields }',
+    find: 'updatedAt: at, ...fields, ...owing(store, owed) }',
+    replace: 'updatedAt: at, ...fields }',
     suites: [CRASHES],
   },
   {

@@ -49,6 +49,7 @@ try {
     const at = original.indexOf(m.find);
     if (at < 0 || original.indexOf(m.find, at + 1) >= 0) {
       results.push({ ...m, outcome: 'NOT APPLIED', detail: at < 0 ? 'text not found' : 'text found more than once', seconds: 0 });
+      console.error(`NOT APPLIED ${m.guard}`);
       continue;
     }
     writeFileSync(path, original.slice(0, at) + m.replace + original.slice(at + m.find.length));
@@ -56,6 +57,7 @@ try {
       const built = run(tree, 'node', ['scripts/build.mjs', '--quiet', '--functions-only']);
       if (!built.ok) {
         results.push({ ...m, outcome: 'KILLED', detail: 'does not build', seconds: built.seconds });
+        console.error(`KILLED   ${m.guard} (does not build)`);
         continue;
       }
       const jest = run(tree, 'node', ['node_modules/jest/bin/jest.js', '--silent', ...(m.tests ? ['-t', m.tests] : []), ...m.suites]);
