@@ -14,7 +14,7 @@ const ERROR_TEXT: Record<ClientErrorCode, string> = {
   INVALID_ARGUMENT: '填写的信息有误，请检查后重试',
   UNAUTHENTICATED: '请先登录微信后再试',
   FORBIDDEN: '没有权限进行此操作',
-  NOT_FOUND: '订单或退款不存在，可能已被删除',
+  NOT_FOUND: '没有找到这笔订单或退款，请检查链接是否完整',
   CONFLICT: '订单状态已变化，请刷新后再试',
   REFUND_EXCEEDS_PAID: '退款金额超过了可退金额',
   PROVIDER_ERROR: '微信支付暂时不可用，请稍后再试',

@@ -12,7 +12,6 @@ export const ORDER_STATUS_LABEL: Record<OrderStatus, string> = {
 
 /** A paid order with an open refund reads as "refunding" in lists, like the tab it is filed under. */
 export const REFUNDING_LABEL = '退款中';
-export const PARTLY_REFUNDED_LABEL = '部分退款';
 
 export const REFUND_STATUS_LABEL: Record<RefundStatus, string> = {
   REQUESTED: '待商家处理',
@@ -75,6 +74,9 @@ export const ACTOR_LABEL: Record<TimelineActor, string> = {
   wechat: '微信支付',
   system: '系统',
 };
+
+/** WeChat itself (not WeChat Pay): e.g. a receipt the buyer confirmed in WeChat's own notice. */
+export const WECHAT_LABEL = '微信';
 
 /** Reasons a buyer can pick; `needsNote` makes the note required. */
 export const REFUND_REASONS: ReadonlyArray<{ label: string; needsNote: boolean }> = [

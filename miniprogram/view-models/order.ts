@@ -4,10 +4,10 @@ import {
   ACTOR_LABEL,
   labelOf,
   ORDER_STATUS_LABEL,
-  PARTLY_REFUNDED_LABEL,
   REFUND_STATUS_LABEL,
   REFUNDING_LABEL,
   TIMELINE_EVENT_LABEL,
+  WECHAT_LABEL,
 } from '../domain/labels';
 import { cancelOpensAt, detailActions, summaryActions, type OrderActions } from '../domain/order-actions';
 import { formatFen } from '../utils/money';
@@ -20,6 +20,8 @@ export interface OrderCardVM {
   orderId: string;
   title: string;
   statusLabel: string;
+  /** What was refunded so far, beside the status (an order partly refunded is still shipped, completed…). */
+  refundNote: string;
   tone: StatusTone;
   totalText: string;
   createdText: string;
@@ -27,10 +29,14 @@ export interface OrderCardVM {
   canCancel: boolean;
 }
 
+/** "已退款 ¥x" while the order goes on after a partial refund; nothing once it is wholly refunded (its status says so). */
+function refundNoteOf(order: OrderSummary): string {
+  return order.refundedFee > 0 && order.status !== 'REFUNDED' ? `已退款 ${formatFen(order.refundedFee)}` : '';
+}
+
 function statusOf(order: OrderSummary): { label: string; tone: StatusTone } {
   const held = order.status === 'PAID' || order.status === 'SHIPPED' || order.status === 'COMPLETED';
   if (held && order.hasOpenRefund) return { label: REFUNDING_LABEL, tone: 'info' };
-  if (held && order.refundedFee > 0) return { label: PARTLY_REFUNDED_LABEL, tone: 'ok' };
   const tone: StatusTone = order.status === 'PENDING' ? 'warn' : order.status === 'SHIPPED' ? 'info' : held ? 'ok' : 'muted';
   return { label: ORDER_STATUS_LABEL[order.status], tone };
 }
@@ -42,6 +48,7 @@ export function toOrderCard(order: OrderSummary, now: number = Date.now()): Orde
     orderId: order.orderId,
     title: order.title,
     statusLabel: status.label,
+    refundNote: refundNoteOf(order),
     tone: status.tone,
     totalText: formatFen(order.totalFee),
     createdText: formatTime(order.createdAt),
@@ -86,12 +93,22 @@ export function readableNote(note: string): string {
   return note.replace(/\b(\d+) fen\b(: )?/g, (_all, fen: string, colon?: string) => `${formatFen(Number(fen))}${colon ? '：' : ''}`);
 }
 
+/** The shop's own bookkeeping with WeChat (shipping info synchronised or not): the merchant's business, not the buyer's. */
+const INTERNAL_EVENTS: ReadonlySet<string> = new Set(['shipping_uploaded', 'shipping_upload_failed', 'anomaly']);
+/** Events WeChat *Pay* decides; any other step WeChat records (a receipt confirmed in WeChat) is WeChat's. */
+const PAYMENT_EVENTS: ReadonlySet<string> = new Set(['paid', 'closed', 'refund_succeeded', 'refund_failed', 'refund_abnormal', 'refund_automatic', 'refunded']);
+
+function actorLabel(entry: TimelineEntry): string {
+  if (entry.by === 'wechat' && !PAYMENT_EVENTS.has(entry.event)) return WECHAT_LABEL;
+  return labelOf(ACTOR_LABEL, entry.by);
+}
+
 function toTimeline(entry: TimelineEntry, index: number): TimelineVM {
   return {
     key: `${index}-${entry.event}`,
     timeText: formatTime(entry.at),
     label: labelOf(TIMELINE_EVENT_LABEL, entry.event),
-    byLabel: labelOf(ACTOR_LABEL, entry.by),
+    byLabel: actorLabel(entry),
     note: readableNote(entry.note ?? ''),
   };
 }
@@ -99,8 +116,11 @@ function toTimeline(entry: TimelineEntry, index: number): TimelineVM {
 export interface OrderDetailVM {
   orderId: string;
   statusLabel: string;
+  refundNote: string;
   tone: StatusTone;
   items: Array<{ key: string; name: string; quantityText: string; unitPriceText: string; subtotalText: string }>;
+  /** 实付 once paid; an order never paid shows what it would have cost. */
+  totalLabel: string;
   totalText: string;
   refundedText: string;
   refundingText: string;
@@ -108,7 +128,7 @@ export interface OrderDetailVM {
   createdText: string;
   paidText: string;
   payDeadlineText: string;
-  /** Why there is no cancel button yet (WeChat Pay does not close an order that new), with when it appears. */
+  /** When the cancel button appears (WeChat Pay refuses to close an order in its first 5 minutes; the buyer needs the time, not the rule). */
   cancelHintText: string;
   /** Shown while a refund can still be requested. */
   refundDeadlineText: string;
@@ -127,7 +147,7 @@ export interface OrderDetailVM {
 function cancelHint(order: OrderDetail, actions: OrderActions, now: number): string {
   const opens = cancelOpensAt(order);
   if (opens === undefined || actions.cancel || now >= opens) return '';
-  return `微信支付不允许关闭刚创建的订单：${formatTime(new Date(opens).toISOString())} 后可取消；不付款的订单会自动关闭`;
+  return `${formatTime(new Date(opens).toISOString())} 后可取消订单`;
 }
 
 export function toOrderDetail(order: OrderDetail, now: number = Date.now()): OrderDetailVM {
@@ -136,6 +156,7 @@ export function toOrderDetail(order: OrderDetail, now: number = Date.now()): Ord
   return {
     orderId: order.orderId,
     statusLabel: status.label,
+    refundNote: refundNoteOf(order),
     tone: status.tone,
     items: order.items.map((item, i) => ({
       key: `${item.productId}-${i}`,
@@ -144,6 +165,7 @@ export function toOrderDetail(order: OrderDetail, now: number = Date.now()): Ord
       unitPriceText: formatFen(item.unitPrice),
       subtotalText: formatFen(item.unitPrice * item.quantity),
     })),
+    totalLabel: order.paidAt ? '实付' : '订单金额',
     totalText: formatFen(order.totalFee),
     refundedText: order.refundedFee > 0 ? formatFen(order.refundedFee) : '',
     refundingText: order.refundingFee > 0 ? formatFen(order.refundingFee) : '',
@@ -154,7 +176,7 @@ export function toOrderDetail(order: OrderDetail, now: number = Date.now()): Ord
     cancelHintText: cancelHint(order, actions, now),
     refundDeadlineText: actions.requestRefund ? formatTime(order.refundDeadline) : '',
     transactionId: order.transactionId ?? '',
-    timeline: order.timeline.map(toTimeline).reverse(),
+    timeline: order.timeline.filter((entry) => !INTERNAL_EVENTS.has(entry.event)).map(toTimeline).reverse(),
     refunds: order.refunds.map(toRefund),
     actions,
     address: toAddress(order),

@@ -164,8 +164,9 @@ export async function confirmReceipt(ctx: ShippingContext, buyer: string, orderI
     }
     if (!wechatConfirmedReceipt(orderState)) throw conflict('WeChat has not recorded your confirmation: confirm receipt in WeChat’s window first');
   }
-  const won = await markCompleted(ctx.store, orderId, timelineEntry(ctx.now, 'received', managed ? 'wechat' : 'buyer'));
-  if (won) log('info', 'order.received', { orderId, by: managed ? 'wechat' : 'buyer' });
+  // The buyer confirmed (in WeChat's window when managed): WeChat only recorded it.
+  const won = await markCompleted(ctx.store, orderId, timelineEntry(ctx.now, 'received', 'buyer'));
+  if (won) log('info', 'order.received', { orderId, by: 'buyer', managed });
   const after = won ? undefined : await findOrder(ctx.store, orderId);
   return { orderId, status: won ? 'COMPLETED' : after?.status ?? 'COMPLETED' };
 }

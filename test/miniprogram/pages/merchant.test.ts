@@ -199,6 +199,6 @@ describe('merchant refund review', () => {
 
   it('an unknown request reads as not found', async () => {
     const review = await renderPage(REVIEW, { refundId: 'O9999R1' });
-    expect(review.text('.error-message')).toBe('订单或退款不存在，可能已被删除');
+    expect(review.text('.error-message')).toBe('没有找到这笔订单或退款，请检查链接是否完整');
   });
 });

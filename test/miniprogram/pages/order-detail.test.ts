@@ -1,5 +1,6 @@
 import { config } from '../../../miniprogram/config';
 import { FakeBackend } from '../support/fake-backend';
+import { SEEDED_ADDRESS as DELIVERY, ShippingBackend } from '../support/fake-shipping';
 import { installFakeWx, type FakeWx } from '../support/fake-wx';
 import { renderPage, sentKeys } from '../support/render';
 
@@ -8,7 +9,7 @@ let backend: FakeBackend;
 let fake: FakeWx;
 
 beforeEach(() => {
-  backend = new FakeBackend();
+  backend = new ShippingBackend();
   fake = installFakeWx(backend, { openid: 'buyer-1' });
 });
 
@@ -25,7 +26,9 @@ describe('order detail', () => {
     expect(page.text('.timeline')).toContain('微信支付');
     expect(page.text('.hint.order-no')).toBe(`订单号 ${order.orderId}`);
     expect(page.exists('.pay')).toBe(false);
-    expect(page.exists('.refund')).toBe(true);
+    expect(page.exists('.btn.refund')).toBe(true);
+    // The refund button is a button, not a refund row: nothing else on the page wears the row's class.
+    expect(page.exists('.refund-entry')).toBe(false);
   });
 
   it('shows until when a refund can be asked, and no refund button once that has passed', async () => {
@@ -170,10 +173,25 @@ describe('order detail', () => {
     expect(page.text('.refund-status')).toBe('待商家处理');
   });
 
-  it('someone else’s order reads as not found', async () => {
+  it('someone else’s order reads as not found, without claiming orders get deleted, and offers a way out', async () => {
     const order = backend.seedOrder('buyer-2', { status: 'PAID' });
+    // Opened from a link: the page is alone on the stack, so the way out is the shop.
+    fake.screen.pages.splice(0, fake.screen.pages.length, `/${ROUTE}`);
     const page = await renderPage(ROUTE, { orderId: order.orderId });
-    expect(page.text('.error-message')).toBe('订单或退款不存在，可能已被删除');
+    expect(page.text('.error-message')).toBe('没有找到这笔订单或退款，请检查链接是否完整');
+    expect(page.text('.error-message')).not.toContain('删除');
+    expect(page.text('.go-back')).toBe('去首页');
+    await page.tap('.go-back');
+    expect(fake.screen.pages).toEqual(['/pages/shop/index']);
+  });
+
+  it('a page opened from another offers to go back to it', async () => {
+    const order = backend.seedOrder('buyer-2', { status: 'PAID' });
+    fake.screen.pages.push(`/${ROUTE}`);
+    const page = await renderPage(ROUTE, { orderId: order.orderId });
+    expect(page.text('.go-back')).toBe('返回上一页');
+    await page.tap('.go-back');
+    expect(fake.screen.pages).toEqual(['/pages/shop/index']);
   });
 
   it('without an orderId it says what is missing', async () => {
@@ -191,3 +209,55 @@ describe('order detail', () => {
     expect(page.text('.status')).toBe('已付款');
   });
 });
+
+describe('what the tap-through found on the order page', () => {
+  function shipped(order: { orderId: string }) {
+    expect(backend.handle('ship', { orderId: order.orderId, logisticsType: 'EXPRESS', expressCompany: 'SF', trackingNo: 'SF1234567890123' }, 'merchant-1').ok).toBe(true);
+  }
+
+  it('after a partial refund the header says what the order is (shipped), with the refunded amount beside it', async () => {
+    const order = backend.seedOrder('buyer-1', { status: 'PAID', quantity: 2, address: DELIVERY });
+    const refund = backend.seedRefundRequest(order.orderId, 3000);
+    backend.handle('approveRefund', { refundId: refund.refundId, action: 'approve' }, 'merchant-1');
+    shipped(order);
+    const page = await renderPage(ROUTE, { orderId: order.orderId });
+    expect(page.text('.status')).toBe('已发货');
+    expect(page.text('.refund-note')).toBe('已退款 ¥30.00');
+    expect(page.text('.order-detail')).not.toContain('部分退款');
+  });
+
+  it('a closed order that was never paid shows its amount, not 实付', async () => {
+    const order = backend.seedOrder('buyer-1', { status: 'CLOSED' });
+    const page = await renderPage(ROUTE, { orderId: order.orderId });
+    expect(page.text('.total-label')).toBe('订单金额');
+    const paid = await renderPage(ROUTE, { orderId: backend.seedOrder('buyer-1', { status: 'PAID' }).orderId });
+    expect(paid.text('.total-label')).toBe('实付');
+  });
+
+  it('the buyer’s own receipt is the buyer’s, and WeChat’s shipping bookkeeping is not in the buyer’s timeline', async () => {
+    backend.shippingManaged = false;
+    const order = backend.seedOrder('buyer-1', { status: 'PAID', address: DELIVERY });
+    shipped(order);
+    // What the ship function writes once WeChat took the shipping information.
+    backend.orders.get(order.orderId)!.timeline.push({ at: new Date(backend.now()), event: 'shipping_uploaded', by: 'wechat' } as never);
+    expect(backend.handle('orders', { action: 'confirmReceipt', orderId: order.orderId }, 'buyer-1').ok).toBe(true);
+    const page = await renderPage(ROUTE, { orderId: order.orderId });
+    expect(page.texts('.event-label')).not.toContain('发货信息已同步到微信');
+    const timeline = page.text('.timeline').replace(/\s+/g, '');
+    expect(timeline).toContain('确认收货买家');
+    expect(timeline).not.toContain('确认收货微信支付');
+    expect(timeline).not.toContain('发货信息');
+    expect(timeline).toContain('支付成功微信支付');
+  });
+
+  it('right after paying, offers to tell the buyer when the order ships', async () => {
+    backend.templates = { ...backend.templates, orderShipped: 'tpl-shipped' };
+    const order = backend.seedOrder('buyer-1', { status: 'PENDING' });
+    const page = await renderPage(ROUTE, { orderId: order.orderId });
+    expect(page.exists('.subscribe-shipping')).toBe(false);
+    await page.tap('.pay');
+    expect(page.text('.status')).toBe('已付款');
+    expect(page.text('.subscribe-shipping')).toBe('发货时通知我');
+  });
+});
+

@@ -223,3 +223,14 @@ describe('order list', () => {
     expect(sentKeys(page.setDataCalls)).toEqual(['list[0].statusLabel', 'list[0].tone']);
   });
 });
+
+describe('a partly refunded order in the list', () => {
+  it('reads as what it is (paid), with the refunded amount beside it', async () => {
+    const order = backend.seedOrder('buyer-1', { status: 'PAID', quantity: 2 });
+    const refund = backend.seedRefundRequest(order.orderId, 3000);
+    backend.handle('approveRefund', { refundId: refund.refundId, action: 'approve' }, 'merchant-1');
+    const page = await renderPage(ROUTE);
+    expect(page.text('.status')).toBe('已付款');
+    expect(page.text('.refund-note')).toBe('已退款 ¥30.00');
+  });
+});

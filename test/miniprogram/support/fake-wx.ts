@@ -174,6 +174,10 @@ export function createFakeWx(backend: FakeBackend, user: Partial<SimulatedUser> 
       screen.pages[screen.pages.length - 1] = opts.url;
       later(opts, { res: { errMsg: 'redirectTo:ok' } });
     },
+    reLaunch: (opts: { url: string } & Callbacks<unknown>) => {
+      screen.pages.splice(0, screen.pages.length, opts.url);
+      later(opts, { res: { errMsg: 'reLaunch:ok' } });
+    },
     navigateBack: (opts: Callbacks<unknown> = {}) => {
       if (screen.pages.length > 1) screen.pages.pop();
       later(opts, { res: { errMsg: 'navigateBack:ok' } });
@@ -203,5 +207,7 @@ export function createFakeWx(backend: FakeBackend, user: Partial<SimulatedUser> 
 export function installFakeWx(backend: FakeBackend, user: Partial<SimulatedUser> = {}): FakeWx {
   const fake = createFakeWx(backend, user);
   (globalThis as { wx?: unknown }).wx = fake.wx;
+  // The page stack as WeChat reports it: the screen's pages, the one on top last.
+  (globalThis as { getCurrentPages?: unknown }).getCurrentPages = () => fake.screen.pages.map((url) => ({ route: url.replace(/^\//, '').split('?')[0] }));
   return fake;
 }

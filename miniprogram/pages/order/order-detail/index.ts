@@ -135,6 +135,8 @@ Component({
         if (after.ok && after.data.status !== 'PENDING') toast(PAYMENT_TEXT.confirmed, 'success');
         else toast(PAYMENT_TEXT.unconfirmed);
         if (after.ok) this.show(toOrderDetail(after.data));
+        // Right after paying is when a buyer wants to hear about shipping.
+        if (after.ok && after.data.status === 'PAID') await this.offerShippingMessage();
       });
     },
 
