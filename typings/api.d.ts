@@ -13,7 +13,72 @@ export type OrderStatus = 'PENDING' | 'PAID' | 'SHIPPED' | 'COMPLETED' | 'CLOSED
  * ABNORMAL: WeChat Pay could not pay the refund out (the buyer's card was cancelled or frozen) and still counts it
  * against the payment. The merchant resolves it in the WeChat Pay merchant platform; its amount stays reserved.
  */
-export type RefundStatus = 'REQUESTED' | 'REJECTED' | 'CANCELLED' | 'PROCESSING' | 'ABNORMAL' | 'SUCCEEDED' | 'FAILED';
+export type RefundStatus =
+  | 'REQUESTED'
+  | 'AWAITING_RETURN'
+  | 'RETURN_SHIPPED'
+  | 'REJECTED'
+  | 'CANCELLED'
+  | 'PROCESSING'
+  | 'ABNORMAL'
+  | 'SUCCEEDED'
+  | 'FAILED';
+
+// ---- after-sales ------------------------------------------------------------------------------------------------
+
+/** 仅退款, or 退货退款 (the merchant agrees, the buyer sends the goods back, the merchant confirms the parcel). */
+export type RefundType = 'REFUND_ONLY' | 'RETURN_AND_REFUND';
+/** Whether the buyer has the goods: the reasons offered depend on it. An order never shipped is NOT_RECEIVED. */
+export type ReceiptState = 'NOT_RECEIVED' | 'RECEIVED';
+
+/**
+ * After-sale rules both sides enforce, as literal types (like ContractLimits): the mini-program's
+ * miniprogram/domain/aftersale-contract.ts and the functions' src/domain/aftersale-contract.ts each declare a constant
+ * of this type, so the reason lists and limits cannot drift apart and still compile.
+ */
+export interface AfterSaleContract {
+  /** Evidence photos per request (WeChat's shop allows 9). */
+  photosMax: 9;
+  /** Requests a buyer may make on one order, including those rejected (WeChat's shop: 5 per item). */
+  applicationsPerOrder: 5;
+  /** The buyer's note, in characters. */
+  noteMaxLength: 200;
+  /** A photo the functions accept, in bytes (checked against cloud storage). */
+  photoMaxBytes: 10485760;
+  /** The reason that needs the note to say what it is. */
+  otherReason: '其他原因';
+  reasons: {
+    NOT_RECEIVED: readonly ['不想要了', '拍错/多拍', '快递一直未送到', '未按约定时间发货', '其他原因'];
+    RECEIVED: readonly ['质量问题', '少件/漏发', '与描述不符', '商家发错货', '包装/商品破损', '不想要了', '其他原因'];
+  };
+}
+export type AfterSaleReason = AfterSaleContract['reasons'][ReceiptState][number];
+
+/** One line of a request: which product and how many of it. */
+export interface RefundLineRequest {
+  productId: string;
+  quantity: number;
+}
+/** A line as the refund keeps it: its name and what was paid for that many. */
+export interface RefundLine extends RefundLineRequest {
+  name: string;
+  fee: Fen;
+}
+
+/** Where the buyer sends a return (settings.afterSale.returnAddress). */
+export interface ReturnAddress {
+  name: string;
+  phone: string;
+  address: string;
+}
+
+/** The buyer's parcel back to the merchant. */
+export interface ReturnShippingView {
+  expressCompany: string;
+  expressCompanyName?: string;
+  trackingNo: string;
+  shippedAt: IsoTime;
+}
 
 /**
  * Rules both sides enforce, as literal types: the mini-program and the functions each declare a constant of this
@@ -85,6 +150,12 @@ export type TimelineEvent =
   | 'refund_failed'
   | 'refund_abnormal'
   | 'refund_automatic'
+  | 'return_agreed'
+  | 'return_shipped'
+  | 'return_received'
+  | 'return_refused'
+  | 'return_closed'
+  | 'refund_auto_approved'
   | 'refunded'
   | 'anomaly'
   | 'shipped'
@@ -101,6 +172,8 @@ export interface TimelineEntry {
   by: TimelineActor;
   /** For people: amounts in ¥. Anomaly details are shown to merchants only. */
   note?: string;
+  /** The refund an after-sale step is about (the after-sale page's history of one order's requests). */
+  refundId?: string;
 }
 
 export interface OrderSummary {
@@ -141,6 +214,24 @@ export interface RefundView {
   settledFee?: Fen;
   /** True for a refund the shop started by itself (a payment that arrived after the order was closed). */
   automatic?: boolean;
+  /** REFUND_ONLY for every refund made before after-sales had types. */
+  type: RefundType;
+  /** The lines asked for; absent on an amount-only request (made before lines, or the shop's own refund). */
+  items?: RefundLine[];
+  receipt?: ReceiptState;
+  /** The buyer's note, apart from the reason picked from the list. */
+  note?: string;
+  /** The buyer's evidence photos as cloud fileIDs (the buyer's own view). */
+  photos?: string[];
+  /** Merchants only: temporary URLs of the photos, in the same order (valid for a few hours). */
+  photoUrls?: string[];
+  /** A return the merchant agreed to: where to send it (the buyer's view, while it is to be sent). */
+  returnAddress?: ReturnAddress;
+  returnShipping?: ReturnShippingView;
+  /** When the shop acts by itself if nobody does first: approves, closes the return, or refunds (settings.afterSale). */
+  dueAt?: IsoTime;
+  /** What happens at dueAt, for people (e.g. 超时未寄回将关闭申请). */
+  dueAction?: string;
   createdAt: IsoTime;
   updatedAt: IsoTime;
 }
@@ -264,10 +355,22 @@ export interface PayData {
   payment: PaymentParams;
 }
 
+/**
+ * `type` absent is the request of before after-sales (仅退款, any reason text, the amount alone). With `type`, the
+ * reason is one of AfterSaleContract.reasons for the receipt state; `items` default to every line not yet refunded,
+ * and `refundFee` may lower (never raise) what was paid for them.
+ */
 export interface ApplyRefundEvent {
   orderId: string;
   refundFee?: Fen;
   reason: string;
+  type?: RefundType;
+  items?: RefundLineRequest[];
+  /** Asked of the buyer of a shipped order; a PAID order is NOT_RECEIVED, a COMPLETED one RECEIVED. */
+  receipt?: ReceiptState;
+  note?: string;
+  /** Cloud fileIDs from wx.cloud.uploadFile, at most AfterSaleContract.photosMax. */
+  photos?: string[];
 }
 export interface ApplyRefundData {
   refundId: string;
@@ -275,9 +378,13 @@ export interface ApplyRefundData {
   refundFee: Fen;
 }
 
+/**
+ * approve: a refund-only request is refunded; a return is agreed (AWAITING_RETURN, the buyer gets the return address).
+ * confirmReturn: the returned parcel arrived, refund it. refuseReturn: the parcel is refused (rejectReason required).
+ */
 export interface ApproveRefundEvent {
   refundId: string;
-  action: 'approve' | 'reject';
+  action: 'approve' | 'reject' | 'confirmReturn' | 'refuseReturn';
   rejectReason?: string;
 }
 export interface ApproveRefundData {
@@ -297,7 +404,8 @@ export type OrdersEvent =
   | { action: 'confirmReceipt'; orderId: string; via?: 'wechat' }
   | { action: 'desk'; tab?: DeskTab; orderId?: string; cursor?: string; limit?: number }
   | { action: 'reprint'; orderId: string }
-  | { action: 'checkRefund'; refundId: string };
+  | { action: 'checkRefund'; refundId: string }
+  | { action: 'submitReturn'; refundId: string; expressCompany: string; trackingNo: string };
 
 /** List tabs: an order status, or 'REFUNDING' for paid orders with an open refund. */
 export type OrderListFilter = OrderStatus | 'REFUNDING';
@@ -335,4 +443,6 @@ export interface OrdersData {
   reprint: { orderId: string; printing: PrintingView };
   /** Merchants: ask WeChat Pay about a PROCESSING or ABNORMAL refund now (e.g. after resolving it in the merchant platform). */
   checkRefund: { refundId: string; status: RefundStatus };
+  /** The buyer's return tracking for a return the merchant agreed to (AWAITING_RETURN → RETURN_SHIPPED). */
+  submitReturn: { refundId: string; status: RefundStatus };
 }

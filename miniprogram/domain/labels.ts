@@ -15,6 +15,8 @@ export const REFUNDING_LABEL = '退款中';
 
 export const REFUND_STATUS_LABEL: Record<RefundStatus, string> = {
   REQUESTED: '待商家处理',
+  AWAITING_RETURN: '待买家退货',
+  RETURN_SHIPPED: '待商家确认收货',
   PROCESSING: '退款处理中',
   ABNORMAL: '退款未到账，商家处理中',
   SUCCEEDED: '退款成功',
@@ -59,6 +61,12 @@ export const TIMELINE_EVENT_LABEL: Record<TimelineEvent, string> = {
   refund_failed: '退款失败',
   refund_abnormal: '退款未能到账',
   refund_automatic: '订单关闭后收到付款，已自动退款',
+  return_agreed: '商家同意退货',
+  return_shipped: '买家已寄回商品',
+  return_received: '商家确认收到退货',
+  return_refused: '商家拒绝收货',
+  return_closed: '退货申请关闭',
+  refund_auto_approved: '商家超时未处理，已自动同意退款',
   refunded: '全部退款完成',
   anomaly: '异常，已通知商家',
   shipped: '商家已发货',

@@ -1,12 +1,14 @@
 // The shapes we keep in the database. Dates are Date (the SDK turns EJSON $date into Date both ways).
 import type { BillDifferenceKind } from './bill-reconcile';
-import type { DeliveryAddress, Fen, LogisticsType, OrderItem, OrderStatus, PrintState, RefundStatus, ShippingUploadState, TimelineActor, TimelineEvent } from '../../typings/api';
+import type { DeliveryAddress, Fen, ReceiptState, RefundLine, RefundType, ReturnAddress, LogisticsType, OrderItem, OrderStatus, PrintState, RefundStatus, ShippingUploadState, TimelineActor, TimelineEvent } from '../../typings/api';
 
 export interface TimelineRecord {
   at: Date;
   event: TimelineEvent;
   by: TimelineActor;
   note?: string;
+  /** The refund an after-sale step is about: the after-sale page shows the order's steps of its refunds as one history. */
+  refundId?: string;
 }
 
 export interface RefundRequestRecord {
@@ -19,6 +21,17 @@ export interface RefundRequestRecord {
    * its two writes (reconcile finds them by it, index `refund_requests_unrecorded`). Absent on requests made before it.
    */
   recorded?: boolean;
+  /** The after-sale facts of the request (absent on a request of before after-sales: REFUND_ONLY, amount only). */
+  afterSale?: AfterSaleFacts;
+}
+
+/** What a buyer's after-sale request asked for, kept on the refund as it was asked. */
+export interface AfterSaleFacts {
+  type: RefundType;
+  items?: RefundLine[];
+  receipt?: ReceiptState;
+  note?: string;
+  photos?: string[];
 }
 
 /**
@@ -152,6 +165,23 @@ export interface RefundDoc extends OwesMessages {
   submittedAt?: Date;
   /** Started by the shop itself, not asked for by the buyer (a payment that arrived after the order was closed). */
   automatic?: boolean;
+  /** Absent on refunds of before after-sales: REFUND_ONLY. */
+  type?: RefundType;
+  items?: RefundLine[];
+  receipt?: ReceiptState;
+  note?: string;
+  photos?: string[];
+  /** When the refund entered its current status, for the after-sale timers (absent: createdAt). */
+  statusAt?: Date;
+  /** The address the merchant agreed the return to (a copy: later changes of the settings do not move a parcel). */
+  returnAddress?: ReturnAddress;
+  returnShipping?: ReturnShippingRecord;
+}
+
+export interface ReturnShippingRecord {
+  expressCompany: string;
+  trackingNo: string;
+  shippedAt: Date;
 }
 
 export interface ProductDoc {

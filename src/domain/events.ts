@@ -10,6 +10,8 @@ import { isOrderStatus, isRefundStatus } from './states';
 import { parseAddress } from './address';
 import { TYPED_LINE_BREAKS, hasControlCharacters } from './text';
 import { isShippingOrderAction, parseShippingOrdersEvent } from './shipping-events';
+import { AFTERSALE } from './aftersale-contract';
+import { isExpressCompany, TRACKING_NO } from './shipping';
 
 const PLATFORM_FIELDS = new Set(['userInfo']);
 export const MAX_ORDER_LINES = 20;
@@ -75,22 +77,91 @@ export function parsePayEvent(event: unknown): PayEvent {
   return { items, idempotencyKey: text(f, 'idempotencyKey', IDEMPOTENCY_KEY, '8-64 of 0-9 A-Z a-z _ -'), ...address };
 }
 
+const APPLY_FIELDS = ['orderId', 'refundFee', 'reason', 'type', 'items', 'receipt', 'note', 'photos'];
+/** A cloud storage fileID as wx.cloud.uploadFile answers it: `cloud://<env>.<bucket>/<path>`. */
+const FILE_ID = /^cloud:\/\/[0-9A-Za-z_.-]{1,120}\/[^\s?#]{1,512}$/;
+
+/**
+ * The buyer's request. Without `type` it is the request of before after-sales (仅退款, a reason text, an amount);
+ * with it, the after-sale fields are checked here for shape and by domain/aftersale.ts against the order.
+ */
 export function parseApplyRefundEvent(event: unknown): ApplyRefundEvent {
-  const f = object(event, 'applyRefund', ['orderId', 'refundFee', 'reason']);
+  const f = object(event, 'applyRefund', APPLY_FIELDS);
   const parsed: ApplyRefundEvent = { orderId: orderId(f), reason: reason(f.reason, 'reason') };
   if (f.refundFee !== undefined) parsed.refundFee = requireFen(f.refundFee, 'refundFee');
+  if (f.type === undefined) {
+    const extra = APPLY_FIELDS.slice(3).find((k) => f[k] !== undefined);
+    if (extra) throw invalid(`${extra} only goes with type REFUND_ONLY or RETURN_AND_REFUND`);
+    return parsed;
+  }
+  if (f.type !== 'REFUND_ONLY' && f.type !== 'RETURN_AND_REFUND') throw invalid('type must be REFUND_ONLY or RETURN_AND_REFUND');
+  parsed.type = f.type;
+  if (f.items !== undefined) parsed.items = refundLines(f.items);
+  if (f.receipt !== undefined) {
+    if (f.receipt !== 'RECEIVED' && f.receipt !== 'NOT_RECEIVED') throw invalid('receipt must be RECEIVED or NOT_RECEIVED');
+    parsed.receipt = f.receipt;
+  }
+  if (f.note !== undefined) {
+    const note = optionalText(f.note, 'note', AFTERSALE.noteMaxLength);
+    if (note) parsed.note = note;
+  }
+  if (f.photos !== undefined) {
+    if (!Array.isArray(f.photos) || f.photos.length > AFTERSALE.photosMax) throw invalid(`photos must be a list of at most ${AFTERSALE.photosMax} fileIDs`);
+    const photos = f.photos.map((p, i) => {
+      if (typeof p !== 'string' || !FILE_ID.test(p)) throw invalid(`photos[${i}] must be a cloud fileID from wx.cloud.uploadFile`);
+      return p;
+    });
+    if (new Set(photos).size !== photos.length) throw invalid('photos lists one file twice');
+    if (photos.length) parsed.photos = photos;
+  }
   return parsed;
 }
+
+function refundLines(value: unknown): Array<{ productId: string; quantity: number }> {
+  if (!Array.isArray(value) || value.length === 0 || value.length > MAX_ORDER_LINES) throw invalid(`items must be 1..${MAX_ORDER_LINES} lines of {productId, quantity}`);
+  const seen = new Set<string>();
+  return value.map((raw, i) => {
+    const line = object(raw, `items[${i}]`, ['productId', 'quantity']);
+    const productId = text(line, 'productId', PRODUCT_ID, `a product id (items[${i}])`);
+    if (seen.has(productId)) throw invalid(`product ${productId} appears twice: use one line with a quantity`);
+    seen.add(productId);
+    const q = line.quantity;
+    if (typeof q !== 'number' || !Number.isInteger(q) || q < 1 || q > MAX_QUANTITY) throw invalid(`items[${i}].quantity must be a whole number in 1..${MAX_QUANTITY}`);
+    return { productId, quantity: q };
+  });
+}
+
+/** Like `reason`, but may be empty (then undefined) and has its own length. */
+function optionalText(value: unknown, key: string, max: number): string | undefined {
+  if (typeof value !== 'string') throw invalid(`${key} must be a text`);
+  const cleaned = value.replace(TYPED_LINE_BREAKS, ' ').trim();
+  if (hasControlCharacters(cleaned)) throw invalid(`${key} must not contain control characters`);
+  if (Array.from(cleaned).length > max) throw invalid(`${key} must be at most ${max} characters`);
+  return cleaned || undefined;
+}
+
+const DECISIONS = ['approve', 'reject', 'confirmReturn', 'refuseReturn'] as const;
 
 export function parseApproveRefundEvent(event: unknown): ApproveRefundEvent {
   const f = object(event, 'approveRefund', ['refundId', 'action', 'rejectReason']);
   const id = refundId(f);
-  if (f.action === 'approve') {
-    if (f.rejectReason !== undefined) throw invalid('rejectReason only goes with action "reject"');
-    return { refundId: id, action: 'approve' };
+  const action = f.action;
+  if (action === 'reject' || action === 'refuseReturn') return { refundId: id, action, rejectReason: reason(f.rejectReason, 'rejectReason') };
+  if (action === 'approve' || action === 'confirmReturn') {
+    if (f.rejectReason !== undefined) throw invalid('rejectReason only goes with action "reject" or "refuseReturn"');
+    return { refundId: id, action };
   }
-  if (f.action === 'reject') return { refundId: id, action: 'reject', rejectReason: reason(f.rejectReason, 'rejectReason') };
-  throw invalid('action must be "approve" or "reject"');
+  throw invalid(`action must be one of ${DECISIONS.join(', ')}`);
+}
+
+/** The buyer's return parcel: a company of WeChat's delivery list and its tracking number (spaces removed). */
+function parseSubmitReturn(event: unknown): Extract<OrdersEvent, { action: 'submitReturn' }> {
+  const f = object(event, 'orders.submitReturn', ['action', 'refundId', 'expressCompany', 'trackingNo']);
+  const id = refundId(f);
+  if (!isExpressCompany(f.expressCompany)) throw invalid('expressCompany must be a code from WeChat\'s delivery list (e.g. SF, ZTO)');
+  const trackingNo = typeof f.trackingNo === 'string' ? f.trackingNo.replace(/\s+/g, '') : '';
+  if (!TRACKING_NO.test(trackingNo)) throw invalid(`trackingNo must be ${LIMITS.trackingNoMinLength}-${LIMITS.trackingNoMaxLength} letters, digits or dashes`);
+  return { action: 'submitReturn', refundId: id, expressCompany: f.expressCompany, trackingNo };
 }
 
 function page(f: Fields): { cursor?: string; limit?: number } {
@@ -121,6 +192,8 @@ export function parseOrdersEvent(event: unknown): OrdersEvent {
     case 'refund':
     case 'checkRefund':
       return { action, refundId: refundId(object(event, `orders.${action}`, ['action', 'refundId'])) };
+    case 'submitReturn':
+      return parseSubmitReturn(event);
     case 'products':
     case 'me':
       object(event, `orders.${action}`, ['action']);
@@ -132,6 +205,6 @@ export function parseOrdersEvent(event: unknown): OrdersEvent {
     }
     default:
       if (isShippingOrderAction(action)) return parseShippingOrdersEvent(event, action);
-      throw invalid('action must be one of list, get, cancel, withdrawRefund, products, me, refunds, refund, checkRefund, confirmReceipt, desk, reprint');
+      throw invalid('action must be one of list, get, cancel, withdrawRefund, submitReturn, products, me, refunds, refund, checkRefund, confirmReceipt, desk, reprint');
   }
 }

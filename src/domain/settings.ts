@@ -1,6 +1,7 @@
 // The shop's configuration: one document, `settings/shop`, read by every function (and cached per warm instance).
 // Validated here so a typo in the console shows up as a clear error instead of a wrong refund window.
 import type { MessagePurpose } from './documents';
+import { parseAfterSaleSettings, type AfterSaleSettings } from './aftersale-settings';
 import { parsePrinterSettings, parseShippingSettings, type PrinterSettings, type ShippingSettings } from './shipping-settings';
 
 export interface TemplateSetting {
@@ -47,6 +48,8 @@ export interface Settings {
   miniprogramState: 'developer' | 'trial' | 'formal';
   templates: Partial<Record<MessagePurpose, TemplateSetting>>;
   shipping: ShippingSettings;
+  /** Timers of after-sale requests and the return address (aftersale-settings.ts). */
+  afterSale: AfterSaleSettings;
   /** Absent: the shop prints no receipts. */
   printer?: PrinterSettings;
   /** The fee rate agreed with WeChat Pay in basis points (0.6 % = 60): the daily bill check compares each fee with it. Absent: fees are not checked. */
@@ -141,6 +144,7 @@ export function parseSettings(raw: unknown): SettingsResult {
 
   const shipping = parseShippingSettings(doc.shipping, problems);
   const printer = parsePrinterSettings(doc.printer, problems);
+  const afterSale = parseAfterSaleSettings(doc.afterSale, problems);
 
   if (problems.length) return { ok: false, problems };
   return {
@@ -163,6 +167,7 @@ export function parseSettings(raw: unknown): SettingsResult {
       miniprogramState: state as Settings['miniprogramState'],
       templates,
       shipping,
+      afterSale,
       ...(printer ? { printer } : {}),
       ...(typeof feeRate === 'number' ? { billFeeRateBasisPoints: feeRate } : {}),
     },

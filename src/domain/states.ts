@@ -24,10 +24,21 @@ export const ORDER_MOVES = {
 } as const;
 
 export const REFUND_MOVES = {
-  /** The merchant's claim before calling the provider. */
+  /** The merchant's claim of a refund-only request before calling the provider (or reconcile's, when the merchant is silent). */
   approve: move<RefundStatus>(['REQUESTED'], 'PROCESSING'),
   reject: move<RefundStatus>(['REQUESTED'], 'REJECTED'),
-  withdraw: move<RefundStatus>(['REQUESTED'], 'CANCELLED'),
+  /** The buyer withdraws, before the merchant decided or before sending the goods back. */
+  withdraw: move<RefundStatus>(['REQUESTED', 'AWAITING_RETURN'], 'CANCELLED'),
+  /** The merchant agrees to a return: the buyer is shown the return address. */
+  agreeReturn: move<RefundStatus>(['REQUESTED'], 'AWAITING_RETURN'),
+  /** The buyer gave the return's tracking number. */
+  shipReturn: move<RefundStatus>(['AWAITING_RETURN'], 'RETURN_SHIPPED'),
+  /** The merchant received the parcel (or reconcile, when the merchant never confirmed it): claimed before the provider is called. */
+  confirmReturn: move<RefundStatus>(['RETURN_SHIPPED'], 'PROCESSING'),
+  /** The merchant refuses what came back, with a reason. */
+  refuseReturn: move<RefundStatus>(['RETURN_SHIPPED'], 'REJECTED'),
+  /** The buyer did not send the goods back in time (reconcile). */
+  closeReturn: move<RefundStatus>(['AWAITING_RETURN'], 'CANCELLED'),
   /** The provider paid the money out; an ABNORMAL refund gets here once the merchant resolved it at WeChat Pay. */
   succeed: move<RefundStatus>(['PROCESSING', 'ABNORMAL'], 'SUCCEEDED'),
   /** The provider refused or closed the refund: its amount is refundable again. */
@@ -46,16 +57,17 @@ function table<S extends string>(statuses: readonly S[], moves: Record<string, M
 }
 
 export const ORDER_STATUSES: readonly OrderStatus[] = ['PENDING', 'PAID', 'SHIPPED', 'COMPLETED', 'CLOSED', 'REFUNDED'];
-export const REFUND_STATUSES: readonly RefundStatus[] = ['REQUESTED', 'PROCESSING', 'ABNORMAL', 'REJECTED', 'CANCELLED', 'SUCCEEDED', 'FAILED'];
+export const REFUND_STATUSES: readonly RefundStatus[] = ['REQUESTED', 'AWAITING_RETURN', 'RETURN_SHIPPED', 'PROCESSING', 'ABNORMAL', 'REJECTED', 'CANCELLED', 'SUCCEEDED', 'FAILED'];
 
 export const ORDER_TRANSITIONS = table(ORDER_STATUSES, ORDER_MOVES);
 export const REFUND_TRANSITIONS = table(REFUND_STATUSES, REFUND_MOVES);
 
 /**
- * A refund in one of these holds its amount in the order's refundingFee. REQUESTED and PROCESSING are "open" (at
- * most one per order, `openRefundId`); ABNORMAL keeps its amount reserved without blocking a new request.
+ * A refund in one of these holds its amount in the order's refundingFee. These are "open" (at most one per order,
+ * `openRefundId`): a return keeps its amount reserved while the goods travel back; ABNORMAL keeps its amount reserved
+ * without blocking a new request.
  */
-export const OPEN_REFUND_STATUSES: readonly RefundStatus[] = ['REQUESTED', 'PROCESSING'];
+export const OPEN_REFUND_STATUSES: readonly RefundStatus[] = ['REQUESTED', 'AWAITING_RETURN', 'RETURN_SHIPPED', 'PROCESSING'];
 export const RESERVING_REFUND_STATUSES: readonly RefundStatus[] = [...OPEN_REFUND_STATUSES, 'ABNORMAL'];
 /** Refunds reconcile asks the provider about. */
 export const POLLED_REFUND_STATUSES: readonly RefundStatus[] = ['PROCESSING', 'ABNORMAL'];

@@ -83,4 +83,10 @@ export const REFUND_RESULT_PHRASE = {
   REJECTED: '已拒绝',
   SUCCEEDED: '退款成功',
   FAILED: '退款失败',
+  /** A return was agreed: the buyer must send the goods back (the message opens the page with the address). */
+  AWAITING_RETURN: '请寄回商品',
+  /** The merchant refused the returned goods. */
+  RETURN_REFUSED: '拒绝退货',
+  /** The buyer did not send the goods back in time. */
+  RETURN_CLOSED: '售后关闭',
 } as const;

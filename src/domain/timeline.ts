@@ -22,6 +22,7 @@ export function timelineView(records: readonly TimelineRecord[] | undefined, for
     event: r.event,
     by: r.by,
     ...(r.note && (forMerchant || !MERCHANT_ONLY_NOTES.has(r.event)) ? { note: r.note } : {}),
+    ...(r.refundId ? { refundId: r.refundId } : {}),
   }));
 }
 

@@ -1,8 +1,11 @@
 // What the client sees of our documents: ISO times, no internal fields, buyer openids only for merchants.
-import type { DeliveryAddress, MerchantRefundDetail, OrderDetail, OrderSummary, Product, RefundView } from '../../typings/api';
+import type { DeliveryAddress, MerchantRefundDetail, OrderDetail, OrderSummary, Product, RefundView, ReturnShippingView } from '../../typings/api';
+import { dueOf, DUE_TEXT } from './aftersale';
+import type { AfterSaleSettings } from './aftersale-settings';
 import { closeOpensAt } from './close-window';
-import type { OrderDoc, ProductDoc, RefundDoc } from './documents';
+import type { OrderDoc, ProductDoc, RefundDoc, ReturnShippingRecord } from './documents';
 import type { PaymentProviderName } from './settings';
+import { EXPRESS_COMPANIES } from './shipping';
 import { refundableFee, refundDeadline } from './refund-rules';
 import { shippingDetail } from './shipping-views';
 import { timelineView } from './timeline';
@@ -52,8 +55,9 @@ export function buyerName(address: DeliveryAddress | undefined): string | undefi
 /** The order facts a merchant's refund view carries (a buyer's own view never has them). */
 export type RefundOrderFacts = Pick<OrderDoc, 'title' | 'address'>;
 
-export function refundView(doc: RefundDoc, forMerchant: boolean, order?: RefundOrderFacts): RefundView {
+export function refundView(doc: RefundDoc, forMerchant: boolean, order?: RefundOrderFacts, afterSale?: AfterSaleSettings): RefundView {
   const name = forMerchant ? buyerName(order?.address) : undefined;
+  const due = afterSale ? dueOf(doc, afterSale) : undefined;
   return {
     refundId: doc._id,
     orderId: doc.orderId,
@@ -68,15 +72,31 @@ export function refundView(doc: RefundDoc, forMerchant: boolean, order?: RefundO
     ...(forMerchant && doc.lastError && MERCHANT_NOTE_STATUSES.includes(doc.status) ? { lastError: doc.lastError } : {}),
     ...(doc.settledFee !== undefined && doc.settledFee !== doc.refundFee ? { settledFee: doc.settledFee } : {}),
     ...(doc.automatic ? { automatic: true } : {}),
+    type: doc.type ?? 'REFUND_ONLY',
+    ...(doc.items ? { items: doc.items } : {}),
+    ...(doc.receipt ? { receipt: doc.receipt } : {}),
+    ...(doc.note ? { note: doc.note } : {}),
+    ...(doc.photos?.length ? { photos: doc.photos } : {}),
+    // The address matters while the goods are to be sent or on their way back.
+    ...(doc.returnAddress && (doc.status === 'AWAITING_RETURN' || doc.status === 'RETURN_SHIPPED') ? { returnAddress: doc.returnAddress } : {}),
+    ...(doc.returnShipping ? { returnShipping: returnShippingView(doc.returnShipping) } : {}),
+    ...(due ? { dueAt: due.at.toISOString(), dueAction: DUE_TEXT[due.step] } : {}),
     createdAt: iso(doc.createdAt),
     updatedAt: iso(doc.updatedAt),
   };
+}
+
+function returnShippingView(r: ReturnShippingRecord): ReturnShippingView {
+  const name = EXPRESS_COMPANIES[r.expressCompany];
+  return { expressCompany: r.expressCompany, ...(name ? { expressCompanyName: name } : {}), trackingNo: r.trackingNo, shippedAt: iso(r.shippedAt) };
 }
 
 /** What a reader of an order may see, and the shop rule the refund deadline comes from. */
 export interface DetailViewer {
   forMerchant: boolean;
   refundWindowDays: number;
+  /** The shop's after-sale timers: each open request then says when the shop acts by itself. */
+  afterSale?: AfterSaleSettings;
   /** How the order is paid: a PENDING order then says when it may be cancelled. */
   provider?: PaymentProviderName;
 }
@@ -89,7 +109,7 @@ export function orderDetail(doc: OrderDoc, refunds: readonly RefundDoc[], viewer
     ...(doc.paidAt ? { paidAt: iso(doc.paidAt) } : {}),
     ...(doc.transactionId ? { transactionId: doc.transactionId } : {}),
     timeline: timelineView(doc.timeline, viewer.forMerchant),
-    refunds: refunds.map((r) => refundView(r, viewer.forMerchant)),
+    refunds: refunds.map((r) => refundView(r, viewer.forMerchant, undefined, viewer.afterSale)),
     refundableFee: refundableFee(doc),
     ...(doc.status === 'PENDING' ? { payDeadline: iso(doc.payDeadline) } : {}),
     ...shippingDetail(doc, viewer.forMerchant),
@@ -97,8 +117,8 @@ export function orderDetail(doc: OrderDoc, refunds: readonly RefundDoc[], viewer
   };
 }
 
-export function merchantRefundDetail(refund: RefundDoc, order: OrderDoc, refunds: readonly RefundDoc[], refundWindowDays: number): MerchantRefundDetail {
-  return { refund: refundView(refund, true, order), order: orderDetail(order, refunds, { forMerchant: true, refundWindowDays }) };
+export function merchantRefundDetail(refund: RefundDoc, order: OrderDoc, refunds: readonly RefundDoc[], refundWindowDays: number, afterSale?: AfterSaleSettings): MerchantRefundDetail {
+  return { refund: refundView(refund, true, order, afterSale), order: orderDetail(order, refunds, { forMerchant: true, refundWindowDays, ...(afterSale ? { afterSale } : {}) }) };
 }
 
 export function productView(doc: ProductDoc): Product {

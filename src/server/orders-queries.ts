@@ -37,7 +37,7 @@ export async function getOrder(ctx: QueryContext, orderId: string): Promise<Orde
   // A refund request that stopped before writing its document is finished here, so the order never shows 退款中
   // without a refund to withdraw or decide.
   const refunds = await withRecordedRequest(ctx, order, await refundsOfOrder(ctx.store, orderId));
-  return orderDetail(order, refunds, { forMerchant: merchant, refundWindowDays: ctx.settings.refundWindowDays, provider: ctx.settings.provider });
+  return orderDetail(order, refunds, { forMerchant: merchant, refundWindowDays: ctx.settings.refundWindowDays, afterSale: ctx.settings.afterSale, provider: ctx.settings.provider });
 }
 
 /** The buyer cancels a PENDING order: the provider's order is closed first, so it can no longer be paid. */
@@ -96,7 +96,7 @@ export async function merchantRefunds(ctx: QueryContext, status: RefundStatus | 
   const page = pageOf(docs, cursor, limit);
   // The queue says what was bought and by whom, so the merchant can decide without opening every request.
   const orders = await ordersByIds(ctx.store, page.items.map((r) => r.orderId));
-  return { items: page.items.map((r) => refundView(r, true, orders.get(r.orderId))), ...(page.next ? { nextCursor: encodeCursor(page.next) } : {}) };
+  return { items: page.items.map((r) => refundView(r, true, orders.get(r.orderId), ctx.settings.afterSale)), ...(page.next ? { nextCursor: encodeCursor(page.next) } : {}) };
 }
 
 export async function merchantRefund(ctx: QueryContext, refundId: string): Promise<OrdersData['refund']> {
@@ -105,7 +105,7 @@ export async function merchantRefund(ctx: QueryContext, refundId: string): Promi
   if (!refund) throw notFound(`refund ${refundId} not found`);
   const order = await findOrder(ctx.store, refund.orderId);
   if (!order) throw notFound(`order ${refund.orderId} not found`);
-  return merchantRefundDetail(refund, order, await refundsOfOrder(ctx.store, order._id), ctx.settings.refundWindowDays);
+  return merchantRefundDetail(refund, order, await refundsOfOrder(ctx.store, order._id), ctx.settings.refundWindowDays, ctx.settings.afterSale);
 }
 
 /** A merchant asks WeChat Pay about a refund now, e.g. after resolving an ABNORMAL one in the merchant platform. */

@@ -10,6 +10,7 @@ import { markClosed, pendingOrdersBefore, unrecordedRequests } from './repositor
 import { owingDocuments, type OwingCollection } from './repositories/owed';
 import { processingRefundsBefore } from './repositories/refunds';
 import { reconcileRefund, recordRequestedRefund } from './refund-flow';
+import { runAfterSaleTimers, type AfterSaleTimerReport } from './aftersale-flow';
 import { reconcileShipping, type ShippingReconcileReport } from './shipping-reconcile';
 import { COLLECTIONS, type Store } from './store';
 
@@ -27,6 +28,8 @@ export interface ReconcileReport {
   messagesResent: number;
   errors: number;
   shipping?: ShippingReconcileReport;
+  /** After-sale requests nobody acted on in time (settings.afterSale). */
+  afterSale?: AfterSaleTimerReport;
 }
 
 export async function reconcile(store: Store, settings: Settings, provider: PaymentProvider, now: Date): Promise<ReconcileReport> {
@@ -80,6 +83,12 @@ export async function reconcile(store: Store, settings: Settings, provider: Paym
         }
       }
     }
+  }
+  try {
+    report.afterSale = await runAfterSaleTimers({ store, settings, now }, provider, BATCH);
+  } catch (err) {
+    report.errors++;
+    log('warn', 'reconcile.aftersale_failed', { error: errorSummary(err) });
   }
   try {
     report.shipping = await reconcileShipping(store, settings, now, BATCH);

@@ -9,7 +9,8 @@ import type { OrderDoc, OwedMessage, RefundDoc, RefundRequestRecord, TimelineRec
 import { conflict, notFound } from '../domain/errors';
 import { orderIdOfRefund, outRefundNo } from '../domain/ids';
 import { formatYuan } from '../domain/money';
-import { abnormalStillReserved, decideRefundRequest, REFUND_NOTES, settleLedger } from '../domain/refund-rules';
+import { decideAfterSale, DUE_TEXT, type AfterSaleRequest } from '../domain/aftersale';
+import { abnormalStillReserved, decideRefundRequest, REFUND_NOTES, refundableFee, settleLedger } from '../domain/refund-rules';
 import type { Settings } from '../domain/settings';
 import { allows, REFUND_MOVES, REFUND_START, type Move } from '../domain/states';
 import { REFUND_RESULT_PHRASE } from '../domain/subscribe-message';
@@ -34,6 +35,9 @@ import { claimProcessing, finishSettlement, findRefund, findRefundInTx, insertRe
 import { recordAnomaly } from './repositories/records';
 import { COLLECTIONS, inTransaction, type Store } from './store';
 
+/** Who decided when the shop acted by itself (reconcile's after-sale timers): kept in decidedBy. */
+export const SYSTEM = 'system';
+
 export interface RefundContext {
   store: Store;
   settings: Settings;
@@ -55,15 +59,26 @@ const RESERVE_ATTEMPTS = 3;
  * `refundRequest.recorded: false`; whoever next reads or acts on the order (`orders get`, the next request, `ship`,
  * withdraw, approve), or reconcile, makes the document from the order's `refundRequest` (recordRequestedRefund), once.
  */
-export async function requestRefund(ctx: RefundContext, buyer: string, orderId: string, reason: string, refundFee?: number): Promise<RefundDoc> {
+export async function requestRefund(
+  ctx: RefundContext,
+  buyer: string,
+  orderId: string,
+  reason: string,
+  refundFee?: number,
+  afterSale?: Omit<AfterSaleRequest, 'reason' | 'refundFee'>,
+): Promise<RefundDoc> {
   for (let attempt = 1; ; attempt++) {
     const order = await findOrder(ctx.store, orderId);
     if (!order) throw notFound(`order ${orderId} not found`);
     // A request that stopped half-way is finished before deciding: the answer is then the usual "still open".
     if (order._openid === buyer && unrecordedRequest(order)) await recordRequestedRefund(ctx, order);
     const decision = decideRefundRequest(order, { caller: buyer, refundFee, now: ctx.now, refundWindowDays: ctx.settings.refundWindowDays });
-    const request: RefundRequestRecord = { refundId: decision.refundId, refundFee: decision.refundFee, reason, requestedAt: ctx.now };
-    const entry = timelineEntry(ctx.now, 'refund_requested', 'buyer', TIMELINE_NOTES.refundRequested(decision.refundFee, reason));
+    // The lines other refunds took are read after the order: a refund made since changes refundCount, which the
+    // reservation's condition then refuses, so a stale read can only offer less, never more.
+    const lines = afterSale ? decideAfterSale(order, order.refundCount > 0 ? await refundsOfOrder(ctx.store, orderId) : [], refundableFee(order), { ...afterSale, reason, refundFee }) : undefined;
+    const fee = lines ? lines.refundFee : decision.refundFee;
+    const request: RefundRequestRecord = { refundId: decision.refundId, refundFee: fee, reason, requestedAt: ctx.now, ...(lines ? { afterSale: lines.facts } : {}) };
+    const entry = { ...timelineEntry(ctx.now, 'refund_requested', 'buyer', TIMELINE_NOTES.refundRequested(fee, reason)), refundId: decision.refundId };
     if (await reserveRefund(ctx.store, order, request, entry)) {
       const refund = requestedRefundDoc(order, request);
       await recordRefundDocument(ctx, order, refund);
@@ -85,8 +100,10 @@ function requestedRefundDoc(order: OrderDoc, request: RefundRequestRecord): Refu
     totalFee: order.totalFee,
     title: order.title,
     reason: request.reason,
+    ...(request.afterSale ?? {}),
     createdAt: request.requestedAt,
     updatedAt: request.requestedAt,
+    statusAt: request.requestedAt,
   };
 }
 
@@ -102,7 +119,9 @@ function unrecordedRequest(order: OrderDoc): RefundRequestRecord | undefined {
  * it existed already.
  */
 async function recordRefundDocument(ctx: RefundContext, order: OrderDoc, refund: RefundDoc): Promise<RefundDoc | undefined> {
-  const owed = merchantMessage(ctx, refund, 'REQUESTED', refund.reason, order.title, refund.createdAt);
+  // A return asks more of the merchant (an address, a parcel to check): the message says so first.
+  const what = refund.type === 'RETURN_AND_REFUND' ? `退货：${refund.reason}` : refund.reason;
+  const owed = merchantMessage(ctx, refund, 'REQUESTED', what, order.title, refund.createdAt);
   const made = await insertRefund(ctx.store, refund, [owed]);
   const recorded = markRequestRecorded(ctx.store, order._id, refund._id).catch((err: unknown) =>
     // Left marked, the order is looked at again by reconcile, which finds the document and clears the mark.
@@ -152,7 +171,7 @@ export async function withRecordedRequest(ctx: RefundContext, order: OrderDoc, r
 }
 
 /** The merchants' message about a refund (its request, or one that needs their eyes), owed from now. */
-function merchantMessage(ctx: RefundContext, refund: RefundDoc, stage: string, what: string, title: string | undefined, requestedAt: Date): OwedMessage {
+export function merchantMessage(ctx: RefundContext, refund: RefundDoc, stage: string, what: string, title: string | undefined, requestedAt: Date): OwedMessage {
   return owedMessage(
     {
       purpose: 'refundRequested',
@@ -168,14 +187,28 @@ function merchantMessage(ctx: RefundContext, refund: RefundDoc, stage: string, w
 // ---- close without money moving (merchant rejects, buyer withdraws) -----------------------------------------
 
 /**
- * REQUESTED → REJECTED | CANCELLED, releasing the order's refundingFee, in one transaction; a rejection's write of the
- * refund makes the buyer's message owed. A refund whose request stopped before its document is recorded first.
+ * The ways a refund closes without money moving, each releasing the order's refundingFee: the merchant rejects a
+ * request or refuses the returned goods, the buyer withdraws (before the merchant decided, or before sending the goods
+ * back), or the buyer did not send a return back in time (reconcile). `buyerStage`: the buyer's message it owes.
+ */
+const CLOSINGS = {
+  REJECTED: { move: REFUND_MOVES.reject, event: 'refund_rejected', buyerStage: 'REJECTED' },
+  CANCELLED: { move: REFUND_MOVES.withdraw, event: 'refund_withdrawn', buyerStage: undefined },
+  RETURN_REFUSED: { move: REFUND_MOVES.refuseReturn, event: 'return_refused', buyerStage: 'RETURN_REFUSED' },
+  RETURN_CLOSED: { move: REFUND_MOVES.closeReturn, event: 'return_closed', buyerStage: 'RETURN_CLOSED' },
+} as const satisfies Record<string, { move: Move<RefundStatus>; event: TimelineRecord['event']; buyerStage: keyof typeof REFUND_RESULT_PHRASE | undefined }>;
+export type Closing = keyof typeof CLOSINGS;
+type Closer = { openid: string; role: 'merchant' | 'buyer' | 'system' };
+
+/**
+ * A refund's close (CLOSINGS), releasing the order's refundingFee, in one transaction that writes both; the refund's
+ * write makes the buyer's message owed. A refund whose request stopped before its document is recorded first.
  */
 export async function closeRequestedRefund(
   ctx: RefundContext,
   refundId: string,
-  to: 'REJECTED' | 'CANCELLED',
-  actor: { openid: string; role: 'merchant' | 'buyer' },
+  to: Closing,
+  actor: Closer,
   rejectReason?: string,
 ): Promise<{ refund: RefundDoc; order: OrderDoc | undefined; changed: boolean }> {
   let result = await closeInTransaction(ctx, refundId, to, actor, rejectReason);
@@ -190,27 +223,27 @@ export async function closeRequestedRefund(
 async function closeInTransaction(
   ctx: RefundContext,
   refundId: string,
-  to: 'REJECTED' | 'CANCELLED',
-  actor: { openid: string; role: 'merchant' | 'buyer' },
+  to: Closing,
+  actor: Closer,
   rejectReason?: string,
 ): Promise<'MISSING' | { refund: RefundDoc; order: OrderDoc | undefined; changed: boolean; owed?: OwedMessage }> {
+  const { move, event, buyerStage } = CLOSINGS[to];
   return inTransaction(ctx.store, async (tx) => {
     const refund = await findRefundInTx(tx, refundId);
     if (!refund || (actor.role === 'buyer' && refund._openid !== actor.openid)) return 'MISSING' as const;
-    const move = to === 'REJECTED' ? REFUND_MOVES.reject : REFUND_MOVES.withdraw;
     if (refund.status === move.to) return { refund, order: undefined, changed: false };
-    if (!allows(move, refund.status)) throw conflict(`refund ${refundId} is ${refund.status}: only a REQUESTED refund can be ${to.toLowerCase()}`);
+    if (!allows(move, refund.status)) throw conflict(`refund ${refundId} is ${refund.status}: only a ${move.from.join(' or ')} refund can be ${move.to.toLowerCase()}`);
     const order = await findOrderInTx(tx, refund.orderId);
     if (!order) throw notFound(`order ${refund.orderId} not found`);
     const ledger = settleLedger(order, refund, 'RELEASED');
-    const event = to === 'REJECTED' ? 'refund_rejected' : 'refund_withdrawn';
     const closed: RefundDoc = { ...refund, status: move.to, ...(rejectReason ? { rejectReason } : {}) };
-    const owed = to === 'REJECTED' ? buyerMessage(ctx, closed, 'REJECTED', refund.title ?? order.title, rejectReason) : undefined;
+    const owed = buyerStage ? buyerMessage(ctx, closed, buyerStage, refund.title ?? order.title, rejectReason) : undefined;
     await tx.collection(COLLECTIONS.refunds).doc(refundId).update({
-      data: { status: move.to, updatedAt: ctx.now, decidedBy: actor.openid, ...(rejectReason ? { rejectReason } : {}), ...owing(ctx.store, owed ? [owed] : []) },
+      data: { status: move.to, updatedAt: ctx.now, statusAt: ctx.now, decidedBy: actor.openid, ...(rejectReason ? { rejectReason } : {}), ...owing(ctx.store, owed ? [owed] : []) },
     });
+    const entry = { ...timelineEntry(ctx.now, event, actor.role, rejectReason), refundId };
     await tx.collection(COLLECTIONS.orders).doc(order._id).update({
-      data: { refundingFee: ledger.refundingFee, openRefundId: null, refunding: false, updatedAt: ctx.now, timeline: pushTimeline(ctx.store, timelineEntry(ctx.now, event, actor.role, rejectReason)) },
+      data: { refundingFee: ledger.refundingFee, openRefundId: null, refunding: false, updatedAt: ctx.now, timeline: pushTimeline(ctx.store, entry) },
     });
     return { refund: closed, order, changed: true, ...(owed ? { owed } : {}) };
   });
@@ -218,18 +251,37 @@ async function closeInTransaction(
 
 // ---- approve (merchant): claim, call, finish ---------------------------------------------------------------
 
-export async function approveRefund(ctx: RefundContext, provider: PaymentProvider, refundId: string, merchant: string): Promise<RefundStatus> {
+/**
+ * The claims that send a refund to WeChat Pay: the merchant approves a refund-only request, or confirms a returned
+ * parcel; reconcile does either when the merchant stayed silent past the after-sale timer (`merchant` = SYSTEM).
+ */
+const CLAIMS = {
+  approve: { move: REFUND_MOVES.approve, event: 'refund_approved', automaticEvent: 'refund_auto_approved', due: 'APPROVE' },
+  confirmReturn: { move: REFUND_MOVES.confirmReturn, event: 'return_received', automaticEvent: 'return_received', due: 'REFUND_RETURN' },
+} as const;
+
+export async function approveRefund(
+  ctx: RefundContext,
+  provider: PaymentProvider,
+  refundId: string,
+  merchant: string,
+  claim: keyof typeof CLAIMS = 'approve',
+): Promise<RefundStatus> {
+  const { move, event, automaticEvent, due } = CLAIMS[claim];
+  const verb = claim === 'approve' ? 'approved' : 'confirmed';
   const refund = (await findRefund(ctx.store, refundId)) ?? ((await recordIfStopped(ctx, refundId)) ? await findRefund(ctx.store, refundId) : undefined);
   if (!refund) throw notFound(`refund ${refundId} not found`);
   if (approvedAlready(refund.status)) return refund.status;
-  if (!allows(REFUND_MOVES.approve, refund.status)) throw conflict(`refund ${refundId} is ${refund.status}: it can no longer be approved`);
-  if (!(await claimProcessing(ctx.store, refundId, merchant, ctx.now))) {
+  if (claim === 'approve' && refund.type === 'RETURN_AND_REFUND') throw conflict(`refund ${refundId} is a return: agree to it first, then confirm the parcel`);
+  if (!allows(move, refund.status)) throw conflict(`refund ${refundId} is ${refund.status}: it can no longer be ${verb}`);
+  if (!(await claimProcessing(ctx.store, refundId, merchant, ctx.now, move))) {
     const now = await findRefund(ctx.store, refundId);
     if (now && approvedAlready(now.status)) return now.status; // a concurrent approval won
-    throw conflict(`refund ${refundId} is ${now?.status ?? 'gone'}: it can no longer be approved`);
+    throw conflict(`refund ${refundId} is ${now?.status ?? 'gone'}: it can no longer be ${verb}`);
   }
-  log('info', 'refund.approved', { refundId });
-  await appendTimeline(ctx.store, refund.orderId, timelineEntry(ctx.now, 'refund_approved', 'merchant'));
+  const automatic = merchant === SYSTEM;
+  log('info', automatic ? 'refund.auto_approved' : 'refund.approved', { refundId, claim });
+  await appendTimeline(ctx.store, refund.orderId, { ...timelineEntry(ctx.now, automatic ? automaticEvent : event, automatic ? 'system' : 'merchant', automatic ? DUE_TEXT[due] : undefined), refundId });
   // The buyer's one-time authorization is kept for the result (succeeded or failed): no message for the approval.
   return submitRefund(ctx, provider, { ...refund, status: REFUND_MOVES.approve.to });
 }
@@ -315,7 +367,7 @@ export async function settleRefund(
   if (!allows(move, refund.status)) return { won: false, finished: false, refund };
   const settledFee = outcome === 'SUCCEEDED' ? (options.settledFee ?? refund.refundFee) : undefined;
   const fee = settledFee ?? refund.refundFee;
-  const entry = timelineEntry(ctx.now, TIMELINE_EVENT[outcome], by, outcome === 'ABNORMAL' ? TIMELINE_NOTES.refundAbnormal(fee) : TIMELINE_NOTES.refundSettled(fee));
+  const entry = { ...timelineEntry(ctx.now, TIMELINE_EVENT[outcome], by, outcome === 'ABNORMAL' ? TIMELINE_NOTES.refundAbnormal(fee) : TIMELINE_NOTES.refundSettled(fee)), refundId: refund._id };
   const booking: RefundBooking = outcome === 'SUCCEEDED' ? { outcome, settledFee: fee } : { outcome };
   const fromAbnormal = { abnormal: refund.status === REFUND_MOVES.abnormal.to };
   let booked = await bookRefundOutcome(ctx.store, refund, booking, fromAbnormal, ctx.now, entry);
@@ -499,7 +551,7 @@ async function tellMerchants(ctx: RefundContext, refund: RefundDoc, stage: strin
 }
 
 /** The buyer's message about their refund's outcome (a rejection, a result), owed from now. */
-function buyerMessage(ctx: RefundContext, refund: RefundDoc, stage: keyof typeof REFUND_RESULT_PHRASE, title?: string, note?: string): OwedMessage {
+export function buyerMessage(ctx: RefundContext, refund: RefundDoc, stage: keyof typeof REFUND_RESULT_PHRASE, title?: string, note?: string): OwedMessage {
   return owedMessage(
     {
       purpose: 'refundResult',

@@ -61,7 +61,7 @@ describe('approveRefund event', () => {
   it.each([
     [{ refundId: 'o1R1', action: 'reject' }, /rejectReason is required/],
     [{ refundId: 'o1R1', action: 'approve', rejectReason: 'x' }, /only goes with/],
-    [{ refundId: 'o1R1', action: 'refund' }, /approve" or "reject/],
+    [{ refundId: 'o1R1', action: 'refund' }, /one of approve, reject, confirmReturn, refuseReturn/],
     [{ refundId: 'o1', action: 'approve' }, /refund id/],
   ])('rejects %j', (event, message) => expect(() => parseApproveRefundEvent(event)).toThrow(invalid(message)));
 });

@@ -47,6 +47,8 @@ export const DEMO_SETTINGS = {
     },
   },
   shipping: { managed: true, autoConfirmDays: 10 },
+  // Where buyers send returns back once the merchant agrees (the after-sale timers keep WeChat's defaults).
+  afterSale: { returnAddress: { name: '本地演示小店 售后', phone: '021-60000000', address: '上海市徐汇区漕溪北路 88 号 售后部' } },
   printer: { provider: 'feie', sn: LOCAL_PRINTER_SN, copies: 1 },
 };
 

@@ -7,6 +7,7 @@ import { clientFunction } from '../../server/handler';
 import { cancelOrder, checkRefund, getOrder, listMyOrders, listProducts, me, merchantRefund, merchantRefunds } from '../../server/orders-queries';
 import { paymentProvider } from '../../server/provider';
 import { closeRequestedRefund } from '../../server/refund-flow';
+import { submitReturn } from '../../server/aftersale-flow';
 import { merchantDesk, reprint } from '../../server/desk-queries';
 import { confirmReceipt } from '../../server/shipping-flow';
 import { loadSettings } from '../../server/settings';
@@ -27,6 +28,8 @@ export const main = clientFunction<OrdersData[keyof OrdersData]>('orders', async
       const { refund } = await closeRequestedRefund(ctx, request.refundId, 'CANCELLED', { openid: who.openid, role: 'buyer' });
       return { refundId: refund._id, status: refund.status };
     }
+    case 'submitReturn':
+      return { refundId: request.refundId, status: await submitReturn(ctx, who.openid, request.refundId, { expressCompany: request.expressCompany, trackingNo: request.trackingNo }) };
     case 'products':
       return listProducts(ctx);
     case 'me':

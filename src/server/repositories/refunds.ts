@@ -38,14 +38,46 @@ export async function insertRefund(store: Store, refund: RefundDoc, owed: readon
   }
 }
 
-/** REQUESTED → PROCESSING by a merchant (REFUND_MOVES.approve). True when this call won the claim. */
-export async function claimProcessing(store: Store, refundId: string, merchant: string, at: Date): Promise<boolean> {
-  const move = REFUND_MOVES.approve;
+/**
+ * REQUESTED → PROCESSING by a merchant (REFUND_MOVES.approve), or RETURN_SHIPPED → PROCESSING once the returned parcel
+ * is confirmed (REFUND_MOVES.confirmReturn). True when this call won the claim.
+ */
+export async function claimProcessing(store: Store, refundId: string, merchant: string, at: Date, move: Move<RefundStatus> = REFUND_MOVES.approve): Promise<boolean> {
+  return moveRefund(store, refundId, move, at, { decidedBy: merchant, submittedAt: at });
+}
+
+/**
+ * One after-sale step of a refund alone (agree to a return, the buyer's tracking, a claim), conditional on the move's
+ * FROM statuses and on `where` (e.g. the buyer's openid): the database decides which of two racing steps wins.
+ * Every step records when the refund entered its new status (`statusAt`: the after-sale timers start there), and
+ * carries the messages it makes owed (repositories/owed.ts), sent by the caller right after.
+ */
+export async function moveRefund(
+  store: Store,
+  refundId: string,
+  move: Move<RefundStatus>,
+  at: Date,
+  fields: Partial<Pick<RefundDoc, 'decidedBy' | 'returnAddress' | 'returnShipping' | 'submittedAt'>> = {},
+  where: Partial<Pick<RefundDoc, '_openid'>> = {},
+  owed: readonly OwedMessage[] = [],
+): Promise<boolean> {
   const { stats } = await store
     .collection(COLLECTIONS.refunds)
-    .where({ _id: refundId, status: fromStatus(store, move) })
-    .update({ data: { status: move.to, decidedBy: merchant, updatedAt: at, submittedAt: at } });
+    .where({ ...where, _id: refundId, status: fromStatus(store, move) })
+    .update({ data: { status: move.to, updatedAt: at, statusAt: at, ...fields, ...owing(store, owed) } });
   return stats.updated === 1;
+}
+
+/** Refunds in `status` that entered it at or before `before` (by `statusAt`, or `createdAt` for REQUESTED), oldest first. */
+export async function refundsInStatusSince(store: Store, status: RefundStatus, before: Date, limit: number): Promise<RefundDoc[]> {
+  const field = status === 'REQUESTED' ? 'createdAt' : 'statusAt';
+  const { data } = await store
+    .collection(COLLECTIONS.refunds)
+    .where({ status, [field]: store.command.lte(before) })
+    .orderBy(field, 'asc')
+    .limit(limit)
+    .get();
+  return data.map(asRefund);
 }
 
 /**

@@ -8,7 +8,10 @@ import type { OrderDoc, ProductDoc, RefundDoc, TimelineRecord } from '../../../s
 import { AppError, forbidden, invalid, notFound, conflict } from '../../../src/domain/errors';
 import { DEFAULT_PAGE, parseApplyRefundEvent, parseApproveRefundEvent, parseOrdersEvent, parsePayEvent } from '../../../src/domain/events';
 import { assertPayable, decideCancel, newOrderDoc, sameItems, tooEarlyToCancel } from '../../../src/domain/order-rules';
-import { decideRefundRequest, REFUND_NOTES, settleLedger } from '../../../src/domain/refund-rules';
+import { decideAfterSale } from '../../../src/domain/aftersale';
+import { AFTERSALE_DEFAULTS, type AfterSaleSettings } from '../../../src/domain/aftersale-settings';
+import { decideRefundRequest, REFUND_NOTES, refundableFee, settleLedger } from '../../../src/domain/refund-rules';
+import { EXPRESS_COMPANIES } from '../../../src/domain/shipping';
 import { allows, ORDER_MOVES, REFUND_MOVES, REFUND_START } from '../../../src/domain/states';
 import { TIMELINE_NOTES, timelineEntry } from '../../../src/domain/timeline';
 import { merchantRefundDetail, orderDetail, orderSummary, productView, refundView } from '../../../src/domain/views';
@@ -33,6 +36,8 @@ export class FakeBackend {
   merchants = new Set<string>(['merchant-1']);
   /** Refund requests are accepted this long after payment (the shop setting); huge by default. */
   refundWindowDays = 36500;
+  /** The after-sale timers (WeChat's defaults) and where returns go. */
+  afterSale: AfterSaleSettings = { ...AFTERSALE_DEFAULTS, returnAddress: { name: '小店售后', phone: '021-60000000', address: '上海市徐汇区漕溪北路 88 号' } };
   unpaidTimeoutSeconds = 1800;
   /** Like WeChat Pay, which will not close a trade in its first minutes: cancelling a PENDING order is refused. */
   refuseEarlyCancel = false;
@@ -133,14 +138,14 @@ export class FakeBackend {
       // WeChat still counts it against the payment: the amount stays reserved, a new request is no longer blocked.
       Object.assign(refund, { status: move.to, updatedAt: at, lastError: REFUND_NOTES.abnormal });
       Object.assign(order, { ...(order.openRefundId === refundId ? { openRefundId: null, refunding: false } : {}), updatedAt: at });
-      this.push(order, timelineEntry(at, 'refund_abnormal', 'wechat', TIMELINE_NOTES.refundAbnormal(refund.refundFee)));
+      this.push(order, { ...timelineEntry(at, 'refund_abnormal', 'wechat', TIMELINE_NOTES.refundAbnormal(refund.refundFee)), refundId });
       return;
     }
     const ledger = settleLedger(order, refund, outcome === 'SUCCEEDED' ? 'SUCCEEDED' : 'RELEASED');
     Object.assign(refund, { status: move.to, settledAt: at, updatedAt: at });
     const wasRefunded = order.status === 'REFUNDED';
     Object.assign(order, { ...ledger, ...(order.openRefundId === refundId ? { openRefundId: null, refunding: false } : {}), updatedAt: at });
-    this.push(order, timelineEntry(at, outcome === 'SUCCEEDED' ? 'refund_succeeded' : 'refund_failed', 'wechat', TIMELINE_NOTES.refundSettled(refund.refundFee)));
+    this.push(order, { ...timelineEntry(at, outcome === 'SUCCEEDED' ? 'refund_succeeded' : 'refund_failed', 'wechat', TIMELINE_NOTES.refundSettled(refund.refundFee)), refundId });
     if (ledger.status === 'REFUNDED' && !wasRefunded) this.push(order, timelineEntry(at, 'refunded', 'system'));
   }
 
@@ -172,7 +177,7 @@ export class FakeBackend {
   }
 
   protected settings() {
-    return { refundWindowDays: this.refundWindowDays, provider: this.provider };
+    return { refundWindowDays: this.refundWindowDays, afterSale: this.afterSale, provider: this.provider };
   }
 
   private productDocs(): ProductDoc[] {
@@ -223,6 +228,8 @@ export class FakeBackend {
     if (!order) throw notFound(`order ${request.orderId} not found`);
     const at = this.tick();
     const decision = decideRefundRequest(order, { caller: openid, refundFee: request.refundFee, now: at, refundWindowDays: this.refundWindowDays });
+    const lines = request.type ? decideAfterSale(order, this.refundsOf(order.orderId), refundableFee(order), { ...request, type: request.type }) : undefined;
+    if (lines) decision.refundFee = lines.refundFee;
     const refund: StoredRefund = {
       _id: decision.refundId,
       refundId: decision.refundId,
@@ -233,45 +240,76 @@ export class FakeBackend {
       refundFee: decision.refundFee,
       totalFee: order.totalFee,
       reason: request.reason,
+      ...(lines?.facts ?? {}),
       createdAt: at,
       updatedAt: at,
+      statusAt: at,
     };
     this.refunds.set(refund.refundId, refund);
     Object.assign(order, { refundingFee: order.refundingFee + decision.refundFee, refundCount: order.refundCount + 1, openRefundId: refund.refundId, refunding: true, updatedAt: at });
-    this.push(order, timelineEntry(at, 'refund_requested', 'buyer', TIMELINE_NOTES.refundRequested(decision.refundFee, request.reason)));
+    this.push(order, { ...timelineEntry(at, 'refund_requested', 'buyer', TIMELINE_NOTES.refundRequested(decision.refundFee, request.reason)), refundId: refund.refundId });
     return { refundId: refund.refundId, status: REFUND_START.requested, refundFee: refund.refundFee };
   }
 
-  private claim(refund: StoredRefund, merchant: string): void {
+  private claim(refund: StoredRefund, merchant: string, move = REFUND_MOVES.approve): void {
     const at = this.tick();
-    Object.assign(refund, { status: REFUND_MOVES.approve.to, decidedBy: merchant, updatedAt: at });
-    this.push(this.orders.get(refund.orderId)!, timelineEntry(at, 'refund_approved', 'merchant'));
+    Object.assign(refund, { status: move.to, decidedBy: merchant, updatedAt: at, statusAt: at });
+    this.push(this.orders.get(refund.orderId)!, { ...timelineEntry(at, move === REFUND_MOVES.approve ? 'refund_approved' : 'return_received', 'merchant'), refundId: refund.refundId });
   }
 
   private approveRefund(openid: string, event: Record<string, unknown>) {
     const request = parseApproveRefundEvent(event);
     if (!this.merchants.has(openid)) throw forbidden('only the shop’s merchants can decide refunds');
     if (request.action === 'reject') return this.closeRequested(request.refundId, REFUND_MOVES.reject, openid, 'merchant', request.rejectReason);
+    if (request.action === 'refuseReturn') return this.closeRequested(request.refundId, REFUND_MOVES.refuseReturn, openid, 'merchant', request.rejectReason);
     const refund = this.refunds.get(request.refundId);
     if (!refund) throw notFound(`refund ${request.refundId} not found`);
     if (refund.status === 'PROCESSING' || refund.status === 'SUCCEEDED' || refund.status === 'ABNORMAL') return { refundId: refund.refundId, status: refund.status };
-    if (!allows(REFUND_MOVES.approve, refund.status)) throw conflict(`refund ${refund.refundId} is ${refund.status}: it can no longer be approved`);
-    this.claim(refund, openid);
+    if (request.action === 'approve' && refund.type === 'RETURN_AND_REFUND') return this.agreeReturn(refund, openid);
+    const move = request.action === 'approve' ? REFUND_MOVES.approve : REFUND_MOVES.confirmReturn;
+    if (!allows(move, refund.status)) throw conflict(`refund ${refund.refundId} is ${refund.status}: it can no longer be ${request.action === 'approve' ? 'approved' : 'confirmed'}`);
+    this.claim(refund, openid, move);
     const answer = { refundId: refund.refundId, status: refund.status };
     if (this.autoSettleRefunds) this.settle(refund.refundId, 'SUCCEEDED');
     return answer;
+  }
+
+  private agreeReturn(refund: StoredRefund, merchant: string) {
+    const move = REFUND_MOVES.agreeReturn;
+    if (refund.status === move.to) return { refundId: refund.refundId, status: refund.status };
+    if (!allows(move, refund.status)) throw conflict(`refund ${refund.refundId} is ${refund.status}: it can no longer be agreed to`);
+    const address = this.afterSale.returnAddress;
+    if (!address) throw conflict('设置里还没有退货地址（settings.afterSale.returnAddress）：填写后才能同意退货');
+    const at = this.tick();
+    Object.assign(refund, { status: move.to, decidedBy: merchant, returnAddress: address, updatedAt: at, statusAt: at });
+    this.push(this.orders.get(refund.orderId)!, { ...timelineEntry(at, 'return_agreed', 'merchant', address.address), refundId: refund.refundId });
+    return { refundId: refund.refundId, status: refund.status };
+  }
+
+  private submitReturn(openid: string, refundId: string, expressCompany: string, trackingNo: string) {
+    const refund = this.refunds.get(refundId);
+    if (!refund || refund.buyerOpenid !== openid) throw notFound(`refund ${refundId} not found`);
+    const move = REFUND_MOVES.shipReturn;
+    const same = refund.returnShipping?.expressCompany === expressCompany && refund.returnShipping.trackingNo === trackingNo;
+    if (refund.status === move.to && same) return { refundId, status: refund.status };
+    if (refund.status !== 'AWAITING_RETURN') throw conflict(`refund ${refundId} is ${refund.status}: a return can be sent only once the merchant agreed to it`);
+    const at = this.tick();
+    Object.assign(refund, { status: move.to, returnShipping: { expressCompany, trackingNo, shippedAt: at }, updatedAt: at, statusAt: at });
+    this.push(this.orders.get(refund.orderId)!, { ...timelineEntry(at, 'return_shipped', 'buyer', `${EXPRESS_COMPANIES[expressCompany] ?? expressCompany} ${trackingNo}`), refundId });
+    return { refundId, status: refund.status };
   }
 
   private closeRequested(refundId: string, move: typeof REFUND_MOVES.reject, openid: string, role: 'merchant' | 'buyer', rejectReason?: string) {
     const refund = this.refunds.get(refundId);
     if (!refund || (role === 'buyer' && refund.buyerOpenid !== openid)) throw notFound(`refund ${refundId} not found`);
     if (refund.status === move.to) return { refundId, status: refund.status };
-    if (!allows(move, refund.status)) throw conflict(`refund ${refundId} is ${refund.status}: only a REQUESTED refund can be ${move.to.toLowerCase()}`);
+    if (!allows(move, refund.status)) throw conflict(`refund ${refundId} is ${refund.status}: only a ${move.from.join(' or ')} refund can be ${move.to.toLowerCase()}`);
     const order = this.orders.get(refund.orderId)!;
     const at = this.tick();
-    Object.assign(refund, { status: move.to, updatedAt: at, decidedBy: openid, ...(rejectReason ? { rejectReason } : {}) });
+    Object.assign(refund, { status: move.to, updatedAt: at, statusAt: at, decidedBy: openid, ...(rejectReason ? { rejectReason } : {}) });
     Object.assign(order, { refundingFee: settleLedger(order, refund, 'RELEASED').refundingFee, openRefundId: null, refunding: false, updatedAt: at });
-    this.push(order, timelineEntry(at, move.to === 'REJECTED' ? 'refund_rejected' : 'refund_withdrawn', role, rejectReason));
+    const event = move === REFUND_MOVES.refuseReturn ? 'return_refused' : move.to === 'REJECTED' ? 'refund_rejected' : 'refund_withdrawn';
+    this.push(order, { ...timelineEntry(at, event, role, rejectReason), refundId });
     return { refundId, status: refund.status };
   }
 
@@ -322,6 +360,8 @@ export class FakeBackend {
       }
       case 'withdrawRefund':
         return this.closeRequested(request.refundId, REFUND_MOVES.withdraw, openid, 'buyer');
+      case 'submitReturn':
+        return this.submitReturn(openid, request.refundId, request.expressCompany, request.trackingNo);
       case 'products':
         return this.productDocs().map(productView);
       case 'me':
@@ -330,14 +370,14 @@ export class FakeBackend {
         requireMerchant();
         const list = [...this.refunds.values()].filter((r) => !request.status || r.status === request.status);
         const page = this.page(list, request.cursor, request.limit);
-        return { ...page, items: page.items.map((r) => refundView(r, true, this.orders.get(r.orderId))) };
+        return { ...page, items: page.items.map((r) => refundView(r, true, this.orders.get(r.orderId), this.afterSale)) };
       }
       case 'refund': {
         requireMerchant();
         const r = this.refunds.get(request.refundId);
         if (!r) throw notFound(`refund ${request.refundId} not found`);
         const order = this.orders.get(r.orderId)!;
-        return merchantRefundDetail(r, order, this.refundsOf(order.orderId), this.refundWindowDays);
+        return merchantRefundDetail(r, order, this.refundsOf(order.orderId), this.refundWindowDays, this.afterSale);
       }
       case 'checkRefund': {
         requireMerchant();

@@ -1,0 +1,15 @@
+// The functions' side of the after-sale rules shared with the mini-program (typings/api.d.ts AfterSaleContract): the
+// type pins each value, so the page (miniprogram/domain/aftersale-contract.ts) and the server cannot disagree.
+import type { AfterSaleContract } from '../../typings/api';
+
+export const AFTERSALE: AfterSaleContract = {
+  photosMax: 9,
+  applicationsPerOrder: 5,
+  noteMaxLength: 200,
+  photoMaxBytes: 10485760,
+  otherReason: '其他原因',
+  reasons: {
+    NOT_RECEIVED: ['不想要了', '拍错/多拍', '快递一直未送到', '未按约定时间发货', '其他原因'],
+    RECEIVED: ['质量问题', '少件/漏发', '与描述不符', '商家发错货', '包装/商品破损', '不想要了', '其他原因'],
+  },
+};
