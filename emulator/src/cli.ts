@@ -1,6 +1,6 @@
 // `npm start`: builds nothing itself (the npm script builds first), starts the local cloud and says what it serves.
 import { findProjectRoot, startLocalCloud, type LocalCloudOptions } from './local-cloud';
-import { execCommand, prepareImport, stopper, type WorkflowOptions } from './ui/workflow';
+import { execCommand, prepareImport, stopper, terminalPrompt, type WorkflowOptions } from './ui/workflow';
 import { applyDemoTimeScale, startScaledTimers } from './ui/time-scale';
 import { join } from 'node:path';
 
@@ -11,7 +11,7 @@ const isPay = (v: string): v is (typeof PAY_MODES)[number] => (PAY_MODES as read
 function usage(message?: string): never {
   if (message) console.error(`error: ${message}\n`);
   console.error(`usage: local-cloud [--port N] [--data DIR | --memory] [--demo] [--pay cloudpay|v2|v3] [--v3-verify publicKey|certificate] [--pay-port N] [--time-scale F] [--manual-refunds] [--no-timers] [--instances N] [--quiet] [--test-barriers]
-                   [--import DIR] [--export-on-exit DIR] [exec "<command>"]
+                   [--import DIR [--yes]] [--export-on-exit DIR] [exec "<command>"]
 
   --port N          port on 127.0.0.1 (default: $PORT or 3000; 0 picks a free one)
   --pay P           how the demo shop takes WeChat Pay: cloudpay (default), v2 (APIv2, signed XML over HTTPS)
@@ -28,7 +28,9 @@ function usage(message?: string): never {
   --instances N     instances each function may run at once (default: one per CPU core, at least 2)
   --quiet           no JSON log lines
   --test-barriers   serve /test/barriers, which holds chosen admin requests so race tests can interleave them
-  --import DIR      start from an export (copied; with --memory into a throwaway database)
+  --import DIR      start from an export (checked and copied; with --memory into a throwaway database). Replacing
+                    an existing database asks first and keeps it in <data>/backups/<time>/
+  --yes             with --import: replace an existing database without asking (scripts, no terminal)
   --export-on-exit DIR  write the data to DIR on exit (Ctrl+C, SIGTERM, end of exec, a crash)
   exec "<command>"  start, run the command (LOCAL_CLOUD_URL and the SDK's variables set), stop,
                     exit with the command's status`);
@@ -95,6 +97,10 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv): LocalCloudOpt
       case '--import':
         options.importDir = value();
         break;
+      case '--yes':
+      case '-y':
+        options.yes = true;
+        break;
       case '--export-on-exit':
         options.exportOnExit = value();
         break;
@@ -126,7 +132,7 @@ export function startFailure(err: unknown): string {
 
 async function main(): Promise<void> {
   const parsed = parseArgs(process.argv.slice(2), process.env);
-  const prepared = prepareImport(parsed, join(findProjectRoot(), '.local-cloud'));
+  const prepared = await prepareImport(parsed, join(findProjectRoot(), '.local-cloud'), terminalPrompt, (line) => console.error(line));
   const options = prepared.options;
   // A scaled time runs the timer triggers on a scaled timetable instead of the real one.
   const scaledTimers = options.timers !== false && options.timeScale !== undefined && options.timeScale !== 1;

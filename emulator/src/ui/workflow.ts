@@ -1,5 +1,7 @@
 // Starting, stopping and keeping data around the local cloud, as Firebase's emulators do:
-//   --import DIR          start from an export (a copy: the export itself is never written to)
+//   --import DIR          start from an export (a copy: the export itself is never written to), checked first
+//                         (import-check.ts); replacing an existing database asks first (--yes for scripts) and keeps
+//                         the old one in <data>/backups/<time>/
 //   --export-on-exit DIR  write the data on exit: Ctrl+C, SIGTERM, the end of `exec`, and an uncaught crash
 //   exec "<command>"      start, run the command with the local cloud's address in its environment, stop,
 //                         exit with the command's status
@@ -9,7 +11,9 @@ import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline/promises';
 import type { LocalCloud, LocalCloudOptions } from '../local-cloud';
+import { checkAndPrepareImport } from './import-check';
 
 export const EXPORT_FILE = 'local-cloud.sqlite';
 export const EXPORT_META = 'export.json';
@@ -18,7 +22,28 @@ export interface WorkflowOptions {
   importDir?: string;
   exportOnExit?: string;
   exec?: string;
+  /** Let --import replace an existing database without asking (scripts; the old one is still kept). */
+  yes?: boolean;
 }
+
+/** How --import asks before it replaces a database: on the terminal, or not at all when stdin is no terminal. */
+export interface ImportPrompt {
+  isTTY: boolean;
+  ask(question: string): Promise<boolean>;
+}
+
+/** The real terminal: y or yes (any case) agrees; anything else, or end of input, does not. */
+export const terminalPrompt: ImportPrompt = {
+  isTTY: Boolean(process.stdin.isTTY),
+  async ask(question) {
+    const rl = createInterface({ input: process.stdin, output: process.stderr });
+    try {
+      return /^\s*y(es)?\s*$/i.test(await rl.question(question));
+    } finally {
+      rl.close();
+    }
+  },
+};
 
 export interface PreparedData {
   options: LocalCloudOptions;
@@ -26,8 +51,17 @@ export interface PreparedData {
   cleanup(): void;
 }
 
-/** Makes the database the cloud opens a copy of the import, in its data folder or, with --memory, a temporary one. */
-export function prepareImport(options: LocalCloudOptions & WorkflowOptions, defaultDataDir: string): PreparedData {
+/**
+ * Makes the database the cloud opens a checked copy of the import, in its data folder or, with --memory, a temporary
+ * one. The copy is checked and its notify targets re-derived before it replaces anything; an existing database is
+ * replaced only when the developer agrees (or passed --yes), and moved to <data>/backups/<time>/ rather than deleted.
+ */
+export async function prepareImport(
+  options: LocalCloudOptions & WorkflowOptions,
+  defaultDataDir: string,
+  prompt: ImportPrompt,
+  say: (line: string) => void = () => undefined,
+): Promise<PreparedData> {
   if (!options.importDir) return { options, cleanup: () => undefined };
   const source = join(resolve(options.importDir), EXPORT_FILE);
   if (!existsSync(source)) throw new Error(`--import ${options.importDir}: no ${EXPORT_FILE} there (write one with --export-on-exit)`);
@@ -35,14 +69,43 @@ export function prepareImport(options: LocalCloudOptions & WorkflowOptions, defa
   const dataDir = throwaway ? mkdtempSync(join(tmpdir(), 'local-cloud-import-')) : resolve(options.dataDir ?? defaultDataDir);
   mkdirSync(dataDir, { recursive: true });
   const target = join(dataDir, EXPORT_FILE);
-  for (const suffix of ['-wal', '-shm']) rmSync(target + suffix, { force: true });
-  copyFileSync(source, target);
-  return {
+  // Staged beside the target, so that putting it in place is one rename on one file system.
+  const staging = `${target}.import-${process.pid}`;
+  const removeStaging = () => {
+    for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(staging + suffix, { force: true });
+  };
+  removeStaging();
+  copyFileSync(source, staging);
+  const done = (): PreparedData => ({
     options: { ...options, memory: false, dataDir },
     cleanup: () => {
       if (throwaway) rmSync(dataDir, { recursive: true, force: true });
     },
-  };
+  });
+  try {
+    const report = checkAndPrepareImport(staging, options.port);
+    if (report.stoppedNotifies > 0) say(`--import: ${report.stoppedNotifies} pending notify(s) in the export will not be sent (their targets came from the export; see the WeChat Pay tab)`);
+    if (report.redirectedNotifies > 0) say(`--import: ${report.redirectedNotifies} pending notify(s) go to this local cloud's HTTP access (port ${String(options.port)})`);
+    if (!throwaway && existsSync(target)) {
+      const backup = join(dataDir, 'backups', new Date().toISOString().replace(/[:.]/g, '-'));
+      if (!options.yes) {
+        if (!prompt.isTTY) throw new Error(`--import would replace the database in ${dataDir}: pass --yes to replace it (the current one is kept in ${join(dataDir, 'backups')}/), or import into --memory or another --data folder`);
+        const agreed = await prompt.ask(`Replace the database in ${dataDir} with the export in ${resolve(options.importDir)}?\nThe current one is kept in ${backup}/. [y/N] `);
+        if (!agreed) throw new Error('--import cancelled: nothing was changed');
+      }
+      mkdirSync(backup, { recursive: true });
+      // With its WAL and shared-memory files: together they are the database as it was.
+      for (const suffix of ['', '-wal', '-shm']) if (existsSync(target + suffix)) renameSync(target + suffix, join(backup, EXPORT_FILE + suffix));
+      say(`--import: the previous database is kept in ${backup}/`);
+    }
+    renameSync(staging, target);
+  } catch (err) {
+    removeStaging();
+    if (throwaway) rmSync(dataDir, { recursive: true, force: true });
+    throw err;
+  }
+  removeStaging();
+  return done();
 }
 
 /** Writes the whole database to DIR atomically; answers what was written. */
