@@ -115,6 +115,8 @@ export type ErrorCode =
   | 'FORBIDDEN'
   | 'NOT_FOUND'
   | 'CONFLICT'
+  /** An order line asks for more than is on the shelf; the message names the line. Nothing was taken. */
+  | 'OUT_OF_STOCK'
   | 'REFUND_EXCEEDS_PAID'
   | 'PROVIDER_ERROR'
   | 'INTERNAL';
@@ -135,6 +137,12 @@ export interface OrderItem {
   name: string;
   unitPrice: Fen;
   quantity: number;
+  /** The SKU bought (absent on orders placed before SKUs existed). */
+  skuId?: string;
+  /** The SKU's spec values as bought, e.g. "500g" or "红 / L"; absent for a product without specs. */
+  spec?: string;
+  /** The product's thumbnail (a cloud fileID) when the order was placed. */
+  image?: string;
 }
 
 /** Every event an order's timeline can hold; the mini-program has a label for each (a new one fails to compile there). */
@@ -340,14 +348,85 @@ export interface Page<T> {
 export interface Product {
   productId: string;
   name: string;
+  /** The lowest price of its SKUs. */
   price: Fen;
   description?: string;
+  /** Cloud storage fileIDs; the first is the thumbnail. */
+  images?: string[];
+  /** Spec names and values, in the order the picker shows them. */
+  specs?: ProductSpec[];
+  skus: ProductSku[];
+  /** No SKU has stock left. */
+  soldOut: boolean;
+}
+
+export interface ProductSpec {
+  name: string;
+  values: string[];
+}
+
+export interface ProductSku {
+  skuId: string;
+  /** Spec name → value; empty for a product without specs. */
+  specs: Record<string, string>;
+  /** The spec values as one text, e.g. "500g" or "红 / L" (absent without specs). */
+  spec?: string;
+  price: Fen;
+  /** What can still be ordered; null when the product has no stock count (unlimited). */
+  stock: number | null;
 }
 
 // ---- function events (what the client sends) and answers -------------------------------------------------
 
+/** What the merchant's catalogue shows of a product: every SKU's counters, and whether it is on sale. */
+export interface MerchantProduct extends Product {
+  active: boolean;
+  skus: MerchantSku[];
+}
+
+export interface MerchantSku extends ProductSku {
+  /** Taken by unpaid orders. */
+  held: number;
+  /** Taken by paid orders. */
+  sold: number;
+}
+
+/** A SKU as the merchant saves it: its id is kept when given (or made from its spec values). */
+export interface ProductSkuInput {
+  skuId?: string;
+  specs: Record<string, string>;
+  price: Fen;
+  stock: number;
+}
+
+/** What `products {action: 'save'}` takes: price and stock for a product without specs, or specs with skus. */
+export interface ProductInput {
+  productId?: string;
+  name: string;
+  active: boolean;
+  price?: Fen;
+  stock?: number;
+  specs?: ProductSpec[];
+  skus?: ProductSkuInput[];
+  images?: string[];
+  description?: string;
+}
+
+export type ProductsEvent =
+  | { action: 'list' }
+  | { action: 'save'; product: ProductInput }
+  | { action: 'shelve' | 'unshelve'; productId: string }
+  | { action: 'adjust'; productId: string; skuId?: string; delta: number; reason: string };
+
+export interface ProductsData {
+  list: MerchantProduct[];
+  save: { productId: string };
+  shelve: { productId: string; active: boolean };
+  adjust: { productId: string; skuId: string; stock: number };
+}
+
 export type PayEvent =
-  | { items: Array<{ productId: string; quantity: number }>; idempotencyKey?: string; address?: DeliveryAddress }
+  | { items: Array<{ productId: string; quantity: number; /** Required when the product has more than one SKU. */ skuId?: string }>; idempotencyKey?: string; address?: DeliveryAddress }
   | { orderId: string };
 export interface PayData {
   orderId: string;

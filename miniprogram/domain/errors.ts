@@ -16,6 +16,7 @@ const ERROR_TEXT: Record<ClientErrorCode, string> = {
   FORBIDDEN: '没有权限进行此操作',
   NOT_FOUND: '没有找到这笔订单或退款，请检查链接是否完整',
   CONFLICT: '订单状态已变化，请刷新后再试',
+  OUT_OF_STOCK: '库存不足，请减少数量或换一个规格',
   REFUND_EXCEEDS_PAID: '退款金额超过了可退金额',
   PROVIDER_ERROR: '微信支付暂时不可用，请稍后再试',
   INTERNAL: '服务暂时不可用，请稍后再试',

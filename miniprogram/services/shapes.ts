@@ -39,7 +39,7 @@ export const isOrderDetail: Check = (x) =>
   listOf(isRefundView)(x.refunds) &&
   isFen(x.refundableFee);
 
-export const isProduct: Check = (x) => isObj(x) && isStr(x.productId) && isStr(x.name) && isFen(x.price);
+export const isProduct: Check = (x) => isObj(x) && isStr(x.productId) && isStr(x.name) && isFen(x.price) && Array.isArray(x.skus);
 
 export const isMe: Check = (x) => isObj(x) && isStr(x.openid) && typeof x.isMerchant === 'boolean' && isObj(x.templates);
 

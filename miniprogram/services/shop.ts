@@ -26,7 +26,7 @@ async function payWith(outcome: Outcome<PayData>): Promise<Outcome<PaymentAttemp
  * Creates the order and opens the cashier. The idempotency key makes a repeated tap (or a retry after a lost
  * answer) return the same order instead of a second one.
  */
-export function buy(items: Array<{ productId: string; quantity: number }>, idempotencyKey: string, address?: DeliveryAddress): Promise<Outcome<PaymentAttempt>> {
+export function buy(items: Array<{ productId: string; quantity: number; skuId?: string }>, idempotencyKey: string, address?: DeliveryAddress): Promise<Outcome<PaymentAttempt>> {
   return callFunction('pay', { items, idempotencyKey, ...(address ? { address } : {}) }, isPayData).then(payWith);
 }
 

@@ -103,6 +103,15 @@ export interface OrderDoc extends OwesMessages {
   shipping?: ShippingRecord;
   completedAt?: Date;
   printing?: PrintingRecord;
+  /** The lines that took limited stock (none for products with unlimited stock). */
+  stockLines?: StockLine[];
+  /**
+   * Where the order's stock is: HELD while unpaid; SOLD once paid; RELEASED once closed unpaid (back on the shelf).
+   * Moved once, in one transaction with the SKUs' counters (server/stock.ts settleStock). Absent: nothing was taken.
+   */
+  stockState?: 'HELD' | 'SOLD' | 'RELEASED';
+  /** Returns whose goods were put back on the shelf (server/stock.ts restockReturned), so each is restocked once. */
+  restockedReturns?: string[];
   /** When WeChat's push said the order waited 48 hours to ship and the merchants were told (once). */
   shippingRemindedAt?: Date;
 }
@@ -187,10 +196,64 @@ export interface ReturnShippingRecord {
 export interface ProductDoc {
   _id: string;
   name: string;
+  /** The lowest SKU price (what a list shows "from"); a product without `skus` sells at this price. */
   price: Fen;
   description?: string;
   active: boolean;
   sort?: number;
+  /** Cloud storage fileIDs, the first is the thumbnail. */
+  images?: string[];
+  /** The spec names and their values, in the order the picker shows them (e.g. 规格: 250g, 500g). */
+  specs?: SpecDef[];
+  /**
+   * The SKUs by id, in display order. Absent on products written before SKUs existed: they read as one SKU with
+   * unlimited stock (domain/catalogue.ts skusOf) until the merchant saves the product with a stock.
+   */
+  skus?: Record<string, SkuRecord>;
+  updatedAt?: Date;
+}
+
+export interface SpecDef {
+  name: string;
+  values: string[];
+}
+
+/**
+ * One sellable variant. Its three counters only ever change together by the same amount (stock → held at order,
+ * held → sold at payment, held → stock at close, sold → stock on a confirmed return), so stock + held + sold is
+ * what the merchant put in; only `adjust` and `save` change that sum, and each change is recorded in `stock_log`.
+ */
+export interface SkuRecord {
+  /** Spec name → value, e.g. {规格: '500g'}; empty for a product's one default SKU. */
+  specs: Record<string, string>;
+  price: Fen;
+  /** On the shelf: what buyers can still order. */
+  stock: number;
+  /** Taken by unpaid orders. */
+  held: number;
+  /** Taken by paid orders (less what returns put back). */
+  sold: number;
+  /** Set by the order whose take crossed the low-stock threshold (the merchant is told once); cleared by a restock. */
+  lowAlerted?: boolean;
+}
+
+/** One line of an order that took limited stock: what a close gives back, a payment sells, a return restocks. */
+export interface StockLine {
+  productId: string;
+  skuId: string;
+  quantity: number;
+}
+
+/** A change of what the merchant put in (save, adjust), kept for the merchant's eyes. */
+export interface StockLogDoc {
+  _id?: string;
+  productId: string;
+  skuId: string;
+  /** Positive: put in; negative: taken out (broken, counted short…). */
+  delta: number;
+  reason: string;
+  by: string;
+  at: Date;
 }
 
 export type MessagePurpose = 'orderPaid' | 'refundRequested' | 'refundResult' | 'orderShipped' | 'billSummary';

@@ -8,6 +8,7 @@ import { LIMITS } from './limits';
 import { requireFen } from './money';
 import { isOrderStatus, isRefundStatus } from './states';
 import { parseAddress } from './address';
+import { SKU_ID } from './catalogue';
 import { TYPED_LINE_BREAKS, hasControlCharacters } from './text';
 import { isShippingOrderAction, parseShippingOrdersEvent } from './shipping-events';
 import { AFTERSALE } from './aftersale-contract';
@@ -19,12 +20,12 @@ export const MAX_QUANTITY = 999;
 export const REASON_MAX = LIMITS.reasonMaxLength;
 export const MAX_PAGE = 50;
 export const DEFAULT_PAGE = 20;
-const PRODUCT_ID = /^[0-9A-Za-z_-]{1,64}$/;
+export const PRODUCT_ID = /^[0-9A-Za-z_-]{1,64}$/;
 const IDEMPOTENCY_KEY = /^[0-9A-Za-z_-]{8,64}$/;
 
-type Fields = Record<string, unknown>;
+export type Fields = Record<string, unknown>;
 
-function object(value: unknown, what: string, allowed: readonly string[]): Fields {
+export function object(value: unknown, what: string, allowed: readonly string[]): Fields {
   if (!value || typeof value !== 'object' || Array.isArray(value)) throw invalid(`${what} must be an object`);
   const fields = value as Fields;
   for (const key of Object.keys(fields)) {
@@ -35,7 +36,7 @@ function object(value: unknown, what: string, allowed: readonly string[]): Field
   return fields;
 }
 
-function text(fields: Fields, key: string, pattern: RegExp, description: string): string {
+export function text(fields: Fields, key: string, pattern: RegExp, description: string): string {
   const value = fields[key];
   if (typeof value !== 'string' || !pattern.test(value)) throw invalid(`${key} must be ${description}`);
   return value;
@@ -44,7 +45,7 @@ function text(fields: Fields, key: string, pattern: RegExp, description: string)
 const orderId = (f: Fields) => text(f, 'orderId', OUT_TRADE_NO, 'an order id (1-32 of 0-9 A-Z a-z _ -)');
 const refundId = (f: Fields) => text(f, 'refundId', OUT_REFUND_NO, 'a refund id (<orderId>R<n>)');
 
-function reason(value: unknown, key: string): string {
+export function reason(value: unknown, key: string): string {
   if (typeof value !== 'string' || value.trim() === '') throw invalid(`${key} is required: say why`);
   // Line breaks and tabs (a textarea's) become spaces; any other control character is refused, never stored.
   const text = value.replace(TYPED_LINE_BREAKS, ' ').trim();
@@ -62,15 +63,18 @@ export function parsePayEvent(event: unknown): PayEvent {
   if (f.items.length > MAX_ORDER_LINES) throw invalid(`an order has at most ${MAX_ORDER_LINES} lines`);
   const seen = new Set<string>();
   const items = f.items.map((raw, i) => {
-    const line = object(raw, `items[${i}]`, ['productId', 'quantity']);
+    const line = object(raw, `items[${i}]`, ['productId', 'quantity', 'skuId']);
     const productId = text(line, 'productId', PRODUCT_ID, `a product id (items[${i}])`);
-    if (seen.has(productId)) throw invalid(`product ${productId} appears twice: use one line with a quantity`);
-    seen.add(productId);
+    const skuId = line.skuId === undefined ? undefined : text(line, 'skuId', SKU_ID, `a SKU id (items[${i}])`);
+    // One line per SKU: two lines on one SKU would each be checked against the same stock.
+    const key = `${productId}/${skuId ?? ''}`;
+    if (seen.has(key)) throw invalid(`product ${productId}${skuId ? ` (${skuId})` : ''} appears twice: use one line with a quantity`);
+    seen.add(key);
     const q = line.quantity;
     if (typeof q !== 'number' || !Number.isInteger(q) || q < 1 || q > MAX_QUANTITY) {
       throw invalid(`items[${i}].quantity must be a whole number in 1..${MAX_QUANTITY}`);
     }
-    return { productId, quantity: q };
+    return { productId, quantity: q, ...(skuId ? { skuId } : {}) };
   });
   const address = f.address === undefined ? {} : { address: parseAddress(f.address) };
   if (f.idempotencyKey === undefined) return { items, ...address };

@@ -1,14 +1,23 @@
 // What an order is when it is created and what a buyer may do with it: pure rules shared by the functions
 // (server/order-flow.ts, server/orders-queries.ts) and the page tests' in-memory backend, so both answer alike.
 import type { DeliveryAddress, OrderItem } from '../../typings/api';
-import type { OrderDoc } from './documents';
+import type { OrderDoc, StockLine } from './documents';
 import { conflict, notFound } from './errors';
 import { orderTotal } from './money';
 import { ORDER_MOVES, allows } from './states';
 import { timelineEntry } from './timeline';
 import { orderTitle } from './views';
 
-export function newOrderDoc(input: { id: string; buyer: string; items: OrderItem[]; now: Date; unpaidTimeoutSeconds: number; idempotencyKey?: string; address?: DeliveryAddress }): OrderDoc {
+export function newOrderDoc(input: {
+  id: string;
+  buyer: string;
+  items: OrderItem[];
+  now: Date;
+  unpaidTimeoutSeconds: number;
+  idempotencyKey?: string;
+  address?: DeliveryAddress;
+  stockLines?: StockLine[];
+}): OrderDoc {
   return {
     _id: input.id,
     _openid: input.buyer,
@@ -28,12 +37,13 @@ export function newOrderDoc(input: { id: string; buyer: string; items: OrderItem
     refunding: false,
     timeline: [timelineEntry(input.now, 'created', 'buyer')],
     ...(input.address ? { address: input.address } : {}),
+    ...(input.stockLines?.length ? { stockLines: input.stockLines, stockState: 'HELD' as const } : {}),
   };
 }
 
 /** The same idempotency key must name the same lines (in any order). */
 export function sameItems(a: readonly OrderItem[], b: readonly OrderItem[]): boolean {
-  const key = (items: readonly OrderItem[]) => items.map((i) => `${i.productId}×${i.quantity}`).sort().join(',');
+  const key = (items: readonly OrderItem[]) => items.map((i) => `${i.productId}${i.skuId ? `/${i.skuId}` : ''}×${i.quantity}`).sort().join(',');
   return key(a) === key(b);
 }
 

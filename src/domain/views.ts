@@ -1,9 +1,9 @@
 // What the client sees of our documents: ISO times, no internal fields, buyer openids only for merchants.
-import type { DeliveryAddress, MerchantRefundDetail, OrderDetail, OrderSummary, Product, RefundView, ReturnShippingView } from '../../typings/api';
+import type { DeliveryAddress, MerchantRefundDetail, OrderDetail, OrderSummary, RefundView, ReturnShippingView } from '../../typings/api';
 import { dueOf, DUE_TEXT } from './aftersale';
 import type { AfterSaleSettings } from './aftersale-settings';
 import { closeOpensAt } from './close-window';
-import type { OrderDoc, ProductDoc, RefundDoc, ReturnShippingRecord } from './documents';
+import type { OrderDoc, RefundDoc, ReturnShippingRecord } from './documents';
 import type { PaymentProviderName } from './settings';
 import { EXPRESS_COMPANIES } from './shipping';
 import { refundableFee, refundDeadline } from './refund-rules';
@@ -121,9 +121,7 @@ export function merchantRefundDetail(refund: RefundDoc, order: OrderDoc, refunds
   return { refund: refundView(refund, true, order, afterSale), order: orderDetail(order, refunds, { forMerchant: true, refundWindowDays, ...(afterSale ? { afterSale } : {}) }) };
 }
 
-export function productView(doc: ProductDoc): Product {
-  return { productId: doc._id, name: doc.name, price: doc.price, ...(doc.description ? { description: doc.description } : {}) };
-}
+export { productView } from './catalogue';
 
 function iso(value: Date | string | number | undefined): string {
   if (value instanceof Date) return value.toISOString();

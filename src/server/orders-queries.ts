@@ -11,6 +11,7 @@ import { merchantRefundDetail, orderDetail, orderSummary, productView, refundVie
 import { ProviderError, type PaymentProvider } from '../providers/payment-provider';
 import { applyPaymentStatus } from './payments';
 import { activeProducts } from './repositories/products';
+import { settleStockQuietly } from './stock';
 import { findOrder, listOrders, markClosed, ordersByIds } from './repositories/orders';
 import { findRefund, listRefunds, refundsOfOrder } from './repositories/refunds';
 import { reconcileRefund, withRecordedRequest } from './refund-flow';
@@ -61,6 +62,8 @@ export async function cancelOrder(ctx: QueryContext, provider: PaymentProvider, 
     await applyPaymentStatus({ store: ctx.store, settings: ctx.settings, provider, now: ctx.now, by: 'wechat' }, orderId, await provider.queryPayment(orderId));
   } else {
     await markClosed(ctx.store, orderId, ctx.now, 'buyer', TIMELINE_NOTES.closedByBuyer);
+    // Whoever closed it (this call, or reconcile a moment before), its stock goes back on the shelf once.
+    await settleStockQuietly(ctx.store, orderId);
   }
   const after = await findOrder(ctx.store, orderId);
   return { orderId, status: after?.status ?? 'CLOSED' };

@@ -15,6 +15,7 @@ import { printPaidOrder } from './printing';
 import { appendTimeline, findOrder, markPaid } from './repositories/orders';
 import { recordAnomaly } from './repositories/records';
 import { lateRefundId as lateRefundNumber, refundLatePayment } from './refund-flow';
+import { settleStockQuietly } from './stock';
 import type { Store } from './store';
 
 export type PaymentOutcome =
@@ -66,6 +67,8 @@ export async function applyPaymentStatus(ctx: PaymentContext, orderId: string, s
   });
   if (won) {
     log('info', 'order.paid', { orderId, by: ctx.by });
+    // The stock the order held is now sold; a failure here leaves it HELD (still counted), and reconcile finishes it.
+    await settleStockQuietly(ctx.store, orderId);
     await deliver(ctx.store, ctx.settings, { collection: 'orders', docId: orderId }, owed);
     // After the merchants are told: a printer that is down never delays or fails the payment.
     await printPaidOrder(ctx, orderId);

@@ -6,12 +6,13 @@ import type { PaymentProvider } from '../providers/payment-provider';
 import { errorSummary, log } from './logger';
 import { applyPaymentStatus, type PaymentContext } from './payments';
 import { resendOwed } from './notifier';
-import { markClosed, pendingOrdersBefore, unrecordedRequests } from './repositories/orders';
+import { markClosed, pendingOrdersBefore, unrecordedRequests, unsettledStockOrders } from './repositories/orders';
 import { owingDocuments, type OwingCollection } from './repositories/owed';
 import { processingRefundsBefore } from './repositories/refunds';
 import { reconcileRefund, recordRequestedRefund } from './refund-flow';
 import { runAfterSaleTimers, type AfterSaleTimerReport } from './aftersale-flow';
 import { reconcileShipping, type ShippingReconcileReport } from './shipping-reconcile';
+import { settleStock, settleStockQuietly } from './stock';
 import { COLLECTIONS, type Store } from './store';
 
 export const BATCH = 50;
@@ -24,6 +25,8 @@ export interface ReconcileReport {
   refundsSettled: number;
   /** Refund documents made for requests that stopped after reserving their amount. */
   requestsRecorded: number;
+  /** Orders whose stock was still HELD after they were paid or closed (the mover stopped before settling it). */
+  stockSettled: number;
   /** Messages a stopped invocation left owed, sent now. */
   messagesResent: number;
   errors: number;
@@ -33,7 +36,7 @@ export interface ReconcileReport {
 }
 
 export async function reconcile(store: Store, settings: Settings, provider: PaymentProvider, now: Date): Promise<ReconcileReport> {
-  const report: ReconcileReport = { ordersChecked: 0, paid: 0, closed: 0, refundsChecked: 0, refundsSettled: 0, requestsRecorded: 0, messagesResent: 0, errors: 0 };
+  const report: ReconcileReport = { ordersChecked: 0, paid: 0, closed: 0, refundsChecked: 0, refundsSettled: 0, requestsRecorded: 0, messagesResent: 0, stockSettled: 0, errors: 0 };
   const ctx: PaymentContext = { store, settings, provider, now, by: 'system' };
   const pending = await pendingOrdersBefore(store, new Date(now.getTime() - settings.notifyGraceSeconds * 1000), BATCH);
   for (const order of pending) {
@@ -67,6 +70,14 @@ export async function reconcile(store: Store, settings: Settings, provider: Paym
     } catch (err) {
       report.errors++;
       log('warn', 'reconcile.request_failed', { orderId: order._id, error: errorSummary(err) });
+    }
+  }
+  for (const order of await unsettledStockOrders(store, BATCH)) {
+    try {
+      if ((await settleStock(store, order._id)) !== 'NONE') report.stockSettled++;
+    } catch (err) {
+      report.errors++;
+      log('warn', 'reconcile.stock_failed', { orderId: order._id, error: errorSummary(err) });
     }
   }
   // After the requests above: a document they made owes its message to the merchants, sent by them already.
@@ -114,6 +125,9 @@ async function settlePendingOrder(ctx: PaymentContext, orderId: string, deadline
     const outcome = await applyPaymentStatus(ctx, orderId, await ctx.provider.queryPayment(orderId));
     return outcome.kind === 'PAID_NOW' ? 'PAID' : 'UNCHANGED';
   }
-  return (await markClosed(ctx.store, orderId, ctx.now, 'system', TIMELINE_NOTES.closedUnpaid)) ? 'CLOSED' : 'UNCHANGED';
+  const won = await markClosed(ctx.store, orderId, ctx.now, 'system', TIMELINE_NOTES.closedUnpaid);
+  // Whoever closed it, its stock goes back on the shelf once (settleStock moves it only while the order says HELD).
+  await settleStockQuietly(ctx.store, orderId);
+  return won ? 'CLOSED' : 'UNCHANGED';
 }
 

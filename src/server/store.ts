@@ -67,6 +67,7 @@ export const COLLECTIONS = {
   anomalies: 'anomalies',
   billRuns: 'bill_runs',
   idempotency: 'idempotency',
+  stockLog: 'stock_log',
 } as const;
 
 function errorText(err: unknown): string {

@@ -70,9 +70,9 @@ export interface Shop {
   doc<T = Record<string, unknown>>(collection: string, id: string): Promise<T | undefined>;
   sent(filter?: { touser?: string; templateId?: string; status?: string }): Promise<Array<{ touser: string; templateId: string; status: string; data: Record<string, string> }>>;
   order(orderId: string, openid?: string): Promise<OrderDetail>;
-  placeOrder(items?: Array<{ productId: string; quantity: number }>, buyer?: string): Promise<PayData>;
+  placeOrder(items?: Array<{ productId: string; quantity: number; skuId?: string }>, buyer?: string): Promise<PayData>;
   complete(orderId: string, plan?: Record<string, unknown>): Promise<{ status: number; body: Record<string, unknown> }>;
-  paidOrder(items?: Array<{ productId: string; quantity: number }>, buyer?: string): Promise<string>;
+  paidOrder(items?: Array<{ productId: string; quantity: number; skuId?: string }>, buyer?: string): Promise<string>;
   reconcile(): Promise<unknown>;
   invoke(name: string, event: unknown, source?: 'wx_pay' | 'wx_trigger' | 'wx_client'): Promise<unknown>;
   fault(api: string, mode: string, count?: number): Promise<void>;

@@ -1,5 +1,6 @@
-// A small shop to start a purchase: demo products, quantities, buy → `pay` → the cashier.
-import type { DeliveryAddress, Fen } from '../../../typings/api';
+// A small shop to start a purchase: products with their photo, a spec picker and stock (售罄 cannot be bought),
+// quantities, buy → `pay` → the cashier.
+import type { DeliveryAddress, Product } from '../../../typings/api';
 import { addressFromPicker, addressText } from '../../domain/shipping';
 import { chooseAddress } from '../../utils/device';
 import { errorText } from '../../domain/errors';
@@ -10,20 +11,17 @@ import { toast, toastFailure } from '../../utils/feedback';
 import { instanceState } from '../../utils/instance-state';
 import { formatFen } from '../../utils/money';
 import { navigate, ROUTES, withQuery } from '../../utils/routes';
+import { chosenSku, initialChoice, productCard, type ProductCardVM } from '../../view-models/catalogue';
 import { EMPTY, failed, LOADING, READY, type LoadState } from '../../view-models/load-state';
 
 const MAX_QUANTITY = 99;
 
-interface ProductVM {
-  productId: string;
-  name: string;
-  description: string;
-  priceText: string;
-  quantity: number;
-}
+type ProductVM = ProductCardVM & { quantity: number };
 
 interface ShopPrivate {
-  prices: Record<string, Fen>;
+  products: Product[];
+  /** Per product (by index): the spec values chosen. */
+  choices: Array<Record<string, string>>;
   /** Kept until an order exists, so a retry after a lost answer returns that order instead of a second one. */
   idempotencyKey: string;
   buying: boolean;
@@ -31,7 +29,7 @@ interface ShopPrivate {
   address?: DeliveryAddress;
 }
 
-const priv = instanceState<ShopPrivate>(() => ({ prices: {}, idempotencyKey: '', buying: false }));
+const priv = instanceState<ShopPrivate>(() => ({ products: [], choices: [], idempotencyKey: '', buying: false }));
 const ADDRESS_NEEDED_TEXT = '请选择收货地址';
 
 Component({
@@ -61,35 +59,47 @@ Component({
         return;
       }
       const s = priv(this);
-      s.prices = {};
-      products.data.forEach((p) => {
-        s.prices[p.productId] = p.price;
-      });
+      s.products = products.data;
+      s.choices = products.data.map(initialChoice);
       this.setData({
         state: products.data.length ? READY : EMPTY,
-        products: products.data.map((p) => ({
-          productId: p.productId,
-          name: p.name,
-          description: p.description ?? '',
-          priceText: formatFen(p.price),
-          quantity: 0,
-        })),
+        products: products.data.map((p, i) => ({ ...productCard(p, s.choices[i], MAX_QUANTITY), quantity: 0 })),
         isMerchant: me.ok && me.data.isMerchant,
+        totalText: formatFen(0),
+        canBuy: false,
       });
+    },
+
+    /** The total with one product's quantity replaced: each line at its chosen SKU's price. */
+    totalWith(index: number, quantity: number): number {
+      const s = priv(this);
+      return this.data.products.reduce((sum, p, i) => {
+        const sku = s.products[i] && chosenSku(s.products[i], s.choices[i]);
+        return sum + (sku?.price ?? 0) * (i === index ? quantity : p.quantity);
+      }, 0);
     },
 
     changeQuantity(index: number, delta: number) {
       const product = this.data.products[index];
       if (!product) return;
-      const quantity = Math.min(MAX_QUANTITY, Math.max(0, product.quantity + delta));
+      const quantity = Math.min(product.max, Math.max(0, product.quantity + delta));
       if (quantity === product.quantity) return;
-      const prices = priv(this).prices;
-      const total = this.data.products.reduce(
-        (sum, p, i) => sum + (prices[p.productId] ?? 0) * (i === index ? quantity : p.quantity),
-        0,
-      );
+      const total = this.totalWith(index, quantity);
       priv(this).idempotencyKey = '';
       this.setData({ [`products[${index}].quantity`]: quantity, totalText: formatFen(total), canBuy: total > 0 });
+    },
+
+    onSpec(e: WechatMiniprogram.BaseEvent) {
+      const { index, spec, value } = e.currentTarget.dataset as { index: number; spec: string; value: string };
+      const s = priv(this);
+      const product = s.products[Number(index)];
+      if (!product) return;
+      s.choices[Number(index)] = { ...s.choices[Number(index)], [spec]: value };
+      const card = productCard(product, s.choices[Number(index)], MAX_QUANTITY);
+      const quantity = Math.min(card.max, this.data.products[Number(index)].quantity);
+      s.idempotencyKey = '';
+      const total = this.totalWith(Number(index), quantity);
+      this.setData({ [`products[${index}]`]: { ...card, quantity }, totalText: formatFen(total), canBuy: total > 0 });
     },
 
     onPlus(e: WechatMiniprogram.BaseEvent) {
@@ -121,7 +131,10 @@ Component({
         toast(ADDRESS_NEEDED_TEXT);
         return;
       }
-      const items = this.data.products.filter((p) => p.quantity > 0).map((p) => ({ productId: p.productId, quantity: p.quantity }));
+      const several = new Set(s.products.filter((p) => p.skus.length > 1).map((p) => p.productId));
+      const items = this.data.products
+        .filter((p) => p.quantity > 0 && p.skuId)
+        .map((p) => ({ productId: p.productId, quantity: p.quantity, ...(several.has(p.productId) ? { skuId: p.skuId } : {}) }));
       if (!s.idempotencyKey) s.idempotencyKey = newIdempotencyKey();
       s.buying = true;
       this.setData({ buying: true });
@@ -130,6 +143,8 @@ Component({
       if (!res.ok) {
         this.setData({ buying: false });
         toastFailure(res);
+        // Someone bought the last ones first: show what is left now.
+        if (res.code === 'OUT_OF_STOCK') void this.load();
         return;
       }
       s.idempotencyKey = '';

@@ -1,5 +1,5 @@
 // pay: creates an order from `products` prices and returns what wx.requestPayment needs; `{orderId}` re-pays the
-// caller's PENDING order; the same idempotencyKey from the same buyer returns the same order.
+// caller's PENDING order; counted stock is taken with the order (OUT_OF_STOCK names a short line and takes nothing); the same idempotencyKey from the same buyer returns the same order.
 import type { PayData } from '../../../typings/api';
 import { AppError } from '../../domain/errors';
 import { parsePayEvent } from '../../domain/events';

@@ -270,3 +270,14 @@ export async function pendingOrdersBefore(store: Store, before: Date, limit: num
     .get();
   return data.map(asOrder);
 }
+
+/** Orders that left PENDING with their stock still HELD (server/stock.ts settleStock was interrupted), oldest first. */
+export async function unsettledStockOrders(store: Store, limit: number): Promise<OrderDoc[]> {
+  const { data } = await store
+    .collection(COLLECTIONS.orders)
+    .where({ stockState: 'HELD', status: store.command.neq('PENDING') })
+    .orderBy('createdAt', 'asc')
+    .limit(limit)
+    .get();
+  return data.map(asOrder);
+}

@@ -11,3 +11,8 @@ export async function activeProducts(store: Store): Promise<ProductDoc[]> {
   const { data } = await store.collection(COLLECTIONS.products).where({ active: true }).orderBy('sort', 'asc').limit(100).get();
   return data.map(asProduct);
 }
+
+export async function findProduct(store: Store, productId: string): Promise<ProductDoc | undefined> {
+  const { data } = await store.collection(COLLECTIONS.products).where({ _id: productId }).limit(1).get();
+  return data.length ? asProduct(data[0]) : undefined;
+}

@@ -6,7 +6,7 @@
 // local cloud; every answer is compared after ids and instants are replaced by placeholders. A fake that drifts
 // (a field the functions do not send, an event they do not write, another error code) fails here.
 // Needs the built functions and local cloud (`npm run build`; `npm test` builds first).
-import type { Product, Result } from '../../../typings/api';
+import type { Result } from '../../../typings/api';
 import { ShippingBackend } from '../support/fake-shipping';
 
 // Loaded at run time, not imported: the server-side modules' wx-server-sdk types cannot share a program with
@@ -52,7 +52,7 @@ function fakeBackend(): Backend {
   const fake = new ShippingBackend();
   // The shop test/functions/support.ts opens: the demo products and a very expensive one.
   fake.products = [...DEMO_PRODUCTS, { _id: 'gold-teapot', name: '金茶壶', price: 60_000_000 }].map(
-    (p) => ({ productId: p._id, name: p.name, price: p.price, ...(p.description ? { description: p.description } : {}) }) as Product,
+    (p) => ({ productId: p._id, name: p.name, price: p.price, ...(p.description ? { description: p.description } : {}) }),
   );
   fake.merchants = new Set([support.MERCHANT, support.MERCHANT_2]);
   fake.refundWindowDays = 7;

@@ -108,4 +108,69 @@ describe('shop', () => {
     await page.tap('.retry');
     expect(page.texts('.product-name')).toEqual(['乌龙茶', '白瓷杯']);
   });
+
+  describe('specs and stock', () => {
+    beforeEach(() => {
+      backend.products = [
+        {
+          productId: 'leaf',
+          name: '高山茶',
+          price: 3000,
+          images: ['cloud://env.bucket/products/leaf.png'],
+          specs: [{ name: '规格', values: ['250g', '500g'] }],
+          skus: {
+            g250: { specs: { 规格: '250g' }, price: 3000, stock: 0, held: 0, sold: 4 },
+            g500: { specs: { 规格: '500g' }, price: 5600, stock: 2, held: 0, sold: 0 },
+          },
+        },
+        { productId: 'cup', name: '陶杯', price: 1500, skus: { default: { specs: {}, price: 1500, stock: 0, held: 0, sold: 3 } } },
+      ];
+    });
+
+    it('shows the photo, opens on a SKU that can be bought, and says how many are left; a sold-out product says 售罄', async () => {
+      const page = await renderPage(ROUTE);
+      expect(page.exists('.product-image')).toBe(true);
+      expect(page.texts('.spec-value')).toEqual(['250g', '500g']);
+      expect(page.texts('.spec-value.selected')).toEqual(['500g']);
+      expect(page.texts('.spec-value.spec-sold-out')).toEqual(['250g']);
+      expect(page.texts('.product-price')).toEqual(['¥56.00', '¥15.00']);
+      expect(page.texts('.stock-text')).toEqual(['仅剩 2 件', '售罄']);
+    });
+
+    it('a sold-out SKU or product cannot be added; the stock caps the quantity', async () => {
+      const page = await renderPage(ROUTE);
+      await page.tap('.plus', 1);
+      expect(page.texts('.quantity')).toEqual(['0', '0']);
+      await page.tap('.plus', 0);
+      await page.tap('.plus', 0);
+      await page.tap('.plus', 0);
+      expect(page.texts('.quantity')).toEqual(['2', '0']);
+      await page.tap('.spec-value', 0); // 250g: sold out
+      expect(page.texts('.stock-text')[0]).toBe('售罄');
+      expect(page.texts('.quantity')).toEqual(['0', '0']);
+      expect(page.text('.shop-total')).toBe('¥0.00');
+    });
+
+    it('buys the chosen SKU at its price, and keeps its spec on the order', async () => {
+      const page = await renderPage(ROUTE);
+      await page.tap('.plus', 0);
+      expect(page.text('.shop-total')).toBe('¥56.00');
+      await page.tap('.buy');
+      const [order] = ordersOf('buyer-1');
+      expect(order).toMatchObject({ status: 'PAID', totalFee: 5600 });
+      expect(order.items).toEqual([expect.objectContaining({ productId: 'leaf', skuId: 'g500', spec: '500g', unitPrice: 5600, quantity: 1 })]);
+      expect(backend.products[0].skus!.g500).toMatchObject({ stock: 1, held: 0, sold: 1 });
+    });
+
+    it('someone else bought the last ones first: OUT_OF_STOCK is explained and the page shows what is left', async () => {
+      const page = await renderPage(ROUTE);
+      await page.tap('.plus', 0);
+      backend.products[0].skus!.g500.stock = 0;
+      await page.tap('.buy');
+      expect(fake.screen.toasts).toContain('库存不足，请减少数量或换一个规格');
+      expect(ordersOf('buyer-1')).toHaveLength(0);
+      expect(page.texts('.stock-text')).toEqual(['售罄', '售罄']);
+    });
+  });
 });
+

@@ -2,10 +2,11 @@
 // the functions' parsers, requests decided by their rules, answers rendered by their views (src/domain/**), so a
 // page test sees what a function would send. What is left here (the bookkeeping a function's database writes do)
 // is checked against the real functions through the local cloud by test/miniprogram/contract/fake-vs-real.test.ts.
-import type { DeliveryAddress, MeData, OrderItem, OrderStatus, Product, Result } from '../../../typings/api';
+import type { DeliveryAddress, MeData, OrderStatus, Product, Result } from '../../../typings/api';
 import { decodeCursor, encodeCursor, fetchSize, pageOf } from '../../../src/domain/cursor';
-import type { OrderDoc, ProductDoc, RefundDoc, TimelineRecord } from '../../../src/domain/documents';
-import { AppError, forbidden, invalid, notFound, conflict } from '../../../src/domain/errors';
+import { lineLabel, priceLines, stockDestination } from '../../../src/domain/catalogue';
+import type { OrderDoc, ProductDoc, RefundDoc, StockLine, TimelineRecord } from '../../../src/domain/documents';
+import { AppError, forbidden, notFound, conflict } from '../../../src/domain/errors';
 import { DEFAULT_PAGE, parseApplyRefundEvent, parseApproveRefundEvent, parseOrdersEvent, parsePayEvent } from '../../../src/domain/events';
 import { assertPayable, decideCancel, newOrderDoc, sameItems, tooEarlyToCancel } from '../../../src/domain/order-rules';
 import { decideAfterSale } from '../../../src/domain/aftersale';
@@ -18,6 +19,9 @@ import { merchantRefundDetail, orderDetail, orderSummary, productView, refundVie
 import { closeOpensAt } from '../../../src/domain/close-window';
 import type { PaymentProviderName } from '../../../src/domain/settings';
 
+/** A product as a page test sets it up: the buyer's view of it, plus the SKUs' counters when its stock is counted. */
+export type FakeProduct = Pick<Product, 'productId' | 'name' | 'price' | 'description' | 'images' | 'specs'> & { active?: boolean; skus?: ProductDoc['skus'] };
+
 /** An order as the functions store it, plus the names the page tests read it by. */
 export type StoredOrder = OrderDoc & { orderId: string; buyer: string };
 export type StoredRefund = RefundDoc & { refundId: string; buyerOpenid: string };
@@ -27,7 +31,7 @@ export type Injected = { ok: false; code: string; message: string } | 'network' 
 const ok = <T>(data: T): Result<T> => ({ ok: true, data });
 
 export class FakeBackend {
-  products: Product[] = [
+  products: FakeProduct[] = [
     { productId: 'tea', name: '乌龙茶', price: 3800, description: '一罐 250 克' },
     { productId: 'cup', name: '白瓷杯', price: 1250 },
   ];
@@ -120,6 +124,21 @@ export class FakeBackend {
     const at = this.tick();
     Object.assign(order, { status: ORDER_MOVES.pay.to, paidAt: at, transactionId: `4200${orderId.slice(-20)}`, updatedAt: at });
     this.push(order, { at, event: 'paid', by: 'wechat' });
+    this.settleStock(order);
+  }
+
+  /** What server/stock.ts settleStock does once an order left PENDING. */
+  private settleStock(order: StoredOrder): void {
+    const to = stockDestination(order);
+    if (to === 'NONE') return;
+    for (const l of order.stockLines ?? []) {
+      const sku = this.products.find((p) => p.productId === l.productId)?.skus?.[l.skuId];
+      if (!sku) continue;
+      sku.held -= l.quantity;
+      if (to === 'SOLD') sku.sold += l.quantity;
+      else sku.stock += l.quantity;
+    }
+    order.stockState = to;
   }
 
   /** The clock the next event reads (ms); e.g. "now", for an order WeChat would still call too new to close. */
@@ -181,18 +200,19 @@ export class FakeBackend {
   }
 
   private productDocs(): ProductDoc[] {
-    return this.products.map((p, sort) => ({ _id: p.productId, name: p.name, price: p.price, ...(p.description ? { description: p.description } : {}), active: true, sort }));
+    return this.products.map(({ productId, ...p }, sort) => ({ _id: productId, ...p, active: p.active ?? true, sort }));
   }
 
-  private createOrder(buyer: string, lines: Array<{ productId: string; quantity: number }>, idempotencyKey?: string, address?: DeliveryAddress): StoredOrder {
-    const products = this.productDocs();
-    const items: OrderItem[] = lines.map((line) => {
-      const product = products.find((p) => p._id === line.productId);
-      if (!product || !product.active) throw invalid(`unknown product ${line.productId}`);
-      return { productId: product._id, name: product.name, unitPrice: product.price, quantity: line.quantity };
-    });
+  private createOrder(buyer: string, lines: Array<{ productId: string; quantity: number; skuId?: string }>, idempotencyKey?: string, address?: DeliveryAddress): StoredOrder {
+    const products = new Map(this.productDocs().map((p) => [p._id, p]));
+    const { items, stockLines } = priceLines(products, lines);
+    // What takeStock's conditional writes do, all lines or none.
+    const sku = (l: StockLine) => this.products.find((p) => p.productId === l.productId)!.skus![l.skuId];
+    const short = stockLines.find((l) => sku(l).stock < l.quantity);
+    if (short) throw new AppError('OUT_OF_STOCK', `${lineLabel(items, short)}: only ${Math.max(0, sku(short).stock)} left, ${short.quantity} asked for`);
+    for (const l of stockLines) Object.assign(sku(l), { stock: sku(l).stock - l.quantity, held: sku(l).held + l.quantity });
     const id = `O${String(++this.seq).padStart(4, '0')}`;
-    const doc = newOrderDoc({ id, buyer, items, now: this.tick(), unpaidTimeoutSeconds: this.unpaidTimeoutSeconds, ...(idempotencyKey ? { idempotencyKey } : {}), ...(address ? { address } : {}) });
+    const doc = newOrderDoc({ id, buyer, items, stockLines, now: this.tick(), unpaidTimeoutSeconds: this.unpaidTimeoutSeconds, ...(idempotencyKey ? { idempotencyKey } : {}), ...(address ? { address } : {}) });
     const order: StoredOrder = { ...doc, orderId: id, buyer };
     this.orders.set(id, order);
     return order;
@@ -317,6 +337,7 @@ export class FakeBackend {
     const at = this.tick();
     Object.assign(order, { status: ORDER_MOVES.close.to, closedAt: at, updatedAt: at });
     this.push(order, { at, event: 'closed', by, note });
+    this.settleStock(order);
   }
 
   protected page<T extends { _id: string; createdAt: Date }>(all: T[], cursorText: string | undefined, limit = DEFAULT_PAGE) {
