@@ -64,7 +64,7 @@ async function buildNodeEntry(entry, outfile) {
     format: 'cjs',
     sourcemap: 'inline',
     outfile,
-    external: ['better-sqlite3', 'wx-server-sdk', 'esbuild'],
+    external: ['better-sqlite3', 'wx-server-sdk', 'esbuild', '@cloudbase/manager-node'],
     logLevel: 'warning',
   });
 }
@@ -77,6 +77,8 @@ const testOnly = await Promise.all(
 const emulatorEntries = [
   ['emulator/src/cli.ts', 'dist/local-cloud/cli.js'],
   ['emulator/src/runner/worker.ts', 'dist/local-cloud/worker.js'],
+  // npm run deploy / doctor (src/deploy/): tooling, not a product function.
+  ['src/deploy/cli.ts', 'dist/deploy/cli.js'],
 ];
 for (const [entry, out] of emulatorEntries) {
   if (existsSync(join(root, entry))) await buildNodeEntry(join(root, entry), join(root, out));

@@ -10,7 +10,7 @@ const isPay = (v: string): v is (typeof PAY_MODES)[number] => (PAY_MODES as read
 
 function usage(message?: string): never {
   if (message) console.error(`error: ${message}\n`);
-  console.error(`usage: local-cloud [--port N] [--data DIR | --memory] [--demo] [--pay cloudpay|v2|v3] [--v3-verify publicKey|certificate] [--pay-port N] [--time-scale F] [--manual-refunds] [--no-timers] [--instances N] [--quiet] [--test-barriers]
+  console.error(`usage: local-cloud [--port N] [--data DIR | --memory] [--demo] [--pay cloudpay|v2|v3] [--v3-verify publicKey|certificate] [--pay-port N] [--time-scale F] [--manual-refunds] [--no-timers] [--instances N] [--quiet] [--test-barriers] [--bare]
                    [--import DIR [--yes]] [--export-on-exit DIR] [exec "<command>"]
 
   --port N          port on 127.0.0.1 (default: $PORT or 3000; 0 picks a free one)
@@ -28,6 +28,8 @@ function usage(message?: string): never {
   --instances N     instances each function may run at once (default: one per CPU core, at least 2)
   --quiet           no JSON log lines
   --test-barriers   serve /test/barriers, which holds chosen admin requests so race tests can interleave them
+  --bare            start like a new CloudBase environment (nothing deployed; data in .local-cloud-bare/ unless
+                    --data/--memory) and answer the Tencent Cloud API: npm run deploy -- --local-cloud URL
   --import DIR      start from an export (checked and copied; with --memory into a throwaway database). Replacing
                     an existing database asks first and keeps it in <data>/backups/<time>/
   --yes             with --import: replace an existing database without asking (scripts, no terminal)
@@ -94,6 +96,9 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv): LocalCloudOpt
       case '--test-barriers':
         options.testBarriers = true;
         break;
+      case '--bare':
+        options.bare = true;
+        break;
       case '--import':
         options.importDir = value();
         break;
@@ -118,6 +123,7 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv): LocalCloudOpt
   options.payPort ??= options.port === 0 ? 0 : (options.port as number) + 1;
   if (!Number.isInteger(options.payPort) || options.payPort < 0 || options.payPort > 65535 || (options.payPort !== 0 && options.payPort === options.port)) usage('--pay-port must be an integer 0..65535, not the --port');
   if (options.memory && options.dataDir) usage('--memory and --data exclude each other');
+  if (options.bare && options.demo) usage('--bare starts empty: it excludes --demo');
   return options;
 }
 
@@ -132,6 +138,8 @@ export function startFailure(err: unknown): string {
 
 async function main(): Promise<void> {
   const parsed = parseArgs(process.argv.slice(2), process.env);
+  // A bare environment keeps its own data: the usual folder already holds collections and demo data.
+  if (parsed.bare && !parsed.memory && !parsed.dataDir) parsed.dataDir = join(findProjectRoot(), '.local-cloud-bare');
   const prepared = await prepareImport(parsed, join(findProjectRoot(), '.local-cloud'), terminalPrompt, (line) => console.error(line));
   const options = prepared.options;
   // A scaled time runs the timer triggers on a scaled timetable instead of the real one.
@@ -166,6 +174,13 @@ async function main(): Promise<void> {
     `  messages             GET  ${cloud.url}/sandbox/messages`,
     `  functions            ${cloud.runner.names().join(', ') || '(none built: run npm run build)'}`,
   ];
+  if (cloud.controlPlane) {
+    lines.push(
+      `  bare environment     nothing deployed yet: npm run deploy -- --local-cloud ${cloud.url} [--yes]`,
+      `  Tencent Cloud API    via the proxy ${cloud.url} (CA and API key: GET ${cloud.url}/control-plane)`,
+      `  HTTP access paths    ${cloud.url}/http/<created path>`,
+    );
+  }
   const stop = async () => {
     await stopCloud();
     process.exit(0);

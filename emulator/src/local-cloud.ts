@@ -3,7 +3,8 @@
 // (/sandbox), inspection (/db) and a status page (/); and a second, HTTPS server playing WeChat Pay's own endpoint
 // (APIv2, APIv3). Each part is built against emulator/src/contracts.ts and plugged in here.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { ActionHandler, DatabaseEngine, FunctionRunner, HttpReply, LocalCloudHost, RouteHandler } from './contracts';
@@ -16,7 +17,7 @@ import { refuseBrowserAdminRequest, refuseCrossSiteRequest, refuseForeignHost } 
 import { Router, decodePathSegment, json, malformedUrl } from './http/router';
 import { gatewayHandler } from './gateway';
 import { DEFAULT_RULES, loadSecurityRules } from './security-rules';
-import { openDatabase, loadIndexDeclarations } from './database';
+import { openDatabase, loadIndexDeclarations, type LocalDatabase } from './database';
 import { createRunner, HTTP_TRIGGER_ROUTE, httpTriggerHandler, startTimerTriggers, type TimerTriggers } from './runner';
 import { DEFAULT_APPID, installPaySandbox, type PaySandbox } from './sandbox';
 import type { PayProtocol } from './sandbox/model';
@@ -30,6 +31,7 @@ import { installPrinter, type PrinterSandbox } from './printer';
 import { statusPage } from './page';
 import { installPreview } from './preview';
 import { RequestLog, installUiRoutes } from './ui';
+import { HTTP_ACCESS_ROUTE, createControlPlane, type ControlPlane } from './control-plane';
 import { DEFAULT_MAX_FILE_BYTES, DEFAULT_STORAGE_RULES, installStorage, loadStorageRules, type StorageService } from './storage';
 
 export interface LocalCloudOptions {
@@ -72,6 +74,11 @@ export interface LocalCloudOptions {
   projectRoot?: string;
   /** Serve the test-barrier control API (/test/barriers). In-process code has `cloud.barriers` either way. */
   testBarriers?: boolean;
+  /**
+   * Start like a new CloudBase environment (no collections, functions, rules, timers or HTTP paths) and play its
+   * control plane (the Tencent Cloud API a deploy uses, emulator/src/control-plane/): what is deployed is what runs.
+   */
+  bare?: boolean;
 }
 
 export interface LocalCloud extends LocalCloudHost {
@@ -87,6 +94,8 @@ export interface LocalCloud extends LocalCloudHost {
   readonly storage: StorageService;
   /** Holds chosen admin requests until all parties arrived, for race tests (emulator/src/barriers.ts). */
   readonly barriers: TestBarriers;
+  /** Bare mode only: the environment's control plane (its API key is `controlPlane.credentials`). */
+  readonly controlPlane?: ControlPlane;
   close(): Promise<void>;
 }
 
@@ -113,7 +122,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const log = (event: string, fields: Record<string, unknown> = {}) => sink?.({ at: new Date().toISOString(), event, ...fields });
 
   const indexesFile = join(root, 'cloudbase/database-indexes.json');
-  const indexes = existsSync(indexesFile) ? loadIndexDeclarations(indexesFile) : undefined;
+  if (options.bare && options.demo) throw new Error('a bare local cloud starts empty: --bare and --demo exclude each other');
+  const indexes = !options.bare && existsSync(indexesFile) ? loadIndexDeclarations(indexesFile) : undefined;
   let dbFile: string | undefined;
   let dataDir: string | undefined;
   if (!options.memory) {
@@ -125,10 +135,13 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const material = merchantMaterial(DEMO_SUB_MCH_ID, options.pkiDir ?? dataDir);
   // Function instances start after the sandbox exists; their APIv3 keys are the ones the shop has configured there.
   let sandboxRef: PaySandbox | undefined;
-  const db: DatabaseEngine = openDatabase({ file: dbFile, memory: options.memory, indexes, onGarbled: (doc) => log('database.garbled', { ...doc }) });
+  const db: LocalDatabase = openDatabase({ file: dbFile, memory: options.memory, indexes, onGarbled: (doc) => log('database.garbled', { ...doc }) });
 
   const rulesFile = join(root, 'cloudbase/function-security-rules.json');
-  const rules = existsSync(rulesFile) ? loadSecurityRules(rulesFile) : DEFAULT_RULES;
+  // Bare: the rule deployed through the control plane (CloudBase's default until one is).
+  let controlPlane: ControlPlane | undefined;
+  const rules = options.bare ? { ruleFor: (name: string) => controlPlane?.rules.ruleFor(name) ?? DEFAULT_RULES.ruleFor(name) } : existsSync(rulesFile) ? loadSecurityRules(rulesFile) : DEFAULT_RULES;
+  const codeRoot = options.bare ? (dataDir ? join(dataDir, 'functions') : mkdtempSync(join(tmpdir(), 'local-cloud-bare-'))) : undefined;
 
   const requests = new RequestLog(rules);
   const counter = new CallCounter();
@@ -139,7 +152,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   let printer: PrinterSandbox | undefined;
   let shippingRef: ShippingService | undefined;
   const runner: FunctionRunner = createRunner({
-    roots: options.functionRoots ?? [join(root, 'cloudfunctions')],
+    roots: codeRoot ? [codeRoot] : options.functionRoots ?? [join(root, 'cloudfunctions')],
     workerScript: join(root, 'dist/local-cloud/worker.js'),
     env,
     appid,
@@ -148,7 +161,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     timeScale,
     // Read when an instance starts (after the server listens, so the printer's URL has its port). Every function
     // gets the merchant's WeChat Pay and printer variables, as a shop sets them in the console.
-    functionEnv: () => ({ ...(sandboxRef?.functionEnv() ?? {}), ...(printer?.functionEnv() ?? {}), ...(shippingRef?.pusher.functionEnv() ?? {}) }),
+    // Bare: only what was deployed to the function.
+    functionEnv: (name) => (controlPlane ? controlPlane.functionEnv(name) : { ...(sandboxRef?.functionEnv() ?? {}), ...(printer?.functionEnv() ?? {}), ...(shippingRef?.pusher.functionEnv() ?? {}) }),
     maxInstancesPerFunction: options.maxInstancesPerFunction,
     log,
   });
@@ -201,7 +215,34 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     return json(200, db.list(req.params[0], { limit, offset }));
   });
   const exposed = new Set(options.httpAccess ?? ['payNotify', 'refundNotify', 'wxPush']);
-  router.add('*', HTTP_TRIGGER_ROUTE, httpTriggerHandler(runner, { env, appid, isExposed: (name) => exposed.has(name) }));
+  if (codeRoot) {
+    controlPlane = createControlPlane({
+      envId: env,
+      appid,
+      db,
+      runner,
+      codeRoot,
+      material,
+      log,
+      onTriggersChanged: () => {
+        if (!timers) return;
+        timers.stop();
+        timers = startTimerTriggers(runner, { log });
+      },
+    });
+    router.add('*', HTTP_ACCESS_ROUTE, controlPlane.httpAccess);
+    router.add('GET', /^\/control-plane$/, () =>
+      json(200, {
+        envId: env,
+        ...controlPlane?.credentials,
+        proxy: host.url,
+        ca: material.ca.cert,
+        httpAccess: `${host.url}/http`,
+        // What a shop would put in .env.local for the local merchant and printer.
+        merchantEnv: { ...sandbox.functionEnv(), ...printer?.functionEnv(), ...shippingRef?.pusher.functionEnv() },
+      }),
+    );
+  } else router.add('*', HTTP_TRIGGER_ROUTE, httpTriggerHandler(runner, { env, appid, isExposed: (name) => exposed.has(name) }));
   // Before the sandbox: GET /sandbox/config here answers the sandbox's settings and the time scale in effect.
   installUiRoutes(host, { requests, timersRunning: () => timers !== undefined, sandboxSettings: () => sandbox.settings() });
   const sandbox = installPaySandbox(host, { autoSettleRefunds: options.autoSettleRefunds, appid, material, provider: pay, v3Verify: options.v3Verify });
@@ -272,6 +313,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     send(res, reply ?? { status: 404, body: { code: 'NOT_FOUND', message: `nothing is served at ${req.method} ${url.pathname}` } });
   }
 
+  if (controlPlane) server.on('connect', (req, socket, head) => controlPlane?.tunnel(req, socket, head));
   try {
     await new Promise<void>((resolveListen, reject) => {
       server.once('error', reject);
@@ -305,6 +347,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     barriers,
     shipping,
     printer,
+    controlPlane,
     storage,
     async close() {
       timers?.stop();
@@ -313,7 +356,9 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       await runner.close();
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
+      await controlPlane?.close();
       db.close();
+      if (codeRoot && !dataDir) rmSync(codeRoot, { recursive: true, force: true });
     },
   };
 }

@@ -1,13 +1,13 @@
 // Everything a deploy sends, read from the repository and checked before the first request: collections and
 // indexes (cloudbase/database-indexes.json), the functions' security rule (cloudbase/function-security-rules.json),
 // each built function (cloudfunctions/<name>/ with its config.json), the table in functions.ts, and the shop file.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { validateIndexDeclarations, type IndexDeclarations } from '../../emulator/src/database/index-declarations';
 import { parseSecurityRules } from '../../emulator/src/security-rules';
 import { parseConfig } from '../../emulator/src/runner/catalog';
 import type { PaymentProviderName } from '../domain/settings';
-import { FUNCTION_MEMORY_MB, FUNCTION_RUNTIME, HTTP_PATHS, PRODUCT_FUNCTIONS, needsHttpAccess, type ProductFunction } from './functions';
+import { FUNCTION_MEMORY_MB, FUNCTION_RUNTIME, PRODUCT_FUNCTIONS, httpPathsFor, type ProductFunction } from './functions';
 import { checkShopFile, type ShopFile } from './shop';
 
 /** Every collection is 仅管理端可读写: only the functions touch the data. */
@@ -29,11 +29,12 @@ export interface Declarations {
   /** The rule as one JSON text, the form CloudBase stores. */
   functionRules: string;
   functions: DeclaredFunction[];
-  /** Function → path, for the channels that take notifications over HTTP; empty for cloudPay alone. */
+  /** Function → path: the notify functions for APIv2/APIv3, wxPush under shipping management. */
   httpPaths: Partial<Record<ProductFunction, string>>;
   shop: ShopFile;
   channels: PaymentProviderName[];
   printer: boolean;
+  push: boolean;
 }
 
 export class DeclarationError extends Error {
@@ -99,6 +100,14 @@ export function loadDeclarations(sources: DeclarationSources): Declarations {
 
   const functionsRoot = sources.functionsRoot ?? join(sources.root, 'cloudfunctions');
   const functions: DeclaredFunction[] = [];
+  // A function built but missing from the table would never be deployed: the table must name it.
+  if (existsSync(functionsRoot)) {
+    for (const entry of readdirSync(functionsRoot, { withFileTypes: true })) {
+      if (entry.isDirectory() && existsSync(join(functionsRoot, entry.name, 'index.js')) && !(PRODUCT_FUNCTIONS as readonly string[]).includes(entry.name)) {
+        problems.push(`${join(functionsRoot, entry.name)} is a built function that src/deploy/functions.ts (PRODUCT_FUNCTIONS, ENV_TABLE) does not declare`);
+      }
+    }
+  }
   for (const name of PRODUCT_FUNCTIONS) {
     const dir = join(functionsRoot, name);
     if (!existsSync(join(dir, 'index.js'))) {
@@ -133,14 +142,6 @@ export function loadDeclarations(sources: DeclarationSources): Declarations {
   }
 
   if (problems.length > 0 || !shop) throw new DeclarationError(problems);
-  const channels = shopChannels(shop.parsed);
-  return {
-    indexes,
-    functionRules,
-    functions,
-    httpPaths: needsHttpAccess(channels) ? { ...HTTP_PATHS } : {},
-    shop,
-    channels,
-    printer: shop.parsed.printer !== undefined,
-  };
+  const subjects = { channels: shopChannels(shop.parsed), printer: shop.parsed.printer !== undefined, push: shop.parsed.shipping.managed };
+  return { indexes, functionRules, functions, httpPaths: httpPathsFor(subjects), shop, ...subjects };
 }

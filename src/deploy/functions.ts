@@ -4,22 +4,28 @@
 // WeChat DevTools reads that file too; the deploy reads them from the built folder, so each fact has one home.
 import type { PaymentProviderName } from '../domain/settings';
 
-export const PRODUCT_FUNCTIONS = ['pay', 'payNotify', 'applyRefund', 'approveRefund', 'refundNotify', 'orders', 'reconcile', 'ship'] as const;
+export const PRODUCT_FUNCTIONS = ['pay', 'payNotify', 'applyRefund', 'approveRefund', 'refundNotify', 'orders', 'reconcile', 'ship', 'bill', 'wxPush'] as const;
 export type ProductFunction = (typeof PRODUCT_FUNCTIONS)[number];
 
 /** The runtime every bundle is built for (scripts/build.mjs targets node16, so any Node ≥ 16 runtime runs it). */
 export const FUNCTION_RUNTIME = 'Nodejs18.15';
 export const FUNCTION_MEMORY_MB = 256;
 
-/** WeChat Pay calls these two over HTTP when the shop uses its own merchant account (APIv2, APIv3). */
+/**
+ * Reached over HTTP access: WeChat Pay calls the notify functions when the shop uses its own merchant account
+ * (APIv2, APIv3; cloudPay calls them by name); WeChat's message push calls wxPush under shipping management.
+ */
 export const HTTP_PATHS: Readonly<Partial<Record<ProductFunction, string>>> = {
   payNotify: '/wechatpay/payNotify',
   refundNotify: '/wechatpay/refundNotify',
+  wxPush: '/wxPush',
 };
 
-/** Channels that take notifications over HTTP access (cloudPay calls the functions by name). */
-export function needsHttpAccess(channels: readonly PaymentProviderName[]): boolean {
-  return channels.some((c) => c !== 'cloudpay');
+export function httpPathsFor(s: EnvSubjects): Partial<Record<ProductFunction, string>> {
+  const direct = s.channels.some((c) => c !== 'cloudpay');
+  return Object.fromEntries(
+    Object.entries(HTTP_PATHS).filter(([fn]) => (fn === 'wxPush' ? s.push : direct)),
+  ) as Partial<Record<ProductFunction, string>>;
 }
 
 /** A requirement is met when every variable of at least one group is set on each function listed. */
@@ -36,14 +42,14 @@ export interface EnvPassThrough {
 }
 
 /** The functions that call WeChat Pay themselves (src/server/provider.ts). */
-const CALLS_WECHATPAY: readonly ProductFunction[] = ['pay', 'payNotify', 'refundNotify', 'orders', 'approveRefund', 'reconcile'];
+const CALLS_WECHATPAY: readonly ProductFunction[] = ['pay', 'payNotify', 'refundNotify', 'orders', 'approveRefund', 'reconcile', 'bill'];
 /** The functions that submit refunds (APIv2's refund needs mutual TLS). */
 const SUBMITS_REFUNDS: readonly ProductFunction[] = ['approveRefund', 'reconcile'];
 const DECRYPTS_NOTIFIES: readonly ProductFunction[] = ['payNotify', 'refundNotify'];
 /** The functions that may print a receipt (docs/shipping.md). */
 const PRINTS: readonly ProductFunction[] = ['pay', 'payNotify', 'orders', 'reconcile'];
 
-export type EnvSubject = PaymentProviderName | 'printer';
+export type EnvSubject = PaymentProviderName | 'printer' | 'push';
 
 export const ENV_TABLE: Readonly<Record<EnvSubject, { required: readonly EnvRequirement[]; passThrough: readonly EnvPassThrough[] }>> = {
   cloudpay: { required: [], passThrough: [] },
@@ -77,16 +83,23 @@ export const ENV_TABLE: Readonly<Record<EnvSubject, { required: readonly EnvRequ
     required: [{ what: 'the Feie cloud printer account', functions: PRINTS, anyOf: [['FEIE_USER', 'FEIE_UKEY']] }],
     passThrough: [{ functions: PRINTS, names: ['FEIE_API_URL'] }],
   },
+  // Under shipping management: the message-push Token (and the EncodingAESKey in safe mode), src/server/push-env.ts.
+  push: {
+    required: [{ what: 'the message-push Token (开发设置 → 消息推送)', functions: ['wxPush'], anyOf: [['WECHAT_PUSH_TOKEN']] }],
+    passThrough: [{ functions: ['wxPush'], names: ['WECHAT_PUSH_AES_KEY'] }],
+  },
 };
 
 /** What a shop configures that decides its variables: each payment channel it takes, and whether it prints. */
 export interface EnvSubjects {
   channels: readonly PaymentProviderName[];
   printer: boolean;
+  /** Under shipping management: WeChat's order-management pushes reach wxPush. */
+  push: boolean;
 }
 
 function subjectsOf(s: EnvSubjects): EnvSubject[] {
-  return [...new Set<EnvSubject>([...s.channels, ...(s.printer ? (['printer'] as const) : [])])];
+  return [...new Set<EnvSubject>([...s.channels, ...(s.printer ? (['printer'] as const) : []), ...(s.push ? (['push'] as const) : [])])];
 }
 
 /** Each function's requirements for the shop's channels and printer (functions with none are left out). */
@@ -128,6 +141,13 @@ export function satisfiedBy(req: EnvRequirement, has: (name: string) => boolean)
 /** CloudBase keeps at most 4 KB of environment variables per function (keys and values). */
 export const ENV_BYTES_LIMIT = 4096;
 
-export function envBytes(vars: Readonly<Record<string, string>>): number {
-  return Object.entries(vars).reduce((sum, [k, v]) => sum + Buffer.byteLength(k) + Buffer.byteLength(v), 0);
+/**
+ * What points the functions at the local cloud's WeChat Pay and printer: a real shop never sets these, so the local
+ * cloud does not count them against the 4 KB (its CA alone takes 1.3 KB, which would push APIv2's refund functions
+ * over a limit a real shop stays under).
+ */
+export const LOCAL_POINTERS: readonly string[] = ['WECHATPAY_BASE_URL', 'WECHATPAY_CA_CERT', 'FEIE_API_URL'];
+
+export function envBytes(vars: Readonly<Record<string, string>>, exempt: readonly string[] = []): number {
+  return Object.entries(vars).reduce((sum, [k, v]) => (exempt.includes(k) ? sum : sum + Buffer.byteLength(k) + Buffer.byteLength(v)), 0);
 }

@@ -1,6 +1,6 @@
 // The deploy's declarations: the real ones load, and hand-made bad ones are refused with every problem named
 // before anything could be sent.
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DeclarationError, loadDeclarations } from '../../src/deploy/declarations';
@@ -35,14 +35,14 @@ describe('deploy declarations', () => {
     dir = '';
   });
 
-  test('the repository declarations and the example shop load: 8 functions, 7 collections, no HTTP paths for cloudPay', () => {
+  test('the repository declarations and the example shop load: every built function, every collection, no HTTP paths for cloudPay', () => {
     const d = loadDeclarations({ root, shopFile: exampleShop });
-    expect(d.functions.map((f) => f.name).sort()).toEqual(['applyRefund', 'approveRefund', 'orders', 'pay', 'payNotify', 'reconcile', 'refundNotify', 'ship']);
-    expect(Object.keys(d.indexes).sort()).toEqual(['anomalies', 'idempotency', 'messages', 'orders', 'products', 'refunds', 'settings']);
+    expect(d.functions.map((f) => f.name).sort()).toEqual(readdirSync(join(root, 'src/functions')).sort());
+    expect(Object.keys(d.indexes)).toEqual(expect.arrayContaining(['anomalies', 'idempotency', 'messages', 'orders', 'products', 'refunds', 'settings']));
     const reconcile = d.functions.find((f) => f.name === 'reconcile');
     expect(reconcile).toMatchObject({ timeout: 60, triggers: [{ type: 'timer', config: '0 */5 * * * * *' }] });
     expect(d.functions.find((f) => f.name === 'ship')?.openapi).toEqual(expect.arrayContaining(['wxa.sec.order.uploadShippingInfo']));
-    expect(d.httpPaths).toEqual({});
+    expect(d.httpPaths).toEqual({ wxPush: '/wxPush' });
     expect(d.shop.settings.merchantOpenids).toEqual(['demo-merchant']);
   });
 
@@ -77,16 +77,18 @@ describe('deploy declarations', () => {
   });
 
   test('the env table lists variables per configured channel and printer', () => {
-    const v3 = envRequirements({ channels: ['v3'], printer: false });
+    const v3 = envRequirements({ channels: ['v3'], printer: false, push: false });
     expect(v3.get('applyRefund')).toBeUndefined();
     expect(v3.get('payNotify')?.map((r) => r.anyOf)).toEqual([
       [['WECHATPAY_MERCHANT_KEY', 'WECHATPAY_MERCHANT_SERIAL'], ['WECHATPAY_MERCHANT_KEY', 'WECHATPAY_MERCHANT_CERT']],
       [['WECHATPAY_PUBLIC_KEY', 'WECHATPAY_PUBLIC_KEY_ID'], ['WECHATPAY_PLATFORM_CERTS']],
       [['WECHATPAY_V3_KEY']],
     ]);
-    const both = envRequirements({ channels: ['cloudpay', 'v2'], printer: true });
+    const both = envRequirements({ channels: ['cloudpay', 'v2'], printer: true, push: true });
     expect(both.get('pay')?.map((r) => r.anyOf[0])).toEqual([['WECHATPAY_V2_KEY'], ['FEIE_USER', 'FEIE_UKEY']]);
-    expect(envRequirements({ channels: ['cloudpay'], printer: false }).size).toBe(0);
+    expect(both.get('bill')?.map((r) => r.anyOf[0])).toEqual([['WECHATPAY_V2_KEY']]);
+    expect(both.get('wxPush')?.map((r) => r.anyOf[0])).toEqual([['WECHAT_PUSH_TOKEN']]);
+    expect(envRequirements({ channels: ['cloudpay'], printer: false, push: false }).size).toBe(0);
   });
 
   test('.env.local lines: comments, quotes, export', () => {

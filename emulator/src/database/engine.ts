@@ -11,6 +11,7 @@ import { compileQuery, resolveServerDates, type Predicate } from './matcher';
 import { compareDocs, compileProjection, parseOrder, type Projector, type SortKey } from './shape';
 import { indexHint } from './scan-filter';
 import { Store, type GarbledDocument, type QueryPlan } from './store';
+import type { IndexDeclaration } from './index-declarations';
 import { TransactionManager, docKey, type Transaction } from './transactions';
 import { compileReplacement, compileUpdate, type Updater } from './updater';
 import { isDoc, setField, type Doc, type Value } from './values';
@@ -41,6 +42,13 @@ export interface LocalDatabase extends DatabaseEngine {
   /** The last getDocument/calculateDocument, for proving that a query did not scan its collection. */
   lastQuery(): QueryStats | undefined;
   indexes(collection: string): string[];
+  /** The collection's indexes as declared (the control plane's DescribeTable). */
+  indexDeclarations(collection: string): IndexDeclaration[];
+  /**
+   * Creates the collection if missing and makes its indexes exactly `list` (the control plane's CreateTable and
+   * UpdateTable): an index left out is dropped, and a query it served becomes an unindexed one.
+   */
+  declareIndexes(collection: string, list: IndexDeclaration[]): void;
   /** Open transactions (those not committed, aborted or expired). */
   openTransactions(): number;
   /** Stored documents that cannot be read: queries skip them (docs/local-cloud-database.md#storage). */
@@ -451,6 +459,17 @@ export class Engine implements LocalDatabase {
 
   collections(): string[] {
     return this.store.collections();
+  }
+
+  indexDeclarations(collection: string): IndexDeclaration[] {
+    return this.store.indexDeclarations(collection);
+  }
+
+  declareIndexes(collection: string, list: IndexDeclaration[]): void {
+    this.store.inSqliteTransaction(() => {
+      this.store.createCollection(collection);
+      this.store.syncIndexes(collection, list);
+    });
   }
 
   garbled(): GarbledDocument[] {

@@ -183,7 +183,7 @@ export class Store {
     return true;
   }
 
-  private syncIndexes(collection: string, list: IndexDeclaration[]): void {
+  syncIndexes(collection: string, list: IndexDeclaration[]): void {
     const wanted = list.map((decl): IndexInfo => {
       const paths = Object.entries(decl.keys).map(([path, dir]) => ({ path, segments: path.split('.'), dir }));
       // The definition (and the key encoding) is part of the SQL name, so a change replaces the old index.
@@ -208,6 +208,10 @@ export class Store {
     // Documents written before this index existed may hold arrays on its paths (later writes are tracked as they come).
     const rows = this.sqlite.prepare(`SELECT doc FROM ${tableOf(collection)}`).all() as Array<{ doc: string }>;
     for (const row of rows) this.markMultikey(collection, fromStorage(row.doc));
+  }
+
+  indexDeclarations(collection: string): IndexDeclaration[] {
+    return (this.indexes.get(collection) ?? []).map((i) => ({ name: i.name, keys: Object.fromEntries(i.paths.map((p) => [p.path, p.dir])), unique: i.unique }));
   }
 
   indexNames(collection: string): string[] {

@@ -39,6 +39,9 @@ const RENEW_BEFORE_MS = 30 * DAY;
 
 const inMemory = new Map<string, MerchantMaterial>();
 
+/** The local CA's name, as its certificate states it (an issuer of further certificates needs it). */
+export const LOCAL_CA_NAME: DistinguishedName = { C: 'CN', O: 'Local Cloud', OU: 'WeChat Pay sandbox', CN: 'Local Cloud WeChat Pay CA' };
+
 /** The material for merchant `mchId`: read from `dataDir` if it is there and still good, else made (and saved). */
 export function merchantMaterial(mchId: string, dataDir?: string): MerchantMaterial {
   if (!dataDir) {
@@ -85,7 +88,7 @@ const pem = (key: KeyObject, type: 'private' | 'public') =>
 export function generateMaterial(mchId: string, now = new Date()): MerchantMaterial {
   const notBefore = new Date(now.getTime() - DAY);
   const caKeys = rsa();
-  const caName: DistinguishedName = { C: 'CN', O: 'Local Cloud', OU: 'WeChat Pay sandbox', CN: 'Local Cloud WeChat Pay CA' };
+  const caName = LOCAL_CA_NAME;
   const ca: Issuer = { name: caName, ...caKeys };
   const caCert = issueCertificate({ subject: caName, publicKey: caKeys.publicKey, role: 'ca', notBefore, notAfter: new Date(now.getTime() + 3650 * DAY) }, ca);
 

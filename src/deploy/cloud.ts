@@ -1,0 +1,230 @@
+// The CloudBase environment as the deploy and doctor see it, through @cloudbase/manager-node (pinned 5.6.5): typed
+// reads and writes of exactly the resources the declarations cover. Errors keep manager-node's code (e.g.
+// ResourceNotFound.Function) so callers can tell "missing" from "failed".
+import CloudBase from '@cloudbase/manager-node';
+import type { IndexDeclaration } from '../../emulator/src/database/index-declarations';
+import type { TencentCloudCredentials } from './credentials';
+
+export interface RemoteFunction {
+  name: string;
+  runtime: string;
+  memorySize: number;
+  timeout: number;
+  description: string;
+  env: Record<string, string>;
+  triggers: Array<{ name: string; config: string }>;
+}
+
+export interface RemoteRoute {
+  apiId: string;
+  path: string;
+  functionName: string;
+}
+
+export interface CloudTarget {
+  envId: string;
+  credentials: TencentCloudCredentials;
+  /** An HTTP(S) proxy for every Tencent Cloud API request (the local cloud's control plane is reached this way). */
+  proxy?: string;
+  region?: string;
+}
+
+export class CloudCallError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'CloudCallError';
+  }
+}
+
+type Raw = Record<string, unknown>;
+
+function codeOf(err: unknown): string {
+  return typeof (err as { code?: unknown } | null)?.code === 'string' ? (err as { code: string }).code : '';
+}
+
+async function call<T>(what: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    throw new CloudCallError(codeOf(err), `${what}: ${message}`);
+  }
+}
+
+const notFound = (err: unknown) => /^ResourceNotFound/.test(codeOf(err));
+
+function timerConfig(desc: unknown): string {
+  // SCF may answer a timer's description as {"cron": "..."}; manager-node sends the cron text itself.
+  if (typeof desc !== 'string') return '';
+  try {
+    const parsed = JSON.parse(desc) as { cron?: unknown };
+    if (typeof parsed?.cron === 'string') return parsed.cron;
+  } catch {
+    // plain cron text
+  }
+  return desc;
+}
+
+export class Cloud {
+  private readonly app: CloudBase;
+
+  constructor(readonly target: CloudTarget) {
+    this.app = new CloudBase({ ...target.credentials, envId: target.envId, ...(target.proxy ? { proxy: target.proxy } : {}), ...(target.region ? { region: target.region } : {}) });
+  }
+
+  // ---- database ----
+
+  async collections(): Promise<string[]> {
+    const res = await call('list collections', () => this.app.database.listCollections({ MgoLimit: 1000, MgoOffset: 0 }));
+    return ((res as unknown as { Collections?: Array<{ CollectionName: string }> }).Collections ?? []).map((c) => c.CollectionName);
+  }
+
+  /** The collection's indexes besides _id, or undefined when the collection does not exist. */
+  async indexes(collection: string): Promise<IndexDeclaration[] | undefined> {
+    let res: Raw;
+    try {
+      res = (await this.app.database.describeCollection(collection)) as unknown as Raw;
+    } catch (err) {
+      if (notFound(err)) return undefined;
+      throw new CloudCallError(codeOf(err), `describe collection ${collection}: ${(err as Error).message}`);
+    }
+    const list = (res.Indexes ?? []) as Array<{ Name: string; Unique?: boolean; Keys?: Array<{ Name: string; Direction: string }> }>;
+    return list
+      .filter((i) => i.Name !== '_id_')
+      .map((i) => ({ name: i.Name, unique: i.Unique === true, keys: Object.fromEntries((i.Keys ?? []).map((k) => [k.Name, k.Direction === '-1' ? -1 : 1])) as Record<string, 1 | -1> }));
+  }
+
+  async createCollection(name: string): Promise<void> {
+    await call(`create collection ${name}`, () => this.app.database.createCollection(name));
+  }
+
+  async createIndex(collection: string, index: IndexDeclaration): Promise<void> {
+    const keys = Object.entries(index.keys).map(([Name, d]) => ({ Name, Direction: String(d) }));
+    await call(`create index ${collection}.${index.name}`, () =>
+      this.app.database.updateCollection(collection, { CreateIndexes: [{ IndexName: index.name, MgoKeySchema: { MgoIsUnique: index.unique === true, MgoIndexKeys: keys } }] } as never),
+    );
+  }
+
+  async dropIndex(collection: string, name: string): Promise<void> {
+    await call(`drop index ${collection}.${name}`, () => this.app.database.updateCollection(collection, { DropIndexes: [{ IndexName: name }] } as never));
+  }
+
+  async getDocument(collection: string, id: string): Promise<Raw | undefined> {
+    const res = await call(`read ${collection}/${id}`, () =>
+      this.app.database.runCommands({ MgoCommands: [{ TableName: collection, CommandType: 'QUERY', Command: JSON.stringify({ find: collection, filter: { _id: id } }) }] }),
+    );
+    const first = res.Data?.[0];
+    return first ? (JSON.parse(first) as Raw) : undefined;
+  }
+
+  async putDocument(collection: string, id: string, doc: Raw): Promise<void> {
+    await call(`write ${collection}/${id}`, () =>
+      this.app.database.runCommands({
+        MgoCommands: [{ TableName: collection, CommandType: 'UPDATE', Command: JSON.stringify({ update: collection, updates: [{ q: { _id: id }, u: { ...doc, _id: id }, upsert: true }] }) }],
+      }),
+    );
+  }
+
+  // ---- permissions ----
+
+  async collectionPermissions(): Promise<Map<string, string>> {
+    const res = (await call('read collection permissions', () => this.app.permission.describeResourcePermission({ resourceType: 'collection' }))) as unknown as Raw;
+    return new Map(((res.PermissionList ?? []) as Array<{ Resource: string; Permission: string }>).map((p) => [p.Resource, p.Permission]));
+  }
+
+  async setCollectionPermission(collection: string, permission: string): Promise<void> {
+    await call(`set permission of ${collection}`, () => this.app.permission.modifyResourcePermission({ resourceType: 'collection', resource: collection, permission } as never));
+  }
+
+  /** The environment's function security rule as JSON text, or undefined when none was set. */
+  async functionRule(): Promise<string | undefined> {
+    const res = (await call('read the function security rule', () => this.app.permission.describeResourcePermission({ resourceType: 'function' }))) as unknown as Raw;
+    const entry = ((res.PermissionList ?? []) as Array<{ Permission: string; SecurityRule?: string }>).find((p) => p.Permission === 'CUSTOM');
+    return entry?.SecurityRule || undefined;
+  }
+
+  async setFunctionRule(rule: string): Promise<void> {
+    await call('set the function security rule', () => this.app.permission.modifyResourcePermission({ resourceType: 'function', permission: 'CUSTOM', securityRule: rule } as never));
+  }
+
+  // ---- functions ----
+
+  async functionNames(): Promise<string[]> {
+    const res = (await call('list functions', () => this.app.functions.listFunctions(100, 0))) as unknown as Raw[];
+    return (Array.isArray(res) ? res : []).map((f) => String(f.FunctionName));
+  }
+
+  async getFunction(name: string): Promise<RemoteFunction | undefined> {
+    let d: Raw;
+    try {
+      d = (await this.app.functions.getFunctionDetail(name)) as unknown as Raw;
+    } catch (err) {
+      if (notFound(err)) return undefined;
+      throw new CloudCallError(codeOf(err), `read function ${name}: ${(err as Error).message}`);
+    }
+    const vars = ((d.Environment as { Variables?: Array<{ Key: string; Value: string }> } | undefined)?.Variables ?? []) as Array<{ Key: string; Value: string }>;
+    const triggers = ((d.Triggers ?? []) as Array<{ Type?: string; TriggerName: string; TriggerDesc?: string }>).filter((t) => t.Type === 'timer');
+    return {
+      name,
+      runtime: String(d.Runtime ?? ''),
+      memorySize: Number(d.MemorySize ?? 0),
+      timeout: Number(d.Timeout ?? 0),
+      description: String(d.Description ?? ''),
+      env: Object.fromEntries(vars.map((v) => [v.Key, v.Value])),
+      triggers: triggers.map((t) => ({ name: t.TriggerName, config: timerConfig(t.TriggerDesc) })),
+    };
+  }
+
+  async createFunction(fn: { name: string; root: string; runtime: string; memorySize: number; timeout: number; description: string; env: Record<string, string> }): Promise<void> {
+    await call(`create function ${fn.name}`, () =>
+      this.app.functions.createFunction({
+        func: { name: fn.name, runtime: fn.runtime, memorySize: fn.memorySize, timeout: fn.timeout, description: fn.description, envVariables: fn.env, installDependency: false, triggers: [] },
+        functionRootPath: fn.root,
+        deployMode: 'zip',
+      } as never),
+    );
+  }
+
+  async updateFunctionCode(fn: { name: string; root: string; runtime: string }): Promise<void> {
+    await call(`upload code of ${fn.name}`, () =>
+      this.app.functions.updateFunctionCode({ func: { name: fn.name, runtime: fn.runtime, installDependency: false }, functionRootPath: fn.root, deployMode: 'zip' } as never),
+    );
+  }
+
+  /** Environment is replaced as a whole by SCF: `env` must be every variable the function keeps. */
+  async updateFunctionConfig(fn: { name: string; memorySize: number; timeout: number; description: string; env: Record<string, string> }): Promise<void> {
+    await call(`configure function ${fn.name}`, () =>
+      this.app.functions.updateFunctionConfig({ name: fn.name, memorySize: fn.memorySize, timeout: fn.timeout, description: fn.description, envVariables: fn.env } as never),
+    );
+  }
+
+  async createTrigger(functionName: string, trigger: { name: string; config: string }): Promise<void> {
+    await call(`create timer ${trigger.name} of ${functionName}`, () => this.app.functions.createFunctionTriggers(functionName, [{ name: trigger.name, type: 'timer', config: trigger.config }]));
+  }
+
+  async deleteTrigger(functionName: string, name: string): Promise<void> {
+    await call(`delete timer ${name} of ${functionName}`, () => this.app.functions.deleteFunctionTrigger(functionName, name));
+  }
+
+  async deleteFunction(name: string): Promise<void> {
+    await call(`delete function ${name}`, () => this.app.functions.deleteFunction(name));
+  }
+
+  // ---- HTTP access ----
+
+  async routes(): Promise<RemoteRoute[]> {
+    const res = (await call('list HTTP access paths', () => this.app.access.getAccessList({}))) as unknown as Raw;
+    return ((res.APISet ?? []) as Array<{ APIId: string; Path: string; Name: string; Type?: number }>).filter((a) => a.Type === undefined || a.Type === 1).map((a) => ({ apiId: a.APIId, path: a.Path, functionName: a.Name }));
+  }
+
+  async createRoute(path: string, functionName: string): Promise<void> {
+    await call(`create HTTP access path ${path}`, () => this.app.access.createAccess({ path, name: functionName }));
+  }
+
+  async deleteRoute(route: RemoteRoute): Promise<void> {
+    await call(`delete HTTP access path ${route.path}`, () => this.app.access.deleteAccess({ apiId: route.apiId } as never));
+  }
+}
