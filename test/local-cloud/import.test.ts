@@ -203,6 +203,27 @@ describe('pending notifies in an export', () => {
     }
   });
 
+  it('the shop’s settings: its notify URLs are re-derived onto the importing port, or removed', async () => {
+    const source = await startTestCloud({ pkiDir });
+    await admin(source, { action: 'database.addCollection', collectionName: 'settings' });
+    await admin(source, {
+      action: 'database.insertDocument',
+      collectionName: 'settings',
+      data: [JSON.stringify({ _id: 'shop', provider: 'v2', payNotifyUrl: 'http://127.0.0.1:1234/steal', refundNotifyUrl: 'http://127.0.0.1:3000/http/refundNotify' })],
+    });
+    const exported = join(root, 'export');
+    exportData(source, exported);
+    await source.close();
+    const target = join(root, 'imported');
+    await prepareImport({ importDir: exported, dataDir: target, port: 4100 }, target, noTerminal);
+    const db = new Database(join(target, 'local-cloud.sqlite'), { readonly: true });
+    const shop = JSON.parse((db.prepare("SELECT doc FROM tcb_c_settings WHERE id = 'shop'").get() as { doc: string }).doc) as Record<string, unknown>;
+    db.close();
+    expect(shop.payNotifyUrl).toBeUndefined();
+    expect(shop.refundNotifyUrl).toBe('http://127.0.0.1:4100/http/refundNotify');
+    expect(shop.provider).toBe('v2');
+  });
+
   it('re-derives only a local cloud’s own HTTP access paths, onto the importing port', () => {
     expect(rederiveNotifyUrl('http://127.0.0.1:3000/http/payNotify', 4100)).toBe('http://127.0.0.1:4100/http/payNotify');
     expect(rederiveNotifyUrl('http://localhost:3999/http/refundNotify/v3', 4100)).toBe('http://127.0.0.1:4100/http/refundNotify/v3');

@@ -123,24 +123,38 @@ function rederiveNotifyTargets(db: Database.Database, port: number | undefined):
       stoppedNotifies++;
     }
   }
-  // Trades and refunds remember their notify_url for later results: re-derived the same way, or forgotten.
-  for (const table of ['sandbox_trades', 'sandbox_refunds']) {
-    if (!hasTable(db, table)) continue;
-    const rows = db.prepare(`SELECT rowid AS rowid, doc FROM ${table} WHERE doc LIKE '%notifyUrl%'`).all() as Array<{ rowid: number; doc: string }>;
-    for (const row of rows) {
-      let doc: Record<string, unknown>;
-      try {
-        doc = JSON.parse(row.doc) as Record<string, unknown>;
-      } catch {
-        continue; // the sandbox reports its own damaged rows
-      }
-      if (typeof doc.notifyUrl !== 'string' || doc.notifyUrl === '') continue;
-      const target = rederiveNotifyUrl(doc.notifyUrl, port);
-      if (target === doc.notifyUrl) continue;
-      if (target) doc.notifyUrl = target;
-      else delete doc.notifyUrl;
-      db.prepare(`UPDATE ${table} SET doc = ? WHERE rowid = ?`).run(JSON.stringify(doc), row.rowid);
-    }
-  }
+  // Trades and refunds remember their notify_url for later results, and the shop's settings name its notify URLs
+  // (every later payment is notified there): re-derived the same way, or removed — the shop then says its notify URL
+  // is missing rather than notify a port the export chose. Unreadable rows are left to the parts that report them.
+  rederiveUrlFields(db, 'sandbox_trades', ['notifyUrl'], port);
+  rederiveUrlFields(db, 'sandbox_refunds', ['notifyUrl'], port);
+  rederiveUrlFields(db, 'tcb_c_settings', ['payNotifyUrl', 'refundNotifyUrl'], port);
   return { redirectedNotifies, stoppedNotifies };
+}
+
+/** Re-derives (or removes) the given top-level URL fields of each JSON document in `table`'s `doc` column. */
+function rederiveUrlFields(db: Database.Database, table: string, fields: string[], port: number | undefined): void {
+  if (!hasTable(db, table)) return;
+  const rows = db.prepare(`SELECT rowid AS rowid, doc FROM "${table}" WHERE doc LIKE '%otifyUrl%'`).all() as Array<{ rowid: number; doc: string }>;
+  for (const row of rows) {
+    let doc: unknown;
+    try {
+      doc = JSON.parse(row.doc);
+    } catch {
+      continue;
+    }
+    if (!doc || typeof doc !== 'object' || Array.isArray(doc)) continue;
+    const fieldsOf = doc as Record<string, unknown>;
+    let changed = false;
+    for (const key of fields) {
+      const url = fieldsOf[key];
+      if (typeof url !== 'string' || url === '') continue;
+      const target = rederiveNotifyUrl(url, port);
+      if (target === url) continue;
+      if (target) fieldsOf[key] = target;
+      else delete fieldsOf[key];
+      changed = true;
+    }
+    if (changed) db.prepare(`UPDATE "${table}" SET doc = ? WHERE rowid = ?`).run(JSON.stringify(doc), row.rowid);
+  }
 }
