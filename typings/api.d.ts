@@ -484,7 +484,10 @@ export type OrdersEvent =
   | { action: 'desk'; tab?: DeskTab; orderId?: string; cursor?: string; limit?: number }
   | { action: 'reprint'; orderId: string }
   | { action: 'checkRefund'; refundId: string }
-  | { action: 'submitReturn'; refundId: string; expressCompany: string; trackingNo: string };
+  | { action: 'submitReturn'; refundId: string; expressCompany: string; trackingNo: string }
+  | { action: 'bills' }
+  | { action: 'billDay'; date: string }
+  | { action: 'explainBillDifference'; differenceId: string; note: string };
 
 /** List tabs: an order status, or 'REFUNDING' for paid orders with an open refund. */
 export type OrderListFilter = OrderStatus | 'REFUNDING';
@@ -524,4 +527,38 @@ export interface OrdersData {
   checkRefund: { refundId: string; status: RefundStatus };
   /** The buyer's return tracking for a return the merchant agreed to (AWAITING_RETURN → RETURN_SHIPPED). */
   submitReturn: { refundId: string; status: RefundStatus };
+  /** Merchants: the daily bill comparisons, newest day first (docs/bills.md). */
+  bills: { days: BillDayView[] };
+  billDay: { date: string; runs: BillDayView[]; differences: BillDifferenceView[] };
+  explainBillDifference: BillDifferenceView;
+}
+
+/** One channel's comparison of one China day with WeChat Pay's trade bill. */
+export interface BillDayView {
+  date: string;
+  channel: string;
+  /** DONE, NO_BILL, WAITING (not made yet) or FAILED (retried on the next run). */
+  state: 'DONE' | 'NO_BILL' | 'WAITING' | 'FAILED';
+  payments: number;
+  refunds: number;
+  paidFee: Fen;
+  refundFee: Fen;
+  /** Fees in fen, rounded (the bill keeps thousandths). */
+  fee: number;
+  differences: number;
+  lastError?: string;
+}
+
+export interface BillDifferenceView {
+  id: string;
+  date: string;
+  channel: string;
+  kind: string;
+  orderId?: string;
+  refundId?: string;
+  detail: string;
+  action: string;
+  state: 'OPEN' | 'EXPLAINED';
+  note?: string;
+  explainedAt?: string;
 }

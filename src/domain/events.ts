@@ -11,6 +11,7 @@ import { parseAddress } from './address';
 import { SKU_ID } from './catalogue';
 import { TYPED_LINE_BREAKS, hasControlCharacters } from './text';
 import { isShippingOrderAction, parseShippingOrdersEvent } from './shipping-events';
+import { isBillOrderAction, parseBillOrdersEvent } from './bill-events';
 import { AFTERSALE } from './aftersale-contract';
 import { isExpressCompany, TRACKING_NO } from './shipping';
 
@@ -209,6 +210,7 @@ export function parseOrdersEvent(event: unknown): OrdersEvent {
     }
     default:
       if (isShippingOrderAction(action)) return parseShippingOrdersEvent(event, action);
-      throw invalid('action must be one of list, get, cancel, withdrawRefund, submitReturn, products, me, refunds, refund, checkRefund, confirmReceipt, desk, reprint');
+      if (isBillOrderAction(action)) return parseBillOrdersEvent(event, action);
+      throw invalid('action must be one of list, get, cancel, withdrawRefund, submitReturn, products, me, refunds, refund, checkRefund, confirmReceipt, desk, reprint, bills, billDay, explainBillDifference');
   }
 }

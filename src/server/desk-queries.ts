@@ -46,9 +46,12 @@ async function newest(store: Store, status: 'SHIPPED' | undefined, cursor: Curso
   return pageOf(data.map(asOrder), cursor, limit);
 }
 
-/** Paid orders waiting to ship, oldest first: the same cursor, read the other way (createdAt >= t). */
+/**
+ * Paid orders waiting to ship, oldest first: the same cursor, read the other way (createdAt >= t). One with an open
+ * refund request is not shippable (ship refuses it) until the merchant decides the request, so it is not listed.
+ */
 async function oldestPaid(store: Store, cursor: Cursor | undefined, limit: number): Promise<{ items: OrderListDoc[]; next?: Cursor }> {
-  const where: Record<string, unknown> = { status: 'PAID' };
+  const where: Record<string, unknown> = { status: 'PAID', refunding: store.command.neq(true) };
   if (cursor) where.createdAt = store.command.gte(new Date(cursor.t));
   const { data } = await store.collection(COLLECTIONS.orders).where(where).orderBy('createdAt', 'asc').orderBy('_id', 'asc').limit(fetchSize(cursor, limit)).field(projection()).get();
   return pageOfOldest(data.map(asOrder), cursor, limit);

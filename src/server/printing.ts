@@ -26,6 +26,8 @@ export function receiptOf(order: OrderDoc, shopName: string, reprint: boolean): 
     paidAt: order.paidAt ?? order.createdAt,
     items: order.items.map((i) => ({ name: i.name, quantity: i.quantity, amount: i.unitPrice * i.quantity })),
     totalFee: order.totalFee,
+    ...(order.refundedFee > 0 ? { refundedFee: order.refundedFee } : {}),
+    ...(order.openRefundId ? { refundOpen: true } : {}),
     ...(order.address ? { address: order.address } : {}),
     reprint,
   };

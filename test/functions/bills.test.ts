@@ -92,3 +92,38 @@ describe.each(PROVIDERS.filter((p) => p.v3Verify !== 'certificate'))('$label', (
     expect(await shop.docs('bill_runs')).toHaveLength(before);
   });
 });
+
+describe("the merchant's 对账 views", () => {
+  let shop: Shop;
+  const day = '2026-01-20';
+  beforeAll(async () => {
+    shop = await openShop();
+    await postJson(shop.cloud, `/sandbox/bills/${day}/publish`, {});
+    await postJson(shop.cloud, `/sandbox/bills/${day}/faults`, { mode: 'EXTRA_TRADE' });
+    await shop.invoke('bill', { billDate: day });
+  }, 60_000);
+  afterAll(() => shop?.close());
+
+  it('lists the compared days and a day with its differences, to merchants only', async () => {
+    const { days } = await shop.ok<{ days: Array<{ date: string; state: string; differences: number }> }>('orders', { action: 'bills' }, MERCHANT);
+    expect(days).toEqual([expect.objectContaining({ date: day, channel: 'cloudpay', state: 'DONE', payments: 1, differences: 1 })]);
+    const detail = await shop.ok<{ differences: Array<{ id: string; kind: string; state: string; action: string }> }>('orders', { action: 'billDay', date: day }, MERCHANT);
+    expect(detail.differences).toEqual([expect.objectContaining({ kind: 'MONEY_WITHOUT_ORDER', state: 'OPEN', action: expect.stringMatching(/申请退款/) })]);
+    for (const action of [{ action: 'bills' }, { action: 'billDay', date: day }]) {
+      expect(await shop.call('orders', action, 'buyer-alice')).toEqual(expect.objectContaining({ ok: false, code: 'FORBIDDEN' }));
+    }
+  });
+
+  it('marks a difference explained once, with the note; bad input changes nothing', async () => {
+    const { differences } = await shop.ok<{ differences: Array<{ id: string }> }>('orders', { action: 'billDay', date: day }, MERCHANT);
+    const id = differences[0].id;
+    for (const bad of [{ note: '   ' }, { note: 'x'.repeat(201) }, { note: 'a\u0000b' }, { note: 'ok', extra: 1 }]) {
+      expect(await shop.call('orders', { action: 'explainBillDifference', differenceId: id, ...bad }, MERCHANT)).toEqual(expect.objectContaining({ ok: false, code: 'INVALID_ARGUMENT' }));
+    }
+    expect(await shop.ok('orders', { action: 'explainBillDifference', differenceId: id, note: '测试时在商户平台直接下的单，已退款' }, MERCHANT)).toEqual(expect.objectContaining({ id, state: 'EXPLAINED', note: '测试时在商户平台直接下的单，已退款' }));
+    expect(await shop.call('orders', { action: 'explainBillDifference', differenceId: id, note: '第二次' }, MERCHANT_2)).toEqual(expect.objectContaining({ ok: false, code: 'CONFLICT' }));
+    expect(await shop.call('orders', { action: 'explainBillDifference', differenceId: 'bill:MONEY_WITHOUT_ORDER:nope', note: 'x' }, MERCHANT)).toEqual(expect.objectContaining({ ok: false, code: 'NOT_FOUND' }));
+    const after = await shop.ok<{ differences: Array<{ state: string; note?: string }> }>('orders', { action: 'billDay', date: day }, MERCHANT);
+    expect(after.differences).toEqual([expect.objectContaining({ state: 'EXPLAINED', note: '测试时在商户平台直接下的单，已退款' })]);
+  });
+});

@@ -57,6 +57,15 @@ describe('Feie printer', () => {
     expect(plain).toContain('合计');
   });
 
+  it('a ticket shows what was refunded, and holds the parcel while a refund request is open', async () => {
+    await printer().print({ ...receipt, refundedFee: 3000, refundOpen: true }, 1);
+    const text = (await paper()).receipts[0].text;
+    expect(text).toMatch(/已退款 +-¥30\.00/);
+    expect(text).toContain('退款申请处理中，暂缓发货');
+    await printer().print(receipt, 1);
+    expect((await paper()).receipts[0].text).not.toContain('已退款');
+  });
+
   it('a reprint says so on paper', async () => {
     await printer().print({ ...receipt, reprint: true }, 1);
     expect((await paper()).receipts[0].text).toContain('补打 REPRINT');

@@ -117,6 +117,14 @@ export function installShipping(host: LocalCloudHost, outbox: Pick<Outbox, 'regi
     return ok(await pusher.push('trade_manage_remind_shipping', no, { ...pushIds(trade), msg: '你有订单超过48小时未发货，请尽快发货' }));
   });
   host.registerRoute('GET', /^\/sandbox\/shipping\/pushes$/, () => ok({ pushes: pusher.history() }));
+  host.registerRoute('POST', /^\/sandbox\/shipping\/pushes\/drop$/, (req) => {
+    const parsed = parseJsonBody(req);
+    if (!parsed.ok) return parsed.reply;
+    const count = ((parsed.value ?? {}) as { count?: unknown }).count ?? 1;
+    if (typeof count !== 'number' || !Number.isInteger(count) || count < 1 || count > 100) return invalid('"count" must be 1..100');
+    pusher.dropNext(count);
+    return ok({ dropping: count });
+  });
 
   host.registerRoute('GET', /^\/sandbox\/shipping$/, () => ok({ orders: store.list(100) }));
   host.registerRoute('GET', /^\/sandbox\/shipping\/([^/]+)$/, (req) => {

@@ -11,6 +11,7 @@ import { submitReturn } from '../../server/aftersale-flow';
 import { merchantDesk, reprint } from '../../server/desk-queries';
 import { confirmReceipt } from '../../server/shipping-flow';
 import { loadSettings } from '../../server/settings';
+import { explainBillDifference, merchantBillDay, merchantBills } from '../../server/bill-queries';
 
 export const main = clientFunction<OrdersData[keyof OrdersData]>('orders', async (event, who) => {
   const request = parseOrdersEvent(event);
@@ -46,5 +47,11 @@ export const main = clientFunction<OrdersData[keyof OrdersData]>('orders', async
       return reprint(ctx, request.orderId);
     case 'checkRefund':
       return checkRefund(ctx, paymentProvider(settings, who.env), request.refundId);
+    case 'bills':
+      return merchantBills(ctx);
+    case 'billDay':
+      return merchantBillDay(ctx, request.date);
+    case 'explainBillDifference':
+      return explainBillDifference(ctx, request.differenceId, request.note);
   }
 });

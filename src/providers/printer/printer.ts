@@ -9,6 +9,10 @@ export interface Receipt {
   paidAt: Date;
   items: Array<{ name: string; quantity: number; amount: Fen }>;
   totalFee: Fen;
+  /** Refunded so far: the packer must not send what the buyer got back. */
+  refundedFee?: Fen;
+  /** A refund request is open: the order must not be packed until the merchant decides it. */
+  refundOpen?: boolean;
   /** Packing needs the full address: the printer is in the shop, not a log. */
   address?: DeliveryAddress;
   /** A merchant's reprint says so on paper, so two tickets for one order are not packed twice. */

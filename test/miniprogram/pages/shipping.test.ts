@@ -60,7 +60,7 @@ describe('the merchant’s desk', () => {
     fake.user.openid = MERCHANT;
   });
 
-  it('shows paid orders to ship oldest first, the refund badge, and opens the order’s ship page', async () => {
+  it('shows paid orders to ship oldest first (not one waiting on a refund request), the refund badge, and opens the order’s ship page', async () => {
     const first = backend.seedOrder('buyer-2', { status: 'PAID' });
     const second = backend.seedOrder('buyer-3', { status: 'PAID' });
     backend.seedOrder('buyer-4', { status: 'PENDING' });
@@ -68,7 +68,7 @@ describe('the merchant’s desk', () => {
     backend.seedRefundRequest(refunded.orderId, 100);
 
     const page = await renderPage('pages/merchant/desk/index');
-    expect(page.texts('.desk-row .order-no')).toEqual([`订单号 ${first.orderId}`, `订单号 ${second.orderId}`, `订单号 ${refunded.orderId}`]);
+    expect(page.texts('.desk-row .order-no')).toEqual([`订单号 ${first.orderId}`, `订单号 ${second.orderId}`]);
     expect(page.text('.badge')).toBe('1');
     await page.tap('.desk-row', 1);
     expect(fake.screen.pages.at(-1)).toBe(`/pages/merchant/ship/index?orderId=${second.orderId}`);
@@ -157,6 +157,34 @@ describe('the ship form', () => {
     expect(backend.orders.get(order.orderId)!.shipping).toMatchObject({ logisticsType: 'EXPRESS', expressCompany: 'ZTO', trackingNo: '731234567890' });
     expect(fake.screen.toasts).toContain('发货信息已修改');
     expect(page.exists('.ship-form')).toBe(false);
+  });
+
+  it('asks before shipping, repeating what goes to WeChat; declining ships nothing', async () => {
+    const order = paidOrderWithAddress();
+    const page = await renderPage('pages/merchant/ship/index', { orderId: order.orderId });
+    await page.pick('.company-picker', 0);
+    await page.type('.tracking-input', 'SF1234567890');
+    fake.user.confirms = false;
+    await page.tap('.submit');
+    expect(fake.screen.dialogs.at(-1)).toEqual({ title: '确认发货', content: '快递 顺丰速运 SF1234567890。发货信息会同步到微信，只能修改一次。' });
+    expect(backend.served.filter((x) => x.name === 'ship')).toHaveLength(0);
+    expect(backend.orders.get(order.orderId)!.status).toBe('PAID');
+    fake.user.confirms = true;
+    await page.tap('.submit');
+    expect(backend.orders.get(order.orderId)!.status).toBe('SHIPPED');
+  });
+
+  it('an order with an open refund request says why it cannot ship and links to the request; a refunded part is shown', async () => {
+    const order = paidOrderWithAddress();
+    const first = backend.seedRefundRequest(order.orderId, 2000);
+    backend.handle('approveRefund', { refundId: first.refundId, action: 'approve' }, MERCHANT);
+    const open = backend.seedRefundRequest(order.orderId, 1000);
+    const page = await renderPage('pages/merchant/ship/index', { orderId: order.orderId });
+    expect(page.text('.refunded-line')).toBe('已退款-¥20.00');
+    expect(page.text('.open-refund-why')).toBe('买家申请了退款（¥10.00，待商家处理），处理后才能发货');
+    expect(page.exists('.ship-form')).toBe(false);
+    await page.tap('.open-refund-link');
+    expect(fake.screen.pages.at(-1)).toBe(`/pages/merchant/refund-detail/index?refundId=${encodeURIComponent(open.refundId)}`);
   });
 
   it('reprints the receipt', async () => {

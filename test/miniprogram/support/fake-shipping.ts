@@ -150,7 +150,7 @@ export class ShippingBackend extends FakeBackend {
       return { items: page.items.map((o) => orderSummary(o)), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}), pendingRefunds };
     }
     const cursor = cursorText ? decodeCursor(cursorText) : undefined;
-    const page = oldestFirst(all.filter((o) => o.status === 'PAID'), cursor, limit);
+    const page = oldestFirst(all.filter((o) => o.status === 'PAID' && !o.openRefundId), cursor, limit);
     return { items: page.items.map((o) => orderSummary(o)), ...(page.next ? { nextCursor: encodeCursor(page.next) } : {}), pendingRefunds };
   }
 

@@ -10,7 +10,7 @@ import { scanCode } from '../../../utils/device';
 import { confirmDialog, toast, toastFailure } from '../../../utils/feedback';
 import { instanceState } from '../../../utils/instance-state';
 import { checkMerchant } from '../../../utils/merchant-gate';
-import { queryValue } from '../../../utils/routes';
+import { navigate, queryValue, ROUTES, withQuery } from '../../../utils/routes';
 import { failed, LOADING, READY, type LoadState } from '../../../view-models/load-state';
 import { toOrderDetail, type OrderDetailVM } from '../../../view-models/order';
 import { printingText } from '../../../view-models/shipping';
@@ -18,9 +18,18 @@ import { printingText } from '../../../view-models/shipping';
 interface ShipPrivate {
   orderId: string;
   busy: boolean;
+  /** Gone to the refund request: the order has probably changed on return. */
+  staleOnShow: boolean;
 }
 
-const priv = instanceState<ShipPrivate>(() => ({ orderId: '', busy: false }));
+const priv = instanceState<ShipPrivate>(() => ({ orderId: '', busy: false, staleOnShow: false }));
+
+/** What the confirmation repeats back before the shipment goes to WeChat. */
+function shipSummary(logisticsType: LogisticsType, companyIndex: number, trackingNo: string): string {
+  const how = LOGISTICS_OPTIONS.find((o) => o.type === logisticsType)?.label ?? '';
+  const company = logisticsType === 'EXPRESS' ? ` ${EXPRESS_OPTIONS[companyIndex]?.label ?? ''}` : '';
+  return `${how}${company}${trackingNo ? ` ${trackingNo}` : ''}。发货信息会同步到微信，只能修改一次。`;
+}
 
 interface FormVM {
   logisticsType: LogisticsType;
@@ -37,6 +46,8 @@ Component({
     printing: '',
     /** PAID: ship; SHIPPED and never corrected: correct once; otherwise nothing to do. */
     mode: 'none' as 'ship' | 'correct' | 'none',
+    /** The refund request that keeps a paid order from shipping, with a way to it. */
+    openRefund: null as { refundId: string; amountText: string; statusLabel: string } | null,
     canReprint: false,
     logisticsOptions: LOGISTICS_OPTIONS,
     companyLabels: EXPRESS_OPTIONS.map((c) => c.label),
@@ -49,6 +60,13 @@ Component({
     onLoad(query: Record<string, string | undefined>) {
       priv(this).orderId = queryValue(query, 'orderId');
       void this.start();
+    },
+
+    onShow() {
+      const s = priv(this);
+      if (!s.staleOnShow) return;
+      s.staleOnShow = false;
+      void this.load();
     },
 
     async start() {
@@ -75,9 +93,12 @@ Component({
 
     show(order: OrderDetail) {
       const mode = order.status === 'PAID' && !order.hasOpenRefund ? 'ship' : order.status === 'SHIPPED' && order.shipping?.correctable ? 'correct' : 'none';
+      const vm = toOrderDetail(order);
+      const open = order.hasOpenRefund ? vm.refunds.find((r) => r.refundId === order.refunds.find((x) => x.status === 'REQUESTED' || x.status === 'PROCESSING')?.refundId) : undefined;
       this.setData({
+        openRefund: open ? { refundId: open.refundId, amountText: open.amountText, statusLabel: open.statusLabel } : null,
         state: READY,
-        order: toOrderDetail(order),
+        order: vm,
         printing: printingText(order),
         mode,
         // Only a shop with a printer keeps a printing record on its paid orders.
@@ -131,8 +152,10 @@ Component({
     async onSubmit() {
       const s = priv(this);
       if (s.busy || this.data.mode === 'none' || !this.validate()) return;
-      if (this.data.mode === 'correct' && !(await confirmDialog('修改发货信息', '微信只允许修改一次发货信息，确定修改吗？', '修改'))) return;
       const { logisticsType, companyIndex, trackingNo } = this.data.form;
+      if (this.data.mode === 'correct' && !(await confirmDialog('修改发货信息', '微信只允许修改一次发货信息，确定修改吗？', '修改'))) return;
+      // Shipping is told to WeChat at once and can be corrected only once: the merchant checks what is sent.
+      if (this.data.mode === 'ship' && !(await confirmDialog('确认发货', shipSummary(logisticsType, companyIndex, trackingNo), '确认发货'))) return;
       s.busy = true;
       this.setData({ submitting: true });
       const res = await shipOrder({
@@ -148,6 +171,11 @@ Component({
         this.setData({ form: { ...EMPTY_FORM }, companyLabel: '' });
       } else toastFailure(res);
       await this.load();
+    },
+
+    onOpenRefund(e: WechatMiniprogram.BaseEvent) {
+      priv(this).staleOnShow = true;
+      navigate(withQuery(ROUTES.refundReview, { refundId: String(e.currentTarget.dataset.refundId ?? '') }));
     },
 
     async onReprint() {

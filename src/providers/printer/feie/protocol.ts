@@ -79,6 +79,8 @@ export function feieReceipt(receipt: Receipt): string {
   for (const item of receipt.items) lines.push(row(`${clean(item.name)} ×${item.quantity}`, yuan(item.amount)));
   lines.push('-'.repeat(LINE_WIDTH));
   lines.push(row('合计', `¥${yuan(receipt.totalFee)}`));
+  if (receipt.refundedFee) lines.push(row('已退款', `-¥${yuan(receipt.refundedFee)}`));
+  if (receipt.refundOpen) lines.push('<B>退款申请处理中，暂缓发货</B>');
   if (receipt.address) {
     const a = receipt.address;
     lines.push('-'.repeat(LINE_WIDTH));
