@@ -2,6 +2,7 @@
 // Validated here so a typo in the console shows up as a clear error instead of a wrong refund window.
 import type { MessagePurpose } from './documents';
 import { parseAfterSaleSettings, type AfterSaleSettings } from './aftersale-settings';
+import { parseStockSettings, type StockSettings } from './stock-settings';
 import { parsePrinterSettings, parseShippingSettings, type PrinterSettings, type ShippingSettings } from './shipping-settings';
 
 export interface TemplateSetting {
@@ -52,6 +53,8 @@ export interface Settings {
   afterSale: AfterSaleSettings;
   /** Absent: the shop prints no receipts. */
   printer?: PrinterSettings;
+  /** Restocking confirmed returns, the low-stock alert (stock-settings.ts). */
+  stock: StockSettings;
   /** The fee rate agreed with WeChat Pay in basis points (0.6 % = 60): the daily bill check compares each fee with it. Absent: fees are not checked. */
   billFeeRateBasisPoints?: number;
 }
@@ -145,6 +148,7 @@ export function parseSettings(raw: unknown): SettingsResult {
   const shipping = parseShippingSettings(doc.shipping, problems);
   const printer = parsePrinterSettings(doc.printer, problems);
   const afterSale = parseAfterSaleSettings(doc.afterSale, problems);
+  const stock = parseStockSettings(doc.stock, problems);
 
   if (problems.length) return { ok: false, problems };
   return {
@@ -168,6 +172,7 @@ export function parseSettings(raw: unknown): SettingsResult {
       templates,
       shipping,
       afterSale,
+      stock,
       ...(printer ? { printer } : {}),
       ...(typeof feeRate === 'number' ? { billFeeRateBasisPoints: feeRate } : {}),
     },

@@ -33,6 +33,7 @@ import {
 import { owing, owingFromStart } from './repositories/owed';
 import { claimProcessing, finishSettlement, findRefund, findRefundInTx, insertRefund, noteRefund, refundsOfOrder, touchRefund } from './repositories/refunds';
 import { recordAnomaly } from './repositories/records';
+import { restockReturned } from './stock';
 import { COLLECTIONS, inTransaction, type Store } from './store';
 
 /** Who decided when the shop acted by itself (reconcile's after-sale timers): kept in decidedBy. */
@@ -281,6 +282,13 @@ export async function approveRefund(
   }
   const automatic = merchant === SYSTEM;
   log('info', automatic ? 'refund.auto_approved' : 'refund.approved', { refundId, claim });
+  // The parcel is back: its goods go back on the shelf when the merchant wants it so (once: this call won the claim,
+  // and restockReturned keeps the return's id). A failure never holds up the refund; the stock stays sold.
+  if (claim === 'confirmReturn' && ctx.settings.stock.restockOnReturn) {
+    await restockReturned(ctx.store, { orderId: refund.orderId, returnId: refundId, ...(refund.items?.length ? { items: refund.items } : {}) }).catch((err: unknown) =>
+      log('warn', 'stock.restock_failed', { refundId, error: errorSummary(err) }),
+    );
+  }
   await appendTimeline(ctx.store, refund.orderId, { ...timelineEntry(ctx.now, automatic ? automaticEvent : event, automatic ? 'system' : 'merchant', automatic ? DUE_TEXT[due] : undefined), refundId });
   // The buyer's one-time authorization is kept for the result (succeeded or failed): no message for the approval.
   return submitRefund(ctx, provider, { ...refund, status: REFUND_MOVES.approve.to });

@@ -103,28 +103,33 @@ export async function settleStockQuietly(store: Store, orderId: string): Promise
 }
 
 /**
- * A confirmed return put goods back on the shelf (sold → stock), once per return, when the merchant's setting
- * `restockOnReturn` says so (the caller checks it). `lines` default to every counted line of the order; a SKU the
- * merchant has removed since is skipped. True when this call restocked.
+ * A confirmed return put goods back on the shelf (sold → stock), once per return; the caller checks the merchant's
+ * setting (`stock.restockOnReturn`). `items` are the refund's lines (by product); absent, the whole order came back.
+ * Each product's returned quantity goes back to the order's counted lines of that product, never more than they
+ * took, nor more than their SKU has sold; a SKU the merchant has removed since is skipped. True when this call restocked.
  */
-export async function restockReturned(store: Store, input: { orderId: string; returnId: string; lines?: readonly StockLine[] }): Promise<boolean> {
+export async function restockReturned(store: Store, input: { orderId: string; returnId: string; items?: ReadonlyArray<{ productId: string; quantity: number }> }): Promise<boolean> {
   const _ = store.command;
-  return inTransaction(store, async (tx) => {
+  const outcome = await inTransaction(store, async (tx) => {
     const order = await findOrderInTx(tx, input.orderId);
     if (!order || order.stockState !== 'SOLD' || (order.restockedReturns ?? []).includes(input.returnId)) return false;
-    const counted = order.stockLines ?? [];
-    const asked = input.lines ?? counted;
+    const left = new Map<string, number>();
+    for (const item of input.items ?? order.stockLines ?? []) left.set(item.productId, (left.get(item.productId) ?? 0) + item.quantity);
     const lines: StockLine[] = [];
-    for (const line of asked) {
-      const bought = counted.find((c) => c.productId === line.productId && c.skuId === line.skuId);
-      if (!bought) continue;
+    for (const line of order.stockLines ?? []) {
+      const want = Math.min(line.quantity, left.get(line.productId) ?? 0);
+      if (want <= 0) continue;
       const { data } = await tx.collection(COLLECTIONS.products).doc(line.productId).get();
       const sold = (data as { skus?: Record<string, { sold?: unknown }> } | null)?.skus?.[line.skuId]?.sold;
-      if (typeof sold !== 'number') continue;
-      lines.push({ ...line, quantity: Math.min(line.quantity, bought.quantity, sold) });
+      const quantity = typeof sold === 'number' ? Math.min(want, sold) : 0;
+      if (quantity <= 0) continue;
+      left.set(line.productId, (left.get(line.productId) ?? 0) - quantity);
+      lines.push({ ...line, quantity });
     }
-    await moveCounters(tx, _, lines.filter((l) => l.quantity > 0), 'sold', 'stock');
+    await moveCounters(tx, _, lines, 'sold', 'stock');
     await tx.collection(COLLECTIONS.orders).doc(input.orderId).update({ data: { restockedReturns: _.push(input.returnId) } });
-    return true;
+    return lines.length > 0;
   });
+  if (outcome) log('info', 'stock.restocked', { orderId: input.orderId, returnId: input.returnId });
+  return outcome;
 }

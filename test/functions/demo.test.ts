@@ -21,6 +21,10 @@ async function data<T>(name: string, event: unknown, openid: string): Promise<T>
 it('has products, a merchant, and subscriptions that let the first messages through', async () => {
   const products = await data<Product[]>('orders', { action: 'products' }, DEMO_BUYER);
   expect(products.map((p) => p.productId)).toContain('sample-pack');
+  // Specs and counted stock: one SKU sold out, one product nearly so.
+  const blackTea = products.find((p) => p.productId === 'black-tea');
+  expect(blackTea?.skus.map((s) => [s.spec, s.stock])).toEqual([['100g', 30], ['250g', 2], ['500g', 0]]);
+  expect(products.find((p) => p.productId === 'tea-tray')?.skus).toEqual([expect.objectContaining({ stock: 1 })]);
   expect((await data<MeData>('orders', { action: 'me' }, DEMO_MERCHANT)).isMerchant).toBe(true);
   expect((await data<MeData>('orders', { action: 'me' }, DEMO_BUYER)).isMerchant).toBe(false);
 

@@ -2,7 +2,7 @@
 // buyer or WeChat Pay takes, under every payment provider. Races at the local cloud's barriers: stock-races.test.ts.
 import type { OrderDetail, PayData, Product } from '../../typings/api';
 import { postJson } from '../helpers/local-cloud';
-import { BUYER, OTHER_BUYER, PROVIDERS, TEA, failure, openShop, providerTrade, sleep, type Shop } from './support';
+import { BUYER, MERCHANT, OTHER_BUYER, PROVIDERS, TEA, failure, openShop, providerTrade, sleep, type Shop } from './support';
 import { counters, putStockedProducts } from './stock-support';
 
 jest.setTimeout(90_000);
@@ -84,7 +84,7 @@ describe.each(PROVIDERS)('stock under $label', (provider) => {
 describe('stock rules', () => {
   let shop: Shop;
   beforeAll(async () => {
-    shop = await openShop({ settings: { unpaidTimeoutSeconds: 2, notifyGraceSeconds: 0 } });
+    shop = await openShop({ settings: { unpaidTimeoutSeconds: 2, notifyGraceSeconds: 0, stock: { restockOnReturn: true } } });
     putStockedProducts(shop, { small: 5, large: 2, cup: 1 });
   }, 60_000);
   afterAll(() => shop?.close());
@@ -160,4 +160,23 @@ describe('stock rules', () => {
     expect(totalFee).toBe(3000);
     expect((await shop.ok<PayData>('pay', { items: [{ productId: 'leaf-tea', skuId: 'g250', quantity: 1 }] })).totalFee).toBe(9900);
   });
+
+  it('a confirmed return puts its goods back on the shelf once (restockOnReturn); a refund without a return does not', async () => {
+    const returned = await shop.paidOrder([{ productId: 'leaf-tea', skuId: 'g500', quantity: 2 }]);
+    const kept = await shop.paidOrder([{ productId: 'leaf-tea', skuId: 'g250', quantity: 1 }]);
+    const g250 = await counters(shop, 'leaf-tea', 'g250');
+    expect(await counters(shop, 'leaf-tea', 'g500')).toEqual({ stock: 0, held: 0, sold: 2 });
+    await shop.ok('ship', { orderId: returned, logisticsType: 'SELF_PICKUP' }, MERCHANT);
+    const { refundId } = await shop.ok<{ refundId: string }>('applyRefund', { orderId: returned, type: 'RETURN_AND_REFUND', receipt: 'RECEIVED', reason: '质量问题', items: [{ productId: 'leaf-tea', quantity: 1 }] });
+    await shop.ok('approveRefund', { refundId, action: 'approve' }, MERCHANT);
+    await shop.ok('orders', { action: 'submitReturn', refundId, expressCompany: 'ZTO', trackingNo: '7312 3456 7890' });
+    await shop.ok('approveRefund', { refundId, action: 'confirmReturn' }, MERCHANT);
+    await shop.call('approveRefund', { refundId, action: 'confirmReturn' }, MERCHANT); // confirmed twice: restocked once
+    expect(await counters(shop, 'leaf-tea', 'g500')).toEqual({ stock: 1, held: 0, sold: 1 });
+
+    const refundOnly = await shop.ok<{ refundId: string }>('applyRefund', { orderId: kept, type: 'REFUND_ONLY', reason: '不想要了' });
+    await shop.ok('approveRefund', { refundId: refundOnly.refundId, action: 'approve' }, MERCHANT);
+    expect(await counters(shop, 'leaf-tea', 'g250')).toEqual(g250);
+  });
 });
+

@@ -4,6 +4,7 @@
 // parsed made its whole collection answer 500; now it is skipped, reported, and the rest is served.
 import { join } from 'node:path';
 import { projectRoot, startTestCloud, type LocalCloud } from '../helpers/local-cloud';
+import { openUi, showTab } from '../helpers/ui-dom';
 
 jest.setTimeout(60_000);
 
@@ -84,6 +85,17 @@ describe('a garbled stored document', () => {
         expect(logged.map((l) => l.id).sort()).toEqual(['broken', 'number', 'regex']);
         // The log says which document, never what it held.
         expect(JSON.stringify(logged)).not.toContain('13800138000');
+        // The UI's overview says so too.
+        const dom = await openUi(cloud.url);
+        try {
+          const overview = await showTab(dom, 'overview', '#collections .tag.bad');
+          expect(overview.textContent).toContain('3 unreadable document(s), skipped by every query');
+          const section = dom.window.document.querySelector('#collections')?.textContent ?? '';
+          for (const id of ['broken', 'number', 'regex']) expect(section).toContain(id);
+          expect(section).not.toContain('13800138000');
+        } finally {
+          dom.window.close();
+        }
       } finally {
         await cloud.close();
       }

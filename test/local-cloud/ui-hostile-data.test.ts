@@ -2,19 +2,10 @@
 // writer put there. A stored value shaped like the page's own markup cells ({html: "…"}) must be shown as text:
 // were it rendered, its script would run in the UI's origin, act as the merchant and read the keys (issue 18).
 // The real page runs in jsdom against a real local cloud, so what is asserted is the DOM a developer would get.
-// jsdom's own typings would pull the DOM library into the whole (Node) program; this test needs only this much.
-interface Window {
-  document: { querySelector(selector: string): { textContent: string | null; closest(s: string): { textContent: string | null } | null; click?(): void } | null };
-  close(): void;
-  pwned?: number;
-  fetch?: typeof fetch;
-}
-interface JSDOM {
-  window: Window;
-}
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { JSDOM } = require('jsdom') as { JSDOM: new (html: string, options: { url: string; runScripts: 'dangerously'; beforeParse(window: Window): void }) => JSDOM };
 import { startTestCloud, type LocalCloud } from '../helpers/local-cloud';
+import { openUi, showTab } from '../helpers/ui-dom';
+
+jest.setTimeout(30_000);
 
 let cloud: LocalCloud;
 beforeAll(async () => {
@@ -32,29 +23,6 @@ async function insert(collection: string, doc: Record<string, unknown>): Promise
   expect(answer.code).toBeUndefined();
 }
 
-async function openUi(): Promise<JSDOM> {
-  const html = await (await fetch(`${cloud.url}/`)).text();
-  return new JSDOM(html, {
-    url: `${cloud.url}/`,
-    runScripts: 'dangerously',
-    beforeParse(window) {
-      // jsdom has no fetch: the page's requests go to the real local cloud.
-      window.fetch = (path, init) => fetch(new URL(String(path), cloud.url), init);
-    },
-  });
-}
-
-async function showTab(dom: JSDOM, tab: string, ready: string) {
-  const { document } = dom.window;
-  document.querySelector(`#tabs button[data-tab="${tab}"]`)?.click?.();
-  for (let i = 0; i < 200; i++) {
-    const found = document.querySelector(ready);
-    if (found) return found;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`the ${tab} tab never showed ${ready}`);
-}
-
 it('stored values shaped {html: "…"} are shown as text in every cell, never as markup', async () => {
   await insert('orders', {
     _id: 'order-hostile',
@@ -64,7 +32,7 @@ it('stored values shaped {html: "…"} are shown as text in every cell, never as
     timeline: [{ at: { html: HOSTILE }, event: { html: HOSTILE }, by: { html: HOSTILE }, note: { html: HOSTILE } }],
   });
   await insert('refunds', { _id: 'refund-hostile', orderId: { html: HOSTILE }, status: 'PROCESSING', refundFee: 1, reason: { html: HOSTILE }, timeline: [{ event: { html: HOSTILE } }] });
-  const dom = await openUi();
+  const dom = await openUi(cloud.url);
   try {
     const orders = await showTab(dom, 'orders', '#refunds td');
     const { document } = dom.window;

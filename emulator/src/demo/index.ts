@@ -2,11 +2,11 @@
 // local cloud is not listening yet when this runs) and gives the demo people a few one-time subscriptions, as if
 // they had accepted wx.requestSubscribeMessage.
 import type { LocalCloudHost } from '../contracts';
-import { DEMO_BUYER, DEMO_MERCHANT, DEMO_PRODUCTS, DEMO_SETTINGS } from './settings';
+import { DEMO_BUYER, DEMO_MERCHANT, DEMO_PRODUCTS, DEMO_SETTINGS, DEMO_STOCKED_PRODUCTS } from './settings';
 import { seedOrderToShip } from './paid-order';
 import { DEFAULT_APPID as DEFAULT_DEMO_APPID } from '../sandbox';
 
-export { DEMO_BUYER, DEMO_MERCHANT, DEMO_PRODUCTS, DEMO_SETTINGS, DEMO_SUB_MCH_ID, paySettings } from './settings';
+export { DEMO_BUYER, DEMO_MERCHANT, DEMO_PRODUCTS, DEMO_SETTINGS, DEMO_STOCKED_PRODUCTS, DEMO_SUB_MCH_ID, paySettings } from './settings';
 
 /** Something that can grant subscriptions (the outbox); optional so seeding works without one. */
 export interface SubscriptionGranter {
@@ -37,7 +37,7 @@ export async function seedDemo(
   appid = DEFAULT_DEMO_APPID,
 ): Promise<void> {
   putDocument(host, 'settings', { ...DEMO_SETTINGS, ...pay });
-  for (const product of DEMO_PRODUCTS) putDocument(host, 'products', product);
+  for (const product of [...DEMO_PRODUCTS, ...DEMO_STOCKED_PRODUCTS]) putDocument(host, 'products', product);
   // A paid order waiting to ship, for the merchant's desk.
   if (host.env) seedOrderToShip({ db: host.db, env: host.env }, appid);
   if (outbox) {
@@ -47,5 +47,5 @@ export async function seedDemo(
       outbox.grant(DEMO_BUYER, [t.refundResult.templateId, t.orderShipped.templateId]);
     }
   }
-  host.log('demo.seeded', { products: DEMO_PRODUCTS.length, buyer: DEMO_BUYER, merchant: DEMO_MERCHANT, subscriptions: outbox ? DEMO_GRANTS : 0 });
+  host.log('demo.seeded', { products: DEMO_PRODUCTS.length + DEMO_STOCKED_PRODUCTS.length, buyer: DEMO_BUYER, merchant: DEMO_MERCHANT, subscriptions: outbox ? DEMO_GRANTS : 0 });
 }

@@ -60,6 +60,35 @@ export const DEMO_PRODUCTS = [
 ];
 
 /**
+ * Products with counted stock and specifications, seeded by `--demo` beside DEMO_PRODUCTS (which stay as products
+ * written before SKUs existed: uncounted stock, what a migrated shop has). One is nearly sold out, one SKU is.
+ */
+export const DEMO_STOCKED_PRODUCTS = [
+  {
+    _id: 'black-tea',
+    name: '正山小种红茶',
+    price: 3800,
+    description: '桐木关，松烟香',
+    active: true,
+    sort: 5,
+    specs: [{ name: '规格', values: ['100g', '250g', '500g'] }],
+    skus: {
+      g100: { specs: { 规格: '100g' }, price: 3800, stock: 30, held: 0, sold: 12 },
+      g250: { specs: { 规格: '250g' }, price: 8800, stock: 2, held: 0, sold: 9 },
+      g500: { specs: { 规格: '500g' }, price: 16800, stock: 0, held: 0, sold: 4 },
+    },
+  },
+  {
+    _id: 'tea-tray',
+    name: '竹制茶盘',
+    price: 15900,
+    active: true,
+    sort: 6,
+    skus: { default: { specs: {}, price: 15900, stock: 1, held: 0, sold: 3 } },
+  },
+];
+
+/**
  * The settings that make the shop take money through `provider`: for APIv2/v3, the mini-program's appid and the
  * URLs of payNotify and refundNotify through the local cloud's HTTP access (`<localCloudUrl>/http/<function>`).
  */
