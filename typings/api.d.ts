@@ -90,6 +90,8 @@ export interface ContractLimits {
   /** A tracking number (快递单号, 配送单号): this many letters, digits or dashes, once spaces are removed. */
   trackingNoMinLength: 5;
   trackingNoMaxLength: 40;
+  /** The merchant's note on a bill difference marked explained (对账), in characters. */
+  billNoteMaxLength: 200;
 }
 
 /**

@@ -10,12 +10,13 @@ const isPay = (v: string): v is (typeof PAY_MODES)[number] => (PAY_MODES as read
 
 function usage(message?: string): never {
   if (message) console.error(`error: ${message}\n`);
-  console.error(`usage: local-cloud [--port N] [--data DIR | --memory] [--demo] [--pay cloudpay|v2|v3] [--v3-verify publicKey|certificate] [--pay-port N] [--time-scale F] [--manual-refunds] [--no-timers] [--instances N] [--quiet] [--test-barriers] [--bare]
+  console.error(`usage: local-cloud [--port N] [--data DIR | --memory] [--demo] [--pay cloudpay|v2|v3[,…]] [--v3-verify publicKey|certificate] [--pay-port N] [--time-scale F] [--manual-refunds] [--no-timers] [--instances N] [--quiet] [--test-barriers] [--bare]
                    [--import DIR [--yes]] [--export-on-exit DIR] [exec "<command>"]
 
   --port N          port on 127.0.0.1 (default: $PORT or 3000; 0 picks a free one)
   --pay P           how the demo shop takes WeChat Pay: cloudpay (default), v2 (APIv2, signed XML over HTTPS)
-                    or v3 (APIv3, signed JSON over HTTPS, encrypted notifies)
+                    or v3 (APIv3, signed JSON over HTTPS, encrypted notifies); several, e.g. cloudpay,v3: a shop
+                    switched from the first to the last, all configured (docs/migrate-cloudpay-to-v3.md)
   --v3-verify M     how APIv3 answers and notifies are signed and checked: publicKey (default; WeChat Pay's
                     public key, PUB_KEY_ID_…, what new merchants get) or certificate (platform certificates)
   --pay-port N      port of the local WeChat Pay HTTPS endpoint (default: the port after --port; 0 picks a free one)
@@ -56,9 +57,11 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv): LocalCloudOpt
         options.dataDir = value();
         break;
       case '--pay': {
-        const v = value();
-        if (!isPay(v)) usage(`--pay must be one of ${PAY_MODES.join(', ')}`);
-        options.pay = v;
+        const channels = value().split(',');
+        if (!channels.every(isPay)) usage(`--pay must name one or more of ${PAY_MODES.join(', ')}, separated by commas`);
+        if (new Set(channels).size !== channels.length) usage('--pay names a channel twice');
+        options.pay = channels[channels.length - 1];
+        if (channels.length > 1) options.formerPay = channels.slice(0, -1);
         break;
       }
       case '--v3-verify': {

@@ -23,7 +23,7 @@ import { DEFAULT_APPID, installPaySandbox, type PaySandbox } from './sandbox';
 import type { PayProtocol } from './sandbox/model';
 import type { V3Verify } from './sandbox/function-env';
 import { merchantMaterial } from './pki';
-import { DEMO_SUB_MCH_ID, paySettings } from './demo';
+import { channelSettings, DEMO_SUB_MCH_ID } from './demo';
 import { installOutbox, type Outbox } from './outbox';
 import { seedDemo } from './demo';
 import { installShipping, type ShippingService } from './shipping';
@@ -56,6 +56,8 @@ export interface LocalCloudOptions {
   autoSettleRefunds?: boolean;
   /** How the demo shop takes WeChat Pay (its settings' `provider`); every protocol is served whatever it is. Default cloudpay. */
   pay?: PayProtocol;
+  /** Channels the demo shop switched away from and still has configured (its settings' `formerChannels`). */
+  formerPay?: PayProtocol[];
   /** How functions verify APIv3 answers: WeChat Pay's public key (default) or platform certificates. */
   v3Verify?: V3Verify;
   /** Port of WeChat Pay's HTTPS endpoint on 127.0.0.1; default 0 (a free one; GET /sandbox/merchant says which). */
@@ -231,6 +233,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       },
     });
     router.add('*', HTTP_ACCESS_ROUTE, controlPlane.httpAccess);
+    router.add('POST', /^\/control-plane\/devtools-upload$/, () => json(200, { granted: controlPlane?.devtoolsUpload() ?? {} }));
     router.add('GET', /^\/control-plane$/, () =>
       json(200, {
         envId: env,
@@ -330,7 +333,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   }
   port = (server.address() as AddressInfo).port;
   // The demo shop's settings name its notify URLs, which need the port.
-  if (options.demo) await seedDemo(host, outbox, paySettings(pay, `http://127.0.0.1:${port}`, appid), appid);
+  if (options.demo) await seedDemo(host, outbox, channelSettings([...(options.formerPay ?? []), pay], `http://127.0.0.1:${port}`, appid), appid);
   // Only now: a timer firing earlier would hand its function an admin URL without a port.
   if (options.timers) timers = startTimerTriggers(runner, { log });
   log('local-cloud.ready', { url: host.url, wechatpay: sandbox.https.url, pay, env, memory: Boolean(options.memory), database: dbFile ?? ':memory:', functions: runner.names() });

@@ -2,7 +2,7 @@
 // each value: if the contract changes, this file and src/domain/limits.ts stop compiling until both follow it.
 import type { ContractLimits } from '../../typings/api';
 
-export const LIMITS: ContractLimits = { reasonMaxLength: 80, trackingNoMinLength: 5, trackingNoMaxLength: 40 };
+export const LIMITS: ContractLimits = { reasonMaxLength: 80, trackingNoMinLength: 5, trackingNoMaxLength: 40, billNoteMaxLength: 200 };
 
 /** Characters as the functions count them (Unicode code points, so an emoji is one). */
 export function textLength(text: string): number {

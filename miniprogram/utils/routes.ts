@@ -9,6 +9,7 @@ export const ROUTES = {
   refundReview: '/pages/merchant/refund-detail/index',
   desk: '/pages/merchant/desk/index',
   shipOrder: '/pages/merchant/ship/index',
+  bills: '/pages/merchant/bills/index',
 } as const;
 
 export function withQuery(path: string, query: Record<string, string>): string {

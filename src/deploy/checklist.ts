@@ -2,12 +2,16 @@
 // docs/deploy.md's manual part is this list.
 import type { Declarations } from './declarations';
 
-export function manualChecklist(decl: Declarations, envLabel: string): string[] {
+/** `localCloud`: the URL of a bare local cloud, whose stand-in for the DevTools upload is one POST. */
+export function manualChecklist(decl: Declarations, envLabel: string, localCloud?: string): string[] {
   const s = decl.shop.parsed;
   const steps: string[] = [];
   const openapi = [...new Set(decl.functions.flatMap((f) => f.openapi))].sort();
+  const upload = localCloud
+    ? `the local cloud's stand-in for it: curl -X POST ${localCloud}/control-plane/devtools-upload`
+    : `right-click → 上传并部署：所有文件, environment ${envLabel}`;
   steps.push(
-    `WeChat DevTools: upload each folder of cloudfunctions/ once (right-click → 上传并部署：所有文件, environment ${envLabel}). ` +
+    `WeChat DevTools: upload each folder of cloudfunctions/ once (${upload}). ` +
       `Only that grants the cloud-call permissions in their config.json (${openapi.join(', ')}); without it those calls fail with -604101. Redo it when a config.json's permissions change.`,
   );
   const local = Object.values(s.templates).some((t) => t?.templateId.startsWith('LOCAL_TMPL_'));

@@ -192,7 +192,7 @@ async function main(): Promise<void> {
     }
   }
   console.log(`\napplied ${todo.length} change${todo.length === 1 ? '' : 's'}. What no API can do (once):`);
-  for (const line of manualChecklist(decl, label)) console.log(line);
+  for (const line of manualChecklist(decl, label, args.localCloud)) console.log(line);
   console.log(`then check everything: npm run doctor -- ${args.localCloud ? `--local-cloud ${args.localCloud}` : `--env ${args.env}`}`);
 }
 

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { validateIndexDeclarations, type IndexDeclarations } from '../../emulator/src/database/index-declarations';
 import { parseSecurityRules } from '../../emulator/src/security-rules';
 import { parseConfig } from '../../emulator/src/runner/catalog';
+import { configuredChannels } from '../domain/channels';
 import type { PaymentProviderName } from '../domain/settings';
 import { FUNCTION_MEMORY_MB, FUNCTION_RUNTIME, PRODUCT_FUNCTIONS, httpPathsFor, type ProductFunction } from './functions';
 import { checkShopFile, type ShopFile } from './shop';
@@ -53,9 +54,9 @@ export interface DeclarationSources {
   shopFile: string;
 }
 
-/** The shop's payment channels. One today (settings.provider); the channels work lists more. */
+/** The shop's payment channels: the one new orders use, then those still configured for older orders (formerChannels). */
 export function shopChannels(settings: ShopFile['parsed']): PaymentProviderName[] {
-  return [settings.provider];
+  return configuredChannels(settings).map((c) => c.provider);
 }
 
 function readJson(path: string, problems: string[]): unknown {

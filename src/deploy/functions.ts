@@ -4,7 +4,7 @@
 // WeChat DevTools reads that file too; the deploy reads them from the built folder, so each fact has one home.
 import type { PaymentProviderName } from '../domain/settings';
 
-export const PRODUCT_FUNCTIONS = ['pay', 'payNotify', 'applyRefund', 'approveRefund', 'refundNotify', 'orders', 'reconcile', 'ship', 'bill', 'wxPush'] as const;
+export const PRODUCT_FUNCTIONS = ['pay', 'payNotify', 'applyRefund', 'approveRefund', 'refundNotify', 'orders', 'reconcile', 'ship', 'bill', 'wxPush', 'products'] as const;
 export type ProductFunction = (typeof PRODUCT_FUNCTIONS)[number];
 
 /** The runtime every bundle is built for (scripts/build.mjs targets node16, so any Node ≥ 16 runtime runs it). */

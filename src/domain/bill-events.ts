@@ -1,10 +1,11 @@
 // The `orders` actions of the merchant's 对账 page. Same rules as events.ts: unknown fields are refused.
 import type { OrdersEvent } from '../../typings/api';
 import { invalid } from './errors';
+import { LIMITS } from './limits';
 import { hasControlCharacters, TYPED_LINE_BREAKS } from './text';
 
 export const BILL_ORDER_ACTIONS = ['bills', 'billDay', 'explainBillDifference'] as const;
-export const BILL_NOTE_MAX = 200;
+export const BILL_NOTE_MAX = LIMITS.billNoteMaxLength;
 const DIFFERENCE_ID = /^bill:[A-Z_]{1,40}:[0-9A-Za-z_-]{1,64}$/;
 
 export function isBillOrderAction(action: unknown): action is (typeof BILL_ORDER_ACTIONS)[number] {

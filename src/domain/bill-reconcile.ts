@@ -98,7 +98,7 @@ export function compareBill(input: BillComparisonInput): { differences: BillDiff
   }
   for (const order of input.paidThatDay) {
     if (inBill.has(order.orderId) || input.neighbours.tradeNos.has(order.orderId)) continue;
-    add({ kind: 'PAID_NOT_IN_BILL', orderId: order.orderId, detail: `the shop holds order ${order.orderId} as paid (${formatYuan(order.totalFee)}); WeChat Pay's bill has no such payment`, action: 'Check the payment in the WeChat Pay merchant platform (交易中心 → 交易订单). If WeChat has none, do not ship: the order was marked paid in error.' }, order.orderId);
+    add({ kind: 'PAID_NOT_IN_BILL', orderId: order.orderId, detail: `订单 ${order.orderId} 店内记为已付款（${formatYuan(order.totalFee)}），微信支付账单中没有这笔收款`, action: '在微信支付商户平台（交易中心 → 交易订单）核对；微信若无此笔，请勿发货：订单被误记为已付。' }, order.orderId);
   }
 
   const refundsInBill = new Set<string>();
@@ -108,7 +108,7 @@ export function compareBill(input: BillComparisonInput): { differences: BillDiff
   }
   for (const refund of input.refundsSubmittedThatDay) {
     if (refundsInBill.has(refund.refundId) || input.neighbours.refundNos.has(refund.refundId)) continue;
-    add({ kind: 'REFUND_NOT_IN_BILL', orderId: refund.orderId, refundId: refund.refundId, detail: `refund ${refund.refundId} (${formatYuan(refund.refundFee)}) was sent to WeChat Pay but the bill has no such refund`, action: 'The shop asks WeChat Pay about open refunds by itself (reconcile). If the refund stays missing, look it up in the merchant platform (交易中心 → 退款管理).' }, refund.refundId);
+    add({ kind: 'REFUND_NOT_IN_BILL', orderId: refund.orderId, refundId: refund.refundId, detail: `退款 ${refund.refundId}（${formatYuan(refund.refundFee)}）已提交微信支付，账单中没有这笔退款`, action: '店铺会自动向微信支付查询未完成的退款；若仍缺失，请在商户平台（交易中心 → 退款管理）查找。' }, refund.refundId);
   }
 
   const totals = totalsOf(input.bill);
@@ -121,34 +121,34 @@ type Add = (d: Omit<BillDifference, 'fingerprint'>, key: string) => void;
 function comparePayment(row: BillPaymentRow, order: ShopOrder | undefined, add: Add): void {
   const no = row.outTradeNo;
   if (!order) {
-    add({ kind: 'MONEY_WITHOUT_ORDER', orderId: no, detail: `WeChat Pay took ${formatYuan(row.totalFee)} for order number ${no} (transaction ${row.transactionId}); the shop has no such order`, action: 'Refund it in the WeChat Pay merchant platform (交易中心 → 交易订单 → 申请退款), or find who created the order outside the shop.' }, no);
+    add({ kind: 'MONEY_WITHOUT_ORDER', orderId: no, detail: `微信支付为订单号 ${no} 收款 ${formatYuan(row.totalFee)}（微信支付单号 ${row.transactionId}），店内没有这个订单`, action: '在微信支付商户平台退款（交易中心 → 交易订单 → 申请退款），或查明是谁在店外创建了这笔订单。' }, no);
     return;
   }
   if (!isPaidInShop(order.status)) {
-    add({ kind: 'PAID_NOT_BOOKED', orderId: no, detail: `WeChat Pay took ${formatYuan(row.totalFee)} for order ${no}; the shop holds it as ${order.status}`, action: order.status === 'CLOSED' ? 'The payment came after the order was closed: the shop refunds such payments by itself (reconcile); check that the refund is under way.' : 'The payment notice was lost: the shop asks WeChat Pay by itself (reconcile) and books it; if it stays unpaid, run reconcile from the console.' }, no);
+    add({ kind: 'PAID_NOT_BOOKED', orderId: no, detail: `微信支付已为订单 ${no} 收款 ${formatYuan(row.totalFee)}，店内仍为 ${order.status}`, action: order.status === 'CLOSED' ? '订单关闭后才付款：店铺会自动退还这类付款，请确认退款已在进行。' : '支付通知丢失：店铺会自动向微信支付查询并入账；若仍未付款，请在控制台运行 reconcile。' }, no);
   }
   if (row.totalFee !== order.totalFee) {
-    add({ kind: 'AMOUNT_DIFFERS', orderId: no, detail: `order ${no}: WeChat Pay's bill says ${formatYuan(row.totalFee)}, the shop's order says ${formatYuan(order.totalFee)}`, action: 'Do not ship until the amount is explained: compare the order in the merchant platform.' }, no);
+    add({ kind: 'AMOUNT_DIFFERS', orderId: no, detail: `订单 ${no}：微信支付账单 ${formatYuan(row.totalFee)}，店内订单 ${formatYuan(order.totalFee)}`, action: '金额查明前请勿发货：在商户平台核对这笔订单。' }, no);
   }
   if (order.transactionId && row.transactionId && order.transactionId !== row.transactionId) {
-    add({ kind: 'TRANSACTION_DIFFERS', orderId: no, detail: `order ${no}: WeChat Pay's transaction ${row.transactionId} is not the one the shop recorded (${order.transactionId})`, action: 'Two payments for one order number: check both in the merchant platform and refund the extra one.' }, no);
+    add({ kind: 'TRANSACTION_DIFFERS', orderId: no, detail: `订单 ${no}：微信支付单号 ${row.transactionId} 与店内记录的 ${order.transactionId} 不同`, action: '同一订单号有两笔付款：在商户平台核对两笔，退还多收的一笔。' }, no);
   }
 }
 
 function compareRefund(row: BillRefundRow, refund: ShopRefund | undefined, add: Add): void {
   const no = row.outRefundNo;
   if (!refund) {
-    add({ kind: 'REFUND_NOT_IN_SHOP', orderId: row.outTradeNo, refundId: no, detail: `WeChat Pay refunded ${formatYuan(row.requestedRefundFee)} of order ${row.outTradeNo} (refund ${no}); the shop has no such refund`, action: 'Someone refunded in the merchant platform directly: record it with the order (its money is no longer the shop\'s).' }, no);
+    add({ kind: 'REFUND_NOT_IN_SHOP', orderId: row.outTradeNo, refundId: no, detail: `微信支付为订单 ${row.outTradeNo} 退款 ${formatYuan(row.requestedRefundFee)}（退款单号 ${no}），店内没有这笔退款`, action: '有人直接在商户平台退了款：请在订单上补记（这笔钱已不在店里）。' }, no);
     return;
   }
   if (row.requestedRefundFee !== refund.refundFee) {
-    add({ kind: 'REFUND_AMOUNT_DIFFERS', orderId: refund.orderId, refundId: no, detail: `refund ${no}: WeChat Pay's bill says ${formatYuan(row.requestedRefundFee)}, the shop's refund says ${formatYuan(refund.refundFee)}`, action: 'Compare the refund in the merchant platform (交易中心 → 退款管理).' }, no);
+    add({ kind: 'REFUND_AMOUNT_DIFFERS', orderId: refund.orderId, refundId: no, detail: `退款 ${no}：微信支付账单 ${formatYuan(row.requestedRefundFee)}，店内退款 ${formatYuan(refund.refundFee)}`, action: '在商户平台（交易中心 → 退款管理）核对这笔退款。' }, no);
   }
   // The bill's refund status is frozen when the bill is made; only a final status on both sides that disagrees counts.
   const billFinal = row.refundStatus === 'SUCCESS' ? 'SUCCEEDED' : row.refundStatus === 'REFUNDCLOSE' ? 'FAILED' : undefined;
   const shopFinal = refund.status === 'SUCCEEDED' || refund.status === 'FAILED' ? refund.status : undefined;
   if (billFinal && shopFinal && billFinal !== shopFinal) {
-    add({ kind: 'REFUND_STATUS_DIFFERS', orderId: refund.orderId, refundId: no, detail: `refund ${no}: WeChat Pay's bill says ${row.refundStatus}, the shop says ${refund.status}`, action: 'Ask WeChat Pay for the refund (merchant platform, 退款管理) and correct the shop\'s record.' }, no);
+    add({ kind: 'REFUND_STATUS_DIFFERS', orderId: refund.orderId, refundId: no, detail: `退款 ${no}：微信支付账单为 ${row.refundStatus}，店内为 ${refund.status}`, action: '在商户平台（退款管理）查询这笔退款，并更正店内记录。' }, no);
   }
 }
 
@@ -157,7 +157,7 @@ function checkFee(no: string, amount: number, feeMilliFen: number, rate: number 
   // WeChat rounds each payment's fee to the fen, half up.
   const expected = Math.round((amount * rate) / 10_000) * 1000;
   if (feeMilliFen !== expected) {
-    add({ kind: 'FEE_DIFFERS', orderId: no, detail: `order ${no}: fee ${formatYuan(Math.round(feeMilliFen / 1000))} where ${rate / 100}% of ${formatYuan(amount)} is ${formatYuan(expected / 1000)}`, action: 'Check the fee rate agreed for this merchant account (商户平台 → 账户中心 → 费率).' }, no);
+    add({ kind: 'FEE_DIFFERS', orderId: no, detail: `订单 ${no}：手续费 ${formatYuan(Math.round(feeMilliFen / 1000))}，按 ${rate / 100}% 计应为 ${formatYuan(expected / 1000)}`, action: '核对商户号约定的费率（商户平台 → 账户中心 → 费率）。' }, no);
   }
 }
 
@@ -175,11 +175,11 @@ function totalsOf(bill: TradeBill): BillTotals {
 function checkSummary(bill: TradeBill, totals: BillTotals, add: Add): void {
   const s = bill.summary;
   const wrong: string[] = [];
-  if (s.count !== totals.payments + totals.refunds) wrong.push(`总交易单数 ${s.count} ≠ ${totals.payments + totals.refunds} rows`);
+  if (s.count !== totals.payments + totals.refunds) wrong.push(`总交易单数 ${s.count} ≠ 明细 ${totals.payments + totals.refunds} 行`);
   if (s.orderTotal !== totals.paidFee) wrong.push(`订单总金额 ${formatYuan(s.orderTotal)} ≠ ${formatYuan(totals.paidFee)}`);
   if (s.requestedRefundTotal !== totals.refundFee) wrong.push(`申请退款总金额 ${formatYuan(s.requestedRefundTotal)} ≠ ${formatYuan(totals.refundFee)}`);
-  if (s.feeMilliFen !== totals.feeMilliFen) wrong.push(`手续费总金额 ≠ the sum of the rows' fees`);
+  if (s.feeMilliFen !== totals.feeMilliFen) wrong.push('手续费总金额 ≠ 明细手续费之和');
   if (wrong.length > 0) {
-    add({ kind: 'SUMMARY_MISMATCH', detail: `the bill's summary line disagrees with its rows: ${wrong.join('; ')}`, action: 'The file is incomplete or damaged: the shop downloads it again on the next run; if it persists, download the bill in the merchant platform and compare by hand.' }, 'summary');
+    add({ kind: 'SUMMARY_MISMATCH', detail: `账单汇总行与明细不符：${wrong.join('；')}`, action: '账单文件不完整或已损坏：请在商户平台下载账单人工核对。' }, 'summary');
   }
 }

@@ -1,5 +1,6 @@
 // The shapes we keep in the database. Dates are Date (the SDK turns EJSON $date into Date both ways).
 import type { BillDifferenceKind } from './bill-reconcile';
+import type { ChannelRecord } from './channels';
 import type { DeliveryAddress, Fen, ReceiptState, RefundLine, RefundType, ReturnAddress, LogisticsType, OrderItem, OrderStatus, PrintState, RefundStatus, ShippingUploadState, TimelineActor, TimelineEvent } from '../../typings/api';
 
 export interface TimelineRecord {
@@ -59,7 +60,8 @@ export interface OwesMessages {
   owedAt?: Date;
 }
 
-export interface OrderDoc extends OwesMessages {
+/** `payChannel`: the WeChat Pay channel and merchant that took the order's money (domain/channels.ts). */
+export interface OrderDoc extends OwesMessages, ChannelRecord {
   /** = outTradeNo */
   _id: string;
   /** The buyer: CloudBase's own convention for the owner of a document. */
@@ -147,7 +149,8 @@ export interface PrintingRecord {
   jobId?: string;
 }
 
-export interface RefundDoc extends OwesMessages {
+/** `payChannel`: its order's, the only channel that can refund that money. */
+export interface RefundDoc extends OwesMessages, ChannelRecord {
   /** = outRefundNo */
   _id: string;
   orderId: string;

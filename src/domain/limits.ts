@@ -2,4 +2,4 @@
 // each value, so the page (miniprogram/domain/limits.ts) and the server cannot disagree and still compile.
 import type { ContractLimits } from '../../typings/api';
 
-export const LIMITS: ContractLimits = { reasonMaxLength: 80, trackingNoMinLength: 5, trackingNoMaxLength: 40 };
+export const LIMITS: ContractLimits = { reasonMaxLength: 80, trackingNoMinLength: 5, trackingNoMaxLength: 40, billNoteMaxLength: 200 };

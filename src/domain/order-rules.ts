@@ -1,6 +1,7 @@
 // What an order is when it is created and what a buyer may do with it: pure rules shared by the functions
 // (server/order-flow.ts, server/orders-queries.ts) and the page tests' in-memory backend, so both answer alike.
 import type { DeliveryAddress, OrderItem } from '../../typings/api';
+import type { PayChannel } from './channels';
 import type { OrderDoc, StockLine } from './documents';
 import { conflict, notFound } from './errors';
 import { orderTotal } from './money';
@@ -14,12 +15,14 @@ export function newOrderDoc(input: {
   items: OrderItem[];
   now: Date;
   unpaidTimeoutSeconds: number;
+  payChannel: PayChannel;
   idempotencyKey?: string;
   address?: DeliveryAddress;
   stockLines?: StockLine[];
 }): OrderDoc {
   return {
     _id: input.id,
+    payChannel: input.payChannel,
     _openid: input.buyer,
     status: 'PENDING',
     totalFee: orderTotal(input.items),

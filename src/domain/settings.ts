@@ -20,9 +20,26 @@ export type PaymentProviderName = (typeof PAYMENT_PROVIDERS)[number];
 /** APIv2's two signature algorithms; the shop picks one and WeChat answers with the same. */
 export const V2_SIGN_TYPE_SETTINGS = ['MD5', 'HMAC-SHA256'] as const;
 
+/** A channel a shop has configured: how WeChat Pay is asked, and as which merchant. */
+export interface ChannelSetting {
+  provider: PaymentProviderName;
+  subMchId: string;
+}
+
 export interface Settings {
   shopName: string;
+  /** The channel new orders are paid through (with `subMchId`). Orders keep the channel they were created with. */
   provider: PaymentProviderName;
+  /**
+   * Channels that took earlier orders and stay configured for them (query, close, refund, callbacks) after a switch
+   * of `provider`: docs/migrate-cloudpay-to-v3.md. Never the same provider as `provider`.
+   */
+  formerChannels: ChannelSetting[];
+  /**
+   * The channel of orders and refunds that record none (created before orders recorded their channel): the one
+   * former channel if there is exactly one, else `provider`; must be named when there are several former channels.
+   */
+  legacyProvider: PaymentProviderName;
   /** Openids allowed to approve refunds and read the refund queue; they also receive the merchant messages. */
   merchantOpenids: string[];
   /** The WeChat Pay merchant id payments must be made to: cloudPay's `subMchId`, APIv2's `mch_id`, APIv3's `mchid`. */
@@ -98,11 +115,13 @@ export function parseSettings(raw: unknown): SettingsResult {
   if (envId !== undefined && (typeof envId !== 'string' || envId === '')) problems.push('envId, when set, must be the cloud environment id');
   const provider = doc.provider ?? SETTINGS_DEFAULTS.provider;
   if (!PAYMENT_PROVIDERS.includes(provider as PaymentProviderName)) problems.push(`provider must be one of ${PAYMENT_PROVIDERS.join(', ')}`);
+  const formerChannels = parseFormerChannels(doc.formerChannels, provider, problems);
+  const legacyProvider = parseLegacyProvider(doc.legacyProvider, provider as PaymentProviderName, formerChannels, problems);
   // The merchant's own APIs (APIv2, APIv3) need the app, and the URLs WeChat Pay calls back; cloudPay knows both.
-  const direct = provider !== 'cloudpay';
+  const direct = provider !== 'cloudpay' || formerChannels.some((c) => c.provider !== 'cloudpay');
   const appid = doc.appid;
   if (appid !== undefined || direct) {
-    if (typeof appid !== 'string' || !/^wx[0-9a-f]{16}$/.test(appid)) problems.push(`appid must be the mini-program's appid (wx followed by 16 hex digits)${direct ? ` when provider is ${String(provider)}` : ''}`);
+    if (typeof appid !== 'string' || !/^wx[0-9a-f]{16}$/.test(appid)) problems.push(`appid must be the mini-program's appid (wx followed by 16 hex digits)${direct ? ' when an APIv2 or APIv3 channel is configured' : ''}`);
   }
   const payNotifyUrl = notifyUrl(doc, 'payNotifyUrl', direct, problems);
   const refundNotifyUrl = notifyUrl(doc, 'refundNotifyUrl', direct, problems);
@@ -156,6 +175,8 @@ export function parseSettings(raw: unknown): SettingsResult {
     settings: {
       shopName: shopName as string,
       provider: provider as PaymentProviderName,
+      formerChannels,
+      legacyProvider,
       merchantOpenids: merchantOpenids as string[],
       subMchId: subMchId as string,
       ...(envId ? { envId: envId as string } : {}),
@@ -177,6 +198,38 @@ export function parseSettings(raw: unknown): SettingsResult {
       ...(typeof feeRate === 'number' ? { billFeeRateBasisPoints: feeRate } : {}),
     },
   };
+}
+
+function parseFormerChannels(raw: unknown, provider: unknown, problems: string[]): ChannelSetting[] {
+  if (raw === undefined) return [];
+  const help = 'formerChannels must be a list of {provider, subMchId}: the channels that took earlier orders';
+  if (!Array.isArray(raw)) {
+    problems.push(help);
+    return [];
+  }
+  const channels: ChannelSetting[] = [];
+  for (const [i, entry] of raw.entries()) {
+    const c = (entry && typeof entry === 'object' ? entry : {}) as Record<string, unknown>;
+    if (!PAYMENT_PROVIDERS.includes(c.provider as PaymentProviderName)) problems.push(`formerChannels[${i}].provider must be one of ${PAYMENT_PROVIDERS.join(', ')}`);
+    else if (c.provider === provider) problems.push(`formerChannels[${i}] is ${String(c.provider)}, the provider new orders use: list only the channels you switched away from`);
+    else if (channels.some((o) => o.provider === c.provider)) problems.push(`formerChannels names ${String(c.provider)} twice`);
+    if (typeof c.subMchId !== 'string' || !/^[0-9]{8,12}$/.test(c.subMchId)) problems.push(`formerChannels[${i}].subMchId must be the 8-12 digit merchant id that channel took money for`);
+    else if (PAYMENT_PROVIDERS.includes(c.provider as PaymentProviderName)) channels.push({ provider: c.provider as PaymentProviderName, subMchId: c.subMchId });
+  }
+  return channels;
+}
+
+function parseLegacyProvider(raw: unknown, provider: PaymentProviderName, former: readonly ChannelSetting[], problems: string[]): PaymentProviderName {
+  const configured = [provider, ...former.map((c) => c.provider)];
+  if (raw === undefined) {
+    if (former.length > 1) problems.push(`legacyProvider must name the channel (${configured.join(', ')}) that took the orders created before orders recorded their channel`);
+    return former.length === 1 ? (former[0] as ChannelSetting).provider : provider;
+  }
+  if (!configured.includes(raw as PaymentProviderName)) {
+    problems.push(`legacyProvider must be one of the configured channels: ${configured.join(', ')}`);
+    return provider;
+  }
+  return raw as PaymentProviderName;
 }
 
 /**

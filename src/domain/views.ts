@@ -17,10 +17,10 @@ export function orderTitle(items: ReadonlyArray<{ name: string; quantity: number
   return items.length === 1 ? first : `${first} 等${items.length}种`;
 }
 
-export type OrderListDoc = Pick<OrderDoc, '_id' | 'status' | 'totalFee' | 'refundedFee' | 'refundingFee' | 'title' | 'itemCount' | 'createdAt' | 'openRefundId'>;
+export type OrderListDoc = Pick<OrderDoc, '_id' | 'status' | 'totalFee' | 'refundedFee' | 'refundingFee' | 'title' | 'itemCount' | 'createdAt' | 'openRefundId' | 'payChannel'>;
 
 /** The fields a list needs: the list query projects to these so pages stay small. */
-export const ORDER_LIST_FIELDS = ['_id', 'status', 'totalFee', 'refundedFee', 'refundingFee', 'title', 'itemCount', 'createdAt', 'openRefundId'] as const;
+export const ORDER_LIST_FIELDS = ['_id', 'status', 'totalFee', 'refundedFee', 'refundingFee', 'title', 'itemCount', 'createdAt', 'openRefundId', 'payChannel'] as const;
 
 /**
  * `provider`: how the order is paid, so a PENDING order says when its buyer may cancel it (the provider's close

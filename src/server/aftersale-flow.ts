@@ -11,11 +11,11 @@ import { conflict, notFound } from '../domain/errors';
 import { EXPRESS_COMPANIES } from '../domain/shipping';
 import { REFUND_MOVES } from '../domain/states';
 import { timelineEntry } from '../domain/timeline';
-import type { PaymentProvider } from '../providers/payment-provider';
 import { errorSummary, log } from './logger';
 import { appendTimeline } from './repositories/orders';
 import { findRefund, moveRefund, refundsInStatusSince } from './repositories/refunds';
 import { deliver } from './notifier';
+import type { Payments } from './provider';
 import { approveRefund, buyerMessage, closeRequestedRefund, merchantMessage, SYSTEM, type RefundContext } from './refund-flow';
 import { COLLECTIONS } from './store';
 
@@ -79,7 +79,7 @@ export interface AfterSaleTimerReport {
  * parcel the merchant never confirmed. Each step is the same conditional transition a person's action is, so a
  * merchant acting at the same moment and reconcile can never both win; the step is on the timeline (by 系统) and told.
  */
-export async function runAfterSaleTimers(ctx: RefundContext, provider: PaymentProvider, batch: number): Promise<AfterSaleTimerReport> {
+export async function runAfterSaleTimers(ctx: RefundContext, payments: Payments, batch: number): Promise<AfterSaleTimerReport> {
   const report: AfterSaleTimerReport = { checked: 0, acted: 0, errors: 0 };
   for (const { status, enteredBefore } of timerCutoffs(ctx.settings.afterSale, ctx.now)) {
     for (const refund of await refundsInStatusSince(ctx.store, status, enteredBefore, batch)) {
@@ -87,7 +87,7 @@ export async function runAfterSaleTimers(ctx: RefundContext, provider: PaymentPr
       if (!due || due.at.getTime() > ctx.now.getTime()) continue;
       report.checked++;
       try {
-        if (await actOnOverdue(ctx, provider, refund, due.step)) report.acted++;
+        if (await actOnOverdue(ctx, payments, refund, due.step)) report.acted++;
       } catch (err) {
         report.errors++;
         log('warn', 'reconcile.aftersale_failed', { refundId: refund._id, step: due.step, error: errorSummary(err) });
@@ -97,12 +97,12 @@ export async function runAfterSaleTimers(ctx: RefundContext, provider: PaymentPr
   return report;
 }
 
-async function actOnOverdue(ctx: RefundContext, provider: PaymentProvider, refund: RefundDoc, step: OverdueStep): Promise<boolean> {
+async function actOnOverdue(ctx: RefundContext, payments: Payments, refund: RefundDoc, step: OverdueStep): Promise<boolean> {
   switch (step) {
     case 'APPROVE':
-      return (await approveRefund(ctx, provider, refund._id, SYSTEM, 'approve')) !== refund.status;
+      return (await approveRefund(ctx, payments, refund._id, SYSTEM, 'approve')) !== refund.status;
     case 'REFUND_RETURN':
-      return (await approveRefund(ctx, provider, refund._id, SYSTEM, 'confirmReturn')) !== refund.status;
+      return (await approveRefund(ctx, payments, refund._id, SYSTEM, 'confirmReturn')) !== refund.status;
     case 'AGREE_RETURN':
       return (await agreeReturn(ctx, refund._id, SYSTEM)) !== refund.status;
     case 'CLOSE_RETURN':

@@ -1,14 +1,16 @@
 // Creating and re-paying orders. Prices come from `products`, never from the client; the buyer is the caller.
 import { createHash, randomBytes } from 'node:crypto';
 import type { DeliveryAddress, OrderItem, PaymentParams } from '../../typings/api';
+import { newOrderChannel } from '../domain/channels';
 import { priceLines, type PricedOrder } from '../domain/catalogue';
 import type { OrderDoc } from '../domain/documents';
 import { AppError, conflict, notFound } from '../domain/errors';
 import { newOutTradeNo, RANDOM_SUFFIX_LENGTH } from '../domain/ids';
 import { assertPayable, newOrderDoc, sameItems } from '../domain/order-rules';
 import type { Settings } from '../domain/settings';
-import { ProviderError, type PaymentProvider } from '../providers/payment-provider';
+import { ProviderError } from '../providers/payment-provider';
 import { confirmPayment } from './payments';
+import type { Payments } from './provider';
 import { productsByIds } from './repositories/products';
 import { findOrder, findOrderInTx } from './repositories/orders';
 import { giveBack, takeStock } from './stock';
@@ -33,6 +35,7 @@ export function newOrder(ctx: OrderContext, buyer: string, priced: PricedOrder, 
     stockLines: priced.stockLines,
     now: ctx.now,
     unpaidTimeoutSeconds: ctx.settings.unpaidTimeoutSeconds,
+    payChannel: newOrderChannel(ctx.settings),
     ...(idempotencyKey ? { idempotencyKey } : {}),
     ...(address ? { address } : {}),
   });
@@ -107,11 +110,14 @@ export async function ownOrder(store: Store, buyer: string, orderId: string): Pr
 
 export { assertPayable };
 
-/** Asks the provider for the payment object; an order the provider already saw paid is confirmed instead. */
-export async function paymentFor(ctx: OrderContext, provider: PaymentProvider, order: OrderDoc, clientIp: string): Promise<PaymentParams> {
+/**
+ * Asks the order's own channel for the payment object (an order created before a switch is still paid where it was
+ * created); an order the provider already saw paid is confirmed instead.
+ */
+export async function paymentFor(ctx: OrderContext, payments: Payments, order: OrderDoc, clientIp: string): Promise<PaymentParams> {
   const remainingMs = order.payDeadline.getTime() - ctx.now.getTime();
   try {
-    const { payment } = await provider.createPayment({
+    const { payment } = await payments.of(order).createPayment({
       outTradeNo: order._id,
       totalFee: order.totalFee,
       description: `${ctx.settings.shopName}-${order.title}`,
@@ -124,7 +130,7 @@ export async function paymentFor(ctx: OrderContext, provider: PaymentProvider, o
     return payment;
   } catch (err) {
     if (err instanceof ProviderError && err.code === 'ORDERPAID') {
-      await confirmPayment({ ...ctx, provider, by: 'wechat' }, order._id);
+      await confirmPayment({ ...ctx, payments, by: 'wechat' }, order._id);
       throw conflict(`order ${order._id} is already paid`);
     }
     if (err instanceof ProviderError && err.code === 'ORDERCLOSED') throw conflict(`order ${order._id} is closed at WeChat Pay; place a new order`);

@@ -1,5 +1,6 @@
 // The `orders` function's actions: what buyers and merchants read, and the two things a buyer can undo.
 import type { MeData, OrderDetail, OrderListFilter, OrderStatus, OrdersData, RefundStatus } from '../../typings/api';
+import { channelOf } from '../domain/channels';
 import { decodeCursor, encodeCursor, fetchSize, pageOf } from '../domain/cursor';
 import { forbidden, notFound } from '../domain/errors';
 import { CLOSE_WAIT_MS, closeOpensAt } from '../domain/close-window';
@@ -8,8 +9,9 @@ import { TIMELINE_NOTES } from '../domain/timeline';
 import { DEFAULT_PAGE } from '../domain/events';
 import { isMerchant, type Settings } from '../domain/settings';
 import { merchantRefundDetail, orderDetail, orderSummary, productView, refundView } from '../domain/views';
-import { ProviderError, type PaymentProvider } from '../providers/payment-provider';
+import { ProviderError } from '../providers/payment-provider';
 import { applyPaymentStatus } from './payments';
+import type { Payments } from './provider';
 import { activeProducts } from './repositories/products';
 import { settleStockQuietly } from './stock';
 import { findOrder, listOrders, markClosed, ordersByIds } from './repositories/orders';
@@ -28,7 +30,7 @@ export async function listMyOrders(ctx: QueryContext, filter: OrderListFilter | 
   const cursor = cursorText ? decodeCursor(cursorText) : undefined;
   const docs = await listOrders(ctx.store, { openid: ctx.openid, filter, atOrBefore: cursor ? new Date(cursor.t) : undefined, fetch: fetchSize(cursor, limit) });
   const page = pageOf(docs, cursor, limit);
-  return { items: page.items.map((doc) => orderSummary(doc, ctx.settings.provider)), ...(page.next ? { nextCursor: encodeCursor(page.next) } : {}) };
+  return { items: page.items.map((doc) => orderSummary(doc, channelOf(doc, ctx.settings).provider)), ...(page.next ? { nextCursor: encodeCursor(page.next) } : {}) };
 }
 
 export async function getOrder(ctx: QueryContext, orderId: string): Promise<OrderDetail> {
@@ -38,28 +40,31 @@ export async function getOrder(ctx: QueryContext, orderId: string): Promise<Orde
   // A refund request that stopped before writing its document is finished here, so the order never shows 退款中
   // without a refund to withdraw or decide.
   const refunds = await withRecordedRequest(ctx, order, await refundsOfOrder(ctx.store, orderId));
-  return orderDetail(order, refunds, { forMerchant: merchant, refundWindowDays: ctx.settings.refundWindowDays, afterSale: ctx.settings.afterSale, provider: ctx.settings.provider });
+  return orderDetail(order, refunds, { forMerchant: merchant, refundWindowDays: ctx.settings.refundWindowDays, afterSale: ctx.settings.afterSale, provider: channelOf(order, ctx.settings).provider });
 }
 
 /** The buyer cancels a PENDING order: the provider's order is closed first, so it can no longer be paid. */
-export async function cancelOrder(ctx: QueryContext, provider: PaymentProvider, orderId: string): Promise<{ orderId: string; status: OrderStatus }> {
+export async function cancelOrder(ctx: QueryContext, payments: Payments, orderId: string): Promise<{ orderId: string; status: OrderStatus }> {
   const order = await findOrder(ctx.store, orderId);
   // (decideCancel throws for a missing order: `!order` only tells the type checker.)
   if (decideCancel(order, ctx.openid, orderId) === 'DONE' || !order) return { orderId, status: 'CLOSED' };
+  // Closed where it can be paid: its own channel, by that channel's rules.
+  const channel = payments.channelOf(order);
+  const provider = payments.via(channel);
   let closed: 'CLOSED' | 'ALREADY_PAID';
   try {
     closed = await provider.closePayment(orderId);
   } catch (err) {
     // WeChat Pay is asked even before the order's cancelOpensAt (its clock, not ours, decides); its "too early" is
     // INVALID_REQUEST only where the provider has that rule (close-window.ts), elsewhere it means something else.
-    if (err instanceof ProviderError && err.code === 'INVALID_REQUEST' && CLOSE_WAIT_MS[ctx.settings.provider] > 0) {
-      throw tooEarlyToCancel(closeOpensAt(order.createdAt, ctx.settings.provider));
+    if (err instanceof ProviderError && err.code === 'INVALID_REQUEST' && CLOSE_WAIT_MS[channel.provider] > 0) {
+      throw tooEarlyToCancel(closeOpensAt(order.createdAt, channel.provider));
     }
     if (err instanceof ProviderError && err.code === 'USER_PAYING') throw payingNow();
     throw err;
   }
   if (closed === 'ALREADY_PAID') {
-    await applyPaymentStatus({ store: ctx.store, settings: ctx.settings, provider, now: ctx.now, by: 'wechat' }, orderId, await provider.queryPayment(orderId));
+    await applyPaymentStatus({ store: ctx.store, settings: ctx.settings, payments, now: ctx.now, by: 'wechat' }, orderId, await provider.queryPayment(orderId), channel);
   } else {
     await markClosed(ctx.store, orderId, ctx.now, 'buyer', TIMELINE_NOTES.closedByBuyer);
     // Whoever closed it (this call, or reconcile a moment before), its stock goes back on the shelf once.
@@ -112,11 +117,11 @@ export async function merchantRefund(ctx: QueryContext, refundId: string): Promi
 }
 
 /** A merchant asks WeChat Pay about a refund now, e.g. after resolving an ABNORMAL one in the merchant platform. */
-export async function checkRefund(ctx: QueryContext, provider: PaymentProvider, refundId: string): Promise<OrdersData['checkRefund']> {
+export async function checkRefund(ctx: QueryContext, payments: Payments, refundId: string): Promise<OrdersData['checkRefund']> {
   requireMerchant(ctx);
   const refund = await findRefund(ctx.store, refundId);
   if (!refund) throw notFound(`refund ${refundId} not found`);
-  await reconcileRefund({ store: ctx.store, settings: ctx.settings, now: ctx.now }, provider, refundId, 'merchant', { resubmitMissing: false });
+  await reconcileRefund({ store: ctx.store, settings: ctx.settings, now: ctx.now }, payments, refundId, 'merchant', { resubmitMissing: false });
   const after = await findRefund(ctx.store, refundId);
   return { refundId, status: after?.status ?? refund.status };
 }

@@ -3,18 +3,20 @@
 // Guarantee: PENDING → PAID happens once, only for the amount and merchant we asked for; the same write makes the
 // merchants' message and the receipt owed, which the invocation that made the transition sends and prints right
 // after (reconcile does, if it stopped first).
+import type { PayChannel } from '../domain/channels';
 import type { AnomalyDoc, OrderDoc, TimelineRecord } from '../domain/documents';
 import { formatYuan } from '../domain/money';
 import type { Settings } from '../domain/settings';
 import { isMoneyHeld } from '../domain/states';
 import { timelineEntry } from '../domain/timeline';
-import type { PaymentProvider, PaymentStatus } from '../providers/payment-provider';
+import type { PaymentStatus } from '../providers/payment-provider';
 import { log } from './logger';
 import { deliver, owedMessage } from './notifier';
 import { printPaidOrder } from './printing';
 import { appendTimeline, findOrder, markPaid } from './repositories/orders';
 import { recordAnomaly } from './repositories/records';
 import { lateRefundId as lateRefundNumber, refundLatePayment } from './refund-flow';
+import type { Payments } from './provider';
 import { settleStockQuietly } from './stock';
 import type { Store } from './store';
 
@@ -27,24 +29,31 @@ export type PaymentOutcome =
 export interface PaymentContext {
   store: Store;
   settings: Settings;
-  provider: PaymentProvider;
+  payments: Payments;
   now: Date;
   by: TimelineRecord['by'];
 }
 
-/** Ask the provider, then apply what it says. */
-export async function confirmPayment(ctx: PaymentContext, orderId: string): Promise<PaymentOutcome> {
-  const status = await ctx.provider.queryPayment(orderId);
-  return applyPaymentStatus(ctx, orderId, status);
+/**
+ * Ask the order's own channel, then apply what it says. `arrivedVia`: the channel a callback came through, asked
+ * about an order we do not have (so its payment is still recorded as an anomaly).
+ */
+export async function confirmPayment(ctx: PaymentContext, orderId: string, arrivedVia?: PayChannel): Promise<PaymentOutcome> {
+  // With one channel configured every order the shop can act on was taken by it: no need to read the order first.
+  const order = ctx.payments.sole ? undefined : await findOrder(ctx.store, orderId);
+  const channel = order ? ctx.payments.channelOf(order) : (ctx.payments.sole ?? arrivedVia ?? ctx.payments.current);
+  const status = await ctx.payments.via(channel).queryPayment(orderId);
+  return applyPaymentStatus(ctx, orderId, status, channel);
 }
 
-export async function applyPaymentStatus(ctx: PaymentContext, orderId: string, status: PaymentStatus): Promise<PaymentOutcome> {
+/** `channel`: the order's, whose merchant must be the one paid. */
+export async function applyPaymentStatus(ctx: PaymentContext, orderId: string, status: PaymentStatus, channel: PayChannel): Promise<PaymentOutcome> {
   if (status.state !== 'PAID') return { kind: 'NOT_PAID', state: status.state };
   // An answer that names no merchant proves nothing about where the money went: it is a mismatch, never a pass.
-  if (!status.merchantId || status.merchantId !== ctx.settings.subMchId) {
+  if (!status.merchantId || status.merchantId !== channel.merchantId) {
     const order = await findOrder(ctx.store, orderId);
     const paidTo = status.merchantId ? `款项付给了商户号 ${status.merchantId}` : '微信支付的回复没有商户号';
-    return anomaly(ctx, orderId, status, 'MERCHANT_MISMATCH', `${paidTo}，本店商户号是 ${ctx.settings.subMchId}`, order);
+    return anomaly(ctx, orderId, status, 'MERCHANT_MISMATCH', `${paidTo}，本店商户号是 ${channel.merchantId}`, order);
   }
   if (status.totalFee === undefined || !status.transactionId) {
     return anomaly(ctx, orderId, status, 'AMOUNT_MISMATCH', '微信支付报告的支付没有金额或交易单号');
@@ -87,7 +96,7 @@ async function explainLostTransition(ctx: PaymentContext, orderId: string, statu
   }
   if (order.status === 'CLOSED') {
     const outcome = await anomaly(ctx, orderId, status, 'PAID_AFTER_CLOSE', `订单关闭后收到付款 ${formatYuan(status.totalFee ?? 0)}，已自动退款（退款单号 ${lateRefundNumber(orderId)}）`, order);
-    if (status.totalFee) await refundLatePayment(ctx, ctx.provider, orderId, { totalFee: status.totalFee, ...(status.transactionId ? { transactionId: status.transactionId } : {}) });
+    if (status.totalFee) await refundLatePayment(ctx, ctx.payments, orderId, { totalFee: status.totalFee, ...(status.transactionId ? { transactionId: status.transactionId } : {}) });
     return outcome;
   }
   if (order.totalFee !== status.totalFee) {

@@ -1,10 +1,12 @@
-// Which payment provider a function talks to, chosen by the shop's `provider` setting. Secrets come from the
-// function's environment (wechatpay-env.ts); everything else from the settings document.
+// Which payment provider a function talks to: the channel an order was taken by (domain/channels.ts); the shop's
+// `provider` setting picks only the channel of new orders. Secrets come from the function's environment
+// (wechatpay-env.ts); everything else from the settings document.
 import { randomBytes } from 'node:crypto';
+import { channelOf, configuredChannels, isConfigured, newOrderChannel, type ChannelRecord, type PayChannel } from '../domain/channels';
 import type { Settings } from '../domain/settings';
 import { createCloudPayProvider, cloudPayNotifications } from '../providers/cloudpay';
 import { createHttpsClient } from '../providers/https-client';
-import { ProviderError, type PaymentProvider, type ProviderNotifications } from '../providers/payment-provider';
+import { ProviderError, type IncomingNotify, type PaymentProvider, type ProviderNotifications } from '../providers/payment-provider';
 import { v2Notifications } from '../providers/wechatpay-v2/notifications';
 import { createV2Provider } from '../providers/wechatpay-v2/provider';
 import { VerifierKeys } from '../providers/wechatpay-v3/keys';
@@ -29,18 +31,58 @@ export function nonce(): string {
   return randomBytes(16).toString('hex');
 }
 
-export function paymentProvider(settings: Settings, env: string | undefined): PaymentProvider {
-  return withFailureLog(chooseProvider(settings, env));
+/**
+ * The providers of the shop's configured channels, each made when first needed. Every call for an existing order or
+ * refund goes through `of(doc)`, its own channel (domain/channels.ts), whatever the shop's provider is now.
+ */
+export interface Payments {
+  /** The channel new orders are paid through. */
+  readonly current: PayChannel;
+  /** The provider of a new order. */
+  forNewOrder(): PaymentProvider;
+  /** The provider of the channel an order or refund was taken by; an AppError if that channel is no longer configured. */
+  of(doc: ChannelRecord): PaymentProvider;
+  /** The provider of one configured channel. */
+  via(channel: PayChannel): PaymentProvider;
+  /** The channel an order or refund was taken by (domain/channels.ts channelOf). */
+  channelOf(doc: ChannelRecord): PayChannel;
+  /** The shop's one channel, when it has only one: every order it can act on was then taken by it. */
+  readonly sole: PayChannel | undefined;
 }
 
-function chooseProvider(settings: Settings, env: string | undefined): PaymentProvider {
-  switch (settings.provider) {
+export function payments(settings: Settings, env: string | undefined): Payments {
+  const made = new Map<string, PaymentProvider>();
+  const via = (channel: PayChannel): PaymentProvider => {
+    if (!isConfigured(settings, channel)) {
+      throw new AppError('INTERNAL', `this order was paid through ${channel.provider} (merchant ${channel.merchantId}), which the shop no longer has configured: add it back to formerChannels (docs/migrate-cloudpay-to-v3.md)`);
+    }
+    const key = `${channel.provider}:${channel.merchantId}`;
+    let provider = made.get(key);
+    if (!provider) {
+      provider = withFailureLog(chooseProvider(settings, channel, env));
+      made.set(key, provider);
+    }
+    return provider;
+  };
+  const current = newOrderChannel(settings);
+  return {
+    current,
+    forNewOrder: () => via(current),
+    of: (doc) => via(channelOf(doc, settings)),
+    via,
+    channelOf: (doc) => channelOf(doc, settings),
+    sole: settings.formerChannels.length === 0 ? current : undefined,
+  };
+}
+
+function chooseProvider(settings: Settings, channel: PayChannel, env: string | undefined): PaymentProvider {
+  switch (channel.provider) {
     case 'cloudpay':
-      return cloudPayProvider(settings, env);
+      return cloudPayProvider(settings, channel.merchantId, env);
     case 'v2':
-      return v2Provider(settings);
+      return v2Provider(settings, channel.merchantId);
     case 'v3':
-      return v3Provider(settings);
+      return v3Provider(settings, channel.merchantId);
   }
 }
 
@@ -71,9 +113,9 @@ function withFailureLog(provider: PaymentProvider): PaymentProvider {
   };
 }
 
-function cloudPayProvider(settings: Settings, env: string | undefined): PaymentProvider {
+function cloudPayProvider(settings: Settings, merchantId: string, env: string | undefined): PaymentProvider {
   return createCloudPayProvider(cloudPayApi(), {
-    subMchId: settings.subMchId,
+    subMchId: merchantId,
     envId: settings.envId ?? env ?? '',
     paymentNotifyFunction: PAY_NOTIFY_FUNCTION,
     refundNotifyFunction: REFUND_NOTIFY_FUNCTION,
@@ -81,7 +123,7 @@ function cloudPayProvider(settings: Settings, env: string | undefined): PaymentP
   });
 }
 
-function v2Provider(settings: Settings): PaymentProvider {
+function v2Provider(settings: Settings, merchantId: string): PaymentProvider {
   const secrets = requireWeChatPayEnv(['v2Key']);
   const mtls =
     secrets.merchantCert && secrets.merchantKey
@@ -89,7 +131,7 @@ function v2Provider(settings: Settings): PaymentProvider {
       : undefined;
   return createV2Provider({
     appid: directSetting(settings, 'appid'),
-    mchId: settings.subMchId,
+    mchId: merchantId,
     apiKey: secrets.v2Key,
     signType: settings.v2SignType,
     baseUrl: secrets.baseUrl,
@@ -102,27 +144,42 @@ function v2Provider(settings: Settings): PaymentProvider {
   });
 }
 
-export function providerNotifications(settings: Settings): ProviderNotifications {
-  switch (settings.provider) {
+/** How one channel's callbacks are read and answered. */
+export function channelNotifications(settings: Settings, channel: PayChannel): ProviderNotifications {
+  switch (channel.provider) {
     case 'cloudpay':
       return cloudPayNotifications;
     case 'v2':
-      return v2Notifications({ appid: directSetting(settings, 'appid'), mchId: settings.subMchId, apiKey: requireWeChatPayEnv(['v2Key']).v2Key, signType: settings.v2SignType });
+      return v2Notifications({ appid: directSetting(settings, 'appid'), mchId: channel.merchantId, apiKey: requireWeChatPayEnv(['v2Key']).v2Key, signType: settings.v2SignType });
     case 'v3': {
       const secrets = requireWeChatPayEnv(['v3Key']);
-      return wechatPayV3Notifications({ mchid: settings.subMchId, appid: directSetting(settings, 'appid'), apiV3Key: secrets.v3Key, verifierKeys: v3VerifierKeys(secrets), now: () => new Date() });
+      return wechatPayV3Notifications({ mchid: channel.merchantId, appid: directSetting(settings, 'appid'), apiV3Key: secrets.v3Key, verifierKeys: v3VerifierKeys(secrets), now: () => new Date() });
     }
   }
 }
 
-function v3Provider(settings: Settings): PaymentProvider {
-  return createWechatPayV3Provider(v3Config(settings));
+/**
+ * The channel a callback came through, by how it arrived: a cloudPay event, or an HTTP request in APIv3's signed
+ * JSON (Wechatpay-* headers) or APIv2's XML. Undefined when that channel is not configured: the callback is refused.
+ * While both APIv2 and APIv3 are configured (one URL serves both), the Wechatpay-Signature header tells them apart.
+ */
+export function callbackChannel(settings: Settings, incoming: IncomingNotify): PayChannel | undefined {
+  const channels = configuredChannels(settings);
+  if (incoming.transport === 'event') return channels.find((c) => c.provider === 'cloudpay');
+  const direct = channels.filter((c) => c.provider !== 'cloudpay');
+  if (direct.length <= 1) return direct[0];
+  const v3 = incoming.headers['wechatpay-signature'] !== undefined || incoming.headers['wechatpay-serial'] !== undefined;
+  return direct.find((c) => c.provider === (v3 ? 'v3' : 'v2'));
 }
 
-function v3Config(settings: Settings): WechatPayV3Config {
+function v3Provider(settings: Settings, merchantId: string): PaymentProvider {
+  return createWechatPayV3Provider(v3Config(settings, merchantId));
+}
+
+function v3Config(settings: Settings, merchantId: string): WechatPayV3Config {
   const secrets = requireWeChatPayEnv(['merchantKey', 'merchantSerial']);
   return {
-    mchid: settings.subMchId,
+    mchid: merchantId,
     appid: directSetting(settings, 'appid'),
     merchantKey: privateKeyFrom(secrets.merchantKey),
     merchantSerial: secrets.merchantSerial,
@@ -136,17 +193,17 @@ function v3Config(settings: Settings): WechatPayV3Config {
 }
 
 /** Where the shop's daily trade bill comes from: the same merchant account and protocol as its payments. */
-export function billSource(settings: Settings): BillSource {
-  switch (settings.provider) {
+export function billSource(settings: Settings, channel: PayChannel = newOrderChannel(settings)): BillSource {
+  switch (channel.provider) {
     case 'cloudpay':
-      return cloudPayBillSource(cloudPayApi(), { subMchId: settings.subMchId, nonce });
+      return cloudPayBillSource(cloudPayApi(), { subMchId: channel.merchantId, nonce });
     case 'v2': {
       const secrets = requireWeChatPayEnv(['v2Key']);
-      return v2BillSource({ appid: directSetting(settings, 'appid'), mchId: settings.subMchId, apiKey: secrets.v2Key, signType: settings.v2SignType, baseUrl: secrets.baseUrl, http: createHttpsClient({ extraCa: secrets.extraCa, maxAnswerBytes: BILL_ANSWER_LIMIT }), nonce });
+      return v2BillSource({ appid: directSetting(settings, 'appid'), mchId: channel.merchantId, apiKey: secrets.v2Key, signType: settings.v2SignType, baseUrl: secrets.baseUrl, http: createHttpsClient({ extraCa: secrets.extraCa, maxAnswerBytes: BILL_ANSWER_LIMIT }), nonce });
     }
     case 'v3': {
       const secrets = requireWeChatPayEnv([]);
-      return v3BillSource({ ...v3Config(settings), transport: httpsTransport(createHttpsClient({ extraCa: secrets.extraCa, maxAnswerBytes: BILL_ANSWER_LIMIT }), secrets.baseUrl) });
+      return v3BillSource({ ...v3Config(settings, channel.merchantId), transport: httpsTransport(createHttpsClient({ extraCa: secrets.extraCa, maxAnswerBytes: BILL_ANSWER_LIMIT }), secrets.baseUrl) });
     }
   }
 }
@@ -174,6 +231,6 @@ function v3VerifierKeys(secrets: WeChatPayEnv): VerifierKeys {
 /** parseSettings requires these for every provider but cloudPay; this only tells the type checker. */
 function directSetting(settings: Settings, key: 'appid' | 'payNotifyUrl' | 'refundNotifyUrl'): string {
   const value = settings[key];
-  if (!value) throw new Error(`settings.${key} is missing for provider ${settings.provider}`);
+  if (!value) throw new Error(`settings.${key} is missing while an APIv2 or APIv3 channel is configured`);
   return value;
 }

@@ -1,11 +1,12 @@
 // reconcile: the timer that repairs what callbacks did not. Each step is bounded (a batch per run) and safe to run
 // concurrently with notifies and with itself: every change goes through the same once-only transitions.
+import type { OrderDoc } from '../domain/documents';
 import type { Settings } from '../domain/settings';
 import { TIMELINE_NOTES } from '../domain/timeline';
-import type { PaymentProvider } from '../providers/payment-provider';
 import { errorSummary, log } from './logger';
 import { applyPaymentStatus, type PaymentContext } from './payments';
 import { resendOwed } from './notifier';
+import type { Payments } from './provider';
 import { markClosed, pendingOrdersBefore, unrecordedRequests, unsettledStockOrders } from './repositories/orders';
 import { owingDocuments, type OwingCollection } from './repositories/owed';
 import { processingRefundsBefore } from './repositories/refunds';
@@ -35,14 +36,14 @@ export interface ReconcileReport {
   afterSale?: AfterSaleTimerReport;
 }
 
-export async function reconcile(store: Store, settings: Settings, provider: PaymentProvider, now: Date): Promise<ReconcileReport> {
+export async function reconcile(store: Store, settings: Settings, payments: Payments, now: Date): Promise<ReconcileReport> {
   const report: ReconcileReport = { ordersChecked: 0, paid: 0, closed: 0, refundsChecked: 0, refundsSettled: 0, requestsRecorded: 0, messagesResent: 0, stockSettled: 0, errors: 0 };
-  const ctx: PaymentContext = { store, settings, provider, now, by: 'system' };
+  const ctx: PaymentContext = { store, settings, payments, now, by: 'system' };
   const pending = await pendingOrdersBefore(store, new Date(now.getTime() - settings.notifyGraceSeconds * 1000), BATCH);
   for (const order of pending) {
     report.ordersChecked++;
     try {
-      const outcome = await settlePendingOrder(ctx, order._id, order.payDeadline);
+      const outcome = await settlePendingOrder(ctx, order);
       if (outcome === 'PAID') report.paid++;
       if (outcome === 'CLOSED') report.closed++;
     } catch (err) {
@@ -54,7 +55,7 @@ export async function reconcile(store: Store, settings: Settings, provider: Paym
   for (const refund of refunds) {
     report.refundsChecked++;
     try {
-      const status = await reconcileRefund({ store, settings, now }, provider, refund._id, 'system', { resubmitMissing: true });
+      const status = await reconcileRefund({ store, settings, now }, payments, refund._id, 'system', { resubmitMissing: true });
       if (status === 'SUCCEEDED' || status === 'FAILED') report.refundsSettled++;
     } catch (err) {
       report.errors++;
@@ -96,7 +97,7 @@ export async function reconcile(store: Store, settings: Settings, provider: Paym
     }
   }
   try {
-    report.afterSale = await runAfterSaleTimers({ store, settings, now }, provider, BATCH);
+    report.afterSale = await runAfterSaleTimers({ store, settings, now }, payments, BATCH);
   } catch (err) {
     report.errors++;
     log('warn', 'reconcile.aftersale_failed', { error: errorSummary(err) });
@@ -111,18 +112,25 @@ export async function reconcile(store: Store, settings: Settings, provider: Paym
   return report;
 }
 
-/** A PENDING order: paid at the provider (the notify was lost) → PAID; unpaid past its deadline → closed at the provider, then CLOSED. */
-async function settlePendingOrder(ctx: PaymentContext, orderId: string, deadline: Date): Promise<'PAID' | 'CLOSED' | 'UNCHANGED'> {
-  const status = await ctx.provider.queryPayment(orderId);
+/**
+ * A PENDING order, asked about and closed through its own channel: paid there (the notify was lost) → PAID; unpaid
+ * past its deadline → closed there, then CLOSED.
+ */
+async function settlePendingOrder(ctx: PaymentContext, order: OrderDoc): Promise<'PAID' | 'CLOSED' | 'UNCHANGED'> {
+  const orderId = order._id;
+  const deadline = order.payDeadline;
+  const channel = ctx.payments.channelOf(order);
+  const provider = ctx.payments.via(channel);
+  const status = await provider.queryPayment(orderId);
   if (status.state === 'PAID') {
-    const outcome = await applyPaymentStatus(ctx, orderId, status);
+    const outcome = await applyPaymentStatus(ctx, orderId, status, channel);
     return outcome.kind === 'PAID_NOW' ? 'PAID' : 'UNCHANGED';
   }
   if (deadline.getTime() > ctx.now.getTime() || status.state === 'PAYING') return 'UNCHANGED';
-  const closed = await ctx.provider.closePayment(orderId);
+  const closed = await provider.closePayment(orderId);
   if (closed === 'ALREADY_PAID') {
     // Paid between our query and the close: the close failed, so the payment stands.
-    const outcome = await applyPaymentStatus(ctx, orderId, await ctx.provider.queryPayment(orderId));
+    const outcome = await applyPaymentStatus(ctx, orderId, await provider.queryPayment(orderId), channel);
     return outcome.kind === 'PAID_NOW' ? 'PAID' : 'UNCHANGED';
   }
   const won = await markClosed(ctx.store, orderId, ctx.now, 'system', TIMELINE_NOTES.closedUnpaid);

@@ -15,9 +15,10 @@ import type { Settings } from '../domain/settings';
 import { allows, REFUND_MOVES, REFUND_START, type Move } from '../domain/states';
 import { REFUND_RESULT_PHRASE } from '../domain/subscribe-message';
 import { TIMELINE_NOTES, timelineEntry } from '../domain/timeline';
-import { ProviderError, ProviderOutcomeUnknown, type PaymentProvider } from '../providers/payment-provider';
+import { ProviderError, ProviderOutcomeUnknown } from '../providers/payment-provider';
 import { errorSummary, log } from './logger';
 import { deliver, notify, owedMessage } from './notifier';
+import type { Payments } from './provider';
 import {
   adoptAbnormalRefund,
   appendTimeline,
@@ -102,6 +103,7 @@ function requestedRefundDoc(order: OrderDoc, request: RefundRequestRecord): Refu
     title: order.title,
     reason: request.reason,
     ...(request.afterSale ?? {}),
+    ...(order.payChannel ? { payChannel: order.payChannel } : {}),
     createdAt: request.requestedAt,
     updatedAt: request.requestedAt,
     statusAt: request.requestedAt,
@@ -263,7 +265,7 @@ const CLAIMS = {
 
 export async function approveRefund(
   ctx: RefundContext,
-  provider: PaymentProvider,
+  payments: Payments,
   refundId: string,
   merchant: string,
   claim: keyof typeof CLAIMS = 'approve',
@@ -291,7 +293,7 @@ export async function approveRefund(
   }
   await appendTimeline(ctx.store, refund.orderId, { ...timelineEntry(ctx.now, automatic ? automaticEvent : event, automatic ? 'system' : 'merchant', automatic ? DUE_TEXT[due] : undefined), refundId });
   // The buyer's one-time authorization is kept for the result (succeeded or failed): no message for the approval.
-  return submitRefund(ctx, provider, { ...refund, status: REFUND_MOVES.approve.to });
+  return submitRefund(ctx, payments, { ...refund, status: REFUND_MOVES.approve.to });
 }
 
 /** Statuses only an approval leads to: approving again answers the status instead of failing. */
@@ -306,7 +308,9 @@ const SUBMIT_ATTEMPTS = 3;
  * provider refunds one outRefundNo once. An unknown outcome is retried with the same number, then left PROCESSING
  * for refundNotify or reconcile; only a definite refusal fails the refund and releases its money.
  */
-export async function submitRefund(ctx: RefundContext, provider: PaymentProvider, refund: RefundDoc): Promise<RefundStatus> {
+export async function submitRefund(ctx: RefundContext, payments: Payments, refund: RefundDoc): Promise<RefundStatus> {
+  // The order's own channel: no other merchant has its money to refund.
+  const provider = payments.of(refund);
   for (let attempt = 1; ; attempt++) {
     try {
       await provider.refund({ outTradeNo: refund.orderId, outRefundNo: refund._id, totalFee: refund.totalFee, refundFee: refund.refundFee, reason: refund.reason });
@@ -446,7 +450,7 @@ async function adoptLegacyAbnormal(ctx: RefundContext, refund: RefundDoc): Promi
 /** Ask the provider about a PROCESSING or ABNORMAL refund and settle it if it is done. Resubmits one the provider never got. */
 export async function reconcileRefund(
   ctx: RefundContext,
-  provider: PaymentProvider,
+  payments: Payments,
   refundId: string,
   by: TimelineRecord['by'],
   options: { resubmitMissing: boolean },
@@ -454,7 +458,7 @@ export async function reconcileRefund(
   const refund = await findRefund(ctx.store, refundId);
   if (!refund) return 'UNCHANGED';
   if (!POLLED.includes(refund.status)) return refund.status;
-  const status = await provider.queryRefund(refundId);
+  const status = await payments.of(refund).queryRefund(refundId);
   if ((status.state === 'SUCCEEDED' || status.state === 'FAILED' || status.state === 'ABNORMAL') && status.state !== refund.status) {
     const mismatch = status.state === 'SUCCEEDED' && status.refundFee !== undefined && status.refundFee !== refund.refundFee;
     const settled = await settleRefund(ctx, refund, status.state, by, {
@@ -468,7 +472,7 @@ export async function reconcileRefund(
   }
   if (status.state === 'NOT_FOUND' && options.resubmitMissing && refund.status === REFUND_MOVES.approve.to) {
     log('info', 'refund.resubmit', { refundId });
-    return submitRefund(ctx, provider, refund);
+    return submitRefund(ctx, payments, refund);
   }
   // Polled and unchanged: move it to the back of reconcile's queue, so refunds that stay open for long (an abnormal
   // one waiting for the merchant) never keep the others from being polled.
@@ -500,7 +504,7 @@ const LATE_REASON = '订单关闭后才收到付款，自动退款';
  * Safe to call on every duplicate notify: only the invocation that creates the refund submits it and sends it; reconcile
  * resubmits it like any PROCESSING refund if the call's outcome stayed unknown.
  */
-export async function refundLatePayment(ctx: RefundContext, provider: PaymentProvider, orderId: string, paid: { totalFee: number; transactionId?: string }): Promise<RefundDoc | undefined> {
+export async function refundLatePayment(ctx: RefundContext, payments: Payments, orderId: string, paid: { totalFee: number; transactionId?: string }): Promise<RefundDoc | undefined> {
   const refundId = lateRefundId(orderId);
   const created = await inTransaction(ctx.store, async (tx) => {
     const order = await findOrderInTx(tx, orderId);
@@ -518,6 +522,7 @@ export async function refundLatePayment(ctx: RefundContext, provider: PaymentPro
       automatic: true,
       decidedBy: 'system',
       submittedAt: ctx.now,
+      ...(order.payChannel ? { payChannel: order.payChannel } : {}),
       createdAt: ctx.now,
       updatedAt: ctx.now,
     };
@@ -539,7 +544,7 @@ export async function refundLatePayment(ctx: RefundContext, provider: PaymentPro
   if (!created) return undefined;
   log('warn', 'refund.late_payment', { orderId, refundId });
   await deliver(ctx.store, ctx.settings, { collection: COLLECTIONS.refunds, docId: refundId }, created.owed);
-  await submitRefund(ctx, provider, created.refund);
+  await submitRefund(ctx, payments, created.refund);
   return created.refund;
 }
 

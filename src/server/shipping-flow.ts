@@ -5,6 +5,7 @@
 // WeChat takes it ("already shipped", 10060002, counts as taken for a first upload); receipt completes once.
 import type { OrderStatus, ShipData, ShipEvent, ShippingUploadState } from '../../typings/api';
 import { maskName } from '../domain/address';
+import { channelOf } from '../domain/channels';
 import type { OrderDoc, OwedMessage, ShippingRecord } from '../domain/documents';
 import { AppError, conflict, notFound } from '../domain/errors';
 import type { Settings } from '../domain/settings';
@@ -109,7 +110,8 @@ export async function uploadShipping(ctx: ShippingContext, orderId: string): Pro
   const body = uploadShippingInfoRequest({
     orderId,
     transactionId: order.transactionId,
-    mchid: ctx.settings.subMchId,
+    // The merchant that took this order's money, which after a switch of channel may not be the current one.
+    mchid: channelOf(order, ctx.settings).merchantId,
     buyerOpenid: order._openid,
     title: order.title,
     address: order.address,

@@ -71,7 +71,7 @@ describe('deploy declarations', () => {
     const checked = checkShopFile(shop, 'shop.json');
     expect(checked.ok).toBe(false);
     const problems = checked.ok ? [] : checked.problems;
-    expect(problems.join('\n')).toMatch(/appid must be the mini-program's appid .* when provider is v3/);
+    expect(problems.join('\n')).toMatch(/appid must be the mini-program's appid .* when an APIv2 or APIv3 channel is configured/);
     expect(problems.join('\n')).toMatch(/payNotifyUrl must be the full https URL/);
     expect(problems.join('\n')).toMatch(/at least one product must be active/);
   });

@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { callFunction, postJson, projectRoot, startTestCloud, type LocalCloud } from '../helpers/local-cloud';
+import { callFunction, getJson, postJson, projectRoot, startTestCloud, type LocalCloud } from '../helpers/local-cloud';
 import { controlPlaneInfo, tencentApi, type ControlPlaneInfo } from './tencent-api';
 import { PRODUCT_FUNCTIONS } from '../../src/deploy/functions';
 
@@ -159,6 +159,14 @@ describe('npm run deploy / doctor on a bare local cloud', () => {
     expect(cloud.runner.config('reconcile')).toMatchObject({ timeout: 60, triggers: [{ name: 'reconcileEveryFiveMinutes', type: 'timer', config: '0 */5 * * * * *' }] });
     expect(cloud.db.collections()).toEqual(COLLECTIONS);
     await shopFlow();
+
+    // The deploy cannot grant cloud-call permissions: every message was refused with -604101 before reaching WeChat.
+    expect(cloud.runner.config('ship')?.permissions?.openapi).toEqual([]);
+    expect((await getJson<{ messages: unknown[] }>(cloud, '/sandbox/messages')).messages).toEqual([]);
+    expect(checklist[0]).toContain(`curl -X POST ${cloud.url}/control-plane/devtools-upload`);
+    const upload = await postJson<{ granted: Record<string, string[]> }>(cloud, '/control-plane/devtools-upload');
+    expect(upload.body.granted.ship).toEqual(['wxa.sec.order.uploadShippingInfo', 'subscribeMessage.send']);
+    expect(cloud.runner.config('ship')?.permissions?.openapi).toEqual(['wxa.sec.order.uploadShippingInfo', 'subscribeMessage.send']);
   });
 
   test('APIv2: env variables and HTTP paths are added, a secret set by hand survives, no secret is printed, and the shop works', async () => {
@@ -178,6 +186,8 @@ describe('npm run deploy / doctor on a bare local cloud', () => {
     expect((await deploy('--shop', v2)).out).toContain('no changes');
     expectStatus(await doctor('--shop', v2), 0);
     await shopFlow();
+    // With the permissions of the DevTools upload, the messages now reach WeChat (refused there: nobody subscribed).
+    expect((await getJson<{ messages: unknown[] }>(cloud, '/sandbox/messages')).messages.length).toBeGreaterThan(0);
   });
 
   test('APIv3: redeployed on the same environment, the shop works; the hand-set secret is still there', async () => {

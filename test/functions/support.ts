@@ -1,9 +1,10 @@
 // A shop on the local cloud for function tests: the built functions, the real SDK inside them, the pay sandbox and
 // the outbox. Tests act as the buyer (gateway + sandbox control API) and read the database and outbox like a user.
 // Every suite runs once per payment provider (PROVIDERS): the same behaviour, whatever protocol takes the money.
+import { join } from 'node:path';
 import type { ApplyRefundData, Fail, Ok, OrderDetail, PayData, Result } from '../../typings/api';
 import { DEMO_PRODUCTS, DEMO_SETTINGS, paySettings, putDocument } from '../../emulator/src/demo';
-import { callFunction, getJson, postJson, startTestCloud, type LocalCloud } from '../helpers/local-cloud';
+import { callFunction, getJson, postJson, projectRoot, startTestCloud, type LocalCloud } from '../helpers/local-cloud';
 
 export const BUYER = 'buyer-alice';
 export const OTHER_BUYER = 'buyer-bob';
@@ -87,6 +88,9 @@ export async function openShop(
     grants?: number;
     /** Instances each function may run at once (the local cloud's default is one per core, at least 2). */
     instances?: number;
+    /** Keep the data in this directory (a restarted shop on the same data), on this port (notify URLs stay valid). */
+    dataDir?: string;
+    port?: number;
     /** How the local cloud sends WeChat's message push to wxPush (default safe). */
     pushMode?: 'safe' | 'plain';
   } = {},
@@ -108,9 +112,12 @@ export async function openShop(
     ...(provider.v3Verify ? { v3Verify: provider.v3Verify } : {}),
     log: collect,
     ...(options.instances ? { maxInstancesPerFunction: options.instances } : {}),
+    ...(options.dataDir ? { dataDir: options.dataDir, memory: false, pkiDir: join(projectRoot, 'dist') } : {}),
+    ...(options.port ? { port: options.port } : {}),
     ...(options.pushMode ? { pushMode: options.pushMode } : {}),
   });
-  const merchant = await getJson<SandboxMerchant>(cloud, '/sandbox/merchant');
+  // Restarted on the same port: the first request may still go out on a kept-alive connection to the stopped cloud.
+  const merchant = await getJson<SandboxMerchant>(cloud, '/sandbox/merchant').catch(() => getJson<SandboxMerchant>(cloud, '/sandbox/merchant'));
   putDocument(cloud, 'settings', { ...DEMO_SETTINGS, merchantOpenids: [MERCHANT, MERCHANT_2], ...paySettings(provider.pay, cloud.url, merchant.appid), ...options.settings });
   for (const p of DEMO_PRODUCTS) putDocument(cloud, 'products', p);
   putDocument(cloud, 'products', { _id: 'retired', name: '停售商品', price: 100, active: false, sort: 9 });

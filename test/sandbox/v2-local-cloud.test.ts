@@ -138,6 +138,8 @@ describe('npm start -- --pay', () => {
   it('takes --pay and --pay-port, the WeChat Pay port defaulting to the one after --port', () => {
     expect(parseArgs(['--pay', 'v2'], {})).toMatchObject({ pay: 'v2', port: 3000, payPort: 3001 });
     expect(parseArgs(['--port', '0'], {})).toMatchObject({ payPort: 0 });
+    // A shop switched from cloudPay to APIv3: new orders through the last, the others still configured.
+    expect(parseArgs(['--pay', 'cloudpay,v3'], {})).toMatchObject({ pay: 'v3', formerPay: ['cloudpay'] });
     expect(parseArgs(['--pay-port', '4443'], {})).toMatchObject({ payPort: 4443 });
   });
 });

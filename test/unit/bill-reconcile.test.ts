@@ -97,6 +97,6 @@ describe('comparing a day of WeChat Pay with the books', () => {
     const bill = billOf([payment('A', 6800)]);
     const result = compareBill(input({ ...bill, summary: { ...bill.summary, count: 2, orderTotal: 9999 } }, [order('A', 6800)]));
     expect(kinds(result)).toEqual(['SUMMARY_MISMATCH:summary']);
-    expect(result.differences[0].detail).toMatch(/总交易单数 2 ≠ 1 rows; 订单总金额 ¥99.99 ≠ ¥68.00/);
+    expect(result.differences[0].detail).toMatch(/总交易单数 2 ≠ 明细 1 行；订单总金额 ¥99.99 ≠ ¥68.00/);
   });
 });

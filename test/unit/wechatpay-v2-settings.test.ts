@@ -18,7 +18,7 @@ describe('settings for APIv2', () => {
   });
 
   it.each([
-    [{ ...v2, appid: undefined }, /appid must be the mini-program's appid .* when provider is v2/],
+    [{ ...v2, appid: undefined }, /appid must be the mini-program's appid .* when an APIv2 or APIv3 channel is configured/],
     [{ ...v2, appid: 'wxABC' }, /appid/],
     [{ ...v2, payNotifyUrl: undefined }, /payNotifyUrl .* required for this provider/],
     [{ ...v2, refundNotifyUrl: 'http://shop.example.com/refundNotify' }, /refundNotifyUrl must be the full https URL .*http only for 127.0.0.1 or localhost/],

@@ -56,7 +56,16 @@ function need(p: Params, key: string): string {
   return v;
 }
 
-export function controlPlaneActions(ctx: ActionContext): Record<string, Handler> {
+export interface ControlPlaneActions {
+  actions: Record<string, Handler>;
+  /**
+   * What a WeChat DevTools upload does beyond the code: grants each function the cloud-call permissions its
+   * uploaded config.json lists. No Tencent Cloud API action does this (see docs/deploy.md), so it is not one here.
+   */
+  devtoolsUpload(): Record<string, string[]>;
+}
+
+export function controlPlaneActions(ctx: ActionContext): ControlPlaneActions {
   const { state, db } = ctx;
 
   const checkEnv = (p: Params, key = 'EnvId') => {
@@ -104,20 +113,28 @@ export function controlPlaneActions(ctx: ActionContext): Record<string, Handler>
     return { timeout, memorySize, description };
   }
 
-  /** The config.json the runner reads: the uploaded settings and triggers, the package's own openapi list. */
+  /** The cloud-call permissions granted to a function (by a DevTools upload only), as the runner's config states them. */
+  const granted = (name: string): string[] => {
+    const entry = state.permissions('openapi').find((p) => p.resource === name);
+    return entry ? (JSON.parse(entry.securityRule) as string[]) : [];
+  };
+
+  /** The openapi list of the uploaded package's own config.json. */
+  function packagedOpenapi(name: string): string[] {
+    try {
+      const raw = JSON.parse(readFileSync(join(ctx.codeRoot, name, '.package-config.json'), 'utf8')) as { permissions?: { openapi?: unknown } };
+      const list = raw.permissions?.openapi;
+      return Array.isArray(list) ? list.filter((x): x is string => typeof x === 'string') : [];
+    } catch {
+      return [];
+    }
+  }
+
+  /** The config.json the runner reads: the uploaded settings and triggers, and the permissions granted. */
   function writeRunnerConfig(fn: DeployedFunction, bumpVersion: boolean): void {
     const dir = join(ctx.codeRoot, fn.name);
-    const packaged = join(dir, '.package-config.json');
-    let permissions: unknown;
-    if (existsSync(packaged)) {
-      try {
-        permissions = (JSON.parse(readFileSync(packaged, 'utf8')) as { permissions?: unknown }).permissions;
-      } catch {
-        permissions = undefined;
-      }
-    }
     const triggers = state.triggers(fn.name).map((t) => ({ name: t.name, type: 'timer', config: t.config }));
-    writeFileSync(join(dir, 'config.json'), JSON.stringify({ timeout: fn.timeout, triggers, ...(permissions ? { permissions } : {}) }, null, 2));
+    writeFileSync(join(dir, 'config.json'), JSON.stringify({ timeout: fn.timeout, triggers, permissions: { openapi: granted(fn.name) } }, null, 2));
     // New settings or variables reach new instances only, as in SCF: a new version retires the warm ones.
     if (bumpVersion && existsSync(join(dir, 'index.js'))) {
       const t = new Date(Date.now() + Math.floor(Math.random() * 1000));
@@ -194,7 +211,7 @@ export function controlPlaneActions(ctx: ActionContext): Record<string, Handler>
     state.putIndexes(collection, list);
   }
 
-  return {
+  const actions: Record<string, Handler> = {
     // ---- environment ---------------------------------------------------------------------------------------
     DescribeEnvInfo: (p) => {
       checkEnv(p);
@@ -428,6 +445,21 @@ export function controlPlaneActions(ctx: ActionContext): Record<string, Handler>
       writeRunnerConfig(fn, false);
       ctx.onTriggersChanged();
       return {};
+    },
+  };
+
+  return {
+    actions,
+    devtoolsUpload() {
+      const out: Record<string, string[]> = {};
+      for (const fn of state.functions()) {
+        const list = packagedOpenapi(fn.name);
+        state.putPermission({ resourceType: 'openapi', resource: fn.name, permission: 'GRANTED', securityRule: JSON.stringify(list) });
+        writeRunnerConfig(fn, false);
+        out[fn.name] = list;
+      }
+      ctx.log('control-plane.devtools-upload', { functions: Object.keys(out) });
+      return out;
     },
   };
 }

@@ -50,6 +50,8 @@ export interface ControlPlane {
   readonly rules: FunctionSecurityRules;
   /** Serves `/http<path>` for the HTTP access paths created (any method). */
   httpAccess: RouteHandler;
+  /** The local stand-in for the one DevTools upload: grants the cloud-call permissions of each uploaded config.json. */
+  devtoolsUpload(): Record<string, string[]>;
   close(): Promise<void>;
 }
 
@@ -62,7 +64,7 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
   for (const { collection, list } of state.indexes()) options.db.declareIndexes(collection, list);
 
   const credentials = { secretId: `AKIDlocal${randomBytes(12).toString('hex')}`, secretKey: randomBytes(24).toString('base64url') };
-  const actions = controlPlaneActions({
+  const { actions, devtoolsUpload } = controlPlaneActions({
     envId: options.envId,
     state,
     db: options.db,
@@ -138,6 +140,7 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
       api.emit('connection', socket);
     },
     functionEnv: (name) => ({ ...(state.functionNamed(name)?.env ?? {}) }),
+    devtoolsUpload,
     httpAccess: async (req): Promise<HttpReply> => {
       const path = req.params[0];
       const route = state

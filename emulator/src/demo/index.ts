@@ -6,7 +6,7 @@ import { DEMO_BUYER, DEMO_MERCHANT, DEMO_PRODUCTS, DEMO_SETTINGS, DEMO_STOCKED_P
 import { seedOrderToShip } from './paid-order';
 import { DEFAULT_APPID as DEFAULT_DEMO_APPID } from '../sandbox';
 
-export { DEMO_BUYER, DEMO_MERCHANT, DEMO_PRODUCTS, DEMO_SETTINGS, DEMO_STOCKED_PRODUCTS, DEMO_SUB_MCH_ID, paySettings } from './settings';
+export { DEMO_BUYER, DEMO_MERCHANT, DEMO_PRODUCTS, DEMO_SETTINGS, DEMO_STOCKED_PRODUCTS, DEMO_SUB_MCH_ID, channelSettings, paySettings } from './settings';
 
 /** Something that can grant subscriptions (the outbox); optional so seeding works without one. */
 export interface SubscriptionGranter {

@@ -43,6 +43,7 @@ export const DEMO_SETTINGS = {
     // The merchant's morning line on yesterday's WeChat Pay bill (the bill function).
     billSummary: {
       templateId: 'LOCAL_TMPL_BILL_SUMMARY',
+      page: 'pages/merchant/bills/index',
       data: { thing1: 'summary', thing2: 'billDate', amount3: 'paidFee' },
     },
   },
@@ -101,4 +102,15 @@ export function paySettings(provider: 'cloudpay' | 'v2' | 'v3', localCloudUrl: s
     refundNotifyUrl: `${localCloudUrl}/http/refundNotify`,
     v2SignType: 'HMAC-SHA256',
   };
+}
+
+/**
+ * The settings of a shop that switched channel along `channels` (oldest first): new orders through the last, the others
+ * still configured for their orders (docs/migrate-cloudpay-to-v3.md). One channel: paySettings.
+ */
+export function channelSettings(channels: ReadonlyArray<'cloudpay' | 'v2' | 'v3'>, localCloudUrl: string, appid: string): Record<string, unknown> {
+  const current = channels[channels.length - 1] ?? 'cloudpay';
+  const former = channels.slice(0, -1);
+  const merged = Object.assign({}, ...channels.map((c) => paySettings(c, localCloudUrl, appid))) as Record<string, unknown>;
+  return { ...merged, provider: current, ...(former.length ? { formerChannels: former.map((provider) => ({ provider, subMchId: DEMO_SUB_MCH_ID })) } : {}) };
 }

@@ -223,8 +223,19 @@ export function checkCloseOrder(params: Params): Checked<TradeLookup> {
 }
 
 /** A trade belongs to its sub-merchant: another merchant's number is as unknown as a made-up one. */
-export function ownTrade(trade: Trade | undefined, subMchId: string): Trade | undefined {
-  return trade && trade.subMchId === subMchId ? trade : undefined;
+/**
+ * The trade as the calling merchant account sees it: its own, or none (WeChat answers as for an unknown order). A
+ * cloudPay trade belongs to CloudBase's service provider with the shop as sub-merchant, an APIv2/APIv3 trade to the
+ * shop's own merchant account (one account for both API versions): neither can see the other's, even under the same
+ * merchant id.
+ */
+export function ownTrade(trade: Trade | undefined, subMchId: string, protocol: PayProtocol): Trade | undefined {
+  return trade && trade.subMchId === subMchId && merchantAccount(trade.protocol) === merchantAccount(protocol) ? trade : undefined;
+}
+
+/** Which of WeChat's merchant accounts keeps a trade asked for in this protocol (absent: cloudPay, as before protocols existed). */
+export function merchantAccount(protocol: PayProtocol | undefined): 'cloudpay' | 'direct' {
+  return protocol === 'v2' || protocol === 'v3' ? 'direct' : 'cloudpay';
 }
 
 export function decideCloseOrder(trade: Trade | undefined, now: number, rules: CloseRules): Checked<Trade> {

@@ -64,6 +64,11 @@ export class SandboxService {
     if (!checked.ok) return failureAnswer(checked.failure, stringOf(params.sub_mch_id));
     const req = { ...checked.value, subOpenid: checked.value.subOpenid ?? caller.openid };
     const existing = this.deps.store.trade(req.outTradeNo);
+    // WeChat keeps each merchant account's order numbers apart; the sandbox keeps one ledger, so another account's
+    // trade under this number is refused rather than shared.
+    if (existing && !ownTrade(existing, req.subMchId, protocol)) {
+      return failureAnswer({ level: 'result', errCode: 'OUT_TRADE_NO_USED', errCodeDes: '商户订单号重复（本地云中另一个商户账户已有此订单号）' }, req.subMchId);
+    }
     const decision = decideUnifiedOrder(existing, req);
     if (!decision.ok) return failureAnswer(decision.failure, req.subMchId, existing?.subAppid);
     let trade: Trade;
@@ -98,12 +103,13 @@ export class SandboxService {
     return unifiedOrderAnswer(trade, now);
   }
 
-  queryOrder(params: Params): PayAnswer {
+  /** `protocol`, here and below: the merchant account asking (rules.ts ownTrade): another account's trade is unknown to it. */
+  queryOrder(params: Params, protocol: PayProtocol = 'cloudpay'): PayAnswer {
     const checked = checkQueryOrder(params);
     if (!checked.ok) return failureAnswer(checked.failure, stringOf(params.sub_mch_id));
     const { subMchId, transactionId: txId, outTradeNo } = checked.value;
     const found = txId ? this.deps.store.tradeByTransactionId(txId) : this.deps.store.trade(outTradeNo ?? '');
-    const trade = ownTrade(found, subMchId);
+    const trade = ownTrade(found, subMchId, protocol);
     if (!trade) return failureAnswer({ level: 'result', errCode: 'ORDERNOTEXIST', errCodeDes: '此交易订单号不存在' }, subMchId);
     return queryOrderAnswer(trade, this.deps.store.refundsOf(trade.outTradeNo));
   }
@@ -113,7 +119,7 @@ export class SandboxService {
     const now = this.deps.now();
     const checked = checkCloseOrder(params);
     if (!checked.ok) return failureAnswer(checked.failure, stringOf(params.sub_mch_id));
-    const trade = ownTrade(this.deps.store.trade(checked.value.outTradeNo ?? ''), checked.value.subMchId);
+    const trade = ownTrade(this.deps.store.trade(checked.value.outTradeNo ?? ''), checked.value.subMchId, protocol);
     const rules = CLOSE_RULES[protocol];
     const decision = decideCloseOrder(trade, now, { ...rules, minAgeMs: rules.minAgeMs * this.deps.timeScale() });
     if (!decision.ok) return failureAnswer(decision.failure, checked.value.subMchId, trade?.subAppid);
@@ -128,7 +134,7 @@ export class SandboxService {
     if (!checked.ok) return failureAnswer(checked.failure, stringOf(params.sub_mch_id));
     const req = checked.value;
     const found = req.transactionId ? this.deps.store.tradeByTransactionId(req.transactionId) : this.deps.store.trade(req.outTradeNo ?? '');
-    const trade = ownTrade(found, req.subMchId);
+    const trade = ownTrade(found, req.subMchId, protocol);
     // Decide and write in one SQLite transaction, so no two refunds can both pass the "at most what was paid" rule.
     const outcome = this.deps.store.transaction((): Checked<{ refund: Refund; created: boolean }> => {
       const refunds = trade ? this.deps.store.refundsOf(trade.outTradeNo) : [];
@@ -162,7 +168,7 @@ export class SandboxService {
     return refundAnswer(outcome.value.refund, subAppid);
   }
 
-  queryRefund(params: Params): PayAnswer {
+  queryRefund(params: Params, protocol: PayProtocol = 'cloudpay'): PayAnswer {
     const checked = checkQueryRefund(params);
     if (!checked.ok) return failureAnswer(checked.failure, stringOf(params.sub_mch_id));
     const q = checked.value;
@@ -171,7 +177,7 @@ export class SandboxService {
     let trade: Trade | undefined;
     if (q.refundId || q.outRefundNo) trade = single ? store.trade(single.outTradeNo) : undefined;
     else trade = q.transactionId ? store.tradeByTransactionId(q.transactionId) : store.trade(q.outTradeNo ?? '');
-    trade = ownTrade(trade, q.subMchId);
+    trade = ownTrade(trade, q.subMchId, protocol);
     const all = trade ? store.refundsOf(trade.outTradeNo) : [];
     const listed = single ? (trade ? [single] : []) : all.slice(q.offset, q.offset + REFUNDS_PER_QUERY);
     if (!trade || listed.length === 0) return failureAnswer({ level: 'result', errCode: 'REFUNDNOTEXIST', errCodeDes: '退款订单查询失败，订单号错误或订单状态不正确' }, q.subMchId);

@@ -7,7 +7,7 @@ import { parseApproveRefundEvent } from '../../domain/events';
 import { isMerchant } from '../../domain/settings';
 import { database } from '../../server/cloud';
 import { clientFunction } from '../../server/handler';
-import { paymentProvider } from '../../server/provider';
+import { payments } from '../../server/provider';
 import { agreeReturn } from '../../server/aftersale-flow';
 import { approveRefund, closeRequestedRefund } from '../../server/refund-flow';
 import { findRefund } from '../../server/repositories/refunds';
@@ -30,9 +30,9 @@ export const main = clientFunction<ApproveRefundData>('approveRefund', async (ev
       // A return is agreed first (the buyer sends the goods back); a refund-only request is refunded now.
       const refund = await findRefund(store, request.refundId);
       if (refund?.type === 'RETURN_AND_REFUND') return { refundId: request.refundId, status: await agreeReturn(ctx, request.refundId, who.openid) };
-      return { refundId: request.refundId, status: await approveRefund(ctx, paymentProvider(settings, who.env), request.refundId, who.openid) };
+      return { refundId: request.refundId, status: await approveRefund(ctx, payments(settings, who.env), request.refundId, who.openid) };
     }
     case 'confirmReturn':
-      return { refundId: request.refundId, status: await approveRefund(ctx, paymentProvider(settings, who.env), request.refundId, who.openid, 'confirmReturn') };
+      return { refundId: request.refundId, status: await approveRefund(ctx, payments(settings, who.env), request.refundId, who.openid, 'confirmReturn') };
   }
 });

@@ -5,7 +5,7 @@ import { parseOrdersEvent } from '../../domain/events';
 import { database } from '../../server/cloud';
 import { clientFunction } from '../../server/handler';
 import { cancelOrder, checkRefund, getOrder, listMyOrders, listProducts, me, merchantRefund, merchantRefunds } from '../../server/orders-queries';
-import { paymentProvider } from '../../server/provider';
+import { payments } from '../../server/provider';
 import { closeRequestedRefund } from '../../server/refund-flow';
 import { submitReturn } from '../../server/aftersale-flow';
 import { merchantDesk, reprint } from '../../server/desk-queries';
@@ -24,7 +24,7 @@ export const main = clientFunction<OrdersData[keyof OrdersData]>('orders', async
     case 'get':
       return getOrder(ctx, request.orderId);
     case 'cancel':
-      return cancelOrder(ctx, paymentProvider(settings, who.env), request.orderId);
+      return cancelOrder(ctx, payments(settings, who.env), request.orderId);
     case 'withdrawRefund': {
       const { refund } = await closeRequestedRefund(ctx, request.refundId, 'CANCELLED', { openid: who.openid, role: 'buyer' });
       return { refundId: refund._id, status: refund.status };
@@ -46,7 +46,7 @@ export const main = clientFunction<OrdersData[keyof OrdersData]>('orders', async
     case 'reprint':
       return reprint(ctx, request.orderId);
     case 'checkRefund':
-      return checkRefund(ctx, paymentProvider(settings, who.env), request.refundId);
+      return checkRefund(ctx, payments(settings, who.env), request.refundId);
     case 'bills':
       return merchantBills(ctx);
     case 'billDay':

@@ -7,7 +7,7 @@ import { ProviderError } from '../../providers/payment-provider';
 import { database } from '../../server/cloud';
 import { clientFunction } from '../../server/handler';
 import { assertPayable, createOrder, ownOrder, paymentFor, priceItems } from '../../server/order-flow';
-import { paymentProvider } from '../../server/provider';
+import { payments } from '../../server/provider';
 import { loadSettings } from '../../server/settings';
 
 export const main = clientFunction<PayData>('pay', async (event, who) => {
@@ -21,7 +21,7 @@ export const main = clientFunction<PayData>('pay', async (event, who) => {
       : await createOrder(ctx, who.openid, await priceItems(store, request.items), request.idempotencyKey, request.address);
   assertPayable(order, ctx.now);
   try {
-    const payment = await paymentFor(ctx, paymentProvider(settings, who.env), order, who.clientIp);
+    const payment = await paymentFor(ctx, payments(settings, who.env), order, who.clientIp);
     return { orderId: order._id, totalFee: order.totalFee, payment };
   } catch (err) {
     // The order exists and stays PENDING: say which, so it can be paid again (or left to close by itself).

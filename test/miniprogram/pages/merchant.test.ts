@@ -119,14 +119,20 @@ describe('merchant refund review', () => {
     expect(review.text('.reject-error')).toBe('请填写拒绝原因，买家会看到');
 
     await review.type('.reject-input', '商品已拆封使用');
+    // A rejection is final: it is confirmed first, and declining rejects nothing.
+    fake.user.confirms = false;
+    await review.tap('.reject');
+    expect(fake.screen.dialogs.at(-1)).toEqual({ title: '拒绝退款', content: '拒绝后买家会看到原因：商品已拆封使用' });
+    expect(backend.refunds.get(refund.refundId)!.status).toBe('REQUESTED');
+    fake.user.confirms = true;
     await review.tap('.reject');
     expect(backend.refunds.get(refund.refundId)).toMatchObject({ status: 'REJECTED', rejectReason: '商品已拆封使用' });
     expect(review.text('.status')).toBe('商家已拒绝');
     expect(review.text('.reject-reason')).toBe('拒绝原因：商品已拆封使用');
     expect(review.exists('.approve')).toBe(false);
     expect(fake.screen.toasts).toContain('已拒绝退款');
-    // Deciding was a moment to renew the merchant's one-time message quota.
-    expect(backend.grantsOf('merchant-1')).toEqual({ 'tpl-paid': 1, 'tpl-refund-req': 1 });
+    // Deciding was a moment to renew the merchant's one-time message quota (each tap on 拒绝 asked once).
+    expect(backend.grantsOf('merchant-1')).toEqual({ 'tpl-paid': 2, 'tpl-refund-req': 2 });
 
     fake.screen.pages.pop();
     queue.setDataCalls.length = 0;

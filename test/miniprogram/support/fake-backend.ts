@@ -2,7 +2,7 @@
 // the functions' parsers, requests decided by their rules, answers rendered by their views (src/domain/**), so a
 // page test sees what a function would send. What is left here (the bookkeeping a function's database writes do)
 // is checked against the real functions through the local cloud by test/miniprogram/contract/fake-vs-real.test.ts.
-import type { DeliveryAddress, MeData, OrderStatus, Product, Result } from '../../../typings/api';
+import type { BillDayView, BillDifferenceView, DeliveryAddress, MeData, OrderStatus, Product, Result } from '../../../typings/api';
 import { decodeCursor, encodeCursor, fetchSize, pageOf } from '../../../src/domain/cursor';
 import { lineLabel, priceLines, stockDestination } from '../../../src/domain/catalogue';
 import type { OrderDoc, ProductDoc, RefundDoc, StockLine, TimelineRecord } from '../../../src/domain/documents';
@@ -58,6 +58,9 @@ export class FakeBackend {
   grants = new Map<string, Map<string, number>>();
   /** Calls that answered, in order: the audit trail a test can read like a server log. */
   served: Array<{ name: string; action?: string; openid: string }> = [];
+  /** The bill function's results, as the 对账 page reads them (seeded by tests; the real comparison is server-side). */
+  billDays: BillDayView[] = [];
+  billDifferences: BillDifferenceView[] = [];
   private failures: Array<{ name: string; action?: string; answer: Injected }> = [];
   protected clock = Date.parse('2026-11-20T02:00:00.000Z');
   private seq = 0;
@@ -212,7 +215,7 @@ export class FakeBackend {
     if (short) throw new AppError('OUT_OF_STOCK', `${lineLabel(items, short)}: only ${Math.max(0, sku(short).stock)} left, ${short.quantity} asked for`);
     for (const l of stockLines) Object.assign(sku(l), { stock: sku(l).stock - l.quantity, held: sku(l).held + l.quantity });
     const id = `O${String(++this.seq).padStart(4, '0')}`;
-    const doc = newOrderDoc({ id, buyer, items, stockLines, now: this.tick(), unpaidTimeoutSeconds: this.unpaidTimeoutSeconds, ...(idempotencyKey ? { idempotencyKey } : {}), ...(address ? { address } : {}) });
+    const doc = newOrderDoc({ id, buyer, items, stockLines, now: this.tick(), unpaidTimeoutSeconds: this.unpaidTimeoutSeconds, payChannel: { provider: 'cloudpay', merchantId: '1900000109' }, ...(idempotencyKey ? { idempotencyKey } : {}), ...(address ? { address } : {}) });
     const order: StoredOrder = { ...doc, orderId: id, buyer };
     this.orders.set(id, order);
     return order;
@@ -407,6 +410,20 @@ export class FakeBackend {
         const outcome = this.wechatRefundOutcome.get(r.refundId);
         if (outcome && outcome !== r.status) this.settle(r.refundId, outcome);
         return { refundId: r.refundId, status: r.status };
+      }
+      case 'bills':
+        requireMerchant();
+        return { days: [...this.billDays].sort((a, b) => b.date.localeCompare(a.date)) };
+      case 'billDay':
+        requireMerchant();
+        return { date: request.date, runs: this.billDays.filter((d) => d.date === request.date), differences: this.billDifferences.filter((d) => d.date === request.date) };
+      case 'explainBillDifference': {
+        requireMerchant();
+        const d = this.billDifferences.find((x) => x.id === request.differenceId);
+        if (!d) throw notFound(`there is no bill difference ${request.differenceId}`);
+        if (d.state !== 'OPEN') throw conflict(`difference ${d.id} was already explained: ${d.note ?? ''}`);
+        Object.assign(d, { state: 'EXPLAINED', note: request.note, explainedAt: this.tick().toISOString() });
+        return { ...d };
       }
       case 'confirmReceipt':
       case 'desk':

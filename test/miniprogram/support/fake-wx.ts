@@ -11,6 +11,8 @@ export interface SimulatedUser {
   subscribes: 'accept' | 'reject' | 'fail';
   /** What the person answers in confirmation dialogs. */
   confirms: boolean;
+  /** What the person types into an editable dialog (wx.showModal with editable: true) before confirming. */
+  types?: string;
   /** What the person picks in WeChat's address picker ('cancel': closes it). */
   address: Record<string, string> | 'cancel';
   /** What the camera reads when the person scans ('cancel': closes the scanner). */
@@ -162,9 +164,9 @@ export function createFakeWx(backend: FakeBackend, user: Partial<SimulatedUser> 
     showToast: (opts: { title: string }) => {
       screen.toasts.push(opts.title);
     },
-    showModal: (opts: { title: string; content: string } & Callbacks<{ confirm: boolean; cancel: boolean }>) => {
-      screen.dialogs.push({ title: opts.title, content: opts.content });
-      later(opts, { res: { confirm: who.confirms, cancel: !who.confirms } });
+    showModal: (opts: { title: string; content?: string; editable?: boolean } & Callbacks<{ confirm: boolean; cancel: boolean; content?: string }>) => {
+      screen.dialogs.push({ title: opts.title, content: opts.content ?? '' });
+      later(opts, { res: { confirm: who.confirms, cancel: !who.confirms, ...(opts.editable ? { content: who.confirms ? who.types ?? '' : '' } : {}) } });
     },
     navigateTo: (opts: { url: string } & Callbacks<unknown>) => {
       screen.pages.push(opts.url);

@@ -72,13 +72,13 @@ function run(deps: V2ApiDeps, api: PayApi, fields: Record<string, string>): PayA
       return deps.service.unifiedOrder(params, {}, 'v2');
     }
     case 'queryOrder':
-      return deps.service.queryOrder(params);
+      return deps.service.queryOrder(params, 'v2');
     case 'closeOrder':
       return deps.service.closeOrder(params, 'v2');
     case 'refund':
       return deps.service.refund(params, 'v2');
     case 'queryRefund':
-      return deps.service.queryRefund(params);
+      return deps.service.queryRefund(params, 'v2');
   }
 }
 

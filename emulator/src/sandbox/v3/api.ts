@@ -42,7 +42,7 @@ export function mountV3Api(server: PayHttpsServer, deps: V3ApiDeps): void {
 
   mount('GET', OUT_TRADE_NO_PATH, 'queryOrder', (req, mchid) => {
     if (req.query.get('mchid') !== mchid) return v3Error(400, 'PARAM_ERROR', 'mchid 参数缺失或与签名商户号不一致');
-    const answer = deps.service.queryOrder({ sub_mch_id: mchid, out_trade_no: req.params[0], nonce_str: nonceStr() });
+    const answer = deps.service.queryOrder({ sub_mch_id: mchid, out_trade_no: req.params[0], nonce_str: nonceStr() }, 'v3');
     return v3Failure(answer, 'queryOrder') ?? { status: 200, body: transactionBody(answer, mchid) };
   });
 
@@ -64,7 +64,7 @@ export function mountV3Api(server: PayHttpsServer, deps: V3ApiDeps): void {
 
   mount('GET', REFUND_PATH, 'queryRefund', (req, mchid) => {
     const refund = deps.store.refund(req.params[0] ?? '');
-    const trade = refund ? ownTrade(deps.store.trade(refund.outTradeNo), mchid) : undefined;
+    const trade = refund ? ownTrade(deps.store.trade(refund.outTradeNo), mchid, 'v3') : undefined;
     if (!refund || !trade) return v3Error(404, 'RESOURCE_NOT_EXISTS', '退款单不存在');
     return { status: 200, body: refundBody(refund) };
   });

@@ -73,5 +73,9 @@ Component({
     onRefunds() {
       navigate(ROUTES.refundQueue);
     },
+
+    onBills() {
+      navigate(ROUTES.bills);
+    },
   },
 });

@@ -121,6 +121,8 @@ Component({
       const subscribing = askMerchantSubscriptions(priv(this).templates);
       return this.decide(async () => {
         await subscribing;
+        // A rejection cannot be taken back: the merchant confirms it.
+        if (!(await confirmDialog('拒绝退款', `拒绝后买家会看到原因：${check.reason}`, '拒绝退款'))) return;
         const res = await rejectRefund(priv(this).refundId, check.reason);
         if (res.ok) {
           toast('已拒绝退款', 'success');
