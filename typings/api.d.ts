@@ -37,14 +37,10 @@ export type ReceiptState = 'NOT_RECEIVED' | 'RECEIVED';
  * of this type, so the reason lists and limits cannot drift apart and still compile.
  */
 export interface AfterSaleContract {
-  /** Evidence photos per request (WeChat's shop allows 9). */
-  photosMax: 9;
   /** Requests a buyer may make on one order, including those rejected (WeChat's shop: 5 per item). */
   applicationsPerOrder: 5;
   /** The buyer's note, in characters. */
   noteMaxLength: 200;
-  /** A photo the functions accept, in bytes (checked against cloud storage). */
-  photoMaxBytes: 10485760;
   /** The reason that needs the note to say what it is. */
   otherReason: '其他原因';
   reasons: {
@@ -450,7 +446,7 @@ export interface ApplyRefundEvent {
   /** Asked of the buyer of a shipped order; a PAID order is NOT_RECEIVED, a COMPLETED one RECEIVED. */
   receipt?: ReceiptState;
   note?: string;
-  /** Cloud fileIDs from wx.cloud.uploadFile, at most AfterSaleContract.photosMax. */
+  /** Cloud fileIDs from wx.cloud.uploadFile into the buyer's own folder, at most UploadLimits.photosMax. */
   photos?: string[];
 }
 export interface ApplyRefundData {

@@ -22,7 +22,7 @@ const PAGE = `<!doctype html>
  nav button.on{background:#fff;color:#078a47;font-weight:600}
  #health{font-size:12px;opacity:.95;margin-left:auto}
  main{padding:16px 20px} .tab{display:none;gap:16px} .tab.on{display:grid}
- .grid{grid-template-columns:repeat(auto-fit,minmax(440px,1fr))}
+ .grid{grid-template-columns:repeat(auto-fit,minmax(440px,1fr))} .tab > section,.grid > section,.layout > section{min-width:0}
  section{background:#fff;border-radius:8px;padding:12px 16px;box-shadow:0 1px 2px #0001;overflow:auto}
  h2{font-size:15px;margin:0 0 8px} table{border-collapse:collapse;width:100%}
  td,th{text-align:left;padding:4px 8px;border-bottom:1px solid #eee;font-size:12px;vertical-align:top}
@@ -63,7 +63,7 @@ const PAGE = `<!doctype html>
    <section><input type="search" id="db-search" placeholder="search documents (any field, any value)"><div id="db-documents"></div></section>
   </div></div>
   <div class="tab grid" id="tab-orders">
-   <section><h2>Orders (newest first)</h2><div id="orders"></div></section>
+   <section><h2>Orders (newest first, China time)</h2><div id="orders"></div></section>
    <section><h2>Refunds (newest first)</h2><div id="refunds"></div></section>
   </div>
   <div class="tab grid" id="tab-pay">
@@ -83,7 +83,11 @@ const PAGE = `<!doctype html>
 const esc = (v) => String(v ?? '').replace(/[&<>"']/g, (c) => '&#' + c.charCodeAt(0) + ';');
 const get = (p) => fetch(p, { headers: { 'x-local-cloud-ui': '1' } }).then((r) => r.ok ? r.json() : Promise.reject(new Error(p + ': ' + r.status)));
 const fen = (f) => typeof f === 'number' ? '¥' + (f / 100).toFixed(2) : '';
-const time = (t) => t ? String(t).replace('T', ' ').replace(/\\.\\d+Z$/, 'Z') : '';
+// China time, as the phone and WeChat Pay show it (the stored values are UTC).
+const time = (t) => {
+  const ms = t ? Date.parse(t) : NaN;
+  return Number.isFinite(ms) ? new Date(ms + 8 * 3600 * 1000).toISOString().slice(0, 19).replace('T', ' ') : '';
+};
 // Markup the page builds itself. Stored data is parsed JSON and can never be an instance of this class, so a
 // document shaped {html: "…"} (an import, any /admin writer) is shown as text, never run as markup.
 class Markup { constructor(html) { this.html = html; } }
@@ -157,12 +161,21 @@ function timelineHtml(entries) {
   return markup('<ol class="timeline">' + (Array.isArray(entries) ? entries : []).slice().reverse().map((t) => '<li><span class="nowrap">' + esc(time(t && t.at)) + '</span> <b>' + esc(t && t.event) + '</b> <span class="muted">' + esc((t && t.by) || '') + '</span>' + (t && t.note ? ' — ' + esc(t.note) : '') + '</li>').join('') + '</ol>');
 }
 const statusTag = (s) => tag(s, /REFUNDED|SUCCEEDED|SUCCESS|PAID|SHIPPED|COMPLETED/.test(s) ? '' : /FAILED|REJECTED|CLOSED|CANCELLED/.test(s) ? 'bad' : 'warn');
+// A refund keeps no timeline of its own: its steps are its times (the order's timeline has the rest).
+function refundSteps(d) {
+  return [
+    { at: d.createdAt, event: 'requested', by: 'buyer' },
+    d.submittedAt && { at: d.submittedAt, event: 'sent to WeChat Pay', by: 'merchant' },
+    d.settledAt && { at: d.settledAt, event: String(d.status).toLowerCase(), by: 'wechat' },
+    !d.settledAt && d.statusAt && d.status !== 'REQUESTED' && { at: d.statusAt, event: String(d.status).toLowerCase() },
+  ].filter(Boolean);
+}
 async function orders() {
   const o = await get('/ui/documents/orders?limit=50').catch(() => ({ documents: [] }));
   document.getElementById('orders').innerHTML = table(o.documents.map((d) => ({ order: d._id, buyer: d._openid, status: statusTag(d.status), total: fen(d.totalFee), refunded: fen(d.refundedFee), timeline: timelineHtml(d.timeline) })),
     [{ key: 'order' }, { key: 'buyer' }, { key: 'status' }, { key: 'total' }, { key: 'refunded' }, { key: 'timeline', wrap: true }]);
   const r = await get('/ui/documents/refunds?limit=50').catch(() => ({ documents: [] }));
-  document.getElementById('refunds').innerHTML = table(r.documents.map((d) => ({ refund: d._id, order: d.orderId, status: statusTag(d.status), amount: fen(d.refundFee), reason: d.reason, timeline: timelineHtml(d.timeline || d.history) })),
+  document.getElementById('refunds').innerHTML = table(r.documents.map((d) => ({ refund: d._id, order: d.orderId, status: statusTag(d.status), amount: fen(d.refundFee), reason: d.reason, timeline: timelineHtml(refundSteps(d)) })),
     [{ key: 'refund' }, { key: 'order' }, { key: 'status' }, { key: 'amount' }, { key: 'reason', wrap: true }, { key: 'timeline', wrap: true }]);
 }
 

@@ -5,6 +5,7 @@ export const ROUTES = {
   orderList: '/pages/order/order-list/index',
   orderDetail: '/pages/order/order-detail/index',
   refundApply: '/pages/order/refund-apply/index',
+  afterSaleApply: '/pages/aftersale/apply/index',
   refundQueue: '/pages/merchant/refund-queue/index',
   refundReview: '/pages/merchant/refund-detail/index',
   desk: '/pages/merchant/desk/index',

@@ -3,10 +3,8 @@
 import type { AfterSaleContract } from '../../typings/api';
 
 export const AFTERSALE: AfterSaleContract = {
-  photosMax: 9,
   applicationsPerOrder: 5,
   noteMaxLength: 200,
-  photoMaxBytes: 10485760,
   otherReason: '其他原因',
   reasons: {
     NOT_RECEIVED: ['不想要了', '拍错/多拍', '快递一直未送到', '未按约定时间发货', '其他原因'],

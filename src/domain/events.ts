@@ -13,6 +13,7 @@ import { TYPED_LINE_BREAKS, hasControlCharacters } from './text';
 import { isShippingOrderAction, parseShippingOrdersEvent } from './shipping-events';
 import { isBillOrderAction, parseBillOrdersEvent } from './bill-events';
 import { AFTERSALE } from './aftersale-contract';
+import { UPLOAD_LIMITS } from './uploads';
 import { isExpressCompany, TRACKING_NO } from './shipping';
 
 const PLATFORM_FIELDS = new Set(['userInfo']);
@@ -83,8 +84,6 @@ export function parsePayEvent(event: unknown): PayEvent {
 }
 
 const APPLY_FIELDS = ['orderId', 'refundFee', 'reason', 'type', 'items', 'receipt', 'note', 'photos'];
-/** A cloud storage fileID as wx.cloud.uploadFile answers it: `cloud://<env>.<bucket>/<path>`. */
-const FILE_ID = /^cloud:\/\/[0-9A-Za-z_.-]{1,120}\/[^\s?#]{1,512}$/;
 
 /**
  * The buyer's request. Without `type` it is the request of before after-sales (仅退款, a reason text, an amount);
@@ -110,14 +109,13 @@ export function parseApplyRefundEvent(event: unknown): ApplyRefundEvent {
     const note = optionalText(f.note, 'note', AFTERSALE.noteMaxLength);
     if (note) parsed.note = note;
   }
+  // The shape only: which files they are, and that they are the buyer's own photos, is checked against the storage
+  // by the function (server/storage-files.ts checkBuyerPhotos).
   if (f.photos !== undefined) {
-    if (!Array.isArray(f.photos) || f.photos.length > AFTERSALE.photosMax) throw invalid(`photos must be a list of at most ${AFTERSALE.photosMax} fileIDs`);
-    const photos = f.photos.map((p, i) => {
-      if (typeof p !== 'string' || !FILE_ID.test(p)) throw invalid(`photos[${i}] must be a cloud fileID from wx.cloud.uploadFile`);
-      return p;
-    });
-    if (new Set(photos).size !== photos.length) throw invalid('photos lists one file twice');
-    if (photos.length) parsed.photos = photos;
+    if (!Array.isArray(f.photos) || f.photos.length > UPLOAD_LIMITS.photosMax || f.photos.some((p) => typeof p !== 'string' || p.length > 1024)) {
+      throw invalid(`photos must be a list of at most ${UPLOAD_LIMITS.photosMax} file ids`);
+    }
+    if (f.photos.length) parsed.photos = f.photos as string[];
   }
   return parsed;
 }

@@ -8,6 +8,7 @@ import { decideCancel, payingNow, tooEarlyToCancel } from '../domain/order-rules
 import { TIMELINE_NOTES } from '../domain/timeline';
 import { DEFAULT_PAGE } from '../domain/events';
 import { isMerchant, type Settings } from '../domain/settings';
+import { merchantPhotoLinks } from './storage-files';
 import { merchantRefundDetail, orderDetail, orderSummary, productView, refundView } from '../domain/views';
 import { ProviderError } from '../providers/payment-provider';
 import { applyPaymentStatus } from './payments';
@@ -113,7 +114,13 @@ export async function merchantRefund(ctx: QueryContext, refundId: string): Promi
   if (!refund) throw notFound(`refund ${refundId} not found`);
   const order = await findOrder(ctx.store, refund.orderId);
   if (!order) throw notFound(`order ${refund.orderId} not found`);
-  return merchantRefundDetail(refund, order, await refundsOfOrder(ctx.store, order._id), ctx.settings.refundWindowDays, ctx.settings.afterSale);
+  const detail = merchantRefundDetail(refund, order, await refundsOfOrder(ctx.store, order._id), ctx.settings.refundWindowDays, ctx.settings.afterSale);
+  // The buyer's evidence, as links that expire (never public URLs of a buyer's photos); a file gone has an empty link.
+  if (refund.photos?.length) {
+    const links = await merchantPhotoLinks(refund.photos);
+    detail.refund.photoUrls = refund.photos.map((id) => links[id] ?? '');
+  }
+  return detail;
 }
 
 /** A merchant asks WeChat Pay about a refund now, e.g. after resolving an ABNORMAL one in the merchant platform. */

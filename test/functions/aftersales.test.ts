@@ -8,7 +8,16 @@ import { BUYER, CUP, MERCHANT, MERCHANT_2, OTHER_BUYER, TEA, TEMPLATES, failure,
 jest.setTimeout(60_000);
 
 const RETURN_ADDRESS = DEMO_SETTINGS.afterSale.returnAddress;
-const photo = (n: number) => `cloud://local-env.bucket/aftersale/${BUYER}/${n}.jpg`;
+const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(200, 1)]);
+
+/** A photo as the buyer's page uploads it (wx.cloud.uploadFile into the buyer's own folder). */
+async function photo(n: number, buyer = BUYER): Promise<string> {
+  const form = new FormData();
+  form.append('cloudPath', `buyer-uploads/${buyer}/${n}-${Date.now()}.png`);
+  form.append('file', new Blob([PNG]), 'photo');
+  const res = await fetch(`${shop.cloud.url}/storage/client/upload`, { method: 'POST', body: form, headers: { 'x-wx-openid': buyer } });
+  return ((await res.json()) as { fileID: string }).fileID;
+}
 
 let shop: Shop;
 beforeAll(async () => {
@@ -82,12 +91,21 @@ describe('退货退款', () => {
 
   it('request → agreed (the buyer sees the return address) → parcel sent → confirmed → refunded, each step told once', async () => {
     const orderId = await shippedOrder();
-    const photos = [photo(1), photo(2)];
+    const photos = [await photo(1), await photo(2)];
+    // Someone else's photo is refused, and nothing is reserved.
+    expect(failure(await apply({ orderId, type: 'RETURN_AND_REFUND', receipt: 'RECEIVED', reason: '质量问题', photos: [await photo(3, OTHER_BUYER)] })).code).toBe('INVALID_ARGUMENT');
+    expect((await orderLedger(shop, orderId)).refundingFee).toBe(0);
     const { refundId, refundFee } = await shop.ok<ApplyRefundData>('applyRefund', { orderId, type: 'RETURN_AND_REFUND', receipt: 'RECEIVED', reason: '质量问题', note: '杯口有裂纹', photos, items: [{ productId: CUP._id, quantity: 2 }] });
     expect(refundFee).toBe(CUP.price * 2);
     expect(await refundOf(orderId, refundId)).toEqual(expect.objectContaining({ status: 'REQUESTED', type: 'RETURN_AND_REFUND', receipt: 'RECEIVED', note: '杯口有裂纹', photos }));
     // Returns are not agreed by themselves by default: no timer on the request.
     expect((await refundOf(orderId, refundId)).dueAt).toBeUndefined();
+    // The merchant sees the photos through links that expire, and they serve the picture.
+    const review = await shop.ok<{ refund: RefundView }>('orders', { action: 'refund', refundId }, MERCHANT);
+    expect(review.refund.photoUrls).toHaveLength(2);
+    const served = await fetch(review.refund.photoUrls?.[0] ?? '');
+    expect(served.status).toBe(200);
+    expect(Buffer.from(await served.arrayBuffer())).toEqual(PNG);
 
     // The merchant agrees: no money moves yet, the buyer gets the address and a deadline.
     expect(await decide(refundId, 'approve')).toEqual({ ok: true, data: { refundId, status: 'AWAITING_RETURN' } });

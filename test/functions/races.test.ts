@@ -6,6 +6,7 @@
 // The guards these tests prove, and the mutations that break them: /work/notes/mutations-10.md, docs/local-cloud.md.
 import type { ApplyRefundData, ApproveRefundData, Result } from '../../typings/api';
 import type { RequestMatch } from '../../emulator/src/barriers';
+import { DEMO_SETTINGS } from '../../emulator/src/demo';
 import { getJson, postJson } from '../helpers/local-cloud';
 import { BUYER, CUP, MERCHANT, MERCHANT_2, TEA, TEMPLATES, failure, openShop, orderLedger, providerTrade, type Shop } from './support';
 
@@ -15,7 +16,13 @@ let shop: Shop;
 beforeAll(async () => {
   // Reconcile takes every PENDING order and PROCESSING refund at once (no grace); refunds settle only when told.
   // Ten instances per function, so ten deliveries of one notify run side by side instead of queueing.
-  shop = await openShop({ autoSettleRefunds: false, grants: 20, instances: 10, settings: { notifyGraceSeconds: 0, refundPollSeconds: 0 } });
+  // A returned parcel is refunded by the first reconcile if the merchant has not confirmed it (after-sale timer at 0).
+  shop = await openShop({
+    autoSettleRefunds: false,
+    grants: 20,
+    instances: 10,
+    settings: { notifyGraceSeconds: 0, refundPollSeconds: 0, afterSale: { ...DEMO_SETTINGS.afterSale, returnReceiveDays: 0 } },
+  });
 }, 60_000);
 afterAll(() => shop?.close());
 
@@ -633,5 +640,64 @@ describe('guards of the payment', () => {
     const anomalies = (await shop.docs<{ orderId: string; kind: string; detail: string }>('anomalies')).filter((a) => a.orderId === orderId);
     expect(anomalies).toEqual([expect.objectContaining({ kind: 'AMOUNT_MISMATCH', detail: expect.stringContaining('4200000000000099999') })]);
     expect(await events(orderId, 'paid')).toHaveLength(1);
+  });
+});
+
+// ---- after-sales (returns) ----------------------------------------------------------------------------------------
+
+describe('after-sale steps at once', () => {
+  /** A shipped order (one cup) whose return the merchant agreed to, or (`shipped`) whose parcel is on its way back. */
+  async function aReturn(stage: 'REQUESTED' | 'AWAITING_RETURN' | 'RETURN_SHIPPED'): Promise<{ orderId: string; refundId: string }> {
+    const orderId = await shop.paidOrder([{ productId: CUP._id, quantity: 1 }]);
+    await shop.ok('ship', { orderId, logisticsType: 'SELF_PICKUP' }, MERCHANT);
+    const { refundId } = await shop.ok<ApplyRefundData>('applyRefund', { orderId, type: 'RETURN_AND_REFUND', reason: '不想要了' });
+    if (stage !== 'REQUESTED') expect(await approve(refundId)).toEqual({ ok: true, data: { refundId, status: 'AWAITING_RETURN' } });
+    if (stage === 'RETURN_SHIPPED') await shop.ok('orders', { action: 'submitReturn', refundId, expressCompany: 'SF', trackingNo: 'SF0000000001' }, BUYER);
+    return { orderId, refundId };
+  }
+  const confirm = (refundId: string, who = MERCHANT) => shop.call<ApproveRefundData>('approveRefund', { refundId, action: 'confirmReturn' }, who);
+
+  it('two merchants confirm the returned parcel at once: one claim, one refund at WeChat Pay, one step on the timeline', async () => {
+    const { orderId, refundId } = await aReturn('RETURN_SHIPPED');
+    const reads = hold('both confirmations read RETURN_SHIPPED', readRefund('approveRefund', refundId), readRefund('approveRefund', refundId));
+    const results = await Promise.all([confirm(refundId, MERCHANT), confirm(refundId, MERCHANT_2)]);
+    expect(await reads.settled).toBe('released');
+
+    for (const r of results) expect(r).toEqual({ ok: true, data: { refundId, status: 'PROCESSING' } });
+    expect((await providerTrade(shop, orderId)).refunds).toEqual([expect.objectContaining({ outRefundNo: refundId, refundFee: CUP.price })]);
+    expect(await events(orderId, 'return_received')).toHaveLength(1);
+    expect(await ledger(orderId)).toEqual(expect.objectContaining({ refundingFee: CUP.price, refundedFee: 0, openRefundId: refundId }));
+  });
+
+  it('the buyer withdraws while the merchant agrees, the withdrawal committed first: the agreement is refused, the buyer is not sent the address', async () => {
+    const { orderId, refundId } = await aReturn('REQUESTED');
+    const reads = hold('both read REQUESTED', readRefund('approveRefund', refundId), readRefund('orders', refundId, true));
+    const writes = hold('withdrawal commit, then the agreement', { functionName: 'orders', action: 'database.commitTransaction' }, writeRefund('approveRefund', refundId));
+    const [agreed, withdrawn] = await Promise.all([approve(refundId), withdraw(refundId)]);
+    expect(await reads.settled).toBe('released');
+    expect(await writes.settled).toBe('released');
+
+    expect(withdrawn).toEqual({ ok: true, data: { refundId, status: 'CANCELLED' } });
+    expect(failure(agreed).code).toBe('CONFLICT');
+    expect(await refundStatus(refundId)).toBe('CANCELLED');
+    expect(await ledger(orderId)).toEqual(expect.objectContaining({ refundingFee: 0, openRefundId: null }));
+    expect(await events(orderId, 'return_agreed')).toHaveLength(0);
+    expect(await buyerResults(orderId)).toEqual([]);
+  });
+
+  it("the parcel's timer fires while the merchant refuses the goods, the refusal committed first: nothing is refunded", async () => {
+    const { orderId, refundId } = await aReturn('RETURN_SHIPPED');
+    const reads = hold('both read RETURN_SHIPPED', readRefund('reconcile', refundId), readRefund('approveRefund', refundId, true));
+    const writes = hold('refusal commit, then the timer’s claim', { functionName: 'approveRefund', action: 'database.commitTransaction' }, writeRefund('reconcile', refundId));
+    const [refused] = await Promise.all([shop.call<ApproveRefundData>('approveRefund', { refundId, action: 'refuseReturn', rejectReason: '寄回的商品已损坏' }, MERCHANT), shop.reconcile()]);
+    expect(await reads.settled).toBe('released');
+    expect(await writes.settled).toBe('released');
+
+    expect(refused).toEqual({ ok: true, data: { refundId, status: 'REJECTED' } });
+    expect(await refundStatus(refundId)).toBe('REJECTED');
+    expect((await providerTrade(shop, orderId)).refunds).toEqual([]);
+    expect(await ledger(orderId)).toEqual(expect.objectContaining({ refundingFee: 0, refundedFee: 0, openRefundId: null }));
+    expect(await events(orderId, 'return_received')).toHaveLength(0);
+    expect((await buyerResults(orderId)).sort()).toEqual(['拒绝退货', '请寄回商品'].sort());
   });
 });

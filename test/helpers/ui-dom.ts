@@ -14,6 +14,9 @@ export interface UiWindow {
 export interface UiDom {
   window: UiWindow;
 }
+
+/** Fetches of each page still on their way: a page's script must not resume after its window closed. */
+const inFlight = new WeakMap<UiWindow, { pending: number; stopped: boolean }>();
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { JSDOM } = require('jsdom') as { JSDOM: new (html: string, options: { url: string; runScripts: 'dangerously'; beforeParse(window: UiWindow): void }) => UiDom };
 
@@ -24,10 +27,32 @@ export async function openUi(url: string): Promise<UiDom> {
     url: `${url}/`,
     runScripts: 'dangerously',
     beforeParse(window) {
-      // jsdom has no fetch: the page's requests go to the real local cloud.
-      window.fetch = (path, init) => fetch(new URL(String(path), url), init);
+      const state = { pending: 0, stopped: false };
+      inFlight.set(window, state);
+      // jsdom has no fetch: the page's requests go to the real local cloud. Once closing, none is answered, so
+      // the page's refresh waits forever instead of touching a document that is gone.
+      window.fetch = async (path, init) => {
+        if (state.stopped) return new Promise<Response>(() => undefined);
+        state.pending++;
+        try {
+          return await fetch(new URL(String(path), url), init);
+        } finally {
+          state.pending--;
+        }
+      };
     },
   });
+}
+
+/** Closes the page once the requests it has in flight are answered and its script has moved on. */
+export async function closeUi(dom: UiDom): Promise<void> {
+  const state = inFlight.get(dom.window);
+  if (state) {
+    state.stopped = true;
+    while (state.pending > 0) await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  dom.window.close();
 }
 
 /** Clicks a tab (unless it is the one shown) and waits until `ready` matches an element. */

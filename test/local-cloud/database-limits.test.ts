@@ -4,7 +4,7 @@
 // parsed made its whole collection answer 500; now it is skipped, reported, and the rest is served.
 import { join } from 'node:path';
 import { projectRoot, startTestCloud, type LocalCloud } from '../helpers/local-cloud';
-import { openUi, showTab } from '../helpers/ui-dom';
+import { closeUi, openUi, showTab } from '../helpers/ui-dom';
 
 jest.setTimeout(60_000);
 
@@ -94,7 +94,7 @@ describe('a garbled stored document', () => {
           for (const id of ['broken', 'number', 'regex']) expect(section).toContain(id);
           expect(section).not.toContain('13800138000');
         } finally {
-          dom.window.close();
+          await closeUi(dom);
         }
       } finally {
         await cloud.close();

@@ -28,7 +28,7 @@ function node(script: string): string {
 }
 
 test('the product functions are built', () => {
-  expect(built.sort()).toEqual(['applyRefund', 'approveRefund', 'orders', 'pay', 'payNotify', 'reconcile', 'refundNotify', 'ship']);
+  expect(built.sort()).toEqual(['applyRefund', 'approveRefund', 'bill', 'orders', 'pay', 'payNotify', 'products', 'reconcile', 'refundNotify', 'ship', 'wxPush']);
 });
 
 test.each(built)('%s starts without loading its deferred files or Node\'s fetch client', (name) => {

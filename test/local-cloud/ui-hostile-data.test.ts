@@ -3,7 +3,7 @@
 // were it rendered, its script would run in the UI's origin, act as the merchant and read the keys (issue 18).
 // The real page runs in jsdom against a real local cloud, so what is asserted is the DOM a developer would get.
 import { startTestCloud, type LocalCloud } from '../helpers/local-cloud';
-import { openUi, showTab } from '../helpers/ui-dom';
+import { closeUi, openUi, showTab } from '../helpers/ui-dom';
 
 jest.setTimeout(30_000);
 
@@ -43,6 +43,6 @@ it('stored values shaped {html: "…"} are shown as text in every cell, never as
     expect(document.querySelector('#orders')?.textContent).toContain('order-hostile');
     expect(document.querySelector('#refunds')?.textContent).toContain('refund-hostile');
   } finally {
-    dom.window.close();
+    await closeUi(dom);
   }
 });

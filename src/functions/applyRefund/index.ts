@@ -7,11 +7,14 @@ import { database } from '../../server/cloud';
 import { clientFunction } from '../../server/handler';
 import { requestRefund } from '../../server/refund-flow';
 import { loadSettings } from '../../server/settings';
+import { checkBuyerPhotos } from '../../server/storage-files';
 
 export const main = clientFunction<ApplyRefundData>('applyRefund', async (event, who) => {
   const request = parseApplyRefundEvent(event);
   const store = database();
   const settings = await loadSettings(store);
+  // Evidence photos must be the buyer's own, present in storage, pictures within the size limit.
+  await checkBuyerPhotos(who.openid, request.photos);
   const afterSale = request.type
     ? { type: request.type, ...(request.items ? { items: request.items } : {}), ...(request.receipt ? { receipt: request.receipt } : {}), ...(request.note ? { note: request.note } : {}), ...(request.photos ? { photos: request.photos } : {}) }
     : undefined;
