@@ -87,6 +87,23 @@ describe.each(PROVIDERS)('$label', (provider) => {
       }
     });
 
+    it('an order the buyer is paying right now: APIv3 answers 202 USER_PAYING and it stays payable; APIv2 and cloudPay close it', async () => {
+      const { orderId } = await shop.placeOrder([{ productId: CUP._id, quantity: 1 }]);
+      await sleep(400); // past APIv2's (scaled) five minutes
+      expect((await postJson(shop.cloud, `/sandbox/payments/${orderId}/state`, { tradeState: 'USERPAYING' })).status).toBe(200);
+      const cancelled = await shop.call('orders', { action: 'cancel', orderId }, BUYER);
+      if (provider.pay === 'v3') {
+        expect(failure(cancelled)).toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('being paid') });
+        expect((await shop.order(orderId)).status).toBe('PENDING');
+        expect((await shop.complete(orderId)).status).toBe(200);
+        const order = await shop.order(orderId);
+        expect(order).toMatchObject({ status: 'PAID', refunds: [] });
+      } else {
+        expect(cancelled).toEqual({ ok: true, data: { orderId, status: 'CLOSED' } });
+        expect((await providerTrade(shop, orderId)).tradeState).toBe('CLOSED');
+      }
+    });
+
     it('an order WeChat says is paid (ORDERPAID on close) becomes PAID instead of CLOSED', async () => {
       const { orderId } = await shop.placeOrder([{ productId: TEA._id, quantity: 1 }]);
       expect((await shop.complete(orderId, { drop: true })).status).toBe(200); // paid, but the callback is lost

@@ -152,6 +152,39 @@ describe('order detail', () => {
     expect(page.text('.status')).toBe('已付款');
   });
 
+  it('a request that stopped after reserving its amount: opening the order finishes it, and it can be withdrawn', async () => {
+    const order = backend.seedOrder('buyer-1', { status: 'PAID', quantity: 2 });
+    backend.stopRequestsAfterReserving = true;
+    expect(backend.handle('applyRefund', { orderId: order.orderId, reason: '不想要了', refundFee: 3800 }, 'buyer-1', false).ok).toBe(true);
+    // In between: the amount is reserved, the refund not written yet.
+    expect(backend.orders.get(order.orderId)!.refundingFee).toBe(3800);
+    expect(backend.refunds.size).toBe(0);
+    const page = await renderPage(ROUTE, { orderId: order.orderId });
+
+    expect(page.text('.status')).toBe('退款中');
+    expect(page.text('.refund-status')).toBe('待商家处理');
+    await page.tap('.withdraw');
+    expect(page.text('.refund-status')).toBe('已撤回');
+    expect(page.text('.status')).toBe('已付款');
+  });
+
+  it('a settlement that booked the order before moving its refund: the refund reads 退款处理中 until it moves', async () => {
+    const order = backend.seedOrder('buyer-1', { status: 'PAID', quantity: 2 });
+    const refund = backend.seedRefundRequest(order.orderId, 3800);
+    backend.autoSettleRefunds = false;
+    backend.handle('approveRefund', { refundId: refund.refundId, action: 'approve' }, 'merchant-1');
+    backend.stopSettlementsAfterBooking = true;
+    backend.settle(refund.refundId, 'SUCCEEDED');
+    const page = await renderPage(ROUTE, { orderId: order.orderId });
+    expect(page.text('.refund-status')).toBe('退款处理中');
+    expect(backend.orders.get(order.orderId)!.refundedFee).toBe(3800);
+
+    backend.settle(refund.refundId, 'SUCCEEDED'); // the next callback only moves the refund
+    const after = await renderPage(ROUTE, { orderId: order.orderId });
+    expect(after.text('.refund-status')).toBe('退款成功');
+    expect(backend.orders.get(order.orderId)!.refundedFee).toBe(3800);
+  });
+
   it('shows the merchant’s reason on a rejected refund', async () => {
     const order = backend.seedOrder('buyer-1', { status: 'PAID' });
     const refund = backend.seedRefundRequest(order.orderId);

@@ -49,6 +49,14 @@ export class FakeBackend {
   provider: PaymentProviderName = 'cloudpay';
   /** Like the local cloud's sandbox: an approved refund is paid out at once (its callback settles it). */
   autoSettleRefunds = true;
+  /**
+   * The functions' in-between states, for the pages to be tested in: a refund request reserves its amount on the
+   * order before it writes the refund (`stopRequestsAfterReserving`: the next request, the order's detail or a withdraw
+   * finishes it, as the functions do), and a settlement books the order before it moves the refund
+   * (`stopSettlementsAfterBooking`: the next settlement of the refund only moves it).
+   */
+  stopRequestsAfterReserving = false;
+  stopSettlementsAfterBooking = false;
   /** What WeChat Pay answers when a merchant asks about a refund (checkRefund), e.g. after resolving an abnormal one. */
   wechatRefundOutcome = new Map<string, 'SUCCEEDED' | 'FAILED' | 'ABNORMAL'>();
   templates: MeData['templates'] = { orderPaid: 'tpl-paid', refundRequested: 'tpl-refund-req', refundResult: 'tpl-refund-result' };
@@ -163,13 +171,22 @@ export class FakeBackend {
       this.push(order, { ...timelineEntry(at, 'refund_abnormal', 'wechat', TIMELINE_NOTES.refundAbnormal(refund.refundFee)), refundId });
       return;
     }
-    const ledger = settleLedger(order, refund, outcome === 'SUCCEEDED' ? 'SUCCEEDED' : 'RELEASED');
+    // First write: the booking on the order, once (the refund's token on the order decides, as bookRefundOutcome's condition does).
+    if (!this.booked.has(refundId)) {
+      this.booked.add(refundId);
+      const ledger = settleLedger(order, refund, outcome === 'SUCCEEDED' ? 'SUCCEEDED' : 'RELEASED');
+      const wasRefunded = order.status === 'REFUNDED';
+      Object.assign(order, { ...ledger, ...(order.openRefundId === refundId ? { openRefundId: null, refunding: false } : {}), updatedAt: at });
+      this.push(order, { ...timelineEntry(at, outcome === 'SUCCEEDED' ? 'refund_succeeded' : 'refund_failed', 'wechat', TIMELINE_NOTES.refundSettled(refund.refundFee)), refundId });
+      if (ledger.status === 'REFUNDED' && !wasRefunded) this.push(order, timelineEntry(at, 'refunded', 'system'));
+      if (this.stopSettlementsAfterBooking) return;
+    }
+    // Second write: the refund document's move.
     Object.assign(refund, { status: move.to, settledAt: at, updatedAt: at });
-    const wasRefunded = order.status === 'REFUNDED';
-    Object.assign(order, { ...ledger, ...(order.openRefundId === refundId ? { openRefundId: null, refunding: false } : {}), updatedAt: at });
-    this.push(order, { ...timelineEntry(at, outcome === 'SUCCEEDED' ? 'refund_succeeded' : 'refund_failed', 'wechat', TIMELINE_NOTES.refundSettled(refund.refundFee)), refundId });
-    if (ledger.status === 'REFUNDED' && !wasRefunded) this.push(order, timelineEntry(at, 'refunded', 'system'));
   }
+
+  /** Refunds whose final outcome is booked on their order (the first of a settlement's two writes). */
+  private booked = new Set<string>();
 
   /** Answers one function call as `openid`, in the contract's Result shape. */
   handle(name: string, event: Record<string, unknown>, openid: string, log = true): Result<unknown> {
@@ -249,29 +266,48 @@ export class FakeBackend {
     const request = parseApplyRefundEvent(event);
     const order = this.orders.get(request.orderId);
     if (!order) throw notFound(`order ${request.orderId} not found`);
+    if (order.buyer === openid) this.recordStoppedRequest(order);
     const at = this.tick();
     const decision = decideRefundRequest(order, { caller: openid, refundFee: request.refundFee, now: at, refundWindowDays: this.refundWindowDays });
     const lines = request.type ? decideAfterSale(order, this.refundsOf(order.orderId), refundableFee(order), { ...request, type: request.type }) : undefined;
     if (lines) decision.refundFee = lines.refundFee;
-    const refund: StoredRefund = {
-      _id: decision.refundId,
-      refundId: decision.refundId,
-      orderId: order.orderId,
-      _openid: order._openid,
-      buyerOpenid: order._openid,
-      status: REFUND_START.requested,
-      refundFee: decision.refundFee,
-      totalFee: order.totalFee,
-      reason: request.reason,
-      ...(lines?.facts ?? {}),
-      createdAt: at,
+    // First write: the reservation on the order, carrying the request.
+    Object.assign(order, {
+      refundingFee: order.refundingFee + decision.refundFee,
+      refundCount: order.refundCount + 1,
+      openRefundId: decision.refundId,
+      refunding: true,
+      refundRequest: { refundId: decision.refundId, refundFee: decision.refundFee, reason: request.reason, requestedAt: at, recorded: false, ...(lines ? { afterSale: lines.facts } : {}) },
       updatedAt: at,
-      statusAt: at,
-    };
-    this.refunds.set(refund.refundId, refund);
-    Object.assign(order, { refundingFee: order.refundingFee + decision.refundFee, refundCount: order.refundCount + 1, openRefundId: refund.refundId, refunding: true, updatedAt: at });
-    this.push(order, { ...timelineEntry(at, 'refund_requested', 'buyer', TIMELINE_NOTES.refundRequested(decision.refundFee, request.reason)), refundId: refund.refundId });
-    return { refundId: refund.refundId, status: REFUND_START.requested, refundFee: refund.refundFee };
+    });
+    this.push(order, { ...timelineEntry(at, 'refund_requested', 'buyer', TIMELINE_NOTES.refundRequested(decision.refundFee, request.reason)), refundId: decision.refundId });
+    // Second write: the refund document (unless this request stops in between).
+    if (!this.stopRequestsAfterReserving) this.recordStoppedRequest(order);
+    return { refundId: decision.refundId, status: REFUND_START.requested, refundFee: decision.refundFee };
+  }
+
+  /** The refund document of the order's open request, if its request stopped before writing it (refund-flow.ts recordRequestedRefund). */
+  private recordStoppedRequest(order: StoredOrder): void {
+    const request = order.refundRequest;
+    if (!request || request.recorded === true || order.openRefundId !== request.refundId) return;
+    if (!this.refunds.has(request.refundId)) {
+      this.refunds.set(request.refundId, {
+        _id: request.refundId,
+        refundId: request.refundId,
+        orderId: order.orderId,
+        _openid: order._openid,
+        buyerOpenid: order._openid,
+        status: REFUND_START.requested,
+        refundFee: request.refundFee,
+        totalFee: order.totalFee,
+        reason: request.reason,
+        ...(request.afterSale ?? {}),
+        createdAt: request.requestedAt,
+        updatedAt: request.requestedAt,
+        statusAt: request.requestedAt,
+      });
+    }
+    order.refundRequest = { ...request, recorded: true };
   }
 
   private claim(refund: StoredRefund, merchant: string, move = REFUND_MOVES.approve): void {
@@ -323,6 +359,8 @@ export class FakeBackend {
   }
 
   private closeRequested(refundId: string, move: typeof REFUND_MOVES.reject, openid: string, role: 'merchant' | 'buyer', rejectReason?: string) {
+    const stopped = [...this.orders.values()].find((o) => o.refundRequest?.refundId === refundId && (role === 'merchant' || o.buyer === openid));
+    if (stopped) this.recordStoppedRequest(stopped);
     const refund = this.refunds.get(refundId);
     if (!refund || (role === 'buyer' && refund.buyerOpenid !== openid)) throw notFound(`refund ${refundId} not found`);
     if (refund.status === move.to) return { refundId, status: refund.status };
@@ -373,6 +411,7 @@ export class FakeBackend {
       case 'get': {
         const o = this.orders.get(request.orderId);
         if (!o || (o.buyer !== openid && !isMerchant)) throw notFound(`order ${request.orderId} not found`);
+        this.recordStoppedRequest(o);
         return orderDetail(o, this.refundsOf(o.orderId), { forMerchant: isMerchant, ...this.settings() });
       }
       case 'cancel': {
