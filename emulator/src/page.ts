@@ -68,6 +68,7 @@ const PAGE = `<!doctype html>
   </div>
   <div class="tab grid" id="tab-pay">
    <section><h2>WeChat Pay trades (newest first) <span id="pay" class="muted"></span></h2><div id="payments"></div></section>
+   <section><h2>Trade bills (交易账单, China days; made from 09:00 the next day or when published)</h2><div id="bills"></div></section>
   </div>
   <div class="tab grid" id="tab-shipping">
    <section><h2>Shipping info uploaded to WeChat</h2><div id="shipping"></div></section>
@@ -210,6 +211,22 @@ async function pay() {
     [{ key: 'trade' }, { key: 'protocol' }, { key: 'state' }, { key: 'total' }, { key: 'notify' }, { key: 'to', wrap: true }], { empty: 'no trades yet' });
 }
 
+// The last three China days' bills of each merchant account (cloudPay's; the shop's own, shared by APIv2 and APIv3),
+// as the bill function would download them: made, not made yet, or none, with the faults armed for the day.
+async function bills() {
+  const day = (back) => new Date(Date.now() + 8 * 3600000 - back * 86400000).toISOString().slice(0, 10);
+  const rows = [];
+  for (const back of [0, 1, 2]) {
+    for (const account of ['cloudpay', 'direct']) {
+      const b = await get('/sandbox/bills/' + day(back) + '?account=' + account).catch(() => undefined);
+      if (!b) continue;
+      rows.push({ day: b.date, account: account === 'direct' ? 'APIv2/APIv3' : 'cloudPay', state: tag(b.state, b.state === 'bill' ? '' : 'muted'),
+        faults: (b.faults || []).map((f) => f.mode).join(', '), bill: b.text ? markup('<pre class="bill">' + esc(b.text) + '</pre>') : '' });
+    }
+  }
+  document.getElementById('bills').innerHTML = table(rows, [{ key: 'day' }, { key: 'account' }, { key: 'state' }, { key: 'faults' }, { key: 'bill', wrap: true }], { empty: 'no bills' });
+}
+
 async function shipping() {
   const sh = await get('/sandbox/shipping').catch(() => ({ orders: [] }));
   document.getElementById('shipping').innerHTML = table(sh.orders.slice(0, 50).map((o) => ({ order: o.outTradeNo, state: o.orderState, type: o.logisticsType, packages: o.shippingList, corrections: o.modifications })),
@@ -228,7 +245,7 @@ async function storage() {
     [{ key: 'file' }, { key: 'path', wrap: true }, { key: 'owner' }, { key: 'type' }, { key: 'bytes' }, { key: 'uploaded' }, { key: 'fileID', wrap: true }], { empty: 'no files yet' });
 }
 
-const views = { overview, database, orders, pay, shipping, requests, messages, storage };
+const views = { overview, database, orders, pay: async () => { await pay(); await bills(); }, shipping, requests, messages, storage };
 let busy = false;
 async function refresh() {
   if (busy) return; busy = true;

@@ -8,6 +8,7 @@ import type { BillDifferenceDoc, BillRunDoc, OrderDoc, RefundDoc } from '../doma
 import type { Settings } from '../domain/settings';
 import { accountKey, channelOf, newOrderChannel, type ChannelRecord, type PayChannel } from '../domain/channels';
 import { formatYuan } from '../domain/money';
+import { addDays, chinaDayStart, dueDays } from '../domain/bill-days';
 import type { BillSource } from '../providers/bill/bill-source';
 import { BillFormatError, parseTradeBill } from '../providers/bill/trade-bill';
 import { errorSummary, log } from './logger';
@@ -16,13 +17,8 @@ import { recordBillDifference } from './repositories/records';
 import { COLLECTIONS, type Store } from './store';
 
 const HOUR = 3600_000;
-const CHINA_OFFSET = 8 * HOUR;
-/** WeChat makes yesterday's bill from 09:00; it says to fetch after 10:00. */
-export const BILL_READY_HOUR = 10;
 /** A "no bill" answer is believed when the shop had nothing that day, or from this hour on (APIv2 and cloudPay say "no bill" while it is being made). */
 const NO_BILL_BELIEVED_HOUR = 12;
-/** How far back a run looks for days not yet compared (WeChat keeps bills three months; a week covers any outage of the timer). */
-const LOOKBACK_DAYS = 7;
 /** Shop records within this much of midnight may sit in the neighbouring day's bill: judged with the later day. */
 const MIDNIGHT_WINDOW = HOUR;
 const PAGE = 100;
@@ -32,19 +28,6 @@ export interface BillRunResult {
   channel: string;
   state: BillRunDoc['state'];
   differences?: number;
-}
-
-/** China day `yyyy-MM-dd` of an instant, and the instant a China day starts. */
-export const chinaDate = (at: Date) => new Date(at.getTime() + CHINA_OFFSET).toISOString().slice(0, 10);
-export const chinaDayStart = (date: string) => new Date(Date.parse(`${date}T00:00:00Z`) - CHINA_OFFSET);
-const addDays = (date: string, n: number) => chinaDate(new Date(chinaDayStart(date).getTime() + n * 24 * HOUR));
-
-/** Days whose bill may be fetched now, oldest first: up to yesterday once it is 10:00 in China. */
-export function dueDays(now: Date): string[] {
-  const today = chinaDate(now);
-  const readyYesterday = now.getTime() >= chinaDayStart(today).getTime() + BILL_READY_HOUR * HOUR;
-  const last = addDays(today, readyYesterday ? -1 : -2);
-  return Array.from({ length: LOOKBACK_DAYS }, (_, i) => addDays(last, i - LOOKBACK_DAYS + 1));
 }
 
 export async function reconcileBills(store: Store, settings: Settings, source: BillSource, now: Date, days = dueDays(now), account: PayChannel = newOrderChannel(settings)): Promise<BillRunResult[]> {

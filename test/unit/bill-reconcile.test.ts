@@ -1,6 +1,7 @@
 import { compareBill, type BillComparisonInput, type ShopOrder, type ShopRefund } from '../../src/domain/bill-reconcile';
 import type { BillPaymentRow, BillRefundRow, TradeBill } from '../../src/domain/bill-types';
 import { billAccounts } from '../../src/domain/channels';
+import { dueDays } from '../../src/domain/bill-days';
 
 const at = new Date('2026-12-05T04:00:00Z');
 const payment = (outTradeNo: string, totalFee: number, extra: Partial<BillPaymentRow> = {}): BillPaymentRow => ({
@@ -109,5 +110,16 @@ describe('which bills a shop reconciles', () => {
       { provider: 'cloudpay', merchantId: '1900000001' },
     ]);
     expect(billAccounts({ provider: 'cloudpay', subMchId: '1900000001', formerChannels: [] })).toEqual([{ provider: 'cloudpay', merchantId: '1900000001' }]);
+  });
+});
+
+describe('which days the bill function looks at', () => {
+  it("waits for 10:00 China time before asking for yesterday's bill, and looks a week back", () => {
+    // 09:59 China time on 2026-12-06: yesterday's bill is not to be fetched yet.
+    expect(dueDays(new Date('2026-12-06T01:59:00Z'))).toEqual(['2026-11-28', '2026-11-29', '2026-11-30', '2026-12-01', '2026-12-02', '2026-12-03', '2026-12-04']);
+    // 10:00 China time: it is.
+    expect(dueDays(new Date('2026-12-06T02:00:00Z')).at(-1)).toBe('2026-12-05');
+    // Just after midnight China time (16:00 UTC the day before) it is already the next China day.
+    expect(dueDays(new Date('2026-12-06T16:30:00Z')).at(-1)).toBe('2026-12-05');
   });
 });
