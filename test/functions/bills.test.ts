@@ -11,7 +11,7 @@ const chinaToday = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice
 const BILL_TEMPLATE = DEMO_SETTINGS.templates.billSummary.templateId;
 
 interface Run { _id: string; state: string; payments?: number; paidFee?: number; differences?: number; messageOwed?: boolean }
-interface Difference { _id: string; kind: string; difference: string; orderId?: string; state: string; billDate: string; action: string }
+interface Difference { _id: string; kind: string; difference: string; orderId?: string; refundId?: string; state: string; billDate: string; action: string }
 
 describe.each(PROVIDERS.filter((p) => p.v3Verify !== 'certificate'))('$label', (provider) => {
   let shop: Shop;
@@ -22,7 +22,8 @@ describe.each(PROVIDERS.filter((p) => p.v3Verify !== 'certificate'))('$label', (
   const differences = async () => (await shop.docs<Difference>('anomalies')).filter((a) => a.kind === 'BILL_DIFFERENCE');
 
   beforeAll(async () => {
-    shop = await openShop({ provider });
+    // Fees checked at WeChat's 0.6 %: every fee the local WeChat Pay charges must agree (FEE_DIFFERS is unit-tested).
+    shop = await openShop({ provider, settings: { billFeeRateBasisPoints: 60 } });
     for (const m of [MERCHANT, MERCHANT_2]) shop.cloud.outbox.grant(m, [BILL_TEMPLATE]);
   }, 60_000);
   afterAll(() => shop?.close());
@@ -91,6 +92,47 @@ describe.each(PROVIDERS.filter((p) => p.v3Verify !== 'certificate'))('$label', (
       expect((await differences()).filter((d) => d.billDate === day)).toEqual([]);
     });
   }
+
+  it("names every difference the books can have with this protocol's bill, each once", async () => {
+    const today = chinaToday();
+    const db = connectSdk(shop.cloud).database();
+    // WeChat took the money, the notify was lost: the shop still says PENDING.
+    const { orderId: lost } = await shop.placeOrder([{ productId: CUP._id, quantity: 1 }]);
+    expect((await shop.complete(lost, { drop: true })).status).toBe(200);
+    // The shop's record of a paid order says another transaction.
+    const twice = await shop.paidOrder([{ productId: CUP._id, quantity: 1 }]);
+    await db.collection('orders').doc(twice).update({ data: { transactionId: '4200000000099999999' } });
+    // Three refunds WeChat has, that the shop lost, misstates or settled otherwise.
+    const refundOf = async () => {
+      const orderId = await shop.paidOrder([{ productId: CUP._id, quantity: 1 }]);
+      const { refundId } = await shop.ok<{ refundId: string }>('applyRefund', { orderId, reason: '质量问题', refundFee: 500 });
+      await shop.ok('approveRefund', { refundId, action: 'approve' }, MERCHANT);
+      return refundId;
+    };
+    const [gone, misstated, otherwise] = [await refundOf(), await refundOf(), await refundOf()];
+    await db.collection('refunds').doc(gone).remove();
+    await db.collection('refunds').doc(misstated).update({ data: { refundFee: 600 } });
+    await db.collection('refunds').doc(otherwise).update({ data: { status: 'FAILED' } });
+    // A refund the shop believes it sent, that never reached WeChat.
+    putDocument(shop.cloud, 'refunds', { _id: 'NEVERSENT1R1', orderId: 'NEVERSENT1', _openid: 'buyer-zed', status: 'PROCESSING', refundFee: 300, totalFee: 300, reason: 'x', createdAt: { $date: new Date().toISOString() }, updatedAt: { $date: new Date().toISOString() }, submittedAt: { $date: new Date().toISOString() } });
+
+    await postJson(shop.cloud, `/sandbox/bills/${today}/publish`, {});
+    for (let i = 0; i < 2; i++) {
+      await db.collection('bill_runs').doc(`${channel}:${today}`).remove();
+      await shop.invoke('bill', { billDate: today });
+    }
+    const found = (await differences()).filter((d) => d.billDate === today);
+    const kinds = new Set(found.map((d) => d.difference));
+    for (const kind of ['PAID_NOT_BOOKED', 'TRANSACTION_DIFFERS', 'REFUND_NOT_IN_SHOP', 'REFUND_AMOUNT_DIFFERS', 'REFUND_STATUS_DIFFERS', 'REFUND_NOT_IN_BILL']) expect(kinds).toContain(kind);
+    expect(found.find((d) => d.difference === 'PAID_NOT_BOOKED')?.orderId).toBe(lost);
+    expect(found.find((d) => d.difference === 'TRANSACTION_DIFFERS')?.orderId).toBe(twice);
+    expect(found.find((d) => d.difference === 'REFUND_NOT_IN_SHOP')?.refundId).toBe(gone);
+    expect(found.find((d) => d.difference === 'REFUND_AMOUNT_DIFFERS')?.refundId).toBe(misstated);
+    expect(found.find((d) => d.difference === 'REFUND_STATUS_DIFFERS')?.refundId).toBe(otherwise);
+    expect(found.find((d) => d.difference === 'REFUND_NOT_IN_BILL')?.refundId).toBe('NEVERSENT1R1');
+    // Recorded once, however often the day is compared.
+    expect(new Set(found.map((d) => d._id)).size).toBe(found.length);
+  });
 
   it('refuses a bad date at the edge and changes nothing', async () => {
     const before = (await shop.docs('bill_runs')).length;
