@@ -141,6 +141,7 @@ export async function main(args: string[]): Promise<void> {
     await snap(shipper, 'ship-scan', 'The tracking number from the label (wx.scanCode; the preview has no camera)');
     await shipper.scan();
     await shipper.tap('.submit', '确认发货');
+    await shipper.confirmModal();
     await shipper.see('.status', '已发货');
     await snap(shipper, 'ship-done', 'Shipped: uploaded to WeChat’s shipping info, one correction left');
     await shipper.holdAs('demo-buyer');

@@ -38,6 +38,8 @@ run('shipping in the browser preview', () => {
     const scanned = await phone.scan();
     expect(scanned).toMatch(/^SF\d{13}$/);
     await phone.tap('.submit', '确认发货');
+    // WeChat allows one correction: the page repeats what goes to WeChat and asks first.
+    expect(await phone.confirmModal()).toContain(scanned);
     await phone.see('.status', '已发货');
     await phone.see('.tracking-no', scanned);
 
