@@ -134,6 +134,22 @@ describe.each(PROVIDERS.filter((p) => p.v3Verify !== 'certificate'))('$label', (
     expect(new Set(found.map((d) => d._id)).size).toBe(found.length);
   });
 
+  it('a payment split across midnight: the shop filed it at 23:30, WeChat in that day\'s bill; neither day reports it', async () => {
+    const [before, after] = ['2026-02-10', '2026-02-11'];
+    for (const day of [before, after]) await postJson(shop.cloud, `/sandbox/bills/${day}/publish`, {});
+    // WeChat's bill of the 10th holds one payment (made at noon China time by the EXTRA_TRADE fault)…
+    await postJson(shop.cloud, `/sandbox/bills/${before}/faults`, { mode: 'EXTRA_TRADE' });
+    const at = Date.parse(`${before}T12:00:00+08:00`);
+    // …that the shop recorded as paid at 23:30, which the shop's side of the 11th covers (one hour before midnight on).
+    putDocument(shop.cloud, 'orders', {
+      _id: `GHOST${at}`, _openid: 'buyer-zed', status: 'PAID', totalFee: 990, refundedFee: 0, refundingFee: 0, items: [], title: '茶', itemCount: 1,
+      createdAt: { $date: '2026-02-10T15:00:00Z' }, updatedAt: { $date: '2026-02-10T15:30:00Z' }, payDeadline: { $date: '2026-02-10T16:00:00Z' },
+      paidAt: { $date: '2026-02-10T15:30:00Z' }, transactionId: `4200000000${at}`, refundCount: 0, timeline: [],
+    });
+    expect(await shop.invoke('bill', { billDate: before })).toEqual({ ok: true, days: [{ date: before, channel, state: 'DONE', differences: 0 }] });
+    expect(await shop.invoke('bill', { billDate: after })).toEqual({ ok: true, days: [{ date: after, channel, state: 'NO_BILL', differences: 0 }] });
+  });
+
   it('refuses a bad date at the edge and changes nothing', async () => {
     const before = (await shop.docs('bill_runs')).length;
     expect(await shop.invoke('bill', { billDate: '2026-02-30' })).toEqual(expect.objectContaining({ ok: false, code: 'INVALID_ARGUMENT' }));
