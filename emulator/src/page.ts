@@ -173,8 +173,10 @@ function refundSteps(d) {
 }
 async function orders() {
   const o = await get('/ui/documents/orders?limit=50').catch(() => ({ documents: [] }));
-  document.getElementById('orders').innerHTML = table(o.documents.map((d) => ({ order: d._id, buyer: d._openid, status: statusTag(d.status), total: fen(d.totalFee), refunded: fen(d.refundedFee), timeline: timelineHtml(d.timeline) })),
-    [{ key: 'order' }, { key: 'buyer' }, { key: 'status' }, { key: 'total' }, { key: 'refunded' }, { key: 'timeline', wrap: true }]);
+  // channel: the WeChat Pay channel that took the order's money (issue 22); "legacy" for orders made before it was kept.
+  const channelOf = (d) => (d.payChannel ? d.payChannel.provider + ' · ' + d.payChannel.merchantId : 'legacy');
+  document.getElementById('orders').innerHTML = table(o.documents.map((d) => ({ order: d._id, buyer: d._openid, status: statusTag(d.status), channel: channelOf(d), total: fen(d.totalFee), refunded: fen(d.refundedFee), timeline: timelineHtml(d.timeline) })),
+    [{ key: 'order' }, { key: 'buyer' }, { key: 'status' }, { key: 'channel' }, { key: 'total' }, { key: 'refunded' }, { key: 'timeline', wrap: true }]);
   const r = await get('/ui/documents/refunds?limit=50').catch(() => ({ documents: [] }));
   document.getElementById('refunds').innerHTML = table(r.documents.map((d) => ({ refund: d._id, order: d.orderId, status: statusTag(d.status), amount: fen(d.refundFee), reason: d.reason, timeline: timelineHtml(refundSteps(d)) })),
     [{ key: 'refund' }, { key: 'order' }, { key: 'status' }, { key: 'amount' }, { key: 'reason', wrap: true }, { key: 'timeline', wrap: true }]);

@@ -30,3 +30,22 @@ it("shows each account's bill of the last days, made or not, with its faults", a
     await closeUi(dom);
   }
 });
+
+it("shows each order's WeChat Pay channel on the Orders tab (legacy for orders made before channels were kept)", async () => {
+  const admin = (params: Record<string, unknown>) =>
+    fetch(`${cloud.url}/admin?env=${cloud.env}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(params) }).then((r) => r.json());
+  await admin({ action: 'database.addCollection', collectionName: 'orders' });
+  for (const doc of [
+    { _id: 'CHANNEL-V3', status: 'PAID', totalFee: 100, refundedFee: 0, timeline: [], payChannel: { provider: 'v3', merchantId: '1900000109' } },
+    { _id: 'CHANNEL-OLD', status: 'PAID', totalFee: 100, refundedFee: 0, timeline: [] },
+  ]) await admin({ action: 'database.insertDocument', collectionName: 'orders', data: [JSON.stringify(doc)] });
+  const dom = await openUi(cloud.url);
+  try {
+    const cell = await showTab(dom, 'orders', '#orders td');
+    const text = cell.closest('table')?.textContent ?? '';
+    expect(text).toContain('v3 · 1900000109');
+    expect(text).toContain('legacy');
+  } finally {
+    await closeUi(dom);
+  }
+});
