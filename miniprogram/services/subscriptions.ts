@@ -12,3 +12,8 @@ export function askSubscriptions(templateIds: Array<string | undefined>): Promis
 export function askMerchantSubscriptions(templates: MeData['templates']): Promise<SubscribeOutcome> {
   return askSubscriptions([templates.orderPaid, templates.refundRequested]);
 }
+
+/** The catalogue page renews the low-stock message (absent when the shop set no threshold). */
+export function askLowStockSubscription(templates: MeData['templates']): Promise<SubscribeOutcome> {
+  return askSubscriptions([templates.lowStock]);
+}
