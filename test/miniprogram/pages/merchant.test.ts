@@ -47,12 +47,15 @@ describe('merchant refund queue', () => {
     expect(page.text('.empty')).toBe('没有待处理的退款申请');
   });
 
-  it('asks the merchant to keep subscribing to new-order and refund-request messages', async () => {
+  it('asks the merchant to keep subscribing to new-order and refund-request messages; once on, the button is no longer the primary one', async () => {
     const page = await renderPage(QUEUE);
+    expect(page.exists('.subscribe-btn.primary')).toBe(true);
     await page.tap('.subscribe-btn');
     expect(fake.screen.subscriptionDialogs).toEqual([['tpl-paid', 'tpl-refund-req']]);
     expect(backend.grantsOf('merchant-1')).toEqual({ 'tpl-paid': 1, 'tpl-refund-req': 1 });
     expect(page.text('.subscribe-note')).toBe('已开启新订单和退款申请提醒');
+    expect(page.exists('.subscribe-btn.primary')).toBe(false);
+    expect(page.text('.subscribe-btn.on')).toBe('已开启提醒 · 再多开启一条');
 
     fake.user.subscribes = 'reject';
     await page.tap('.subscribe-btn');
@@ -96,12 +99,14 @@ describe('merchant refund queue', () => {
 });
 
 describe('merchant refund review', () => {
-  it('the whole flow: open from the queue, reject needs a reason, the row updates in place on return', async () => {
+  it('the whole flow: open from the queue, reject needs a reason, the decided request leaves the queue on return', async () => {
     const { order, refund } = requestRefund('buyer-1', 3800, '商品与描述不符');
-    requestRefund('buyer-2');
+    const other = requestRefund('buyer-2');
     const queue = await renderPage(QUEUE);
+    await queue.lifecycle('onShow');
     const row = queue.texts('.refund-row').findIndex((t) => t.includes(order.orderId));
     await queue.tap('.refund-row', row);
+    await queue.lifecycle('onHide');
     expect(fake.screen.pages.at(-1)).toBe(`/pages/merchant/refund-detail/index?refundId=${encodeURIComponent(refund.refundId)}`);
 
     const review = await renderPage(REVIEW, { refundId: refund.refundId });
@@ -134,11 +139,12 @@ describe('merchant refund review', () => {
     // Deciding was a moment to renew the merchant's one-time message quota (each tap on 拒绝 asked once).
     expect(backend.grantsOf('merchant-1')).toEqual({ 'tpl-paid': 2, 'tpl-refund-req': 2 });
 
+    // Meanwhile another buyer asked: coming back shows the queue as it is now.
+    const newer = requestRefund('buyer-3', 500);
     fake.screen.pages.pop();
-    queue.setDataCalls.length = 0;
     await queue.lifecycle('onShow');
-    expect(queue.texts('.row-status')[row]).toBe('商家已拒绝');
-    expect(sentKeys(queue.setDataCalls)).toEqual([`list[${row}].statusLabel`]);
+    expect(queue.texts('.refund-row .hint').filter((t) => t.startsWith('订单号')).map((t) => t.split(' ')[1])).toEqual([newer.order.orderId, other.order.orderId]);
+    expect(queue.texts('.row-status')).toEqual(['待商家处理', '待商家处理']);
   });
 
   it('approving asks for confirmation, then refunds and shows the result', async () => {
