@@ -500,6 +500,8 @@ export interface MeData {
     refundRequested?: string;
     refundResult?: string;
     orderShipped?: string;
+    /** Only when the shop has a low-stock threshold: the merchant's catalogue page asks for it. */
+    lowStock?: string;
   };
   /** The shop is under WeChat's shipping management: buyers confirm receipt in WeChat's own component. */
   shippingManaged?: boolean;

@@ -37,3 +37,8 @@ export async function confirmThenSubscribe(confirmation: Confirmation, templateI
   if (!confirmed || !subscription) return { confirmed: false };
   return { confirmed: true, subscription };
 }
+
+/** The catalogue page renews the low-stock message (absent when the shop set no threshold). */
+export function askLowStockSubscription(templates: MeData['templates']): Promise<SubscribeOutcome> {
+  return askSubscriptions([templates.lowStock]);
+}
