@@ -10,6 +10,8 @@ import type {
   Ok,
   PayData,
   PayEvent,
+  ProductsData,
+  ProductsEvent,
   ShipData,
   ShipEvent,
 } from '../../typings/api';
@@ -25,6 +27,11 @@ interface Contract {
   applyRefund: { event: ApplyRefundEvent; data: ApplyRefundData };
   approveRefund: { event: ApproveRefundEvent; data: ApproveRefundData };
   ship: { event: ShipEvent; data: ShipData };
+}
+
+/** The merchant's catalogue function: one answer type per action. */
+export function callProducts<A extends ProductsEvent['action']>(event: Extract<ProductsEvent, { action: A }>, check?: Check): Promise<Outcome<ProductsData[A]>> {
+  return invoke<ProductsData[A]>('products', event, check);
 }
 
 function asOutcome<T>(raw: unknown, check?: Check): Outcome<T> {
