@@ -29,9 +29,9 @@ interface Contract {
   ship: { event: ShipEvent; data: ShipData };
 }
 
-/** The merchant's catalogue function: one answer type per action. */
-export function callProducts<A extends ProductsEvent['action']>(event: Extract<ProductsEvent, { action: A }>, check?: Check): Promise<Outcome<ProductsData[A]>> {
-  return invoke<ProductsData[A]>('products', event, check);
+/** The merchant's catalogue function: `K` names the answer (shelve and unshelve answer alike). */
+export function callProducts<K extends keyof ProductsData>(event: ProductsEvent, check?: Check): Promise<Outcome<ProductsData[K]>> {
+  return invoke<ProductsData[K]>('products', event, check);
 }
 
 function asOutcome<T>(raw: unknown, check?: Check): Outcome<T> {
