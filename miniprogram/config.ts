@@ -17,6 +17,8 @@ export interface AppConfig {
   pageSize: number;
   /** After the cashier says "paid", how long to wait before each look at the order (WeChat's callback lags). */
   paymentConfirmWaitsMs: number[];
+  /** After the merchant approves, how long to wait before each look at the refund until WeChat Pay has decided. */
+  refundFollowWaitsMs: number[];
 }
 
 export const config: AppConfig = {
@@ -28,4 +30,5 @@ export const config: AppConfig = {
   },
   pageSize: 10,
   paymentConfirmWaitsMs: [0, 800, 1600],
+  refundFollowWaitsMs: [1000, 2000, 3000, 5000, 8000],
 };

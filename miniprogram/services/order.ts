@@ -25,7 +25,12 @@ export function withdrawRefund(refundId: string): Promise<Outcome<{ refundId: st
   return callOrders<'withdrawRefund'>({ action: 'withdrawRefund', refundId });
 }
 
-function pause(ms: number): Promise<void> {
+/** The buyer's parcel back to the merchant, for a return the merchant agreed to (AWAITING_RETURN → RETURN_SHIPPED). */
+export function submitReturn(refundId: string, expressCompany: string, trackingNo: string): Promise<Outcome<{ refundId: string; status: RefundStatus }>> {
+  return callOrders<'submitReturn'>({ action: 'submitReturn', refundId, expressCompany, trackingNo });
+}
+
+export function pause(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 

@@ -9,14 +9,21 @@ export function toastFailure(fail: ClientFail): void {
   toast(errorText(fail.code));
 }
 
-export function confirmDialog(title: string, content: string, confirmText = '确定'): Promise<boolean> {
+/**
+ * `onConfirm` runs inside the confirm button's tap, before the promise settles: the moment WeChat still allows the
+ * subscribe-message dialog, so a page confirms the money first and asks for message permission second.
+ */
+export function confirmDialog(title: string, content: string, confirmText = '确定', onConfirm?: () => void): Promise<boolean> {
   return new Promise((resolve) => {
     wx.showModal({
       title,
       content,
       confirmText,
       cancelText: '再想想',
-      success: (res) => resolve(res.confirm),
+      success: (res) => {
+        if (res.confirm) onConfirm?.();
+        resolve(res.confirm);
+      },
       fail: () => resolve(false),
     });
   });

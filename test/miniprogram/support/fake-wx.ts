@@ -166,7 +166,16 @@ export function createFakeWx(backend: FakeBackend, user: Partial<SimulatedUser> 
     },
     showModal: (opts: { title: string; content?: string; editable?: boolean } & Callbacks<{ confirm: boolean; cancel: boolean; content?: string }>) => {
       screen.dialogs.push({ title: opts.title, content: opts.content ?? '' });
-      later(opts, { res: { confirm: who.confirms, cancel: !who.confirms, ...(opts.editable ? { content: who.confirms ? who.types ?? '' : '' } : {}) } });
+      // Tapping the dialog's button is a tap: WeChat allows the subscription dialog from its callback.
+      setTimeout(() => {
+        gesture.active = true;
+        try {
+          opts.success?.({ confirm: who.confirms, cancel: !who.confirms, ...(opts.editable ? { content: who.confirms ? who.types ?? '' : '' } : {}) });
+        } finally {
+          gesture.active = false;
+        }
+        opts.complete?.();
+      }, 0);
     },
     navigateTo: (opts: { url: string } & Callbacks<unknown>) => {
       screen.pages.push(opts.url);

@@ -1,39 +1,54 @@
-// One refund request for the merchant: the order, the amount, the buyer's reason; approve, or reject with a
-// reason the buyer will read. Opened from the queue and from the "refund requested" message (`?refundId=`).
-import type { MeData } from '../../../../typings/api';
+// One after-sale request for the merchant: what is asked back (lines with their spec), the buyer's reason, note and
+// photos, where it stands and its history; then the decision due: agree (仅退款 → refund; 退货退款 → the buyer is sent
+// the return address) or reject with a reason from the list, and once the parcel is back, confirm it (refund) or
+// refuse it. Every decision repeats the amount first, then asks for message permission inside that confirmation.
+// After an approval the page follows the refund until WeChat Pay has decided. Opened from the queue, the ship page and
+// the "refund requested" message (`?refundId=`).
+import type { MeData, MerchantRefundDetail } from '../../../../typings/api';
 import { errorText } from '../../../domain/errors';
-import { checkRejectReason, REJECT_REASON_MAX_LENGTH } from '../../../domain/refund-form';
-import { approveRefund, checkRefund, fetchRefundDetail, rejectRefund } from '../../../services/merchant';
+import { checkRejectChoice, REJECT_REASON_MAX_LENGTH } from '../../../domain/refund-form';
+import { approveRefund, checkRefund, confirmReturn, fetchRefundDetail, followRefund, refuseReturn, rejectRefund } from '../../../services/merchant';
 import { askMerchantSubscriptions } from '../../../services/subscriptions';
 import { fetchMe } from '../../../services/session';
 import { confirmDialog, toast, toastFailure } from '../../../utils/feedback';
 import { instanceState } from '../../../utils/instance-state';
 import { queryValue } from '../../../utils/routes';
 import { changedPaths } from '../../../utils/set-data';
+import { decisionText, toMerchantAfterSale, type MerchantAfterSaleVM } from '../../../view-models/aftersale';
 import { failed, LOADING, READY, type LoadState } from '../../../view-models/load-state';
-import { toMerchantRefund, type MerchantRefundVM } from '../../../view-models/merchant';
 
 interface ReviewPrivate {
   refundId: string;
   templates: MeData['templates'];
   busy: boolean;
+  following: boolean;
 }
 
-const priv = instanceState<ReviewPrivate>(() => ({ refundId: '', templates: {}, busy: false }));
+const priv = instanceState<ReviewPrivate>(() => ({ refundId: '', templates: {}, busy: false, following: false }));
+
+const AGREED_TEXT = { approve: '已同意退款', agreeReturn: '已同意退货，等待买家寄回', confirmReturn: '已确认收货，正在退款' } as const;
 
 Component({
   data: {
     state: LOADING as LoadState,
-    refund: null as MerchantRefundVM | null,
+    sale: null as MerchantAfterSaleVM | null,
+    rejectIndex: -1,
     rejectText: '',
     rejectError: '',
     rejectMax: REJECT_REASON_MAX_LENGTH,
     busy: false,
+    /** Approved: the page is asking until WeChat Pay says the money went back. */
+    following: false,
   },
   methods: {
     onLoad(query: Record<string, string | undefined>) {
       priv(this).refundId = queryValue(query, 'refundId');
       void this.load(true);
+    },
+
+    /** Back from another page (the order, WeChat Pay's platform, another merchant's phone): read it again. */
+    onShow() {
+      if (this.data.state.kind === 'ready' && !priv(this).busy) void this.load(false);
     },
 
     onRetry() {
@@ -55,15 +70,29 @@ Component({
       const [res, me] = await Promise.all([fetchRefundDetail(s.refundId), withMe ? fetchMe() : Promise.resolve(null)]);
       if (me && me.ok) s.templates = me.data.templates;
       if (!res.ok) {
-        if (this.data.refund) toastFailure(res);
+        if (this.data.sale) toastFailure(res);
         else this.setData({ state: failed(res.code, res.code === 'FORBIDDEN' ? '仅商家可以处理退款申请' : errorText(res.code)) });
         return;
       }
-      const next = toMerchantRefund(res.data);
-      const current = this.data.refund;
-      const patch = current ? changedPaths('refund', { ...current }, { ...next }) : { refund: next };
+      this.show(res.data);
+    },
+
+    /** First render sends the request; later ones only what changed (the photos' links are not sent again). */
+    show(detail: MerchantRefundDetail) {
+      const next = toMerchantAfterSale(detail);
+      const current = this.data.sale;
+      const patch = current ? changedPaths('sale', { ...current }, { ...next }) : { sale: next };
       if (this.data.state.kind !== 'ready') patch.state = READY;
       if (Object.keys(patch).length) this.setData(patch);
+    },
+
+    onPreviewPhoto(e: WechatMiniprogram.BaseEvent) {
+      const urls = (this.data.sale?.photos ?? []).map((p) => p.url).filter((u) => u !== '');
+      wx.previewImage({ current: String(e.currentTarget.dataset.url ?? ''), urls });
+    },
+
+    onRejectReason(e: WechatMiniprogram.BaseEvent) {
+      this.setData({ rejectIndex: Number(e.currentTarget.dataset.index), rejectError: '' });
     },
 
     onRejectInput(e: WechatMiniprogram.Input) {
@@ -82,52 +111,77 @@ Component({
         this.setData({ busy: false });
       }
       await this.load(false);
+      if (this.data.sale?.processing) await this.follow();
     },
 
-    onApprove() {
-      const refund = this.data.refund;
-      if (!refund || !refund.decidable) return;
-      // Asked inside the tap (WeChat's rule); the answer never holds the decision back.
-      const subscribing = askMerchantSubscriptions(priv(this).templates);
+    /** WeChat Pay answers a refund within seconds: a bounded number of looks, each shown (退款处理中 → 退款成功). */
+    async follow() {
+      const s = priv(this);
+      if (s.following) return;
+      s.following = true;
+      this.setData({ following: true });
+      try {
+        await followRefund(s.refundId, (detail) => this.show(detail));
+      } finally {
+        s.following = false;
+        this.setData({ following: false });
+      }
+    },
+
+    onAgree() {
+      const sale = this.data.sale;
+      const decision = sale?.decision;
+      if (!sale || !decision) return;
+      const refundId = priv(this).refundId;
       return this.decide(async () => {
-        await subscribing;
-        if (!(await confirmDialog('同意退款', `将退还 ${refund.amountText} 给买家，款项原路返回。`, '同意退款'))) return;
-        const res = await approveRefund(priv(this).refundId);
-        if (res.ok) toast('已同意退款', 'success');
-        else toastFailure(res);
+        const res = await this.confirmAndCall(decisionText(sale, decision.agreeAction), () => (decision.agreeAction === 'confirmReturn' ? confirmReturn(refundId) : approveRefund(refundId)));
+        if (res === 'ok') toast(AGREED_TEXT[decision.agreeAction], 'success');
       });
+    },
+
+    onReject() {
+      const sale = this.data.sale;
+      const decision = sale?.decision;
+      if (!sale || !decision) return;
+      const check = checkRejectChoice(decision.scene, this.data.rejectIndex, this.data.rejectText);
+      if (!check.ok) {
+        this.setData({ rejectError: check.error });
+        return;
+      }
+      const refundId = priv(this).refundId;
+      const refusing = decision.scene === 'RETURN';
+      return this.decide(async () => {
+        const res = await this.confirmAndCall(decisionText(sale, refusing ? 'refuseReturn' : 'reject', check.reason), () => (refusing ? refuseReturn(refundId, check.reason) : rejectRefund(refundId, check.reason)));
+        if (res === 'ok') {
+          toast(refusing ? '已拒绝收货' : '已拒绝申请', 'success');
+          this.setData({ rejectText: '', rejectIndex: -1 });
+        }
+      });
+    },
+
+    /** The confirmation with the amount, message permission inside its tap, then the call; failures are told. */
+    async confirmAndCall(text: { title: string; content: string; confirm: string }, call: () => ReturnType<typeof approveRefund>): Promise<'ok' | 'failed' | 'cancelled'> {
+      let subscribing: Promise<unknown> = Promise.resolve();
+      const sure = await confirmDialog(text.title, text.content, text.confirm, () => {
+        subscribing = askMerchantSubscriptions(priv(this).templates);
+      });
+      if (!sure) return 'cancelled';
+      await subscribing;
+      const res = await call();
+      if (res.ok) return 'ok';
+      toastFailure(res);
+      return 'failed';
     },
 
     /** After resolving an abnormal refund in the merchant platform: WeChat Pay is asked again, and the page shows it. */
     onCheck() {
-      const refund = this.data.refund;
-      if (!refund || !refund.checkable) return;
+      const sale = this.data.sale;
+      if (!sale || !sale.checkable) return;
       return this.decide(async () => {
         const res = await checkRefund(priv(this).refundId);
         if (!res.ok) toastFailure(res);
         else if (res.data.status === 'ABNORMAL' || res.data.status === 'PROCESSING') toast('微信支付还没有完成这笔退款');
         else toast('状态已更新', 'success');
-      });
-    },
-
-    onReject() {
-      const refund = this.data.refund;
-      if (!refund || !refund.decidable) return;
-      const check = checkRejectReason(this.data.rejectText);
-      if (!check.ok) {
-        this.setData({ rejectError: check.error });
-        return;
-      }
-      const subscribing = askMerchantSubscriptions(priv(this).templates);
-      return this.decide(async () => {
-        await subscribing;
-        // A rejection cannot be taken back: the merchant confirms it.
-        if (!(await confirmDialog('拒绝退款', `拒绝后买家会看到原因：${check.reason}`, '拒绝退款'))) return;
-        const res = await rejectRefund(priv(this).refundId, check.reason);
-        if (res.ok) {
-          toast('已拒绝退款', 'success');
-          this.setData({ rejectText: '' });
-        } else toastFailure(res);
       });
     },
   },

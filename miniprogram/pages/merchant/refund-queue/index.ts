@@ -1,6 +1,7 @@
-// The merchant's queue of refund requests waiting for a decision, newest first. Only merchants see it: the page
-// checks first, and the server refuses anyone else regardless.
-import type { MeData, RefundView } from '../../../../typings/api';
+// The merchant's after-sale queue, newest first, in WeChat's shop's tabs: 待处理 (requests to decide), 待买家退货
+// (agreed returns not sent back yet), 待确认收货 (parcels on their way back), 已完成 (decided), and 退款异常 (refunds
+// WeChat Pay could not pay out). Only merchants see it: the page checks first, and the server refuses anyone else.
+import type { MeData, RefundQueueFilter, RefundView } from '../../../../typings/api';
 import { QUEUE_TABS } from '../../../domain/labels';
 import { fetchRefundDetail, fetchRefundQueue } from '../../../services/merchant';
 import { askMerchantSubscriptions } from '../../../services/subscriptions';
@@ -14,7 +15,7 @@ import { toQueueRow, type QueueRowVM } from '../../../view-models/merchant';
 const templatesOf = instanceState<{ templates: MeData['templates'] }>(() => ({ templates: {} }));
 
 // A request decided on the review page stays in place with its new status until the next refresh, so rows do not jump.
-const queue = pagedList<RefundView, QueueRowVM, { tab: 'REQUESTED' | 'ABNORMAL' }>({
+const queue = pagedList<RefundView, QueueRowVM, { tab: RefundQueueFilter }>({
   fetchPage: (page, cursor) => fetchRefundQueue(cursor, page.data.tab),
   toRow: toQueueRow,
   rowId: (row) => row.refundId,
@@ -27,7 +28,8 @@ Component({
     isMerchant: false,
     subscribeNote: '',
     tabs: QUEUE_TABS,
-    tab: 'REQUESTED' as 'REQUESTED' | 'ABNORMAL',
+    tab: 'REQUESTED' as RefundQueueFilter,
+    emptyText: QUEUE_TABS[0].empty,
   },
   methods: {
     ...queue.methods,
@@ -40,7 +42,7 @@ Component({
       const key = String(e.currentTarget.dataset.key ?? '');
       const tab = QUEUE_TABS.find((t) => t.key === key);
       if (!tab || tab.key === this.data.tab) return;
-      this.setData({ tab: tab.key });
+      this.setData({ tab: tab.key, emptyText: tab.empty });
       void this.loadFirstPage(false);
     },
 
