@@ -199,6 +199,24 @@ export interface OrderSummary {
    * (APIv2 and cloudPay refuse to close an order in its first 5 minutes; APIv3 does not), so the page never guesses.
    */
   cancelOpensAt?: IsoTime;
+  /** The first lines as bought (at most ORDER_PREVIEW_LINES), for a list card's thumbnails; itemCount counts them all. */
+  lines?: OrderLinePreview[];
+  /** PENDING: the instant the order closes unpaid (set at creation from the shop's unpaid timeout). */
+  payDeadline?: IsoTime;
+  /** Shipped by a carrier: its name and the tracking number, for a list card's 复制 and 查看物流. */
+  tracking?: { companyName?: string; trackingNo: string };
+  /** The buyer's own list: refund requests are accepted until this instant (absent when unknown or not paid). */
+  refundDeadline?: IsoTime;
+}
+
+/** One order line as a list card shows it. */
+export interface OrderLinePreview {
+  name: string;
+  quantity: number;
+  /** The SKU's spec values as bought, e.g. "500g". */
+  spec?: string;
+  /** The product's thumbnail (a cloud fileID) when the order was placed. */
+  image?: string;
 }
 
 export interface RefundView {
@@ -488,8 +506,11 @@ export type OrdersEvent =
   | { action: 'billDay'; date: string }
   | { action: 'explainBillDifference'; differenceId: string; note: string };
 
-/** List tabs: an order status, or 'REFUNDING' for paid orders with an open refund. */
-export type OrderListFilter = OrderStatus | 'REFUNDING';
+/**
+ * List tabs: an order status, 'REFUNDING' for paid orders with an open refund, or 'AFTERSALE' for every order with
+ * an open request or money refunded (the buyer's 售后 tab).
+ */
+export type OrderListFilter = OrderStatus | 'REFUNDING' | 'AFTERSALE';
 
 export interface MeData {
   openid: string;

@@ -31,7 +31,7 @@ export async function listMyOrders(ctx: QueryContext, filter: OrderListFilter | 
   const cursor = cursorText ? decodeCursor(cursorText) : undefined;
   const docs = await listOrders(ctx.store, { openid: ctx.openid, filter, atOrBefore: cursor ? new Date(cursor.t) : undefined, fetch: fetchSize(cursor, limit) });
   const page = pageOf(docs, cursor, limit);
-  return { items: page.items.map((doc) => orderSummary(doc, channelOf(doc, ctx.settings).provider)), ...(page.next ? { nextCursor: encodeCursor(page.next) } : {}) };
+  return { items: page.items.map((doc) => orderSummary(doc, channelOf(doc, ctx.settings).provider, ctx.settings.refundWindowDays)), ...(page.next ? { nextCursor: encodeCursor(page.next) } : {}) };
 }
 
 export async function getOrder(ctx: QueryContext, orderId: string): Promise<OrderDetail> {
