@@ -53,8 +53,8 @@ export const MUTATIONS = [
     // move does not start from (closeInTransaction); the transaction makes a concurrent claim conflict.
     guard: 'withdraw and reject need REQUESTED (closeRequestedRefund: CLOSINGS move FROM)',
     file: 'src/server/refund-flow.ts',
-    find: 'if (!allows(move, refund.status)) throw conflict(',
-    replace: 'if (false) throw conflict(',
+    find: 'if (!allows(move, refund.status)) throw conflict(`refund ${refundId} is ${refund.status}: only a ',
+    replace: 'if (false) throw conflict(`refund ${refundId} is ${refund.status}: only a ',
     suites: [RACES],
     tests: "approval's claim first",
   },
