@@ -479,7 +479,8 @@ export type OrdersEvent =
   | { action: 'refunds'; status?: RefundStatus; cursor?: string; limit?: number }
   | { action: 'refund'; refundId: string }
   | { action: 'confirmReceipt'; orderId: string; via?: 'wechat' }
-  | { action: 'desk'; tab?: DeskTab; orderId?: string; cursor?: string; limit?: number }
+  /** query: the end of an order number (4+ characters) or part of the receiver's name; every tab, newest first. */
+  | { action: 'desk'; tab?: DeskTab; orderId?: string; query?: string; cursor?: string; limit?: number }
   | { action: 'reprint'; orderId: string }
   | { action: 'checkRefund'; refundId: string }
   | { action: 'submitReturn'; refundId: string; expressCompany: string; trackingNo: string }
@@ -499,6 +500,8 @@ export interface MeData {
     refundRequested?: string;
     refundResult?: string;
     orderShipped?: string;
+    /** Only when the shop has a low-stock threshold: the merchant's catalogue page asks for it. */
+    lowStock?: string;
   };
   /** The shop is under WeChat's shipping management: buyers confirm receipt in WeChat's own component. */
   shippingManaged?: boolean;

@@ -1,5 +1,5 @@
 // Every status, tab, reason and event the pages show, each with its label beside it. Pages never spell a label.
-import type { OrderListFilter, OrderStatus, RefundStatus, TimelineActor, TimelineEvent } from '../../typings/api';
+import type { OrderListFilter, OrderStatus, RefundStatus, RefundType, TimelineActor, TimelineEvent } from '../../typings/api';
 
 export const ORDER_STATUS_LABEL: Record<OrderStatus, string> = {
   PENDING: '待付款',
@@ -12,6 +12,11 @@ export const ORDER_STATUS_LABEL: Record<OrderStatus, string> = {
 
 /** A paid order with an open refund reads as "refunding" in lists, like the tab it is filed under. */
 export const REFUNDING_LABEL = '退款中';
+
+export const REFUND_TYPE_LABEL: Record<RefundType, string> = {
+  REFUND_ONLY: '仅退款',
+  RETURN_AND_REFUND: '退货退款',
+};
 
 export const REFUND_STATUS_LABEL: Record<RefundStatus, string> = {
   REQUESTED: '待商家处理',

@@ -12,8 +12,9 @@ export function fetchDesk(tab: DeskTab, cursor?: string): Promise<Outcome<DeskDa
   return callOrders<'desk'>({ action: 'desk', tab, limit: config.pageSize, ...(cursor ? { cursor } : {}) }, isDesk);
 }
 
-export function searchDesk(orderId: string): Promise<Outcome<DeskData>> {
-  return callOrders<'desk'>({ action: 'desk', orderId }, isDesk);
+/** Every order whose number ends with the text or whose receiver's name contains it, newest first. */
+export function searchDesk(query: string, cursor?: string): Promise<Outcome<DeskData>> {
+  return callOrders<'desk'>({ action: 'desk', query, limit: config.pageSize, ...(cursor ? { cursor } : {}) }, isDesk);
 }
 
 export function shipOrder(event: ShipEvent): Promise<Outcome<ShipData>> {

@@ -89,6 +89,7 @@ export function me(ctx: QueryContext): MeData {
       ...(t.refundRequested ? { refundRequested: t.refundRequested.templateId } : {}),
       ...(t.refundResult ? { refundResult: t.refundResult.templateId } : {}),
       ...(t.orderShipped ? { orderShipped: t.orderShipped.templateId } : {}),
+      ...(t.lowStock && ctx.settings.stock.lowStockThreshold > 0 ? { lowStock: t.lowStock.templateId } : {}),
     },
     shippingManaged: ctx.settings.shipping.managed,
   };

@@ -364,4 +364,49 @@ describe('the merchant’s desk', () => {
       await desk.close();
     }
   });
+
+  it('searches every order in the database by the end of its number or the receiver’s name, newest first, paged; the name never reaches an answer or a log', async () => {
+    const desk = await openShop({ grants: 5 });
+    try {
+      const receivers = ['张三', '李四', '王小明', 'a.b', '李明'];
+      const ids: string[] = [];
+      for (const userName of receivers) {
+        const { orderId } = await desk.ok<PayData>('pay', { items: [{ productId: TEA._id, quantity: 1 }], address: { ...ADDRESS, userName } }, BUYER);
+        ids.push(orderId);
+      }
+      await desk.complete(ids[1]);
+      await desk.ok('ship', { orderId: ids[1], logisticsType: 'VIRTUAL' }, MERCHANT);
+      const search = async (query: string, more: Record<string, unknown> = {}) => desk.ok<DeskData>('orders', { action: 'desk', query, ...more }, MERCHANT);
+      const found = async (query: string) => (await search(query)).items.map((o) => o.orderId);
+
+      // The last characters a buyer reads out, in any case, find that one order whatever its status or tab.
+      expect(await found(ids[1].slice(-6))).toEqual([ids[1]]);
+      expect(await found(` ${ids[2].slice(-5).toLowerCase()} `)).toEqual([ids[2]]);
+      // Part of a name; newest first; every status (PENDING, SHIPPED).
+      expect(await found('李')).toEqual([ids[4], ids[1]]);
+      expect(await found('王小明')).toEqual([ids[2]]);
+      // The text is literal, not a pattern: 'a.b' is not 'axb', and '.*' matches no one.
+      expect(await found('a.b')).toEqual([ids[3]]);
+      expect(await found('.*')).toEqual([]);
+      // The middle of an order number is not its end.
+      expect(await found(ids[0].slice(3, 10))).toEqual([]);
+
+      const first = await search('李', { limit: 1 });
+      expect(first.items.map((o) => o.orderId)).toEqual([ids[4]]);
+      const second = await search('李', { limit: 1, cursor: first.nextCursor });
+      expect(second.items.map((o) => o.orderId)).toEqual([ids[1]]);
+      expect(second.nextCursor).toBeUndefined();
+
+      const refused = failure(await desk.call('orders', { action: 'desk', query: `王小明${'x'.repeat(40)}` }, MERCHANT));
+      expect(refused.code).toBe('INVALID_ARGUMENT');
+      expect(refused.message).not.toContain('王小明');
+      expect(failure(await desk.call('orders', { action: 'desk', query: '   ' }, MERCHANT)).code).toBe('INVALID_ARGUMENT');
+      expect(failure(await desk.call('orders', { action: 'desk', query: '张三', orderId: ids[0] }, MERCHANT)).code).toBe('INVALID_ARGUMENT');
+      expect(failure(await desk.call('orders', { action: 'desk', query: '张三' }, BUYER)).code).toBe('FORBIDDEN');
+      const lines = await desk.logs(() => true, 200);
+      expect(lines.filter((l) => /张三|李四|王小明|李明/.test(JSON.stringify(l)))).toEqual([]);
+    } finally {
+      await desk.close();
+    }
+  });
 });

@@ -166,7 +166,17 @@ export function createFakeWx(backend: FakeBackend, user: Partial<SimulatedUser> 
     },
     showModal: (opts: { title: string; content?: string; editable?: boolean } & Callbacks<{ confirm: boolean; cancel: boolean; content?: string }>) => {
       screen.dialogs.push({ title: opts.title, content: opts.content ?? '' });
-      later(opts, { res: { confirm: who.confirms, cancel: !who.confirms, ...(opts.editable ? { content: who.confirms ? who.types ?? '' : '' } : {}) } });
+      const res = { confirm: who.confirms, cancel: !who.confirms, ...(opts.editable ? { content: who.confirms ? who.types ?? '' : '' } : {}) };
+      // The dialog's buttons are taps: while its callback runs, WeChat lets it ask for message permission.
+      setTimeout(() => {
+        gesture.active = true;
+        try {
+          opts.success?.(res);
+        } finally {
+          gesture.active = false;
+        }
+        opts.complete?.();
+      }, 0);
     },
     navigateTo: (opts: { url: string } & Callbacks<unknown>) => {
       screen.pages.push(opts.url);

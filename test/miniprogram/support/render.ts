@@ -76,7 +76,7 @@ export interface RenderedPage {
   tapQuickly(selector: string, index?: number): void;
   type(selector: string, value: string): Promise<void>;
   pick(selector: string, value: number): Promise<void>;
-  lifecycle(name: 'onLoad' | 'onShow' | 'onPullDownRefresh' | 'onReachBottom', arg?: unknown): Promise<void>;
+  lifecycle(name: 'onLoad' | 'onShow' | 'onHide' | 'onUnload' | 'onPullDownRefresh' | 'onReachBottom', arg?: unknown): Promise<void>;
   /** The rendered tree, for miniprogram-simulate's snapshot serializer. */
   markup(): unknown;
 }
