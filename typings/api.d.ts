@@ -96,7 +96,8 @@ export interface ContractLimits {
  * that path (its openid from `orders {action:'me'}`), and the functions accept no file outside the caller's folder.
  */
 export interface UploadLimits {
-  buyerFolder: 'buyer-uploads';
+  /** The uploader's folder (`<folder>/<openid>/…`): a buyer's after-sale photos, or a merchant's product photos. */
+  buyerFolder: 'buyer-uploads' | 'product-photos';
   /** At most this many photos per request (WeChat's shop takes 9). */
   photosMax: 9;
   /** Bytes per photo, after the phone's compression. */
@@ -279,6 +280,8 @@ export interface OrderDetail extends OrderSummary {
   completedAt?: IsoTime;
   /** Merchants only: the receipt printer's record of this order. */
   printing?: PrintingView;
+  /** Temporary links to the lines' thumbnails (`items[].image`), by fileID; a file that is gone has none. */
+  imageLinks?: Record<string, string>;
 }
 
 // ---- shipping and receipts ---------------------------------------------------------------------------------
@@ -369,6 +372,11 @@ export interface Product {
   description?: string;
   /** Cloud storage fileIDs; the first is the thumbnail. */
   images?: string[];
+  /**
+   * Temporary links to `images`, in the same order ('' for a file that is gone): what pages show. The storage rule
+   * lets only a file's uploader read it, so the functions hand out links (server/storage-files.ts).
+   */
+  imageUrls?: string[];
   /** Spec names and values, in the order the picker shows them. */
   specs?: ProductSpec[];
   skus: ProductSku[];
@@ -432,7 +440,9 @@ export type ProductsEvent =
   | { action: 'list' }
   | { action: 'save'; product: ProductInput }
   | { action: 'shelve' | 'unshelve'; productId: string }
-  | { action: 'adjust'; productId: string; skuId?: string; delta: number; reason: string };
+  | { action: 'adjust'; productId: string; skuId?: string; delta: number; reason: string }
+  /** Sets the shelf count to `to` (a count taken in the shop): CONFLICT when an order took or gave back stock since `from` was read. */
+  | { action: 'adjust'; productId: string; skuId?: string; to: number; from: number; reason: string };
 
 export interface ProductsData {
   list: MerchantProduct[];
