@@ -1,6 +1,7 @@
 // The merchant's refund queue and decisions. The server refuses anyone who is not a configured merchant.
 import type { ApproveRefundData, MerchantRefundDetail, Page, RefundStatus, RefundView } from '../../typings/api';
 import { config } from '../config';
+import { pollWhile } from '../utils/poll';
 import { callFunction, callOrders, type Outcome } from './call';
 import { isMerchantRefund, isRefundView, pageOf } from './shapes';
 
@@ -23,4 +24,12 @@ export function approveRefund(refundId: string): Promise<Outcome<ApproveRefundDa
 
 export function rejectRefund(refundId: string, rejectReason: string): Promise<Outcome<ApproveRefundData>> {
   return callFunction('approveRefund', { refundId, action: 'reject', rejectReason });
+}
+
+/**
+ * After approval the refund is PROCESSING until WeChat Pay's result reaches the server: look again a bounded number
+ * of times (config.refundFollowWaitsMs), showing each read, and stop when the person leaves the page.
+ */
+export function followRefund(refundId: string, stillWanted: () => boolean, onRead: (latest: Outcome<MerchantRefundDetail>) => void): Promise<Outcome<MerchantRefundDetail>> {
+  return pollWhile(() => fetchRefundDetail(refundId), (detail) => detail.refund.status === 'PROCESSING', config.refundFollowWaitsMs, { stillWanted, onRead });
 }
