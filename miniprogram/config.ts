@@ -17,7 +17,7 @@ export interface AppConfig {
   pageSize: number;
   /** After the cashier says "paid", how long to wait before each look at the order (WeChat's callback lags). */
   paymentConfirmWaitsMs: number[];
-  /** After the merchant approves, how long to wait before each look at the refund until WeChat Pay has decided. */
+  /** After the merchant approves a refund, the waits before each look at it until WeChat Pay's result arrives. */
   refundFollowWaitsMs: number[];
 }
 
@@ -30,5 +30,7 @@ export const config: AppConfig = {
   },
   pageSize: 10,
   paymentConfirmWaitsMs: [0, 800, 1600],
-  refundFollowWaitsMs: [1000, 2000, 3000, 5000, 8000],
+  // About 20 s in all: WeChat Pay usually answers a refund within seconds; after that the page says it is still
+  // processing and the merchant can pull down or ask WeChat Pay.
+  refundFollowWaitsMs: [1000, 1500, 2500, 4000, 5000, 6000],
 };

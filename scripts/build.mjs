@@ -10,6 +10,7 @@ import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { leanFunctions } from './lean-functions.mjs';
 import { signatureKeyOrder } from './signature-key-order.mjs';
+import { sdkProtobuf } from './sdk-protobuf.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const quiet = process.argv.includes('--quiet');
@@ -24,6 +25,7 @@ function functionDirs(base) {
 }
 
 const lean = leanFunctions();
+const protobuf = sdkProtobuf();
 
 async function buildFunction(srcDir, outRoot) {
   const name = srcDir.split(/[\\/]/).pop();
@@ -40,8 +42,9 @@ async function buildFunction(srcDir, outRoot) {
     legalComments: 'none',
     outfile: join(outDir, 'index.js'),
     // What the functions never run leaves the bundle for files loaded on first use (scripts/lean-functions.mjs).
+    // The SDK's protobuf messages wait for the first cloudPay or openapi call (scripts/sdk-protobuf.mjs).
     // The request signer sorts names without building ICU's collator (scripts/signature-key-order.mjs).
-    plugins: [lean(outDir), signatureKeyOrder()],
+    plugins: [lean(outDir), protobuf(outDir), signatureKeyOrder()],
     logLevel: 'warning',
   });
   const configPath = join(srcDir, 'config.json');

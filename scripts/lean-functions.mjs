@@ -30,6 +30,10 @@ export const DEFERRED = [
     why: 'JSON with big integers for openapi calls (subscribe messages): loaded by the first openapi call',
     calledAtLoad: true,
   },
+  {
+    name: 'fast-xml-parser',
+    why: 'XML of APIv2 (payments, refunds, bills): loaded by the first APIv2 call, so a shop on cloudPay or APIv3 never compiles it',
+  },
   { name: 'lodash.clonedeep', why: 'used only by database watch() (realtime listeners)' },
   { name: 'lodash.set', why: 'used only by database watch() (realtime listeners)' },
   { name: 'lodash.unset', why: 'used only by database watch() (realtime listeners)' },

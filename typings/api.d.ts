@@ -104,7 +104,8 @@ export interface ContractLimits {
  * that path (its openid from `orders {action:'me'}`), and the functions accept no file outside the caller's folder.
  */
 export interface UploadLimits {
-  buyerFolder: 'buyer-uploads';
+  /** The uploader's folder (`<folder>/<openid>/…`): a buyer's after-sale photos, or a merchant's product photos. */
+  buyerFolder: 'buyer-uploads' | 'product-photos';
   /** At most this many photos per request (WeChat's shop takes 9). */
   photosMax: 9;
   /** Bytes per photo, after the phone's compression. */
@@ -207,6 +208,24 @@ export interface OrderSummary {
    * (APIv2 and cloudPay refuse to close an order in its first 5 minutes; APIv3 does not), so the page never guesses.
    */
   cancelOpensAt?: IsoTime;
+  /** The first lines as bought (at most ORDER_PREVIEW_LINES), for a list card's thumbnails; itemCount counts them all. */
+  lines?: OrderLinePreview[];
+  /** PENDING: the instant the order closes unpaid (set at creation from the shop's unpaid timeout). */
+  payDeadline?: IsoTime;
+  /** Shipped by a carrier: its name and the tracking number, for a list card's 复制 and 查看物流. */
+  tracking?: { companyName?: string; trackingNo: string };
+  /** The buyer's own list: refund requests are accepted until this instant (absent when unknown or not paid). */
+  refundDeadline?: IsoTime;
+}
+
+/** One order line as a list card shows it. */
+export interface OrderLinePreview {
+  name: string;
+  quantity: number;
+  /** The SKU's spec values as bought, e.g. "500g". */
+  spec?: string;
+  /** The product's thumbnail (a cloud fileID) when the order was placed. */
+  image?: string;
 }
 
 export interface RefundView {
@@ -269,6 +288,8 @@ export interface OrderDetail extends OrderSummary {
   completedAt?: IsoTime;
   /** Merchants only: the receipt printer's record of this order. */
   printing?: PrintingView;
+  /** Temporary links to the lines' thumbnails (`items[].image`), by fileID; a file that is gone has none. */
+  imageLinks?: Record<string, string>;
 }
 
 // ---- shipping and receipts ---------------------------------------------------------------------------------
@@ -359,6 +380,11 @@ export interface Product {
   description?: string;
   /** Cloud storage fileIDs; the first is the thumbnail. */
   images?: string[];
+  /**
+   * Temporary links to `images`, in the same order ('' for a file that is gone): what pages show. The storage rule
+   * lets only a file's uploader read it, so the functions hand out links (server/storage-files.ts).
+   */
+  imageUrls?: string[];
   /** Spec names and values, in the order the picker shows them. */
   specs?: ProductSpec[];
   skus: ProductSku[];
@@ -422,7 +448,9 @@ export type ProductsEvent =
   | { action: 'list' }
   | { action: 'save'; product: ProductInput }
   | { action: 'shelve' | 'unshelve'; productId: string }
-  | { action: 'adjust'; productId: string; skuId?: string; delta: number; reason: string };
+  | { action: 'adjust'; productId: string; skuId?: string; delta: number; reason: string }
+  /** Sets the shelf count to `to` (a count taken in the shop): CONFLICT when an order took or gave back stock since `from` was read. */
+  | { action: 'adjust'; productId: string; skuId?: string; to: number; from: number; reason: string };
 
 export interface ProductsData {
   list: MerchantProduct[];
@@ -487,7 +515,8 @@ export type OrdersEvent =
   | { action: 'refunds'; status?: RefundQueueFilter; cursor?: string; limit?: number }
   | { action: 'refund'; refundId: string }
   | { action: 'confirmReceipt'; orderId: string; via?: 'wechat' }
-  | { action: 'desk'; tab?: DeskTab; orderId?: string; cursor?: string; limit?: number }
+  /** query: the end of an order number (4+ characters) or part of the receiver's name; every tab, newest first. */
+  | { action: 'desk'; tab?: DeskTab; orderId?: string; query?: string; cursor?: string; limit?: number }
   | { action: 'reprint'; orderId: string }
   | { action: 'checkRefund'; refundId: string }
   | { action: 'submitReturn'; refundId: string; expressCompany: string; trackingNo: string }
@@ -498,8 +527,11 @@ export type OrdersEvent =
 /** The merchant's after-sale queue: one refund status, or FINISHED (decided: with WeChat Pay, refunded, failed, rejected or withdrawn). */
 export type RefundQueueFilter = RefundStatus | 'FINISHED';
 
-/** List tabs: an order status, or 'REFUNDING' for paid orders with an open refund. */
-export type OrderListFilter = OrderStatus | 'REFUNDING';
+/**
+ * List tabs: an order status, 'REFUNDING' for paid orders with an open refund, or 'AFTERSALE' for every order with
+ * an open request or money refunded (the buyer's 售后 tab).
+ */
+export type OrderListFilter = OrderStatus | 'REFUNDING' | 'AFTERSALE';
 
 export interface MeData {
   openid: string;
@@ -510,6 +542,8 @@ export interface MeData {
     refundRequested?: string;
     refundResult?: string;
     orderShipped?: string;
+    /** Only when the shop has a low-stock threshold: the merchant's catalogue page asks for it. */
+    lowStock?: string;
   };
   /** The shop is under WeChat's shipping management: buyers confirm receipt in WeChat's own component. */
   shippingManaged?: boolean;

@@ -13,6 +13,11 @@ export const ORDER_STATUS_LABEL: Record<OrderStatus, string> = {
 /** A paid order with an open refund reads as "refunding" in lists, like the tab it is filed under. */
 export const REFUNDING_LABEL = '退款中';
 
+export const REFUND_TYPE_LABEL: Record<RefundType, string> = {
+  REFUND_ONLY: '仅退款',
+  RETURN_AND_REFUND: '退货退款',
+};
+
 export const REFUND_STATUS_LABEL: Record<RefundStatus, string> = {
   REQUESTED: '待商家处理',
   AWAITING_RETURN: '待买家退货',
@@ -30,16 +35,25 @@ export interface OrderTab {
   label: string;
 }
 
+/** The buyer's list, like a shop's: what to do next, then after-sales (the bar scrolls sideways). */
 export const ORDER_TABS: readonly OrderTab[] = [
   { key: 'ALL', label: '全部' },
   { key: 'PENDING', label: '待付款' },
-  { key: 'PAID', label: '已付款' },
+  { key: 'PAID', label: '待发货' },
   { key: 'SHIPPED', label: '待收货' },
   { key: 'COMPLETED', label: '已完成' },
-  { key: 'REFUNDING', label: '退款中' },
-  { key: 'REFUNDED', label: '已退款' },
-  { key: 'CLOSED', label: '已关闭' },
+  { key: 'AFTERSALE', label: '售后' },
 ];
+
+/** A PENDING order past its payment deadline: the server closes it; the card no longer offers to pay. */
+export const PAY_EXPIRED_LABEL = '支付超时';
+
+/** A buyer's card says what the buyer waits for, in the words of the tab it is filed under. */
+export const BUYER_CARD_STATUS_LABEL: Record<OrderStatus, string> = {
+  ...ORDER_STATUS_LABEL,
+  PAID: '待发货',
+  SHIPPED: '待收货',
+};
 
 /** The merchant's desk. */
 export const DESK_TABS: ReadonlyArray<{ key: 'TO_SHIP' | 'SHIPPED' | 'ALL'; label: string }> = [
@@ -120,11 +134,6 @@ export const QUEUE_TABS: ReadonlyArray<{ key: RefundQueueFilter; label: string; 
   { key: 'FINISHED', label: '已完成', empty: '还没有处理过的售后' },
   { key: 'ABNORMAL', label: '退款异常', empty: '没有异常的退款' },
 ];
-
-export const REFUND_TYPE_LABEL: Record<RefundType, string> = {
-  REFUND_ONLY: '仅退款',
-  RETURN_AND_REFUND: '退货退款',
-};
 
 export const RECEIPT_LABEL: Record<ReceiptState, string> = {
   NOT_RECEIVED: '未收到货',

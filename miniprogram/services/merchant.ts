@@ -1,8 +1,8 @@
 // The merchant's refund queue and decisions. The server refuses anyone who is not a configured merchant.
 import type { ApproveRefundData, MerchantRefundDetail, Page, RefundQueueFilter, RefundStatus, RefundView } from '../../typings/api';
 import { config } from '../config';
+import { pollWhile } from '../utils/poll';
 import { callFunction, callOrders, type Outcome } from './call';
-import { pause } from './order';
 import { isMerchantRefund, isRefundView, pageOf } from './shapes';
 
 export function fetchRefundQueue(cursor?: string, status: RefundQueueFilter = 'REQUESTED'): Promise<Outcome<Page<RefundView>>> {
@@ -37,18 +37,9 @@ export function refuseReturn(refundId: string, rejectReason: string): Promise<Ou
 }
 
 /**
- * After an approval the refund is with WeChat Pay (PROCESSING) until its answer arrives, usually within seconds:
- * look again a bounded number of times, handing each answer to `seen`, and stop once WeChat Pay has decided.
+ * After approval the refund is PROCESSING until WeChat Pay's result reaches the server: look again a bounded number
+ * of times (config.refundFollowWaitsMs), showing each read, and stop when the person leaves the page.
  */
-export async function followRefund(refundId: string, seen: (detail: MerchantRefundDetail) => void): Promise<RefundStatus | undefined> {
-  let status: RefundStatus | undefined;
-  for (const wait of config.refundFollowWaitsMs) {
-    await pause(wait);
-    const res = await fetchRefundDetail(refundId);
-    if (!res.ok) continue;
-    seen(res.data);
-    status = res.data.refund.status;
-    if (status !== 'PROCESSING') break;
-  }
-  return status;
+export function followRefund(refundId: string, stillWanted: () => boolean, onRead: (latest: Outcome<MerchantRefundDetail>) => void): Promise<Outcome<MerchantRefundDetail>> {
+  return pollWhile(() => fetchRefundDetail(refundId), (detail) => detail.refund.status === 'PROCESSING', config.refundFollowWaitsMs, { stillWanted, onRead });
 }

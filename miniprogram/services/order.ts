@@ -1,6 +1,7 @@
 // The buyer's order operations, one backend call each.
 import type { OrderDetail, OrderListFilter, OrderStatus, OrderSummary, Page, RefundStatus } from '../../typings/api';
 import { config } from '../config';
+import { pollWhile } from '../utils/poll';
 import { callOrders, type Outcome } from './call';
 import { isOrderDetail, isOrderSummary, pageOf } from './shapes';
 
@@ -30,20 +31,10 @@ export function submitReturn(refundId: string, expressCompany: string, trackingN
   return callOrders<'submitReturn'>({ action: 'submitReturn', refundId, expressCompany, trackingNo });
 }
 
-export function pause(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
 /**
  * After the cashier says "paid" the order turns PAID only when WeChat's callback reaches the server, usually
  * within a second or two: look again a few times before showing it as still unpaid.
  */
-export async function fetchOrderAfterPayment(orderId: string): Promise<Outcome<OrderDetail>> {
-  let latest: Outcome<OrderDetail> = { ok: false, code: 'INTERNAL', message: 'not fetched' };
-  for (const wait of config.paymentConfirmWaitsMs) {
-    if (wait > 0) await pause(wait);
-    latest = await fetchOrderDetail(orderId);
-    if (!latest.ok || latest.data.status !== 'PENDING') return latest;
-  }
-  return latest;
+export function fetchOrderAfterPayment(orderId: string): Promise<Outcome<OrderDetail>> {
+  return pollWhile(() => fetchOrderDetail(orderId), (order) => order.status === 'PENDING', config.paymentConfirmWaitsMs);
 }

@@ -4,6 +4,8 @@ import { adapters } from '../adapters/index';
 import type { ReceiptOutcome } from '../adapters/receipt';
 import { config } from '../config';
 import { callFunction, callOrders, type Outcome } from './call';
+import { fetchOrderDetail } from './order';
+import { fetchMe } from './session';
 import { isOrderSummary, pageOf, type Check } from './shapes';
 
 const isDesk: Check = (x) => pageOf(isOrderSummary)(x) && typeof (x as { pendingRefunds?: unknown }).pendingRefunds === 'number';
@@ -12,8 +14,9 @@ export function fetchDesk(tab: DeskTab, cursor?: string): Promise<Outcome<DeskDa
   return callOrders<'desk'>({ action: 'desk', tab, limit: config.pageSize, ...(cursor ? { cursor } : {}) }, isDesk);
 }
 
-export function searchDesk(orderId: string): Promise<Outcome<DeskData>> {
-  return callOrders<'desk'>({ action: 'desk', orderId }, isDesk);
+/** Every order whose number ends with the text or whose receiver's name contains it, newest first. */
+export function searchDesk(query: string, cursor?: string): Promise<Outcome<DeskData>> {
+  return callOrders<'desk'>({ action: 'desk', query, limit: config.pageSize, ...(cursor ? { cursor } : {}) }, isDesk);
 }
 
 export function shipOrder(event: ShipEvent): Promise<Outcome<ShipData>> {
@@ -40,4 +43,21 @@ export async function confirmReceipt(order: { orderId: string; transactionId: st
     return callOrders<'confirmReceipt'>({ action: 'confirmReceipt', orderId: order.orderId, via: 'wechat' });
   }
   return callOrders<'confirmReceipt'>({ action: 'confirmReceipt', orderId: order.orderId });
+}
+
+/**
+ * 确认收货 from any page (the order, a list card). Whether WeChat's window comes first is the shop's setting
+ * (me.shippingManaged; unknown = WeChat's window: the server refuses what WeChat has not recorded either way). A
+ * list card has no transaction id: the order is read for it.
+ */
+export async function receiveOrder(orderId: string, transactionId?: string): Promise<{ managed: boolean; outcome: Outcome<{ orderId: string; status: OrderStatus }> | ReceiptOutcome }> {
+  const me = await fetchMe();
+  const managed = me.ok ? me.data.shippingManaged !== false : true;
+  let txn = transactionId;
+  if (managed && txn === undefined) {
+    const order = await fetchOrderDetail(orderId);
+    if (!order.ok) return { managed, outcome: order };
+    txn = order.data.transactionId ?? '';
+  }
+  return { managed, outcome: await confirmReceipt({ orderId, transactionId: txn ?? '' }, managed) };
 }

@@ -10,8 +10,8 @@ export function toastFailure(fail: ClientFail): void {
 }
 
 /**
- * `onConfirm` runs inside the confirm button's tap, before the promise settles: the moment WeChat still allows the
- * subscribe-message dialog, so a page confirms the money first and asks for message permission second.
+ * `onConfirm` runs inside the dialog's own callback, before anything is awaited: the confirm button is the person's
+ * tap, so what needs one (asking for message permission) can follow the confirmation there.
  */
 export function confirmDialog(title: string, content: string, confirmText = '确定', onConfirm?: () => void): Promise<boolean> {
   return new Promise((resolve) => {

@@ -31,11 +31,18 @@ export interface PagedListSource<Item, Row, Extra> {
   rowId(row: Row): string;
   /** One item as it is now; undefined when it cannot be read (the row then stays as shown). */
   fetchItem(id: string): Promise<Item | undefined>;
+  /**
+   * What coming back from another page does: re-read the row opened (default: rows stay where they are), or reload
+   * the first page (a work queue: what was dealt with elsewhere leaves it, what arrived meanwhile joins it).
+   */
+  onReturn?: 'row' | 'reload';
 }
 
 export type PagedListMethods<Row, Extra> = {
-  /** Re-reads the row opened last, if any: it may have changed on the page the person comes back from. */
+  /** Coming back: re-reads the row opened last, if any, or reloads the list (`onReturn`). */
   onShow(this: PagedListHost<Row, Extra>): void;
+  /** Another page covers this one. */
+  onHide(this: PagedListHost<Row, Extra>): void;
   onPullDownRefresh(this: PagedListHost<Row, Extra>): Promise<void>;
   onReachBottom(this: PagedListHost<Row, Extra>): void;
   /** The footer's "tap to retry" after a page failed to load. */
@@ -59,6 +66,8 @@ interface ListPrivate {
   /** Answers to an older request (another tab, an earlier refresh) are dropped. */
   seq: number;
   openedId: string;
+  /** Another page covered this one since it was last shown (the first onShow follows onLoad, which loads). */
+  covered: boolean;
 }
 
 /** A row's fields, for comparing two versions of it. */
@@ -67,7 +76,7 @@ function fieldsOf(row: object): Record<string, unknown> {
 }
 
 export function pagedList<Item, Row extends object, Extra = object>(source: PagedListSource<Item, Row, Extra>): PagedList<Row, Extra> {
-  const priv = instanceState<ListPrivate>(() => ({ seq: 0, openedId: '' }));
+  const priv = instanceState<ListPrivate>(() => ({ seq: 0, openedId: '', covered: false }));
   const moreAfter = (cursor: string | undefined): MoreState => (cursor ? 'idle' : 'end');
 
   type Host = PagedListHost<Row, Extra>;
@@ -121,8 +130,18 @@ export function pagedList<Item, Row extends object, Extra = object>(source: Page
   }
 
   const methods: PagedListMethods<Row, Extra> = {
+    onHide() {
+      priv(this).covered = true;
+    },
     onShow() {
       const s = priv(this);
+      const back = s.covered;
+      s.covered = false;
+      if (source.onReturn === 'reload') {
+        // Only a list that loaded (not one behind an error or a merchant check) is reloaded.
+        if (back && (this.data.state.kind === 'ready' || this.data.state.kind === 'empty')) void loadFirstPage(this, true);
+        return;
+      }
       if (!s.openedId) return;
       const id = s.openedId;
       s.openedId = '';

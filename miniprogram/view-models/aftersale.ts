@@ -148,17 +148,17 @@ export function toMerchantAfterSale(detail: MerchantRefundDetail): MerchantAfter
 }
 
 /** What each confirmation repeats before the merchant's decision takes effect: the money first. */
-export function decisionText(vm: Pick<AfterSaleVM, 'amountText' | 'typeLabel'>, action: 'approve' | 'agreeReturn' | 'confirmReturn' | 'reject' | 'refuseReturn', reason = ''): { title: string; content: string; confirm: string } {
+export function decisionText(vm: Pick<AfterSaleVM, 'amountText' | 'typeLabel'>, action: 'approve' | 'agreeReturn' | 'confirmReturn' | 'reject' | 'refuseReturn', reason = ''): { title: string; content: string; confirmText: string } {
   switch (action) {
     case 'approve':
-      return { title: '同意退款', content: `将退还 ${vm.amountText} 给买家，款项原路返回。`, confirm: '同意退款' };
+      return { title: '同意退款', content: `将退还 ${vm.amountText} 给买家，款项原路返回。`, confirmText: '同意退款' };
     case 'agreeReturn':
-      return { title: '同意退货', content: `买家会看到退货地址并寄回商品；确认收货后退还 ${vm.amountText}。`, confirm: '同意退货' };
+      return { title: '同意退货', content: `买家会看到退货地址并寄回商品；确认收货后退还 ${vm.amountText}。`, confirmText: '同意退货' };
     case 'confirmReturn':
-      return { title: '确认收货并退款', content: `确认已收到退回的商品，将退还 ${vm.amountText} 给买家，款项原路返回。`, confirm: '确认退款' };
+      return { title: '确认收货并退款', content: `确认已收到退回的商品，将退还 ${vm.amountText} 给买家，款项原路返回。`, confirmText: '确认退款' };
     case 'reject':
-      return { title: '拒绝申请', content: `拒绝买家 ${vm.amountText} 的${vm.typeLabel}申请，买家会看到原因：${reason}`, confirm: '拒绝申请' };
+      return { title: '拒绝申请', content: `拒绝买家 ${vm.amountText} 的${vm.typeLabel}申请，买家会看到原因：${reason}`, confirmText: '拒绝申请' };
     case 'refuseReturn':
-      return { title: '拒绝收货', content: `拒绝退回的商品，不退还 ${vm.amountText}，买家会看到原因：${reason}`, confirm: '拒绝收货' };
+      return { title: '拒绝收货', content: `拒绝退回的商品，不退还 ${vm.amountText}，买家会看到原因：${reason}`, confirmText: '拒绝收货' };
   }
 }

@@ -3,7 +3,7 @@
 // Add a section: write scripts/bench/sections/<name>.ts exporting a BenchSection and list it below.
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { machineLine, type BenchSection } from './lib/section';
+import { goalMet, goalsTable, loadLine, machineLine, type BenchSection, type Goal } from './lib/section';
 import { coldStartSection } from './sections/cold-start';
 import { databaseSection } from './sections/database';
 import { miniprogramSizeSection } from './sections/miniprogram-size';
@@ -43,19 +43,29 @@ async function main(): Promise<void> {
   const chosen = args.only ? sections.filter((s) => args.only?.includes(s.id)) : sections;
   const ctx = { projectRoot: projectRoot(), quick: args.quick, note: (m: string) => process.stderr.write(`  … ${m}\n`) };
   const figures: Record<string, Record<string, number>> = {};
+  const goals: Goal[] = [];
   let failed = false;
+  const started = Date.now();
   for (const section of chosen) {
     process.stderr.write(`bench: ${section.title}\n`);
+    const loadBefore = loadLine();
+    const sectionStarted = Date.now();
     try {
       const result = await section.run(ctx);
       figures[section.id] = result.figures;
-      process.stdout.write(`\n### ${section.title}\n\n${result.markdown}\n`);
+      goals.push(...(result.goals ?? []));
+      const took = `${Math.round((Date.now() - sectionStarted) / 1000)} s`;
+      process.stdout.write(`\n### ${section.title}\n\n${result.markdown}\n\n_${took}; load average ${loadBefore} before, ${loadLine()} after (1 / 5 / 15 min)._\n`);
     } catch (e) {
       failed = true;
       process.stdout.write(`\n### ${section.title}\n\nfailed: ${(e as Error).message}\n`);
     }
   }
-  process.stdout.write(`\n${machineLine()}\n`);
+  if (goals.length > 0) {
+    const met = goals.filter(goalMet).length;
+    process.stdout.write(`\n### Issue 21's goals on this machine: ${met} of ${goals.length} met\n\n${goalsTable(goals)}\n`);
+  }
+  process.stdout.write(`\n${machineLine()}; the whole run took ${Math.round((Date.now() - started) / 1000)} s\n`);
   if (args.json) writeFileSync(args.json, JSON.stringify({ at: new Date().toISOString(), figures }, null, 2) + '\n');
   if (failed) process.exitCode = 1;
 }

@@ -66,8 +66,11 @@ export async function main(args: string[]): Promise<void> {
     await phone.type('.note-input', '买错了规格');
     await snap(phone, 'refund-apply-filled', 'Filled in');
     await phone.tap('.submit', '提交申请');
+    await phone.page.locator('.wx-modal').waitFor();
+    await snap(phone, 'refund-apply-confirm', 'Money first: the amount is confirmed before anything else is asked');
+    await phone.confirmModal();
     await phone.page.locator('.wx-subscribe').waitFor();
-    await snap(phone, 'subscribe-dialog', 'Asked inside the tap: may the shop send the refund result?');
+    await snap(phone, 'subscribe-dialog', 'Then, from that confirmation: may the shop send the refund result?');
     await phone.answerSubscription(true);
     await phone.see('.submitted-title', '退款申请已提交');
     await snap(phone, 'refund-submitted', 'Request sent');
@@ -98,12 +101,12 @@ export async function main(args: string[]): Promise<void> {
     await phone.see('.amount', '¥');
     await snap(phone, 'refund-review', 'Reviewing one request');
     await phone.tap('.approve', '同意退款');
-    await phone.answerSubscription(false);
     await phone.page.locator('.wx-modal').waitFor();
-    await snap(phone, 'approve-confirm', 'Approving is confirmed first');
+    await snap(phone, 'approve-confirm', 'Approving is confirmed first (the amount), then message permission is asked');
     await phone.confirmModal();
-    await phone.see('.status', /退款处理中|退款成功/);
-    await snap(phone, 'refund-review-approved', 'Approved: WeChat Pay is processing the refund');
+    await phone.answerSubscription(false);
+    await phone.see('.status', '退款成功');
+    await snap(phone, 'refund-review-approved', 'Approved: the page followed the refund until WeChat Pay’s result');
 
     await phone.holdAs('demo-buyer');
     await phone.tap('.my-orders', '我的订单');

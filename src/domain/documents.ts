@@ -196,7 +196,8 @@ export interface ReturnShippingRecord {
   shippedAt: Date;
 }
 
-export interface ProductDoc {
+/** `owed`: the low-stock message a take made owed (server/stock.ts claimLowStockAlerts). */
+export interface ProductDoc extends OwesMessages {
   _id: string;
   name: string;
   /** The lowest SKU price (what a list shows "from"); a product without `skus` sells at this price. */
@@ -236,7 +237,10 @@ export interface SkuRecord {
   held: number;
   /** Taken by paid orders (less what returns put back). */
   sold: number;
-  /** Set by the order whose take crossed the low-stock threshold (the merchant is told once); cleared by a restock. */
+  /**
+   * Set, with the message it makes owed, by the first order whose take left the shelf at or below the low-stock
+   * threshold (the merchant is told once); cleared when the merchant puts stock in.
+   */
   lowAlerted?: boolean;
 }
 
@@ -259,7 +263,7 @@ export interface StockLogDoc {
   at: Date;
 }
 
-export type MessagePurpose = 'orderPaid' | 'refundRequested' | 'refundResult' | 'orderShipped' | 'billSummary';
+export type MessagePurpose = 'orderPaid' | 'refundRequested' | 'refundResult' | 'orderShipped' | 'billSummary' | 'lowStock';
 
 export interface MessageSend {
   touser: string;

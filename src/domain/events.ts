@@ -185,7 +185,7 @@ export function parseOrdersEvent(event: unknown): OrdersEvent {
   switch (action) {
     case 'list': {
       const f = object(event, 'orders.list', ['action', 'status', 'cursor', 'limit']);
-      if (f.status !== undefined && !isOrderStatus(f.status) && f.status !== 'REFUNDING') throw invalid('status must be PENDING, PAID, SHIPPED, COMPLETED, REFUNDING, CLOSED or REFUNDED');
+      if (f.status !== undefined && !isOrderStatus(f.status) && f.status !== 'REFUNDING' && f.status !== 'AFTERSALE') throw invalid('status must be PENDING, PAID, SHIPPED, COMPLETED, REFUNDING, AFTERSALE, CLOSED or REFUNDED');
       return { action, ...(f.status !== undefined ? { status: f.status as OrderListFilter } : {}), ...page(f) };
     }
     case 'get':

@@ -131,16 +131,20 @@ export function parseProductsEvent(event: unknown): ProductsEvent {
       return { action, productId: text(f, 'productId', PRODUCT_ID, 'a product id') };
     }
     case 'adjust': {
-      const f = object(event, 'products.adjust', ['action', 'productId', 'skuId', 'delta', 'reason']);
-      const d = f.delta;
-      if (typeof d !== 'number' || !Number.isInteger(d) || d === 0 || Math.abs(d) > MAX_STOCK) throw invalid(`delta must be a whole number of items, not 0, at most ${MAX_STOCK} either way`);
-      return {
+      const f = object(event, 'products.adjust', ['action', 'productId', 'skuId', 'delta', 'to', 'from', 'reason']);
+      const target = {
         action,
         productId: text(f, 'productId', PRODUCT_ID, 'a product id'),
         ...(f.skuId !== undefined ? { skuId: text(f, 'skuId', SKU_ID, 'a SKU id') } : {}),
-        delta: d,
         reason: reason(f.reason, 'reason'),
-      };
+      } as const;
+      if (f.to !== undefined || f.from !== undefined) {
+        if (f.delta !== undefined) throw invalid('give either delta (put in or take out) or to and from (set the count), not both');
+        return { ...target, to: requireStock(f.to, 'to'), from: requireStock(f.from, 'from') };
+      }
+      const d = f.delta;
+      if (typeof d !== 'number' || !Number.isInteger(d) || d === 0 || Math.abs(d) > MAX_STOCK) throw invalid(`delta must be a whole number of items, not 0, at most ${MAX_STOCK} either way`);
+      return { ...target, delta: d };
     }
     default:
       throw invalid('action must be one of list, save, shelve, unshelve, adjust');

@@ -84,6 +84,8 @@ export const MESSAGE_FACTS: Readonly<Record<MessagePurpose, readonly string[]>> 
   orderShipped: ['orderId', 'title', 'logistics', 'expressCompany', 'trackingNo', 'shippedAt', 'receiver', 'shopName'],
   /** The merchant's morning line on yesterday's bill: `summary` is e.g. 「12笔 ¥680.00，2处不符」. */
   billSummary: ['billDate', 'channel', 'payments', 'paidFee', 'refundFee', 'differences', 'summary', 'shopName'],
+  /** To the merchants when an order left a SKU at or below `stock.lowStockThreshold`: `summary` is e.g. 「正山小种 250g 仅剩2件」. */
+  lowStock: ['productId', 'productName', 'spec', 'stock', 'threshold', 'summary', 'shopName'],
 };
 
 export const SETTINGS_DEFAULTS = {

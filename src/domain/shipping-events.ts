@@ -1,6 +1,7 @@
 // The `orders` actions that shipping adds: the buyer's receipt confirmation, the merchant's desk and reprint.
 // Same rules as events.ts: unknown fields are refused.
 import type { DeskTab, OrdersEvent } from '../../typings/api';
+import { parseDeskSearch } from './desk-search';
 import { invalid } from './errors';
 import { OUT_TRADE_NO } from './ids';
 
@@ -35,7 +36,8 @@ export function parseShippingOrdersEvent(event: unknown, action: (typeof SHIPPIN
     case 'reprint':
       return { action, orderId: orderId(fields(event, 'orders.reprint', ['action', 'orderId']).orderId) };
     case 'desk': {
-      const f = fields(event, 'orders.desk', ['action', 'tab', 'orderId', 'cursor', 'limit']);
+      const f = fields(event, 'orders.desk', ['action', 'tab', 'orderId', 'query', 'cursor', 'limit']);
+      if (f.orderId !== undefined && f.query !== undefined) throw invalid('give orderId (one order) or query (a search), not both');
       if (f.tab !== undefined && !DESK_TABS.includes(f.tab as DeskTab)) throw invalid(`tab must be one of ${DESK_TABS.join(', ')}`);
       if (f.cursor !== undefined && (typeof f.cursor !== 'string' || f.cursor.length === 0 || f.cursor.length > 200)) throw invalid('cursor must be the nextCursor of a previous page');
       if (f.limit !== undefined && (typeof f.limit !== 'number' || !Number.isInteger(f.limit) || f.limit < 1 || f.limit > DESK_PAGE_MAX)) throw invalid(`limit must be a whole number in 1..${DESK_PAGE_MAX}`);
@@ -43,6 +45,7 @@ export function parseShippingOrdersEvent(event: unknown, action: (typeof SHIPPIN
         action,
         ...(f.tab !== undefined ? { tab: f.tab as DeskTab } : {}),
         ...(f.orderId !== undefined ? { orderId: orderId(f.orderId) } : {}),
+        ...(f.query !== undefined ? { query: parseDeskSearch(f.query).name } : {}),
         ...(f.cursor !== undefined ? { cursor: f.cursor as string } : {}),
         ...(f.limit !== undefined ? { limit: f.limit as number } : {}),
       };

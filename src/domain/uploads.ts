@@ -11,6 +11,12 @@ export const UPLOAD_LIMITS: UploadLimits = {
   photoExtensions: ['jpg', 'jpeg', 'png', 'webp'],
 };
 
+/**
+ * A merchant's product photos: the same rules as a buyer's photos, in their own folder
+ * (`product-photos/<openid>/…`), so a buyer's after-sale photo can never become a product picture.
+ */
+export const PRODUCT_PHOTO_LIMITS: UploadLimits = { ...UPLOAD_LIMITS, buyerFolder: 'product-photos' };
+
 /** `cloud://<env>.<bucket>/<cloudPath>` → cloudPath; undefined when it is not a cloud file id. */
 export function cloudPathOfFileId(fileID: string): string | undefined {
   const match = /^cloud:\/\/[^/]+\/(.+)$/.exec(fileID);

@@ -7,9 +7,11 @@ import type { MerchantProduct, ProductInput, ProductSkuInput, ProductsData } fro
 import { lowestPrice, productView, resolveSku } from '../domain/catalogue';
 import type { ProductDoc, SkuRecord, StockLogDoc } from '../domain/documents';
 import { conflict, invalid, notFound } from '../domain/errors';
+import { PRODUCT_PHOTO_LIMITS } from '../domain/uploads';
 import { log } from './logger';
 import { asProduct } from './repositories/decode';
 import { findProduct } from './repositories/products';
+import { checkBuyerPhotos, withImageUrls } from './storage-files';
 import { COLLECTIONS, type Command, type Store } from './store';
 
 export interface CatalogueContext {
@@ -32,7 +34,7 @@ export function merchantView(doc: ProductDoc): MerchantProduct {
 
 export async function listCatalogue(store: Store): Promise<MerchantProduct[]> {
   const { data } = await store.collection(COLLECTIONS.products).orderBy('sort', 'asc').limit(100).get();
-  return data.map(asProduct).map(merchantView);
+  return withImageUrls(data.map(asProduct).map(merchantView));
 }
 
 async function record(store: Store, entries: StockLogDoc[]): Promise<void> {
@@ -45,6 +47,10 @@ export async function saveProduct(ctx: CatalogueContext, input: ProductInput & {
   const { store } = ctx;
   const _ = store.command;
   const price = lowestPrice(input.skus, input.price ?? 0);
+  const old = input.productId ? await findProduct(store, input.productId) : undefined;
+  if (input.productId && !old) throw notFound(`product ${input.productId} not found`);
+  // Photos the product already has stay; each new one must be this merchant's upload, a picture, within the limits.
+  await checkBuyerPhotos(ctx.openid, (input.images ?? []).filter((id) => !old?.images?.includes(id)), PRODUCT_PHOTO_LIMITS);
   const common = {
     name: input.name,
     price,
@@ -56,7 +62,7 @@ export async function saveProduct(ctx: CatalogueContext, input: ProductInput & {
   };
   const logEntry = (skuId: string, delta: number, reason: string): StockLogDoc => ({ productId: '', skuId, delta, reason, by: ctx.openid, at: ctx.now });
 
-  if (!input.productId) {
+  if (!input.productId || !old) {
     const productId = `p${randomBytes(6).toString('hex')}`;
     const skus = Object.fromEntries(input.skus.map((s) => [s.skuId!, skuRecord(s)]));
     const doc: ProductDoc = {
@@ -78,8 +84,6 @@ export async function saveProduct(ctx: CatalogueContext, input: ProductInput & {
   }
 
   const productId = input.productId;
-  const old = await findProduct(store, productId);
-  if (!old) throw notFound(`product ${productId} not found`);
   const where: Record<string, unknown> = { _id: productId };
   const data: Record<string, unknown> = { ...common };
   const changes: StockLogDoc[] = [];
@@ -125,11 +129,14 @@ export async function shelveProduct(ctx: CatalogueContext, productId: string, ac
   return { productId, active };
 }
 
+type AdjustRequest = { productId: string; skuId?: string; reason: string } & ({ delta: number } | { to: number; from: number });
+
 /**
  * Puts stock in (delta > 0) or takes it out (delta < 0, never below zero), as one increment: an order taking stock at
- * the same moment keeps its take.
+ * the same moment keeps its take. Or sets the shelf count (`to`), conditioned on the count the merchant saw (`from`):
+ * an order that took or gave back stock since makes it CONFLICT, never overwritten. Held stock is never touched.
  */
-export async function adjustStock(ctx: CatalogueContext, request: { productId: string; skuId?: string; delta: number; reason: string }): Promise<ProductsData['adjust']> {
+export async function adjustStock(ctx: CatalogueContext, request: AdjustRequest): Promise<ProductsData['adjust']> {
   const { store } = ctx;
   const _ = store.command;
   const product = await findProduct(store, request.productId);
@@ -137,15 +144,20 @@ export async function adjustStock(ctx: CatalogueContext, request: { productId: s
   if (!product.skus) throw conflict(`product ${request.productId} has no stock count yet: save it with a stock first`);
   const { skuId } = resolveSku(product, request.skuId, 'adjust');
   const path = `skus.${skuId}.stock`;
+  const delta = 'delta' in request ? request.delta : request.to - request.from;
+  if (delta === 0) return { productId: request.productId, skuId, stock: product.skus[skuId]?.stock ?? 0 };
+  const condition = 'delta' in request ? _.gte(Math.max(0, -delta)) : request.from;
+  const change = 'delta' in request ? _.inc(delta) : request.to;
   const { stats } = await store
     .collection(COLLECTIONS.products)
-    .where({ _id: request.productId, [path]: _.gte(Math.max(0, -request.delta)) })
-    .update({ data: { [path]: _.inc(request.delta), updatedAt: ctx.now, ...(request.delta > 0 ? { [`skus.${skuId}.lowAlerted`]: false } : {}) } });
+    .where({ _id: request.productId, [path]: condition })
+    .update({ data: { [path]: change, updatedAt: ctx.now, ...(delta > 0 ? { [`skus.${skuId}.lowAlerted`]: false } : {}) } });
   if (stats.updated !== 1) {
-    if (request.delta < 0) throw conflict(`fewer than ${-request.delta} are on the shelf: nothing was taken out`);
+    if (!('delta' in request)) throw conflict(`the shelf count is no longer ${request.from} (an order took or gave back stock): reload and set it again`);
+    if (delta < 0) throw conflict(`fewer than ${-delta} are on the shelf: nothing was taken out`);
     throw invalid(`product ${request.productId} has no SKU ${skuId}`);
   }
-  await record(store, [{ productId: request.productId, skuId, delta: request.delta, reason: request.reason, by: ctx.openid, at: ctx.now }]);
+  await record(store, [{ productId: request.productId, skuId, delta, reason: request.reason, by: ctx.openid, at: ctx.now }]);
   const after = await findProduct(store, request.productId);
   return { productId: request.productId, skuId, stock: after?.skus?.[skuId]?.stock ?? 0 };
 }

@@ -13,6 +13,7 @@ import { confirmPayment } from './payments';
 import type { Payments } from './provider';
 import { productsByIds } from './repositories/products';
 import { findOrder, findOrderInTx } from './repositories/orders';
+import { alertLowStock } from './low-stock';
 import { giveBack, takeStock } from './stock';
 import { COLLECTIONS, inTransaction, type Store, type TransactionScope } from './store';
 
@@ -83,6 +84,7 @@ export async function createOrder(ctx: OrderContext, buyer: string, priced: Pric
   await takeStock(ctx.store, priced.stockLines, priced.items);
   if (!keyId) {
     await ctx.store.collection(COLLECTIONS.orders).add({ data: { ...order } });
+    await alertLowStock(ctx.store, ctx.settings, priced.stockLines, ctx.now);
     return order;
   }
   let written: OrderDoc;
@@ -99,6 +101,7 @@ export async function createOrder(ctx: OrderContext, buyer: string, priced: Pric
     throw err;
   }
   if (written._id !== order._id) await giveBack(ctx.store, priced.stockLines);
+  else await alertLowStock(ctx.store, ctx.settings, priced.stockLines, ctx.now);
   return written;
 }
 

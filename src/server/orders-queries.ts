@@ -8,7 +8,7 @@ import { decideCancel, payingNow, tooEarlyToCancel } from '../domain/order-rules
 import { TIMELINE_NOTES } from '../domain/timeline';
 import { DEFAULT_PAGE } from '../domain/events';
 import { isMerchant, type Settings } from '../domain/settings';
-import { merchantPhotoLinks } from './storage-files';
+import { merchantPhotoLinks, productImageLinks, withImageUrls } from './storage-files';
 import { merchantRefundDetail, orderDetail, orderSummary, productView, refundView } from '../domain/views';
 import { ProviderError } from '../providers/payment-provider';
 import { applyPaymentStatus } from './payments';
@@ -31,7 +31,7 @@ export async function listMyOrders(ctx: QueryContext, filter: OrderListFilter | 
   const cursor = cursorText ? decodeCursor(cursorText) : undefined;
   const docs = await listOrders(ctx.store, { openid: ctx.openid, filter, atOrBefore: cursor ? new Date(cursor.t) : undefined, fetch: fetchSize(cursor, limit) });
   const page = pageOf(docs, cursor, limit);
-  return { items: page.items.map((doc) => orderSummary(doc, channelOf(doc, ctx.settings).provider)), ...(page.next ? { nextCursor: encodeCursor(page.next) } : {}) };
+  return { items: page.items.map((doc) => orderSummary(doc, channelOf(doc, ctx.settings).provider, ctx.settings.refundWindowDays)), ...(page.next ? { nextCursor: encodeCursor(page.next) } : {}) };
 }
 
 export async function getOrder(ctx: QueryContext, orderId: string): Promise<OrderDetail> {
@@ -41,7 +41,9 @@ export async function getOrder(ctx: QueryContext, orderId: string): Promise<Orde
   // A refund request that stopped before writing its document is finished here, so the order never shows 退款中
   // without a refund to withdraw or decide.
   const refunds = await withRecordedRequest(ctx, order, await refundsOfOrder(ctx.store, orderId));
-  return orderDetail(order, refunds, { forMerchant: merchant, refundWindowDays: ctx.settings.refundWindowDays, afterSale: ctx.settings.afterSale, provider: channelOf(order, ctx.settings).provider });
+  const detail = orderDetail(order, refunds, { forMerchant: merchant, refundWindowDays: ctx.settings.refundWindowDays, afterSale: ctx.settings.afterSale, provider: channelOf(order, ctx.settings).provider });
+  const imageLinks = await productImageLinks(order.items.flatMap((i) => (i.image ? [i.image] : [])));
+  return Object.keys(imageLinks).length ? { ...detail, imageLinks } : detail;
 }
 
 /** The buyer cancels a PENDING order: the provider's order is closed first, so it can no longer be paid. */
@@ -76,7 +78,7 @@ export async function cancelOrder(ctx: QueryContext, payments: Payments, orderId
 }
 
 export async function listProducts(ctx: QueryContext): Promise<OrdersData['products']> {
-  return (await activeProducts(ctx.store)).map(productView);
+  return withImageUrls((await activeProducts(ctx.store)).map(productView));
 }
 
 export function me(ctx: QueryContext): MeData {
@@ -89,6 +91,7 @@ export function me(ctx: QueryContext): MeData {
       ...(t.refundRequested ? { refundRequested: t.refundRequested.templateId } : {}),
       ...(t.refundResult ? { refundResult: t.refundResult.templateId } : {}),
       ...(t.orderShipped ? { orderShipped: t.orderShipped.templateId } : {}),
+      ...(t.lowStock && ctx.settings.stock.lowStockThreshold > 0 ? { lowStock: t.lowStock.templateId } : {}),
     },
     shippingManaged: ctx.settings.shipping.managed,
   };

@@ -83,7 +83,7 @@ export async function reconcile(store: Store, settings: Settings, payments: Paym
   }
   // After the requests above: a document they made owes its message to the merchants, sent by them already.
   const owedBefore = new Date(now.getTime() - settings.messageRetrySeconds * 1000);
-  for (const collection of [COLLECTIONS.orders, COLLECTIONS.refunds] as OwingCollection[]) {
+  for (const collection of [COLLECTIONS.orders, COLLECTIONS.refunds, COLLECTIONS.products] as OwingCollection[]) {
     for (const doc of await owingDocuments(store, collection, owedBefore, BATCH)) {
       for (const message of Object.values(doc.owed ?? {})) {
         if (message.at.getTime() > owedBefore.getTime()) continue; // its own invocation may still be sending it

@@ -51,15 +51,38 @@ export async function checkBuyerPhotos(openid: string, value: unknown, limits: U
   );
 }
 
-/** Temporary links for the merchant's page, by file id; a file that is gone has none (the page says so). */
-export async function merchantPhotoLinks(fileIDs: string[]): Promise<Record<string, string>> {
+/** Temporary links by file id, 50 per call (WeChat's limit); a file that is gone has none (the page says so). */
+async function fileLinks(fileIDs: readonly string[], seconds: number): Promise<Record<string, string>> {
+  const unique = [...new Set(fileIDs)];
   const links: Record<string, string> = {};
-  for (let start = 0; start < fileIDs.length; start += 50) {
-    for (const link of await tempFileLinks(fileIDs.slice(start, start + 50), MERCHANT_LINK_SECONDS)) {
+  for (let start = 0; start < unique.length; start += 50) {
+    for (const link of await tempFileLinks(unique.slice(start, start + 50), seconds)) {
       if (link.status === 0 && link.tempFileURL) links[link.fileID] = link.tempFileURL;
     }
   }
   return links;
+}
+
+/** Temporary links for the merchant's page, by file id. */
+export function merchantPhotoLinks(fileIDs: string[]): Promise<Record<string, string>> {
+  return fileLinks(fileIDs, MERCHANT_LINK_SECONDS);
+}
+
+/** How long a product photo's link lives: a page kept open a day still shows its pictures (WeChat's longest). */
+export const PRODUCT_LINK_SECONDS = 86_400;
+
+/**
+ * Links to product photos and order thumbnails (`items[].image`), for buyers and merchants alike. The storage rule
+ * lets only a file's uploader read it (cloudbase/storage-security-rules.json), so pages never load a fileID
+ * themselves: the functions, which read everything, hand out links. Never throws: a page without pictures still works.
+ */
+export async function productImageLinks(fileIDs: readonly string[]): Promise<Record<string, string>> {
+  if (fileIDs.length === 0) return {};
+  try {
+    return await fileLinks(fileIDs, PRODUCT_LINK_SECONDS);
+  } catch {
+    return {};
+  }
 }
 
 /** Size and type of what a link serves, without downloading it (COS answers HEAD like GET, without the body). */
@@ -73,4 +96,10 @@ function headOf(url: string): Promise<{ status: number; size: number; contentTyp
     request.on('error', reject);
     request.end();
   });
+}
+
+/** Products with `imageUrls`: a link for each of `images`, in order ('' for a file that is gone). */
+export async function withImageUrls<P extends { images?: string[] }>(products: P[]): Promise<Array<P & { imageUrls?: string[] }>> {
+  const links = await productImageLinks(products.flatMap((p) => p.images ?? []));
+  return products.map((p) => (p.images?.length ? { ...p, imageUrls: p.images.map((id) => links[id] ?? '') } : p));
 }

@@ -1,7 +1,7 @@
 // Shipping through the local cloud: the `ship` function for each logistics type, bad input, the states it refuses,
 // a buyer calling it, two ships at once, the upload to WeChat's shipping-info service (and its retry by reconcile),
 // the buyer's receipt (WeChat's component, re-checked) and the automatic one, a refund after shipping, and receipts.
-import type { DeliveryAddress, DeskData, PayData, RefundView } from '../../typings/api';
+import type { DeliveryAddress, DeskData, OrderSummary, PayData, RefundView } from '../../typings/api';
 import { connectSdk, getJson, postJson } from '../helpers/local-cloud';
 import { BUYER, MERCHANT, OTHER_BUYER, TEA, TEMPLATES, failure, openShop, providerTrade, sleep, type Shop } from './support';
 
@@ -362,6 +362,90 @@ describe('the merchant’s desk', () => {
       expect(failure(await desk.call('orders', { action: 'desk', tab: 'LOST' }, MERCHANT)).code).toBe('INVALID_ARGUMENT');
     } finally {
       await desk.close();
+    }
+  });
+
+  it('searches every order in the database by the end of its number or the receiver’s name, newest first, paged; the name never reaches an answer or a log', async () => {
+    const desk = await openShop({ grants: 5 });
+    try {
+      const receivers = ['张三', '李四', '王小明', 'a.b', '李明'];
+      const ids: string[] = [];
+      for (const userName of receivers) {
+        const { orderId } = await desk.ok<PayData>('pay', { items: [{ productId: TEA._id, quantity: 1 }], address: { ...ADDRESS, userName } }, BUYER);
+        ids.push(orderId);
+      }
+      await desk.complete(ids[1]);
+      await desk.ok('ship', { orderId: ids[1], logisticsType: 'VIRTUAL' }, MERCHANT);
+      const search = async (query: string, more: Record<string, unknown> = {}) => desk.ok<DeskData>('orders', { action: 'desk', query, ...more }, MERCHANT);
+      const found = async (query: string) => (await search(query)).items.map((o) => o.orderId);
+
+      // The last characters a buyer reads out, in any case, find that one order whatever its status or tab.
+      expect(await found(ids[1].slice(-6))).toEqual([ids[1]]);
+      expect(await found(` ${ids[2].slice(-5).toLowerCase()} `)).toEqual([ids[2]]);
+      // Part of a name; newest first; every status (PENDING, SHIPPED).
+      expect(await found('李')).toEqual([ids[4], ids[1]]);
+      expect(await found('王小明')).toEqual([ids[2]]);
+      // The text is literal, not a pattern: 'a.b' is not 'axb', and '.*' matches no one.
+      expect(await found('a.b')).toEqual([ids[3]]);
+      expect(await found('.*')).toEqual([]);
+      // The middle of an order number is not its end.
+      expect(await found(ids[0].slice(3, 10))).toEqual([]);
+
+      const first = await search('李', { limit: 1 });
+      expect(first.items.map((o) => o.orderId)).toEqual([ids[4]]);
+      const second = await search('李', { limit: 1, cursor: first.nextCursor });
+      expect(second.items.map((o) => o.orderId)).toEqual([ids[1]]);
+      expect(second.nextCursor).toBeUndefined();
+
+      const refused = failure(await desk.call('orders', { action: 'desk', query: `王小明${'x'.repeat(40)}` }, MERCHANT));
+      expect(refused.code).toBe('INVALID_ARGUMENT');
+      expect(refused.message).not.toContain('王小明');
+      expect(failure(await desk.call('orders', { action: 'desk', query: '   ' }, MERCHANT)).code).toBe('INVALID_ARGUMENT');
+      expect(failure(await desk.call('orders', { action: 'desk', query: '张三', orderId: ids[0] }, MERCHANT)).code).toBe('INVALID_ARGUMENT');
+      expect(failure(await desk.call('orders', { action: 'desk', query: '张三' }, BUYER)).code).toBe('FORBIDDEN');
+      const lines = await desk.logs(() => true, 200);
+      expect(lines.filter((l) => /张三|李四|王小明|李明/.test(JSON.stringify(l)))).toEqual([]);
+    } finally {
+      await desk.close();
+    }
+  });
+});
+
+describe('the buyer’s order list', () => {
+  it('cards carry their first lines, the payment deadline, the carrier and tracking number, the refund deadline; 售后 holds orders with a request or a refund', async () => {
+    const own = await openShop({ grants: 5 });
+    try {
+      const CUP = 'tea-cup';
+      const list = async (status?: string) => (await own.ok<{ items: OrderSummary[] }>('orders', { action: 'list', ...(status ? { status } : {}) }, BUYER)).items;
+      const { orderId: pending } = await own.ok<PayData>('pay', { items: [{ productId: TEA._id, quantity: 2 }, { productId: CUP, quantity: 1 }], address: ADDRESS }, BUYER);
+      const { orderId: shipped } = await own.ok<PayData>('pay', { items: [{ productId: TEA._id, quantity: 1 }], address: ADDRESS }, BUYER);
+      await own.complete(shipped);
+      await own.ok('ship', { orderId: shipped, logisticsType: 'EXPRESS', expressCompany: 'SF', trackingNo: 'SF1234567890' }, MERCHANT);
+      const { orderId: asking } = await own.ok<PayData>('pay', { items: [{ productId: CUP, quantity: 1 }], address: ADDRESS }, BUYER);
+      await own.complete(asking);
+      await own.ok('applyRefund', { orderId: asking, reason: '拍错了', refundFee: 100 }, BUYER);
+
+      const all = await list();
+      const card = (id: string) => all.find((o) => o.orderId === id)!;
+      expect(card(pending)).toMatchObject({ itemCount: 3, lines: [{ name: TEA.name, quantity: 2 }, { name: '白瓷品茗杯', quantity: 1 }] });
+      expect(Date.parse(card(pending).payDeadline!) - Date.parse(card(pending).createdAt)).toBe(30 * 60 * 1000);
+      expect(card(pending)).not.toHaveProperty('refundDeadline');
+      expect(card(shipped).tracking).toEqual({ companyName: '顺丰速运', trackingNo: 'SF1234567890' });
+      expect(card(shipped)).not.toHaveProperty('payDeadline');
+      const detail = await own.order(shipped);
+      expect(card(shipped).refundDeadline).toBe(detail.refundDeadline);
+      expect(card(asking)).not.toHaveProperty('tracking');
+
+      expect((await list('AFTERSALE')).map((o) => o.orderId)).toEqual([asking]);
+      // A refund that went through keeps its order under 售后 after the request closes.
+      const { refundId } = await own.ok<{ refundId: string }>('applyRefund', { orderId: shipped, reason: '少了一罐', refundFee: 500 }, BUYER);
+      await own.ok('approveRefund', { refundId, action: 'approve' }, MERCHANT);
+      await until(async () => (await own.order(shipped)).refundedFee === 500);
+      expect((await list('AFTERSALE')).map((o) => o.orderId)).toEqual([asking, shipped]);
+      expect((await list('SHIPPED')).map((o) => o.orderId)).toEqual([shipped]);
+      expect(failure(await own.call('orders', { action: 'list', status: 'SOMETHING' }, BUYER)).code).toBe('INVALID_ARGUMENT');
+    } finally {
+      await own.close();
     }
   });
 });

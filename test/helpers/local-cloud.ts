@@ -80,3 +80,17 @@ export async function postJson<T = unknown>(cloud: LocalCloud, path: string, bod
   const text = await res.text();
   return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
 }
+
+/** A small PNG's bytes (its signature, then filler): what the storage serves as image/png. */
+export const TINY_PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(200, 1)]);
+
+/** Uploads a file as the mini-program does (wx.cloud.uploadFile as `openid`), answering its fileID. */
+export async function uploadAs(cloud: LocalCloud, openid: string, cloudPath: string, content: Buffer = TINY_PNG): Promise<string> {
+  const form = new FormData();
+  form.append('cloudPath', cloudPath);
+  form.append('file', new Blob([content]), 'photo');
+  const res = await fetch(`${cloud.url}/storage/client/upload`, { method: 'POST', body: form, headers: { 'x-wx-openid': openid } });
+  const body = (await res.json()) as { fileID?: string; errMsg?: string };
+  if (!body.fileID) throw new Error(`upload of ${cloudPath} failed: ${res.status} ${body.errMsg ?? ''}`);
+  return body.fileID;
+}

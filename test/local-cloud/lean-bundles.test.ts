@@ -42,6 +42,36 @@ test.each(built)('%s starts without loading its deferred files or Node\'s fetch 
   expect(JSON.parse(out)).toEqual({ deferred: [], undici: [] });
 });
 
+// What a function's first request needs is loaded then, and nothing else: a database read (the notify functions,
+// reconcile and bill read their settings first) needs EJSON (bson.js); an event refused at the edge needs nothing.
+// The SDK's protobuf messages (cloudPay and openapi calls) and APIv2's XML parser wait for their first call.
+test.each(built)('%s answers its first event loading no deferred file but bson', (name) => {
+  const bundle = join(functionsRoot, name, 'index.js');
+  const out = node(`
+    const m = require(${JSON.stringify(bundle)});
+    const done = () => {
+      const deferred = Object.keys(require.cache).filter((f) => f.includes('deferred')).map((f) => require('path').basename(f));
+      process.stdout.write(JSON.stringify(deferred));
+      process.exit(0);
+    };
+    Promise.resolve().then(() => m.main({}, { request_id: 'lean-test' })).then(done, done);`);
+  expect((JSON.parse(out) as string[]).filter((f) => f !== 'bson.js')).toEqual([]);
+});
+
+test('the SDK\'s protobuf messages load from their deferred file and encode as the SDK\'s own do', () => {
+  const file = join(functionsRoot, 'pay', 'deferred', 'wx-server-sdk+protobuf.js');
+  const out = node(`
+    const moved = require(${JSON.stringify(file)});
+    const bytes = moved.CommApiData.encode({ apiType: moved.CommApiData.ApiType.SVRKIT_API, appid: 'a' }).finish();
+    const back = moved.CommApiData.decode(bytes);
+    process.stdout.write(JSON.stringify({ names: Object.keys(moved).length, hex: Buffer.from(bytes).toString('hex'), back: { apiType: back.apiType, appid: back.appid } }));`);
+  const answer = JSON.parse(out) as { names: number; hex: string; back: unknown };
+  expect(answer.names).toBeGreaterThan(10);
+  // CommApiData { apiType: SVRKIT_API (2), appid: 'a' } in protobuf's wire format: field 1 varint 2, field 6 "a".
+  expect(answer.hex).toBe('0802320161');
+  expect(answer.back).toEqual({ apiType: 2, appid: 'a' });
+});
+
 test('each deferred file loads on its own and gives the real module', () => {
   const dir = join(functionsRoot, 'pay', 'deferred');
   const out = node(`
@@ -52,7 +82,7 @@ test('each deferred file loads on its own and gives the real module', () => {
     const axios = require(require('path').join(dir, 'axios.js'));
     process.stdout.write(JSON.stringify({ shapes, png: mime['image/png'].extensions, axiosGet: typeof axios.get }));`);
   const answer = JSON.parse(out) as { shapes: Record<string, string>; png: string[]; axiosGet: string };
-  expect(Object.keys(answer.shapes)).toEqual(expect.arrayContaining(['mime-db.js', 'axios.js', 'jsonwebtoken.js', 'cloudbase+ai.js', 'bson.js']));
+  expect(Object.keys(answer.shapes)).toEqual(expect.arrayContaining(['mime-db.js', 'axios.js', 'jsonwebtoken.js', 'cloudbase+ai.js', 'bson.js', 'fast-xml-parser.js', 'wx-server-sdk+protobuf.js']));
   expect(answer.png).toEqual(['png']);
   expect(answer.axiosGet).toBe('function');
 });

@@ -8,7 +8,7 @@ const validData = () => ({ character_string1: { value: 'O20260102abc' }, thing2:
 
 describe('the project templates file', () => {
   it('declares the templates the functions use', () => {
-    expect([...templates.keys()].sort()).toEqual(['LOCAL_TMPL_BILL_SUMMARY', 'LOCAL_TMPL_ORDER_PAID', 'LOCAL_TMPL_ORDER_SHIPPED', 'LOCAL_TMPL_REFUND_DECISION', 'LOCAL_TMPL_REFUND_REQUESTED', 'LOCAL_TMPL_REFUND_RESULT']);
+    expect([...templates.keys()].sort()).toEqual(['LOCAL_TMPL_BILL_SUMMARY', 'LOCAL_TMPL_LOW_STOCK', 'LOCAL_TMPL_ORDER_PAID', 'LOCAL_TMPL_ORDER_SHIPPED', 'LOCAL_TMPL_REFUND_DECISION', 'LOCAL_TMPL_REFUND_REQUESTED', 'LOCAL_TMPL_REFUND_RESULT']);
   });
 });
 

@@ -34,6 +34,8 @@ run('the shop in the browser preview', () => {
     await phone.tap('.reason', '不想要了');
     await phone.type('.note-input', '买错了规格');
     await phone.tap('.submit', '提交申请');
+    // Money before permissions: the amount is confirmed, then WeChat asks about the result message.
+    expect(await phone.confirmModal()).toContain('¥68.00');
     await phone.answerSubscription(true);
     await phone.see('.submitted-title', '退款申请已提交');
 
@@ -49,10 +51,11 @@ run('the shop in the browser preview', () => {
     await phone.see('.amount', '¥68.00');
     await phone.see('.buyer', '买家 陈小明');
     await phone.tap('.approve', '同意退款');
-    // WeChat asks about messages from the tap itself; the merchant declines, the decision goes on.
-    await phone.answerSubscription(false);
+    // The amount first; then WeChat asks about messages from that confirmation; the merchant declines, the
+    // decision goes on, and the page follows the refund until WeChat Pay's result without being asked.
     expect(await phone.confirmModal()).toContain('¥68.00');
-    await phone.see('.status', /退款处理中|退款成功/);
+    await phone.answerSubscription(false);
+    await phone.see('.status', '退款成功');
 
     // Back with the buyer: the order list and the order say refunded.
     await phone.holdAs('demo-buyer');

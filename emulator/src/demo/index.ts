@@ -36,14 +36,15 @@ export async function seedDemo(
   pay: Record<string, unknown> = {},
   appid = DEFAULT_DEMO_APPID,
 ): Promise<void> {
-  putDocument(host, 'settings', { ...DEMO_SETTINGS, ...pay });
+  // The demo shop warns its merchant at 3 left (the test suites' shops leave the alert off: it adds a write to every take).
+  putDocument(host, 'settings', { ...DEMO_SETTINGS, stock: { lowStockThreshold: 3 }, ...pay });
   for (const product of [...DEMO_PRODUCTS, ...DEMO_STOCKED_PRODUCTS]) putDocument(host, 'products', product);
   // A paid order waiting to ship, for the merchant's desk.
   if (host.env) seedOrderToShip({ db: host.db, env: host.env }, appid);
   if (outbox) {
     const t = DEMO_SETTINGS.templates;
     for (let i = 0; i < DEMO_GRANTS; i++) {
-      outbox.grant(DEMO_MERCHANT, [t.orderPaid.templateId, t.refundRequested.templateId]);
+      outbox.grant(DEMO_MERCHANT, [t.orderPaid.templateId, t.refundRequested.templateId, t.lowStock.templateId]);
       outbox.grant(DEMO_BUYER, [t.refundResult.templateId, t.orderShipped.templateId]);
     }
   }

@@ -46,6 +46,12 @@ export const DEMO_SETTINGS = {
       page: 'pages/merchant/bills/index',
       data: { thing1: 'summary', thing2: 'billDate', amount3: 'paidFee' },
     },
+    // To the merchants when an order leaves a SKU at or below stock.lowStockThreshold (opens its catalogue page).
+    lowStock: {
+      templateId: 'LOCAL_TMPL_LOW_STOCK',
+      page: 'pages/merchant/product-edit/index?productId={productId}',
+      data: { thing1: 'productName', thing2: 'spec', number3: 'stock', thing4: 'summary' },
+    },
   },
   shipping: { managed: true, autoConfirmDays: 10 },
   // Where buyers send returns back once the merchant agrees (the after-sale timers keep WeChat's defaults).

@@ -16,6 +16,28 @@ export interface SectionResult {
   markdown: string;
   /** Figures by name, e.g. `coldStart.bundle.medianMs`. */
   figures: Record<string, number>;
+  /** The figures issue 21 sets a goal for, each against its goal (printed together at the end of the run). */
+  goals?: Goal[];
+}
+
+/** One measured figure against the goal set for it. */
+export interface Goal {
+  what: string;
+  measured: number;
+  /** `max`: the figure must stay at or under `limit`; `min`: at or over it. */
+  kind: 'max' | 'min';
+  limit: number;
+  /** Unit or suffix shown after the numbers (`×`, ` MB`, …). */
+  unit?: string;
+  /** How the figure was taken, if it is not obvious from `what`. */
+  note?: string;
+}
+
+export const goalMet = (g: Goal): boolean => (g.kind === 'max' ? g.measured <= g.limit : g.measured >= g.limit);
+
+export function goalsTable(goals: Goal[]): string {
+  const rows = goals.map((g) => [g.what, `${g.measured}${g.unit ?? ''}`, `${g.kind === 'max' ? '≤' : '≥'} ${g.limit}${g.unit ?? ''}`, goalMet(g) ? 'PASS' : '**FAIL**', g.note ?? '']);
+  return markdownTable(['goal (issue 21)', 'measured', 'goal', '', 'how'], rows);
 }
 
 export interface BenchSection {
@@ -41,6 +63,13 @@ export function markdownTable(header: string[], rows: Array<Array<string | numbe
   return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
 }
 
+/** The 1, 5 and 15 minute load averages, e.g. `0.52 / 0.61 / 0.70`. */
+export function loadLine(): string {
+  return loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' / ');
+}
+
 /** One line describing where the figures came from, printed under the tables. */
 export function machineLine(): string {
   const cpu = cpus();
@@ -50,5 +79,5 @@ export function machineLine(): string {
   } catch {
     // not a git checkout
   }
-  return `Node ${process.version}, ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, ${platform()}${commit ? `, commit ${commit}` : ''}, load average ${loadavg()[0].toFixed(2)}`;
+  return `Node ${process.version}, ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, ${platform()}${commit ? `, commit ${commit}` : ''}, load average ${loadLine()} (1 / 5 / 15 min)`;
 }

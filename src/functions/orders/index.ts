@@ -42,7 +42,7 @@ export const main = clientFunction<OrdersData[keyof OrdersData]>('orders', async
     case 'confirmReceipt':
       return confirmReceipt(ctx, who.openid, request.orderId);
     case 'desk':
-      return merchantDesk(ctx, request.tab, request.cursor, request.limit, request.orderId);
+      return merchantDesk(ctx, request);
     case 'reprint':
       return reprint(ctx, request.orderId);
     case 'checkRefund':

@@ -15,17 +15,21 @@ export class V2XmlError extends Error {
   }
 }
 
-const parser = new XMLParser({
-  ignoreAttributes: true,
-  parseTagValue: false,
-  parseAttributeValue: false,
-  // Only the five predefined entities remain once declarations are refused; CDATA is never decoded.
-  processEntities: true,
-  htmlEntities: false,
-  trimValues: false,
-  ignoreDeclaration: true,
-  ignorePiTags: true,
-});
+// Made on first use: the build leaves fast-xml-parser out of the bundle until an APIv2 message is read
+// (scripts/lean-functions.mjs), so a shop on cloudPay or APIv3 never loads it.
+let parser: XMLParser | undefined;
+const makeParser = (): XMLParser =>
+  new XMLParser({
+    ignoreAttributes: true,
+    parseTagValue: false,
+    parseAttributeValue: false,
+    // Only the five predefined entities remain once declarations are refused; CDATA is never decoded.
+    processEntities: true,
+    htmlEntities: false,
+    trimValues: false,
+    ignoreDeclaration: true,
+    ignorePiTags: true,
+  });
 
 /** `<!` may only open CDATA or a comment: DOCTYPE, ENTITY, ELEMENT, ATTLIST and NOTATION are refused. */
 const DECLARATION = /<!(?!\[CDATA\[|--)/;
@@ -64,7 +68,7 @@ export function parseV2Xml(input: string | Buffer, options: ParseV2XmlOptions = 
 
   let document: unknown;
   try {
-    document = parser.parse(text);
+    document = (parser ??= makeParser()).parse(text);
   } catch (err) {
     throw new V2XmlError(`the XML could not be read: ${err instanceof Error ? err.message : String(err)}`);
   }

@@ -4,7 +4,8 @@
 import type { OwedMessage } from '../../domain/documents';
 import { COLLECTIONS, type Store } from '../store';
 
-export type OwingCollection = typeof COLLECTIONS.orders | typeof COLLECTIONS.refunds;
+/** Orders and refunds owe their transitions' messages; a product owes its low-stock message. */
+export type OwingCollection = typeof COLLECTIONS.orders | typeof COLLECTIONS.refunds | typeof COLLECTIONS.products;
 
 /** Where an owed message is kept. */
 export interface OwedRef {

@@ -35,6 +35,8 @@ describe('after-sale request', () => {
     expect(requests()).toEqual([expect.objectContaining({ type: 'REFUND_ONLY', refundFee: 3800, reason: '拍错/多拍', receipt: 'NOT_RECEIVED', items: [expect.objectContaining({ productId: 'tea', quantity: 1, fee: 3800 })] })]);
     expect(page.text('.submitted-title')).toBe('售后申请已提交');
     expect(page.text('.submitted-amount')).toBe('¥38.00');
+    // The amount is confirmed before the result message is asked for.
+    expect(fake.screen.dialogs).toEqual([{ title: '申请仅退款', content: '申请退还 ¥38.00，商家同意后原路退回。' }]);
     expect(fake.screen.subscriptionDialogs).toEqual([['tpl-refund-result']]);
   });
 

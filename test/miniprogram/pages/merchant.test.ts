@@ -1,3 +1,4 @@
+import { config } from '../../../miniprogram/config';
 import { FakeBackend } from '../support/fake-backend';
 import { installFakeWx, type FakeWx } from '../support/fake-wx';
 import { renderPage, sentKeys } from '../support/render';
@@ -47,12 +48,15 @@ describe('merchant refund queue', () => {
     expect(page.text('.empty')).toBe('没有待处理的退款申请');
   });
 
-  it('asks the merchant to keep subscribing to new-order and refund-request messages', async () => {
+  it('asks the merchant to keep subscribing to new-order and refund-request messages; once on, the button is no longer the primary one', async () => {
     const page = await renderPage(QUEUE);
+    expect(page.exists('.subscribe-btn.primary')).toBe(true);
     await page.tap('.subscribe-btn');
     expect(fake.screen.subscriptionDialogs).toEqual([['tpl-paid', 'tpl-refund-req']]);
     expect(backend.grantsOf('merchant-1')).toEqual({ 'tpl-paid': 1, 'tpl-refund-req': 1 });
     expect(page.text('.subscribe-note')).toBe('已开启新订单和退款申请提醒');
+    expect(page.exists('.subscribe-btn.primary')).toBe(false);
+    expect(page.text('.subscribe-btn.on')).toBe('已开启提醒 · 再多开启一条');
 
     fake.user.subscribes = 'reject';
     await page.tap('.subscribe-btn');
@@ -96,12 +100,14 @@ describe('merchant refund queue', () => {
 });
 
 describe('merchant refund review', () => {
-  it('the whole flow: open from the queue, reject needs a reason, the row updates in place on return', async () => {
+  it('the whole flow: open from the queue, reject needs a reason, the decided request leaves the queue on return', async () => {
     const { order, refund } = requestRefund('buyer-1', 3800, '商品与描述不符');
-    requestRefund('buyer-2');
+    const other = requestRefund('buyer-2');
     const queue = await renderPage(QUEUE);
+    await queue.lifecycle('onShow');
     const row = queue.texts('.refund-row').findIndex((t) => t.includes(order.orderId));
     await queue.tap('.refund-row', row);
+    await queue.lifecycle('onHide');
     expect(fake.screen.pages.at(-1)).toBe(`/pages/merchant/refund-detail/index?refundId=${encodeURIComponent(refund.refundId)}`);
 
     const review = await renderPage(REVIEW, { refundId: refund.refundId });
@@ -135,32 +141,87 @@ describe('merchant refund review', () => {
     expect(review.text('.reject-reason')).toBe('拒绝原因：其他原因：商品已拆封使用');
     expect(review.exists('.approve')).toBe(false);
     expect(fake.screen.toasts).toContain('已拒绝申请');
-    // Money before permissions: the message quota is renewed inside the confirmation that went ahead, not before it.
+    // Deciding was a moment to renew the merchant's one-time message quota: asked once, after the confirmation.
+    expect(fake.screen.subscriptionDialogs).toEqual([['tpl-paid', 'tpl-refund-req']]);
     expect(backend.grantsOf('merchant-1')).toEqual({ 'tpl-paid': 1, 'tpl-refund-req': 1 });
 
+    // Meanwhile another buyer asked: coming back shows the queue as it is now.
+    const newer = requestRefund('buyer-3', 500);
     fake.screen.pages.pop();
-    queue.setDataCalls.length = 0;
     await queue.lifecycle('onShow');
-    expect(queue.texts('.row-status')[row]).toBe('商家已拒绝');
-    expect(sentKeys(queue.setDataCalls)).toEqual([`list[${row}].statusLabel`]);
+    expect(queue.texts('.refund-row .hint').filter((t) => t.startsWith('订单号')).map((t) => t.split(' ')[1])).toEqual([newer.order.orderId, other.order.orderId]);
+    expect(queue.texts('.row-status')).toEqual(['待商家处理', '待商家处理']);
   });
 
-  it('approving asks for confirmation, then refunds and shows the result', async () => {
+  it('approving confirms the amount first, then asks for message permission, then refunds and shows the result', async () => {
     const { order, refund } = requestRefund('buyer-1');
     const review = await renderPage(REVIEW, { refundId: refund.refundId });
 
     fake.user.confirms = false;
     await review.tap('.approve');
+    expect(fake.screen.dialogs.at(-1)).toEqual({ title: '同意退款', content: '将退还 ¥76.00 给买家，款项原路返回。' });
+    // Declining the amount asks for nothing else.
+    expect(fake.screen.subscriptionDialogs).toEqual([]);
     expect(backend.refunds.get(refund.refundId)!.status).toBe('REQUESTED');
 
     fake.user.confirms = true;
     await review.tap('.approve');
-    expect(fake.screen.dialogs.at(-1)).toEqual({ title: '同意退款', content: '将退还 ¥76.00 给买家，款项原路返回。' });
+    expect(fake.screen.dialogs).toHaveLength(2);
+    expect(fake.screen.subscriptionDialogs).toEqual([['tpl-paid', 'tpl-refund-req']]);
+    expect(backend.grantsOf('merchant-1')).toEqual({ 'tpl-paid': 1, 'tpl-refund-req': 1 });
     expect(backend.refunds.get(refund.refundId)!.status).toBe('SUCCEEDED');
     expect(backend.orders.get(order.orderId)!.status).toBe('REFUNDED');
     expect(review.text('.status')).toBe('退款成功');
     expect(review.text('.order-refunded')).toBe('¥76.00');
     expect(review.exists('.decision')).toBe(false);
+  });
+
+  describe('after approval, while WeChat Pay has the refund', () => {
+    const waits = config.refundFollowWaitsMs;
+    beforeEach(() => {
+      config.refundFollowWaitsMs = [30, 30, 30, 30];
+      backend.autoSettleRefunds = false;
+    });
+    afterEach(() => {
+      config.refundFollowWaitsMs = waits;
+    });
+    const refundReads = () => backend.served.filter((s) => s.action === 'refund').length;
+    const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+    it('follows the refund and shows WeChat Pay’s result when it arrives, without the merchant asking', async () => {
+      const { refund } = requestRefund('buyer-1');
+      const review = await renderPage(REVIEW, { refundId: refund.refundId });
+      await review.tap('.approve');
+      expect(review.text('.status')).toBe('退款处理中');
+      expect(review.text('.following')).toBe('正在等待微信支付的退款结果…');
+
+      backend.settle(refund.refundId, 'SUCCEEDED');
+      await pause(120);
+      expect(review.text('.status')).toBe('退款成功');
+      expect(review.exists('.following')).toBe(false);
+      expect(review.exists('.follow-note')).toBe(false);
+      expect(backend.served.some((s) => s.action === 'checkRefund')).toBe(false);
+    });
+
+    it('stops after a bounded wait and says what the merchant can do; a closed page stops reading', async () => {
+      const { refund } = requestRefund('buyer-1');
+      const review = await renderPage(REVIEW, { refundId: refund.refundId });
+      await review.tap('.approve');
+      await pause(250);
+      expect(review.text('.status')).toBe('退款处理中');
+      expect(review.exists('.following')).toBe(false);
+      expect(review.text('.follow-note')).toBe('微信支付仍在处理这笔退款，结果到达后会通知买家；可稍后下拉刷新或向微信支付查询');
+      // The first read, the one after deciding, then one per wait: bounded.
+      expect(refundReads()).toBe(2 + 4);
+
+      const other = requestRefund('buyer-2');
+      const closing = await renderPage(REVIEW, { refundId: other.refund.refundId });
+      await closing.tap('.approve');
+      const before = refundReads();
+      await closing.lifecycle('onUnload');
+      await pause(250);
+      expect(refundReads()).toBeLessThanOrEqual(before + 1);
+    });
   });
 
   it('a merchant refusing the subscription can still decide', async () => {

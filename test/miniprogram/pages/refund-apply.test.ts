@@ -42,12 +42,31 @@ describe('refund request', () => {
     expect(page.text('.submitted-amount')).toBe('¥76.00');
     expect(page.text('.submitted-status')).toBe('待商家处理');
     expect(page.text('.submitted-note')).toBe('商家处理后会通过微信通知你');
-    // The buyer was asked for the refund-result message and granted it.
+    // The amount was confirmed first; then the buyer was asked for the refund-result message and granted it.
+    expect(fake.screen.dialogs).toEqual([{ title: '申请退款', content: '申请退还 ¥76.00，商家同意后原路退回。' }]);
     expect(fake.screen.subscriptionDialogs).toEqual([['tpl-refund-result']]);
     expect(backend.grantsOf('buyer-1')).toEqual({ 'tpl-refund-result': 1 });
 
     await page.tap('.view-order');
     expect(fake.screen.pages.at(-1)).toBe(`/pages/order/order-detail/index?orderId=${order.orderId}`);
+  });
+
+  it('declining the amount sends nothing and asks for no permission; the form stays as filled', async () => {
+    const order = paidOrder();
+    fake.user.confirms = false;
+    const page = await renderPage(ROUTE, { orderId: order.orderId });
+    await page.type('.amount-input', '12.3');
+    await page.tap('.reason', 0);
+    await page.tap('.submit');
+    expect(fake.screen.dialogs).toEqual([{ title: '申请退款', content: '申请退还 ¥12.30，商家同意后原路退回。' }]);
+    expect(fake.screen.subscriptionDialogs).toEqual([]);
+    expect(openRefund(order.orderId)).toHaveLength(0);
+    expect(page.exists('.submitted-title')).toBe(false);
+    expect(page.instance.data.submitting).toBe(false);
+
+    fake.user.confirms = true;
+    await page.tap('.submit');
+    expect(openRefund(order.orderId)[0]).toMatchObject({ refundFee: 1230 });
   });
 
   it('a double tap on submit sends one request', async () => {

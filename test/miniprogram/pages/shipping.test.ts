@@ -74,7 +74,7 @@ describe('the merchant’s desk', () => {
     expect(fake.screen.pages.at(-1)).toBe(`/pages/merchant/ship/index?orderId=${second.orderId}`);
   });
 
-  it('has a shipped tab and finds an order by its number', async () => {
+  it('has a shipped tab', async () => {
     const shipped = backend.seedShipped('buyer-2');
     const paid = backend.seedOrder('buyer-3', { status: 'PAID' });
     const page = await renderPage('pages/merchant/desk/index');
@@ -82,13 +82,58 @@ describe('the merchant’s desk', () => {
     await page.tap('.tab', 1);
     expect(page.texts('.desk-row .order-no')).toEqual([`订单号 ${shipped.orderId}`]);
     expect(page.texts('.desk-row .status')).toEqual(['已发货']);
+  });
 
-    await page.type('.search-input', ` ${paid.orderId} `);
+  it('finds orders of every tab by the last characters of the number or by the receiver’s name, and ✕ clears the search', async () => {
+    const shipped = backend.seedShipped('buyer-2');
+    const paid = backend.seedOrder('buyer-3', { status: 'PAID', address: { ...SEEDED_ADDRESS, userName: '李四' } });
+    const pending = backend.seedOrder('buyer-4', { status: 'PENDING', address: { ...SEEDED_ADDRESS, userName: '李小龙' } });
+    const page = await renderPage('pages/merchant/desk/index');
+    expect(page.exists('.search-clear')).toBe(false);
+
+    // What a buyer reads out: the last few characters, typed in any case.
+    await page.type('.search-input', ` ${shipped.orderId.slice(-5).toLowerCase()} `);
+    expect(page.exists('.search-clear')).toBe(true);
     await page.tap('.search-btn');
+    expect(page.texts('.desk-row .order-no')).toEqual([`订单号 ${shipped.orderId}`]);
+    expect(page.text('.search-note')).toContain(shipped.orderId.slice(-5).toLowerCase());
+    expect(page.exists('.tab.active')).toBe(false);
+
+    await page.type('.search-input', '李');
+    await page.tap('.search-btn');
+    expect(page.texts('.desk-row .order-no')).toEqual([`订单号 ${pending.orderId}`, `订单号 ${paid.orderId}`]);
+
+    await page.type('.search-input', '王五');
+    await page.tap('.search-btn');
+    expect(page.text('.empty')).toBe('没有找到订单：可输入订单号的最后几位或收货人姓名');
+
+    await page.tap('.search-clear');
+    expect(page.instance.data.query).toBe('');
+    expect(page.exists('.search-clear')).toBe(false);
+    expect(page.exists('.search-note')).toBe(false);
+    expect(page.text('.tab.active')).toBe('待发货');
     expect(page.texts('.desk-row .order-no')).toEqual([`订单号 ${paid.orderId}`]);
-    await page.type('.search-input', 'O9999');
-    await page.tap('.search-btn');
-    expect(page.text('.empty')).toBe('没有这个订单');
+    const searches = backend.served.filter((s) => s.action === 'desk').length;
+    expect(searches).toBe(5);
+  });
+
+  it('reloads on the way back: an order shipped on its page leaves 待发货, and the refund badge follows decisions made elsewhere', async () => {
+    const first = backend.seedOrder('buyer-2', { status: 'PAID' });
+    const second = backend.seedOrder('buyer-3', { status: 'PAID' });
+    const asking = backend.seedOrder('buyer-4', { status: 'PAID' });
+    const request = backend.seedRefundRequest(asking.orderId, 100);
+    const page = await renderPage('pages/merchant/desk/index');
+    await page.lifecycle('onShow');
+    expect(page.texts('.desk-row .order-no')).toEqual([`订单号 ${first.orderId}`, `订单号 ${second.orderId}`]);
+    expect(page.text('.badge')).toBe('1');
+
+    await page.tap('.desk-row', 0);
+    await page.lifecycle('onHide');
+    expect(backend.handle('ship', { orderId: first.orderId, logisticsType: 'VIRTUAL' }, MERCHANT, false).ok).toBe(true);
+    expect(backend.handle('approveRefund', { refundId: request.refundId, action: 'reject', rejectReason: '已经发货了' }, MERCHANT, false).ok).toBe(true);
+    await page.lifecycle('onShow');
+    expect(page.texts('.desk-row .order-no')).toEqual([`订单号 ${second.orderId}`, `订单号 ${asking.orderId}`]);
+    expect(page.exists('.badge')).toBe(false);
   });
 
   it('is closed to buyers', async () => {
@@ -272,7 +317,8 @@ describe('the buyer’s order list', () => {
     await page.tap('.tab', 3);
     expect(page.text('.tab.active')).toBe('待收货');
     expect(page.texts('.order-no')).toEqual([`订单号 ${shipped.orderId}`]);
-    expect(page.texts('.status')).toEqual(['已发货']);
+    // The card says what the buyer waits for, as its tab does.
+    expect(page.texts('.status')).toEqual(['待收货']);
     await page.tap('.tab', 4);
     expect(page.text('.tab.active')).toBe('已完成');
     expect(page.exists('.order-no')).toBe(false);

@@ -42,7 +42,11 @@ export class FakeBackend {
   refundWindowDays = 36500;
   /** The after-sale timers (WeChat's defaults) and where returns go. */
   afterSale: AfterSaleSettings = { ...AFTERSALE_DEFAULTS, returnAddress: { name: '小店售后', phone: '021-60000000', address: '上海市徐汇区漕溪北路 88 号' } };
-  unpaidTimeoutSeconds = 1800;
+  /**
+   * Unpaid orders close this long after they are made (the shop setting). Huge by default: the shop's clock starts in
+   * 2026-11 while pages count down against the real clock; a test that needs the deadline sets it.
+   */
+  unpaidTimeoutSeconds = 10 * 365 * 24 * 3600;
   /** Like WeChat Pay, which will not close a trade in its first minutes: cancelling a PENDING order is refused. */
   refuseEarlyCancel = false;
   /** The shop's payment provider: it decides how soon an unpaid order may be cancelled. */
@@ -404,9 +408,12 @@ export class FakeBackend {
     switch (request.action) {
       case 'list': {
         const filter = request.status;
-        const mine = [...this.orders.values()].filter((o) => o.buyer === openid && (!filter || (filter === 'REFUNDING' ? o.refunding === true : o.status === filter)));
+        // repositories/orders.ts listOrders
+        const listed = (o: StoredOrder) =>
+          !filter || (filter === 'REFUNDING' ? o.refunding === true : filter === 'AFTERSALE' ? o.refunding === true || o.refundedFee > 0 : o.status === filter);
+        const mine = [...this.orders.values()].filter((o) => o.buyer === openid && listed(o));
         const page = this.page(mine, request.cursor, request.limit);
-        return { ...page, items: page.items.map((o) => orderSummary(o, this.provider)) };
+        return { ...page, items: page.items.map((o) => orderSummary(o, this.provider, this.refundWindowDays)) };
       }
       case 'get': {
         const o = this.orders.get(request.orderId);

@@ -5,6 +5,7 @@
 // shippingDetail, orderSummary on the desk, printingView). The bookkeeping below mirrors src/server/shipping-flow.ts,
 // desk-queries.ts and printing.ts; test/miniprogram/contract/fake-vs-real.test.ts checks it against them.
 import type { DeskData, DeskTab, OrderStatus, ShipData } from '../../../typings/api';
+import { matchesDeskSearch, parseDeskSearch } from '../../../src/domain/desk-search';
 import { decodeCursor, encodeCursor, fetchSize, pageOfOldest, type Cursor } from '../../../src/domain/cursor';
 import type { PrintingRecord, ShippingRecord } from '../../../src/domain/documents';
 import { AppError, conflict, forbidden, notFound } from '../../../src/domain/errors';
@@ -72,7 +73,7 @@ export class ShippingBackend extends FakeBackend {
       case 'confirmReceipt':
         return this.confirmReceipt(openid, request.orderId);
       case 'desk':
-        return this.desk(openid, request.tab, request.cursor, request.limit, request.orderId);
+        return this.desk(openid, request.tab, request.cursor, request.limit, request.orderId, request.query);
       case 'reprint':
         return this.reprint(openid, request.orderId);
       default:
@@ -136,8 +137,8 @@ export class ShippingBackend extends FakeBackend {
     return { orderId, status: 'COMPLETED' };
   }
 
-  /** desk-queries.ts merchantDesk: to ship oldest first; shipped and all newest first; or one order by number. */
-  private desk(openid: string, tab: DeskTab = 'TO_SHIP', cursorText?: string, limit = DEFAULT_PAGE, orderId?: string): DeskData {
+  /** desk-queries.ts merchantDesk: to ship oldest first; shipped and all newest first; one order by number; or a search. */
+  private desk(openid: string, tab: DeskTab = 'TO_SHIP', cursorText?: string, limit = DEFAULT_PAGE, orderId?: string, query?: string): DeskData {
     this.requireMerchant(openid, 'use the order desk');
     const pendingRefunds = [...this.refunds.values()].filter((r) => r.status === 'REQUESTED').length;
     if (orderId) {
@@ -145,6 +146,11 @@ export class ShippingBackend extends FakeBackend {
       return { items: order ? [orderSummary(order)] : [], pendingRefunds };
     }
     const all = [...this.orders.values()];
+    if (query) {
+      const search = parseDeskSearch(query);
+      const page = this.page(all.filter((o) => matchesDeskSearch(o, search)), cursorText, limit);
+      return { items: page.items.map((o) => orderSummary(o)), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}), pendingRefunds };
+    }
     if (tab !== 'TO_SHIP') {
       const page = this.page(tab === 'SHIPPED' ? all.filter((o) => o.status === 'SHIPPED') : all, cursorText, limit);
       return { items: page.items.map((o) => orderSummary(o)), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}), pendingRefunds };

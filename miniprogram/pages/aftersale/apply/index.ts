@@ -5,13 +5,13 @@ import type { Fen, ReceiptState, RefundType } from '../../../../typings/api';
 import { AFTERSALE } from '../../../domain/aftersale-contract';
 import { checkAfterSaleForm, fixedReceipt, initialLines, linesMax, reasonsFor, type LineState } from '../../../domain/aftersale-form';
 import { errorText } from '../../../domain/errors';
-import { REFUND_STATUS_LABEL } from '../../../domain/labels';
+import { REFUND_STATUS_LABEL, REFUND_TYPE_LABEL } from '../../../domain/labels';
 import { refundBlocker } from '../../../domain/order-actions';
 import { UPLOAD_LIMITS } from '../../../domain/uploads';
 import { fetchOrderDetail } from '../../../services/order';
 import { applyAfterSale } from '../../../services/refund';
 import { fetchMe } from '../../../services/session';
-import { askSubscriptions } from '../../../services/subscriptions';
+import { confirmThenSubscribe } from '../../../services/subscriptions';
 import { discardBuyerPhoto, uploadBuyerPhoto } from '../../../services/uploads';
 import { instanceState } from '../../../utils/instance-state';
 import { fenToYuanText, formatFen } from '../../../utils/money';
@@ -192,8 +192,14 @@ Component({
       }
       s.submitting = true;
       this.setData({ submitting: true, submitError: '' });
-      // Asked before any await: WeChat only shows the dialog while the tap is being handled.
-      await askSubscriptions([s.resultTemplateId]);
+      // Money before permissions: the amount is confirmed first, then the result message is asked for from that tap.
+      const asked = await confirmThenSubscribe({ title: `申请${REFUND_TYPE_LABEL[check.request.type]}`, content: `申请退还 ${formatFen(check.request.refundFee)}，商家同意后原路退回。`, confirmText: '提交申请' }, [s.resultTemplateId]);
+      if (!asked.confirmed) {
+        s.submitting = false;
+        this.setData({ submitting: false });
+        return;
+      }
+      await asked.subscription;
       const photos = this.data.photos.map((p) => p.fileID);
       const res = await applyAfterSale({ orderId: s.orderId, ...check.request, ...(photos.length ? { photos } : {}) });
       s.submitting = false;

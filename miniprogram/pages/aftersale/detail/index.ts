@@ -6,7 +6,7 @@ import { errorText } from '../../../domain/errors';
 import { EXPRESS_OPTIONS, expressErrors, trackingFromScan } from '../../../domain/shipping';
 import { fetchOrderDetail, submitReturn, withdrawRefund } from '../../../services/order';
 import { fetchMe } from '../../../services/session';
-import { askSubscriptions } from '../../../services/subscriptions';
+import { confirmThenSubscribe } from '../../../services/subscriptions';
 import { scanCode } from '../../../utils/device';
 import { confirmDialog, toast, toastFailure } from '../../../utils/feedback';
 import { instanceState } from '../../../utils/instance-state';
@@ -144,13 +144,10 @@ Component({
       }
       const company = EXPRESS_OPTIONS[companyIndex];
       return this.guarded(async () => {
-        let subscribing: Promise<unknown> = Promise.resolve();
-        // The parcel cannot be changed once sent: repeat it first; the result message is asked inside that tap.
-        const sure = await confirmDialog('提交退货物流', `${company.label} ${trackingNo}\n提交后不能修改，商家收到退货后退款 ${sale.amountText}。`, '提交', () => {
-          subscribing = askSubscriptions([priv(this).resultTemplateId]);
-        });
-        if (!sure) return;
-        await subscribing;
+        // The parcel cannot be changed once sent: repeat it first; the result message is asked from that confirmation.
+        const content = `${company.label} ${trackingNo}\n提交后不能修改，商家收到退货后退款 ${sale.amountText}。`;
+        const asked = await confirmThenSubscribe({ title: '提交退货物流', content, confirmText: '提交' }, [priv(this).resultTemplateId]);
+        if (!asked.confirmed) return;
         const res = await submitReturn(sale.refundId, company.code, trackingNo);
         if (res.ok) {
           toast('已提交退货物流', 'success');

@@ -1,26 +1,32 @@
-// The merchant's order desk: paid orders to ship (oldest first), shipped ones, all; search by order number; a badge
-// for refund requests waiting. Opening an order goes to the merchant's own page for it (ship, reprint).
-import type { DeskData, DeskTab, OrderSummary } from '../../../../typings/api';
+// The merchant's order desk: paid orders to ship (oldest first), shipped ones, all; a search over every order by
+// the end of its number or the receiver's name; a badge for refund requests waiting. Opening an order goes to the
+// merchant's own page for it (ship, reprint); coming back reloads the list, since shipping or deciding a refund
+// moves orders between tabs.
+import type { DeskTab, OrderSummary } from '../../../../typings/api';
 import { DESK_TABS } from '../../../domain/labels';
 import { fetchDesk, searchDesk } from '../../../services/shipping';
-import { toastFailure } from '../../../utils/feedback';
 import { merchantOnlyList } from '../../../utils/merchant-gate';
 import { ORDER_CARD_ROWS } from '../../../utils/order-rows';
 import { pagedList } from '../../../utils/paged-list';
 import { navigate, ROUTES, withQuery } from '../../../utils/routes';
-import { READY, EMPTY } from '../../../view-models/load-state';
-import { toOrderCard, type OrderCardVM } from '../../../view-models/order';
+import type { OrderCardVM } from '../../../view-models/order';
 
-const ORDER_NO = /^[0-9A-Za-z_-]{1,32}$/;
+interface DeskExtra {
+  activeKey: DeskTab;
+  pendingRefunds: number;
+  /** The text the results shown were searched for; '' while a tab is shown. */
+  searchedFor: string;
+}
 
-const desk = pagedList<OrderSummary, OrderCardVM, { activeKey: DeskTab; pendingRefunds: number }>({
+const desk = pagedList<OrderSummary, OrderCardVM, DeskExtra>({
   fetchPage: async (page, cursor) => {
-    const res = await fetchDesk(page.data.activeKey, cursor);
+    const res = page.data.searchedFor ? await searchDesk(page.data.searchedFor, cursor) : await fetchDesk(page.data.activeKey, cursor);
     // The badge rides along with every page.
     if (res.ok && res.data.pendingRefunds !== page.data.pendingRefunds) page.setData({ pendingRefunds: res.data.pendingRefunds });
     return res;
   },
   ...ORDER_CARD_ROWS,
+  onReturn: 'reload',
 });
 
 Component({
@@ -31,7 +37,7 @@ Component({
     pendingRefunds: 0,
     isMerchant: false,
     query: '',
-    searching: false,
+    searchedFor: '',
   },
   methods: {
     ...desk.methods,
@@ -40,33 +46,34 @@ Component({
 
     onTabTap(e: WechatMiniprogram.BaseEvent) {
       const key = String(e.currentTarget.dataset.key) as DeskTab;
-      if (key === this.data.activeKey && !this.data.searching) return;
-      this.setData({ activeKey: key, searching: false, query: '' });
+      if (key === this.data.activeKey && !this.data.searchedFor) return;
+      this.setData({ activeKey: key, searchedFor: '', query: '' });
       void this.loadFirstPage(false);
     },
 
     onQueryInput(e: WechatMiniprogram.Input) {
-      this.setData({ query: e.detail.value.trim() });
+      this.setData({ query: e.detail.value });
     },
 
-    async onSearch() {
-      const orderId = this.data.query;
-      if (!ORDER_NO.test(orderId)) return;
-      const res = await searchDesk(orderId);
-      if (!res.ok) {
-        toastFailure(res);
+    onSearch() {
+      const text = this.data.query.trim();
+      if (!text) {
+        this.onClear();
         return;
       }
-      this.showSearch(res.data);
+      this.setData({ searchedFor: text });
+      void this.loadFirstPage(false);
     },
 
-    showSearch(data: DeskData) {
-      this.setData({ searching: true, list: data.items.map(toOrderCard), more: 'end', state: data.items.length ? READY : EMPTY, pendingRefunds: data.pendingRefunds });
+    /** The ✕ in the box: empty it and, if results were shown, go back to the tab. */
+    onClear() {
+      const wasSearching = Boolean(this.data.searchedFor);
+      this.setData({ query: '', searchedFor: '' });
+      if (wasSearching) void this.loadFirstPage(false);
     },
 
     onOpen(e: WechatMiniprogram.BaseEvent) {
       const orderId = String(e.currentTarget.dataset.orderId ?? '');
-      this.rememberOpened(orderId);
       navigate(withQuery(ROUTES.shipOrder, { orderId }));
     },
 

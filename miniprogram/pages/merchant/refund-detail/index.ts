@@ -4,13 +4,13 @@
 // refuse it. Every decision repeats the amount first, then asks for message permission inside that confirmation.
 // After an approval the page follows the refund until WeChat Pay has decided. Opened from the queue, the ship page and
 // the "refund requested" message (`?refundId=`).
-import type { MeData, MerchantRefundDetail } from '../../../../typings/api';
+import type { MeData, MerchantRefundDetail, RefundStatus } from '../../../../typings/api';
 import { errorText } from '../../../domain/errors';
 import { checkRejectChoice, REJECT_REASON_MAX_LENGTH } from '../../../domain/refund-form';
 import { approveRefund, checkRefund, confirmReturn, fetchRefundDetail, followRefund, refuseReturn, rejectRefund } from '../../../services/merchant';
-import { askMerchantSubscriptions } from '../../../services/subscriptions';
+import { confirmThenSubscribe, merchantTemplates, type Confirmation } from '../../../services/subscriptions';
 import { fetchMe } from '../../../services/session';
-import { confirmDialog, toast, toastFailure } from '../../../utils/feedback';
+import { toast, toastFailure } from '../../../utils/feedback';
 import { instanceState } from '../../../utils/instance-state';
 import { queryValue } from '../../../utils/routes';
 import { changedPaths } from '../../../utils/set-data';
@@ -21,10 +21,13 @@ interface ReviewPrivate {
   refundId: string;
   templates: MeData['templates'];
   busy: boolean;
-  following: boolean;
+  /** False once the page is closed: a refund being followed is no longer read. */
+  open: boolean;
+  /** The refund's status as last shown. */
+  status: RefundStatus | '';
 }
 
-const priv = instanceState<ReviewPrivate>(() => ({ refundId: '', templates: {}, busy: false, following: false }));
+const priv = instanceState<ReviewPrivate>(() => ({ refundId: '', templates: {}, busy: false, open: true, status: '' }));
 
 const AGREED_TEXT = { approve: '已同意退款', agreeReturn: '已同意退货，等待买家寄回', confirmReturn: '已确认收货，正在退款' } as const;
 
@@ -39,11 +42,17 @@ Component({
     busy: false,
     /** Approved: the page is asking until WeChat Pay says the money went back. */
     following: false,
+    /** The follow ended without a result: what the merchant can do. */
+    followNote: '',
   },
   methods: {
     onLoad(query: Record<string, string | undefined>) {
       priv(this).refundId = queryValue(query, 'refundId');
       void this.load(true);
+    },
+
+    onUnload() {
+      priv(this).open = false;
     },
 
     /** Back from another page (the order, WeChat Pay's platform, another merchant's phone): read it again. */
@@ -79,6 +88,7 @@ Component({
 
     /** First render sends the request; later ones only what changed (the photos' links are not sent again). */
     show(detail: MerchantRefundDetail) {
+      priv(this).status = detail.refund.status;
       const next = toMerchantAfterSale(detail);
       const current = this.data.sale;
       const patch = current ? changedPaths('sale', { ...current }, { ...next }) : { sale: next };
@@ -99,33 +109,33 @@ Component({
       this.setData({ rejectText: e.detail.value, rejectError: '' });
     },
 
-    async decide(work: () => Promise<void>) {
+    /** One decision at a time; the page is read again after it, and an approval is followed at WeChat Pay. */
+    async decide(work: () => Promise<'ok' | 'failed' | 'cancelled'>) {
       const s = priv(this);
       if (s.busy) return;
       s.busy = true;
       this.setData({ busy: true });
+      let outcome: 'ok' | 'failed' | 'cancelled' = 'cancelled';
       try {
-        await work();
+        outcome = await work();
       } finally {
         s.busy = false;
         this.setData({ busy: false });
       }
       await this.load(false);
-      if (this.data.sale?.processing) await this.follow();
+      if (outcome === 'ok' && s.status === 'PROCESSING') await this.follow();
     },
 
-    /** WeChat Pay answers a refund within seconds: a bounded number of looks, each shown (退款处理中 → 退款成功). */
+    /** The refund is with WeChat Pay: show its result when it arrives, within a bounded wait (退款处理中 → 退款成功). */
     async follow() {
       const s = priv(this);
-      if (s.following) return;
-      s.following = true;
-      this.setData({ following: true });
-      try {
-        await followRefund(s.refundId, (detail) => this.show(detail));
-      } finally {
-        s.following = false;
-        this.setData({ following: false });
-      }
+      this.setData({ following: true, followNote: '' });
+      const last = await followRefund(s.refundId, () => s.open, (read) => {
+        if (read.ok && s.open) this.show(read.data);
+      });
+      if (!s.open) return;
+      const waiting = last.ok && last.data.refund.status === 'PROCESSING';
+      this.setData({ following: false, followNote: waiting ? '微信支付仍在处理这笔退款，结果到达后会通知买家；可稍后下拉刷新或向微信支付查询' : '' });
     },
 
     onAgree() {
@@ -136,6 +146,7 @@ Component({
       return this.decide(async () => {
         const res = await this.confirmAndCall(decisionText(sale, decision.agreeAction), () => (decision.agreeAction === 'confirmReturn' ? confirmReturn(refundId) : approveRefund(refundId)));
         if (res === 'ok') toast(AGREED_TEXT[decision.agreeAction], 'success');
+        return res;
       });
     },
 
@@ -156,17 +167,14 @@ Component({
           toast(refusing ? '已拒绝收货' : '已拒绝申请', 'success');
           this.setData({ rejectText: '', rejectIndex: -1 });
         }
+        return res;
       });
     },
 
-    /** The confirmation with the amount, message permission inside its tap, then the call; failures are told. */
-    async confirmAndCall(text: { title: string; content: string; confirm: string }, call: () => ReturnType<typeof approveRefund>): Promise<'ok' | 'failed' | 'cancelled'> {
-      let subscribing: Promise<unknown> = Promise.resolve();
-      const sure = await confirmDialog(text.title, text.content, text.confirm, () => {
-        subscribing = askMerchantSubscriptions(priv(this).templates);
-      });
-      if (!sure) return 'cancelled';
-      await subscribing;
+    /** The amount confirmed first, message permission asked from that confirmation's tap, then the call. */
+    async confirmAndCall(text: Confirmation, call: () => ReturnType<typeof approveRefund>): Promise<'ok' | 'failed' | 'cancelled'> {
+      const asked = await confirmThenSubscribe(text, merchantTemplates(priv(this).templates));
+      if (!asked.confirmed) return 'cancelled';
       const res = await call();
       if (res.ok) return 'ok';
       toastFailure(res);
@@ -182,6 +190,8 @@ Component({
         if (!res.ok) toastFailure(res);
         else if (res.data.status === 'ABNORMAL' || res.data.status === 'PROCESSING') toast('微信支付还没有完成这笔退款');
         else toast('状态已更新', 'success');
+        // Asked by hand: no follow-up reads.
+        return 'cancelled';
       });
     },
   },

@@ -14,12 +14,14 @@ import { toQueueRow, type QueueRowVM } from '../../../view-models/merchant';
 /** The templates the merchant is asked to keep subscribing to, as the server named them. */
 const templatesOf = instanceState<{ templates: MeData['templates'] }>(() => ({ templates: {} }));
 
-// A request decided on the review page stays in place with its new status until the next refresh, so rows do not jump.
+// A work queue: coming back from the review page reloads it, so a request decided there leaves the list and one that
+// arrived meanwhile joins it.
 const queue = pagedList<RefundView, QueueRowVM, { tab: RefundQueueFilter }>({
   fetchPage: (page, cursor) => fetchRefundQueue(cursor, page.data.tab),
   toRow: toQueueRow,
   rowId: (row) => row.refundId,
   fetchItem: itemFrom(fetchRefundDetail, (detail) => detail.refund),
+  onReturn: 'reload',
 });
 
 Component({
@@ -27,6 +29,8 @@ Component({
     ...queue.data,
     isMerchant: false,
     subscribeNote: '',
+    /** Every reminder was accepted this visit: the button steps back from primary (one more tap adds one more). */
+    subscribed: false,
     tabs: QUEUE_TABS,
     tab: 'REQUESTED' as RefundQueueFilter,
     emptyText: QUEUE_TABS[0].empty,
@@ -54,11 +58,10 @@ Component({
 
     async onSubscribe() {
       const outcome = await askMerchantSubscriptions(templatesOf(this).templates);
+      const all = outcome.rejected.length === 0 && outcome.accepted.length > 0;
       this.setData({
-        subscribeNote:
-          outcome.rejected.length === 0 && outcome.accepted.length > 0
-            ? '已开启新订单和退款申请提醒'
-            : '提醒没有全部开启，可能会错过新的退款申请',
+        subscribed: all || this.data.subscribed,
+        subscribeNote: all ? '已开启新订单和退款申请提醒' : '提醒没有全部开启，可能会错过新的退款申请',
       });
     },
   },

@@ -5,7 +5,7 @@ import { PAYMENT_TEXT, RECEIPT_TEXT } from '../../../domain/labels';
 import { cancelOrder, fetchOrderAfterPayment, fetchOrderDetail, withdrawRefund } from '../../../services/order';
 import { payOrder } from '../../../services/shop';
 import { fetchMe } from '../../../services/session';
-import { checkReceipt, confirmReceipt } from '../../../services/shipping';
+import { checkReceipt, receiveOrder } from '../../../services/shipping';
 import { askSubscriptions } from '../../../services/subscriptions';
 import { confirmDialog, toast, toastFailure } from '../../../utils/feedback';
 import { instanceState } from '../../../utils/instance-state';
@@ -166,10 +166,7 @@ Component({
       return this.guarded(async () => {
         const order = this.data.order;
         if (!order) return;
-        const me = await fetchMe();
-        // Unknown: assume WeChat's window; the server refuses what WeChat has not recorded either way.
-        const managed = me.ok ? me.data.shippingManaged !== false : true;
-        const res = await confirmReceipt({ orderId: order.orderId, transactionId: order.transactionIdForReceipt }, managed);
+        const { managed, outcome: res } = await receiveOrder(order.orderId, order.transactionIdForReceipt);
         if ('kind' in res) {
           if (res.kind === 'failed') toast(RECEIPT_TEXT.windowFailed);
           return;

@@ -1,5 +1,5 @@
 // The buyer asks for money back: amount (all that is refundable unless changed, never more), a reason and a note.
-// The subscription dialog for the refund result is shown on submit; refusing it never stops the request.
+// On submit the amount is confirmed, then the refund-result message is asked for; refusing it never stops the request.
 import type { Fen } from '../../../../typings/api';
 import { errorText, type ClientErrorCode } from '../../../domain/errors';
 import { REFUND_REASONS, REFUND_STATUS_LABEL } from '../../../domain/labels';
@@ -7,7 +7,7 @@ import { refundBlocker } from '../../../domain/order-actions';
 import { checkRefundForm, NOTE_MAX_LENGTH, type RefundFormErrors } from '../../../domain/refund-form';
 import { fetchOrderDetail } from '../../../services/order';
 import { applyRefund } from '../../../services/refund';
-import { askSubscriptions } from '../../../services/subscriptions';
+import { confirmThenSubscribe } from '../../../services/subscriptions';
 import { fetchMe } from '../../../services/session';
 import { instanceState } from '../../../utils/instance-state';
 import { fenToYuanText, formatFen } from '../../../utils/money';
@@ -115,8 +115,14 @@ Component({
       }
       s.submitting = true;
       this.setData({ submitting: true, submitError: '' });
-      // Asked before any await: WeChat only shows the dialog while the tap is being handled.
-      const subscription = await askSubscriptions([s.resultTemplateId]);
+      // Money before permissions: the amount is confirmed first, then the result message is asked for from that tap.
+      const asked = await confirmThenSubscribe({ title: '申请退款', content: `申请退还 ${formatFen(check.refundFee)}，商家同意后原路退回。`, confirmText: '提交申请' }, [s.resultTemplateId]);
+      if (!asked.confirmed) {
+        s.submitting = false;
+        this.setData({ submitting: false });
+        return;
+      }
+      const subscription = await asked.subscription;
       const res = await applyRefund(s.orderId, check.refundFee, check.reason);
       s.submitting = false;
       if (!res.ok) {
