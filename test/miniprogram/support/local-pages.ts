@@ -36,7 +36,7 @@ export function localPages(options: { grants: number }): LocalPages {
   Object.defineProperty(pages, 'full', { get: () => local.shop as unknown as FullShop });
   pages.screen = screen;
   beforeAll(() => {
-    const g = globalThis as { wx: Record<string, unknown>; getCurrentPages?: unknown };
+    const g = globalThis as unknown as { wx: Record<string, unknown>; getCurrentPages?: unknown };
     const http = g.wx;
     const request = http.request as (opts: { url: string; data: { templateIds?: string[] } }) => void;
     g.wx = {
