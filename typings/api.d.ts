@@ -226,6 +226,8 @@ export interface OrderLinePreview {
   spec?: string;
   /** The product's thumbnail (a cloud fileID) when the order was placed. */
   image?: string;
+  /** A temporary link to `image` (only its uploader may read the file itself); absent when the file is gone. */
+  imageUrl?: string;
 }
 
 export interface RefundView {
