@@ -150,9 +150,6 @@ describe('npm run deploy / doctor on a bare local cloud', () => {
     expect(checklist[0]).toContain('WeChat DevTools');
 
     expect((await deploy()).out).toContain('no changes');
-    const checked = await doctor();
-    expect(checked.out).toContain('all is well');
-    expectStatus(checked, 0);
 
     // What runs is what was uploaded, with the uploaded settings.
     expect(cloud.runner.names()).toEqual(FUNCTIONS);
@@ -160,13 +157,34 @@ describe('npm run deploy / doctor on a bare local cloud', () => {
     expect(cloud.db.collections()).toEqual(COLLECTIONS);
     await shopFlow();
 
-    // The deploy cannot grant cloud-call permissions: every message was refused with -604101 before reaching WeChat.
+    // The deploy cannot grant cloud-call permissions: every message was refused with -604101 before reaching WeChat,
+    // and the doctor, which has each function try each of its cloud calls, says so and what to do.
     expect(cloud.runner.config('ship')?.permissions?.openapi).toEqual([]);
     expect((await getJson<{ messages: unknown[] }>(cloud, '/sandbox/messages')).messages).toEqual([]);
+    const refused = await doctor();
+    expectStatus(refused, 1);
+    expect(refused.out).toContain('✗ function ship: cloud call wxa.sec.order.uploadShippingInfo is refused (-604101: no permission)');
+    expect(refused.out).toContain('✗ function reconcile: cloud call wxa.sec.order.getOrder is refused (-604101: no permission)');
+    expect(refused.out).toContain('✗ function pay: cloud call subscribeMessage.send is refused (-604101: no permission)');
+    expect(refused.out).toContain('→ upload the functions once from WeChat DevTools');
+    const openapi = FUNCTIONS.flatMap((name) => JSON.parse(readFileSync(join(projectRoot, 'cloudfunctions', name, 'config.json'), 'utf8')).permissions.openapi as string[]);
+    expect(refused.out).toContain(`${openapi.length} problems`);
+
+    // A buyer cannot run the probe.
+    const buyerProbe = await callFunction<{ ok: boolean; code?: string }>(cloud, 'ship', { $doctor: 'openapi', apis: ['wxa.sec.order.uploadShippingInfo'] }, BUYER);
+    expect(buyerProbe.body.result).toMatchObject({ ok: false, code: 'FORBIDDEN' });
+
     expect(checklist[0]).toContain(`curl -X POST ${cloud.url}/control-plane/devtools-upload`);
     const upload = await postJson<{ granted: Record<string, string[]> }>(cloud, '/control-plane/devtools-upload');
     expect(upload.body.granted.ship).toEqual(['wxa.sec.order.uploadShippingInfo', 'subscribeMessage.send']);
     expect(cloud.runner.config('ship')?.permissions?.openapi).toEqual(['wxa.sec.order.uploadShippingInfo', 'subscribeMessage.send']);
+    const shipping = await getJson(cloud, '/sandbox/shipping');
+    const checked = await doctor();
+    expect(checked.out).toContain('all is well');
+    expectStatus(checked, 0);
+    // The probes reached WeChat and were refused there: no message, no shipping record changed.
+    expect((await getJson<{ messages: unknown[] }>(cloud, '/sandbox/messages')).messages).toEqual([]);
+    expect(await getJson(cloud, '/sandbox/shipping')).toEqual(shipping);
   });
 
   test('APIv2: env variables and HTTP paths are added, a secret set by hand survives, no secret is printed, and the shop works', async () => {

@@ -70,6 +70,7 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
     db: options.db,
     codeRoot: options.codeRoot,
     onTriggersChanged: options.onTriggersChanged,
+    invoke: (name, event) => options.runner.invoke({ name, event, source: 'wx_unknown', appid: options.appid }),
     log: options.log,
   });
 
@@ -97,7 +98,7 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
     };
     const fail = (code: string, message: string) => reply({ Error: { Code: code, Message: message } });
     readBody(req, API_BODY_LIMIT)
-      .then((body) => {
+      .then(async (body) => {
         const url = new URL(req.url ?? '/', 'https://api');
         const check = verifyTc3({ method: req.method ?? 'GET', path: url.pathname, query: url.search.slice(1), headers: req.headers, body }, credentials);
         if (!check.ok) return fail(check.code, check.message);
@@ -111,7 +112,7 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
           return fail('InvalidParameter', 'the body is not JSON');
         }
         try {
-          const result = handler(params);
+          const result = await handler(params);
           options.log('control-plane.api', { service: check.service, action, outcome: 'ok' });
           reply(result);
         } catch (err) {
