@@ -156,7 +156,7 @@ function actorLabel(entry: TimelineEntry): string {
   return labelOf(ACTOR_LABEL, entry.by);
 }
 
-function toTimeline(entry: TimelineEntry, index: number): TimelineVM {
+export function toTimeline(entry: TimelineEntry, index: number): TimelineVM {
   return {
     key: `${index}-${entry.event}`,
     timeText: formatTime(entry.at),

@@ -1,5 +1,5 @@
 // The `orders` function's actions: what buyers and merchants read, and the two things a buyer can undo.
-import type { MeData, OrderDetail, OrderListFilter, OrderStatus, OrderSummary, OrdersData, RefundStatus } from '../../typings/api';
+import type { MeData, OrderDetail, OrderListFilter, OrderStatus, OrderSummary, OrdersData, RefundQueueFilter, RefundStatus } from '../../typings/api';
 import { channelOf } from '../domain/channels';
 import { decodeCursor, encodeCursor, fetchSize, pageOf } from '../domain/cursor';
 import { forbidden, notFound } from '../domain/errors';
@@ -109,7 +109,7 @@ function requireMerchant(ctx: QueryContext): void {
   if (!isMerchant(ctx.settings, ctx.openid)) throw forbidden('only the shop’s merchants can see the refund queue');
 }
 
-export async function merchantRefunds(ctx: QueryContext, status: RefundStatus | undefined, cursorText: string | undefined, limit = DEFAULT_PAGE): Promise<OrdersData['refunds']> {
+export async function merchantRefunds(ctx: QueryContext, status: RefundQueueFilter | undefined, cursorText: string | undefined, limit = DEFAULT_PAGE): Promise<OrdersData['refunds']> {
   requireMerchant(ctx);
   const cursor = cursorText ? decodeCursor(cursorText) : undefined;
   const docs = await listRefunds(ctx.store, { status, atOrBefore: cursor ? new Date(cursor.t) : undefined, fetch: fetchSize(cursor, limit) });

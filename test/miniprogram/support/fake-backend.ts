@@ -13,7 +13,7 @@ import { decideAfterSale } from '../../../src/domain/aftersale';
 import { AFTERSALE_DEFAULTS, type AfterSaleSettings } from '../../../src/domain/aftersale-settings';
 import { decideRefundRequest, REFUND_NOTES, refundableFee, settleLedger } from '../../../src/domain/refund-rules';
 import { EXPRESS_COMPANIES } from '../../../src/domain/shipping';
-import { allows, ORDER_MOVES, REFUND_MOVES, REFUND_START } from '../../../src/domain/states';
+import { allows, FINISHED_REFUND_STATUSES, ORDER_MOVES, REFUND_MOVES, REFUND_START } from '../../../src/domain/states';
 import { TIMELINE_NOTES, timelineEntry } from '../../../src/domain/timeline';
 import { merchantRefundDetail, orderDetail, orderSummary, productView, refundView } from '../../../src/domain/views';
 import { closeOpensAt } from '../../../src/domain/close-window';
@@ -444,7 +444,7 @@ export class FakeBackend {
         return { openid, isMerchant, templates: { ...this.templates }, shippingManaged: this.shippingManaged };
       case 'refunds': {
         requireMerchant();
-        const list = [...this.refunds.values()].filter((r) => !request.status || r.status === request.status);
+        const list = [...this.refunds.values()].filter((r) => !request.status || r.status === request.status || (request.status === 'FINISHED' && FINISHED_REFUND_STATUSES.includes(r.status)));
         const page = this.page(list, request.cursor, request.limit);
         return { ...page, items: page.items.map((r) => refundView(r, true, this.orders.get(r.orderId), this.afterSale)) };
       }
