@@ -65,7 +65,8 @@ export interface CardLineVM {
   /** The SKU's spec as bought, or ''. */
   specText: string;
   quantityText: string;
-  /** The product's thumbnail (a cloud fileID), or '' for a placeholder. */
+  /** A link to the product's thumbnail as bought, or '' for a placeholder (pages never load a fileID: only its
+   * uploader may read the file; the functions hand out links). */
   image: string;
 }
 
@@ -86,7 +87,7 @@ export interface BuyerCardVM extends OrderCardVM {
 }
 
 function cardLine(line: OrderLinePreview, index: number): CardLineVM {
-  return { key: `${index}-${line.name}`, name: line.name, specText: line.spec ?? '', quantityText: `×${line.quantity}`, image: line.image ?? '' };
+  return { key: `${index}-${line.name}`, name: line.name, specText: line.spec ?? '', quantityText: `×${line.quantity}`, image: line.imageUrl ?? '' };
 }
 
 export function toBuyerCard(order: OrderSummary, now: number = Date.now()): BuyerCardVM {
@@ -155,7 +156,7 @@ function actorLabel(entry: TimelineEntry): string {
   return labelOf(ACTOR_LABEL, entry.by);
 }
 
-function toTimeline(entry: TimelineEntry, index: number): TimelineVM {
+export function toTimeline(entry: TimelineEntry, index: number): TimelineVM {
   return {
     key: `${index}-${entry.event}`,
     timeText: formatTime(entry.at),

@@ -1,8 +1,8 @@
 // Shipping through the local cloud: the `ship` function for each logistics type, bad input, the states it refuses,
 // a buyer calling it, two ships at once, the upload to WeChat's shipping-info service (and its retry by reconcile),
 // the buyer's receipt (WeChat's component, re-checked) and the automatic one, a refund after shipping, and receipts.
-import type { DeliveryAddress, DeskData, OrderSummary, PayData, RefundView } from '../../typings/api';
-import { connectSdk, getJson, postJson } from '../helpers/local-cloud';
+import type { DeliveryAddress, DeskData, OrderSummary, PayData, ProductsData, RefundView } from '../../typings/api';
+import { connectSdk, getJson, postJson, uploadAs } from '../helpers/local-cloud';
 import { BUYER, MERCHANT, OTHER_BUYER, TEA, TEMPLATES, failure, openShop, providerTrade, sleep, type Shop } from './support';
 
 jest.setTimeout(60_000);
@@ -444,6 +444,21 @@ describe('the buyer’s order list', () => {
       expect((await list('AFTERSALE')).map((o) => o.orderId)).toEqual([asking, shipped]);
       expect((await list('SHIPPED')).map((o) => o.orderId)).toEqual([shipped]);
       expect(failure(await own.call('orders', { action: 'list', status: 'SOMETHING' }, BUYER)).code).toBe('INVALID_ARGUMENT');
+    } finally {
+      await own.close();
+    }
+  });
+  it('each line’s thumbnail comes with a link the buyer can load, and the line’s spec as bought', async () => {
+    const own = await openShop({ grants: 2 });
+    try {
+      const photo = await uploadAs(own.cloud, MERCHANT, `product-photos/${MERCHANT}/black-tea.png`);
+      const saved = await own.call<ProductsData['save']>('products', { action: 'save', product: { name: '红茶', active: true, images: [photo], specs: [{ name: '规格', values: ['100g', '250g'] }], skus: [{ skuId: 'small', specs: { 规格: '100g' }, price: 2800, stock: 10 }, { skuId: 'big', specs: { 规格: '250g' }, price: 6000, stock: 3 }] } }, MERCHANT);
+      if (!saved.ok) throw new Error(saved.message);
+      await own.ok<PayData>('pay', { items: [{ productId: saved.data.productId, skuId: 'big', quantity: 2 }] }, BUYER);
+      const [card] = (await own.ok<{ items: OrderSummary[] }>('orders', { action: 'list' }, BUYER)).items;
+      expect(card.lines).toEqual([{ name: '红茶', quantity: 2, spec: '250g', image: photo, imageUrl: expect.stringContaining('black-tea.png') }]);
+      // The buyer may not read the merchant's file itself; the link serves it.
+      expect((await fetch(card.lines![0].imageUrl!)).status).toBe(200);
     } finally {
       await own.close();
     }

@@ -1,4 +1,4 @@
-import { FakeBackend } from '../support/fake-backend';
+import { FakeBackend, fakeFileLink } from '../support/fake-backend';
 import { ShippingBackend } from '../support/fake-shipping';
 import { installFakeWx, type FakeWx } from '../support/fake-wx';
 import { renderPage, sentKeys } from '../support/render';
@@ -255,8 +255,9 @@ describe('cards like a shop’s', () => {
     expect(page.texts('.line-spec')).toEqual(['500g']);
     expect(page.texts('.line-qty')).toEqual(['×3']);
     expect(page.text('.count')).toBe('共 3 件');
-    // The first of the product's photos, as it was when the order was placed.
-    expect((page.instance.data.list as Array<{ lines: Array<{ image: string }> }>)[0].lines[0].image).toBe('cloud://env-1/products/tea-1.jpg');
+    // The first of the product's photos as it was when the order was placed, by the link the functions handed out
+    // (only its uploader may read the file itself).
+    expect((page.instance.data.list as Array<{ lines: Array<{ image: string }> }>)[0].lines[0].image).toBe(fakeFileLink('cloud://env-1/products/tea-1.jpg'));
     expect(page.exists('.thumb-empty')).toBe(false);
 
     await page.tap('.copy-order');

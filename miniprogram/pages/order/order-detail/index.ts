@@ -156,6 +156,12 @@ Component({
       navigate(withQuery(ROUTES.refundApply, { orderId: priv(this).orderId }));
     },
 
+    /** The request's own page: its progress, history and what is due (e.g. sending the goods back). */
+    onOpenAfterSale(e: WechatMiniprogram.BaseEvent) {
+      priv(this).staleOnShow = true;
+      navigate(withQuery(ROUTES.afterSaleDetail, { refundId: String(e.currentTarget.dataset.refundId ?? ''), orderId: priv(this).orderId }));
+    },
+
     onConfirmReceipt() {
       return this.guarded(async () => {
         const order = this.data.order;
