@@ -3,6 +3,7 @@
 // runs in a process of its own (scripts/bench/throughput-client.ts), so the figures are the local cloud's alone.
 // Also: how many requests one lifecycle makes (counted in this process, on warm instances).
 import { fork, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -76,7 +77,27 @@ interface RunResult {
   mainBusy: number;
   /** CPU time of the client process over wall time. */
   clientCores: number;
+  /** CPU time per lifecycle: the local cloud's process (all threads), and its main thread alone (Linux only). */
+  cpuMsPerLifecycle: number;
+  mainCpuMsPerLifecycle: number | undefined;
 }
+
+/**
+ * CPU time of this process's main thread so far, in ms, from /proc (10 ms ticks: fine over a run of seconds).
+ * Node 20 has no per-thread CPU clock; elsewhere than Linux the figure is left out.
+ */
+function mainThreadCpuMs(): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    const ticks = Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15 of stat)
+    return Number.isFinite(ticks) ? ticks * 10 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Lifecycles a second that `cores` can run at `cpuMs` CPU time each. */
+const ceiling = (cores: number, cpuMs: number): number => round((cores * 1000) / cpuMs, 0);
 
 /** The bench's client process (scripts/bench/throughput-client.ts): one per section run, reused for each row. */
 class ClientProcess {
@@ -110,9 +131,11 @@ async function run(cloud: LocalCloud, client: ClientProcess, clients: number, pe
   // One lifecycle per client first, so the instances this concurrency needs exist (cold starts are another table).
   await client.run({ url: cloud.url, buyers, merchant: BENCH_MERCHANT, perClient: 1 });
   const cpu = process.cpuUsage();
+  const mainCpu = mainThreadCpuMs();
   const loop = performance.eventLoopUtilization();
   const { value: measured, peakMb } = await withPeakRss(() => client.run({ url: cloud.url, buyers, merchant: BENCH_MERCHANT, perClient }));
   const used = process.cpuUsage(cpu);
+  const mainCpuAfter = mainThreadCpuMs();
   const mainBusy = performance.eventLoopUtilization(loop).utilization;
   const counts = Object.values(cloud.runner.instances());
   const instances = counts.reduce((n, c) => n + c.idle + c.busy, 0);
@@ -124,6 +147,8 @@ async function run(cloud: LocalCloud, client: ClientProcess, clients: number, pe
     cores: (used.user + used.system) / 1e6 / seconds,
     mainBusy,
     clientCores: measured.cpuSeconds / seconds,
+    cpuMsPerLifecycle: (used.user + used.system) / 1000 / (clients * perClient),
+    mainCpuMsPerLifecycle: mainCpu === undefined || mainCpuAfter === undefined ? undefined : (mainCpuAfter - mainCpu) / (clients * perClient),
   };
 }
 
@@ -152,7 +177,20 @@ export const throughputSection: BenchSection = {
         figures[`c${clients}.cores`] = round(r.cores, 2);
         figures[`c${clients}.mainBusy`] = round(r.mainBusy, 2);
         figures[`c${clients}.clientCores`] = round(r.clientCores, 2);
-        rows.push([`${clients} client${clients > 1 ? 's' : ''}`, round(r.perSecond, 1), round((clients / r.perSecond) * 1000, 0), round(r.cores, 2), round(r.mainBusy, 2), round(r.clientCores, 2), round(r.peakMb, 0), r.instances]);
+        figures[`c${clients}.cpuMsPerLifecycle`] = round(r.cpuMsPerLifecycle, 1);
+        if (r.mainCpuMsPerLifecycle !== undefined) figures[`c${clients}.mainCpuMsPerLifecycle`] = round(r.mainCpuMsPerLifecycle, 1);
+        rows.push([
+          `${clients} client${clients > 1 ? 's' : ''}`,
+          round(r.perSecond, 1),
+          round((clients / r.perSecond) * 1000, 0),
+          round(r.cores, 2),
+          round(r.mainBusy, 2),
+          round(r.cpuMsPerLifecycle, 1),
+          r.mainCpuMsPerLifecycle === undefined ? '–' : round(r.mainCpuMsPerLifecycle, 1),
+          round(r.clientCores, 2),
+          round(r.peakMb, 0),
+          r.instances,
+        ]);
       }
       figures['c8.ofC1'] = round(results[8].perSecond / results[1].perSecond, 2);
       const peakMb = Math.max(...Object.values(results).map((r) => r.peakMb));
@@ -162,7 +200,10 @@ export const throughputSection: BenchSection = {
         { what: "the local cloud's peak memory meanwhile", measured: round(peakMb, 0), kind: 'max', limit: 400, unit: ' MB', note: 'RSS of the process hosting it (main thread and function workers), client apart' },
       ];
       const markdown = [
-        markdownTable(['clients', 'lifecycles/s', 'ms per lifecycle (per client)', 'local cloud: cores busy', 'local cloud: main thread busy', 'bench client: cores busy', 'local cloud: peak RSS MB', 'function instances after'], rows),
+        markdownTable(
+          ['clients', 'lifecycles/s', 'ms per lifecycle (per client)', 'local cloud: cores busy', 'main thread busy', 'local cloud: CPU ms per lifecycle', 'main thread: CPU ms per lifecycle', 'bench client: cores busy', 'local cloud: peak RSS MB', 'function instances after'],
+          rows,
+        ),
         '',
         `8 clients ÷ 1 client: **${figures['c8.ofC1']}×**. One lifecycle = pay, payment callback, applyRefund, approveRefund, refund`,
         `callback: ${calls.database} database requests, ${calls.pay} cloudPay calls, ${calls.openapi} openapi calls (subscribe messages).`,
@@ -172,6 +213,9 @@ export const throughputSection: BenchSection = {
         'pay sandbox complete each payment and settle each refund, which delivers the callbacks as WeChat Pay does and answers once',
         'the function acknowledged. RSS and "cores busy" (CPU time over wall time, all threads) are the local cloud\'s process; "main',
         'thread busy" is its event loop\'s utilisation (gateway, admin API, database, sandbox): near 1 it sets the pace.',
+        `CPU ms per lifecycle (the process's CPU time, all threads, and its main thread's alone, from /proc) move least when other`,
+        `work shares the machine: ${availableParallelism()} cores can run at most ${ceiling(availableParallelism(), results[8].cpuMsPerLifecycle)} lifecycles a second at the`,
+        `8-client figure, and the main thread alone at most ${results[8].mainCpuMsPerLifecycle === undefined ? '–' : ceiling(1, results[8].mainCpuMsPerLifecycle)}.`,
       ].join('\n');
       return { markdown, figures, goals };
     } finally {
