@@ -6,6 +6,7 @@ export const ROUTES = {
   orderDetail: '/pages/order/order-detail/index',
   refundApply: '/pages/order/refund-apply/index',
   afterSaleApply: '/pages/aftersale/apply/index',
+  afterSaleDetail: '/pages/aftersale/detail/index',
   refundQueue: '/pages/merchant/refund-queue/index',
   refundReview: '/pages/merchant/refund-detail/index',
   desk: '/pages/merchant/desk/index',

@@ -3,15 +3,18 @@
 const RACES = 'test/functions/races.test.ts';
 const CRASHES = 'test/functions/crashes.test.ts';
 const MONEY = 'test/functions/money-safety.test.ts';
+const SWITCH_SOAK = 'test/functions/channel-switch-soak.test.ts';
 
 export const MUTATIONS = [
   {
-    guard: "the merchant's claim needs REQUESTED (claimProcessing)",
+    // Since the after-sales work, the claim (REQUESTED → PROCESSING) is one of the steps of the shared moveRefund, which
+    // also agrees to a return, records the buyer's parcel and confirms it (RETURN_SHIPPED → PROCESSING).
+    guard: "the merchant's claim and every after-sale step need their FROM status (moveRefund)",
     file: 'src/server/repositories/refunds.ts',
-    find: ".where({ _id: refundId, status: fromStatus(store, move) })\n    .update({ data: { status: move.to, decidedBy: merchant",
-    replace: ".where({ _id: refundId })\n    .update({ data: { status: move.to, decidedBy: merchant",
+    find: '.where({ ...where, _id: refundId, status: fromStatus(store, move) })',
+    replace: '.where({ ...where, _id: refundId })',
     suites: [RACES],
-    tests: 'two approvals|withdrawal committed first',
+    tests: 'two approvals|withdrawal committed first|after-sale steps at once',
   },
   {
     guard: "the refund booking needs the refund's open token (bookRefundOutcome: openRefundId)",
@@ -27,7 +30,7 @@ export const MUTATIONS = [
     find: '{ where: { abnormalRefundIds: refund._id }, release:',
     replace: '{ where: {}, release:',
     suites: [RACES],
-    tests: 'ABNORMAL result books the order',
+    tests: 'final bookings of one ABNORMAL refund',
   },
   {
     guard: 'the refund document moves only from its FROM statuses (finishSettlement)',
@@ -46,10 +49,12 @@ export const MUTATIONS = [
     tests: 'payment results at once',
   },
   {
-    guard: 'withdraw and reject need REQUESTED (closeRequestedRefund)',
+    // Withdraw, reject, refuse or close a return: the close's transaction reads the refund and refuses a status its
+    // move does not start from (closeInTransaction); the transaction makes a concurrent claim conflict.
+    guard: 'withdraw and reject need REQUESTED (closeRequestedRefund: CLOSINGS move FROM)',
     file: 'src/server/refund-flow.ts',
-    find: "if (!allows(move, refund.status)) throw conflict(`refund ${refundId} is ${refund.status}: only a REQUESTED refund",
-    replace: "if (false) throw conflict(`refund ${refundId} is ${refund.status}: only a REQUESTED refund",
+    find: 'if (!allows(move, refund.status)) throw conflict(`refund ${refundId} is ${refund.status}: only a ',
+    replace: 'if (false) throw conflict(`refund ${refundId} is ${refund.status}: only a ',
     suites: [RACES],
     tests: "approval's claim first",
   },
@@ -63,6 +68,7 @@ export const MUTATIONS = [
   },
   {
     guard: "the reservation's refundedFee condition",
+    equivalent: 'every booking that moves refundedFee also moves refundingFee (by at least 1 fen), which the reservation also checks',
     file: 'src/server/repositories/orders.ts',
     find: '      refundedFee: order.refundedFee,\n      refundingFee: order.refundingFee,\n      refundCount',
     replace: '      refundingFee: order.refundingFee,\n      refundCount',
@@ -84,6 +90,16 @@ export const MUTATIONS = [
     replace: '      openRefundId: null,\n',
     suites: [RACES],
     tests: 'refundCount',
+  },
+  {
+    // requestRefund reserves the amount first, then writes the refund document: a document never exists without its
+    // money reserved. The mutation writes the document (and tells the merchants) first, then reserves.
+    guard: 'the refund document is written only after its reservation (requestRefund)',
+    file: 'src/server/refund-flow.ts',
+    find: '    if (await reserveRefund(ctx.store, order, request, entry)) {\n      const refund = requestedRefundDoc(order, request);\n      await recordRefundDocument(ctx, order, refund);\n',
+    replace: '    const refund = requestedRefundDoc(order, request);\n    await recordRefundDocument(ctx, order, refund);\n    if (await reserveRefund(ctx.store, order, request, entry)) {\n',
+    suites: [RACES],
+    tests: 'stops between its two writes',
   },
   {
     guard: 'merchants told only by whoever made the refund document',
@@ -175,6 +191,7 @@ export const MUTATIONS = [
   },
   {
     guard: 'an ABNORMAL refund without its token is adopted only while its money is still reserved',
+    equivalent: 'the false case returns BOOKED on the line before, so reserved !== undefined and reserved === true agree',
     file: 'src/server/refund-flow.ts',
     find: 'if (reserved === true && (await adoptAbnormalRefund(',
     replace: 'if (reserved !== undefined && (await adoptAbnormalRefund(',
@@ -236,5 +253,12 @@ export const MUTATIONS = [
     find: 'if (!(await takeOver(store, ref, key, message.at, now))) return false;',
     replace: 'await takeOver(store, ref, key, message.at, now);',
     suites: [CRASHES],
+  },
+  {
+    guard: "every call for an existing order or refund goes through the order's own channel (provider.ts of)",
+    file: 'src/server/provider.ts',
+    find: 'of: (doc) => via(channelOf(doc, settings)),',
+    replace: 'of: () => via(current),',
+    suites: [SWITCH_SOAK],
   },
 ];

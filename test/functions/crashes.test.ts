@@ -3,7 +3,7 @@
 // `wx.openApi` request) at a test barrier of the local cloud until the invocation passes its config.json timeout and
 // the runner terminates the instance; the held send is then dropped, never run (emulator/src/barriers.ts), which is
 // what a crash between the transition's write and the send leaves. All the cases crash side by side (one timeout's
-// wait for all), then reconcile runs, twice.
+// wait for all), then two reconciles run at once (racing for the rejection's message), then one more.
 import type { RequestMatch } from '../../emulator/src/barriers';
 import { callFunction, getJson, postJson } from '../helpers/local-cloud';
 import { BUYER, CUP, MERCHANT, MERCHANT_2, TEA, TEMPLATES, openShop, orderLedger, providerTrade, sleep, type Shop } from './support';
@@ -143,7 +143,30 @@ async function settledAtWeChat(status: 'SUCCESS' | 'CHANGE'): Promise<Crash> {
 }
 
 const crashed: Record<string, Crashed> = {};
-let firstReconcile: { messagesResent?: number } = {};
+/** How many messages each of the two reconciles that ran at once resent. */
+let resentAtOnce: number[] = [];
+let takeOvers: Promise<string> | undefined;
+
+/**
+ * Two reconciles at once (two timer firings overlapping), racing for the rejection's owed message: both read it owed
+ * before either takes its lease over (a barrier on both take-over writes). The first to record the message is held
+ * until the other reconcile has ended, so a second sender, if the lease let one through, sends before the first
+ * records: of the two, only the lease's winner may send (notifier.ts resendOwed).
+ */
+async function twoReconcilesAtOnce(refundId: string): Promise<Array<{ messagesResent?: number }>> {
+  const takeOver: RequestMatch = { functionName: 'reconcile', action: 'database.modifyDocument', collection: 'refunds', docId: refundId, inTransaction: false };
+  const both = shop.cloud.barriers.hold({ name: 'both reconciles take the lease', parties: [takeOver, takeOver], timeoutMs: 30_000 });
+  takeOvers = both.settled;
+  const probe: RequestMatch = { action: 'test.probe', docId: 'resume the first record' };
+  const record: RequestMatch = { functionName: 'reconcile', action: 'database.insertDocument', collection: 'messages', docId: `refundResult:${refundId}:REJECTED` };
+  const firstRecord = shop.cloud.barriers.hold({ name: 'the first record of the message', parties: [probe, record], timeoutMs: 60_000 });
+  const runs = [shop.reconcile(), shop.reconcile()] as Array<Promise<{ messagesResent?: number }>>;
+  await Promise.race(runs);
+  await shop.cloud.barriers.pass({ action: 'test.probe', docId: 'resume the first record', inTransaction: false }, async () => undefined);
+  const reports = await Promise.all(runs);
+  expect(await firstRecord.settled).toBe('released');
+  return reports;
+}
 
 beforeAll(async () => {
   shop = await openShop({
@@ -159,16 +182,17 @@ beforeAll(async () => {
   const results = await Promise.all(crashes.map((crash) => crash()));
   names.forEach((n, i) => (crashed[n] = results[i]));
   await sleep(LEASE_SECONDS * 1000);
-  firstReconcile = (await shop.reconcile()) as { messagesResent?: number };
+  resentAtOnce = (await twoReconcilesAtOnce(crashed.rejected.refundId as string)).map((r) => r.messagesResent ?? 0);
   await shop.reconcile(); // nothing is left to send: nothing goes out twice
 }, 110_000);
 afterAll(() => shop?.close());
 
 describe('a crash right after the write that makes a message owed', () => {
-  it('each invocation really was terminated at its timeout, its message unsent, and reconcile sent each one', async () => {
+  it('each invocation really was terminated at its timeout, its message unsent, and the two reconciles together sent each one once', async () => {
     const ended = Object.fromEntries(Object.entries(crashed).map(([path, c]) => [path, c.ended]));
     expect(ended).toEqual(Object.fromEntries(Object.keys(PATHS).map((path) => [path, 'FUNCTIONS_TIME_LIMIT_EXCEEDED'])));
-    expect(firstReconcile.messagesResent).toBe(Object.keys(PATHS).length);
+    expect(await takeOvers).toBe('released');
+    expect(resentAtOnce.reduce((a, b) => a + b, 0)).toBe(Object.keys(PATHS).length);
     // Nothing is owed any more.
     for (const collection of ['orders', 'refunds']) {
       const owing = (await shop.docs<{ _id: string; owedCount?: number }>(collection)).filter((d) => (d.owedCount ?? 0) > 0);
@@ -189,7 +213,7 @@ describe('a crash right after the write that makes a message owed', () => {
     expect((await messagesAbout(TEMPLATES.refundRequested, orderId)).map((m) => m.touser).sort()).toEqual([MERCHANT, MERCHANT_2].sort());
   });
 
-  it('rejected: the buyer hears of it once', async () => {
+  it('rejected (two reconciles racing to resend it): the buyer hears of it once', async () => {
     const { orderId } = crashed.rejected;
     expect((await messagesAbout(TEMPLATES.refundResult, orderId, BUYER)).map((m) => m.data.phrase3)).toEqual(['已拒绝']);
   });

@@ -422,6 +422,38 @@ describe('refund results at once', () => {
     expect(await buyerResults(orderId)).toEqual([]);
   });
 
+  // An ABNORMAL refund's final booking takes its token from the order's abnormalRefundIds (bookRefundOutcome): of two
+  // final bookings that both read the refund ABNORMAL, only the one that finds the token books the money.
+  it('two final bookings of one ABNORMAL refund at once (both merchants check it after WeChat paid it out): the money is booked once, the buyer told once', async () => {
+    const { orderId, refundId } = await requested([{ productId: TEA._id, quantity: 1 }], 2000);
+    await settlers.refundNotify(await refundedAtWeChat(refundId, 'CHANGE'));
+    expect(await refundStatus(refundId)).toBe('ABNORMAL');
+    expect(await ledger(orderId)).toEqual(expect.objectContaining({ refundedFee: 0, refundingFee: 2000, abnormalRefundIds: [refundId] }));
+
+    // Both checks read the refund ABNORMAL and ask WeChat Pay (which answers paid out) before either books the order.
+    const bookings = hold('both final bookings', bookOrder('orders', orderId), bookOrder('orders', orderId));
+    await postJson(shop.cloud, '/sandbox/faults', {
+      api: 'queryRefund',
+      mode: 'TAMPERED',
+      count: 2,
+      patch: { out_refund_no_list: '-', refund_count: 1, out_refund_no_0: refundId, refund_status_0: 'SUCCESS', refund_fee_0: 2000 },
+    });
+    try {
+      const checks = await Promise.all([MERCHANT, MERCHANT_2].map((who) => shop.call('orders', { action: 'checkRefund', refundId }, who)));
+      for (const c of checks) expect(c).toEqual({ ok: true, data: { refundId, status: 'SUCCEEDED' } });
+    } finally {
+      await postJson(shop.cloud, '/sandbox/faults', { reset: true });
+    }
+    expect(await bookings.settled).toBe('released');
+
+    expect(await refundStatus(refundId)).toBe('SUCCEEDED');
+    expect(await ledger(orderId)).toEqual(expect.objectContaining({ status: 'PAID', refundedFee: 2000, refundingFee: 0, openRefundId: null, abnormalRefundIds: [] }));
+    expect(await events(orderId, 'refund_succeeded')).toHaveLength(1);
+    expect(await buyerResults(orderId)).toEqual(['退款成功']);
+    // What the buyer can still ask for is the rest: 6800 − 2000.
+    expect(failure(await apply(orderId, 4801)).code).toBe('REFUND_EXCEEDS_PAID');
+  });
+
   it('a request that read the order while an ABNORMAL refund settled: its reservation is decided again, the money is never counted twice', async () => {
     const { orderId, refundId } = await requested([{ productId: TEA._id, quantity: 1 }], 2000);
     const result = await refundedAtWeChat(refundId, 'CHANGE');
@@ -597,6 +629,9 @@ describe('guards no other test protects', () => {
     expect((await shop.call('ship', { orderId, logisticsType: 'SELF_PICKUP' }, MERCHANT)).ok).toBe(true);
     const refundId = (await apply(orderId, CUP.price)).ok ? `${orderId}R1` : '';
     expect(await approve(refundId)).toEqual({ ok: true, data: { refundId, status: 'PROCESSING' } });
+    // WeChat's settlement push (wxPush) would complete the order by itself, racing the buyer's confirmation this test
+    // holds (it did, run alone): dropped, so the race is the buyer's confirmation against the refund only.
+    expect((await postJson(shop.cloud, '/sandbox/shipping/pushes/drop', { count: 1 })).status).toBe(200);
     expect((await postJson(shop.cloud, `/sandbox/shipping/${orderId}/confirm`, {})).status).toBe(200);
     const completeWrite: RequestMatch = { functionName: 'orders', action: 'database.modifyDocument', collection: 'orders', docId: orderId };
     const held = pause('receipt completes after the refund', completeWrite);

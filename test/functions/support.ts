@@ -93,6 +93,8 @@ export async function openShop(
     port?: number;
     /** How the local cloud sends WeChat's message push to wxPush (default safe). */
     pushMode?: 'safe' | 'plain';
+    /** Where the built functions are read from (default the project's cloudfunctions/ and dist/test-functions/). */
+    functionRoots?: string[];
   } = {},
 ): Promise<Shop> {
   const provider = options.provider ?? PROVIDERS[0]!;
@@ -115,6 +117,7 @@ export async function openShop(
     ...(options.dataDir ? { dataDir: options.dataDir, memory: false, pkiDir: join(projectRoot, 'dist') } : {}),
     ...(options.port ? { port: options.port } : {}),
     ...(options.pushMode ? { pushMode: options.pushMode } : {}),
+    ...(options.functionRoots ? { functionRoots: options.functionRoots } : {}),
   });
   // Restarted on the same port: the first request may still go out on a kept-alive connection to the stopped cloud.
   const merchant = await getJson<SandboxMerchant>(cloud, '/sandbox/merchant').catch(() => getJson<SandboxMerchant>(cloud, '/sandbox/merchant'));

@@ -92,10 +92,17 @@ function findAll(root: Node, selector: string): Node[] {
   return [...own, ...nested];
 }
 
+/** Pages rendered by the current test: detached after it, as closing them would, so no timer outlives its test. */
+const rendered: Array<{ detach(): void }> = [];
+afterEach(() => {
+  rendered.splice(0).forEach((comp) => comp.detach());
+});
+
 export async function renderPage(route: string, query: Record<string, string> = {}): Promise<RenderedPage> {
-  const comp = simulate.render(register(route)) as unknown as Node & { instance: RenderedPage['instance']; attach(el: unknown): void };
+  const comp = simulate.render(register(route)) as unknown as Node & { instance: RenderedPage['instance']; attach(el: unknown): void; detach(): void };
   const doc = (globalThis as unknown as { document: { createElement(tag: string): unknown } }).document;
   comp.attach(doc.createElement('div'));
+  rendered.push(comp);
   const setDataCalls: SetDataPayload[] = [];
   const instance = comp.instance;
   const original = instance.setData as (data: SetDataPayload, cb?: () => void) => void;

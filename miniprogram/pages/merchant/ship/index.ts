@@ -3,7 +3,7 @@
 // correct the shipment once, or reprint the receipt.
 import type { LogisticsType, OrderDetail } from '../../../../typings/api';
 import { errorText } from '../../../domain/errors';
-import { EXPRESS_OPTIONS, LOGISTICS_OPTIONS, TRACKING_NO, TRACKING_NO_LENGTHS, trackingFromScan } from '../../../domain/shipping';
+import { EXPRESS_OPTIONS, expressErrors, LOGISTICS_OPTIONS, TRACKING_NO, TRACKING_NO_LENGTHS, trackingFromScan } from '../../../domain/shipping';
 import { fetchOrderDetail } from '../../../services/order';
 import { reprintReceipt, shipOrder } from '../../../services/shipping';
 import { scanCode } from '../../../utils/device';
@@ -138,10 +138,9 @@ Component({
     /** The same checks the server makes, so a mistake is shown beside its field. */
     validate(): boolean {
       const { logisticsType, companyIndex, trackingNo } = this.data.form;
-      const errors = { company: '', trackingNo: '' };
+      let errors = { company: '', trackingNo: '' };
       if (logisticsType === 'EXPRESS') {
-        if (companyIndex < 0) errors.company = '请选择快递公司';
-        if (!TRACKING_NO.test(trackingNo)) errors.trackingNo = trackingNo ? `快递单号应为 ${TRACKING_NO_LENGTHS} 位字母、数字或 -` : '请填写或扫描快递单号';
+        errors = expressErrors(companyIndex, trackingNo);
       } else if (trackingNo && (logisticsType !== 'LOCAL_DELIVERY' || !TRACKING_NO.test(trackingNo))) {
         errors.trackingNo = logisticsType === 'LOCAL_DELIVERY' ? `配送单号应为 ${TRACKING_NO_LENGTHS} 位字母、数字或 -` : '这种配送方式不需要单号';
       }
