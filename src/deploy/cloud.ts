@@ -191,6 +191,16 @@ export class Cloud {
     await call('set the function security rule', () => this.app.permission.modifyResourcePermission({ resourceType: 'function', permission: 'CUSTOM', securityRule: rule } as never));
   }
 
+  /** The storage bucket's permission (READONLY … CUSTOM) and, for CUSTOM, its rule. */
+  async storageRule(): Promise<{ acl: string; rule?: unknown }> {
+    const res = await call('read the storage security rule', () => this.app.storage.getStorageAcl({ withRule: true }));
+    return { acl: String(res.acl), ...(res.rule !== undefined ? { rule: res.rule } : {}) };
+  }
+
+  async setStorageRule(rule: Record<string, unknown>): Promise<void> {
+    await call('set the storage security rule', () => this.app.storage.setStorageAcl('CUSTOM', rule as never));
+  }
+
   // ---- functions ----
 
   async functionNames(): Promise<string[]> {

@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { callFunction, getJson, postJson, projectRoot, startTestCloud, type LocalCloud } from '../helpers/local-cloud';
+import { callFunction, getJson, postJson, projectRoot, startTestCloud, uploadAs, type LocalCloud } from '../helpers/local-cloud';
 import { controlPlaneInfo, tencentApi, type ControlPlaneInfo } from './tencent-api';
 import { PRODUCT_FUNCTIONS } from '../../src/deploy/functions';
 
@@ -98,6 +98,13 @@ async function shopFlow(): Promise<void> {
   expect(await ok('ship', { orderId: shipped, logisticsType: 'SELF_PICKUP' }, MERCHANT)).toMatchObject({ status: 'SHIPPED' });
 }
 
+/** What another buyer's wx.cloud.getTempFileURL of `fileID` answers: 0 (a link) or -503002 (refused by the storage rule). */
+async function readByAnotherBuyer(fileID: string): Promise<number> {
+  const res = await fetch(`${cloud.url}/storage/client/temp-urls`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-wx-openid': 'buyer-nosy' }, body: JSON.stringify({ fileList: [fileID] }) });
+  return ((await res.json()) as { fileList: Array<{ status: number }> }).fileList[0].status;
+}
+let photo = '';
+
 async function functionEnv(name: string): Promise<Record<string, string>> {
   const fn = await tencentApi(cp, 'scf', 'GetFunction', { FunctionName: name });
   return Object.fromEntries(((fn.Environment as { Variables: Array<{ Key: string; Value: string }> }).Variables ?? []).map((v) => [v.Key, v.Value]));
@@ -126,6 +133,10 @@ describe('npm run deploy / doctor on a bare local cloud', () => {
     expect(checked.out).toContain('✗ timer reconcile.reconcileEveryFiveMinutes: missing');
     expect(checked.out).toContain('settings/shop: the settings document settings/shop is missing');
     expect(checked.out).toContain('no active product');
+    expect(checked.out).toContain('✗ storage security rule: READONLY → cloudbase/storage-security-rules.json');
+    // CloudBase's default storage permission lets every user read every file: a buyer's after-sale photo too.
+    photo = await uploadAs(cloud, BUYER, 'aftersale/deploy-test.png');
+    expect(await readByAnotherBuyer(photo)).toBe(0);
 
     const plan = await deploy();
     expectStatus(plan, 0);
@@ -155,6 +166,8 @@ describe('npm run deploy / doctor on a bare local cloud', () => {
     expect(cloud.runner.names()).toEqual(FUNCTIONS);
     expect(cloud.runner.config('reconcile')).toMatchObject({ timeout: 60, triggers: [{ name: 'reconcileEveryFiveMinutes', type: 'timer', config: '0 */5 * * * * *' }] });
     expect(cloud.db.collections()).toEqual(COLLECTIONS);
+    // The deployed storage rule: only the buyer who uploaded a photo reads it.
+    expect(await readByAnotherBuyer(photo)).toBe(-503002);
     await shopFlow();
 
     // The deploy cannot grant cloud-call permissions: every message was refused with -604101 before reaching WeChat,

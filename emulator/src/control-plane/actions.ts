@@ -8,10 +8,12 @@ import { dirname, join } from 'node:path';
 import { validateIndexDeclarations, type IndexDeclaration, type LocalDatabase } from '../database';
 import { parseEjson, toEjson } from '../database/ejson';
 import { isFunctionName } from '../runner/catalog';
+import { bucketOf } from '../storage/paths';
 import { parseCron } from '../runner/cron';
 import type { InvokeOutcome } from '../contracts';
 import type { ControlPlaneState, DeployedFunction } from './state';
 import { readZip, ZipError } from './zip';
+import { parseStorageRules } from '../storage/rules';
 
 export class ApiError extends Error {
   constructor(
@@ -84,6 +86,11 @@ export function controlPlaneActions(ctx: ActionContext): ControlPlaneActions {
     const fn = state.functionNamed(name);
     if (!fn) throw new ApiError('ResourceNotFound.Function', `function ${name} does not exist`);
     return fn;
+  };
+  const bucketParam = (p: Params): string => {
+    const bucket = need(p, 'Bucket');
+    if (bucket !== bucketOf(ctx.envId)) throw new ApiError('ResourceNotFound', `bucket ${bucket} is not this environment's (${bucketOf(ctx.envId)})`);
+    return bucket;
   };
   const tableOf = (p: Params): string => {
     checkEnv(p);
@@ -228,7 +235,7 @@ export function controlPlaneActions(ctx: ActionContext): ControlPlaneActions {
             Region: 'ap-shanghai',
             Databases: [{ InstanceId: ctx.envId, Status: 'RUNNING', Region: 'ap-shanghai' }],
             Functions: [{ Namespace: ctx.envId, Region: 'ap-shanghai' }],
-            Storages: [],
+            Storages: [{ Region: 'ap-shanghai', Bucket: bucketOf(ctx.envId), CdnDomain: '', AppId: '1300000000' }],
             LogServices: [],
             CustomLogServices: [],
           },
@@ -351,6 +358,33 @@ export function controlPlaneActions(ctx: ActionContext): ControlPlaneActions {
       // The answer sits in Data (https://cloud.tencent.com/document/api/876/132256), although manager-node 5.6.5's
       // DescribeResourcePermissionResp type puts PermissionList at the top.
       return { Data: { PermissionList: list.map((x) => ({ ResourceType: x.resourceType, Resource: x.resource, Permission: x.permission, SecurityRule: x.securityRule })), TotalCount: list.length } };
+    },
+
+    // The storage bucket's rule, as manager-node 5.6.5's storage.getStorageAcl / setStorageAcl send it:
+    // {EnvId, Bucket} → {AclTag, Rule}; {EnvId, Bucket, AclTag, Rule (JSON text, for CUSTOM)}. A new environment
+    // answers READONLY (所有用户可读，仅创建者可读写, CloudBase's default).
+    DescribeStorageSafeRule: (p) => {
+      checkEnv(p);
+      bucketParam(p);
+      const deployed = state.permissions('storage').find((x) => x.resource === bucketOf(ctx.envId));
+      return deployed ? { AclTag: deployed.permission, Rule: deployed.securityRule } : { AclTag: 'READONLY', Rule: '' };
+    },
+    ModifyStorageSafeRule: (p) => {
+      checkEnv(p);
+      const bucket = bucketParam(p);
+      const acl = need(p, 'AclTag');
+      if (!PERMISSIONS.storage.includes(acl)) throw new ApiError('InvalidParameter', `AclTag must be one of ${PERMISSIONS.storage.join(', ')}`);
+      const rule = acl === 'CUSTOM' ? need(p, 'Rule') : '';
+      if (acl === 'CUSTOM') {
+        try {
+          parseStorageRules(JSON.parse(rule), 'Rule');
+        } catch (err) {
+          throw new ApiError('InvalidParameter', err instanceof SyntaxError ? 'Rule must be JSON' : (err as Error).message);
+        }
+      }
+      state.putPermission({ resourceType: 'storage', resource: bucket, permission: acl, securityRule: rule });
+      ctx.log('control-plane.storage-rule', { acl });
+      return {};
     },
 
     // ---- HTTP access -----------------------------------------------------------------------------------------
