@@ -181,6 +181,15 @@ it('a rejection with a reason from the list; the buyer asks again, then withdraw
   await mine.lifecycle('onPullDownRefresh');
   await until(() => !mine.exists('.apply-again'), 'the first request without 再次申请');
 
+  // The order page leads to each request's after-sale page.
+  const orderPage = await open('pages/order/order-detail/index', { orderId }, '.refund-entry');
+  expect(orderPage.texts('.refund-open')).toEqual(['售后详情 ›', '售后详情 ›']);
+  await orderPage.tap('.refund-entry', 0);
+  const opened = new URL(`http://page${screen.pages.at(-1)}`);
+  expect(opened.pathname).toBe('/pages/aftersale/detail/index');
+  expect([first.refundId, second.refundId]).toContain(opened.searchParams.get('refundId'));
+  expect(opened.searchParams.get('orderId')).toBe(orderId);
+
   local.actAs(support.MERCHANT);
   const queue = await open(QUEUE, {}, '.tab');
   await queue.tap('.tab', 3);

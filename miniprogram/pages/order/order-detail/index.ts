@@ -8,6 +8,7 @@ import { fetchMe } from '../../../services/session';
 import { checkReceipt, receiveOrder } from '../../../services/shipping';
 import { askSubscriptions } from '../../../services/subscriptions';
 import { confirmDialog, toast, toastFailure } from '../../../utils/feedback';
+import { oneAtATime } from '../../../utils/guard';
 import { instanceState } from '../../../utils/instance-state';
 import { navigate, queryValue, ROUTES, withQuery } from '../../../utils/routes';
 import { changedPaths } from '../../../utils/set-data';
@@ -106,15 +107,8 @@ Component({
       if (Object.keys(patch).length) this.setData(patch);
     },
 
-    async guarded(work: () => Promise<void>) {
-      const s = priv(this);
-      if (s.busy) return;
-      s.busy = true;
-      try {
-        await work();
-      } finally {
-        s.busy = false;
-      }
+    guarded(work: () => Promise<void>) {
+      return oneAtATime(priv(this), work);
     },
 
     onPay() {

@@ -9,6 +9,7 @@ import { cancelOrder, fetchOrderAfterPayment, fetchOrderDetail, fetchOrders } fr
 import { receiveOrder } from '../../../services/shipping';
 import { payOrder } from '../../../services/shop';
 import { confirmDialog, toast, toastFailure } from '../../../utils/feedback';
+import { oneAtATime } from '../../../utils/guard';
 import { instanceState } from '../../../utils/instance-state';
 import { itemFrom, pagedList } from '../../../utils/paged-list';
 import { navigate, queryValue, ROUTES, withQuery } from '../../../utils/routes';
@@ -115,15 +116,8 @@ Component({
       expired.forEach((orderId) => void this.refreshRow(orderId));
     },
 
-    async guarded(work: () => Promise<void>) {
-      const s = priv(this);
-      if (s.busy) return;
-      s.busy = true;
-      try {
-        await work();
-      } finally {
-        s.busy = false;
-      }
+    guarded(work: () => Promise<void>) {
+      return oneAtATime(priv(this), work);
     },
 
     onPay(e: WechatMiniprogram.BaseEvent) {
