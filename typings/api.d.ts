@@ -431,6 +431,11 @@ export interface ProductSkuInput {
   specs: Record<string, string>;
   price: Fen;
   stock: number;
+  /**
+   * The shelf count the editor showed (an existing SKU): the save changes the count only from this one, so an order
+   * that took or gave back stock since makes it CONFLICT; equal to `stock`, the count is left as it is now.
+   */
+  stockFrom?: number;
 }
 
 /** What `products {action: 'save'}` takes: price and stock for a product without specs, or specs with skus. */
@@ -440,6 +445,8 @@ export interface ProductInput {
   active: boolean;
   price?: Fen;
   stock?: number;
+  /** A product without specs: its one SKU's `stockFrom`. */
+  stockFrom?: number;
   specs?: ProductSpec[];
   skus?: ProductSkuInput[];
   images?: string[];

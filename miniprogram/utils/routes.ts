@@ -12,6 +12,9 @@ export const ROUTES = {
   desk: '/pages/merchant/desk/index',
   shipOrder: '/pages/merchant/ship/index',
   bills: '/pages/merchant/bills/index',
+  products: '/pages/merchant/products/index',
+  productEdit: '/pages/merchant/product-edit/index',
+  stockAdjust: '/pages/merchant/stock-adjust/index',
 } as const;
 
 export function withQuery(path: string, query: Record<string, string>): string {

@@ -74,7 +74,7 @@ export interface RenderedPage {
   tap(selector: string, index?: number): Promise<void>;
   /** A tap whose consequences are not waited for (for taps in quick succession). */
   tapQuickly(selector: string, index?: number): void;
-  type(selector: string, value: string): Promise<void>;
+  type(selector: string, value: string, index?: number): Promise<void>;
   pick(selector: string, value: number): Promise<void>;
   lifecycle(name: 'onLoad' | 'onShow' | 'onHide' | 'onUnload' | 'onPullDownRefresh' | 'onReachBottom', arg?: unknown): Promise<void>;
   /** The rendered tree, for miniprogram-simulate's snapshot serializer. */
@@ -136,8 +136,8 @@ export async function renderPage(route: string, query: Record<string, string> = 
         gesture.active = false;
       }, 0);
     },
-    async type(selector, value) {
-      nodeAt(selector, 0).dispatchEvent('input', { detail: { value } });
+    async type(selector, value, index = 0) {
+      nodeAt(selector, index).dispatchEvent('input', { detail: { value } });
       await settle();
     },
     async pick(selector, value) {
