@@ -141,6 +141,8 @@ export async function main(args: string[]): Promise<void> {
     await phone.confirmModal();
     await phone.answerSubscription(false);
     await phone.see('.status', '退款成功');
+    // The 已同意退款 toast would hide the result; it goes after two seconds.
+    await phone.page.locator('#wx-toast .wx-toast-title').waitFor({ state: 'hidden' });
     await snap(phone, 'refund-review-approved', 'Approved: the page followed the refund until WeChat Pay’s result');
     await phone.back();
     await phone.waitForTitle('退款审核');

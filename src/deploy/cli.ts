@@ -165,11 +165,12 @@ async function main(): Promise<void> {
     if (todo.length) console.log(`\nnothing was changed: run ${again} --yes to apply`);
     return;
   }
-  // Functions take seconds each (upload, then waiting for Active): up to four at once; everything else in order.
+  // Functions take seconds each (manager-node polls for Active once a second, before and after a code upload): up to
+  // six at once, so the eleven take two rounds of waiting; everything else in order.
   const batches: Array<typeof todo> = [];
   for (const step of todo) {
     const last = batches[batches.length - 1];
-    if (last && step.resource.startsWith('function ') && last[0].resource.startsWith('function ') && last.length < 4) last.push(step);
+    if (last && step.resource.startsWith('function ') && last[0].resource.startsWith('function ') && last.length < 6) last.push(step);
     else batches.push([step]);
   }
   let done = 0;

@@ -1,7 +1,7 @@
 // The CloudBase environment as the deploy and doctor see it, through @cloudbase/manager-node (pinned 5.6.5): typed
 // reads and writes of exactly the resources the declarations cover. Errors keep manager-node's code (e.g.
 // ResourceNotFound.Function) so callers can tell "missing" from "failed".
-import CloudBase from '@cloudbase/manager-node';
+import type CloudBase from '@cloudbase/manager-node';
 import type { IndexDeclaration } from '../../emulator/src/database/index-declarations';
 import type { TencentCloudCredentials } from './credentials';
 
@@ -110,7 +110,10 @@ export class Cloud {
   private readonly app: CloudBase;
 
   constructor(readonly target: CloudTarget) {
-    this.app = new CloudBase({ ...target.credentials, envId: target.envId, ...(target.proxy ? { proxy: target.proxy } : {}), ...(target.region ? { region: target.region } : {}) });
+    // Loaded here, not at the top: it takes seconds, and a deploy refused for its declarations never needs it.
+    const loaded = require('@cloudbase/manager-node') as typeof CloudBase & { default?: typeof CloudBase };
+    const Manager = loaded.default ?? loaded;
+    this.app = new Manager({ ...target.credentials, envId: target.envId, ...(target.proxy ? { proxy: target.proxy } : {}), ...(target.region ? { region: target.region } : {}) });
   }
 
   // ---- database ----

@@ -3,12 +3,12 @@
 // the parcel's company and number (picked, typed or scanned, as the merchant's ship page does), withdraw, or ask
 // again after a rejection. Opened from the order page, the request's confirmation and messages (`?refundId=`).
 import { errorText } from '../../../domain/errors';
-import { EXPRESS_OPTIONS, expressErrors, trackingFromScan } from '../../../domain/shipping';
+import { EXPRESS_OPTIONS, expressErrors } from '../../../domain/shipping';
 import { fetchOrderDetail, submitReturn, withdrawRefund } from '../../../services/order';
 import { fetchMe } from '../../../services/session';
 import { confirmThenSubscribe } from '../../../services/subscriptions';
-import { scanCode } from '../../../utils/device';
 import { confirmDialog, toast, toastFailure } from '../../../utils/feedback';
+import { EXPRESS_LABELS, expressFormMethods } from '../../../utils/express-form';
 import { instanceState } from '../../../utils/instance-state';
 import { navigate, queryValue, ROUTES, withQuery } from '../../../utils/routes';
 import { changedPaths } from '../../../utils/set-data';
@@ -38,7 +38,7 @@ Component({
   data: {
     state: LOADING as LoadState,
     sale: null as BuyerAfterSaleVM | null,
-    companyLabels: EXPRESS_OPTIONS.map((c) => c.label),
+    companyLabels: EXPRESS_LABELS,
     form: { companyIndex: -1, trackingNo: '' },
     companyLabel: '',
     errors: NO_ERRORS,
@@ -99,25 +99,7 @@ Component({
       wx.setClipboardData({ data: address.copyText });
     },
 
-    onCompanyChange(e: WechatMiniprogram.PickerChange) {
-      const index = Number(e.detail.value);
-      this.setData({ 'form.companyIndex': index, companyLabel: EXPRESS_OPTIONS[index]?.label ?? '', 'errors.company': '' });
-    },
-
-    onTrackingInput(e: WechatMiniprogram.Input) {
-      this.setData({ 'form.trackingNo': e.detail.value.replace(/\s+/g, ''), 'errors.trackingNo': '' });
-    },
-
-    async onScan() {
-      const result = await scanCode();
-      if (result === undefined) return;
-      const trackingNo = trackingFromScan(result);
-      if (!trackingNo) {
-        toast('没有识别出快递单号');
-        return;
-      }
-      this.setData({ 'form.trackingNo': trackingNo, 'errors.trackingNo': '' });
-    },
+    ...expressFormMethods,
 
     async guarded(work: () => Promise<void>) {
       const s = priv(this);
