@@ -53,6 +53,9 @@ function specsOf(order: Pick<OrderDetail, 'items'>, productId: string): string {
 
 export function toAfterSale(refund: RefundView, order: Pick<OrderDetail, 'items' | 'timeline'>): AfterSaleVM {
   const own = order.timeline.filter((e) => e.refundId === refund.refundId);
+  const steps = progressOf(refund.type, refund.status, own.map((e) => e.event));
+  // A request that ended says how (e.g. 超时未寄回，已关闭 rather than the status's 已撤回).
+  const ended = steps.find((s) => s.state === 'ended');
   const address = refund.returnAddress;
   const back = refund.returnShipping;
   const lines = (refund.items ?? []).map((l, i) => {
@@ -63,7 +66,7 @@ export function toAfterSale(refund: RefundView, order: Pick<OrderDetail, 'items'
     refundId: refund.refundId,
     orderId: refund.orderId,
     typeLabel: REFUND_TYPE_LABEL[refund.type],
-    statusLabel: labelOf(REFUND_STATUS_LABEL, refund.status),
+    statusLabel: ended?.label ?? labelOf(REFUND_STATUS_LABEL, refund.status),
     amountText: formatFen(refund.refundFee),
     settledText: refund.settledFee !== undefined ? formatFen(refund.settledFee) : '',
     reason: refund.reason,
@@ -71,7 +74,7 @@ export function toAfterSale(refund: RefundView, order: Pick<OrderDetail, 'items'
     receiptLabel: refund.receipt ? RECEIPT_LABEL[refund.receipt] : '',
     rejectReason: refund.rejectReason ?? '',
     createdText: formatTime(refund.createdAt),
-    steps: progressOf(refund.type, refund.status, own.map((e) => e.event)),
+    steps,
     lines,
     dueText: refund.dueAt && refund.dueAction ? `${formatTime(refund.dueAt)} 前：${refund.dueAction}` : '',
     returnAddress: address ? { who: `${address.name} ${address.phone}`, where: address.address, copyText: `${address.name} ${address.phone} ${address.address}` } : null,

@@ -10,6 +10,8 @@ export interface FullShop extends ShopUnderTest {
   ok<T = unknown>(name: string, data: unknown, openid?: string): Promise<T>;
   doc<T = Record<string, unknown>>(collection: string, id: string): Promise<T | undefined>;
   paidOrder(items?: Array<{ productId: string; quantity: number; skuId?: string }>, buyer?: string): Promise<string>;
+  /** One run of the reconcile timer, as its trigger fires it. */
+  reconcile(): Promise<unknown>;
 }
 
 export interface LocalScreen {
@@ -29,7 +31,7 @@ export interface LocalPages extends LocalShop {
   screen: LocalScreen;
 }
 
-export function localPages(options: { grants: number }): LocalPages {
+export function localPages(options: { grants: number; settings?: Record<string, unknown> }): LocalPages {
   const local = localShop(options);
   const screen: LocalScreen = { dialogs: [], toasts: [], pages: [], clipboard: '', previews: [], order: [], scans: '' };
   const pages = local as LocalPages;
