@@ -7,13 +7,14 @@
 // docs/local-cloud-functions.md ("What a built function leaves out") lists them and why.
 import { execFileSync } from 'node:child_process';
 import { build } from 'esbuild';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
 /**
  * What leaves the bundle. `factories`: the module's default export is an object of factory functions that the SDK
  * calls while it initialises; each call is answered at once with an object that runs the real factory on first use.
  * `calledAtLoad`: the module is a factory function called while the SDK loads; same treatment for its result.
+ * `subset`: only these exports, built from this file of the package; every module that requires it must use no other.
  */
 export const DEFERRED = [
   { name: 'mime-db', why: 'a 137 KB MIME table, read only by uploadFile to check a contentType' },
@@ -24,7 +25,13 @@ export const DEFERRED = [
   { name: 'https-proxy-agent', why: 'used only when a proxy is configured' },
   { name: 'http-proxy-agent', why: 'used only when a proxy is configured' },
   { name: 'agentkeepalive', why: 'used only by requests that ask for keep-alive' },
-  { name: 'bson', why: 'EJSON for database requests: loaded by the first database call, so a call that never reaches the database does not compile it' },
+  {
+    name: 'bson',
+    why: 'EJSON for database requests: loaded by the first database call, so a call that never reaches the database does not compile it',
+    // The SDK uses bson's EJSON and nothing else: the file holds EJSON alone, without the binary (de)serializer,
+    // whose module allocates a 17 MB buffer when it loads. The build checks every module that requires bson.
+    subset: { file: 'lib/extended_json.js', keys: ['EJSON'] },
+  },
   {
     name: 'json-bigint',
     why: 'JSON with big integers for openapi calls (subscribe messages): loaded by the first openapi call',
@@ -110,6 +117,33 @@ function shimSource(file, shape, entry) {
   return lines.join('\n');
 }
 
+/** The package folder of `resolved` (its main file), checked to hold `file`. */
+function packageDir(resolved, file) {
+  let dir = dirname(resolved);
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  if (!existsSync(join(dir, file))) throw new Error(`lean-functions: ${dir} has no ${file}; scripts/lean-functions.mjs must be looked at again`);
+  return dir;
+}
+
+/**
+ * A module that requires a package of which only `subset.keys` are kept must use nothing else of it: each
+ * `const x = require("<name>")` only as `x.<key>`, and no other kind of require of it. Anything else fails the build.
+ */
+export function checkSubsetUse(entry, importer, source = readFileSync(importer, 'utf8')) {
+  const fail = (why) => {
+    throw new Error(`lean-functions: ${importer} ${why}; only ${entry.subset.keys.join(', ')} of ${entry.name} is kept (scripts/lean-functions.mjs)`);
+  };
+  const quoted = `require\\(["']${entry.name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}["']\\)`;
+  const requires = source.match(new RegExp(quoted, 'g')) ?? [];
+  const bound = [...source.matchAll(new RegExp(`(?:const|let|var)\\s+([A-Za-z_$][\\w$]*)\\s*=\\s*${quoted}`, 'g'))].map((m) => m[1]);
+  if (requires.length === 0) fail(`imports ${entry.name} in a form this check does not read`);
+  if (bound.length !== requires.length) fail(`requires ${entry.name} other than as \`const x = require(...)\``);
+  for (const name of bound) {
+    const uses = [...source.matchAll(new RegExp(`(?<![\\w$.])${name.replace(/\$/g, '\\$')}(\\.[A-Za-z_$][\\w$]*)?`, 'g'))];
+    for (const use of uses.slice(1)) if (!use[1] || !entry.subset.keys.includes(use[1].slice(1))) fail(`uses ${name}${use[1] ?? ' itself'}`);
+  }
+}
+
 /**
  * One instance per build run: resolves, inspects and bundles each deferred module once, then writes its file next
  * to every function bundle that needs it. `plugin(outDir)` is the esbuild plugin for the function built into outDir.
@@ -143,6 +177,21 @@ export function leanFunctions() {
     return bundles.get(resolved);
   };
 
+  const subsets = new Map(); // resolved path → Promise<code>
+  const subsetCodeOf = (resolved, subset) => {
+    if (!subsets.has(resolved)) {
+      const dir = packageDir(resolved, subset.file);
+      const contents = `const m = require(${JSON.stringify(join(dir, subset.file))});\nmodule.exports = { ${subset.keys.map((k) => `${k}: m.${k}`).join(', ')} };`;
+      subsets.set(
+        resolved,
+        build({ stdin: { contents, resolveDir: dir, loader: 'js' }, bundle: true, platform: 'node', target: 'node16', format: 'cjs', minify: true, legalComments: 'none', write: false, logLevel: 'error' }).then(
+          (r) => r.outputFiles[0].text,
+        ),
+      );
+    }
+    return subsets.get(resolved);
+  };
+
   return (outDir) => ({
     name: 'lean-functions',
     setup(b) {
@@ -152,6 +201,8 @@ export function leanFunctions() {
         if (args.pluginData === SHIM) return undefined;
         const real = await b.resolve(args.path, { resolveDir: args.resolveDir, kind: args.kind, pluginData: SHIM });
         if (real.errors.length > 0) return { errors: real.errors };
+        const entry = byName.get(args.path);
+        if (entry.subset) checkSubsetUse(entry, args.importer);
         return { path: real.path, namespace: SHIM, pluginData: { name: args.path } };
       });
       b.onResolve({ filter: /^\.\/deferred\// }, (args) => ({ path: args.path, external: true }));
@@ -160,7 +211,9 @@ export function leanFunctions() {
         const file = `${fileNameOf(entry.name)}.js`;
         if ((written.get(file) ?? args.path) !== args.path) throw new Error(`two copies of ${entry.name} in one bundle: ${written.get(file)} and ${args.path}`);
         written.set(file, args.path);
-        const [shape, code] = await Promise.all([shapeOf(args.path), codeOf(args.path)]);
+        const [shape, code] = entry.subset
+          ? [{ ...(await shapeOf(args.path)), keys: entry.subset.keys }, await subsetCodeOf(args.path, entry.subset)]
+          : await Promise.all([shapeOf(args.path), codeOf(args.path)]);
         mkdirSync(join(outDir, 'deferred'), { recursive: true });
         writeFileSync(join(outDir, 'deferred', file), code);
         return { contents: shimSource(file, shape, entry), loader: 'js', resolveDir: outDir };

@@ -47,6 +47,14 @@ export interface AfterSaleContract {
     NOT_RECEIVED: readonly ['不想要了', '拍错/多拍', '快递一直未送到', '未按约定时间发货', '其他原因'];
     RECEIVED: readonly ['质量问题', '少件/漏发', '与描述不符', '商家发错货', '包装/商品破损', '不想要了', '其他原因'];
   };
+  /**
+   * What a merchant picks from when turning a request down (REQUEST) or refusing the goods that came back (RETURN),
+   * like WeChat's shop's reject reasons by scene; the reason sent is `label` or `label：text`, and 其他原因 needs text.
+   */
+  rejectReasons: {
+    REQUEST: readonly ['商品已发货，请收到后再申请', '已与买家协商一致，不退款', '商品不支持无理由退货', '退款金额与实际不符', '其他原因'];
+    RETURN: readonly ['未收到退货，单号查不到物流', '退回的商品影响二次销售', '退回的不是本订单的商品', '退回的商品少件或缺配件', '其他原因'];
+  };
 }
 export type AfterSaleReason = AfterSaleContract['reasons'][ReceiptState][number];
 
@@ -200,6 +208,26 @@ export interface OrderSummary {
    * (APIv2 and cloudPay refuse to close an order in its first 5 minutes; APIv3 does not), so the page never guesses.
    */
   cancelOpensAt?: IsoTime;
+  /** The first lines as bought (at most ORDER_PREVIEW_LINES), for a list card's thumbnails; itemCount counts them all. */
+  lines?: OrderLinePreview[];
+  /** PENDING: the instant the order closes unpaid (set at creation from the shop's unpaid timeout). */
+  payDeadline?: IsoTime;
+  /** Shipped by a carrier: its name and the tracking number, for a list card's 复制 and 查看物流. */
+  tracking?: { companyName?: string; trackingNo: string };
+  /** The buyer's own list: refund requests are accepted until this instant (absent when unknown or not paid). */
+  refundDeadline?: IsoTime;
+}
+
+/** One order line as a list card shows it. */
+export interface OrderLinePreview {
+  name: string;
+  quantity: number;
+  /** The SKU's spec values as bought, e.g. "500g". */
+  spec?: string;
+  /** The product's thumbnail (a cloud fileID) when the order was placed. */
+  image?: string;
+  /** A temporary link to `image` (only its uploader may read the file itself); absent when the file is gone. */
+  imageUrl?: string;
 }
 
 export interface RefundView {
@@ -403,6 +431,11 @@ export interface ProductSkuInput {
   specs: Record<string, string>;
   price: Fen;
   stock: number;
+  /**
+   * The shelf count the editor showed (an existing SKU): the save changes the count only from this one, so an order
+   * that took or gave back stock since makes it CONFLICT; equal to `stock`, the count is left as it is now.
+   */
+  stockFrom?: number;
 }
 
 /** What `products {action: 'save'}` takes: price and stock for a product without specs, or specs with skus. */
@@ -412,6 +445,8 @@ export interface ProductInput {
   active: boolean;
   price?: Fen;
   stock?: number;
+  /** A product without specs: its one SKU's `stockFrom`. */
+  stockFrom?: number;
   specs?: ProductSpec[];
   skus?: ProductSkuInput[];
   images?: string[];
@@ -486,7 +521,7 @@ export type OrdersEvent =
   | { action: 'withdrawRefund'; refundId: string }
   | { action: 'products' }
   | { action: 'me' }
-  | { action: 'refunds'; status?: RefundStatus; cursor?: string; limit?: number }
+  | { action: 'refunds'; status?: RefundQueueFilter; cursor?: string; limit?: number }
   | { action: 'refund'; refundId: string }
   | { action: 'confirmReceipt'; orderId: string; via?: 'wechat' }
   /** query: the end of an order number (4+ characters) or part of the receiver's name; every tab, newest first. */
@@ -498,8 +533,14 @@ export type OrdersEvent =
   | { action: 'billDay'; date: string }
   | { action: 'explainBillDifference'; differenceId: string; note: string };
 
-/** List tabs: an order status, or 'REFUNDING' for paid orders with an open refund. */
-export type OrderListFilter = OrderStatus | 'REFUNDING';
+/** The merchant's after-sale queue: one refund status, or FINISHED (decided: with WeChat Pay, refunded, failed, rejected or withdrawn). */
+export type RefundQueueFilter = RefundStatus | 'FINISHED';
+
+/**
+ * List tabs: an order status, 'REFUNDING' for paid orders with an open refund, or 'AFTERSALE' for every order with
+ * an open request or money refunded (the buyer's 售后 tab).
+ */
+export type OrderListFilter = OrderStatus | 'REFUNDING' | 'AFTERSALE';
 
 export interface MeData {
   openid: string;

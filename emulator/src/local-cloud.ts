@@ -260,7 +260,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const storageRulesFile = join(root, 'cloudbase/storage-security-rules.json');
   const storage = installStorage(host, {
     dir: dataDir ? join(dataDir, 'storage') : undefined,
-    rules: existsSync(storageRulesFile) ? loadStorageRules(storageRulesFile) : DEFAULT_STORAGE_RULES,
+    // Bare: the rule deployed through the control plane (CloudBase's default until then).
+    rules: controlPlane ? controlPlane.storageRules : existsSync(storageRulesFile) ? loadStorageRules(storageRulesFile) : DEFAULT_STORAGE_RULES,
   });
   router.add('GET', /^\/$/, () => statusPage(host));
   installPreview(host, { projectRoot: root });

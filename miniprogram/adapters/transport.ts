@@ -2,7 +2,7 @@
 import type { LocalCloudSwitch } from '../config';
 import { postJson } from './http';
 
-export type FunctionName = 'pay' | 'applyRefund' | 'approveRefund' | 'orders' | 'ship';
+export type FunctionName = 'pay' | 'applyRefund' | 'approveRefund' | 'orders' | 'ship' | 'products';
 
 /** Thrown when no answer came back (network, quota, function crashed); a function's own `{ok:false}` is an answer. */
 export class TransportError extends Error {

@@ -1,5 +1,5 @@
 // Every status, tab, reason and event the pages show, each with its label beside it. Pages never spell a label.
-import type { OrderListFilter, OrderStatus, RefundStatus, RefundType, TimelineActor, TimelineEvent } from '../../typings/api';
+import type { OrderListFilter, OrderStatus, ReceiptState, RefundQueueFilter, RefundStatus, RefundType, TimelineActor, TimelineEvent } from '../../typings/api';
 
 export const ORDER_STATUS_LABEL: Record<OrderStatus, string> = {
   PENDING: '待付款',
@@ -35,16 +35,25 @@ export interface OrderTab {
   label: string;
 }
 
+/** The buyer's list, like a shop's: what to do next, then after-sales (the bar scrolls sideways). */
 export const ORDER_TABS: readonly OrderTab[] = [
   { key: 'ALL', label: '全部' },
   { key: 'PENDING', label: '待付款' },
-  { key: 'PAID', label: '已付款' },
+  { key: 'PAID', label: '待发货' },
   { key: 'SHIPPED', label: '待收货' },
   { key: 'COMPLETED', label: '已完成' },
-  { key: 'REFUNDING', label: '退款中' },
-  { key: 'REFUNDED', label: '已退款' },
-  { key: 'CLOSED', label: '已关闭' },
+  { key: 'AFTERSALE', label: '售后' },
 ];
+
+/** A PENDING order past its payment deadline: the server closes it; the card no longer offers to pay. */
+export const PAY_EXPIRED_LABEL = '支付超时';
+
+/** A buyer's card says what the buyer waits for, in the words of the tab it is filed under. */
+export const BUYER_CARD_STATUS_LABEL: Record<OrderStatus, string> = {
+  ...ORDER_STATUS_LABEL,
+  PAID: '待发货',
+  SHIPPED: '待收货',
+};
 
 /** The merchant's desk. */
 export const DESK_TABS: ReadonlyArray<{ key: 'TO_SHIP' | 'SHIPPED' | 'ALL'; label: string }> = [
@@ -114,11 +123,22 @@ export const RECEIPT_TEXT = {
 /** What a merchant does about a refund WeChat Pay could not pay out (ABNORMAL). */
 export const ABNORMAL_REFUND_ADVICE = '微信支付未能把这笔退款退到买家账户（如银行卡已注销或冻结）。请登录微信支付商户平台，在「交易中心 › 退款管理」处理这笔异常退款，处理后点击下方按钮刷新状态。';
 
-/** Merchant queue tabs: requests to decide, and refunds that need the merchant at WeChat Pay. */
-export const QUEUE_TABS: ReadonlyArray<{ key: 'REQUESTED' | 'ABNORMAL'; label: string }> = [
-  { key: 'REQUESTED', label: '待处理申请' },
-  { key: 'ABNORMAL', label: '退款异常' },
+/**
+ * The merchant's after-sale queue, as WeChat's shop files it: requests to decide, returns the buyer still has to
+ * send, parcels to check, decided ones; and refunds that need the merchant at WeChat Pay.
+ */
+export const QUEUE_TABS: ReadonlyArray<{ key: RefundQueueFilter; label: string; empty: string }> = [
+  { key: 'REQUESTED', label: '待处理', empty: '没有待处理的退款申请' },
+  { key: 'AWAITING_RETURN', label: '待买家退货', empty: '没有等待买家寄回的退货' },
+  { key: 'RETURN_SHIPPED', label: '待确认收货', empty: '没有待确认收货的退货' },
+  { key: 'FINISHED', label: '已完成', empty: '还没有处理过的售后' },
+  { key: 'ABNORMAL', label: '退款异常', empty: '没有异常的退款' },
 ];
+
+export const RECEIPT_LABEL: Record<ReceiptState, string> = {
+  NOT_RECEIVED: '未收到货',
+  RECEIVED: '已收到货',
+};
 
 /** What the buyer is told after the cashier, by what the server then says about the order. */
 export const PAYMENT_TEXT = {

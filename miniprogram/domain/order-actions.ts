@@ -27,13 +27,40 @@ export function cancelOpensAt(order: Pick<OrderSummary, 'status' | 'cancelOpensA
   return Number.isNaN(opens) ? undefined : opens;
 }
 
+/**
+ * A PENDING order can be paid until its payDeadline (the server's unpaid timeout, fixed when the order was made;
+ * the server refuses a payment after it and closes the order). Unknown deadlines are left to the server.
+ */
+export function payOpen(order: Pick<OrderSummary, 'status' | 'payDeadline'>, now: number): boolean {
+  if (order.status !== 'PENDING') return false;
+  const deadline = order.payDeadline ? Date.parse(order.payDeadline) : Number.NaN;
+  return Number.isNaN(deadline) || now < deadline;
+}
+
 export function summaryActions(order: OrderSummary, now: number): Pick<OrderActions, 'pay' | 'cancel'> {
   const opens = cancelOpensAt(order);
-  return { pay: order.status === 'PENDING', cancel: opens !== undefined && now >= opens };
+  return { pay: payOpen(order, now), cancel: opens !== undefined && now >= opens };
+}
+
+/** What a buyer's list card offers besides pay and cancel. */
+export interface CardActions {
+  confirmReceipt: boolean;
+  afterSale: boolean;
+  track: boolean;
+}
+
+/** From the summary alone: the server still decides (the after-sale form explains a refusal). */
+export function cardActions(order: OrderSummary, now: number): CardActions {
+  const refundable = order.totalFee - order.refundedFee - order.refundingFee;
+  return {
+    confirmReceipt: order.status === 'SHIPPED',
+    afterSale: moneyHeld(order.status) && !order.hasOpenRefund && refundable > 0 && !refundWindowClosed(order, now),
+    track: Boolean(order.tracking) && (order.status === 'SHIPPED' || order.status === 'COMPLETED'),
+  };
 }
 
 /** True once the refund window has closed (unknown windows are left to the server). */
-export function refundWindowClosed(order: Pick<OrderDetail, 'refundDeadline'>, now: number): boolean {
+export function refundWindowClosed(order: Pick<OrderSummary, 'refundDeadline'>, now: number): boolean {
   if (!order.refundDeadline) return false;
   const deadline = Date.parse(order.refundDeadline);
   return !Number.isNaN(deadline) && now > deadline;

@@ -1,6 +1,7 @@
 // The refund form's rules, apart from the page so they can be read and tested alone.
 import type { Fen } from '../../typings/api';
 import { formatFen, parseYuanText } from '../utils/money';
+import { AFTERSALE } from './aftersale-contract';
 import { REFUND_REASONS } from './labels';
 import { cleanText, LIMITS, textLength } from './limits';
 
@@ -52,5 +53,22 @@ export function checkRejectReason(text: string): { ok: true; reason: string } | 
   const reason = cleanText(text);
   if (reason === '') return { ok: false, error: '请填写拒绝原因，买家会看到' };
   if (textLength(reason) > REJECT_REASON_MAX_LENGTH) return { ok: false, error: `拒绝原因最多 ${REJECT_REASON_MAX_LENGTH} 字` };
+  return { ok: true, reason };
+}
+
+/** Turning a request down, or refusing the goods that came back: the contract's lists (WeChat's reject scenes). */
+export type RejectScene = keyof typeof AFTERSALE.rejectReasons;
+
+/**
+ * A reason from the scene's list, with optional words (其他原因 needs them); the buyer reads `label：text`, which must
+ * fit the contract's reason length.
+ */
+export function checkRejectChoice(scene: RejectScene, index: number, text: string): { ok: true; reason: string } | { ok: false; error: string } {
+  const label = AFTERSALE.rejectReasons[scene][index];
+  if (!label) return { ok: false, error: '请选择拒绝原因' };
+  const words = cleanText(text);
+  if (label === AFTERSALE.otherReason && words === '') return { ok: false, error: '选择“其他原因”时请写明原因，买家会看到' };
+  const reason = words ? `${label}：${words}` : label;
+  if (textLength(reason) > REJECT_REASON_MAX_LENGTH) return { ok: false, error: `说明最多 ${REJECT_REASON_MAX_LENGTH - textLength(label) - 1} 字` };
   return { ok: true, reason };
 }

@@ -64,6 +64,17 @@ export function addressText(a: DeliveryAddress): { who: string; where: string } 
   return { who: `${a.userName} ${a.telNumber}`, where: `${a.provinceName}${a.cityName}${a.countyName}${a.detailInfo}` };
 }
 
+/**
+ * An express parcel needs a company from the list and a tracking number the functions take: the merchant's shipment
+ * and the buyer's return are checked alike, each mistake beside its field ('' when fine).
+ */
+export function expressErrors(companyIndex: number, trackingNo: string): { company: string; trackingNo: string } {
+  return {
+    company: companyIndex < 0 || !EXPRESS_OPTIONS[companyIndex] ? '请选择快递公司' : '',
+    trackingNo: TRACKING_NO.test(trackingNo) ? '' : trackingNo ? `快递单号应为 ${TRACKING_NO_LENGTHS} 位字母、数字或 -` : '请填写或扫描快递单号',
+  };
+}
+
 /** A scanned code may carry a prefix or spaces (some labels encode `SF1234 5678`). */
 export function trackingFromScan(result: string): string {
   const compact = result.replace(/\s+/g, '');

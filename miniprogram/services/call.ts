@@ -10,6 +10,8 @@ import type {
   Ok,
   PayData,
   PayEvent,
+  ProductsData,
+  ProductsEvent,
   ShipData,
   ShipEvent,
 } from '../../typings/api';
@@ -25,6 +27,11 @@ interface Contract {
   applyRefund: { event: ApplyRefundEvent; data: ApplyRefundData };
   approveRefund: { event: ApproveRefundEvent; data: ApproveRefundData };
   ship: { event: ShipEvent; data: ShipData };
+}
+
+/** The merchant's catalogue function: `K` names the answer (shelve and unshelve answer alike). */
+export function callProducts<K extends keyof ProductsData>(event: ProductsEvent, check?: Check): Promise<Outcome<ProductsData[K]>> {
+  return invoke<ProductsData[K]>('products', event, check);
 }
 
 function asOutcome<T>(raw: unknown, check?: Check): Outcome<T> {

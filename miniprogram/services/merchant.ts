@@ -1,11 +1,11 @@
 // The merchant's refund queue and decisions. The server refuses anyone who is not a configured merchant.
-import type { ApproveRefundData, MerchantRefundDetail, Page, RefundStatus, RefundView } from '../../typings/api';
+import type { ApproveRefundData, MerchantRefundDetail, Page, RefundQueueFilter, RefundStatus, RefundView } from '../../typings/api';
 import { config } from '../config';
 import { pollWhile } from '../utils/poll';
 import { callFunction, callOrders, type Outcome } from './call';
 import { isMerchantRefund, isRefundView, pageOf } from './shapes';
 
-export function fetchRefundQueue(cursor?: string, status: 'REQUESTED' | 'ABNORMAL' = 'REQUESTED'): Promise<Outcome<Page<RefundView>>> {
+export function fetchRefundQueue(cursor?: string, status: RefundQueueFilter = 'REQUESTED'): Promise<Outcome<Page<RefundView>>> {
   return callOrders<'refunds'>({ action: 'refunds', status, cursor, limit: config.pageSize }, pageOf(isRefundView));
 }
 
@@ -24,6 +24,16 @@ export function approveRefund(refundId: string): Promise<Outcome<ApproveRefundDa
 
 export function rejectRefund(refundId: string, rejectReason: string): Promise<Outcome<ApproveRefundData>> {
   return callFunction('approveRefund', { refundId, action: 'reject', rejectReason });
+}
+
+/** The returned parcel arrived: refund it (RETURN_SHIPPED → PROCESSING, then WeChat Pay as an approval). */
+export function confirmReturn(refundId: string): Promise<Outcome<ApproveRefundData>> {
+  return callFunction('approveRefund', { refundId, action: 'confirmReturn' });
+}
+
+/** What came back is refused, with the reason the buyer reads. */
+export function refuseReturn(refundId: string, rejectReason: string): Promise<Outcome<ApproveRefundData>> {
+  return callFunction('approveRefund', { refundId, action: 'refuseReturn', rejectReason });
 }
 
 /**

@@ -26,6 +26,11 @@ export function withdrawRefund(refundId: string): Promise<Outcome<{ refundId: st
   return callOrders<'withdrawRefund'>({ action: 'withdrawRefund', refundId });
 }
 
+/** The buyer's parcel back to the merchant, for a return the merchant agreed to (AWAITING_RETURN → RETURN_SHIPPED). */
+export function submitReturn(refundId: string, expressCompany: string, trackingNo: string): Promise<Outcome<{ refundId: string; status: RefundStatus }>> {
+  return callOrders<'submitReturn'>({ action: 'submitReturn', refundId, expressCompany, trackingNo });
+}
+
 /**
  * After the cashier says "paid" the order turns PAID only when WeChat's callback reaches the server, usually
  * within a second or two: look again a few times before showing it as still unpaid.

@@ -4,6 +4,8 @@ import { adapters } from '../adapters/index';
 import type { ReceiptOutcome } from '../adapters/receipt';
 import { config } from '../config';
 import { callFunction, callOrders, type Outcome } from './call';
+import { fetchOrderDetail } from './order';
+import { fetchMe } from './session';
 import { isOrderSummary, pageOf, type Check } from './shapes';
 
 const isDesk: Check = (x) => pageOf(isOrderSummary)(x) && typeof (x as { pendingRefunds?: unknown }).pendingRefunds === 'number';
@@ -41,4 +43,21 @@ export async function confirmReceipt(order: { orderId: string; transactionId: st
     return callOrders<'confirmReceipt'>({ action: 'confirmReceipt', orderId: order.orderId, via: 'wechat' });
   }
   return callOrders<'confirmReceipt'>({ action: 'confirmReceipt', orderId: order.orderId });
+}
+
+/**
+ * 确认收货 from any page (the order, a list card). Whether WeChat's window comes first is the shop's setting
+ * (me.shippingManaged; unknown = WeChat's window: the server refuses what WeChat has not recorded either way). A
+ * list card has no transaction id: the order is read for it.
+ */
+export async function receiveOrder(orderId: string, transactionId?: string): Promise<{ managed: boolean; outcome: Outcome<{ orderId: string; status: OrderStatus }> | ReceiptOutcome }> {
+  const me = await fetchMe();
+  const managed = me.ok ? me.data.shippingManaged !== false : true;
+  let txn = transactionId;
+  if (managed && txn === undefined) {
+    const order = await fetchOrderDetail(orderId);
+    if (!order.ok) return { managed, outcome: order };
+    txn = order.data.transactionId ?? '';
+  }
+  return { managed, outcome: await confirmReceipt({ orderId, transactionId: txn ?? '' }, managed) };
 }

@@ -1,15 +1,25 @@
 // Photos a buyer attaches: uploaded to the buyer's own folder (where the functions accept them from), one at a
 // time so that the page can show each one's progress and keep what already went up when one fails.
 import { adapters } from '../adapters/index';
-import { buyerPhotoPath } from '../domain/uploads';
+import type { UploadLimits } from '../../typings/api';
+import { buyerPhotoPath, PRODUCT_PHOTO_FOLDER } from '../domain/uploads';
 import type { Outcome } from './call';
 import { fetchMe } from './session';
 
-export async function uploadBuyerPhoto(tempFilePath: string): Promise<Outcome<{ fileID: string }>> {
+export function uploadBuyerPhoto(tempFilePath: string): Promise<Outcome<{ fileID: string }>> {
+  return uploadOwnPhoto(tempFilePath);
+}
+
+/** A product photo the merchant picked, into their own product folder. */
+export function uploadProductPhoto(tempFilePath: string): Promise<Outcome<{ fileID: string }>> {
+  return uploadOwnPhoto(tempFilePath, PRODUCT_PHOTO_FOLDER);
+}
+
+async function uploadOwnPhoto(tempFilePath: string, folder?: UploadLimits['buyerFolder']): Promise<Outcome<{ fileID: string }>> {
   const me = await fetchMe();
   if (!me.ok) return me;
   try {
-    const fileID = await adapters().storage.upload(buyerPhotoPath(me.data.openid, tempFilePath, Date.now(), Math.random()), tempFilePath);
+    const fileID = await adapters().storage.upload(buyerPhotoPath(me.data.openid, tempFilePath, Date.now(), Math.random(), folder), tempFilePath);
     return { ok: true, data: { fileID } };
   } catch (err) {
     return { ok: false, code: 'NETWORK', message: err instanceof Error ? err.message : String(err) };

@@ -6,11 +6,15 @@ export const ROUTES = {
   orderDetail: '/pages/order/order-detail/index',
   refundApply: '/pages/order/refund-apply/index',
   afterSaleApply: '/pages/aftersale/apply/index',
+  afterSaleDetail: '/pages/aftersale/detail/index',
   refundQueue: '/pages/merchant/refund-queue/index',
   refundReview: '/pages/merchant/refund-detail/index',
   desk: '/pages/merchant/desk/index',
   shipOrder: '/pages/merchant/ship/index',
   bills: '/pages/merchant/bills/index',
+  products: '/pages/merchant/products/index',
+  productEdit: '/pages/merchant/product-edit/index',
+  stockAdjust: '/pages/merchant/stock-adjust/index',
 } as const;
 
 export function withQuery(path: string, query: Record<string, string>): string {

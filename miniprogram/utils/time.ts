@@ -14,3 +14,18 @@ export function formatTime(iso: string | undefined): string {
   const d = new Date(ms + CHINA_OFFSET_MS);
   return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`;
 }
+
+/**
+ * What is left until `deadlineIso`, as a countdown reads: "14:59", "1:02:03"; "0:00" once passed; "" when unknown.
+ * Whole seconds, rounded up, so the last second still shows 0:01.
+ */
+export function countdownText(deadlineIso: string | undefined, now: number): string {
+  if (!deadlineIso) return '';
+  const deadline = Date.parse(deadlineIso);
+  if (Number.isNaN(deadline)) return '';
+  const left = Math.max(0, Math.ceil((deadline - now) / 1000));
+  const h = Math.floor(left / 3600);
+  const m = Math.floor((left % 3600) / 60);
+  const sec = left % 60;
+  return h > 0 ? `${h}:${pad(m)}:${pad(sec)}` : `${m}:${pad(sec)}`;
+}

@@ -1,8 +1,7 @@
-import type { MerchantRefundDetail, RefundView } from '../../typings/api';
-import { ABNORMAL_REFUND_ADVICE, REFUND_STATUS_LABEL } from '../domain/labels';
+import type { RefundView } from '../../typings/api';
+import { REFUND_STATUS_LABEL, REFUND_TYPE_LABEL } from '../domain/labels';
 import { formatFen } from '../utils/money';
 import { formatTime } from '../utils/time';
-import { toOrderDetail, type OrderDetailVM } from './order';
 
 export interface QueueRowVM {
   refundId: string;
@@ -10,6 +9,10 @@ export interface QueueRowVM {
   amountText: string;
   reason: string;
   statusLabel: string;
+  /** 仅退款 / 退货退款. */
+  typeLabel: string;
+  /** What is asked back, e.g. `冻顶乌龙茶 ×1`; '' for a request by amount alone. */
+  linesText: string;
   createdText: string;
   /** What was bought (merchants' views carry the order's title), or ''. */
   title: string;
@@ -22,6 +25,10 @@ function maskOpenid(openid: string | undefined): string {
   return openid.length <= 6 ? `${openid.slice(0, 1)}***` : `${openid.slice(0, 3)}***${openid.slice(-3)}`;
 }
 
+export function buyerTextOf(refund: Pick<RefundView, 'buyerName' | 'buyerOpenid'>): string {
+  return refund.buyerName ?? maskOpenid(refund.buyerOpenid);
+}
+
 export function toQueueRow(refund: RefundView): QueueRowVM {
   return {
     refundId: refund.refundId,
@@ -29,36 +36,10 @@ export function toQueueRow(refund: RefundView): QueueRowVM {
     amountText: formatFen(refund.refundFee),
     reason: refund.reason,
     statusLabel: REFUND_STATUS_LABEL[refund.status],
+    typeLabel: REFUND_TYPE_LABEL[refund.type],
+    linesText: (refund.items ?? []).map((l) => `${l.name} ×${l.quantity}`).join('，'),
     createdText: formatTime(refund.createdAt),
     title: refund.orderTitle ?? '',
-    buyerText: refund.buyerName ?? maskOpenid(refund.buyerOpenid),
-  };
-}
-
-export interface MerchantRefundVM extends QueueRowVM {
-  rejectReason: string;
-  /** What WeChat Pay last said about a refund that is waiting or failed (e.g. the balance is too low). */
-  providerNote: string;
-  /** Only a request nobody has decided yet can be approved or rejected. */
-  decidable: boolean;
-  /** What the merchant must do at WeChat Pay (an ABNORMAL refund), or ''. */
-  adviceText: string;
-  /** What WeChat Pay actually refunded when it differs from the request, or ''. */
-  settledText: string;
-  /** The merchant may ask WeChat Pay about the refund now (it is with WeChat, or waits for the merchant there). */
-  checkable: boolean;
-  order: OrderDetailVM;
-}
-
-export function toMerchantRefund(detail: MerchantRefundDetail): MerchantRefundVM {
-  return {
-    ...toQueueRow(detail.refund),
-    rejectReason: detail.refund.rejectReason ?? '',
-    providerNote: detail.refund.lastError ?? '',
-    decidable: detail.refund.status === 'REQUESTED',
-    adviceText: detail.refund.status === 'ABNORMAL' ? ABNORMAL_REFUND_ADVICE : '',
-    settledText: detail.refund.settledFee !== undefined ? formatFen(detail.refund.settledFee) : '',
-    checkable: detail.refund.status === 'ABNORMAL' || detail.refund.status === 'PROCESSING',
-    order: toOrderDetail(detail.order),
+    buyerText: buyerTextOf(refund),
   };
 }

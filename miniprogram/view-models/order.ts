@@ -1,17 +1,19 @@
 // Backend DTOs → the small, already-formatted objects the templates render. Templates do no arithmetic.
-import type { OrderDetail, OrderSummary, RefundView, TimelineEntry } from '../../typings/api';
+import type { OrderDetail, OrderLinePreview, OrderSummary, RefundView, TimelineEntry } from '../../typings/api';
 import {
   ACTOR_LABEL,
+  BUYER_CARD_STATUS_LABEL,
   labelOf,
+  PAY_EXPIRED_LABEL,
   ORDER_STATUS_LABEL,
   REFUND_STATUS_LABEL,
   REFUNDING_LABEL,
   TIMELINE_EVENT_LABEL,
   WECHAT_LABEL,
 } from '../domain/labels';
-import { cancelOpensAt, detailActions, summaryActions, type OrderActions } from '../domain/order-actions';
+import { cancelOpensAt, cardActions, detailActions, summaryActions, type OrderActions } from '../domain/order-actions';
 import { formatFen } from '../utils/money';
-import { formatTime } from '../utils/time';
+import { countdownText, formatTime } from '../utils/time';
 import { toAddress, toShipping, type AddressVM, type ShippingVM } from './shipping';
 
 export type StatusTone = 'warn' | 'ok' | 'muted' | 'info';
@@ -54,6 +56,57 @@ export function toOrderCard(order: OrderSummary, now: number = Date.now()): Orde
     createdText: formatTime(order.createdAt),
     canPay: actions.pay,
     canCancel: actions.cancel,
+  };
+}
+
+export interface CardLineVM {
+  key: string;
+  name: string;
+  /** The SKU's spec as bought, or ''. */
+  specText: string;
+  quantityText: string;
+  /** A link to the product's thumbnail as bought, or '' for a placeholder (pages never load a fileID: only its
+   * uploader may read the file; the functions hand out links). */
+  image: string;
+}
+
+/** A card of the buyer's own list: what a shop's order list shows. */
+export interface BuyerCardVM extends OrderCardVM {
+  lines: CardLineVM[];
+  /** 共 N 件: every piece, not only the lines shown. */
+  countText: string;
+  /** PENDING orders: what is left to pay before the order closes, e.g. 14:59; '' otherwise. */
+  payCountdown: string;
+  /** The instant the countdown counts to (the server's payDeadline), for the page's ticker. */
+  payDeadline: string;
+  canConfirmReceipt: boolean;
+  canAfterSale: boolean;
+  canTrack: boolean;
+  trackingNo: string;
+  companyText: string;
+}
+
+function cardLine(line: OrderLinePreview, index: number): CardLineVM {
+  return { key: `${index}-${line.name}`, name: line.name, specText: line.spec ?? '', quantityText: `×${line.quantity}`, image: line.imageUrl ?? '' };
+}
+
+export function toBuyerCard(order: OrderSummary, now: number = Date.now()): BuyerCardVM {
+  const card = toOrderCard(order, now);
+  const actions = cardActions(order, now);
+  const held = order.status === 'PAID' || order.status === 'SHIPPED' || order.status === 'COMPLETED';
+  return {
+    ...card,
+    // A refund in progress is said by the status (退款中); otherwise the card speaks of what the buyer waits for.
+    statusLabel: held && order.hasOpenRefund ? card.statusLabel : order.status === 'PENDING' && !card.canPay ? PAY_EXPIRED_LABEL : BUYER_CARD_STATUS_LABEL[order.status],
+    lines: (order.lines ?? []).map(cardLine),
+    countText: `共 ${order.itemCount} 件`,
+    payCountdown: card.canPay ? countdownText(order.payDeadline, now) : '',
+    payDeadline: card.canPay ? order.payDeadline ?? '' : '',
+    canConfirmReceipt: actions.confirmReceipt,
+    canAfterSale: actions.afterSale,
+    canTrack: actions.track,
+    trackingNo: order.tracking?.trackingNo ?? '',
+    companyText: order.tracking?.companyName ?? '',
   };
 }
 
@@ -103,7 +156,7 @@ function actorLabel(entry: TimelineEntry): string {
   return labelOf(ACTOR_LABEL, entry.by);
 }
 
-function toTimeline(entry: TimelineEntry, index: number): TimelineVM {
+export function toTimeline(entry: TimelineEntry, index: number): TimelineVM {
   return {
     key: `${index}-${entry.event}`,
     timeText: formatTime(entry.at),

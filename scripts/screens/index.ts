@@ -2,7 +2,8 @@
 // in Chromium, taps and typing. Writes docs/screens/NN-<state>.png (the phone only, 2x) and docs/screens/README.md.
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startTestCloud, projectRoot } from '../../test/helpers/local-cloud';
+import { crc32, deflateSync } from 'node:zlib';
+import { callFunction, startTestCloud, projectRoot, uploadAs, type LocalCloud } from '../../test/helpers/local-cloud';
 import { Phone, launchBrowser } from '../../test/preview/phone';
 
 interface Shot {
@@ -17,11 +18,45 @@ async function useAddressIfAsked(phone: Phone): Promise<void> {
   if (await phone.page.locator('.wx-address').isVisible()) await phone.useAddress();
 }
 
+/** A plain square PNG of one colour: a stand-in product photo (the demo products have none). */
+function solidPng(rgb: [number, number, number], size = 96): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const out = Buffer.alloc(body.length + 8);
+    out.writeUInt32BE(data.length, 0);
+    body.copy(out, 4);
+    out.writeUInt32BE(crc32(body), body.length + 4);
+    return out;
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(size, 0);
+  header.writeUInt32BE(size, 4);
+  header.set([8, 2, 0, 0, 0], 8);
+  const row = Buffer.concat([Buffer.from([0]), Buffer.concat(Array.from({ length: size }, () => Buffer.from(rgb)))]);
+  const pixels = deflateSync(Buffer.concat(Array.from({ length: size }, () => row)));
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', pixels), chunk('IEND', Buffer.alloc(0))]);
+}
+
+/** The merchant gives two demo products a photo, as the product page would: uploaded, then saved with the product. */
+async function photographDemoProducts(cloud: LocalCloud): Promise<void> {
+  const products: Array<{ productId: string; name: string; price: number; description?: string; colour: [number, number, number] }> = [
+    { productId: 'oolong-tea', name: '冻顶乌龙茶 250g', price: 6800, description: '台湾冻顶，中度烘焙', colour: [122, 84, 48] },
+    { productId: 'tea-cup', name: '白瓷品茗杯', price: 1990, colour: [214, 222, 230] },
+  ];
+  for (const p of products) {
+    const fileID = await uploadAs(cloud, 'demo-merchant', `product-photos/demo-merchant/${p.productId}.png`, solidPng(p.colour));
+    const { colour: _colour, ...product } = p;
+    const saved = await callFunction<{ ok: boolean; message?: string }>(cloud, 'products', { action: 'save', product: { ...product, active: true, stock: 50, images: [fileID] } }, 'demo-merchant');
+    if (!saved.body.result?.ok) throw new Error(`saving ${p.productId} failed: ${saved.body.result?.message ?? saved.status}`);
+  }
+}
+
 export async function main(args: string[]): Promise<void> {
   const outDir = join(projectRoot, args[0] ?? 'docs/screens');
   mkdirSync(outDir, { recursive: true });
   for (const old of readdirSync(outDir).filter((f) => f.endsWith('.png'))) rmSync(join(outDir, old));
   const cloud = await startTestCloud({ demo: true });
+  await photographDemoProducts(cloud);
   const browser = await launchBrowser();
   const shots: Shot[] = [];
   let n = 0;
@@ -89,7 +124,7 @@ export async function main(args: string[]): Promise<void> {
     await phone.holdAs('demo-buyer');
     await phone.tap('.my-orders', '我的订单');
     await phone.page.locator('.order-card').nth(1).waitFor();
-    await snap(phone, 'order-list', 'My orders, newest first');
+    await snap(phone, 'order-list', 'My orders like a shop’s: tabs that scroll, thumbnails, 共 N 件, 复制, the time left to pay');
 
     await phone.holdAs('demo-merchant');
     await phone.see('.merchant-entry', '退款审核');
@@ -106,7 +141,19 @@ export async function main(args: string[]): Promise<void> {
     await phone.confirmModal();
     await phone.answerSubscription(false);
     await phone.see('.status', '退款成功');
+    // The 已同意退款 toast would hide the result; it goes after two seconds.
+    await phone.page.locator('#wx-toast .wx-toast-title').waitFor({ state: 'hidden' });
     await snap(phone, 'refund-review-approved', 'Approved: the page followed the refund until WeChat Pay’s result');
+    await phone.back();
+    await phone.waitForTitle('退款审核');
+    await phone.see('[class*="empty"]', '没有待处理的退款申请');
+    await snap(phone, 'refund-queue-after-decision', 'Back in the queue: it reloads, the request decided is gone');
+    await phone.tap('.subscribe-btn');
+    await phone.page.locator('.wx-subscribe').waitFor();
+    await snap(phone, 'subscribe-dialog-merchant', 'WeChat’s dialog names each message by its template’s title');
+    await phone.answerSubscription(true);
+    await phone.see('.subscribe-btn.on', '已开启提醒');
+    await snap(phone, 'refund-queue-reminders-on', 'Reminders on: the button steps back from primary');
 
     await phone.holdAs('demo-buyer');
     await phone.tap('.my-orders', '我的订单');
@@ -131,7 +178,17 @@ export async function main(args: string[]): Promise<void> {
     await shipper.holdAs('demo-merchant');
     await shipper.tap('.desk-entry', '订单发货');
     await shipper.see('.desk-row', orderNo);
-    await snap(shipper, 'merchant-desk', 'The merchant’s desk: orders to ship, in transit, done; search by order number');
+    await snap(shipper, 'merchant-desk', 'The merchant’s desk: orders to ship, in transit, done; search');
+    await shipper.type('.search-input', orderNo.slice(-5));
+    await shipper.tap('.search-btn', '查找');
+    await shipper.see('.search-note', orderNo.slice(-5));
+    await snap(shipper, 'desk-search-tail', 'Search by the last characters a buyer reads out (every tab, on the server), ✕ to clear');
+    await shipper.type('.search-input', '陈小明');
+    await shipper.tap('.search-btn', '查找');
+    await shipper.see('.search-note', '陈小明');
+    await snap(shipper, 'desk-search-name', 'Search by the receiver’s name');
+    await shipper.tap('.search-clear');
+    await shipper.see('.tab.active', '待发货');
     await shipper.tap('.desk-row', orderNo);
     await shipper.see('.address-who', '陈小明');
     await snap(shipper, 'ship-form', 'Shipping one order: what was bought, where it goes, how it leaves');
@@ -149,7 +206,10 @@ export async function main(args: string[]): Promise<void> {
     await snap(shipper, 'ship-done', 'Shipped: uploaded to WeChat’s shipping info, one correction left');
     await shipper.holdAs('demo-buyer');
     await shipper.tap('.my-orders', '我的订单');
-    await shipper.tap('.order-card', '已发货');
+    await shipper.tap('.tab', '待收货');
+    await shipper.see('.order-card .status', '待收货');
+    await snap(shipper, 'order-list-to-receive', 'To receive: the carrier and tracking number with 复制, 查看物流, 确认收货');
+    await shipper.tap('.order-card', '待收货');
     await shipper.see('.status', '已发货');
     await snap(shipper, 'order-detail-shipped', 'The buyer sees the parcel on its way');
     await shipper.tap('.confirm-receipt', '确认收货');
@@ -158,7 +218,80 @@ export async function main(args: string[]): Promise<void> {
     await shipper.confirmReceipt();
     await shipper.see('.status', '已完成');
     await snap(shipper, 'order-detail-completed', 'Received: the order is complete');
+
+    // After-sales on the received order: 退货退款, agreed, sent back with a scanned number, confirmed, refunded.
+    await shipper.holdAs('demo-buyer');
+    await shipper.tap('.my-orders', '我的订单');
+    await shipper.screen.locator('.order-card', { hasText: orderNo }).locator('.after-sale').click();
+    await shipper.waitForTitle('申请售后');
+    await shipper.tap('.type-return', '退货退款');
+    await shipper.tap('.reason', '质量问题');
+    await shipper.type('.note-input', '杯口有裂纹');
+    await snap(shipper, 'aftersale-apply-return', 'After-sale request: 退货退款 of a received order, the lines, a reason from the received list');
+    await shipper.tap('.submit', '提交申请');
+    await shipper.confirmModal();
+    await shipper.answerSubscription(true);
+    await shipper.tap('.view-aftersale', '查看售后进度');
+    await shipper.waitForTitle('售后详情');
+    await snap(shipper, 'aftersale-detail-requested', 'The buyer’s after-sale page: progress by type, what happens if the merchant stays silent');
+    await shipper.holdAs('demo-merchant');
+    await shipper.tap('.merchant-entry', '退款审核');
+    await shipper.see('.refund-row', '退货退款');
+    await snap(shipper, 'aftersale-queue', 'The merchant’s after-sale queue: 待处理 / 待买家退货 / 待确认收货 / 已完成 / 退款异常');
+    await shipper.tap('.refund-row', '退货退款');
+    await shipper.see('.type', '退货退款');
+    await snap(shipper, 'aftersale-review', 'A return request for the merchant: lines with their spec, reason, note, photos; reject reasons from a list');
+    await shipper.tap('.approve', '同意退货');
+    await shipper.page.locator('.wx-modal').waitFor();
+    await snap(shipper, 'aftersale-agree-confirm', 'Agreeing repeats the amount first; message permission is asked after it');
+    await shipper.confirmModal();
+    await shipper.answerSubscription(false);
+    await shipper.see('.status', '待买家退货');
+    await shipper.holdAs('demo-buyer');
+    await shipper.tap('.my-orders', '我的订单');
+    await shipper.tap('.order-card', orderNo);
+    await shipper.tap('.refund-entry', '待买家退货');
+    await shipper.see('.address-who', '售后');
+    await shipper.tap('.company-picker');
+    await shipper.pick('中通快递');
+    await shipper.tap('.scan', '扫码');
+    await shipper.scan('73123456789012');
+    await snap(shipper, 'aftersale-detail-return-form', 'Return agreed: the address to copy, the company from the picker, the number from the scanner');
+    await shipper.tap('.send-return', '提交退货物流');
+    await shipper.confirmModal();
+    await shipper.answerSubscription(true);
+    await shipper.see('.status', '待商家确认收货');
+    await shipper.holdAs('demo-merchant');
+    await shipper.tap('.merchant-entry', '退款审核');
+    await shipper.tap('.tab', '待确认收货');
+    await shipper.tap('.refund-row', '退货退款');
+    await shipper.see('.return-tracking', '73123456789012');
+    await snap(shipper, 'aftersale-review-parcel', 'The parcel on its way back: confirm it and refund, or refuse it with a reason');
+    await shipper.tap('.approve', '确认收货并退款');
+    await shipper.confirmModal();
+    await shipper.answerSubscription(false);
+    await shipper.see('.status', '退款成功');
+    await snap(shipper, 'aftersale-review-refunded', 'Confirmed: the page followed WeChat Pay until the refund succeeded');
+    await shipper.holdAs('demo-buyer');
+    await shipper.tap('.my-orders', '我的订单');
+    await shipper.tap('.order-card', orderNo);
+    await shipper.tap('.refund-entry', '退款成功');
+    await shipper.see('.status', '退款成功');
+    await snap(shipper, 'aftersale-detail-refunded', 'The buyer’s after-sale page at the end: every step of the negotiation');
     await shipper.close();
+
+    // A window barely wider than a phone: the frame keeps its size and the tabs their line.
+    const narrow = await Phone.open(browser, cloud.url, 'demo-buyer', 2);
+    await narrow.page.setViewportSize({ width: 390, height: 844 });
+    await narrow.tap('.my-orders', '我的订单');
+    await narrow.page.locator('.order-card').first().waitFor();
+    n += 1;
+    const narrowFile = `${String(n).padStart(2, '0')}-preview-390px.png`;
+    await narrow.page.waitForTimeout(150);
+    await narrow.page.screenshot({ path: join(outDir, narrowFile) });
+    shots.push({ file: narrowFile, caption: 'The preview in a 390 px window: the phone stays 375 px, the tabs on one line' });
+    console.log(narrowFile);
+    await narrow.close();
 
     const ui = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     await ui.goto(`${cloud.url}/`);

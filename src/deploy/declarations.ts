@@ -2,13 +2,15 @@
 // indexes (cloudbase/database-indexes.json), the functions' security rule (cloudbase/function-security-rules.json),
 // each built function (cloudfunctions/<name>/ with its config.json), the table in functions.ts, and the shop file.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { validateIndexDeclarations, type IndexDeclarations } from '../../emulator/src/database/index-declarations';
 import { parseSecurityRules } from '../../emulator/src/security-rules';
 import { parseConfig } from '../../emulator/src/runner/catalog';
+import { parseStorageRules } from '../../emulator/src/storage/rules';
 import { configuredChannels } from '../domain/channels';
 import type { PaymentProviderName } from '../domain/settings';
 import { FUNCTION_MEMORY_MB, FUNCTION_RUNTIME, PRODUCT_FUNCTIONS, httpPathsFor, type ProductFunction } from './functions';
+import { COLLECTION_DOCUMENTS, documentFields, isDocumentField } from './document-fields';
 import { checkShopFile, type ShopFile } from './shop';
 
 /** Every collection is 仅管理端可读写: only the functions touch the data. */
@@ -29,6 +31,8 @@ export interface Declarations {
   indexes: IndexDeclarations;
   /** The rule as one JSON text, the form CloudBase stores. */
   functionRules: string;
+  /** cloudbase/storage-security-rules.json: {read, write}, deployed as the bucket's CUSTOM rule. */
+  storageRules: Record<string, unknown>;
   functions: DeclaredFunction[];
   /** Function → path: the notify functions for APIv2/APIv3, wxPush under shipping management. */
   httpPaths: Partial<Record<ProductFunction, string>>;
@@ -59,6 +63,27 @@ export function shopChannels(settings: ShopFile['parsed']): PaymentProviderName[
   return configuredChannels(settings).map((c) => c.provider);
 }
 
+/** Index keys that name no field of the collection's documents (their types in src/domain/documents.ts). */
+function unknownIndexFields(indexes: IndexDeclarations, source: string): string[] {
+  // The types of the code being deployed: this repository's, from src/deploy or dist/deploy alike.
+  const fields = documentFields(resolve(__dirname, '../..'));
+  const problems: string[] = [];
+  for (const [collection, list] of Object.entries(indexes)) {
+    if (list.length === 0) continue;
+    const known = fields[collection];
+    if (!known) {
+      problems.push(`${source}: ${collection} has indexes but no document type: add it to COLLECTION_DOCUMENTS in src/deploy/document-fields.ts`);
+      continue;
+    }
+    for (const index of list) {
+      for (const key of Object.keys(index.keys)) {
+        if (!isDocumentField(known, key)) problems.push(`${source}: ${collection}.${index.name}: key ${key} is not a field of the ${collection} documents (${COLLECTION_DOCUMENTS[collection].join(' / ')} in src/domain/documents.ts)`);
+      }
+    }
+  }
+  return problems;
+}
+
 function readJson(path: string, problems: string[]): unknown {
   if (!existsSync(path)) {
     problems.push(`${path} is missing`);
@@ -82,6 +107,7 @@ export function loadDeclarations(sources: DeclarationSources): Declarations {
   if (rawIndexes !== undefined) {
     try {
       indexes = validateIndexDeclarations(rawIndexes, indexesPath);
+      problems.push(...unknownIndexFields(indexes, indexesPath));
     } catch (err) {
       problems.push((err as Error).message);
     }
@@ -94,6 +120,18 @@ export function loadDeclarations(sources: DeclarationSources): Declarations {
     try {
       parseSecurityRules(rawRules, rulesPath);
       functionRules = JSON.stringify(rawRules);
+    } catch (err) {
+      problems.push((err as Error).message);
+    }
+  }
+
+  let storageRules: Record<string, unknown> = {};
+  const storagePath = join(cloudbase, 'storage-security-rules.json');
+  const rawStorage = readJson(storagePath, problems);
+  if (rawStorage !== undefined) {
+    try {
+      parseStorageRules(rawStorage, storagePath);
+      storageRules = rawStorage as Record<string, unknown>;
     } catch (err) {
       problems.push((err as Error).message);
     }
@@ -144,5 +182,5 @@ export function loadDeclarations(sources: DeclarationSources): Declarations {
 
   if (problems.length > 0 || !shop) throw new DeclarationError(problems);
   const subjects = { channels: shopChannels(shop.parsed), printer: shop.parsed.printer !== undefined, push: shop.parsed.shipping.managed };
-  return { indexes, functionRules, functions, httpPaths: httpPathsFor(subjects), shop, ...subjects };
+  return { indexes, functionRules, storageRules, functions, httpPaths: httpPathsFor(subjects), shop, ...subjects };
 }

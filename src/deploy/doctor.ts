@@ -1,9 +1,10 @@
 // Checks a live environment against the declarations and says, for each thing missing or different, what to do.
 // Reads only. Environment variables are checked by name, never by value.
+import { PROBE_KEY, PROBED_APIS, type ProbeAnswer, type ProbedApi } from '../domain/doctor-probe';
 import type { MessagePurpose } from '../domain/documents';
 import { parseSettings } from '../domain/settings';
-import type { Cloud } from './cloud';
-import type { Declarations } from './declarations';
+import { CloudCallError, type Cloud } from './cloud';
+import type { Declarations, DeclaredFunction } from './declarations';
 import { NO_SECRETS } from './env-values';
 import { HTTP_PATHS } from './functions';
 import { makePlan, pending } from './plan';
@@ -60,5 +61,34 @@ export async function examine(cloud: Cloud, decl: Declarations, deployCommand: s
     }
   }
   if (!active) findings.push({ what: 'no active product: buyers see an empty shop', todo: `mark a product active in the shop file and run ${deployCommand} --yes` });
+
+  // Functions missing or running other code are reported above; the rest are asked to try their cloud calls.
+  const current = decl.functions.filter((f) => f.openapi.length > 0 && !plan.steps.some((s) => s.resource === `function ${f.name}` && s.action !== 'unchanged'));
+  findings.push(...(await Promise.all(current.map((fn) => cloudCallFindings(cloud, fn)))).flat());
   return findings;
+}
+
+const UPLOAD_TODO =
+  'upload the functions once from WeChat DevTools (right-click cloudfunctions/<name> → 上传并部署：所有文件): only that grants the permissions of config.json; CloudBase caches them for up to 10 minutes, then run the doctor again';
+
+/** Invokes the function with the probe event (domain/doctor-probe.ts): each cloud call its config.json lists, tried harmlessly. */
+async function cloudCallFindings(cloud: Cloud, fn: DeclaredFunction): Promise<Finding[]> {
+  const apis = fn.openapi.filter((a): a is ProbedApi => (PROBED_APIS as readonly string[]).includes(a));
+  if (apis.length === 0) return [];
+  let answer: unknown;
+  try {
+    answer = await cloud.invoke(fn.name, { [PROBE_KEY]: 'openapi', apis });
+  } catch (err) {
+    const why = err instanceof CloudCallError ? err.message : String(err);
+    return [{ what: `function ${fn.name}: its cloud calls could not be checked (${why})`, todo: 'look at the function’s log in the console, then run the doctor again' }];
+  }
+  const data = (answer as { ok?: unknown; data?: ProbeAnswer } | null)?.data;
+  if ((answer as { ok?: unknown } | null)?.ok !== true || data?.probe !== 'openapi' || !Array.isArray(data.results)) {
+    return [{ what: `function ${fn.name}: its cloud calls could not be checked (it answered ${JSON.stringify(answer).slice(0, 120)})`, todo: 'deploy the current build, then run the doctor again' }];
+  }
+  return data.results.flatMap((r): Finding[] => {
+    if (r.outcome === 'denied') return [{ what: `function ${fn.name}: cloud call ${r.api} is refused (-604101: no permission)`, todo: UPLOAD_TODO }];
+    if (r.outcome === 'unknown') return [{ what: `function ${fn.name}: cloud call ${r.api} gave no answer`, todo: 'look at the function’s log in the console, then run the doctor again' }];
+    return [];
+  });
 }

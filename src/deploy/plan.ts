@@ -77,12 +77,13 @@ export async function makePlan(cloud: Cloud, decl: Declarations, options: PlanOp
   // ---- collections, indexes, permissions ----
   // Reads in parallel (each is one round trip); steps are listed in apply order.
   const collections = Object.keys(decl.indexes);
-  const [permissions, presentIndexes, remoteFunctions, rule, routes] = await Promise.all([
+  const [permissions, presentIndexes, remoteFunctions, rule, routes, storage] = await Promise.all([
     cloud.collectionPermissions(),
     Promise.all(collections.map((c) => cloud.indexes(c))),
     Promise.all(decl.functions.map((f) => cloud.getFunction(f.name))),
     cloud.functionRule(),
     cloud.routes(),
+    cloud.storageRule(),
   ]);
   for (const [n, [collection, wanted]] of Object.entries(decl.indexes).entries()) {
     const present = presentIndexes[n];
@@ -109,6 +110,16 @@ export async function makePlan(cloud: Cloud, decl: Declarations, options: PlanOp
   // ---- the function security rule ----
   if (rule !== undefined && stableJson(JSON.parse(rule)) === stableJson(JSON.parse(decl.functionRules))) steps.push({ resource: 'function security rule', action: 'unchanged', changes: [] });
   else steps.push({ resource: 'function security rule', action: rule ? 'update' : 'create', changes: [rule ? 'differs from cloudbase/function-security-rules.json' : 'not set'], run: (c) => c.setFunctionRule(decl.functionRules) });
+
+  // ---- the storage security rule (buyers' after-sale photos: each buyer reads and writes only their own) ----
+  if (storage.acl === 'CUSTOM' && stableJson(storage.rule) === stableJson(decl.storageRules)) steps.push({ resource: 'storage security rule', action: 'unchanged', changes: [] });
+  else
+    steps.push({
+      resource: 'storage security rule',
+      action: 'update',
+      changes: [`${storage.acl === 'CUSTOM' ? 'a different custom rule' : storage.acl} → cloudbase/storage-security-rules.json`],
+      run: (c) => c.setStorageRule(decl.storageRules),
+    });
 
   // ---- functions and their timers ----
   const subjects = { channels: decl.channels, printer: decl.printer, push: decl.push };

@@ -1,7 +1,7 @@
 // Validation of every function's event at the edge. Unknown fields are REJECTED, not ignored: a misspelt
 // `refundfee` silently falling back to "refund everything" is exactly the mistake that moves money wrongly.
 // The one exception is `userInfo`, which the platform itself adds to events sent from the mini-program.
-import type { ApplyRefundEvent, ApproveRefundEvent, OrderListFilter, OrdersEvent, PayEvent, RefundStatus } from '../../typings/api';
+import type { ApplyRefundEvent, ApproveRefundEvent, OrderListFilter, OrdersEvent, PayEvent, RefundQueueFilter } from '../../typings/api';
 import { invalid } from './errors';
 import { OUT_REFUND_NO, OUT_TRADE_NO } from './ids';
 import { LIMITS } from './limits';
@@ -185,7 +185,7 @@ export function parseOrdersEvent(event: unknown): OrdersEvent {
   switch (action) {
     case 'list': {
       const f = object(event, 'orders.list', ['action', 'status', 'cursor', 'limit']);
-      if (f.status !== undefined && !isOrderStatus(f.status) && f.status !== 'REFUNDING') throw invalid('status must be PENDING, PAID, SHIPPED, COMPLETED, REFUNDING, CLOSED or REFUNDED');
+      if (f.status !== undefined && !isOrderStatus(f.status) && f.status !== 'REFUNDING' && f.status !== 'AFTERSALE') throw invalid('status must be PENDING, PAID, SHIPPED, COMPLETED, REFUNDING, AFTERSALE, CLOSED or REFUNDED');
       return { action, ...(f.status !== undefined ? { status: f.status as OrderListFilter } : {}), ...page(f) };
     }
     case 'get':
@@ -203,8 +203,8 @@ export function parseOrdersEvent(event: unknown): OrdersEvent {
       return { action };
     case 'refunds': {
       const f = object(event, 'orders.refunds', ['action', 'status', 'cursor', 'limit']);
-      if (f.status !== undefined && !isRefundStatus(f.status)) throw invalid('status must be a refund status');
-      return { action, ...(f.status !== undefined ? { status: f.status as RefundStatus } : {}), ...page(f) };
+      if (f.status !== undefined && f.status !== 'FINISHED' && !isRefundStatus(f.status)) throw invalid('status must be a refund status or FINISHED');
+      return { action, ...(f.status !== undefined ? { status: f.status as RefundQueueFilter } : {}), ...page(f) };
     }
     default:
       if (isShippingOrderAction(action)) return parseShippingOrdersEvent(event, action);

@@ -67,7 +67,7 @@ function parseSkus(value: unknown, specs: ProductSpec[]): ProductSkuInput[] {
   const ids = new Set<string>();
   const combos = new Set<string>();
   return list(value, 'skus', 1, MAX_SKUS).map((raw, i) => {
-    const f = object(raw, `skus[${i}]`, ['skuId', 'specs', 'price', 'stock']);
+    const f = object(raw, `skus[${i}]`, ['skuId', 'specs', 'price', 'stock', 'stockFrom']);
     const given = object(f.specs, `skus[${i}].specs`, specs.map((s) => s.name));
     const chosen: Record<string, string> = {};
     for (const spec of specs) {
@@ -81,12 +81,14 @@ function parseSkus(value: unknown, specs: ProductSpec[]): ProductSkuInput[] {
     const skuId = f.skuId === undefined ? skuIdFor(chosen) : text(f, 'skuId', SKU_ID, `a SKU id (skus[${i}]): a letter, then up to 31 of 0-9 A-Z a-z _ -`);
     if (ids.has(skuId)) throw invalid(`skus[${i}]: SKU id ${skuId} appears twice`);
     ids.add(skuId);
-    return { skuId, specs: chosen, price: requireFen(f.price, `skus[${i}].price`), stock: requireStock(f.stock, `skus[${i}].stock`) };
+    const sku: ProductSkuInput = { skuId, specs: chosen, price: requireFen(f.price, `skus[${i}].price`), stock: requireStock(f.stock, `skus[${i}].stock`) };
+    if (f.stockFrom !== undefined) sku.stockFrom = requireStock(f.stockFrom, `skus[${i}].stockFrom`);
+    return sku;
   });
 }
 
 export function parseProductInput(value: unknown): ProductInput & { skus: ProductSkuInput[] } {
-  const f = object(value, 'product', ['productId', 'name', 'active', 'price', 'stock', 'specs', 'skus', 'images', 'description']);
+  const f = object(value, 'product', ['productId', 'name', 'active', 'price', 'stock', 'stockFrom', 'specs', 'skus', 'images', 'description']);
   const out: ProductInput & { skus: ProductSkuInput[] } = { name: label(f.name, 'name', NAME_MAX), active: boolean(f.active, 'active'), skus: [] };
   if (f.productId !== undefined) out.productId = text(f, 'productId', PRODUCT_ID, 'a product id (1-64 of 0-9 A-Z a-z _ -)');
   if (f.description !== undefined && f.description !== '') out.description = label(f.description, 'description', DESCRIPTION_MAX);
@@ -102,9 +104,10 @@ export function parseProductInput(value: unknown): ProductInput & { skus: Produc
     out.price = requireFen(f.price, 'price');
     out.stock = requireStock(f.stock, 'stock');
     out.skus = [{ skuId: DEFAULT_SKU_ID, specs: {}, price: out.price, stock: out.stock }];
+    if (f.stockFrom !== undefined) out.skus[0].stockFrom = out.stockFrom = requireStock(f.stockFrom, 'stockFrom');
     return out;
   }
-  if (f.price !== undefined || f.stock !== undefined) throw invalid('a product with specs has a price and a stock per SKU (skus[].price, skus[].stock), none of its own');
+  if (f.price !== undefined || f.stock !== undefined || f.stockFrom !== undefined) throw invalid('a product with specs has a price and a stock per SKU (skus[].price, skus[].stock), none of its own');
   out.specs = parseSpecs(f.specs);
   out.skus = parseSkus(f.skus, out.specs);
   return out;

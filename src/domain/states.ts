@@ -69,6 +69,8 @@ export const REFUND_TRANSITIONS = table(REFUND_STATUSES, REFUND_MOVES);
  */
 export const OPEN_REFUND_STATUSES: readonly RefundStatus[] = ['REQUESTED', 'AWAITING_RETURN', 'RETURN_SHIPPED', 'PROCESSING'];
 export const RESERVING_REFUND_STATUSES: readonly RefundStatus[] = [...OPEN_REFUND_STATUSES, 'ABNORMAL'];
+/** The merchant's 已完成 tab (RefundQueueFilter FINISHED): decided, whatever WeChat Pay then says; ABNORMAL has its own tab. */
+export const FINISHED_REFUND_STATUSES: readonly RefundStatus[] = ['PROCESSING', 'SUCCEEDED', 'FAILED', 'REJECTED', 'CANCELLED'];
 /** Refunds reconcile asks the provider about. */
 export const POLLED_REFUND_STATUSES: readonly RefundStatus[] = ['PROCESSING', 'ABNORMAL'];
 

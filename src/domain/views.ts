@@ -1,9 +1,9 @@
 // What the client sees of our documents: ISO times, no internal fields, buyer openids only for merchants.
-import type { DeliveryAddress, MerchantRefundDetail, OrderDetail, OrderSummary, RefundView, ReturnShippingView } from '../../typings/api';
+import type { DeliveryAddress, MerchantRefundDetail, OrderDetail, OrderItem, OrderLinePreview, OrderSummary, RefundView, ReturnShippingView } from '../../typings/api';
 import { dueOf, DUE_TEXT } from './aftersale';
 import type { AfterSaleSettings } from './aftersale-settings';
 import { closeOpensAt } from './close-window';
-import type { OrderDoc, RefundDoc, ReturnShippingRecord } from './documents';
+import type { OrderDoc, RefundDoc, ReturnShippingRecord, ShippingRecord } from './documents';
 import type { PaymentProviderName } from './settings';
 import { EXPRESS_COMPANIES } from './shipping';
 import { refundableFee, refundDeadline } from './refund-rules';
@@ -17,16 +17,28 @@ export function orderTitle(items: ReadonlyArray<{ name: string; quantity: number
   return items.length === 1 ? first : `${first} 等${items.length}种`;
 }
 
-export type OrderListDoc = Pick<OrderDoc, '_id' | 'status' | 'totalFee' | 'refundedFee' | 'refundingFee' | 'title' | 'itemCount' | 'createdAt' | 'openRefundId' | 'payChannel'>;
+export type OrderListDoc = Pick<OrderDoc, '_id' | 'status' | 'totalFee' | 'refundedFee' | 'refundingFee' | 'title' | 'itemCount' | 'createdAt' | 'openRefundId' | 'payChannel'> &
+  Partial<Pick<OrderDoc, 'items' | 'payDeadline' | 'paidAt'>> & { shipping?: Pick<ShippingRecord, 'expressCompany' | 'trackingNo'> };
 
 /** The fields a list needs: the list query projects to these so pages stay small. */
-export const ORDER_LIST_FIELDS = ['_id', 'status', 'totalFee', 'refundedFee', 'refundingFee', 'title', 'itemCount', 'createdAt', 'openRefundId', 'payChannel'] as const;
+export const ORDER_LIST_FIELDS = ['_id', 'status', 'totalFee', 'refundedFee', 'refundingFee', 'title', 'itemCount', 'createdAt', 'openRefundId', 'payChannel', 'items', 'payDeadline', 'paidAt', 'shipping.expressCompany', 'shipping.trackingNo'] as const;
+
+/** How many lines a list card shows as thumbnails (the rest are counted in 共 N 件). */
+export const ORDER_PREVIEW_LINES = 3;
+
+function linePreview(item: OrderItem): OrderLinePreview {
+  return { name: item.name, quantity: item.quantity, ...(item.spec ? { spec: item.spec } : {}), ...(item.image ? { image: item.image } : {}) };
+}
 
 /**
  * `provider`: how the order is paid, so a PENDING order says when its buyer may cancel it (the provider's close
- * rule). Merchants' views leave it out: they do not cancel.
+ * rule). Merchants' views leave it out: they do not cancel. `refundWindowDays`: the buyer's own list, so a card
+ * offers 申请售后 only while the shop accepts requests.
  */
-export function orderSummary(doc: OrderListDoc, provider?: PaymentProviderName): OrderSummary {
+export function orderSummary(doc: OrderListDoc, provider?: PaymentProviderName, refundWindowDays?: number): OrderSummary {
+  const deadline = refundWindowDays !== undefined && doc.paidAt ? refundDeadline({ status: doc.status, paidAt: doc.paidAt }, refundWindowDays) : undefined;
+  const trackingNo = doc.shipping?.trackingNo;
+  const company = doc.shipping?.expressCompany;
   return {
     orderId: doc._id,
     status: doc.status,
@@ -38,6 +50,10 @@ export function orderSummary(doc: OrderListDoc, provider?: PaymentProviderName):
     createdAt: iso(doc.createdAt),
     hasOpenRefund: Boolean(doc.openRefundId),
     ...(provider && doc.status === 'PENDING' ? { cancelOpensAt: closeOpensAt(new Date(iso(doc.createdAt)), provider).toISOString() } : {}),
+    ...(doc.items ? { lines: doc.items.slice(0, ORDER_PREVIEW_LINES).map(linePreview) } : {}),
+    ...(doc.status === 'PENDING' && doc.payDeadline ? { payDeadline: iso(doc.payDeadline) } : {}),
+    ...(trackingNo ? { tracking: { trackingNo, ...(company ? { companyName: EXPRESS_COMPANIES[company] ?? company } : {}) } } : {}),
+    ...(deadline ? { refundDeadline: iso(deadline) } : {}),
   };
 }
 
@@ -104,7 +120,8 @@ export interface DetailViewer {
 export function orderDetail(doc: OrderDoc, refunds: readonly RefundDoc[], viewer: DetailViewer): OrderDetail {
   const deadline = refundDeadline(doc, viewer.refundWindowDays);
   return {
-    ...orderSummary(doc, viewer.provider),
+    // Everything a list row has (a row re-read from the detail keeps its thumbnails), then the detail's own fields.
+    ...orderSummary(doc, viewer.provider, viewer.refundWindowDays),
     items: doc.items,
     ...(doc.paidAt ? { paidAt: iso(doc.paidAt) } : {}),
     ...(doc.transactionId ? { transactionId: doc.transactionId } : {}),

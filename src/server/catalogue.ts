@@ -99,12 +99,14 @@ export async function saveProduct(ctx: CatalogueContext, input: ProductInput & {
     }
     data[`skus.${id}.specs`] = _.set(sku.specs);
     data[`skus.${id}.price`] = sku.price;
-    if (sku.stock !== before.stock) {
+    // The count the merchant saw (or, from a caller that does not say, the one read here).
+    const seen = sku.stockFrom ?? before.stock;
+    if (sku.stock !== seen) {
       // Decided from this count: an order that took (or gave back) stock meanwhile makes this save change nothing.
-      where[`skus.${id}.stock`] = before.stock;
+      where[`skus.${id}.stock`] = seen;
       data[`skus.${id}.stock`] = sku.stock;
-      if (sku.stock > before.stock) data[`skus.${id}.lowAlerted`] = false;
-      changes.push({ ...logEntry(id, sku.stock - before.stock, SAVE_REASON.edited), productId });
+      if (sku.stock > seen) data[`skus.${id}.lowAlerted`] = false;
+      changes.push({ ...logEntry(id, sku.stock - seen, SAVE_REASON.edited), productId });
     }
   }
   for (const [id, before] of Object.entries(old.skus ?? {})) {

@@ -54,6 +54,12 @@ interface ShippingOpenApi {
 }
 const shippingApi = () => (cloud.openapi as unknown as { wxa: { sec: { order: ShippingOpenApi } } }).wxa.sec.order;
 
+/** The errCode of wx-server-sdk's error for a refused cloud call (WeChat's errcode, or the SDK's own such as -604101). */
+export function sdkErrCode(err: unknown): number | undefined {
+  const code = err && typeof err === 'object' ? (err as { errCode?: unknown }).errCode : undefined;
+  return typeof code === 'number' ? code : typeof code === 'string' && /^-?\d+$/.test(code) ? Number(code) : undefined;
+}
+
 /** Throws the SDK's error (with errCode) when WeChat refuses. */
 export async function uploadShippingInfo(body: object): Promise<void> {
   await shippingApi().uploadShippingInfo(body);

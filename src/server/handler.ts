@@ -5,6 +5,7 @@ import { AppError } from '../domain/errors';
 import { ProviderError } from '../providers/payment-provider';
 import { caller } from './cloud';
 import { errorSummary, log } from './logger';
+import { probeable } from './openapi-probe';
 
 export interface ClientCall {
   openid: string;
@@ -13,7 +14,7 @@ export interface ClientCall {
 }
 
 export function clientFunction<T>(name: string, run: (event: unknown, who: ClientCall) => Promise<T>) {
-  return async (event: unknown): Promise<Result<T>> => {
+  return probeable(name, async (event: unknown): Promise<Result<T>> => {
     try {
       const ctx = caller();
       if (!ctx.openid) throw new AppError('UNAUTHENTICATED', 'this function must be called from the mini-program by a signed-in user');
@@ -28,5 +29,5 @@ export function clientFunction<T>(name: string, run: (event: unknown, who: Clien
       log('error', `${name}.failed`, { error: errorSummary(err) });
       return { ok: false, code: 'INTERNAL', message: 'something went wrong on our side; nothing was charged twice, please try again' };
     }
-  };
+  });
 }

@@ -6,7 +6,7 @@
 import type { MessageDoc, MessagePurpose, MessageSend, OwedMessage } from '../domain/documents';
 import type { Settings } from '../domain/settings';
 import { composeMessage, type Facts } from '../domain/subscribe-message';
-import { sendSubscribeMessage } from './cloud';
+import { sdkErrCode, sendSubscribeMessage } from './cloud';
 import { errorSummary, log } from './logger';
 import { markSent, owedKey, takeOver, type OwedRef } from './repositories/owed';
 import { messageRecorded, recordMessage } from './repositories/records';
@@ -102,7 +102,3 @@ export async function notify(store: Store, settings: Settings, n: Notification, 
   return sends;
 }
 
-function sdkErrCode(err: unknown): number | undefined {
-  const code = err && typeof err === 'object' ? (err as { errCode?: unknown }).errCode : undefined;
-  return typeof code === 'number' ? code : typeof code === 'string' && /^-?\d+$/.test(code) ? Number(code) : undefined;
-}

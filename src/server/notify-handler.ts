@@ -7,6 +7,7 @@ import type { Settings } from '../domain/settings';
 import type { NotifyOutcome, ProviderNotifications } from '../providers/payment-provider';
 import { caller, database } from './cloud';
 import { errorSummary, log } from './logger';
+import { probeable } from './openapi-probe';
 import { notifyInput } from './notify-input';
 import { callbackChannel, channelNotifications } from './provider';
 import { loadSettings } from './settings';
@@ -32,7 +33,7 @@ export function notifyFunction(
   expected: 'payment' | 'refund',
   handle: (reference: string, work: NotifyWork) => Promise<NotifyOutcome>,
 ) {
-  return async (event: unknown): Promise<unknown> => {
+  return probeable(name, async (event: unknown): Promise<unknown> => {
     const input = notifyInput(event);
     if (!input.ok) {
       log('warn', `${name}.refused`, { reason: input.reason });
@@ -75,5 +76,5 @@ export function notifyFunction(
       log('error', `${name}.failed`, { reference, error: errorSummary(err) });
       return answers.answer({ kind: 'retry', reason: 'temporarily unable to process, please retry' });
     }
-  };
+  });
 }

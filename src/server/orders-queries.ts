@@ -1,5 +1,5 @@
 // The `orders` function's actions: what buyers and merchants read, and the two things a buyer can undo.
-import type { MeData, OrderDetail, OrderListFilter, OrderStatus, OrdersData, RefundStatus } from '../../typings/api';
+import type { MeData, OrderDetail, OrderListFilter, OrderStatus, OrderSummary, OrdersData, RefundQueueFilter, RefundStatus } from '../../typings/api';
 import { channelOf } from '../domain/channels';
 import { decodeCursor, encodeCursor, fetchSize, pageOf } from '../domain/cursor';
 import { forbidden, notFound } from '../domain/errors';
@@ -31,7 +31,15 @@ export async function listMyOrders(ctx: QueryContext, filter: OrderListFilter | 
   const cursor = cursorText ? decodeCursor(cursorText) : undefined;
   const docs = await listOrders(ctx.store, { openid: ctx.openid, filter, atOrBefore: cursor ? new Date(cursor.t) : undefined, fetch: fetchSize(cursor, limit) });
   const page = pageOf(docs, cursor, limit);
-  return { items: page.items.map((doc) => orderSummary(doc, channelOf(doc, ctx.settings).provider)), ...(page.next ? { nextCursor: encodeCursor(page.next) } : {}) };
+  const items = page.items.map((doc) => orderSummary(doc, channelOf(doc, ctx.settings).provider, ctx.settings.refundWindowDays));
+  return { items: await withThumbnailLinks(items), ...(page.next ? { nextCursor: encodeCursor(page.next) } : {}) };
+}
+
+/** The cards' thumbnails as links, one storage call per page (pages never load a fileID themselves). */
+async function withThumbnailLinks(items: OrderSummary[]): Promise<OrderSummary[]> {
+  const links = await productImageLinks([...new Set(items.flatMap((o) => (o.lines ?? []).flatMap((l) => (l.image ? [l.image] : []))))]);
+  if (Object.keys(links).length === 0) return items;
+  return items.map((o) => (o.lines ? { ...o, lines: o.lines.map((l) => (l.image && links[l.image] ? { ...l, imageUrl: links[l.image] } : l)) } : o));
 }
 
 export async function getOrder(ctx: QueryContext, orderId: string): Promise<OrderDetail> {
@@ -101,7 +109,7 @@ function requireMerchant(ctx: QueryContext): void {
   if (!isMerchant(ctx.settings, ctx.openid)) throw forbidden('only the shop’s merchants can see the refund queue');
 }
 
-export async function merchantRefunds(ctx: QueryContext, status: RefundStatus | undefined, cursorText: string | undefined, limit = DEFAULT_PAGE): Promise<OrdersData['refunds']> {
+export async function merchantRefunds(ctx: QueryContext, status: RefundQueueFilter | undefined, cursorText: string | undefined, limit = DEFAULT_PAGE): Promise<OrdersData['refunds']> {
   requireMerchant(ctx);
   const cursor = cursorText ? decodeCursor(cursorText) : undefined;
   const docs = await listRefunds(ctx.store, { status, atOrBefore: cursor ? new Date(cursor.t) : undefined, fetch: fetchSize(cursor, limit) });

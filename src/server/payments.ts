@@ -4,6 +4,7 @@
 // merchants' message and the receipt owed, which the invocation that made the transition sends and prints right
 // after (reconcile does, if it stopped first).
 import type { PayChannel } from '../domain/channels';
+import { stockDestination } from '../domain/catalogue';
 import type { AnomalyDoc, OrderDoc, TimelineRecord } from '../domain/documents';
 import { formatYuan } from '../domain/money';
 import type { Settings } from '../domain/settings';
@@ -76,11 +77,15 @@ export async function applyPaymentStatus(ctx: PaymentContext, orderId: string, s
   });
   if (won) {
     log('info', 'order.paid', { orderId, by: ctx.by });
+    // One read of the paid order serves the stock and the receipt: an order that holds no stock (any order of a shop
+    // that does not count it) needs no transaction, which would be three requests to find that out. Once PAID an
+    // order never comes to hold stock again, so what this read says stays true. Unread, each step reads for itself.
+    const paid = await findOrder(ctx.store, orderId).catch(() => undefined);
     // The stock the order held is now sold; a failure here leaves it HELD (still counted), and reconcile finishes it.
-    await settleStockQuietly(ctx.store, orderId);
+    if (!paid || stockDestination(paid) !== 'NONE') await settleStockQuietly(ctx.store, orderId);
     await deliver(ctx.store, ctx.settings, { collection: 'orders', docId: orderId }, owed);
     // After the merchants are told: a printer that is down never delays or fails the payment.
-    await printPaidOrder(ctx, orderId);
+    await printPaidOrder(ctx, orderId, paid);
     return { kind: 'PAID_NOW' };
   }
   return explainLostTransition(ctx, orderId, status);

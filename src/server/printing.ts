@@ -68,11 +68,11 @@ export async function printReceipt(ctx: PrintContext, order: OrderDoc, options: 
   return record;
 }
 
-/** For the payment flow: whatever happens here, the payment stands. */
-export async function printPaidOrder(ctx: PrintContext, orderId: string): Promise<void> {
+/** For the payment flow: whatever happens here, the payment stands. `paid`: the order read after its payment, if the caller has it. */
+export async function printPaidOrder(ctx: PrintContext, orderId: string, paid?: OrderDoc): Promise<void> {
   if (!ctx.settings.printer) return;
   try {
-    const order = await findOrder(ctx.store, orderId);
+    const order = paid ?? (await findOrder(ctx.store, orderId));
     if (order) await printReceipt(ctx, order, { reprint: false });
   } catch (err) {
     log('error', 'receipt.print_crashed', { orderId, error: errorSummary(err) });

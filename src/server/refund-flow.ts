@@ -269,10 +269,12 @@ export async function approveRefund(
   refundId: string,
   merchant: string,
   claim: keyof typeof CLAIMS = 'approve',
+  /** The refund as the caller has just read it (approveRefund reads it to tell a return from a refund): not read twice. */
+  read?: RefundDoc,
 ): Promise<RefundStatus> {
   const { move, event, automaticEvent, due } = CLAIMS[claim];
   const verb = claim === 'approve' ? 'approved' : 'confirmed';
-  const refund = (await findRefund(ctx.store, refundId)) ?? ((await recordIfStopped(ctx, refundId)) ? await findRefund(ctx.store, refundId) : undefined);
+  const refund = read ?? (await findRefund(ctx.store, refundId)) ?? ((await recordIfStopped(ctx, refundId)) ? await findRefund(ctx.store, refundId) : undefined);
   if (!refund) throw notFound(`refund ${refundId} not found`);
   if (approvedAlready(refund.status)) return refund.status;
   if (claim === 'approve' && refund.type === 'RETURN_AND_REFUND') throw conflict(`refund ${refundId} is a return: agree to it first, then confirm the parcel`);

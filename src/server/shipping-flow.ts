@@ -24,7 +24,7 @@ import {
   type Shipment,
 } from '../domain/shipping';
 import { timelineEntry } from '../domain/timeline';
-import { getShippingOrder, uploadShippingInfo } from './cloud';
+import { getShippingOrder, sdkErrCode, uploadShippingInfo } from './cloud';
 import { errorSummary, log } from './logger';
 import { deliver, owedMessage } from './notifier';
 import { findOrder } from './repositories/orders';
@@ -201,7 +201,3 @@ export async function autoConfirm(ctx: ShippingContext, order: OrderDoc): Promis
   return won;
 }
 
-function sdkErrCode(err: unknown): number | undefined {
-  const code = err && typeof err === 'object' ? (err as { errCode?: unknown }).errCode : undefined;
-  return typeof code === 'number' ? code : typeof code === 'string' && /^-?\d+$/.test(code) ? Number(code) : undefined;
-}

@@ -46,11 +46,12 @@ describe('deploy declarations', () => {
     expect(d.shop.settings.merchantOpenids).toEqual(['demo-merchant']);
   });
 
-  test('an index with an unknown property, a function without config.json and a price in yuan are all named at once', () => {
+  test('an index with an unknown property, a storage rule the local cloud cannot play, a function without config.json and a price in yuan are all named at once', () => {
     dir = scratch();
     const indexes = JSON.parse(readFileSync(join(dir, 'cloudbase/database-indexes.json'), 'utf8'));
     indexes.orders[0].uniqe = true;
     writeFileSync(join(dir, 'cloudbase/database-indexes.json'), JSON.stringify(indexes));
+    writeFileSync(join(dir, 'cloudbase/storage-security-rules.json'), JSON.stringify({ read: 'auth.openid != null && true', write: 'resource.openid == auth.openid' }));
     rmSync(join(dir, 'cloudfunctions/ship/config.json'));
     const shop = JSON.parse(readFileSync(exampleShop, 'utf8'));
     shop.products[0].price = 68.5;
@@ -59,8 +60,25 @@ describe('deploy declarations', () => {
     const problems = problemsOf(() => loadDeclarations({ root: dir, shopFile: join(dir, 'shop.json') }));
     expect(problems).toEqual([
       expect.stringMatching(/database-indexes\.json: orders\[0\]: unknown property uniqe/),
+      expect.stringMatching(/storage-security-rules\.json: "read" must be true, false, "auth != null" or "resource\.openid == auth\.openid"/),
       expect.stringMatching(/cloudfunctions\/ship\/config\.json is missing/),
       expect.stringMatching(/products\[0\]\.price must be a whole number of fen .*68\.5 looks like yuan: write 6850/),
+    ]);
+  });
+
+  test('an index key that names no field of the documents is refused, with the type it was checked against', () => {
+    dir = scratch();
+    const indexes = JSON.parse(readFileSync(join(dir, 'cloudbase/database-indexes.json'), 'utf8'));
+    // A refund's buyer is _openid; a typo one level down; a collection whose documents have no type.
+    indexes.refunds[0].keys = { status: 1, buyerOpenid: 1 };
+    indexes.orders.push({ name: 'upload_typo', keys: { 'shipping.uplaod.state': 1 } });
+    indexes.reviews = [{ name: 'by_product', keys: { productId: 1 } }];
+    writeFileSync(join(dir, 'cloudbase/database-indexes.json'), JSON.stringify(indexes));
+    const problems = problemsOf(() => loadDeclarations({ root: dir, shopFile: exampleShop }));
+    expect(problems).toEqual([
+      expect.stringMatching(/orders\.upload_typo: key shipping\.uplaod\.state is not a field of the orders documents \(OrderDoc in src\/domain\/documents\.ts\)/),
+      expect.stringMatching(/refunds\.status_created: key buyerOpenid is not a field of the refunds documents \(RefundDoc/),
+      expect.stringMatching(/reviews has indexes but no document type: add it to COLLECTION_DOCUMENTS/),
     ]);
   });
 

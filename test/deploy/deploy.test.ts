@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { callFunction, getJson, postJson, projectRoot, startTestCloud, type LocalCloud } from '../helpers/local-cloud';
+import { callFunction, getJson, postJson, projectRoot, startTestCloud, uploadAs, type LocalCloud } from '../helpers/local-cloud';
 import { controlPlaneInfo, tencentApi, type ControlPlaneInfo } from './tencent-api';
 import { PRODUCT_FUNCTIONS } from '../../src/deploy/functions';
 
@@ -98,6 +98,13 @@ async function shopFlow(): Promise<void> {
   expect(await ok('ship', { orderId: shipped, logisticsType: 'SELF_PICKUP' }, MERCHANT)).toMatchObject({ status: 'SHIPPED' });
 }
 
+/** What another buyer's wx.cloud.getTempFileURL of `fileID` answers: 0 (a link) or -503002 (refused by the storage rule). */
+async function readByAnotherBuyer(fileID: string): Promise<number> {
+  const res = await fetch(`${cloud.url}/storage/client/temp-urls`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-wx-openid': 'buyer-nosy' }, body: JSON.stringify({ fileList: [fileID] }) });
+  return ((await res.json()) as { fileList: Array<{ status: number }> }).fileList[0].status;
+}
+let photo = '';
+
 async function functionEnv(name: string): Promise<Record<string, string>> {
   const fn = await tencentApi(cp, 'scf', 'GetFunction', { FunctionName: name });
   return Object.fromEntries(((fn.Environment as { Variables: Array<{ Key: string; Value: string }> }).Variables ?? []).map((v) => [v.Key, v.Value]));
@@ -126,6 +133,10 @@ describe('npm run deploy / doctor on a bare local cloud', () => {
     expect(checked.out).toContain('✗ timer reconcile.reconcileEveryFiveMinutes: missing');
     expect(checked.out).toContain('settings/shop: the settings document settings/shop is missing');
     expect(checked.out).toContain('no active product');
+    expect(checked.out).toContain('✗ storage security rule: READONLY → cloudbase/storage-security-rules.json');
+    // CloudBase's default storage permission lets every user read every file: a buyer's after-sale photo too.
+    photo = await uploadAs(cloud, BUYER, 'aftersale/deploy-test.png');
+    expect(await readByAnotherBuyer(photo)).toBe(0);
 
     const plan = await deploy();
     expectStatus(plan, 0);
@@ -150,23 +161,43 @@ describe('npm run deploy / doctor on a bare local cloud', () => {
     expect(checklist[0]).toContain('WeChat DevTools');
 
     expect((await deploy()).out).toContain('no changes');
-    const checked = await doctor();
-    expect(checked.out).toContain('all is well');
-    expectStatus(checked, 0);
 
     // What runs is what was uploaded, with the uploaded settings.
     expect(cloud.runner.names()).toEqual(FUNCTIONS);
     expect(cloud.runner.config('reconcile')).toMatchObject({ timeout: 60, triggers: [{ name: 'reconcileEveryFiveMinutes', type: 'timer', config: '0 */5 * * * * *' }] });
     expect(cloud.db.collections()).toEqual(COLLECTIONS);
+    // The deployed storage rule: only the buyer who uploaded a photo reads it.
+    expect(await readByAnotherBuyer(photo)).toBe(-503002);
     await shopFlow();
 
-    // The deploy cannot grant cloud-call permissions: every message was refused with -604101 before reaching WeChat.
+    // The deploy cannot grant cloud-call permissions: every message was refused with -604101 before reaching WeChat,
+    // and the doctor, which has each function try each of its cloud calls, says so and what to do.
     expect(cloud.runner.config('ship')?.permissions?.openapi).toEqual([]);
     expect((await getJson<{ messages: unknown[] }>(cloud, '/sandbox/messages')).messages).toEqual([]);
+    const refused = await doctor();
+    expectStatus(refused, 1);
+    expect(refused.out).toContain('✗ function ship: cloud call wxa.sec.order.uploadShippingInfo is refused (-604101: no permission)');
+    expect(refused.out).toContain('✗ function reconcile: cloud call wxa.sec.order.getOrder is refused (-604101: no permission)');
+    expect(refused.out).toContain('✗ function pay: cloud call subscribeMessage.send is refused (-604101: no permission)');
+    expect(refused.out).toContain('→ upload the functions once from WeChat DevTools');
+    const openapi = FUNCTIONS.flatMap((name) => JSON.parse(readFileSync(join(projectRoot, 'cloudfunctions', name, 'config.json'), 'utf8')).permissions.openapi as string[]);
+    expect(refused.out).toContain(`${openapi.length} problems`);
+
+    // A buyer cannot run the probe.
+    const buyerProbe = await callFunction<{ ok: boolean; code?: string }>(cloud, 'ship', { $doctor: 'openapi', apis: ['wxa.sec.order.uploadShippingInfo'] }, BUYER);
+    expect(buyerProbe.body.result).toMatchObject({ ok: false, code: 'FORBIDDEN' });
+
     expect(checklist[0]).toContain(`curl -X POST ${cloud.url}/control-plane/devtools-upload`);
     const upload = await postJson<{ granted: Record<string, string[]> }>(cloud, '/control-plane/devtools-upload');
     expect(upload.body.granted.ship).toEqual(['wxa.sec.order.uploadShippingInfo', 'subscribeMessage.send']);
     expect(cloud.runner.config('ship')?.permissions?.openapi).toEqual(['wxa.sec.order.uploadShippingInfo', 'subscribeMessage.send']);
+    const shipping = await getJson(cloud, '/sandbox/shipping');
+    const checked = await doctor();
+    expect(checked.out).toContain('all is well');
+    expectStatus(checked, 0);
+    // The probes reached WeChat and were refused there: no message, no shipping record changed.
+    expect((await getJson<{ messages: unknown[] }>(cloud, '/sandbox/messages')).messages).toEqual([]);
+    expect(await getJson(cloud, '/sandbox/shipping')).toEqual(shipping);
   });
 
   test('APIv2: env variables and HTTP paths are added, a secret set by hand survives, no secret is printed, and the shop works', async () => {

@@ -143,6 +143,18 @@ describe('products', () => {
     ]);
   });
 
+  it('an edit made from a page that showed an older count: the count it did not touch stays; one it changed is CONFLICT', async () => {
+    const productId = await save({ name: '茶盘', price: 9000, stock: 5, active: true });
+    await shop.ok<PayData>('pay', { items: [{ productId, quantity: 1 }] }); // the page still shows 5
+    expect((await products({ action: 'save', product: { productId, name: '竹茶盘', price: 8800, stock: 5, stockFrom: 5, active: true } })).ok).toBe(true);
+    expect(await counters(shop, productId, 'default')).toEqual({ stock: 4, held: 1, sold: 0 });
+    const stale = failure(await products({ action: 'save', product: { productId, name: '竹茶盘', price: 8800, stock: 9, stockFrom: 5, active: true } }));
+    expect(stale.code).toBe('CONFLICT');
+    expect(await counters(shop, productId, 'default')).toEqual({ stock: 4, held: 1, sold: 0 });
+    expect((await products({ action: 'save', product: { productId, name: '竹茶盘', price: 8800, stock: 9, stockFrom: 4, active: true } })).ok).toBe(true);
+    expect(await counters(shop, productId, 'default')).toEqual({ stock: 9, held: 1, sold: 0 });
+  });
+
   it('adjust to a count while an order takes stock: the order keeps its take, the count answers CONFLICT', async () => {
     const productId = await save({ name: '茶针', price: 600, stock: 5, active: true });
     const write = (functionName: string): RequestMatch => ({ functionName, action: 'database.modifyDocument', collection: 'products', docId: productId, inTransaction: false });

@@ -1,8 +1,8 @@
 // Shipping through the local cloud: the `ship` function for each logistics type, bad input, the states it refuses,
 // a buyer calling it, two ships at once, the upload to WeChat's shipping-info service (and its retry by reconcile),
 // the buyer's receipt (WeChat's component, re-checked) and the automatic one, a refund after shipping, and receipts.
-import type { DeliveryAddress, DeskData, PayData, RefundView } from '../../typings/api';
-import { connectSdk, getJson, postJson } from '../helpers/local-cloud';
+import type { DeliveryAddress, DeskData, OrderSummary, PayData, ProductsData, RefundView } from '../../typings/api';
+import { connectSdk, getJson, postJson, uploadAs } from '../helpers/local-cloud';
 import { BUYER, MERCHANT, OTHER_BUYER, TEA, TEMPLATES, failure, openShop, providerTrade, sleep, type Shop } from './support';
 
 jest.setTimeout(60_000);
@@ -407,6 +407,60 @@ describe('the merchant’s desk', () => {
       expect(lines.filter((l) => /张三|李四|王小明|李明/.test(JSON.stringify(l)))).toEqual([]);
     } finally {
       await desk.close();
+    }
+  });
+});
+
+describe('the buyer’s order list', () => {
+  it('cards carry their first lines, the payment deadline, the carrier and tracking number, the refund deadline; 售后 holds orders with a request or a refund', async () => {
+    const own = await openShop({ grants: 5 });
+    try {
+      const CUP = 'tea-cup';
+      const list = async (status?: string) => (await own.ok<{ items: OrderSummary[] }>('orders', { action: 'list', ...(status ? { status } : {}) }, BUYER)).items;
+      const { orderId: pending } = await own.ok<PayData>('pay', { items: [{ productId: TEA._id, quantity: 2 }, { productId: CUP, quantity: 1 }], address: ADDRESS }, BUYER);
+      const { orderId: shipped } = await own.ok<PayData>('pay', { items: [{ productId: TEA._id, quantity: 1 }], address: ADDRESS }, BUYER);
+      await own.complete(shipped);
+      await own.ok('ship', { orderId: shipped, logisticsType: 'EXPRESS', expressCompany: 'SF', trackingNo: 'SF1234567890' }, MERCHANT);
+      const { orderId: asking } = await own.ok<PayData>('pay', { items: [{ productId: CUP, quantity: 1 }], address: ADDRESS }, BUYER);
+      await own.complete(asking);
+      await own.ok('applyRefund', { orderId: asking, reason: '拍错了', refundFee: 100 }, BUYER);
+
+      const all = await list();
+      const card = (id: string) => all.find((o) => o.orderId === id)!;
+      expect(card(pending)).toMatchObject({ itemCount: 3, lines: [{ name: TEA.name, quantity: 2 }, { name: '白瓷品茗杯', quantity: 1 }] });
+      expect(Date.parse(card(pending).payDeadline!) - Date.parse(card(pending).createdAt)).toBe(30 * 60 * 1000);
+      expect(card(pending)).not.toHaveProperty('refundDeadline');
+      expect(card(shipped).tracking).toEqual({ companyName: '顺丰速运', trackingNo: 'SF1234567890' });
+      expect(card(shipped)).not.toHaveProperty('payDeadline');
+      const detail = await own.order(shipped);
+      expect(card(shipped).refundDeadline).toBe(detail.refundDeadline);
+      expect(card(asking)).not.toHaveProperty('tracking');
+
+      expect((await list('AFTERSALE')).map((o) => o.orderId)).toEqual([asking]);
+      // A refund that went through keeps its order under 售后 after the request closes.
+      const { refundId } = await own.ok<{ refundId: string }>('applyRefund', { orderId: shipped, reason: '少了一罐', refundFee: 500 }, BUYER);
+      await own.ok('approveRefund', { refundId, action: 'approve' }, MERCHANT);
+      await until(async () => (await own.order(shipped)).refundedFee === 500);
+      expect((await list('AFTERSALE')).map((o) => o.orderId)).toEqual([asking, shipped]);
+      expect((await list('SHIPPED')).map((o) => o.orderId)).toEqual([shipped]);
+      expect(failure(await own.call('orders', { action: 'list', status: 'SOMETHING' }, BUYER)).code).toBe('INVALID_ARGUMENT');
+    } finally {
+      await own.close();
+    }
+  });
+  it('each line’s thumbnail comes with a link the buyer can load, and the line’s spec as bought', async () => {
+    const own = await openShop({ grants: 2 });
+    try {
+      const photo = await uploadAs(own.cloud, MERCHANT, `product-photos/${MERCHANT}/black-tea.png`);
+      const saved = await own.call<ProductsData['save']>('products', { action: 'save', product: { name: '红茶', active: true, images: [photo], specs: [{ name: '规格', values: ['100g', '250g'] }], skus: [{ skuId: 'small', specs: { 规格: '100g' }, price: 2800, stock: 10 }, { skuId: 'big', specs: { 规格: '250g' }, price: 6000, stock: 3 }] } }, MERCHANT);
+      if (!saved.ok) throw new Error(saved.message);
+      await own.ok<PayData>('pay', { items: [{ productId: saved.data.productId, skuId: 'big', quantity: 2 }] }, BUYER);
+      const [card] = (await own.ok<{ items: OrderSummary[] }>('orders', { action: 'list' }, BUYER)).items;
+      expect(card.lines).toEqual([{ name: '红茶', quantity: 2, spec: '250g', image: photo, imageUrl: expect.stringContaining('black-tea.png') }]);
+      // The buyer may not read the merchant's file itself; the link serves it.
+      expect((await fetch(card.lines![0].imageUrl!)).status).toBe(200);
+    } finally {
+      await own.close();
     }
   });
 });

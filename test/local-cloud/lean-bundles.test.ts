@@ -86,3 +86,45 @@ test('each deferred file loads on its own and gives the real module', () => {
   expect(answer.png).toEqual(['png']);
   expect(answer.axiosGet).toBe('function');
 });
+
+// bson is kept as EJSON alone (scripts/lean-functions.mjs `subset`): it must write and read what the whole package
+// does, and the build must refuse an SDK module that uses anything else of bson.
+test('the deferred bson file is EJSON alone and encodes as bson\'s own EJSON does', () => {
+  const file = join(functionsRoot, 'payNotify', 'deferred', 'bson.js');
+  const out = node(`
+    const kept = require(${JSON.stringify(file)});
+    const whole = require('bson');
+    const value = { at: new Date(Date.UTC(2026, 11, 6, 1, 2, 3)), fee: 1990, big: whole.Long.fromString('9007199254740993'), id: new whole.ObjectId('0123456789abcdef01234567'), re: /a+/i, nested: [{ n: null }] };
+    const opts = { relaxed: false };
+    const a = kept.EJSON.stringify(value, opts), b = whole.EJSON.stringify(value, opts);
+    const back = kept.EJSON.parse(b, opts);
+    process.stdout.write(JSON.stringify({ keys: Object.keys(kept), same: a === b, date: back.at instanceof Date && back.at.getTime() === value.at.getTime(), long: String(back.big) }));`);
+  expect(JSON.parse(out)).toEqual({ keys: ['EJSON'], same: true, date: true, long: '9007199254740993' });
+});
+
+test.each([
+  ['uses another export', 'const bson_1 = require("bson");\nconst x = bson_1.EJSON.parse(s);\nbson_1.serialize(x);', /uses bson_1\.serialize/],
+  ['passes the module on', 'const bson_1 = require("bson");\nhandle(bson_1);', /uses bson_1 itself/],
+  ['destructures it', 'const { serialize } = require("bson");', /other than as/],
+  ['imports it as an ES module', 'import { EJSON } from "bson";', /does not read/],
+])('a module that requires bson and %s fails the build', (_, source, reason) => {
+  const out = node(`
+    import(${JSON.stringify(join(projectRoot, 'scripts/lean-functions.mjs'))}).then(({ DEFERRED, checkSubsetUse }) => {
+      const entry = DEFERRED.find((d) => d.name === 'bson');
+      try { checkSubsetUse(entry, 'sdk-module.js', ${JSON.stringify(source)}); process.stdout.write('accepted'); }
+      catch (e) { process.stdout.write(e.message); }
+    });`);
+  expect(out).toMatch(reason);
+  expect(out).toMatch(/only EJSON of bson is kept/);
+});
+
+test('the SDK modules that require bson use its EJSON only', () => {
+  const out = node(`
+    import(${JSON.stringify(join(projectRoot, 'scripts/lean-functions.mjs'))}).then(({ DEFERRED, checkSubsetUse }) => {
+      const entry = DEFERRED.find((d) => d.name === 'bson');
+      const file = require.resolve('@cloudbase/database/dist/commonjs/query.js');
+      checkSubsetUse(entry, file);
+      process.stdout.write('accepted');
+    });`);
+  expect(out).toBe('accepted');
+});

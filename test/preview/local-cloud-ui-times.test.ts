@@ -39,6 +39,24 @@ run('the local cloud UI', () => {
       return d.documentElement.scrollWidth <= d.documentElement.clientWidth;
     });
     expect(fits).toBe(true);
+
+    // Approved and paid out by WeChat Pay: the column follows the refund to the end.
+    const approved = await callFunction<{ ok: boolean }>(session.cloud, 'approveRefund', { refundId: refund._id, action: 'approve' }, 'demo-merchant');
+    expect(approved.body.result?.ok).toBe(true);
+    const until = Date.now() + 10_000;
+    while ((session.cloud.db.list('refunds', { limit: 10 }).documents as unknown as Array<{ _id: string; status: string }>).find((r) => r._id === refund._id)?.status !== 'SUCCEEDED') {
+      if (Date.now() > until) throw new Error('the refund did not settle');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    await page.reload();
+    await page.locator('#tabs button', { hasText: 'Orders' }).click();
+    const settled = page.locator('#refunds tr', { hasText: refund._id });
+    await settled.locator('.timeline li', { hasText: 'succeeded' }).waitFor();
+    expect(await settled.locator('.timeline li').allInnerTexts()).toEqual([
+      expect.stringContaining('succeeded'),
+      expect.stringContaining('sent to WeChat Pay'),
+      expect.stringContaining('requested'),
+    ]);
     await page.close();
   });
 });

@@ -6,12 +6,14 @@ import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { validateIndexDeclarations, type IndexDeclaration, type LocalDatabase } from '../database';
-import { toPlainJson } from '../database/documents';
-import { parseEjson } from '../database/ejson';
+import { parseEjson, toEjson } from '../database/ejson';
 import { isFunctionName } from '../runner/catalog';
+import { bucketOf } from '../storage/paths';
 import { parseCron } from '../runner/cron';
+import type { InvokeOutcome } from '../contracts';
 import type { ControlPlaneState, DeployedFunction } from './state';
 import { readZip, ZipError } from './zip';
+import { parseStorageRules } from '../storage/rules';
 
 export class ApiError extends Error {
   constructor(
@@ -30,11 +32,13 @@ export interface ActionContext {
   codeRoot: string;
   /** Timer triggers changed: reschedule. */
   onTriggersChanged(): void;
+  /** Runs a deployed function as SCF's Invoke does: no user, the event as given. */
+  invoke(name: string, event: unknown): Promise<InvokeOutcome>;
   log(event: string, fields?: Record<string, unknown>): void;
 }
 
 type Params = Record<string, unknown>;
-type Handler = (p: Params) => Record<string, unknown>;
+type Handler = (p: Params) => Record<string, unknown> | Promise<Record<string, unknown>>;
 
 /** Node runtimes SCF offers for CloudBase functions. */
 const RUNTIMES = ['Nodejs10.15', 'Nodejs12.16', 'Nodejs14.18', 'Nodejs16.13', 'Nodejs18.15', 'Nodejs20.19'];
@@ -82,6 +86,11 @@ export function controlPlaneActions(ctx: ActionContext): ControlPlaneActions {
     const fn = state.functionNamed(name);
     if (!fn) throw new ApiError('ResourceNotFound.Function', `function ${name} does not exist`);
     return fn;
+  };
+  const bucketParam = (p: Params): string => {
+    const bucket = need(p, 'Bucket');
+    if (bucket !== bucketOf(ctx.envId)) throw new ApiError('ResourceNotFound', `bucket ${bucket} is not this environment's (${bucketOf(ctx.envId)})`);
+    return bucket;
   };
   const tableOf = (p: Params): string => {
     checkEnv(p);
@@ -185,7 +194,9 @@ export function controlPlaneActions(ctx: ActionContext): ControlPlaneActions {
       ModTime: fn.modTime,
       InstallDependency: 'FALSE',
       Environment: { Variables: Object.entries(fn.env).map(([Key, Value]) => ({ Key, Value })) },
-      Triggers: state.triggers(fn.name).map((t) => ({ Type: 'timer', TriggerName: t.name, TriggerDesc: t.config, Enable: 1, ModTime: fn.modTime })),
+      // SCF describes a timer as JSON {"cron": …} although it is created with the bare cron text (the Serverless
+      // Framework's Tencent plugin reads it back with JSON.parse(TriggerDesc).cron).
+      Triggers: state.triggers(fn.name).map((t) => ({ Type: 'timer', TriggerName: t.name, TriggerDesc: JSON.stringify({ cron: t.config }), Enable: 1, ModTime: fn.modTime })),
     };
   }
 
@@ -224,7 +235,7 @@ export function controlPlaneActions(ctx: ActionContext): ControlPlaneActions {
             Region: 'ap-shanghai',
             Databases: [{ InstanceId: ctx.envId, Status: 'RUNNING', Region: 'ap-shanghai' }],
             Functions: [{ Namespace: ctx.envId, Region: 'ap-shanghai' }],
-            Storages: [],
+            Storages: [{ Region: 'ap-shanghai', Bucket: bucketOf(ctx.envId), CdnDomain: '', AppId: '1300000000' }],
             LogServices: [],
             CustomLogServices: [],
           },
@@ -275,9 +286,11 @@ export function controlPlaneActions(ctx: ActionContext): ControlPlaneActions {
       return {};
     },
 
-    // Documents (settings/shop, products): Mongo-style commands, by _id only, which is all a deploy needs.
-    // UNCERTAIN: the exact Command format Tencent Cloud's RunCommands takes is not documented in what we could read;
-    // this plays the Mongo runCommand shapes {find, filter} and {update, updates: [{q, u, upsert}]}.
+    // Documents (settings/shop, products): Mongo commands, by _id only, which is all a deploy needs. The QUERY
+    // shape is Tencent Cloud's own example (https://cloud.tencent.com/document/api/876/129012): Command
+    // {"find": …, "filter": {"_id": {"$eq": "1"}}}, and Data[i] a JSON array of canonical-EJSON document strings
+    // (dates as {"$date": {"$numberLong": …}}). UNCERTAIN: UPDATE has no published example; this plays Mongo's
+    // {update, updates: [{q, u, upsert}]} and answers {"n": …}.
     RunCommands: (p) => {
       checkEnv(p);
       const commands = (p.MgoCommands ?? []) as Array<{ TableName?: string; CommandType?: string; Command?: string }>;
@@ -292,14 +305,16 @@ export function controlPlaneActions(ctx: ActionContext): ControlPlaneActions {
           throw new ApiError('InvalidParameter', 'Command must be JSON');
         }
         const byId = (q: unknown): string => {
-          const id = (q as { _id?: unknown } | null)?._id;
+          const raw = (q as { _id?: unknown } | null)?._id;
+          const id = raw && typeof raw === 'object' && '$eq' in raw ? (raw as { $eq: unknown }).$eq : raw;
           if (typeof id !== 'string') throw new ApiError('InvalidParameter', 'the local cloud runs commands on documents by _id only');
           return id;
         };
         if (c.CommandType === 'QUERY') {
           const id = byId(command.filter);
           const got = db.execute('database.getDocument', { collectionName: table, queryType: 'DOC', query: JSON.stringify({ _id: id }) }) as { data: { list: string[] } };
-          for (const doc of got.data.list) data.push(JSON.stringify(toPlainJson(parseEjson(typeof doc === 'string' ? doc : JSON.stringify(doc), 'document'))));
+          // One entry per command: a JSON array holding each document as a canonical EJSON string.
+          data.push(JSON.stringify(got.data.list.map((doc) => toEjson(parseEjson(typeof doc === 'string' ? doc : JSON.stringify(doc), 'document')))));
         } else if (c.CommandType === 'UPDATE') {
           let n = 0;
           for (const u of (command.updates ?? []) as Array<{ q?: unknown; u?: unknown; upsert?: boolean }>) {
@@ -340,7 +355,36 @@ export function controlPlaneActions(ctx: ActionContext): ControlPlaneActions {
       const type = need(p, 'ResourceType');
       const wanted = Array.isArray(p.Resources) ? new Set(p.Resources as string[]) : undefined;
       const list = state.permissions(type).filter((x) => !wanted || wanted.has(x.resource));
-      return { PermissionList: list.map((x) => ({ ResourceType: x.resourceType, Resource: x.resource, Permission: x.permission, SecurityRule: x.securityRule })) };
+      // The answer sits in Data (https://cloud.tencent.com/document/api/876/132256), although manager-node 5.6.5's
+      // DescribeResourcePermissionResp type puts PermissionList at the top.
+      return { Data: { PermissionList: list.map((x) => ({ ResourceType: x.resourceType, Resource: x.resource, Permission: x.permission, SecurityRule: x.securityRule })), TotalCount: list.length } };
+    },
+
+    // The storage bucket's rule, as manager-node 5.6.5's storage.getStorageAcl / setStorageAcl send it:
+    // {EnvId, Bucket} → {AclTag, Rule}; {EnvId, Bucket, AclTag, Rule (JSON text, for CUSTOM)}. A new environment
+    // answers READONLY (所有用户可读，仅创建者可读写, CloudBase's default).
+    DescribeStorageSafeRule: (p) => {
+      checkEnv(p);
+      bucketParam(p);
+      const deployed = state.permissions('storage').find((x) => x.resource === bucketOf(ctx.envId));
+      return deployed ? { AclTag: deployed.permission, Rule: deployed.securityRule } : { AclTag: 'READONLY', Rule: '' };
+    },
+    ModifyStorageSafeRule: (p) => {
+      checkEnv(p);
+      const bucket = bucketParam(p);
+      const acl = need(p, 'AclTag');
+      if (!PERMISSIONS.storage.includes(acl)) throw new ApiError('InvalidParameter', `AclTag must be one of ${PERMISSIONS.storage.join(', ')}`);
+      const rule = acl === 'CUSTOM' ? need(p, 'Rule') : '';
+      if (acl === 'CUSTOM') {
+        try {
+          parseStorageRules(JSON.parse(rule), 'Rule');
+        } catch (err) {
+          throw new ApiError('InvalidParameter', err instanceof SyntaxError ? 'Rule must be JSON' : (err as Error).message);
+        }
+      }
+      state.putPermission({ resourceType: 'storage', resource: bucket, permission: acl, securityRule: rule });
+      ctx.log('control-plane.storage-rule', { acl });
+      return {};
     },
 
     // ---- HTTP access -----------------------------------------------------------------------------------------
@@ -437,6 +481,35 @@ export function controlPlaneActions(ctx: ActionContext): ControlPlaneActions {
       writeRunnerConfig(fn, false);
       ctx.onTriggersChanged();
       return {};
+    },
+    // SCF's synchronous Invoke (manager-node 5.6.5's invokeFunction sends ClientContext = the event and returns
+    // Result): RetMsg is the function's return value as JSON, InvokeResult 0 when it returned (the Result structure of
+    // SCF's InvokeFunction example, https://www.tencentcloud.com/document/product/583/41408).
+    Invoke: async (p) => {
+      const fn = fnOf(p);
+      let event: unknown = {};
+      const context = str(p, 'ClientContext');
+      if (context !== undefined) {
+        try {
+          event = JSON.parse(context);
+        } catch {
+          throw new ApiError('InvalidParameterValue.ClientContext', 'ClientContext must be JSON');
+        }
+      }
+      const out = await ctx.invoke(fn.name, event);
+      const duration = out.durationMs;
+      return {
+        Result: {
+          FunctionRequestId: out.requestId,
+          RetMsg: out.ok ? JSON.stringify(out.result ?? null) : '',
+          ErrMsg: out.ok ? '' : out.message,
+          InvokeResult: out.ok ? 0 : 1,
+          Duration: duration,
+          BillDuration: Math.ceil(duration),
+          MemUsage: 0,
+          Log: '',
+        },
+      };
     },
     DeleteTrigger: (p) => {
       const fn = fnOf(p);

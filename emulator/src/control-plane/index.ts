@@ -18,6 +18,8 @@ import { LOCAL_CA_NAME, type MerchantMaterial } from '../pki';
 import { issueCertificate } from '../pki/x509';
 import { httpTriggerEvent, httpTriggerReply } from '../runner/http-trigger';
 import { DEFAULT_RULES, parseSecurityRules, type FunctionSecurityRules } from '../security-rules';
+import { DEFAULT_STORAGE_RULES, parseStorageRules, type StorageRules } from '../storage/rules';
+import { bucketOf } from '../storage/paths';
 import { ApiError, controlPlaneActions } from './actions';
 import { ControlPlaneState } from './state';
 import { verifyTc3 } from './tc3';
@@ -48,6 +50,8 @@ export interface ControlPlane {
   functionEnv(name: string): Record<string, string>;
   /** The function security rule deployed (CloudBase's default until one is). */
   readonly rules: FunctionSecurityRules;
+  /** The storage security rule deployed (CloudBase's default, READONLY, until one is): what clients' storage calls obey. */
+  readonly storageRules: StorageRules;
   /** Serves `/http<path>` for the HTTP access paths created (any method). */
   httpAccess: RouteHandler;
   /** The local stand-in for the one DevTools upload: grants the cloud-call permissions of each uploaded config.json. */
@@ -70,6 +74,7 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
     db: options.db,
     codeRoot: options.codeRoot,
     onTriggersChanged: options.onTriggersChanged,
+    invoke: (name, event) => options.runner.invoke({ name, event, source: 'wx_unknown', appid: options.appid }),
     log: options.log,
   });
 
@@ -89,6 +94,30 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
     return rules;
   };
 
+  // The basic permissions are rules too (emulator/src/storage/rules.ts lists the four).
+  const ACL_RULES: Record<string, { read: unknown; write: unknown }> = {
+    READONLY: { read: true, write: 'resource.openid == auth.openid' },
+    PRIVATE: { read: 'resource.openid == auth.openid', write: 'resource.openid == auth.openid' },
+    ADMINWRITE: { read: true, write: false },
+    ADMINONLY: { read: false, write: false },
+  };
+  let storageRules: StorageRules = DEFAULT_STORAGE_RULES;
+  let storageKey: string | undefined;
+  const currentStorageRules = (): StorageRules => {
+    const deployed = state.permissions('storage').find((p) => p.resource === bucketOf(options.envId));
+    const key = deployed ? `${deployed.permission}\0${deployed.securityRule}` : undefined;
+    if (key !== storageKey) {
+      storageKey = key;
+      try {
+        storageRules = !deployed ? DEFAULT_STORAGE_RULES : parseStorageRules(deployed.permission === 'CUSTOM' ? JSON.parse(deployed.securityRule) : ACL_RULES[deployed.permission], 'the deployed storage rule');
+      } catch (err) {
+        options.log('control-plane.storage-rule.invalid', { message: (err as Error).message });
+        storageRules = parseStorageRules({ read: false, write: false }, 'deny all');
+      }
+    }
+    return storageRules;
+  };
+
   const tls = serverCertificate(options.material.ca);
   const api: HttpsServer = createHttpsServer({ key: tls.key, cert: tls.cert }, (req, res) => {
     const reply = (body: Record<string, unknown>) => {
@@ -97,7 +126,7 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
     };
     const fail = (code: string, message: string) => reply({ Error: { Code: code, Message: message } });
     readBody(req, API_BODY_LIMIT)
-      .then((body) => {
+      .then(async (body) => {
         const url = new URL(req.url ?? '/', 'https://api');
         const check = verifyTc3({ method: req.method ?? 'GET', path: url.pathname, query: url.search.slice(1), headers: req.headers, body }, credentials);
         if (!check.ok) return fail(check.code, check.message);
@@ -111,7 +140,7 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
           return fail('InvalidParameter', 'the body is not JSON');
         }
         try {
-          const result = handler(params);
+          const result = await handler(params);
           options.log('control-plane.api', { service: check.service, action, outcome: 'ok' });
           reply(result);
         } catch (err) {
@@ -127,6 +156,13 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
     credentials,
     get rules() {
       return { ruleFor: (name: string) => currentRules().ruleFor(name) };
+    },
+    storageRules: {
+      canRead: (caller, owner) => currentStorageRules().canRead(caller, owner),
+      canWrite: (caller, owner) => currentStorageRules().canWrite(caller, owner),
+      get source() {
+        return currentStorageRules().source;
+      },
     },
     tunnel(req, socket, head) {
       const target = String(req.url ?? '');

@@ -10,11 +10,14 @@ const STYLE = `
  body{margin:0;background:#e9ebef;font:14px/1.4 -apple-system,"PingFang SC","Noto Sans CJK SC","Helvetica Neue",sans-serif;color:#1d2129}
  .bench{display:flex;gap:24px;padding:20px;align-items:flex-start;flex-wrap:wrap}
  .side{width:240px;display:grid;gap:12px}
+ /* A window barely wider than the phone (390 px): the frame keeps its 375 px, centred, and the bench gives up its
+    padding; the phone never shrinks (its pages are laid out for 375). */
+ @media (max-width:440px){.bench{padding:12px 0;justify-content:center}.phone{margin:10px 0;box-shadow:0 0 0 6px #1f2329,0 12px 40px #0005}}
  .side h1{font-size:16px;margin:0} .side p{margin:0;color:#666;font-size:12px}
  .holders{display:grid;gap:6px} .holder{padding:8px 10px;border:1px solid #d0d3d9;background:#fff;border-radius:8px;text-align:left;cursor:pointer;font-size:14px}
  .holder.selected{border-color:#07c160;background:#e8f7ef;color:#078a47;font-weight:600}
  .side a{color:#576b95;font-size:13px}
- .phone{width:${FRAME_WIDTH}px;height:${FRAME_HEIGHT}px;background:#fff;border-radius:28px;box-shadow:0 0 0 10px #1f2329,0 12px 40px #0005;overflow:hidden;position:relative;display:flex;flex-direction:column;margin:10px}
+ .phone{flex:none;width:${FRAME_WIDTH}px;height:${FRAME_HEIGHT}px;background:#fff;border-radius:28px;box-shadow:0 0 0 10px #1f2329,0 12px 40px #0005;overflow:hidden;position:relative;display:flex;flex-direction:column;margin:10px}
  .status-bar{height:24px;display:flex;justify-content:center;align-items:center;font-size:12px;font-weight:600;background:#fff;flex:none}
  .nav-bar{height:44px;display:flex;align-items:center;justify-content:center;position:relative;background:#fff;flex:none;border-bottom:1px solid #0000000d}
  #nav-title{font-size:17px;font-weight:600;max-width:190px;overflow:hidden;white-space:nowrap;text-overflow:ellipsis}
@@ -64,9 +67,10 @@ const STYLE = `
  @keyframes wxspin{to{transform:rotate(360deg)}}
  .wx-toast-title{font-size:15px;margin-top:6px}
  .wx-sheet{width:100%;background:#fff;border-radius:12px 12px 0 0;padding:0 24px 28px}
- .wx-sheet-head{display:flex;align-items:center;height:56px;position:relative;justify-content:center}
- .wx-sheet-close{position:absolute;left:-8px;border:0;background:none;font-size:20px;cursor:pointer;color:#333;width:40px;height:40px}
- .wx-sheet-title{font-size:16px;font-weight:600}
+ .wx-sheet-head{display:grid;grid-template-columns:40px 1fr 40px;align-items:center;min-height:56px}
+ .wx-sheet-close{grid-column:1;margin-left:-8px;border:0;background:none;font-size:20px;cursor:pointer;color:#333;width:40px;height:40px}
+ .wx-sheet-title{grid-column:2;text-align:center;font-size:16px;font-weight:600}
+ .wx-scan-hint{font-size:13px;color:#888;margin-bottom:12px;text-align:center}
  .wx-cashier{text-align:center}
  .wx-cashier-merchant{font-size:15px;color:#333;margin-top:12px}
  .wx-cashier-amount{font-size:40px;font-weight:600;margin:8px 0 4px;font-family:"WeChat Sans","DIN Alternate",-apple-system,sans-serif}

@@ -1,5 +1,7 @@
 // Database round trips per function call, as the local cloud counts them per invocation (every admin request a
 // function makes: database, cloudPay, openapi). Measured on warm instances (settings cached), second call of each.
+// The demo shop has a receipt printer and no counted stock; docs/functions.md ("Budgets, measured") says what each
+// request is for, and test/functions/round-trips.test.ts holds the lifecycle to these budgets.
 import { markdownTable, type BenchContext, type BenchSection } from '../lib/section';
 import { BENCH_BUYER, BENCH_MERCHANT, benchShop, control, gateway } from './shop';
 
@@ -35,16 +37,16 @@ export const roundTripsSection: BenchSection = {
         notifyCalls = outcome.calls;
       }
       // The demo shop has a receipt printer: printing reads the order and records the print (2 more requests).
-      add('payNotify (first delivery: PENDING → PAID, one message to the merchant, one receipt printed)', notifyCalls, '≤ 2 database + 1 provider query, + 2 with a printer');
+      add('payNotify (first delivery: PENDING → PAID owing the message and the receipt, read back, message record + sent, receipt record)', notifyCalls, '≤ 5 (4 without a printer); + a transaction if the order holds stock');
       const dup = await cloud.runner.invoke({ name: 'payNotify', event: { outTradeNo: orderIds[2] }, source: 'wx_pay' });
-      if (dup.ok) add('payNotify (duplicate delivery)', dup.calls);
+      if (dup.ok) add('payNotify (duplicate delivery: the lost conditional write, then the order read to tell a duplicate from an anomaly)', dup.calls, '≤ 2');
 
       let applyCalls = { database: 0, pay: 0, openapi: 0 };
       for (const orderId of orderIds) applyCalls = (await gateway(cloud, 'applyRefund', { orderId, reason: 'bench', refundFee: 10 }, BENCH_BUYER)).calls;
-      add('applyRefund (read the order, reserve on it, insert the refund, then one message record)', applyCalls, '≤ 4');
+      add('applyRefund (read the order, reserve on it, insert the refund owing the message; then, alongside the send, clear the order\'s mark, message record + sent)', applyCalls, '≤ 6');
       let approveCalls = { database: 0, pay: 0, openapi: 0 };
       for (const orderId of orderIds.slice(0, 2)) approveCalls = (await gateway(cloud, 'approveRefund', { refundId: `${orderId}R1`, action: 'approve' }, BENCH_MERCHANT)).calls;
-      add('approveRefund (approve)', approveCalls);
+      add('approveRefund (approve: read the refund, claim PROCESSING, the order\'s timeline)', approveCalls, '≤ 3');
       const reject = await gateway(cloud, 'approveRefund', { refundId: `${orderIds[2]}R1`, action: 'reject', rejectReason: 'bench' }, BENCH_MERCHANT);
       add('approveRefund (reject)', reject.calls);
       let settleCalls = { database: 0, pay: 0, openapi: 0 };
@@ -53,12 +55,12 @@ export const roundTripsSection: BenchSection = {
         const outcome = await cloud.runner.invoke({ name: 'refundNotify', event: { outRefundNo: `${orderId}R1` }, source: 'wx_pay' });
         if (outcome.ok) settleCalls = outcome.calls;
       }
-      add('refundNotify (PROCESSING → SUCCEEDED)', settleCalls);
+      add('refundNotify (PROCESSING → SUCCEEDED: read the refund, book the order, settle the refund owing the message, message record + sent)', settleCalls, '≤ 5');
       await gateway(cloud, 'orders', { action: 'list' }, BENCH_BUYER);
       add('orders list', (await gateway(cloud, 'orders', { action: 'list' }, BENCH_BUYER)).calls, 'one query');
       add('orders get (order + its refunds)', (await gateway(cloud, 'orders', { action: 'get', orderId: orderIds[0] }, BENCH_BUYER)).calls);
       const reconcile = await cloud.runner.invoke({ name: 'reconcile', event: {}, source: 'wx_trigger' });
-      if (reconcile.ok) add('reconcile (nothing due; its first call, so settings are read too; one query for unrecorded refund requests)', reconcile.calls);
+      if (reconcile.ok) add('reconcile (nothing due; its first call, so settings are read too; one query per thing it looks for)', reconcile.calls);
     } finally {
       await cloud.close();
     }

@@ -30,7 +30,7 @@ export const main = clientFunction<ApproveRefundData>('approveRefund', async (ev
       // A return is agreed first (the buyer sends the goods back); a refund-only request is refunded now.
       const refund = await findRefund(store, request.refundId);
       if (refund?.type === 'RETURN_AND_REFUND') return { refundId: request.refundId, status: await agreeReturn(ctx, request.refundId, who.openid) };
-      return { refundId: request.refundId, status: await approveRefund(ctx, payments(settings, who.env), request.refundId, who.openid) };
+      return { refundId: request.refundId, status: await approveRefund(ctx, payments(settings, who.env), request.refundId, who.openid, 'approve', refund) };
     }
     case 'confirmReturn':
       return { refundId: request.refundId, status: await approveRefund(ctx, payments(settings, who.env), request.refundId, who.openid, 'confirmReturn') };

@@ -8,8 +8,9 @@ import { billSource } from '../../server/provider';
 import { loadSettings } from '../../server/settings';
 import { parseBillEvent } from '../../domain/bill-event';
 import { billAccounts } from '../../domain/channels';
+import { probeable } from '../../server/openapi-probe';
 
-export async function main(event: unknown): Promise<unknown> {
+async function run(event: unknown): Promise<unknown> {
   const request = parseBillEvent(event, new Date());
   if (!request.ok) return { ok: false, code: 'INVALID_ARGUMENT', message: request.message };
   const store = database();
@@ -20,3 +21,6 @@ export async function main(event: unknown): Promise<unknown> {
   for (const channel of billAccounts(settings)) days.push(...(await reconcileBills(store, settings, billSource(settings, channel), now, request.days, channel)));
   return { ok: true, days };
 }
+
+// The doctor's cloud-call probe is answered before the timer work (server/openapi-probe.ts).
+export const main = probeable('bill', run);

@@ -9,10 +9,11 @@ import { readPushEnv } from '../../server/push-env';
 import { pushInput } from '../../server/push-input';
 import { handleTradeManage } from '../../server/push-flow';
 import { loadSettings } from '../../server/settings';
+import { probeable } from '../../server/openapi-probe';
 
 const text = (statusCode: number, body: string) => ({ statusCode, headers: { 'content-type': 'text/plain; charset=utf-8' }, body });
 
-export async function main(event: unknown): Promise<unknown> {
+async function run(event: unknown): Promise<unknown> {
   const request = pushInput(event);
   if (!request) return text(400, 'not an HTTP request');
   const secrets = readPushEnv();
@@ -45,3 +46,6 @@ export async function main(event: unknown): Promise<unknown> {
     return text(500, 'retry');
   }
 }
+
+// The doctor's cloud-call probe is answered before the push work (server/openapi-probe.ts).
+export const main = probeable('wxPush', run);

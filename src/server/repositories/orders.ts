@@ -246,12 +246,14 @@ export async function listOrders(
   const _ = store.command;
   const where: Record<string, unknown> = { _openid: query.openid };
   if (query.filter === 'REFUNDING') where.refunding = true;
-  else if (query.filter) where.status = query.filter;
+  else if (query.filter && query.filter !== 'AFTERSALE') where.status = query.filter;
   if (query.atOrBefore) where.createdAt = _.lte(query.atOrBefore);
+  // 售后: an open request, or money already refunded (partly or wholly), among the buyer's own orders.
+  const condition = query.filter === 'AFTERSALE' ? _.and(where, _.or({ refunding: true }, { refundedFee: _.gt(0) })) : where;
   const projection = Object.fromEntries(ORDER_LIST_FIELDS.map((f) => [f, true]));
   const { data } = await store
     .collection(COLLECTIONS.orders)
-    .where(where)
+    .where(condition)
     .orderBy('createdAt', 'desc')
     .orderBy('_id', 'desc')
     .limit(query.fetch)

@@ -1,9 +1,9 @@
 // Refunds in the database. A refund's request and release change it and its order together (in one transaction);
 // the claim REQUESTED → PROCESSING touches the refund alone; settlement books the order first (orders.ts
 // bookRefundOutcome), then finishes the refund here (refund-flow.ts settleRefund).
-import type { RefundStatus } from '../../../typings/api';
+import type { RefundQueueFilter, RefundStatus } from '../../../typings/api';
 import type { OwedMessage, RefundDoc } from '../../domain/documents';
-import { POLLED_REFUND_STATUSES, REFUND_MOVES, type Move } from '../../domain/states';
+import { FINISHED_REFUND_STATUSES, POLLED_REFUND_STATUSES, REFUND_MOVES, type Move } from '../../domain/states';
 import { fromStatus } from './conditions';
 import { COLLECTIONS, isDuplicateId, type Store, type TransactionScope } from '../store';
 import { asRefund } from './decode';
@@ -110,8 +110,8 @@ export async function touchRefund(store: Store, refundId: string, status: Refund
 }
 
 /** Candidates for one page of the merchant queue, newest first (see domain/cursor.ts). */
-export async function listRefunds(store: Store, query: { status?: RefundStatus; atOrBefore?: Date; fetch: number }): Promise<RefundDoc[]> {
-  const where: Record<string, unknown> = query.status ? { status: query.status } : {};
+export async function listRefunds(store: Store, query: { status?: RefundQueueFilter; atOrBefore?: Date; fetch: number }): Promise<RefundDoc[]> {
+  const where: Record<string, unknown> = !query.status ? {} : query.status === 'FINISHED' ? { status: store.command.in([...FINISHED_REFUND_STATUSES]) } : { status: query.status };
   if (query.atOrBefore) where.createdAt = store.command.lte(query.atOrBefore);
   const { data } = await store.collection(COLLECTIONS.refunds).where(where).orderBy('createdAt', 'desc').orderBy('_id', 'desc').limit(query.fetch).get();
   return data.map(asRefund);

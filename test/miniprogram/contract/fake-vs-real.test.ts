@@ -56,6 +56,7 @@ function fakeBackend(): Backend {
   );
   fake.merchants = new Set([support.MERCHANT, support.MERCHANT_2]);
   fake.refundWindowDays = 7;
+  fake.unpaidTimeoutSeconds = 30 * 60;
   fake.templates = { ...support.TEMPLATES };
   // The demo settings: under WeChat's shipping management, with a receipt printer (one copy).
   fake.shippingManaged = true;

@@ -117,26 +117,30 @@ describe('merchant refund review', () => {
     expect(review.text('.buyer')).toBe('买家 buy***r-1');
 
     await review.tap('.reject');
-    expect(review.text('.reject-error')).toBe('请填写拒绝原因，买家会看到');
+    expect(review.text('.reject-error')).toBe('请选择拒绝原因');
     expect(backend.refunds.get(refund.refundId)!.status).toBe('REQUESTED');
 
+    // The reasons are the contract's list; 其他原因 needs words.
+    expect(review.texts('.reject-option')).toEqual(['商品已发货，请收到后再申请', '已与买家协商一致，不退款', '商品不支持无理由退货', '退款金额与实际不符', '其他原因']);
+    await review.tap('.reject-option', 4);
     await review.type('.reject-input', '   ');
     await review.tap('.reject');
-    expect(review.text('.reject-error')).toBe('请填写拒绝原因，买家会看到');
+    expect(review.text('.reject-error')).toBe('选择“其他原因”时请写明原因，买家会看到');
 
     await review.type('.reject-input', '商品已拆封使用');
-    // A rejection is final: it is confirmed first, and declining rejects nothing.
+    // A rejection is final: it is confirmed first (with the amount), and declining rejects nothing.
     fake.user.confirms = false;
     await review.tap('.reject');
-    expect(fake.screen.dialogs.at(-1)).toEqual({ title: '拒绝退款', content: '拒绝后买家会看到原因：商品已拆封使用' });
+    expect(fake.screen.dialogs.at(-1)).toEqual({ title: '拒绝申请', content: '拒绝买家 ¥38.00 的仅退款申请，买家会看到原因：其他原因：商品已拆封使用' });
     expect(backend.refunds.get(refund.refundId)!.status).toBe('REQUESTED');
+    expect(fake.screen.subscriptionDialogs).toEqual([]);
     fake.user.confirms = true;
     await review.tap('.reject');
-    expect(backend.refunds.get(refund.refundId)).toMatchObject({ status: 'REJECTED', rejectReason: '商品已拆封使用' });
+    expect(backend.refunds.get(refund.refundId)).toMatchObject({ status: 'REJECTED', rejectReason: '其他原因：商品已拆封使用' });
     expect(review.text('.status')).toBe('商家已拒绝');
-    expect(review.text('.reject-reason')).toBe('拒绝原因：商品已拆封使用');
+    expect(review.text('.reject-reason')).toBe('拒绝原因：其他原因：商品已拆封使用');
     expect(review.exists('.approve')).toBe(false);
-    expect(fake.screen.toasts).toContain('已拒绝退款');
+    expect(fake.screen.toasts).toContain('已拒绝申请');
     // Deciding was a moment to renew the merchant's one-time message quota: asked once, after the confirmation.
     expect(fake.screen.subscriptionDialogs).toEqual([['tpl-paid', 'tpl-refund-req']]);
     expect(backend.grantsOf('merchant-1')).toEqual({ 'tpl-paid': 1, 'tpl-refund-req': 1 });

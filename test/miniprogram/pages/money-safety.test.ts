@@ -73,7 +73,7 @@ describe('an abnormal refund', () => {
     fake.user.openid = 'merchant-1';
     const queue = await renderPage(QUEUE);
     expect(queue.exists('.refund-row')).toBe(false); // nothing left to decide
-    await queue.tap('.tab', 1);
+    await queue.tap('.tab', 4); // 退款异常
     expect(queue.texts('.row-status')).toEqual(['退款未到账，商家处理中']);
 
     const review = await renderPage(REVIEW, { refundId: refund.refundId });

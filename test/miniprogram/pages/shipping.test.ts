@@ -317,7 +317,8 @@ describe('the buyer’s order list', () => {
     await page.tap('.tab', 3);
     expect(page.text('.tab.active')).toBe('待收货');
     expect(page.texts('.order-no')).toEqual([`订单号 ${shipped.orderId}`]);
-    expect(page.texts('.status')).toEqual(['已发货']);
+    // The card says what the buyer waits for, as its tab does.
+    expect(page.texts('.status')).toEqual(['待收货']);
     await page.tap('.tab', 4);
     expect(page.text('.tab.active')).toBe('已完成');
     expect(page.exists('.order-no')).toBe(false);

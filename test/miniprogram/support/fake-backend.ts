@@ -2,7 +2,7 @@
 // the functions' parsers, requests decided by their rules, answers rendered by their views (src/domain/**), so a
 // page test sees what a function would send. What is left here (the bookkeeping a function's database writes do)
 // is checked against the real functions through the local cloud by test/miniprogram/contract/fake-vs-real.test.ts.
-import type { BillDayView, BillDifferenceView, DeliveryAddress, MeData, OrderStatus, Product, Result } from '../../../typings/api';
+import type { BillDayView, BillDifferenceView, DeliveryAddress, MeData, OrderStatus, OrderSummary, Product, Result } from '../../../typings/api';
 import { decodeCursor, encodeCursor, fetchSize, pageOf } from '../../../src/domain/cursor';
 import { lineLabel, priceLines, stockDestination } from '../../../src/domain/catalogue';
 import type { OrderDoc, ProductDoc, RefundDoc, StockLine, TimelineRecord } from '../../../src/domain/documents';
@@ -13,7 +13,7 @@ import { decideAfterSale } from '../../../src/domain/aftersale';
 import { AFTERSALE_DEFAULTS, type AfterSaleSettings } from '../../../src/domain/aftersale-settings';
 import { decideRefundRequest, REFUND_NOTES, refundableFee, settleLedger } from '../../../src/domain/refund-rules';
 import { EXPRESS_COMPANIES } from '../../../src/domain/shipping';
-import { allows, ORDER_MOVES, REFUND_MOVES, REFUND_START } from '../../../src/domain/states';
+import { allows, FINISHED_REFUND_STATUSES, ORDER_MOVES, REFUND_MOVES, REFUND_START } from '../../../src/domain/states';
 import { TIMELINE_NOTES, timelineEntry } from '../../../src/domain/timeline';
 import { merchantRefundDetail, orderDetail, orderSummary, productView, refundView } from '../../../src/domain/views';
 import { closeOpensAt } from '../../../src/domain/close-window';
@@ -30,6 +30,9 @@ export type Injected = { ok: false; code: string; message: string } | 'network' 
 
 const ok = <T>(data: T): Result<T> => ({ ok: true, data });
 
+/** The temporary link the storage would hand out for a fileID (the fake keeps no files). */
+export const fakeFileLink = (fileID: string): string => `https://storage.test/${encodeURIComponent(fileID)}?sign=fake`;
+
 export class FakeBackend {
   products: FakeProduct[] = [
     { productId: 'tea', name: '乌龙茶', price: 3800, description: '一罐 250 克' },
@@ -42,7 +45,11 @@ export class FakeBackend {
   refundWindowDays = 36500;
   /** The after-sale timers (WeChat's defaults) and where returns go. */
   afterSale: AfterSaleSettings = { ...AFTERSALE_DEFAULTS, returnAddress: { name: '小店售后', phone: '021-60000000', address: '上海市徐汇区漕溪北路 88 号' } };
-  unpaidTimeoutSeconds = 1800;
+  /**
+   * Unpaid orders close this long after they are made (the shop setting). Huge by default: the shop's clock starts in
+   * 2026-11 while pages count down against the real clock; a test that needs the deadline sets it.
+   */
+  unpaidTimeoutSeconds = 10 * 365 * 24 * 3600;
   /** Like WeChat Pay, which will not close a trade in its first minutes: cancelling a PENDING order is refused. */
   refuseEarlyCancel = false;
   /** The shop's payment provider: it decides how soon an unpaid order may be cancelled. */
@@ -404,9 +411,15 @@ export class FakeBackend {
     switch (request.action) {
       case 'list': {
         const filter = request.status;
-        const mine = [...this.orders.values()].filter((o) => o.buyer === openid && (!filter || (filter === 'REFUNDING' ? o.refunding === true : o.status === filter)));
+        // repositories/orders.ts listOrders
+        const listed = (o: StoredOrder) =>
+          !filter || (filter === 'REFUNDING' ? o.refunding === true : filter === 'AFTERSALE' ? o.refunding === true || o.refundedFee > 0 : o.status === filter);
+        const mine = [...this.orders.values()].filter((o) => o.buyer === openid && listed(o));
         const page = this.page(mine, request.cursor, request.limit);
-        return { ...page, items: page.items.map((o) => orderSummary(o, this.provider)) };
+        // orders-queries.ts withThumbnailLinks: each thumbnail as a link the page can load.
+        const withLinks = (summary: OrderSummary): OrderSummary =>
+          summary.lines ? { ...summary, lines: summary.lines.map((l) => (l.image ? { ...l, imageUrl: fakeFileLink(l.image) } : l)) } : summary;
+        return { ...page, items: page.items.map((o) => withLinks(orderSummary(o, this.provider, this.refundWindowDays))) };
       }
       case 'get': {
         const o = this.orders.get(request.orderId);
@@ -431,7 +444,7 @@ export class FakeBackend {
         return { openid, isMerchant, templates: { ...this.templates }, shippingManaged: this.shippingManaged };
       case 'refunds': {
         requireMerchant();
-        const list = [...this.refunds.values()].filter((r) => !request.status || r.status === request.status);
+        const list = [...this.refunds.values()].filter((r) => !request.status || r.status === request.status || (request.status === 'FINISHED' && FINISHED_REFUND_STATUSES.includes(r.status)));
         const page = this.page(list, request.cursor, request.limit);
         return { ...page, items: page.items.map((r) => refundView(r, true, this.orders.get(r.orderId), this.afterSale)) };
       }

@@ -45,6 +45,8 @@ export interface Screen {
   subscriptionDialogs: string[][];
   /** WeChat's own windows opened with wx.openBusinessView. */
   businessViews: Array<Record<string, string>>;
+  /** What wx.setClipboardData copied, in order. */
+  copied: string[];
 }
 
 /**
@@ -77,7 +79,7 @@ export interface FakeWx {
 
 export function createFakeWx(backend: FakeBackend, user: Partial<SimulatedUser> = {}): FakeWx {
   const who: SimulatedUser = { openid: 'buyer-1', pays: 'pay', subscribes: 'accept', confirms: true, address: PICKED_ADDRESS, scans: 'SF1234567890', receipt: 'confirm', ...user };
-  const screen: Screen = { toasts: [], dialogs: [], pages: ['/pages/shop/index'], pullDownStops: 0, subscriptionDialogs: [], businessViews: [] };
+  const screen: Screen = { toasts: [], dialogs: [], pages: ['/pages/shop/index'], pullDownStops: 0, subscriptionDialogs: [], businessViews: [], copied: [] };
   const slow: Array<{ name: string; action?: string; ms: number }> = [];
   const latencyOf = (name: string, data: Record<string, unknown>): number => {
     const i = slow.findIndex((s) => s.name === name && (s.action === undefined || s.action === data.action));
@@ -160,6 +162,12 @@ export function createFakeWx(backend: FakeBackend, user: Partial<SimulatedUser> 
         if (who.subscribes === 'accept') backend.grant(who.openid, id);
       });
       later(opts, { res });
+    },
+    setClipboardData: (opts: { data: string } & Callbacks<unknown>) => {
+      screen.copied.push(opts.data);
+      // WeChat confirms a copy with its own toast.
+      screen.toasts.push('内容已复制');
+      later(opts, { res: { errMsg: 'setClipboardData:ok' } });
     },
     showToast: (opts: { title: string }) => {
       screen.toasts.push(opts.title);

@@ -12,7 +12,7 @@ export interface ShopUnderTest {
 // Loaded at run time, not imported: the server-side modules are type-checked by the root tsconfig, and their
 // wx-server-sdk types cannot share a program with miniprogram-api-typings.
 export const support = require('../../functions/support') as {
-  openShop(options?: { grants?: number }): Promise<ShopUnderTest>;
+  openShop(options?: { grants?: number; settings?: Record<string, unknown> }): Promise<ShopUnderTest>;
   BUYER: string;
   MERCHANT: string;
   TEMPLATES: { orderPaid: string; refundRequested: string; refundResult: string };
@@ -26,7 +26,7 @@ export interface LocalShop {
   answerDialogs: boolean;
 }
 
-export function localShop(options: { grants: number }): LocalShop {
+export function localShop(options: { grants: number; settings?: Record<string, unknown> }): LocalShop {
   let shop: ShopUnderTest | undefined;
   const session: LocalShop = {
     get shop() {
@@ -39,7 +39,7 @@ export function localShop(options: { grants: number }): LocalShop {
     answerDialogs: true,
   };
   beforeAll(async () => {
-    shop = await support.openShop({ grants: options.grants });
+    shop = await support.openShop({ grants: options.grants, ...(options.settings ? { settings: options.settings } : {}) });
     installHttpWx(() => session.answerDialogs);
     config.paymentConfirmWaitsMs = [0, 200, 400, 800];
   });

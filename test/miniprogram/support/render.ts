@@ -74,7 +74,7 @@ export interface RenderedPage {
   tap(selector: string, index?: number): Promise<void>;
   /** A tap whose consequences are not waited for (for taps in quick succession). */
   tapQuickly(selector: string, index?: number): void;
-  type(selector: string, value: string): Promise<void>;
+  type(selector: string, value: string, index?: number): Promise<void>;
   pick(selector: string, value: number): Promise<void>;
   lifecycle(name: 'onLoad' | 'onShow' | 'onHide' | 'onUnload' | 'onPullDownRefresh' | 'onReachBottom', arg?: unknown): Promise<void>;
   /** The rendered tree, for miniprogram-simulate's snapshot serializer. */
@@ -92,10 +92,17 @@ function findAll(root: Node, selector: string): Node[] {
   return [...own, ...nested];
 }
 
+/** Pages rendered by the current test: detached after it, as closing them would, so no timer outlives its test. */
+const rendered: Array<{ detach(): void }> = [];
+afterEach(() => {
+  rendered.splice(0).forEach((comp) => comp.detach());
+});
+
 export async function renderPage(route: string, query: Record<string, string> = {}): Promise<RenderedPage> {
-  const comp = simulate.render(register(route)) as unknown as Node & { instance: RenderedPage['instance']; attach(el: unknown): void };
+  const comp = simulate.render(register(route)) as unknown as Node & { instance: RenderedPage['instance']; attach(el: unknown): void; detach(): void };
   const doc = (globalThis as unknown as { document: { createElement(tag: string): unknown } }).document;
   comp.attach(doc.createElement('div'));
+  rendered.push(comp);
   const setDataCalls: SetDataPayload[] = [];
   const instance = comp.instance;
   const original = instance.setData as (data: SetDataPayload, cb?: () => void) => void;
@@ -129,8 +136,8 @@ export async function renderPage(route: string, query: Record<string, string> = 
         gesture.active = false;
       }, 0);
     },
-    async type(selector, value) {
-      nodeAt(selector, 0).dispatchEvent('input', { detail: { value } });
+    async type(selector, value, index = 0) {
+      nodeAt(selector, index).dispatchEvent('input', { detail: { value } });
       await settle();
     },
     async pick(selector, value) {

@@ -147,13 +147,13 @@ export function showCashier(view: CashierView): Promise<boolean> {
   });
 }
 
-/** The subscribe-message dialog: which messages the mini-program wants to send, 允许 or 取消. */
-export function showSubscribeDialog(appName: string, templateIds: string[]): Promise<boolean> {
+/** The subscribe-message dialog: which messages the mini-program wants to send (by title), 允许 or 取消. */
+export function showSubscribeDialog(appName: string, titles: string[]): Promise<boolean> {
   return bottomSheet<boolean>('wx-subscribe', '订阅消息', undefined, (sheet, close) => {
     sheet.appendChild(el('div', 'wx-subscribe-app', appName));
     sheet.appendChild(el('div', 'wx-subscribe-title', '申请向你发送以下消息'));
     const list = el('div', 'wx-subscribe-list');
-    for (const id of templateIds) list.appendChild(el('div', 'wx-subscribe-item', `✓ ${id}`));
+    for (const title of titles) list.appendChild(el('div', 'wx-subscribe-item', `✓ ${title}`));
     sheet.appendChild(list);
     const actions = el('div', 'wx-subscribe-actions');
     actions.appendChild(answerButton('wx-subscribe-reject', '取消', close, () => false));
@@ -195,8 +195,9 @@ export function showAddressSheet(address: AddressView): Promise<boolean> {
 
 /** The scanner, without a camera: the code it would read, editable, then 确定 or 取消. */
 export function showScanSheet(suggested: string): Promise<string | undefined> {
-  const head = { title: '扫码（预览：没有摄像头，输入扫到的内容）', closeLabel: '取消', closeAnswer: undefined };
+  const head = { title: '扫码', closeLabel: '取消', closeAnswer: undefined };
   return bottomSheet<string | undefined>('wx-scan', '扫码', head, (sheet, close) => {
+    sheet.appendChild(el('div', 'wx-scan-hint', '预览没有摄像头：输入扫到的内容'));
     const input = document.createElement('input');
     input.className = 'wx-scan-input';
     input.value = suggested;

@@ -67,6 +67,19 @@ async function postJson(path: string, body: unknown, headers: Record<string, str
   return { status: res.status, data };
 }
 
+/** The sandbox's templates (GET /sandbox/templates), id → title, read once per page load. */
+let titlesOnce: Promise<Map<string, string>> | undefined;
+function templateTitles(): Promise<Map<string, string>> {
+  titlesOnce ??= fetch('/sandbox/templates')
+    .then((res) => (res.ok ? (res.json() as Promise<{ templates?: Array<{ id: string; title: string }> }>) : { templates: [] }))
+    .then((body) => new Map((body.templates ?? []).map((t) => [t.id, t.title])))
+    .catch(() => {
+      titlesOnce = undefined;
+      return new Map<string, string>();
+    });
+  return titlesOnce;
+}
+
 /** What WeChat shows as the mini-program's name in its dialogs; the app's title stands in for it. */
 const appName = (): string => appJson.window?.navigationBarTitleText || '小程序';
 
@@ -182,7 +195,9 @@ export const wx = {
   }),
   requestSubscribeMessage: api('requestSubscribeMessage', async (options: { tmplIds: string[] }) => {
     const ids = options.tmplIds ?? [];
-    const accept = await chrome.showSubscribeDialog(appName(), ids);
+    const titles = await templateTitles();
+    // WeChat lists each message by its template's title; an id the sandbox does not know is shown as it is.
+    const accept = await chrome.showSubscribeDialog(appName(), ids.map((id) => titles.get(id) ?? id));
     if (accept) {
       const granted = await postJson('/sandbox/subscriptions', { openid: holder.openid, templateIds: ids });
       if (granted.status >= 300) throw new Error(`requestSubscribeMessage:fail ${granted.status}`);

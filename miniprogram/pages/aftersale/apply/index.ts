@@ -213,6 +213,11 @@ Component({
       });
     },
 
+    onViewAfterSale() {
+      const refundId = this.data.submitted?.refundId ?? '';
+      wx.redirectTo({ url: withQuery(ROUTES.afterSaleDetail, { refundId, orderId: priv(this).orderId }) });
+    },
+
     onViewOrder() {
       wx.redirectTo({ url: withQuery(ROUTES.orderDetail, { orderId: priv(this).orderId }) });
     },

@@ -84,5 +84,9 @@ Component({
     onBills() {
       navigate(ROUTES.bills);
     },
+
+    onProducts() {
+      navigate(ROUTES.products);
+    },
   },
 });

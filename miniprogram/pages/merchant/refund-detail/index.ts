@@ -1,17 +1,21 @@
-// One refund request for the merchant: the order, the amount, the buyer's reason; approve, or reject with a
-// reason the buyer will read. Opened from the queue and from the "refund requested" message (`?refundId=`).
+// One after-sale request for the merchant: what is asked back (lines with their spec), the buyer's reason, note and
+// photos, where it stands and its history; then the decision due: agree (仅退款 → refund; 退货退款 → the buyer is sent
+// the return address) or reject with a reason from the list, and once the parcel is back, confirm it (refund) or
+// refuse it. Every decision repeats the amount first, then asks for message permission inside that confirmation.
+// After an approval the page follows the refund until WeChat Pay has decided. Opened from the queue, the ship page and
+// the "refund requested" message (`?refundId=`).
 import type { MeData, MerchantRefundDetail, RefundStatus } from '../../../../typings/api';
 import { errorText } from '../../../domain/errors';
-import { checkRejectReason, REJECT_REASON_MAX_LENGTH } from '../../../domain/refund-form';
-import { approveRefund, checkRefund, fetchRefundDetail, followRefund, rejectRefund } from '../../../services/merchant';
-import { confirmThenSubscribe, merchantTemplates } from '../../../services/subscriptions';
+import { checkRejectChoice, REJECT_REASON_MAX_LENGTH } from '../../../domain/refund-form';
+import { approveRefund, checkRefund, confirmReturn, fetchRefundDetail, followRefund, refuseReturn, rejectRefund } from '../../../services/merchant';
+import { confirmThenSubscribe, merchantTemplates, type Confirmation } from '../../../services/subscriptions';
 import { fetchMe } from '../../../services/session';
 import { toast, toastFailure } from '../../../utils/feedback';
 import { instanceState } from '../../../utils/instance-state';
 import { queryValue } from '../../../utils/routes';
 import { changedPaths } from '../../../utils/set-data';
+import { decisionText, toMerchantAfterSale, type MerchantAfterSaleVM } from '../../../view-models/aftersale';
 import { failed, LOADING, READY, type LoadState } from '../../../view-models/load-state';
-import { toMerchantRefund, type MerchantRefundVM } from '../../../view-models/merchant';
 
 interface ReviewPrivate {
   refundId: string;
@@ -25,15 +29,18 @@ interface ReviewPrivate {
 
 const priv = instanceState<ReviewPrivate>(() => ({ refundId: '', templates: {}, busy: false, open: true, status: '' }));
 
+const AGREED_TEXT = { approve: '已同意退款', agreeReturn: '已同意退货，等待买家寄回', confirmReturn: '已确认收货，正在退款' } as const;
+
 Component({
   data: {
     state: LOADING as LoadState,
-    refund: null as MerchantRefundVM | null,
+    sale: null as MerchantAfterSaleVM | null,
+    rejectIndex: -1,
     rejectText: '',
     rejectError: '',
     rejectMax: REJECT_REASON_MAX_LENGTH,
     busy: false,
-    /** After approval: waiting for WeChat Pay's result (the page reads the refund again a few times). */
+    /** Approved: the page is asking until WeChat Pay says the money went back. */
     following: false,
     /** The follow ended without a result: what the merchant can do. */
     followNote: '',
@@ -46,6 +53,11 @@ Component({
 
     onUnload() {
       priv(this).open = false;
+    },
+
+    /** Back from another page (the order, WeChat Pay's platform, another merchant's phone): read it again. */
+    onShow() {
+      if (this.data.state.kind === 'ready' && !priv(this).busy) void this.load(false);
     },
 
     onRetry() {
@@ -67,61 +79,54 @@ Component({
       const [res, me] = await Promise.all([fetchRefundDetail(s.refundId), withMe ? fetchMe() : Promise.resolve(null)]);
       if (me && me.ok) s.templates = me.data.templates;
       if (!res.ok) {
-        if (this.data.refund) toastFailure(res);
+        if (this.data.sale) toastFailure(res);
         else this.setData({ state: failed(res.code, res.code === 'FORBIDDEN' ? '仅商家可以处理退款申请' : errorText(res.code)) });
         return;
       }
       this.show(res.data);
     },
 
-    /** First render sends the refund; later ones only the fields that changed. */
+    /** First render sends the request; later ones only what changed (the photos' links are not sent again). */
     show(detail: MerchantRefundDetail) {
       priv(this).status = detail.refund.status;
-      const next = toMerchantRefund(detail);
-      const current = this.data.refund;
-      const patch = current ? changedPaths('refund', { ...current }, { ...next }) : { refund: next };
+      const next = toMerchantAfterSale(detail);
+      const current = this.data.sale;
+      const patch = current ? changedPaths('sale', { ...current }, { ...next }) : { sale: next };
       if (this.data.state.kind !== 'ready') patch.state = READY;
       if (Object.keys(patch).length) this.setData(patch);
+    },
+
+    onPreviewPhoto(e: WechatMiniprogram.BaseEvent) {
+      const urls = (this.data.sale?.photos ?? []).map((p) => p.url).filter((u) => u !== '');
+      wx.previewImage({ current: String(e.currentTarget.dataset.url ?? ''), urls });
+    },
+
+    onRejectReason(e: WechatMiniprogram.BaseEvent) {
+      this.setData({ rejectIndex: Number(e.currentTarget.dataset.index), rejectError: '' });
     },
 
     onRejectInput(e: WechatMiniprogram.Input) {
       this.setData({ rejectText: e.detail.value, rejectError: '' });
     },
 
-    async decide(work: () => Promise<void>) {
+    /** One decision at a time; the page is read again after it, and an approval is followed at WeChat Pay. */
+    async decide(work: () => Promise<'ok' | 'failed' | 'cancelled'>) {
       const s = priv(this);
       if (s.busy) return;
       s.busy = true;
       this.setData({ busy: true });
+      let outcome: 'ok' | 'failed' | 'cancelled' = 'cancelled';
       try {
-        await work();
+        outcome = await work();
       } finally {
         s.busy = false;
         this.setData({ busy: false });
       }
       await this.load(false);
+      if (outcome === 'ok' && s.status === 'PROCESSING') await this.follow();
     },
 
-    async onApprove() {
-      const refund = this.data.refund;
-      if (!refund || !refund.decidable) return;
-      let withWeChatPay = false;
-      await this.decide(async () => {
-        // The amount is confirmed first; message permission is asked from that confirmation (never holding it back).
-        const asked = await confirmThenSubscribe({ title: '同意退款', content: `将退还 ${refund.amountText} 给买家，款项原路返回。`, confirmText: '同意退款' }, merchantTemplates(priv(this).templates));
-        if (!asked.confirmed) return;
-        const res = await approveRefund(priv(this).refundId);
-        if (!res.ok) {
-          toastFailure(res);
-          return;
-        }
-        toast('已同意退款', 'success');
-        withWeChatPay = res.data.status === 'PROCESSING';
-      });
-      if (withWeChatPay && priv(this).status === 'PROCESSING') await this.follow();
-    },
-
-    /** The refund is with WeChat Pay: show its result when it arrives, within a bounded wait. */
+    /** The refund is with WeChat Pay: show its result when it arrives, within a bounded wait (退款处理中 → 退款成功). */
     async follow() {
       const s = priv(this);
       this.setData({ following: true, followNote: '' });
@@ -133,35 +138,60 @@ Component({
       this.setData({ following: false, followNote: waiting ? '微信支付仍在处理这笔退款，结果到达后会通知买家；可稍后下拉刷新或向微信支付查询' : '' });
     },
 
+    onAgree() {
+      const sale = this.data.sale;
+      const decision = sale?.decision;
+      if (!sale || !decision) return;
+      const refundId = priv(this).refundId;
+      return this.decide(async () => {
+        const res = await this.confirmAndCall(decisionText(sale, decision.agreeAction), () => (decision.agreeAction === 'confirmReturn' ? confirmReturn(refundId) : approveRefund(refundId)));
+        if (res === 'ok') toast(AGREED_TEXT[decision.agreeAction], 'success');
+        return res;
+      });
+    },
+
+    onReject() {
+      const sale = this.data.sale;
+      const decision = sale?.decision;
+      if (!sale || !decision) return;
+      const check = checkRejectChoice(decision.scene, this.data.rejectIndex, this.data.rejectText);
+      if (!check.ok) {
+        this.setData({ rejectError: check.error });
+        return;
+      }
+      const refundId = priv(this).refundId;
+      const refusing = decision.scene === 'RETURN';
+      return this.decide(async () => {
+        const res = await this.confirmAndCall(decisionText(sale, refusing ? 'refuseReturn' : 'reject', check.reason), () => (refusing ? refuseReturn(refundId, check.reason) : rejectRefund(refundId, check.reason)));
+        if (res === 'ok') {
+          toast(refusing ? '已拒绝收货' : '已拒绝申请', 'success');
+          this.setData({ rejectText: '', rejectIndex: -1 });
+        }
+        return res;
+      });
+    },
+
+    /** The amount confirmed first, message permission asked from that confirmation's tap, then the call. */
+    async confirmAndCall(text: Confirmation, call: () => ReturnType<typeof approveRefund>): Promise<'ok' | 'failed' | 'cancelled'> {
+      const asked = await confirmThenSubscribe(text, merchantTemplates(priv(this).templates));
+      if (!asked.confirmed) return 'cancelled';
+      const res = await call();
+      if (res.ok) return 'ok';
+      toastFailure(res);
+      return 'failed';
+    },
+
     /** After resolving an abnormal refund in the merchant platform: WeChat Pay is asked again, and the page shows it. */
     onCheck() {
-      const refund = this.data.refund;
-      if (!refund || !refund.checkable) return;
+      const sale = this.data.sale;
+      if (!sale || !sale.checkable) return;
       return this.decide(async () => {
         const res = await checkRefund(priv(this).refundId);
         if (!res.ok) toastFailure(res);
         else if (res.data.status === 'ABNORMAL' || res.data.status === 'PROCESSING') toast('微信支付还没有完成这笔退款');
         else toast('状态已更新', 'success');
-      });
-    },
-
-    onReject() {
-      const refund = this.data.refund;
-      if (!refund || !refund.decidable) return;
-      const check = checkRejectReason(this.data.rejectText);
-      if (!check.ok) {
-        this.setData({ rejectError: check.error });
-        return;
-      }
-      return this.decide(async () => {
-        // A rejection cannot be taken back: the merchant confirms it, then is asked for message permission.
-        const asked = await confirmThenSubscribe({ title: '拒绝退款', content: `拒绝后买家会看到原因：${check.reason}`, confirmText: '拒绝退款' }, merchantTemplates(priv(this).templates));
-        if (!asked.confirmed) return;
-        const res = await rejectRefund(priv(this).refundId, check.reason);
-        if (res.ok) {
-          toast('已拒绝退款', 'success');
-          this.setData({ rejectText: '' });
-        } else toastFailure(res);
+        // Asked by hand: no follow-up reads.
+        return 'cancelled';
       });
     },
   },

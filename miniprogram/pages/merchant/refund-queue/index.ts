@@ -1,6 +1,7 @@
-// The merchant's queue of refund requests waiting for a decision, newest first. Only merchants see it: the page
-// checks first, and the server refuses anyone else regardless.
-import type { MeData, RefundView } from '../../../../typings/api';
+// The merchant's after-sale queue, newest first, in WeChat's shop's tabs: 待处理 (requests to decide), 待买家退货
+// (agreed returns not sent back yet), 待确认收货 (parcels on their way back), 已完成 (decided), and 退款异常 (refunds
+// WeChat Pay could not pay out). Only merchants see it: the page checks first, and the server refuses anyone else.
+import type { MeData, RefundQueueFilter, RefundView } from '../../../../typings/api';
 import { QUEUE_TABS } from '../../../domain/labels';
 import { fetchRefundDetail, fetchRefundQueue } from '../../../services/merchant';
 import { askMerchantSubscriptions } from '../../../services/subscriptions';
@@ -15,7 +16,7 @@ const templatesOf = instanceState<{ templates: MeData['templates'] }>(() => ({ t
 
 // A work queue: coming back from the review page reloads it, so a request decided there leaves the list and one that
 // arrived meanwhile joins it.
-const queue = pagedList<RefundView, QueueRowVM, { tab: 'REQUESTED' | 'ABNORMAL' }>({
+const queue = pagedList<RefundView, QueueRowVM, { tab: RefundQueueFilter }>({
   fetchPage: (page, cursor) => fetchRefundQueue(cursor, page.data.tab),
   toRow: toQueueRow,
   rowId: (row) => row.refundId,
@@ -31,7 +32,8 @@ Component({
     /** Every reminder was accepted this visit: the button steps back from primary (one more tap adds one more). */
     subscribed: false,
     tabs: QUEUE_TABS,
-    tab: 'REQUESTED' as 'REQUESTED' | 'ABNORMAL',
+    tab: 'REQUESTED' as RefundQueueFilter,
+    emptyText: QUEUE_TABS[0].empty,
   },
   methods: {
     ...queue.methods,
@@ -44,7 +46,7 @@ Component({
       const key = String(e.currentTarget.dataset.key ?? '');
       const tab = QUEUE_TABS.find((t) => t.key === key);
       if (!tab || tab.key === this.data.tab) return;
-      this.setData({ tab: tab.key });
+      this.setData({ tab: tab.key, emptyText: tab.empty });
       void this.loadFirstPage(false);
     },
 

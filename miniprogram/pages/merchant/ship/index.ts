@@ -3,11 +3,11 @@
 // correct the shipment once, or reprint the receipt.
 import type { LogisticsType, OrderDetail } from '../../../../typings/api';
 import { errorText } from '../../../domain/errors';
-import { EXPRESS_OPTIONS, LOGISTICS_OPTIONS, TRACKING_NO, TRACKING_NO_LENGTHS, trackingFromScan } from '../../../domain/shipping';
+import { EXPRESS_OPTIONS, expressErrors, LOGISTICS_OPTIONS, TRACKING_NO, TRACKING_NO_LENGTHS } from '../../../domain/shipping';
 import { fetchOrderDetail } from '../../../services/order';
 import { reprintReceipt, shipOrder } from '../../../services/shipping';
-import { scanCode } from '../../../utils/device';
 import { confirmDialog, toast, toastFailure } from '../../../utils/feedback';
+import { EXPRESS_LABELS, expressFormMethods } from '../../../utils/express-form';
 import { instanceState } from '../../../utils/instance-state';
 import { checkMerchant } from '../../../utils/merchant-gate';
 import { navigate, queryValue, ROUTES, withQuery } from '../../../utils/routes';
@@ -50,7 +50,7 @@ Component({
     openRefund: null as { refundId: string; amountText: string; statusLabel: string } | null,
     canReprint: false,
     logisticsOptions: LOGISTICS_OPTIONS,
-    companyLabels: EXPRESS_OPTIONS.map((c) => c.label),
+    companyLabels: EXPRESS_LABELS,
     form: { ...EMPTY_FORM },
     companyLabel: '',
     errors: { company: '', trackingNo: '' },
@@ -115,33 +115,14 @@ Component({
       this.setData({ 'form.logisticsType': String(e.currentTarget.dataset.type) as LogisticsType, errors: { company: '', trackingNo: '' } });
     },
 
-    onCompanyChange(e: WechatMiniprogram.PickerChange) {
-      const index = Number(e.detail.value);
-      this.setData({ 'form.companyIndex': index, companyLabel: EXPRESS_OPTIONS[index]?.label ?? '', 'errors.company': '' });
-    },
-
-    onTrackingInput(e: WechatMiniprogram.Input) {
-      this.setData({ 'form.trackingNo': e.detail.value.replace(/\s+/g, ''), 'errors.trackingNo': '' });
-    },
-
-    async onScan() {
-      const result = await scanCode();
-      if (result === undefined) return;
-      const trackingNo = trackingFromScan(result);
-      if (!trackingNo) {
-        toast('没有识别出快递单号');
-        return;
-      }
-      this.setData({ 'form.trackingNo': trackingNo, 'errors.trackingNo': '' });
-    },
+    ...expressFormMethods,
 
     /** The same checks the server makes, so a mistake is shown beside its field. */
     validate(): boolean {
       const { logisticsType, companyIndex, trackingNo } = this.data.form;
-      const errors = { company: '', trackingNo: '' };
+      let errors = { company: '', trackingNo: '' };
       if (logisticsType === 'EXPRESS') {
-        if (companyIndex < 0) errors.company = '请选择快递公司';
-        if (!TRACKING_NO.test(trackingNo)) errors.trackingNo = trackingNo ? `快递单号应为 ${TRACKING_NO_LENGTHS} 位字母、数字或 -` : '请填写或扫描快递单号';
+        errors = expressErrors(companyIndex, trackingNo);
       } else if (trackingNo && (logisticsType !== 'LOCAL_DELIVERY' || !TRACKING_NO.test(trackingNo))) {
         errors.trackingNo = logisticsType === 'LOCAL_DELIVERY' ? `配送单号应为 ${TRACKING_NO_LENGTHS} 位字母、数字或 -` : '这种配送方式不需要单号';
       }

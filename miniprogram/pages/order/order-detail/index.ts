@@ -5,9 +5,10 @@ import { PAYMENT_TEXT, RECEIPT_TEXT } from '../../../domain/labels';
 import { cancelOrder, fetchOrderAfterPayment, fetchOrderDetail, withdrawRefund } from '../../../services/order';
 import { payOrder } from '../../../services/shop';
 import { fetchMe } from '../../../services/session';
-import { checkReceipt, confirmReceipt } from '../../../services/shipping';
+import { checkReceipt, receiveOrder } from '../../../services/shipping';
 import { askSubscriptions } from '../../../services/subscriptions';
 import { confirmDialog, toast, toastFailure } from '../../../utils/feedback';
+import { oneAtATime } from '../../../utils/guard';
 import { instanceState } from '../../../utils/instance-state';
 import { navigate, queryValue, ROUTES, withQuery } from '../../../utils/routes';
 import { changedPaths } from '../../../utils/set-data';
@@ -106,15 +107,8 @@ Component({
       if (Object.keys(patch).length) this.setData(patch);
     },
 
-    async guarded(work: () => Promise<void>) {
-      const s = priv(this);
-      if (s.busy) return;
-      s.busy = true;
-      try {
-        await work();
-      } finally {
-        s.busy = false;
-      }
+    guarded(work: () => Promise<void>) {
+      return oneAtATime(priv(this), work);
     },
 
     onPay() {
@@ -156,14 +150,17 @@ Component({
       navigate(withQuery(ROUTES.refundApply, { orderId: priv(this).orderId }));
     },
 
+    /** The request's own page: its progress, history and what is due (e.g. sending the goods back). */
+    onOpenAfterSale(e: WechatMiniprogram.BaseEvent) {
+      priv(this).staleOnShow = true;
+      navigate(withQuery(ROUTES.afterSaleDetail, { refundId: String(e.currentTarget.dataset.refundId ?? ''), orderId: priv(this).orderId }));
+    },
+
     onConfirmReceipt() {
       return this.guarded(async () => {
         const order = this.data.order;
         if (!order) return;
-        const me = await fetchMe();
-        // Unknown: assume WeChat's window; the server refuses what WeChat has not recorded either way.
-        const managed = me.ok ? me.data.shippingManaged !== false : true;
-        const res = await confirmReceipt({ orderId: order.orderId, transactionId: order.transactionIdForReceipt }, managed);
+        const { managed, outcome: res } = await receiveOrder(order.orderId, order.transactionIdForReceipt);
         if ('kind' in res) {
           if (res.kind === 'failed') toast(RECEIPT_TEXT.windowFailed);
           return;
