@@ -336,7 +336,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   }
   port = (server.address() as AddressInfo).port;
   // The demo shop's settings name its notify URLs, which need the port.
-  if (options.demo) await seedDemo(host, outbox, channelSettings([...(options.formerPay ?? []), pay], `http://127.0.0.1:${port}`, appid), appid);
+  if (options.demo) await seedDemo(host, outbox, channelSettings([...(options.formerPay ?? []), pay], `http://127.0.0.1:${port}`, appid), appid, { dir: join(root, 'emulator/demo-images'), storage });
   // Only now: a timer firing earlier would hand its function an admin URL without a port.
   if (options.timers) timers = startTimerTriggers(runner, { log });
   log('local-cloud.ready', { url: host.url, wechatpay: sandbox.https.url, pay, env, memory: Boolean(options.memory), database: dbFile ?? ':memory:', functions: runner.names() });

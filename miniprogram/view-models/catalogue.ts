@@ -66,7 +66,8 @@ export function productCard(product: Product, chosen: Readonly<Record<string, st
     productId: product.productId,
     name: product.name,
     description: product.description ?? '',
-    image: product.images?.[0] ?? '',
+    // A link from the functions: pages never load a fileID (only its uploader may read the file).
+    image: product.imageUrls?.[0] ?? '',
     specs,
     skuId: sku?.skuId ?? '',
     priceText: formatFen(sku?.price ?? product.price),

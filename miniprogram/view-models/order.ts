@@ -171,7 +171,8 @@ export interface OrderDetailVM {
   statusLabel: string;
   refundNote: string;
   tone: StatusTone;
-  items: Array<{ key: string; name: string; quantityText: string; unitPriceText: string; subtotalText: string }>;
+  /** `image`: a link to the line's thumbnail as bought ('' for a placeholder); `specText`: its spec as bought, or ''. */
+  items: Array<{ key: string; name: string; specText: string; image: string; quantityText: string; unitPriceText: string; subtotalText: string }>;
   /** 实付 once paid; an order never paid shows what it would have cost. */
   totalLabel: string;
   totalText: string;
@@ -214,6 +215,8 @@ export function toOrderDetail(order: OrderDetail, now: number = Date.now()): Ord
     items: order.items.map((item, i) => ({
       key: `${item.productId}-${i}`,
       name: item.name,
+      specText: item.spec ?? '',
+      image: (item.image && order.imageLinks?.[item.image]) || '',
       quantityText: `×${item.quantity}`,
       unitPriceText: formatFen(item.unitPrice),
       subtotalText: formatFen(item.unitPrice * item.quantity),

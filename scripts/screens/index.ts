@@ -18,7 +18,7 @@ async function useAddressIfAsked(phone: Phone): Promise<void> {
   if (await phone.page.locator('.wx-address').isVisible()) await phone.useAddress();
 }
 
-/** A plain square PNG of one colour: a stand-in product photo (the demo products have none). */
+/** A plain square PNG of one colour: a product photo the merchant uploads (the demo's own are in emulator/demo-images). */
 function solidPng(rgb: [number, number, number], size = 96): Buffer {
   const chunk = (type: string, data: Buffer) => {
     const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
@@ -37,13 +37,18 @@ function solidPng(rgb: [number, number, number], size = 96): Buffer {
   return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', pixels), chunk('IEND', Buffer.alloc(0))]);
 }
 
-/** The merchant gives two demo products a photo, as the product page would: uploaded, then saved with the product. */
+/**
+ * The merchant gives two demo products a photo, as the product page would: uploaded, then saved with the product.
+ * Only products the demo left without one (a demo with its own photos keeps them).
+ */
 async function photographDemoProducts(cloud: LocalCloud): Promise<void> {
+  const shown = await callFunction<{ ok: boolean; data?: Array<{ productId: string; images?: string[] }> }>(cloud, 'orders', { action: 'products' }, 'demo-buyer');
+  const withPhotos = new Set((shown.body.result?.data ?? []).filter((p) => p.images?.length).map((p) => p.productId));
   const products: Array<{ productId: string; name: string; price: number; description?: string; colour: [number, number, number] }> = [
     { productId: 'oolong-tea', name: '冻顶乌龙茶 250g', price: 6800, description: '台湾冻顶，中度烘焙', colour: [122, 84, 48] },
     { productId: 'tea-cup', name: '白瓷品茗杯', price: 1990, colour: [214, 222, 230] },
   ];
-  for (const p of products) {
+  for (const p of products.filter((candidate) => !withPhotos.has(candidate.productId))) {
     const fileID = await uploadAs(cloud, 'demo-merchant', `product-photos/demo-merchant/${p.productId}.png`, solidPng(p.colour));
     const { colour: _colour, ...product } = p;
     const saved = await callFunction<{ ok: boolean; message?: string }>(cloud, 'products', { action: 'save', product: { ...product, active: true, stock: 50, images: [fileID] } }, 'demo-merchant');
@@ -279,6 +284,32 @@ export async function main(args: string[]): Promise<void> {
     await shipper.see('.status', '退款成功');
     await snap(shipper, 'aftersale-detail-refunded', 'The buyer’s after-sale page at the end: every step of the negotiation');
     await shipper.close();
+
+    // The merchant's catalogue: from the desk to the product list, the editor, the stock page, 售罄 and 下架.
+    const keeper = await Phone.open(browser, cloud.url, 'demo-merchant', 2);
+    await keeper.tap('.desk-entry', '订单发货');
+    await keeper.tap('.products-entry', '商品');
+    await keeper.see('.product-name', '正山小种红茶');
+    await snap(keeper, 'catalogue', 'The merchant’s catalogue: thumbnails, each specification’s stock, 待付款 and sales; 下架 / 上架');
+    await keeper.screen.locator('.admin-product', { hasText: '正山小种红茶' }).locator('.edit-btn').click();
+    await keeper.waitForTitle('编辑商品');
+    await keeper.see('.sku-edit-label', '500g');
+    await snap(keeper, 'product-edit', 'Editing a product: photos, one spec’s values as rows, price in yuan and stock per row');
+    await keeper.back();
+    await keeper.screen.locator('.admin-product', { hasText: '竹制茶盘' }).locator('.adjust-btn').click();
+    await keeper.waitForTitle('调整库存');
+    await keeper.tap('.mode', '盘点');
+    await keeper.type('.quantity-input', '0');
+    await keeper.type('.reason-input', '样品损坏');
+    await snap(keeper, 'stock-adjust', 'Adjusting stock: 入库, 出库 or 盘点 with a reason; stock held by unpaid orders is never touched');
+    await keeper.tap('.submit-btn', '确定');
+    await keeper.see('.product-name', '竹制茶盘');
+    await keeper.screen.locator('.admin-product', { hasText: '白瓷品茗杯' }).locator('.shelf-btn').click();
+    await keeper.confirmModal();
+    await keeper.see('.product-state', '下架');
+    await keeper.see('.product-state', '售罄');
+    await snap(keeper, 'catalogue-states', 'Sold out (售罄) and off the shelf (下架): buyers cannot order either');
+    await keeper.close();
 
     // A window barely wider than a phone: the frame keeps its size and the tabs their line.
     const narrow = await Phone.open(browser, cloud.url, 'demo-buyer', 2);

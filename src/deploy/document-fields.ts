@@ -4,7 +4,7 @@
 // and no query would ever use it. The answer is cached per content of src/domain and typings/ (about a second to
 // compute, then a file read).
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type * as TS from 'typescript';
@@ -40,7 +40,10 @@ export function documentFields(root: string): DocumentFields {
   if (existsSync(cache)) return JSON.parse(readFileSync(cache, 'utf8')) as DocumentFields;
   const fields = computeFields(root, join(root, DOCUMENTS));
   mkdirSync(cacheDir, { recursive: true });
-  writeFileSync(cache, JSON.stringify(fields));
+  // Written aside, then renamed: another deploy or test reading the cache meanwhile sees all of it or none.
+  const partial = `${cache}.${process.pid}.tmp`;
+  writeFileSync(partial, JSON.stringify(fields));
+  renameSync(partial, cache);
   return fields;
 }
 

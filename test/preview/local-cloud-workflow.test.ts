@@ -50,7 +50,9 @@ describe('the local cloud UI data', () => {
     expect(call?.durationMs).toBeGreaterThanOrEqual(0);
     const sdk = body.requests.filter((r) => r.kind === 'admin' && r.functionName === 'orders');
     expect(sdk.length).toBeGreaterThan(0);
-    expect(sdk.every((r) => r.action?.startsWith('database.') && r.caller?.startsWith('invocation '))).toBe(true);
+    // The products' reads, and the links to their photos.
+    expect(sdk.every((r) => /^(database|storage)\./.test(r.action ?? '') && r.caller?.startsWith('invocation '))).toBe(true);
+    expect(sdk.map((r) => r.action)).toEqual(expect.arrayContaining(['database.getDocument', 'storage.batchGetDownloadUrl']));
   });
 
   it('logs refusals by the security rules as refused', async () => {

@@ -289,8 +289,9 @@ export function controlPlaneActions(ctx: ActionContext): ControlPlaneActions {
     // Documents (settings/shop, products): Mongo commands, by _id only, which is all a deploy needs. The QUERY
     // shape is Tencent Cloud's own example (https://cloud.tencent.com/document/api/876/129012): Command
     // {"find": …, "filter": {"_id": {"$eq": "1"}}}, and Data[i] a JSON array of canonical-EJSON document strings
-    // (dates as {"$date": {"$numberLong": …}}). UNCERTAIN: UPDATE has no published example; this plays Mongo's
-    // {update, updates: [{q, u, upsert}]} and answers {"n": …}.
+    // (dates as {"$date": {"$numberLong": …}}). UPDATE has no published example; public scripts that run it through
+    // `tcb db nosql execute` (which calls RunCommands) send Mongo's {update, updates: [{q, u, upsert, multi}]}, which
+    // is what this plays. Its answer ({"n": …} here) is not read by the deploy.
     RunCommands: (p) => {
       checkEnv(p);
       const commands = (p.MgoCommands ?? []) as Array<{ TableName?: string; CommandType?: string; Command?: string }>;

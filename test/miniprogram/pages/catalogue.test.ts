@@ -55,11 +55,12 @@ function as(openid: string, picks: string[] = []): void {
 
 const products = async () => (await getJson<{ documents: ProductDoc[] }>(`${cloud.url}/db/products?limit=100`)).documents;
 const product = async (id: string) => (await products()).find((p) => p._id === id)!;
-/** A buyer's order straight through the gateway (what the shop page sends). */
-async function buyerOrders(productId: string, quantity: number, skuId?: string): Promise<void> {
+/** A buyer's order straight through the gateway (what the shop page sends); answers its number. */
+async function buyerOrders(productId: string, quantity: number, skuId?: string): Promise<string> {
   const res = await http(`${cloud.url}/functions/pay`, 'POST', JSON.stringify({ data: { items: [{ productId, quantity, ...(skuId ? { skuId } : {}) }] } }), { 'content-type': 'application/json', 'x-wx-openid': BUYER });
-  const result = (JSON.parse(res.text) as { result: { ok: boolean; message?: string } }).result;
+  const result = (JSON.parse(res.text) as { result: { ok: boolean; message?: string; data?: { orderId: string } } }).result;
   if (!result.ok) throw new Error(`the buyer's order failed: ${result.message}`);
+  return result.data!.orderId;
 }
 /** Waits until the page has shown something other than 加载中. */
 async function ready(page: RenderedPage): Promise<RenderedPage> {
@@ -190,7 +191,7 @@ describe('the product editor', () => {
     await page.tap('.save-btn');
     await until(() => page.text('.save-error') !== '');
     expect(page.text('.save-error')).toMatch(/^保存失败：photo 1 /);
-    expect((await product('tea-tray')).images).toBeUndefined();
+    expect((await product('tea-tray')).images).toEqual([expect.stringMatching(/product-photos\/demo-merchant\/tea-tray\.png$/)]);
   });
 });
 
@@ -240,6 +241,26 @@ describe('the stock page', () => {
   });
 });
 
+describe('the demo catalogue’s photos', () => {
+  it('every demo product has one, served by the local storage; the shop page and the order page show them, with the spec bought', async () => {
+    const all = await products();
+    expect(all.filter((p) => !p.images?.length).map((p) => p._id)).toEqual([]);
+    as(BUYER);
+    const shop = await ready(await renderPage('pages/shop/index'));
+    const cards = shop.instance.data.products as Array<{ name: string; image: string }>;
+    expect(cards.length).toBeGreaterThan(0);
+    for (const card of cards) expect([card.name, (await http(card.image, 'GET')).statusCode]).toEqual([card.name, 200]);
+
+    const orderId = await buyerOrders('black-tea', 2, 'g100');
+    const detail = await ready(await renderPage('pages/order/order-detail/index', { orderId }));
+    expect(detail.text('.item-name')).toBe('正山小种红茶（新茶） ×2');
+    expect(detail.text('.item-spec')).toBe('100g');
+    const thumb = (detail.instance.data.order as { items: Array<{ image: string }> }).items[0].image;
+    expect(thumb).toMatch(/\/storage\/files\/product-photos\/demo-merchant\/black-tea\.png\?/);
+    expect(detail.exists('.item-thumb')).toBe(true);
+  });
+});
+
 describe('the low-stock message', () => {
   it('the merchant subscribes from the list; an order that leaves a SKU at 3 or fewer tells them once', async () => {
     as(MERCHANT);
@@ -247,7 +268,7 @@ describe('the low-stock message', () => {
     await page.tap('.subscribe-btn');
     await until(() => fake.screen.toasts.includes('库存不足时会通知你一次'));
     const before = (await getJson<{ messages: unknown[] }>(`${cloud.url}/sandbox/messages?templateId=LOCAL_TMPL_LOW_STOCK&limit=100`)).messages.length;
-    await buyerOrders('black-tea', 1, 'g100'); // 40 → 39: not low
+    await buyerOrders('black-tea', 1, 'g100'); // not low
     await buyerOrders('tea-tray', 3); // 5 → 2: low
     await buyerOrders('tea-tray', 1); // 2 → 1: already told
     const messages = (await getJson<{ messages: Array<{ touser: string; data: Record<string, string>; page?: string }> }>(`${cloud.url}/sandbox/messages?templateId=LOCAL_TMPL_LOW_STOCK&limit=100`)).messages;

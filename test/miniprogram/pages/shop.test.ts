@@ -130,6 +130,8 @@ describe('shop', () => {
     it('shows the photo, opens on a SKU that can be bought, and says how many are left; a sold-out product says 售罄', async () => {
       const page = await renderPage(ROUTE);
       expect(page.exists('.product-image')).toBe(true);
+      // The link the functions made, never the fileID (only its uploader may read that file).
+      expect((page.instance.data.products as Array<{ image: string }>)[0].image).toBe('https://storage.test/cloud%3A%2F%2Fenv.bucket%2Fproducts%2Fleaf.png?sign=fake');
       expect(page.texts('.spec-value')).toEqual(['250g', '500g']);
       expect(page.texts('.spec-value.selected')).toEqual(['500g']);
       expect(page.texts('.spec-value.spec-sold-out')).toEqual(['250g']);

@@ -439,7 +439,8 @@ export class FakeBackend {
       case 'submitReturn':
         return this.submitReturn(openid, request.refundId, request.expressCompany, request.trackingNo);
       case 'products':
-        return this.productDocs().map(productView);
+        // As the functions answer: a link for each photo (server/storage-files.ts withImageUrls).
+        return this.productDocs().map(productView).map((p) => (p.images?.length ? { ...p, imageUrls: p.images.map(fakeFileLink) } : p));
       case 'me':
         return { openid, isMerchant, templates: { ...this.templates }, shippingManaged: this.shippingManaged };
       case 'refunds': {
