@@ -232,7 +232,15 @@ export async function main(args: string[]): Promise<void> {
     await shipper.tap('.type-return', '退货退款');
     await shipper.tap('.reason', '质量问题');
     await shipper.type('.note-input', '杯口有裂纹');
-    await snap(shipper, 'aftersale-apply-return', 'After-sale request: 退货退款 of a received order, the lines, a reason from the received list');
+    // Two evidence photos from the phone's album (the preview's file dialog), uploaded to the buyer's folder.
+    const album = shipper.page.waitForEvent('filechooser');
+    await shipper.tap('.add-photo');
+    await (await album).setFiles([
+      { name: 'crack.png', mimeType: 'image/png', buffer: solidPng([196, 160, 120]) },
+      { name: 'box.png', mimeType: 'image/png', buffer: solidPng([120, 150, 190]) },
+    ]);
+    await shipper.page.locator('.wxpage:not([hidden]) .photo-image').nth(1).waitFor();
+    await snap(shipper, 'aftersale-apply-return', 'After-sale request: 退货退款 of a received order, the lines, a reason from the received list, photos');
     await shipper.tap('.submit', '提交申请');
     await shipper.confirmModal();
     await shipper.answerSubscription(true);
