@@ -47,6 +47,8 @@ export interface LocalCloudOptions {
   appid?: string;
   /** Folders with built functions, first match wins. Default: `<project>/cloudfunctions`. */
   functionRoots?: string[];
+  /** More environment variables for every function instance (not in bare mode), e.g. SETTINGS_CACHE_SECONDS in tests. */
+  functionEnv?: Record<string, string>;
   /** 1 = WeChat's real schedules; 0.001 makes a 15 s retry take 15 ms. */
   timeScale?: number;
   /** Seed demo settings, products, buyer and merchant. */
@@ -164,7 +166,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     // Read when an instance starts (after the server listens, so the printer's URL has its port). Every function
     // gets the merchant's WeChat Pay and printer variables, as a shop sets them in the console.
     // Bare: only what was deployed to the function.
-    functionEnv: (name) => (controlPlane ? controlPlane.functionEnv(name) : { ...(sandboxRef?.functionEnv() ?? {}), ...(printer?.functionEnv() ?? {}), ...(shippingRef?.pusher.functionEnv() ?? {}) }),
+    functionEnv: (name) => (controlPlane ? controlPlane.functionEnv(name) : { ...(sandboxRef?.functionEnv() ?? {}), ...(printer?.functionEnv() ?? {}), ...(shippingRef?.pusher.functionEnv() ?? {}), ...options.functionEnv }),
     maxInstancesPerFunction: options.maxInstancesPerFunction,
     log,
   });

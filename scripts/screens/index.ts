@@ -37,13 +37,18 @@ function solidPng(rgb: [number, number, number], size = 96): Buffer {
   return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', pixels), chunk('IEND', Buffer.alloc(0))]);
 }
 
-/** The merchant gives two demo products a photo, as the product page would: uploaded, then saved with the product. */
+/**
+ * The merchant gives two demo products a photo, as the product page would: uploaded, then saved with the product.
+ * Only products the demo left without one (a demo with its own photos keeps them).
+ */
 async function photographDemoProducts(cloud: LocalCloud): Promise<void> {
+  const shown = await callFunction<{ ok: boolean; data?: Array<{ productId: string; images?: string[] }> }>(cloud, 'orders', { action: 'products' }, 'demo-buyer');
+  const withPhotos = new Set((shown.body.result?.data ?? []).filter((p) => p.images?.length).map((p) => p.productId));
   const products: Array<{ productId: string; name: string; price: number; description?: string; colour: [number, number, number] }> = [
     { productId: 'oolong-tea', name: '冻顶乌龙茶 250g', price: 6800, description: '台湾冻顶，中度烘焙', colour: [122, 84, 48] },
     { productId: 'tea-cup', name: '白瓷品茗杯', price: 1990, colour: [214, 222, 230] },
   ];
-  for (const p of products) {
+  for (const p of products.filter((candidate) => !withPhotos.has(candidate.productId))) {
     const fileID = await uploadAs(cloud, 'demo-merchant', `product-photos/demo-merchant/${p.productId}.png`, solidPng(p.colour));
     const { colour: _colour, ...product } = p;
     const saved = await callFunction<{ ok: boolean; message?: string }>(cloud, 'products', { action: 'save', product: { ...product, active: true, stock: 50, images: [fileID] } }, 'demo-merchant');
@@ -227,7 +232,15 @@ export async function main(args: string[]): Promise<void> {
     await shipper.tap('.type-return', '退货退款');
     await shipper.tap('.reason', '质量问题');
     await shipper.type('.note-input', '杯口有裂纹');
-    await snap(shipper, 'aftersale-apply-return', 'After-sale request: 退货退款 of a received order, the lines, a reason from the received list');
+    // Two evidence photos from the phone's album (the preview's file dialog), uploaded to the buyer's folder.
+    const album = shipper.page.waitForEvent('filechooser');
+    await shipper.tap('.add-photo');
+    await (await album).setFiles([
+      { name: 'crack.png', mimeType: 'image/png', buffer: solidPng([196, 160, 120]) },
+      { name: 'box.png', mimeType: 'image/png', buffer: solidPng([120, 150, 190]) },
+    ]);
+    await shipper.page.locator('.wxpage:not([hidden]) .photo-image').nth(1).waitFor();
+    await snap(shipper, 'aftersale-apply-return', 'After-sale request: 退货退款 of a received order, the lines, a reason from the received list, photos');
     await shipper.tap('.submit', '提交申请');
     await shipper.confirmModal();
     await shipper.answerSubscription(true);

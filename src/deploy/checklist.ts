@@ -1,6 +1,8 @@
-// What no API can do, printed at the end of a deploy: at most five steps, for the shop's provider and options.
+// What no API can do, printed at the end of a deploy: at most five steps for a shop with one payment channel and
+// every option, one more while a shop keeps a former channel configured (each channel's merchant is set up).
 // docs/deploy.md's manual part is this list.
 import type { Declarations } from './declarations';
+import { configuredChannels } from '../domain/channels';
 
 /** `localCloud`: the URL of a bare local cloud, whose stand-in for the DevTools upload is one POST. */
 export function manualChecklist(decl: Declarations, envLabel: string, localCloud?: string): string[] {
@@ -23,14 +25,17 @@ export function manualChecklist(decl: Declarations, envLabel: string, localCloud
       'Mini-program admin: open 发货信息管理 and set the message jump path; in 开发设置 → 消息推送 set the URL to your HTTP access domain + /wxPush, format JSON, and the Token (and EncodingAESKey) you put in .env.local as WECHAT_PUSH_TOKEN (WECHAT_PUSH_AES_KEY) (docs/shipping.md).',
     );
   }
-  const channels = new Set(decl.channels);
-  if (channels.has('cloudpay')) steps.push('云开发控制台 → 设置 → 其他设置 → 微信支付配置: bind merchant ' + s.subMchId + ' and let it authorise JSAPI payment and refunds.');
-  if (channels.has('v2') || channels.has('v3')) {
-    const keys = [channels.has('v2') ? 'the APIv2 key and API certificate (WECHATPAY_V2_KEY, WECHATPAY_MERCHANT_CERT/KEY)' : '', channels.has('v3') ? 'the APIv3 key, API certificate key and serial, WeChat Pay public key and id (WECHATPAY_V3_KEY, WECHATPAY_MERCHANT_KEY/SERIAL, WECHATPAY_PUBLIC_KEY/_ID)' : '']
+  // A shop moving between channels has each one's merchant to set up: the binding and keys name that channel's own.
+  const merchantOf = (provider: string): string[] => configuredChannels(s).filter((c) => c.provider === provider).map((c) => c.merchantId);
+  const cloudPay = merchantOf('cloudpay');
+  if (cloudPay.length > 0) steps.push('云开发控制台 → 设置 → 其他设置 → 微信支付配置: bind merchant ' + cloudPay.join(', ') + ' and let it authorise JSAPI payment and refunds.');
+  const direct = [...merchantOf('v2'), ...merchantOf('v3')];
+  if (direct.length > 0) {
+    const keys = [merchantOf('v2').length > 0 ? 'the APIv2 key and API certificate (WECHATPAY_V2_KEY, WECHATPAY_MERCHANT_CERT/KEY)' : '', merchantOf('v3').length > 0 ? 'the APIv3 key, API certificate key and serial, WeChat Pay public key and id (WECHATPAY_V3_KEY, WECHATPAY_MERCHANT_KEY/SERIAL, WECHATPAY_PUBLIC_KEY/_ID)' : '']
       .filter(Boolean)
       .join('; ');
-    steps.push(`Merchant platform (pay.weixin.qq.com): link appid ${s.appid ?? '(appid)'} to merchant ${s.subMchId}; get ${keys} into .env.local, then deploy again.`);
+    steps.push(`Merchant platform (pay.weixin.qq.com): link appid ${s.appid ?? '(appid)'} to merchant ${[...new Set(direct)].join(', ')}; get ${keys} into .env.local, then deploy again.`);
   }
   if (s.printer) steps.push(`Feie console: add printer ${s.printer.sn} to your account (FEIE_USER/FEIE_UKEY in .env.local).`);
-  return steps.slice(0, 5).map((text, i) => `  ${i + 1}. ${text}`);
+  return steps.map((text, i) => `  ${i + 1}. ${text}`);
 }

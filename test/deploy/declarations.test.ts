@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DeclarationError, loadDeclarations } from '../../src/deploy/declarations';
 import { envRequirements } from '../../src/deploy/functions';
+import { manualChecklist } from '../../src/deploy/checklist';
 import { checkShopFile } from '../../src/deploy/shop';
 import { parseEnvFile } from '../../src/deploy/credentials';
 
@@ -107,6 +108,31 @@ describe('deploy declarations', () => {
     expect(both.get('bill')?.map((r) => r.anyOf[0])).toEqual([['WECHATPAY_V2_KEY']]);
     expect(both.get('wxPush')?.map((r) => r.anyOf[0])).toEqual([['WECHAT_PUSH_TOKEN']]);
     expect(envRequirements({ channels: ['cloudpay'], printer: false, push: false }).size).toBe(0);
+  });
+
+  test('a shop switching from cloudPay to APIv3 declares both channels: the HTTP paths, variables and manual steps of each', () => {
+    dir = scratch();
+    const shop = JSON.parse(readFileSync(exampleShop, 'utf8'));
+    shop.settings = {
+      ...shop.settings,
+      provider: 'v3',
+      subMchId: '1900000200',
+      formerChannels: [{ provider: 'cloudpay', subMchId: shop.settings.subMchId }],
+      appid: 'wx0123456789abcdef',
+      payNotifyUrl: 'https://shop.example.com/wechatpay/payNotify',
+      refundNotifyUrl: 'https://shop.example.com/wechatpay/refundNotify',
+    };
+    writeFileSync(join(dir, 'shop.json'), JSON.stringify(shop));
+    const d = loadDeclarations({ root, shopFile: join(dir, 'shop.json') });
+    expect(d.channels).toEqual(['v3', 'cloudpay']);
+    expect(d.httpPaths).toMatchObject({ payNotify: '/wechatpay/payNotify', refundNotify: '/wechatpay/refundNotify' });
+    const env = envRequirements({ channels: d.channels, printer: false, push: false });
+    expect(env.get('refundNotify')?.flatMap((r) => r.anyOf.flat())).toEqual(expect.arrayContaining(['WECHATPAY_V3_KEY']));
+    const steps = manualChecklist(d, 'env-test');
+    // cloudPay's binding names the merchant that took the old orders, APIv3's the new one; the printer step is kept.
+    expect(steps.join('\n')).toMatch(/微信支付配置: bind merchant 1900000109 /);
+    expect(steps.join('\n')).toMatch(/link appid wx0123456789abcdef to merchant 1900000200; get the APIv3 key/);
+    expect(steps).toHaveLength(d.shop.parsed.printer ? 6 : 5);
   });
 
   test('.env.local lines: comments, quotes, export', () => {

@@ -1,15 +1,14 @@
 // A shop switches WeChat Pay channel (e.g. cloudPay → APIv3) with orders under way, for every pair of channels: each
 // order stays with the channel that took it (its payment, late callback, close, refunds and their queries), new orders
 // go to the new one, and WeChat's books (the sandbox, which keeps each merchant account apart) agree with ours.
-// The switch is a restart of the local cloud on the same data and port with the new settings, as a shop's console
-// edit reaches every function instance.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+// The switch is the merchant's edit of settings/shop (docs/migrate-cloudpay-to-v3.md). One local cloud serves every
+// pair, one after the other: its functions read settings on every call (SETTINGS_CACHE_SECONDS=0), so an edit
+// reaches every warm instance at once, with no restart and no second round of cold starts (which made this file
+// cost ~150 s of CI: two local clouds per pair, each starting every function again).
 import type { ApplyRefundData } from '../../typings/api';
-import { DEMO_SUB_MCH_ID, channelSettings, putDocument } from '../../emulator/src/demo';
+import { DEMO_SETTINGS, DEMO_SUB_MCH_ID, channelSettings, putDocument } from '../../emulator/src/demo';
 import { getJson, postJson } from '../helpers/local-cloud';
-import { CUP, MERCHANT, TEA, openShop, orderLedger, providerTrade, settleAtProvider, sleep, type Shop, type ShopProvider } from './support';
+import { CUP, MERCHANT, MERCHANT_2, TEA, openShop, orderLedger, providerTrade, settleAtProvider, sleep, type Shop, type ShopProvider } from './support';
 
 jest.setTimeout(120_000);
 
@@ -26,9 +25,19 @@ interface Trade {
 const trade = (shop: Shop, orderId: string) => getJson<Trade>(shop.cloud, `/sandbox/payments/${orderId}`);
 const channelOf = async (shop: Shop, collection: 'orders' | 'refunds', id: string) => (await shop.doc<{ payChannel?: { provider: string } }>(collection, id))?.payChannel?.provider;
 
-/** Both channels configured, new orders through `to`: what the migration guide tells a shop to set (`--pay from,to`). */
-function switchedSettings(from: Channel, to: Channel, url: string, appid: string): Record<string, unknown> {
-  return channelSettings([from, to], url, appid);
+let shop: Shop;
+beforeAll(async () => {
+  shop = await openShop({ autoSettleRefunds: false, functionEnv: { SETTINGS_CACHE_SECONDS: '0' } });
+}, 60_000);
+afterAll(() => shop?.close());
+
+/**
+ * The shop's settings with these channels configured, new orders through the last (`--pay a,b`): one channel before
+ * a switch, both after it, as the migration guide tells a shop to set them.
+ */
+function configure(...channels: Channel[]): void {
+  const settings = { ...DEMO_SETTINGS, merchantOpenids: [MERCHANT, MERCHANT_2], notifyGraceSeconds: 0, refundPollSeconds: 0 };
+  putDocument(shop.cloud, 'settings', { ...settings, ...channelSettings(channels, shop.cloud.url, shop.cloud.appid), _id: 'shop' });
 }
 
 /** Rewrites stored order fields (dates kept as dates), as time passing or an older version of the functions would have left them. */
@@ -50,18 +59,7 @@ async function approved(shop: Shop, orderId: string, refundFee?: number): Promis
 }
 
 describe.each(PAIRS)('switching from $from to $to', ({ from, to }) => {
-  let dir: string;
-  let shop: Shop;
-  const settings = { notifyGraceSeconds: 0, refundPollSeconds: 0 };
-
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'channels-'));
-    shop = await openShop({ provider: { label: from, pay: from }, autoSettleRefunds: false, dataDir: dir, settings });
-  }, 60_000);
-  afterAll(async () => {
-    await shop?.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  beforeAll(() => configure(from));
 
   it('old orders stay with the old channel, new ones take the new; WeChat agrees, order by order', async () => {
     // Before the switch: a paid order, one still open, one whose callback is lost, one past its deadline, one
@@ -78,9 +76,7 @@ describe.each(PAIRS)('switching from $from to $to', ({ from, to }) => {
     for (const id of [paid, open, lost, overdue, refunding]) expect(await channelOf(shop, 'orders', id)).toBe(from);
     expect(await channelOf(shop, 'refunds', oldRefund)).toBe(from);
 
-    const { port, appid } = { port: shop.cloud.port, appid: shop.cloud.appid };
-    await shop.close();
-    shop = await openShop({ provider: { label: to, pay: to }, autoSettleRefunds: false, dataDir: dir, port, settings: { ...settings, ...switchedSettings(from, to, `http://127.0.0.1:${port}`, appid) } });
+    configure(from, to);
 
     // A new order is paid through the new channel, at the new merchant account.
     const fresh = await shop.paidOrder([{ productId: TEA._id, quantity: 1 }]);
@@ -165,29 +161,19 @@ describe.each(PAIRS)('switching from $from to $to', ({ from, to }) => {
 
 describe('a shop that dropped cloudPay before its last order was settled', () => {
   it('the cloudPay callback is never read and WeChat is asked to send it again; configured again, the shop hears it', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'channels-'));
-    let shop = await openShop({ provider: { label: 'cloudpay', pay: 'cloudpay' }, dataDir: dir });
-    try {
-      const { orderId } = await shop.placeOrder();
-      const port = shop.cloud.port;
-      const url = `http://127.0.0.1:${port}`;
-      await shop.close();
-      shop = await openShop({ provider: { label: 'v3', pay: 'v3' }, dataDir: dir, port });
-      const refused = await postJson<{ notification: { status: string; deliveries: Array<{ detail: string }> } }>(shop.cloud, `/sandbox/payments/${orderId}/complete`, { wait: true });
-      expect(refused.body.notification.status).toBe('PENDING');
-      expect(refused.body.notification.deliveries[0]?.detail).toContain('no cloudPay channel is configured');
-      expect((await shop.order(orderId)).status).toBe('PENDING');
+    configure('cloudpay');
+    const { orderId } = await shop.placeOrder();
+    configure('v3');
+    const refused = await postJson<{ notification: { status: string; deliveries: Array<{ detail: string }> } }>(shop.cloud, `/sandbox/payments/${orderId}/complete`, { wait: true });
+    expect(refused.body.notification.status).toBe('PENDING');
+    expect(refused.body.notification.deliveries[0]?.detail).toContain('no cloudPay channel is configured');
+    expect((await shop.order(orderId)).status).toBe('PENDING');
 
-      await shop.close();
-      shop = await openShop({ provider: { label: 'v3', pay: 'v3' }, dataDir: dir, port, settings: switchedSettings('cloudpay', 'v3', url, shop.cloud.appid) });
-      // WeChat's next attempt (the local cloud's schedule runs 1000× faster in tests).
-      const until = Date.now() + 20_000;
-      while ((await shop.order(orderId)).status !== 'PAID' && Date.now() < until) await sleep(100);
-      expect((await shop.order(orderId)).status).toBe('PAID');
-      expect((await trade(shop, orderId)).protocol).toBe('cloudpay');
-    } finally {
-      await shop.close();
-      rmSync(dir, { recursive: true, force: true });
-    }
+    configure('cloudpay', 'v3');
+    // WeChat's next attempt (the local cloud's schedule runs 1000× faster in tests).
+    const until = Date.now() + 20_000;
+    while ((await shop.order(orderId)).status !== 'PAID' && Date.now() < until) await sleep(100);
+    expect((await shop.order(orderId)).status).toBe('PAID');
+    expect((await trade(shop, orderId)).protocol).toBe('cloudpay');
   });
 });

@@ -168,6 +168,16 @@ describe.each(PROVIDERS)('$label', (provider) => {
       expect(detail.refund).toEqual(expect.objectContaining({ refundId: ids[0], status: 'REQUESTED', refundFee: 10, reason: '第0次' }));
       expect(detail.order).toEqual(expect.objectContaining({ refundableFee: 1990 - 10 }));
       expect(failure(await shop.call('orders', { action: 'refund', refundId: ids[0] }, OTHER_BUYER)).code).toBe('FORBIDDEN');
+
+      // 已完成: decided requests, whatever the decision; open ones stay out.
+      await shop.ok('approveRefund', { refundId: ids[0], action: 'reject', rejectReason: '商品已发货，请收到后再申请' }, MERCHANT);
+      await shop.ok('orders', { action: 'withdrawRefund', refundId: ids[1] }, OTHER_BUYER);
+      const finished = await shop.ok<Page<RefundView>>('orders', { action: 'refunds', status: 'FINISHED', limit: 50 }, MERCHANT);
+      expect(finished.items.filter((r) => ids.includes(r.refundId)).map((r) => [r.refundId, r.status])).toEqual([
+        [ids[1], 'CANCELLED'],
+        [ids[0], 'REJECTED'],
+      ]);
+      expect(failure(await shop.call('orders', { action: 'refunds', status: 'DONE' }, MERCHANT)).code).toBe('INVALID_ARGUMENT');
     });
   });
 

@@ -96,14 +96,15 @@ const requestMessages = async (orderId: string) => (await shop.sent({ templateId
 const buyerResults = async (orderId: string) =>
   (await shop.sent({ touser: BUYER, templateId: TEMPLATES.refundResult })).filter((m) => m.data.character_string1 === orderId).map((m) => m.data.phrase3);
 
-/** WeChat Pay answers the next queryRefund with this refund paid out (the merchant resolved it there). */
-const refundPaidOnNextQuery = (refundId: string, refundFee: number) =>
+/** WeChat Pay answers the next `count` queryRefunds with this refund settled as `status` (e.g. the merchant resolved it there). */
+const refundOnNextQueries = (refundId: string, refundFee: number, status: 'SUCCESS' | 'REFUNDCLOSE' | 'CHANGE' = 'SUCCESS', count = 1) =>
   postJson(shop.cloud, '/sandbox/faults', {
     api: 'queryRefund',
     mode: 'TAMPERED',
-    count: 1,
-    patch: { out_refund_no_list: '-', refund_count: 1, out_refund_no_0: refundId, refund_status_0: 'SUCCESS', refund_fee_0: refundFee },
+    count,
+    patch: { out_refund_no_list: '-', refund_count: 1, out_refund_no_0: refundId, refund_status_0: status, refund_fee_0: refundFee },
   });
+const refundPaidOnNextQuery = (refundId: string, refundFee: number) => refundOnNextQueries(refundId, refundFee);
 
 const refundStatus = async (refundId: string) => (await shop.doc<{ status: string }>('refunds', refundId))?.status;
 
@@ -432,12 +433,7 @@ describe('refund results at once', () => {
 
     // Both checks read the refund ABNORMAL and ask WeChat Pay (which answers paid out) before either books the order.
     const bookings = hold('both final bookings', bookOrder('orders', orderId), bookOrder('orders', orderId));
-    await postJson(shop.cloud, '/sandbox/faults', {
-      api: 'queryRefund',
-      mode: 'TAMPERED',
-      count: 2,
-      patch: { out_refund_no_list: '-', refund_count: 1, out_refund_no_0: refundId, refund_status_0: 'SUCCESS', refund_fee_0: 2000 },
-    });
+    await refundOnNextQueries(refundId, 2000, 'SUCCESS', 2);
     try {
       const checks = await Promise.all([MERCHANT, MERCHANT_2].map((who) => shop.call('orders', { action: 'checkRefund', refundId }, who)));
       for (const c of checks) expect(c).toEqual({ ok: true, data: { refundId, status: 'SUCCEEDED' } });
@@ -561,12 +557,7 @@ describe('guards no other test protects', () => {
     const heldA = pause('the request reserves after the failure', reserveWrite(orderId));
     const asked = apply(orderId, 1000);
     await heldA.reached();
-    await postJson(shop.cloud, '/sandbox/faults', {
-      api: 'queryRefund',
-      mode: 'TAMPERED',
-      count: 1,
-      patch: { out_refund_no_list: '-', refund_count: 1, out_refund_no_0: refundId, refund_status_0: 'REFUNDCLOSE', refund_fee_0: 2000 },
-    });
+    await refundOnNextQueries(refundId, 2000, 'REFUNDCLOSE');
     try {
       expect(await shop.call('orders', { action: 'checkRefund', refundId }, MERCHANT)).toEqual({ ok: true, data: { refundId, status: 'FAILED' } });
     } finally {
@@ -587,12 +578,7 @@ describe('guards no other test protects', () => {
     const result = notifications[notifications.length - 1].event;
     await whileHeldBeforeRefundWrite('the success write', writeRefund('refundNotify', refundId), () => shop.invoke('refundNotify', result, 'wx_pay'), async () => {
       // WeChat answers an older state (CHANGE) to the merchant's check, after the success was booked.
-      await postJson(shop.cloud, '/sandbox/faults', {
-        api: 'queryRefund',
-        mode: 'TAMPERED',
-        count: 1,
-        patch: { out_refund_no_list: '-', refund_count: 1, out_refund_no_0: refundId, refund_status_0: 'CHANGE', refund_fee_0: 1000 },
-      });
+      await refundOnNextQueries(refundId, 1000, 'CHANGE');
       try {
         expect((await shop.call('orders', { action: 'checkRefund', refundId }, MERCHANT)).ok).toBe(true);
       } finally {

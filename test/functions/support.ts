@@ -95,6 +95,8 @@ export async function openShop(
     pushMode?: 'safe' | 'plain';
     /** Where the built functions are read from (default the project's cloudfunctions/ and dist/test-functions/). */
     functionRoots?: string[];
+    /** More environment variables for every function instance. */
+    functionEnv?: Record<string, string>;
   } = {},
 ): Promise<Shop> {
   const provider = options.provider ?? PROVIDERS[0]!;
@@ -118,6 +120,7 @@ export async function openShop(
     ...(options.port ? { port: options.port } : {}),
     ...(options.pushMode ? { pushMode: options.pushMode } : {}),
     ...(options.functionRoots ? { functionRoots: options.functionRoots } : {}),
+    ...(options.functionEnv ? { functionEnv: options.functionEnv } : {}),
   });
   // Restarted on the same port: the first request may still go out on a kept-alive connection to the stopped cloud.
   const merchant = await getJson<SandboxMerchant>(cloud, '/sandbox/merchant').catch(() => getJson<SandboxMerchant>(cloud, '/sandbox/merchant'));

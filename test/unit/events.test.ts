@@ -71,6 +71,7 @@ describe('orders event', () => {
     [{ action: 'list' }, { action: 'list' }],
     [{ action: 'list', status: 'REFUNDING', limit: 10, cursor: 'abc' }, { action: 'list', status: 'REFUNDING', limit: 10, cursor: 'abc' }],
     [{ action: 'refunds', status: 'REQUESTED' }, { action: 'refunds', status: 'REQUESTED' }],
+    [{ action: 'refunds', status: 'FINISHED' }, { action: 'refunds', status: 'FINISHED' }],
     [{ action: 'me' }, { action: 'me' }],
     [{ action: 'withdrawRefund', refundId: 'o1R1' }, { action: 'withdrawRefund', refundId: 'o1R1' }],
   ])('accepts %j', (event, parsed) => expect(parseOrdersEvent(event)).toEqual(parsed));

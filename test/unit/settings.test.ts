@@ -1,4 +1,5 @@
 import { parseSettings } from '../../src/domain/settings';
+import { settingsCacheMs } from '../../src/server/settings';
 
 const base = { merchantOpenids: ['m1'], subMchId: '1900000109' };
 
@@ -53,5 +54,15 @@ describe('shipping and printer settings', () => {
     const result = parseSettings({ ...base, ...extra });
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.problems.join('\n')).toMatch(problem);
+  });
+});
+
+describe('how long a warm instance keeps settings (SETTINGS_CACHE_SECONDS)', () => {
+  it('is 30 s unless the variable names 0..300 whole seconds', () => {
+    expect(settingsCacheMs(undefined)).toBe(30_000);
+    expect(settingsCacheMs('')).toBe(30_000);
+    expect(settingsCacheMs('0')).toBe(0);
+    expect(settingsCacheMs('300')).toBe(300_000);
+    for (const bad of ['301', '-1', '1.5', 'soon']) expect(settingsCacheMs(bad)).toBe(30_000);
   });
 });

@@ -32,7 +32,8 @@ export const DEMO_SETTINGS = {
     },
     refundResult: {
       templateId: 'LOCAL_TMPL_REFUND_RESULT',
-      page: 'pages/order/order-detail/index?orderId={orderId}',
+      // The request's own page: where a return's address and tracking form are, and where a rejection is answered.
+      page: 'pages/aftersale/detail/index?refundId={refundId}&orderId={orderId}',
       data: { character_string1: 'orderId', amount2: 'refundFee', phrase3: 'result', time4: 'decidedAt' },
     },
     orderShipped: {
