@@ -175,4 +175,14 @@ it('soak: many buyers, payments, cancels, timeouts, restocks and WeChat faults a
     });
     expect(c.stock).toBeGreaterThanOrEqual(0);
   }
+  // Every hold record left is an unpaid order's, one per line it took: the rest were cleared with their settlement.
+  for (const productId of ['leaf-tea', 'clay-cup']) {
+    const doc = await shop.doc<{ holdCount?: number; stockHolds?: Record<string, unknown> }>('products', productId);
+    const pending = orders.filter((o) => o.status === 'PENDING' && o.stockLines?.some((l) => l.productId === productId));
+    expect({ productId, holdCount: doc?.holdCount ?? 0, holds: Object.keys(doc?.stockHolds ?? {}).sort() }).toEqual({
+      productId,
+      holdCount: pending.flatMap((o) => o.stockLines ?? []).filter((l) => l.productId === productId).length,
+      holds: pending.map((o) => `o${o._id}`).sort(),
+    });
+  }
 });
