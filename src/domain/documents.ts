@@ -112,6 +112,8 @@ export interface OrderDoc extends OwesMessages, ChannelRecord {
    * Moved once, in one transaction with the SKUs' counters (server/stock.ts settleStock). Absent: nothing was taken.
    */
   stockState?: 'HELD' | 'SOLD' | 'RELEASED';
+  /** Its takes recorded their hold on the products (`stockHolds`, `holdCount`), which its settlement clears. */
+  holdsRecorded?: boolean;
   /** Returns whose goods were put back on the shelf (server/stock.ts restockReturned), so each is restocked once. */
   restockedReturns?: string[];
   /** When WeChat's push said the order waited 48 hours to ship and the merchants were told (once). */
@@ -214,6 +216,13 @@ export interface ProductDoc extends OwesMessages {
    * unlimited stock (domain/catalogue.ts skusOf) until the merchant saves the product with a stock.
    */
   skus?: Record<string, SkuRecord>;
+  /**
+   * Stock each order holds, written by the take itself (`o<orderId>`: quantity by SKU id, `lines`, `at`), removed when the
+   * order's stock is settled or given back; reconcile releases one whose order was never written (server/stock.ts).
+   */
+  stockHolds?: Record<string, Record<string, number | Date>>;
+  /** Lines taken and not yet settled or given back, over all `stockHolds` (reconcile finds products above 0: index `holds`). */
+  holdCount?: number;
   updatedAt?: Date;
 }
 

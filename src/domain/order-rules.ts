@@ -40,7 +40,7 @@ export function newOrderDoc(input: {
     refunding: false,
     timeline: [timelineEntry(input.now, 'created', 'buyer')],
     ...(input.address ? { address: input.address } : {}),
-    ...(input.stockLines?.length ? { stockLines: input.stockLines, stockState: 'HELD' as const } : {}),
+    ...(input.stockLines?.length ? { stockLines: input.stockLines, stockState: 'HELD' as const, holdsRecorded: true } : {}),
   };
 }
 

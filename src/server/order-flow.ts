@@ -81,7 +81,7 @@ export async function createOrder(ctx: OrderContext, buyer: string, priced: Pric
     const previous = await previousOrder(ctx.store, keyId, priced.items);
     if (previous) return previous;
   }
-  await takeStock(ctx.store, priced.stockLines, priced.items);
+  await takeStock(ctx.store, priced.stockLines, priced.items, { orderId: order._id, at: ctx.now });
   if (!keyId) {
     await ctx.store.collection(COLLECTIONS.orders).add({ data: { ...order } });
     await alertLowStock(ctx.store, ctx.settings, priced.stockLines, ctx.now);
@@ -97,10 +97,10 @@ export async function createOrder(ctx: OrderContext, buyer: string, priced: Pric
       return order;
     });
   } catch (err) {
-    if (err instanceof AppError) await giveBack(ctx.store, priced.stockLines);
+    if (err instanceof AppError) await giveBack(ctx.store, priced.stockLines, order._id);
     throw err;
   }
-  if (written._id !== order._id) await giveBack(ctx.store, priced.stockLines);
+  if (written._id !== order._id) await giveBack(ctx.store, priced.stockLines, order._id);
   else await alertLowStock(ctx.store, ctx.settings, priced.stockLines, ctx.now);
   return written;
 }

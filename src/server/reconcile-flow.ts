@@ -13,7 +13,7 @@ import { processingRefundsBefore } from './repositories/refunds';
 import { reconcileRefund, recordRequestedRefund } from './refund-flow';
 import { runAfterSaleTimers, type AfterSaleTimerReport } from './aftersale-flow';
 import { reconcileShipping, type ShippingReconcileReport } from './shipping-reconcile';
-import { settleStock, settleStockQuietly } from './stock';
+import { releaseOrphanHolds, settleStock, settleStockQuietly } from './stock';
 import { COLLECTIONS, type Store } from './store';
 
 export const BATCH = 50;
@@ -28,6 +28,8 @@ export interface ReconcileReport {
   requestsRecorded: number;
   /** Orders whose stock was still HELD after they were paid or closed (the mover stopped before settling it). */
   stockSettled: number;
+  /** Stock taken for orders that were never written (the invocation stopped between the take and the order), put back. */
+  holdsReleased: number;
   /** Messages a stopped invocation left owed, sent now. */
   messagesResent: number;
   errors: number;
@@ -37,7 +39,7 @@ export interface ReconcileReport {
 }
 
 export async function reconcile(store: Store, settings: Settings, payments: Payments, now: Date): Promise<ReconcileReport> {
-  const report: ReconcileReport = { ordersChecked: 0, paid: 0, closed: 0, refundsChecked: 0, refundsSettled: 0, requestsRecorded: 0, messagesResent: 0, stockSettled: 0, errors: 0 };
+  const report: ReconcileReport = { ordersChecked: 0, paid: 0, closed: 0, refundsChecked: 0, refundsSettled: 0, requestsRecorded: 0, messagesResent: 0, stockSettled: 0, holdsReleased: 0, errors: 0 };
   const ctx: PaymentContext = { store, settings, payments, now, by: 'system' };
   const pending = await pendingOrdersBefore(store, new Date(now.getTime() - settings.notifyGraceSeconds * 1000), BATCH);
   for (const order of pending) {
@@ -80,6 +82,13 @@ export async function reconcile(store: Store, settings: Settings, payments: Paym
       report.errors++;
       log('warn', 'reconcile.stock_failed', { orderId: order._id, error: errorSummary(err) });
     }
+  }
+  // A take's order is written right after it, by the same invocation; messageRetrySeconds outlasts any invocation.
+  try {
+    report.holdsReleased = await releaseOrphanHolds(store, new Date(now.getTime() - settings.messageRetrySeconds * 1000), BATCH);
+  } catch (err) {
+    report.errors++;
+    log('warn', 'reconcile.holds_failed', { error: errorSummary(err) });
   }
   // After the requests above: a document they made owes its message to the merchants, sent by them already.
   const owedBefore = new Date(now.getTime() - settings.messageRetrySeconds * 1000);

@@ -12,24 +12,47 @@ import { COLLECTIONS, inTransaction, type Command, type Store, type TransactionS
 
 const field = (skuId: string, counter: 'stock' | 'held' | 'sold') => `skus.${skuId}.${counter}`;
 
-/** Takes one line's stock onto the shelf's `held`; false when fewer than its quantity are on the shelf. */
-async function takeLine(store: Store, line: StockLine): Promise<boolean> {
+/**
+ * Which order holds stock, kept on the product by the take itself (`stockHolds.o<orderId>: {<skuId>: n, at}`), until
+ * the order's stock is settled or given back. A take whose order was never written (the invocation stopped between
+ * the two) is found by it and released by reconcile (`releaseOrphanHolds`). The `o` keeps an all-digit order number
+ * from reading as an array index.
+ */
+export const holdField = (orderId: string) => `stockHolds.o${orderId}`;
+
+/** The order a take is for, and when it was taken. */
+export interface HoldFor {
+  orderId: string;
+  at: Date;
+}
+
+/** Takes one line's stock onto the shelf's `held`, recording the hold; false when fewer than its quantity are on the shelf. */
+async function takeLine(store: Store, line: StockLine, hold: HoldFor): Promise<boolean> {
   const _ = store.command;
   const { stats } = await store
     .collection(COLLECTIONS.products)
     .where({ _id: line.productId, [field(line.skuId, 'stock')]: _.gte(line.quantity) })
-    .update({ data: { [field(line.skuId, 'stock')]: _.inc(-line.quantity), [field(line.skuId, 'held')]: _.inc(line.quantity) } });
+    .update({
+      data: {
+        [field(line.skuId, 'stock')]: _.inc(-line.quantity),
+        [field(line.skuId, 'held')]: _.inc(line.quantity),
+        [`${holdField(hold.orderId)}.${line.skuId}`]: _.inc(line.quantity),
+        [`${holdField(hold.orderId)}.lines`]: _.inc(1),
+        [`${holdField(hold.orderId)}.at`]: hold.at,
+        holdCount: _.inc(1),
+      },
+    });
   return stats.updated === 1;
 }
 
-/** Puts lines this invocation took back on the shelf (an order that was not made after all). */
-export async function giveBack(store: Store, lines: readonly StockLine[]): Promise<void> {
+/** Puts lines this invocation took for `orderId` back on the shelf (an order that was not made after all). */
+export async function giveBack(store: Store, lines: readonly StockLine[], orderId: string): Promise<void> {
   const _ = store.command;
   for (const line of lines) {
     await store
       .collection(COLLECTIONS.products)
       .doc(line.productId)
-      .update({ data: { [field(line.skuId, 'stock')]: _.inc(line.quantity), [field(line.skuId, 'held')]: _.inc(-line.quantity) } });
+      .update({ data: { [field(line.skuId, 'stock')]: _.inc(line.quantity), [field(line.skuId, 'held')]: _.inc(-line.quantity), [holdField(orderId)]: _.remove(), holdCount: _.inc(-1) } });
   }
 }
 
@@ -44,14 +67,14 @@ async function shelfCount(store: Store, line: StockLine): Promise<number> {
  * Takes every line's stock, or none: when a line is short, the lines taken before it go back and OUT_OF_STOCK names
  * the short line. Resolves once all are held by the order about to be written.
  */
-export async function takeStock(store: Store, lines: readonly StockLine[], items: readonly OrderItem[]): Promise<void> {
+export async function takeStock(store: Store, lines: readonly StockLine[], items: readonly OrderItem[], hold: HoldFor): Promise<void> {
   const taken: StockLine[] = [];
   for (const line of lines) {
-    if (await takeLine(store, line)) {
+    if (await takeLine(store, line, hold)) {
       taken.push(line);
       continue;
     }
-    await giveBack(store, taken);
+    await giveBack(store, taken, hold.orderId);
     const left = await shelfCount(store, line);
     throw new AppError('OUT_OF_STOCK', `${lineLabel(items, line)}: only ${left} left, ${line.quantity} asked for`);
   }
@@ -59,11 +82,14 @@ export async function takeStock(store: Store, lines: readonly StockLine[], items
 
 type Counter = 'stock' | 'held' | 'sold';
 
-/** Moves each line's quantity from one counter to another, one write per product, inside a transaction. */
-async function moveCounters(tx: TransactionScope, _: Store['command'], lines: readonly StockLine[], from: Counter, to: Counter): Promise<void> {
+/**
+ * Moves each line's quantity from one counter to another, one write per product, inside a transaction. `clearHold`:
+ * the order whose hold record goes with it, `holdLines` of it per product (what its takes counted in `holdCount`).
+ */
+async function moveCounters(tx: TransactionScope, _: Store['command'], lines: readonly StockLine[], from: Counter, to: Counter, clearHold?: { orderId: string; holdLines: (productId: string) => number }): Promise<void> {
   const byProduct = new Map<string, Record<string, Command>>();
   for (const line of lines) {
-    const data = byProduct.get(line.productId) ?? {};
+    const data = byProduct.get(line.productId) ?? (clearHold ? { [holdField(clearHold.orderId)]: _.remove(), holdCount: _.inc(-clearHold.holdLines(line.productId)) } : {});
     data[field(line.skuId, from)] = _.inc(-line.quantity);
     data[field(line.skuId, to)] = _.inc(line.quantity);
     byProduct.set(line.productId, data);
@@ -85,7 +111,10 @@ export async function settleStock(store: Store, orderId: string): Promise<StockS
     if (!order) return 'NONE';
     const to = stockDestination(order);
     if (to === 'NONE') return to;
-    await moveCounters(tx, _, order.stockLines ?? [], 'held', to === 'SOLD' ? 'sold' : 'stock');
+    const lines = order.stockLines ?? [];
+    // An order from before holds were recorded has none to clear.
+    const clearHold = order.holdsRecorded ? { orderId, holdLines: (productId: string) => lines.filter((l) => l.productId === productId).length } : undefined;
+    await moveCounters(tx, _, lines, 'held', to === 'SOLD' ? 'sold' : 'stock', clearHold);
     await tx.collection(COLLECTIONS.orders).doc(orderId).update({ data: { stockState: to } });
     return to;
   });
@@ -132,4 +161,52 @@ export async function restockReturned(store: Store, input: { orderId: string; re
   });
   if (outcome) log('info', 'stock.restocked', { orderId: input.orderId, returnId: input.returnId });
   return outcome;
+}
+
+/** A hold record on a product: the SKUs' quantities an order took, and when. */
+type HoldRecord = Record<string, unknown> & { at?: unknown };
+
+/**
+ * reconcile: holds older than `before` whose order does not exist were taken by an invocation that stopped before
+ * writing the order. Each goes back on the shelf once: one transaction reads the hold and the order again, moves the
+ * counters only while the hold is there and the order is not, and removes the hold in the same commit. A hold whose
+ * order exists but no longer holds stock (settled before holds were recorded on its product) is only removed.
+ * Answers how many holds were released.
+ */
+export async function releaseOrphanHolds(store: Store, before: Date, limit: number): Promise<number> {
+  const _ = store.command;
+  const { data } = await store.collection(COLLECTIONS.products).where({ holdCount: _.gt(0) }).limit(limit).field({ _id: true, stockHolds: true }).get();
+  let released = 0;
+  for (const product of data as Array<{ _id: string; stockHolds?: Record<string, HoldRecord> }>) {
+    for (const [key, hold] of Object.entries(product.stockHolds ?? {})) {
+      const at = hold.at instanceof Date ? hold.at : undefined;
+      if (!key.startsWith('o') || !at || at.getTime() > before.getTime()) continue;
+      if (await releaseHold(store, product._id, key.slice(1))) released += 1;
+    }
+  }
+  return released;
+}
+
+async function releaseHold(store: Store, productId: string, orderId: string): Promise<boolean> {
+  const _ = store.command;
+  const outcome = await inTransaction(store, async (tx) => {
+    const { data } = await tx.collection(COLLECTIONS.products).doc(productId).get();
+    const hold = (data as { stockHolds?: Record<string, HoldRecord> } | null)?.stockHolds?.[`o${orderId}`];
+    if (!hold) return 'GONE';
+    const order = await findOrderInTx(tx, orderId);
+    if (order) {
+      // Its stock moves with the order (settleStock); a hold left beside a settled order is only a stale record.
+      if (order.stockState !== 'HELD') await tx.collection(COLLECTIONS.products).doc(productId).update({ data: { [holdField(orderId)]: _.remove(), holdCount: _.inc(-(typeof hold.lines === 'number' ? hold.lines : 0)) } });
+      return 'ORDER';
+    }
+    const taken = typeof hold.lines === 'number' ? hold.lines : 0;
+    const lines: StockLine[] = Object.entries(hold)
+      .filter(([skuId, quantity]) => skuId !== 'at' && skuId !== 'lines' && typeof quantity === 'number' && quantity > 0)
+      .map(([skuId, quantity]) => ({ productId, skuId, quantity: quantity as number }));
+    await moveCounters(tx, _, lines, 'held', 'stock', { orderId, holdLines: () => taken });
+    if (lines.length === 0) await tx.collection(COLLECTIONS.products).doc(productId).update({ data: { [holdField(orderId)]: _.remove(), holdCount: _.inc(-taken) } });
+    return 'RELEASED';
+  });
+  if (outcome === 'RELEASED') log('warn', 'stock.orphan_released', { productId, orderId });
+  return outcome === 'RELEASED';
 }
