@@ -9,7 +9,7 @@ import { refundBlocker } from '../domain/order-actions';
 import type { RejectScene } from '../domain/refund-form';
 import { formatFen } from '../utils/money';
 import { formatTime } from '../utils/time';
-import { buyerTextOf } from './merchant';
+import { buyerTextOf, dueTextOf } from './merchant';
 import { toOrderDetail, toTimeline, type OrderDetailVM, type TimelineVM } from './order';
 
 export interface AfterSaleLineVM {
@@ -76,7 +76,7 @@ export function toAfterSale(refund: RefundView, order: Pick<OrderDetail, 'items'
     createdText: formatTime(refund.createdAt),
     steps,
     lines,
-    dueText: refund.dueAt && refund.dueAction ? `${formatTime(refund.dueAt)} 前：${refund.dueAction}` : '',
+    dueText: dueTextOf(refund),
     returnAddress: address ? { who: `${address.name} ${address.phone}`, where: address.address, copyText: `${address.name} ${address.phone} ${address.address}` } : null,
     returnShipping: back ? { companyText: back.expressCompanyName ?? back.expressCompany, trackingNo: back.trackingNo, shippedText: formatTime(back.shippedAt) } : null,
     timeline: own.map(toTimeline).reverse(),

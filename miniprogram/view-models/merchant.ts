@@ -18,6 +18,13 @@ export interface QueueRowVM {
   title: string;
   /** Who asked: the receiver's name on the order, or a masked openid when the order has no address. */
   buyerText: string;
+  /** When the shop acts by itself if nobody does first, and how; '' when no timer runs. */
+  dueText: string;
+}
+
+/** e.g. `2026-12-13 14:56 前：买家超时未寄回，申请将关闭`. */
+export function dueTextOf(refund: Pick<RefundView, 'dueAt' | 'dueAction'>): string {
+  return refund.dueAt && refund.dueAction ? `${formatTime(refund.dueAt)} 前：${refund.dueAction}` : '';
 }
 
 function maskOpenid(openid: string | undefined): string {
@@ -41,5 +48,6 @@ export function toQueueRow(refund: RefundView): QueueRowVM {
     createdText: formatTime(refund.createdAt),
     title: refund.orderTitle ?? '',
     buyerText: buyerTextOf(refund),
+    dueText: dueTextOf(refund),
   };
 }

@@ -66,6 +66,8 @@ it('退货退款 end to end: the merchant agrees, the buyer sends the parcel bac
   const queue = await open(QUEUE, {}, '.refund-row');
   expect(queue.texts('.tab')).toEqual(['待处理', '待买家退货', '待确认收货', '已完成', '退款异常']);
   expect(queue.text('.row-type')).toBe('退货退款 · 白瓷品茗杯 ×2，正山小种红茶 ×1');
+  // A return has no timer while the merchant decides (WeChat's default); once agreed, the buyer's 7 days show.
+  expect(queue.exists('.row-due')).toBe(false);
   await queue.tap('.tab', 1);
   await until(() => queue.exists('.empty'), 'the empty 待买家退货 tab');
   expect(queue.text('.empty')).toBe('没有等待买家寄回的退货');
@@ -92,6 +94,9 @@ it('退货退款 end to end: the merchant agrees, the buyer sends the parcel bac
   expect((await refundDoc(refundId))?.status).toBe('AWAITING_RETURN');
   expect(review.exists('.decision')).toBe(false);
   expect(review.text('.return-waiting')).toBe('等待买家寄回');
+  await queue.lifecycle('onPullDownRefresh'); // still on 待买家退货
+  await until(() => queue.exists('.row-due'), 'the agreed return under 待买家退货');
+  expect(queue.text('.row-due')).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2} 前：买家超时未寄回，申请将关闭$/);
 
   // The buyer's after-sale page: where it stands, the address to copy, the form with the picker and the scanner.
   local.actAs(support.BUYER);
