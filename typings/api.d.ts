@@ -43,13 +43,16 @@ export interface AfterSaleContract {
   noteMaxLength: 200;
   /** The reason that needs the note to say what it is. */
   otherReason: '其他原因';
+  /** Between a listed reason and the merchant's words in a composed reject reason (`label：words`). */
+  reasonSeparator: '：';
   reasons: {
     NOT_RECEIVED: readonly ['不想要了', '拍错/多拍', '快递一直未送到', '未按约定时间发货', '其他原因'];
     RECEIVED: readonly ['质量问题', '少件/漏发', '与描述不符', '商家发错货', '包装/商品破损', '不想要了', '其他原因'];
   };
   /**
    * What a merchant picks from when turning a request down (REQUEST) or refusing the goods that came back (RETURN),
-   * like WeChat's shop's reject reasons by scene; the reason sent is `label` or `label：text`, and 其他原因 needs text.
+   * like WeChat's shop's reject reasons by scene; the reason sent is `label` or `label：text`, and 其他原因 needs text
+   * (the functions refuse anything else: src/domain/reject-reason.ts).
    */
   rejectReasons: {
     REQUEST: readonly ['商品已发货，请收到后再申请', '已与买家协商一致，不退款', '商品不支持无理由退货', '退款金额与实际不符', '其他原因'];
@@ -510,6 +513,7 @@ export interface ApplyRefundData {
 export interface ApproveRefundEvent {
   refundId: string;
   action: 'approve' | 'reject' | 'confirmReturn' | 'refuseReturn';
+  /** `label` or `label：words` from AfterSaleContract.rejectReasons (REQUEST for reject, RETURN for refuseReturn). */
   rejectReason?: string;
 }
 export interface ApproveRefundData {

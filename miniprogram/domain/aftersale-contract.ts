@@ -6,6 +6,7 @@ export const AFTERSALE: AfterSaleContract = {
   applicationsPerOrder: 5,
   noteMaxLength: 200,
   otherReason: '其他原因',
+  reasonSeparator: '：',
   reasons: {
     NOT_RECEIVED: ['不想要了', '拍错/多拍', '快递一直未送到', '未按约定时间发货', '其他原因'],
     RECEIVED: ['质量问题', '少件/漏发', '与描述不符', '商家发错货', '包装/商品破损', '不想要了', '其他原因'],

@@ -29,22 +29,28 @@ export interface ProductForm {
   name: string;
   description: string;
   active: boolean;
-  /** The one spec the page edits: its name and values as typed ('' without specs). */
-  specName: string;
-  specValuesText: string;
-  /** A product saved with two or three specs: kept as they are; only each SKU's price and stock are edited here. */
-  fixedSpecs: ProductSpec[] | null;
+  /** Up to three specs, each a name and its values as typed; none for a product of one kind. */
+  specs: SpecField[];
+  /** One row per combination of the specs' values (one `默认` row without specs). */
   rows: SkuRow[];
   /** Cloud fileIDs, the first is the thumbnail. */
   images: string[];
 }
+
+export interface SpecField {
+  name: string;
+  valuesText: string;
+}
+
+export const MAX_SPECS = 3;
+export const MAX_SKUS = 100;
 
 export type FormErrors = Partial<Record<'name' | 'description' | 'spec' | 'rows' | 'photos', string>>;
 
 const emptyRow = (label: string, specs: Record<string, string>, priceText = ''): SkuRow => ({ label, specs, priceText, stockText: '', held: 0, sold: 0 });
 
 export function newProductForm(): ProductForm {
-  return { productId: '', name: '', description: '', active: true, specName: '', specValuesText: '', fixedSpecs: null, rows: [emptyRow(DEFAULT_ROW_LABEL, {})], images: [] };
+  return { productId: '', name: '', description: '', active: true, specs: [], rows: [emptyRow(DEFAULT_ROW_LABEL, {})], images: [] };
 }
 
 export function productForm(p: MerchantProduct): ProductForm {
@@ -65,9 +71,7 @@ export function productForm(p: MerchantProduct): ProductForm {
     name: p.name,
     description: p.description ?? '',
     active: p.active,
-    specName: specs.length === 1 ? specs[0].name : '',
-    specValuesText: specs.length === 1 ? specs[0].values.join(' ') : '',
-    fixedSpecs: specs.length > 1 ? specs : null,
+    specs: specs.map((spec) => ({ name: spec.name, valuesText: spec.values.join(' ') })),
     rows,
     images: [...(p.images ?? [])],
   };
@@ -78,20 +82,27 @@ export function specValues(text: string): string[] {
   return [...new Set(text.split(/[\s,，、;；]+/).map((v) => cleanText(v)).filter((v) => v !== ''))];
 }
 
+/** The specs the fields name: each with a name and at least one value (a field still being typed is left out). */
+export function specsOf(fields: readonly SpecField[]): ProductSpec[] {
+  return fields.map((f) => ({ name: cleanText(f.name), values: specValues(f.valuesText) })).filter((s) => s.name !== '' && s.values.length > 0);
+}
+
 /**
- * The rows for one spec's values: a value that had a row keeps it (its SKU, price, stock); a new value gets an empty
- * row; no values at all is the one default row. Rows of values no longer listed go (the server refuses to remove a
- * SKU that unpaid orders hold).
+ * The rows for the specs' values, one per combination, in the specs' order: a combination that had a row keeps it
+ * (its SKU, price, stock); a new one gets an empty row with the first row's price; no specs is the one default row.
+ * Rows of combinations no longer listed go (the server refuses to remove a SKU that unpaid orders hold).
  */
-export function rowsForSpec(form: Pick<ProductForm, 'rows'>, specName: string, valuesText: string): SkuRow[] {
-  const values = specValues(valuesText);
-  const name = cleanText(specName);
-  if (values.length === 0) {
-    return [form.rows.find((r) => Object.keys(r.specs).length === 0) ?? emptyRow(DEFAULT_ROW_LABEL, {}, form.rows[0]?.priceText ?? '')];
-  }
-  return values.map((value) => {
-    const kept = form.rows.find((r) => Object.values(r.specs)[0] === value && Object.keys(r.specs).length === 1);
-    return kept ? { ...kept, label: value, specs: { [name]: value } } : emptyRow(value, { [name]: value }, form.rows[0]?.priceText ?? '');
+export function rowsForSpecs(form: Pick<ProductForm, 'rows'>, fields: readonly SpecField[]): SkuRow[] {
+  const specs = specsOf(fields);
+  const price = form.rows[0]?.priceText ?? '';
+  if (specs.length === 0) return [form.rows.find((r) => Object.keys(r.specs).length === 0) ?? emptyRow(DEFAULT_ROW_LABEL, {}, price)];
+  let combos: Array<Record<string, string>> = [{}];
+  for (const spec of specs) combos = combos.flatMap((c) => spec.values.map((v) => ({ ...c, [spec.name]: v })));
+  const key = (specs: Record<string, string>) => JSON.stringify(Object.entries(specs).sort());
+  return combos.slice(0, MAX_SKUS + 1).map((combo) => {
+    const label = Object.values(combo).join(' / ');
+    const kept = form.rows.find((r) => key(r.specs) === key(combo));
+    return kept ? { ...kept, label, specs: combo } : emptyRow(label, combo, price);
   });
 }
 
@@ -118,16 +129,16 @@ export function checkProductForm(form: ProductForm): { ok: true; product: Produc
   if (form.images.length > PRODUCT_FORM.photosMax) errors.photos = `最多 ${PRODUCT_FORM.photosMax} 张照片`;
 
   let specs: ProductSpec[] | undefined;
-  if (form.fixedSpecs) specs = form.fixedSpecs;
-  else {
-    const values = specValues(form.specValuesText);
-    const specName = cleanText(form.specName);
-    if (values.length > 0 && specName === '') errors.spec = '请填写规格名称，例如：规格、颜色';
-    else if (values.length === 0 && specName !== '') errors.spec = '请填写规格值，用空格分开，例如：250g 500g';
-    else if (values.length > PRODUCT_FORM.specValuesMax) errors.spec = `规格值最多 ${PRODUCT_FORM.specValuesMax} 个`;
-    else if ([specName, ...values].some((v) => textLength(v) > PRODUCT_FORM.specTextMax)) errors.spec = `规格名称和规格值最多 ${PRODUCT_FORM.specTextMax} 字`;
-    else if (values.length > 0) specs = [{ name: specName, values }];
-  }
+  const typed = form.specs.map((f) => ({ name: cleanText(f.name), values: specValues(f.valuesText) })).filter((f) => f.name !== '' || f.values.length > 0);
+  const names = typed.map((f) => f.name);
+  if (typed.some((f) => f.name === '')) errors.spec = '请填写规格名称，例如：规格、颜色';
+  else if (typed.some((f) => f.values.length === 0)) errors.spec = '请填写规格值，用空格分开，例如：250g 500g';
+  else if (new Set(names).size !== names.length) errors.spec = '两个规格的名称相同';
+  else if (typed.length > MAX_SPECS) errors.spec = `最多 ${MAX_SPECS} 种规格`;
+  else if (typed.some((f) => f.values.length > PRODUCT_FORM.specValuesMax)) errors.spec = `每种规格最多 ${PRODUCT_FORM.specValuesMax} 个值`;
+  else if (typed.some((f) => [f.name, ...f.values].some((v) => textLength(v) > PRODUCT_FORM.specTextMax))) errors.spec = `规格名称和规格值最多 ${PRODUCT_FORM.specTextMax} 字`;
+  else if (form.rows.length > MAX_SKUS) errors.spec = `规格组合最多 ${MAX_SKUS} 个`;
+  else if (typed.length > 0) specs = typed;
 
   const skus: ProductSkuInput[] = [];
   for (const row of form.rows) {

@@ -68,7 +68,7 @@ export function checkRejectChoice(scene: RejectScene, index: number, text: strin
   if (!label) return { ok: false, error: '请选择拒绝原因' };
   const words = cleanText(text);
   if (label === AFTERSALE.otherReason && words === '') return { ok: false, error: '选择“其他原因”时请写明原因，买家会看到' };
-  const reason = words ? `${label}：${words}` : label;
-  if (textLength(reason) > REJECT_REASON_MAX_LENGTH) return { ok: false, error: `说明最多 ${REJECT_REASON_MAX_LENGTH - textLength(label) - 1} 字` };
+  const reason = words ? `${label}${AFTERSALE.reasonSeparator}${words}` : label;
+  if (textLength(reason) > REJECT_REASON_MAX_LENGTH) return { ok: false, error: `说明最多 ${REJECT_REASON_MAX_LENGTH - textLength(label) - textLength(AFTERSALE.reasonSeparator)} 字` };
   return { ok: true, reason };
 }

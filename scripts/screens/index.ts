@@ -302,7 +302,7 @@ export async function main(args: string[]): Promise<void> {
     await keeper.screen.locator('.admin-product', { hasText: '正山小种红茶' }).locator('.edit-btn').click();
     await keeper.waitForTitle('编辑商品');
     await keeper.see('.sku-edit-label', '500g');
-    await snap(keeper, 'product-edit', 'Editing a product: photos, one spec’s values as rows, price in yuan and stock per row');
+    await snap(keeper, 'product-edit', 'Editing a product: photos, up to three specs, a row per combination with its price in yuan and stock');
     await keeper.back();
     await keeper.screen.locator('.admin-product', { hasText: '竹制茶盘' }).locator('.adjust-btn').click();
     await keeper.waitForTitle('调整库存');

@@ -14,6 +14,7 @@ import { TYPED_LINE_BREAKS, hasControlCharacters } from './text';
 import { isShippingOrderAction, parseShippingOrdersEvent } from './shipping-events';
 import { isBillOrderAction, parseBillOrdersEvent } from './bill-events';
 import { AFTERSALE } from './aftersale-contract';
+import { parseRejectReason, rejectSceneOf } from './reject-reason';
 import { UPLOAD_LIMITS } from './uploads';
 import { isExpressCompany, TRACKING_NO } from './shipping';
 
@@ -152,7 +153,11 @@ export function parseApproveRefundEvent(event: unknown): ApproveRefundEvent {
   const f = object(event, 'approveRefund', ['refundId', 'action', 'rejectReason']);
   const id = refundId(f);
   const action = f.action;
-  if (action === 'reject' || action === 'refuseReturn') return { refundId: id, action, rejectReason: reason(f.rejectReason, 'rejectReason') };
+  if (action === 'reject' || action === 'refuseReturn') {
+    const rejectReason = reason(f.rejectReason, 'rejectReason');
+    parseRejectReason(rejectSceneOf(action), rejectReason);
+    return { refundId: id, action, rejectReason };
+  }
   if (action === 'approve' || action === 'confirmReturn') {
     if (f.rejectReason !== undefined) throw invalid('rejectReason only goes with action "reject" or "refuseReturn"');
     return { refundId: id, action };

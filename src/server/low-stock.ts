@@ -9,7 +9,7 @@ import type { Settings } from '../domain/settings';
 import { errorSummary, log } from './logger';
 import { deliver, owedMessage } from './notifier';
 import { owing } from './repositories/owed';
-import { findProduct } from './repositories/products';
+import { activeProducts, findProduct } from './repositories/products';
 import { COLLECTIONS, type Store } from './store';
 
 /** Claims the alert of every SKU the lines left low; answers the messages this call made owed (to deliver). */
@@ -52,4 +52,26 @@ export async function alertLowStock(store: Store, settings: Settings, lines: rea
   } catch (err) {
     log('warn', 'stock.low_alert_failed', { error: errorSummary(err) });
   }
+}
+
+/**
+ * reconcile: a SKU on sale at or below the threshold that nobody told the merchant about (the order's invocation
+ * stopped between its take and the claim, and no order came since) is claimed and sent here, by the same guarded
+ * write. Answers how many were sent.
+ */
+export async function sweepLowStock(store: Store, settings: Settings, now: Date): Promise<number> {
+  const threshold = settings.stock.lowStockThreshold;
+  if (threshold <= 0) return 0;
+  const due: StockLine[] = (await activeProducts(store)).flatMap((p) =>
+    Object.entries(p.skus ?? {})
+      .filter(([, sku]) => sku.lowAlerted !== true && sku.stock <= threshold)
+      .map(([skuId]) => ({ productId: p._id, skuId, quantity: 0 })),
+  );
+  if (due.length === 0) return 0;
+  const claimed = await claimLowStockAlerts(store, settings, due, now);
+  for (const { productId, message } of claimed) {
+    log('info', 'stock.low', { productId, stage: message.stage, by: 'reconcile' });
+    await deliver(store, settings, { collection: COLLECTIONS.products, docId: productId }, message);
+  }
+  return claimed.length;
 }

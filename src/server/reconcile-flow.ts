@@ -13,6 +13,7 @@ import { processingRefundsBefore } from './repositories/refunds';
 import { reconcileRefund, recordRequestedRefund } from './refund-flow';
 import { runAfterSaleTimers, type AfterSaleTimerReport } from './aftersale-flow';
 import { reconcileShipping, type ShippingReconcileReport } from './shipping-reconcile';
+import { sweepLowStock } from './low-stock';
 import { releaseOrphanHolds, settleStock, settleStockQuietly } from './stock';
 import { COLLECTIONS, type Store } from './store';
 
@@ -30,6 +31,8 @@ export interface ReconcileReport {
   stockSettled: number;
   /** Stock taken for orders that were never written (the invocation stopped between the take and the order), put back. */
   holdsReleased: number;
+  /** Low-stock messages no order's invocation claimed (server/low-stock.ts sweepLowStock). */
+  lowStockAlerted: number;
   /** Messages a stopped invocation left owed, sent now. */
   messagesResent: number;
   errors: number;
@@ -39,7 +42,7 @@ export interface ReconcileReport {
 }
 
 export async function reconcile(store: Store, settings: Settings, payments: Payments, now: Date): Promise<ReconcileReport> {
-  const report: ReconcileReport = { ordersChecked: 0, paid: 0, closed: 0, refundsChecked: 0, refundsSettled: 0, requestsRecorded: 0, messagesResent: 0, stockSettled: 0, holdsReleased: 0, errors: 0 };
+  const report: ReconcileReport = { ordersChecked: 0, paid: 0, closed: 0, refundsChecked: 0, refundsSettled: 0, requestsRecorded: 0, messagesResent: 0, stockSettled: 0, holdsReleased: 0, lowStockAlerted: 0, errors: 0 };
   const ctx: PaymentContext = { store, settings, payments, now, by: 'system' };
   const pending = await pendingOrdersBefore(store, new Date(now.getTime() - settings.notifyGraceSeconds * 1000), BATCH);
   for (const order of pending) {
@@ -89,6 +92,12 @@ export async function reconcile(store: Store, settings: Settings, payments: Paym
   } catch (err) {
     report.errors++;
     log('warn', 'reconcile.holds_failed', { error: errorSummary(err) });
+  }
+  try {
+    report.lowStockAlerted = await sweepLowStock(store, settings, now);
+  } catch (err) {
+    report.errors++;
+    log('warn', 'reconcile.low_stock_failed', { error: errorSummary(err) });
   }
   // After the requests above: a document they made owes its message to the merchants, sent by them already.
   const owedBefore = new Date(now.getTime() - settings.messageRetrySeconds * 1000);

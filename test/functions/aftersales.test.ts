@@ -137,11 +137,11 @@ describe('退货退款', () => {
     const orderId = await shippedOrder([{ productId: CUP._id, quantity: 1 }]);
     const { refundId } = await shop.ok<ApplyRefundData>('applyRefund', { orderId, type: 'RETURN_AND_REFUND', receipt: 'RECEIVED', reason: '与描述不符' });
     await decide(refundId, 'approve');
-    expect(failure(await decide(refundId, 'refuseReturn', { rejectReason: '寄回的不是本店商品' })).code).toBe('CONFLICT'); // nothing came back yet
+    expect(failure(await decide(refundId, 'refuseReturn', { rejectReason: '退回的不是本订单的商品' })).code).toBe('CONFLICT'); // nothing came back yet
     await submitReturn(refundId);
     expect(failure(await shop.call('orders', { action: 'withdrawRefund', refundId }, BUYER)).code).toBe('CONFLICT'); // the goods are on their way
-    expect(await decide(refundId, 'refuseReturn', { rejectReason: '商品影响二次销售：包装已拆' })).toEqual({ ok: true, data: { refundId, status: 'REJECTED' } });
-    expect(await refundOf(orderId, refundId)).toEqual(expect.objectContaining({ status: 'REJECTED', rejectReason: '商品影响二次销售：包装已拆' }));
+    expect(await decide(refundId, 'refuseReturn', { rejectReason: '退回的商品影响二次销售：包装已拆' })).toEqual({ ok: true, data: { refundId, status: 'REJECTED' } });
+    expect(await refundOf(orderId, refundId)).toEqual(expect.objectContaining({ status: 'REJECTED', rejectReason: '退回的商品影响二次销售：包装已拆' }));
     expect(await orderLedger(shop, orderId)).toEqual(expect.objectContaining({ refundingFee: 0, refundedFee: 0, openRefundId: null }));
     expect((await providerTrade(shop, orderId)).refunds).toEqual([]);
     expect(await toBuyer(orderId)).toEqual(['请寄回商品', '拒绝退货'].sort());
@@ -161,7 +161,7 @@ describe('退货退款', () => {
     const orderId = await shop.paidOrder([{ productId: CUP._id, quantity: 1 }]);
     for (let i = 0; i < 5; i++) {
       const { refundId } = await shop.ok<ApplyRefundData>('applyRefund', { orderId, type: 'REFUND_ONLY', reason: '不想要了' });
-      await decide(refundId, 'reject', { rejectReason: '已与买家协商：继续发货' });
+      await decide(refundId, 'reject', { rejectReason: '已与买家协商一致，不退款：继续发货' });
     }
     const sixth = failure(await apply({ orderId, type: 'REFUND_ONLY' }));
     expect(sixth).toEqual(expect.objectContaining({ code: 'CONFLICT', message: expect.stringContaining('5') }));

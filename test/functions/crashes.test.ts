@@ -100,7 +100,7 @@ const PATHS: Record<string, () => Promise<Crash>> = {
     return async () => ({
       orderId,
       refundId,
-      ended: await crashBeforeSending(`reject ${orderId}`, 'approveRefund', () => clientCall('approveRefund', { refundId, action: 'reject', rejectReason: '已发货' }, MERCHANT), [
+      ended: await crashBeforeSending(`reject ${orderId}`, 'approveRefund', () => clientCall('approveRefund', { refundId, action: 'reject', rejectReason: '商品已发货，请收到后再申请' }, MERCHANT), [
         { functionName: 'approveRefund', action: 'database.insertDocument', collection: 'messages' },
         { functionName: 'approveRefund', action: 'database.modifyDocument', collection: 'refunds', inTransaction: false },
       ]),

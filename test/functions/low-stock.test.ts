@@ -99,3 +99,18 @@ it('a message the claiming invocation did not send is sent by reconcile, once', 
   expect(sent.map((m) => m.data.thing4)).toEqual(['铁壶 仅剩1件']);
   expect((await shop.doc<{ owedCount: number }>('products', 'iron-kettle'))!.owedCount).toBe(0);
 });
+
+it('a SKU left low with nobody told (the order’s invocation stopped before its claim, no order since): reconcile tells the merchant, once', async () => {
+  putDocument(shop.cloud, 'products', {
+    _id: 'tea-scoop',
+    name: '茶则',
+    price: 3000,
+    active: true,
+    sort: 31,
+    skus: { default: { specs: {}, price: 3000, stock: 2, held: 1, sold: 0 } },
+  });
+  await shop.reconcile();
+  await shop.reconcile();
+  expect((await alertsAbout('茶则')).map((m) => m.data.thing4)).toEqual(['茶则 仅剩2件']);
+  expect((await shop.doc<{ skus: Record<string, { lowAlerted?: boolean }> }>('products', 'tea-scoop'))!.skus.default.lowAlerted).toBe(true);
+});

@@ -186,7 +186,7 @@ describe.each(PROVIDERS)('$label', (provider) => {
       const DAVE = 'buyer-dave';
       const orderId = await shop.paidOrder([{ productId: CUP._id, quantity: 1 }], DAVE);
       const { refundId } = await shop.ok<{ refundId: string }>('applyRefund', { orderId, reason: '不要了' }, DAVE);
-      expect(await shop.ok('approveRefund', { refundId, action: 'reject', rejectReason: '已发货' }, MERCHANT)).toEqual({ refundId, status: 'REJECTED' });
+      expect(await shop.ok('approveRefund', { refundId, action: 'reject', rejectReason: '商品已发货，请收到后再申请' }, MERCHANT)).toEqual({ refundId, status: 'REJECTED' });
       const record = await shop.doc<{ sends: Array<{ touser: string; status: string; errCode?: number }> }>('messages', `refundResult:${refundId}:REJECTED`);
       expect(record?.sends).toEqual([expect.objectContaining({ touser: DAVE, status: 'REFUSED', errCode: 43101 })]);
       expect((await shop.sent({ touser: DAVE, status: 'REFUSED' })).length).toBe(1);
@@ -214,7 +214,7 @@ describe.each(PROVIDERS)('$label', (provider) => {
       for (let i = 1; i <= 50; i++) {
         const { refundId } = await shop.ok<{ refundId: string }>('applyRefund', { orderId, reason: `第${i}次`, refundFee: 1 });
         expect(refundId).toBe(`${orderId}R${i}`);
-        await shop.ok('approveRefund', { refundId, action: 'reject', rejectReason: '测试' }, MERCHANT);
+        await shop.ok('approveRefund', { refundId, action: 'reject', rejectReason: '其他原因：测试' }, MERCHANT);
       }
       const refused = failure(await shop.call('applyRefund', { orderId, reason: '第51次', refundFee: 1 }, BUYER));
       expect(refused.code).toBe('CONFLICT');

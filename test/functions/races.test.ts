@@ -710,7 +710,7 @@ describe('after-sale steps at once', () => {
     const { orderId, refundId } = await aReturn('RETURN_SHIPPED');
     const reads = hold('both read RETURN_SHIPPED', readRefund('reconcile', refundId), readRefund('approveRefund', refundId, true));
     const writes = hold('refusal commit, then the timer’s claim', { functionName: 'approveRefund', action: 'database.commitTransaction' }, writeRefund('reconcile', refundId));
-    const [refused] = await Promise.all([shop.call<ApproveRefundData>('approveRefund', { refundId, action: 'refuseReturn', rejectReason: '寄回的商品已损坏' }, MERCHANT), shop.reconcile()]);
+    const [refused] = await Promise.all([shop.call<ApproveRefundData>('approveRefund', { refundId, action: 'refuseReturn', rejectReason: '退回的商品影响二次销售：寄回的商品已损坏' }, MERCHANT), shop.reconcile()]);
     expect(await reads.settled).toBe('released');
     expect(await writes.settled).toBe('released');
 

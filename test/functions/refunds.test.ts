@@ -96,8 +96,24 @@ describe.each(PROVIDERS)('$label', (provider) => {
       const orderId = await shop.paidOrder();
       const { refundId } = (await apply(orderId)).ok ? { refundId: `${orderId}R1` } : { refundId: '' };
       expect(failure(await decide(refundId, 'approve', {}, BUYER)).code).toBe('FORBIDDEN');
-      expect(failure(await decide(refundId, 'reject', { rejectReason: 'x' }, OTHER_BUYER)).code).toBe('FORBIDDEN');
+      expect(failure(await decide(refundId, 'reject', { rejectReason: '商品不支持无理由退货' }, OTHER_BUYER)).code).toBe('FORBIDDEN');
       expect((await shop.doc<{ status: string }>('refunds', refundId))?.status).toBe('REQUESTED');
+    });
+
+    it('refuses a reject reason that is not on the list, and the request stays as it was', async () => {
+      const orderId = await shop.paidOrder();
+      const refundId = `${orderId}R1`;
+      expect((await apply(orderId, { refundFee: 100 })).ok).toBe(true);
+      for (const rejectReason of ['商品已拆封', '退回的商品影响二次销售', '其他原因', '其他原因：']) {
+        const refused = failure(await decide(refundId, 'reject', { rejectReason }));
+        expect(refused.code).toBe('INVALID_ARGUMENT');
+        expect(refused.message).toMatch(/rejectReason/);
+      }
+      expect((await shop.doc<{ status: string; rejectReason?: string }>('refunds', refundId))).toEqual(expect.objectContaining({ status: 'REQUESTED' }));
+      expect((await shop.doc<{ rejectReason?: string }>('refunds', refundId))?.rejectReason).toBeUndefined();
+      expect(await ledger(orderId)).toEqual(expect.objectContaining({ refundingFee: 100, openRefundId: refundId, status: 'PAID' }));
+      const toBuyer = (await shop.sent({ touser: BUYER, templateId: TEMPLATES.refundResult })).filter((m) => m.data.character_string1 === orderId);
+      expect(toBuyer).toEqual([]);
     });
 
     it('reject needs a reason, releases the amount, and tells the buyer', async () => {
@@ -105,12 +121,12 @@ describe.each(PROVIDERS)('$label', (provider) => {
       const refundId = `${orderId}R1`;
       expect((await apply(orderId, { refundFee: 100 })).ok).toBe(true);
       expect(failure(await decide(refundId, 'reject')).code).toBe('INVALID_ARGUMENT');
-      expect(await decide(refundId, 'reject', { rejectReason: '商品已拆封' })).toEqual({ ok: true, data: { refundId, status: 'REJECTED' } });
+      expect(await decide(refundId, 'reject', { rejectReason: '其他原因：商品已拆封' })).toEqual({ ok: true, data: { refundId, status: 'REJECTED' } });
       expect(await ledger(orderId)).toEqual(expect.objectContaining({ refundingFee: 0, refundedFee: 0, openRefundId: null, status: 'PAID' }));
       const toBuyer = (await shop.sent({ touser: BUYER, templateId: TEMPLATES.refundResult })).filter((m) => m.data.character_string1 === orderId);
       expect(toBuyer.map((m) => m.data.phrase3)).toEqual(['已拒绝']);
       const detail = await shop.order(orderId);
-      expect(detail.refunds[0]).toEqual(expect.objectContaining({ status: 'REJECTED', rejectReason: '商品已拆封' }));
+      expect(detail.refunds[0]).toEqual(expect.objectContaining({ status: 'REJECTED', rejectReason: '其他原因：商品已拆封' }));
       // The buyer may ask again; the next refund has the next number.
       expect(await apply(orderId, { refundFee: 100 })).toEqual({ ok: true, data: expect.objectContaining({ refundId: `${orderId}R2` }) });
     });

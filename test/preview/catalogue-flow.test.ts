@@ -36,6 +36,7 @@ run('the merchant’s catalogue in the browser preview', () => {
     await phone.tap('.add-photo');
     await (await chooser).setFiles({ name: 'cover.png', mimeType: 'image/png', buffer: PNG });
     await phone.screen.locator('.photo-image').first().waitFor();
+    await phone.tap('.add-spec', '添加规格');
     await phone.type('.spec-name-input', '规格');
     await phone.type('.spec-values-input', '小罐 大罐');
     await phone.see('.sku-edit-label', '大罐');

@@ -55,7 +55,7 @@ describe('applyRefund event', () => {
 describe('approveRefund event', () => {
   it.each([
     [{ refundId: 'o1R1', action: 'approve' }, { refundId: 'o1R1', action: 'approve' }],
-    [{ refundId: 'o1R2', action: 'reject', rejectReason: '已发货' }, { refundId: 'o1R2', action: 'reject', rejectReason: '已发货' }],
+    [{ refundId: 'o1R2', action: 'reject', rejectReason: '商品已发货，请收到后再申请' }, { refundId: 'o1R2', action: 'reject', rejectReason: '商品已发货，请收到后再申请' }],
   ])('accepts %j', (event, parsed) => expect(parseApproveRefundEvent(event)).toEqual(parsed));
 
   it.each([

@@ -47,7 +47,7 @@ export const roundTripsSection: BenchSection = {
       let approveCalls = { database: 0, pay: 0, openapi: 0 };
       for (const orderId of orderIds.slice(0, 2)) approveCalls = (await gateway(cloud, 'approveRefund', { refundId: `${orderId}R1`, action: 'approve' }, BENCH_MERCHANT)).calls;
       add('approveRefund (approve: read the refund, claim PROCESSING, the order\'s timeline)', approveCalls, '≤ 3');
-      const reject = await gateway(cloud, 'approveRefund', { refundId: `${orderIds[2]}R1`, action: 'reject', rejectReason: 'bench' }, BENCH_MERCHANT);
+      const reject = await gateway(cloud, 'approveRefund', { refundId: `${orderIds[2]}R1`, action: 'reject', rejectReason: '其他原因：bench' }, BENCH_MERCHANT);
       add('approveRefund (reject)', reject.calls);
       let settleCalls = { database: 0, pay: 0, openapi: 0 };
       for (const orderId of orderIds.slice(0, 2)) {

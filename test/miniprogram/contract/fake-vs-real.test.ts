@@ -126,7 +126,7 @@ async function scenario(b: Backend): Promise<Array<[string, unknown]>> {
   await step('the request', 'orders', { action: 'refund', refundId: `${orderId}R1` }, MERCHANT);
   await step('reject without a reason', 'approveRefund', { refundId: `${orderId}R1`, action: 'reject' }, MERCHANT);
   await step('approve, as the buyer', 'approveRefund', { refundId: `${orderId}R1`, action: 'approve' });
-  await step('reject', 'approveRefund', { refundId: `${orderId}R1`, action: 'reject', rejectReason: '商品已拆封' }, MERCHANT);
+  await step('reject', 'approveRefund', { refundId: `${orderId}R1`, action: 'reject', rejectReason: '商品不支持无理由退货' }, MERCHANT);
   await step('approve a rejected one', 'approveRefund', { refundId: `${orderId}R1`, action: 'approve' }, MERCHANT);
   await step('second request', 'applyRefund', { orderId, reason: '质量问题', refundFee: 1000 });
   await step('withdrawn', 'orders', { action: 'withdrawRefund', refundId: `${orderId}R2` });

@@ -104,7 +104,7 @@ it('the buyer withdraws a request, and the merchant rejects another with a reaso
 
   const second = unwrap(await applyRefund(bought.orderId, 1, '质量问题'));
   actAs(support.MERCHANT);
-  expect(unwrap(await rejectRefund(second.refundId, '商品已拆封')).status).toBe('REJECTED');
+  expect(unwrap(await rejectRefund(second.refundId, '其他原因：商品已拆封')).status).toBe('REJECTED');
 
   actAs(support.BUYER);
   const view = toOrderDetail(unwrap(await fetchOrderDetail(bought.orderId)));

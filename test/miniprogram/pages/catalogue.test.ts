@@ -130,8 +130,16 @@ describe('the product editor', () => {
     await page.tap('.add-photo');
     await until(() => (page.instance.data.form as { images: string[] }).images.length === 1);
     expect(page.exists('.photo-image')).toBe(true);
+    await page.tap('.add-spec');
     await page.type('.spec-name-input', '规格');
     await page.type('.spec-values-input', '小罐 大罐');
+    expect(page.texts('.sku-edit-label')).toEqual(['小罐', '大罐']);
+    // A second spec makes a row per combination; removing it brings the two rows back.
+    await page.tap('.add-spec');
+    await page.type('.spec-name-input', '口味', 1);
+    await page.type('.spec-values-input', '清香 浓香', 1);
+    expect(page.texts('.sku-edit-label')).toEqual(['小罐 / 清香', '小罐 / 浓香', '大罐 / 清香', '大罐 / 浓香']);
+    await page.tap('.remove-spec', 1);
     expect(page.texts('.sku-edit-label')).toEqual(['小罐', '大罐']);
     await page.type('.price-input', '12.5');
     await page.type('.stock-input', '3');
@@ -163,7 +171,7 @@ describe('the product editor', () => {
     as(MERCHANT);
     const page = await ready(await renderPage(EDIT, { productId: 'black-tea' }));
     expect(page.texts('.sku-edit-label')).toEqual(['100g', '250g', '500g']);
-    expect((page.instance.data.form as { specValuesText: string }).specValuesText).toBe('100g 250g 500g');
+    expect((page.instance.data.form as { specs: unknown }).specs).toEqual([{ name: '规格', valuesText: '100g 250g 500g' }]);
     await buyerOrders('black-tea', 1, 'g100'); // 30 → 29 while the page shows 30
     await page.type('.stock-input', '40');
     await page.tap('.save-btn');

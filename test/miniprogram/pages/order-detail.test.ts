@@ -188,11 +188,11 @@ describe('order detail', () => {
   it('shows the merchant’s reason on a rejected refund', async () => {
     const order = backend.seedOrder('buyer-1', { status: 'PAID' });
     const refund = backend.seedRefundRequest(order.orderId);
-    backend.handle('approveRefund', { refundId: refund.refundId, action: 'reject', rejectReason: '商品已拆封' }, 'merchant-1');
+    backend.handle('approveRefund', { refundId: refund.refundId, action: 'reject', rejectReason: '其他原因：商品已拆封' }, 'merchant-1');
     const page = await renderPage(ROUTE, { orderId: order.orderId });
     expect(page.text('.refund-status')).toBe('商家已拒绝');
-    expect(page.text('.refund-reject')).toBe('商家说明：商品已拆封');
-    expect(page.texts('.event-note')).toEqual(['商品已拆封', '¥38.00：不想要了']);
+    expect(page.text('.refund-reject')).toBe('商家说明：其他原因：商品已拆封');
+    expect(page.texts('.event-note')).toEqual(['其他原因：商品已拆封', '¥38.00：不想要了']);
   });
 
   it('request refund opens the form for this order and reloads on return', async () => {

@@ -130,7 +130,7 @@ describe('the merchant’s desk', () => {
     await page.tap('.desk-row', 0);
     await page.lifecycle('onHide');
     expect(backend.handle('ship', { orderId: first.orderId, logisticsType: 'VIRTUAL' }, MERCHANT, false).ok).toBe(true);
-    expect(backend.handle('approveRefund', { refundId: request.refundId, action: 'reject', rejectReason: '已经发货了' }, MERCHANT, false).ok).toBe(true);
+    expect(backend.handle('approveRefund', { refundId: request.refundId, action: 'reject', rejectReason: '商品已发货，请收到后再申请' }, MERCHANT, false).ok).toBe(true);
     await page.lifecycle('onShow');
     expect(page.texts('.desk-row .order-no')).toEqual([`订单号 ${second.orderId}`, `订单号 ${asking.orderId}`]);
     expect(page.exists('.badge')).toBe(false);

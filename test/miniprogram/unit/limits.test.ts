@@ -1,8 +1,9 @@
 // The page and the functions enforce the same limits: both declare them from the contract's ContractLimits, and
 // this checks what each side actually accepts at the edge.
 import { LIMITS as PAGE_LIMITS } from '../../../miniprogram/domain/limits';
+import { AFTERSALE } from '../../../miniprogram/domain/aftersale-contract';
 import { REFUND_REASONS } from '../../../miniprogram/domain/labels';
-import { checkRefundForm, checkRejectReason, NOTE_MAX_LENGTH, REASON_MAX_LENGTH, REJECT_REASON_MAX_LENGTH } from '../../../miniprogram/domain/refund-form';
+import { checkRefundForm, checkRejectChoice, NOTE_MAX_LENGTH, REASON_MAX_LENGTH, REJECT_REASON_MAX_LENGTH } from '../../../miniprogram/domain/refund-form';
 import { parseApplyRefundEvent, parseApproveRefundEvent, REASON_MAX } from '../../../src/domain/events';
 import { LIMITS as SERVER_LIMITS } from '../../../src/domain/limits';
 import { EXPRESS_COMPANIES, parseShipEvent } from '../../../src/domain/shipping';
@@ -22,11 +23,28 @@ it.each(REFUND_REASONS.map((r, i) => [r.label, i] as const))('the longest note t
 });
 
 it('the longest reject reason the page takes is accepted by the function, one more is refused by both', () => {
-  const longest = checkRejectReason('拒'.repeat(REJECT_REASON_MAX_LENGTH));
+  const other = AFTERSALE.rejectReasons.REQUEST.indexOf(AFTERSALE.otherReason);
+  const room = REJECT_REASON_MAX_LENGTH - AFTERSALE.otherReason.length - AFTERSALE.reasonSeparator.length;
+  const longest = checkRejectChoice('REQUEST', other, '拒'.repeat(room));
   if (!longest.ok) throw new Error(longest.error);
   expect(parseApproveRefundEvent({ refundId: 'O1R1', action: 'reject', rejectReason: longest.reason }).rejectReason).toBe(longest.reason);
-  expect(checkRejectReason('拒'.repeat(REJECT_REASON_MAX_LENGTH + 1)).ok).toBe(false);
-  expect(() => parseApproveRefundEvent({ refundId: 'O1R1', action: 'reject', rejectReason: '拒'.repeat(REJECT_REASON_MAX_LENGTH + 1) })).toThrow(/at most 80/);
+  expect(checkRejectChoice('REQUEST', other, '拒'.repeat(room + 1)).ok).toBe(false);
+  expect(() => parseApproveRefundEvent({ refundId: 'O1R1', action: 'reject', rejectReason: `${longest.reason}拒` })).toThrow(/at most 80/);
+});
+
+it('every reason the page composes, in each scene, is one the function takes for that scene', () => {
+  const scenes = [['REQUEST', 'reject'], ['RETURN', 'refuseReturn']] as const;
+  for (const [scene, action] of scenes) {
+    AFTERSALE.rejectReasons[scene].forEach((label, index) => {
+      for (const words of ['', '包装已拆']) {
+        const choice = checkRejectChoice(scene, index, words);
+        if (!choice.ok) continue; // 其他原因 without words: the page stops it, and so does the function (below)
+        expect(parseApproveRefundEvent({ refundId: 'O1R1', action, rejectReason: choice.reason }).rejectReason).toBe(choice.reason);
+      }
+    });
+    expect(checkRejectChoice(scene, AFTERSALE.rejectReasons[scene].indexOf(AFTERSALE.otherReason), '').ok).toBe(false);
+    expect(() => parseApproveRefundEvent({ refundId: 'O1R1', action, rejectReason: AFTERSALE.otherReason })).toThrow(/needs words/);
+  }
 });
 
 describe('tracking numbers (ContractLimits trackingNo…Length)', () => {

@@ -1,7 +1,7 @@
 // The product editor's and the stock page's rules without a page: yuan typed → fen sent, one spec's values → SKU rows
 // that keep what they had, and the three ways to adjust a count.
 import type { MerchantProduct } from '../../../typings/api';
-import { checkProductForm, newProductForm, productForm, rowsForSpec, specValues } from '../../../miniprogram/domain/product-form';
+import { checkProductForm, newProductForm, productForm, rowsForSpecs, specValues } from '../../../miniprogram/domain/product-form';
 import { adjustRequest } from '../../../miniprogram/domain/stock-adjust';
 
 const TEA: MerchantProduct = {
@@ -26,7 +26,7 @@ describe('the product form', () => {
 
   it('a saved product keeps its SKU ids and sends the counts it showed as stockFrom', () => {
     const form = productForm(TEA);
-    expect(form.specValuesText).toBe('100g 250g');
+    expect(form.specs).toEqual([{ name: '规格', valuesText: '100g 250g' }]);
     const check = checkProductForm({ ...form, rows: form.rows.map((r, i) => (i === 1 ? { ...r, stockText: '10' } : r)) });
     expect(check.ok && check.product.skus).toEqual([
       { skuId: 'g100', specs: { 规格: '100g' }, price: 3800, stock: 30, stockFrom: 30 },
@@ -35,7 +35,7 @@ describe('the product form', () => {
   });
 
   it('editing the spec values keeps the rows of values still listed and adds empty ones', () => {
-    const rows = rowsForSpec(productForm(TEA), '规格', '250g，500g');
+    const rows = rowsForSpecs(productForm(TEA), [{ name: '规格', valuesText: '250g，500g' }]);
     expect(rows.map((r) => [r.label, r.skuId, r.priceText, r.stockText])).toEqual([
       ['250g', 'g250', '88.00', '2'],
       ['500g', undefined, '38.00', ''],
@@ -43,12 +43,36 @@ describe('the product form', () => {
     expect(specValues(' a、b  a ')).toEqual(['a', 'b']);
   });
 
+  it('two specs make a row per combination; the existing SKU keeps its row under a second spec only if its values match', () => {
+    const form = productForm(TEA);
+    const specs = [
+      { name: '规格', valuesText: '100g 250g' },
+      { name: '包装', valuesText: '罐装 袋装' },
+    ];
+    const rows = rowsForSpecs(form, specs);
+    expect(rows.map((r) => r.label)).toEqual(['100g / 罐装', '100g / 袋装', '250g / 罐装', '250g / 袋装']);
+    expect(rows.every((r) => r.skuId === undefined)).toBe(true);
+    const filled = { ...form, specs, rows: rows.map((r) => ({ ...r, priceText: '10', stockText: '1' })) };
+    const check = checkProductForm(filled);
+    expect(check.ok && check.product.specs).toEqual([
+      { name: '规格', values: ['100g', '250g'] },
+      { name: '包装', values: ['罐装', '袋装'] },
+    ]);
+    expect(check.ok && check.product.skus?.[1]).toEqual({ specs: { 规格: '100g', 包装: '袋装' }, price: 1000, stock: 1 });
+    // Back to one spec: the saved SKUs' rows come back with their counts.
+    expect(rowsForSpecs({ rows: form.rows }, [specs[0]]).map((r) => [r.skuId, r.stockFrom])).toEqual([
+      ['g100', 30],
+      ['g250', 2],
+    ]);
+  });
+
   it.each([
     ['no name', { name: '' }, 'name', '请填写商品名称'],
     ['a price with three decimals', { priceText: '12.345' }, 'rows', '价格请填写金额（元），例如 12.50'],
     ['a zero price', { priceText: '0' }, 'rows', '价格请填写金额（元），例如 12.50'],
     ['a negative stock', { stockText: '-1' }, 'rows', '库存请填写 0 到 1000000 的整数'],
-    ['values without a spec name', { specValuesText: '大 小' }, 'spec', '请填写规格名称，例如：规格、颜色'],
+    ['values without a spec name', { specs: [{ name: '', valuesText: '大 小' }] }, 'spec', '请填写规格名称，例如：规格、颜色'],
+    ['two specs of one name', { specs: [{ name: '色', valuesText: '红' }, { name: '色', valuesText: '蓝' }] }, 'spec', '两个规格的名称相同'],
   ])('%s is refused before anything is sent', (_, change, field, text) => {
     const base = newProductForm();
     const form = { ...base, name: '茶', ...change, rows: [{ ...base.rows[0], priceText: '1', stockText: '1', ...change }] } as ReturnType<typeof newProductForm>;

@@ -1,10 +1,10 @@
 // The product editor: name, photos (uploaded to the merchant's own folder; the functions check each), description,
-// on/off shelf, one spec's values (each a SKU row with its price in yuan and its stock), or, for a product saved
-// with two or three specs, each SKU's price and stock. A stock count is saved only from the count this page showed:
+// on/off shelf, up to three specs with their values (each combination a SKU row with its price in yuan and its
+// stock). A stock count is saved only from the count this page showed:
 // if an order took or gave some back meanwhile the save is refused, and the page reads the product again.
 import type { MeData } from '../../../../typings/api';
 import { errorText } from '../../../domain/errors';
-import { checkProductForm, newProductForm, PRODUCT_FORM, productForm, rowsForSpec, type FormErrors, type ProductForm } from '../../../domain/product-form';
+import { checkProductForm, MAX_SPECS, newProductForm, PRODUCT_FORM, productForm, rowsForSpecs, type FormErrors, type SpecField } from '../../../domain/product-form';
 import { fetchCatalogueProduct, saveProduct } from '../../../services/catalogue';
 import { discardBuyerPhoto, uploadProductPhoto } from '../../../services/uploads';
 import { toast } from '../../../utils/feedback';
@@ -12,9 +12,6 @@ import { instanceState } from '../../../utils/instance-state';
 import { checkMerchant } from '../../../utils/merchant-gate';
 import { queryValue } from '../../../utils/routes';
 import { failed, LOADING, READY, type LoadState } from '../../../view-models/load-state';
-
-/** The SKU rows' spec text, for a product whose specs this page keeps as they are. */
-const fixedSpecsText = (form: ProductForm) => (form.fixedSpecs ?? []).map((s) => `${s.name}：${s.values.join(' / ')}`).join('；');
 
 interface EditPrivate {
   productId: string;
@@ -32,7 +29,7 @@ Component({
     state: LOADING as LoadState,
     isNew: true,
     form: newProductForm(),
-    fixedSpecsText: '',
+    maxSpecs: MAX_SPECS,
     /** What the photo strip shows: a link (saved photos) or the picked file (new ones), by fileID. */
     photoUrls: {} as Record<string, string>,
     photosMax: PRODUCT_FORM.photosMax,
@@ -63,7 +60,7 @@ Component({
       const form = productForm(found.data);
       const photoUrls = Object.fromEntries((found.data.images ?? []).map((id, i) => [id, found.data!.imageUrls?.[i] ?? '']));
       wx.setNavigationBarTitle({ title: '编辑商品' });
-      this.setData({ state: READY, isNew: false, form, fixedSpecsText: fixedSpecsText(form), photoUrls, errors: {}, saveError: '' });
+      this.setData({ state: READY, isNew: false, form, photoUrls, errors: {}, saveError: '' });
     },
 
     onNameInput(e: WechatMiniprogram.Input) {
@@ -75,13 +72,25 @@ Component({
     onActiveChange(e: WechatMiniprogram.SwitchChange) {
       this.setData({ 'form.active': e.detail.value });
     },
+    onAddSpec() {
+      if (this.data.form.specs.length >= MAX_SPECS) return;
+      this.setSpecs([...this.data.form.specs, { name: '', valuesText: '' }]);
+    },
+    onRemoveSpec(e: WechatMiniprogram.BaseEvent) {
+      const index = Number(e.currentTarget.dataset.index);
+      this.setSpecs(this.data.form.specs.filter((_, i) => i !== index));
+    },
     onSpecNameInput(e: WechatMiniprogram.Input) {
-      const form = this.data.form;
-      this.setData({ 'form.specName': e.detail.value, 'form.rows': rowsForSpec(form, e.detail.value, form.specValuesText), 'errors.spec': '' });
+      const index = Number(e.currentTarget.dataset.index);
+      this.setSpecs(this.data.form.specs.map((f, i) => (i === index ? { ...f, name: e.detail.value } : f)));
     },
     onSpecValuesInput(e: WechatMiniprogram.Input) {
-      const form = this.data.form;
-      this.setData({ 'form.specValuesText': e.detail.value, 'form.rows': rowsForSpec(form, form.specName, e.detail.value), 'errors.spec': '', 'errors.rows': '' });
+      const index = Number(e.currentTarget.dataset.index);
+      this.setSpecs(this.data.form.specs.map((f, i) => (i === index ? { ...f, valuesText: e.detail.value } : f)));
+    },
+    /** The specs as typed, and the SKU rows they make (keeping each combination's price and stock). */
+    setSpecs(specs: SpecField[]) {
+      this.setData({ 'form.specs': specs, 'form.rows': rowsForSpecs(this.data.form, specs), 'errors.spec': '', 'errors.rows': '' });
     },
     onPriceInput(e: WechatMiniprogram.Input) {
       this.setData({ [`form.rows[${Number(e.currentTarget.dataset.index)}].priceText`]: e.detail.value, 'errors.rows': '' });
