@@ -178,5 +178,22 @@ describe('stock rules', () => {
     await shop.ok('approveRefund', { refundId: refundOnly.refundId, action: 'approve' }, MERCHANT);
     expect(await counters(shop, 'leaf-tea', 'g250')).toEqual(g250);
   });
+
+  it('a return of one SKU of a product bought in two puts back that SKU only, and pays back its price', async () => {
+    const orderId = await shop.paidOrder([{ productId: 'leaf-tea', skuId: 'g250', quantity: 1 }, { productId: 'leaf-tea', skuId: 'g500', quantity: 1 }]);
+    const [g250, g500] = [await counters(shop, 'leaf-tea', 'g250'), await counters(shop, 'leaf-tea', 'g500')];
+    await shop.ok('ship', { orderId, logisticsType: 'SELF_PICKUP' }, MERCHANT);
+    const ambiguous = failure(await shop.call('applyRefund', { orderId, type: 'RETURN_AND_REFUND', receipt: 'RECEIVED', reason: '质量问题', items: [{ productId: 'leaf-tea', quantity: 1 }] }, BUYER));
+    expect(ambiguous.code).toBe('INVALID_ARGUMENT');
+    const { refundId } = await shop.ok<{ refundId: string }>('applyRefund', { orderId, type: 'RETURN_AND_REFUND', receipt: 'RECEIVED', reason: '质量问题', items: [{ productId: 'leaf-tea', skuId: 'g500', quantity: 1 }] });
+    await shop.ok('approveRefund', { refundId, action: 'approve' }, MERCHANT);
+    await shop.ok('orders', { action: 'submitReturn', refundId, expressCompany: 'ZTO', trackingNo: '7312 3456 7891' });
+    await shop.ok('approveRefund', { refundId, action: 'confirmReturn' }, MERCHANT);
+    expect(await counters(shop, 'leaf-tea', 'g500')).toEqual({ ...g500, stock: g500.stock + 1, sold: g500.sold - 1 });
+    expect(await counters(shop, 'leaf-tea', 'g250')).toEqual(g250);
+    const refund = (await shop.docs('refunds')).find((r) => r._id === refundId) as { refundFee: number; items: unknown[] };
+    expect(refund.items).toEqual([expect.objectContaining({ productId: 'leaf-tea', skuId: 'g500', quantity: 1 })]);
+    expect(refund.refundFee).toBe(5600); // the 500g's price, not the 250g's
+  });
 });
 
