@@ -64,11 +64,14 @@ export type AfterSaleReason = AfterSaleContract['reasons'][ReceiptState][number]
 /** One line of a request: which product and how many of it. */
 export interface RefundLineRequest {
   productId: string;
+  /** The order line's SKU: needed when the order holds more than one SKU of the product. */
+  skuId?: string;
   quantity: number;
 }
-/** A line as the refund keeps it: its name and what was paid for that many. */
+/** A line as the refund keeps it: its name, the spec bought and what was paid for that many. */
 export interface RefundLine extends RefundLineRequest {
   name: string;
+  spec?: string;
   fee: Fen;
 }
 

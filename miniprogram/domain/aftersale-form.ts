@@ -5,23 +5,43 @@ import { AFTERSALE } from './aftersale-contract';
 import { cleanText, textLength } from './limits';
 
 export interface LineState {
+  /** The order line: product and SKU (orderLineKey on the server); two SKUs of one product are two lines. */
+  key: string;
   productId: string;
+  skuId?: string;
   name: string;
+  /** The spec bought, e.g. 500g; '' without specs. */
+  spec: string;
   unitPrice: Fen;
   /** What may still be asked back of this line. */
   max: number;
   quantity: number;
 }
 
+const lineKey = (l: { productId: string; skuId?: string | undefined }): string => (l.skuId ? `${l.productId}/${l.skuId}` : l.productId);
+
 /** Lines with what is left of each (other open or refunded requests took the rest); all of it by default. */
 export function initialLines(order: Pick<OrderDetail, 'items' | 'refunds'>): LineState[] {
   const taken = new Map<string, number>();
   for (const r of order.refunds) {
     if (r.status === 'REJECTED' || r.status === 'CANCELLED' || r.status === 'FAILED') continue;
-    for (const l of r.items ?? []) taken.set(l.productId, (taken.get(l.productId) ?? 0) + l.quantity);
+    // A refund from before SKU-level lines names only the product: it took from that product's (single) line.
+    for (const l of r.items ?? []) {
+      const key = lineKey(l.skuId ? l : (order.items.find((i) => i.productId === l.productId) ?? l));
+      taken.set(key, (taken.get(key) ?? 0) + l.quantity);
+    }
   }
   return order.items
-    .map((i) => ({ productId: i.productId, name: i.name, unitPrice: i.unitPrice, max: Math.max(0, i.quantity - (taken.get(i.productId) ?? 0)), quantity: 0 }))
+    .map((i) => ({
+      key: lineKey(i),
+      productId: i.productId,
+      ...(i.skuId ? { skuId: i.skuId } : {}),
+      name: i.name,
+      spec: i.spec ?? '',
+      unitPrice: i.unitPrice,
+      max: Math.max(0, i.quantity - (taken.get(lineKey(i)) ?? 0)),
+      quantity: 0,
+    }))
     .filter((l) => l.max > 0)
     .map((l) => ({ ...l, quantity: l.max }));
 }
@@ -72,6 +92,6 @@ export function checkAfterSaleForm(input: AfterSaleFormInput, refundable: Fen): 
   if (errors.items || errors.amount || errors.reason || errors.note || fee === null || !reason) return { ok: false, errors };
   return {
     ok: true,
-    request: { type: input.type, receipt: input.receipt, items: chosen.map((l) => ({ productId: l.productId, quantity: l.quantity })), refundFee: fee, reason, ...(note ? { note } : {}) },
+    request: { type: input.type, receipt: input.receipt, items: chosen.map((l) => ({ productId: l.productId, ...(l.skuId ? { skuId: l.skuId } : {}), quantity: l.quantity })), refundFee: fee, reason, ...(note ? { note } : {}) },
   };
 }

@@ -15,7 +15,7 @@ import { toOrderDetail, toTimeline, type OrderDetailVM, type TimelineVM } from '
 export interface AfterSaleLineVM {
   key: string;
   name: string;
-  /** The spec bought (e.g. 500g), from the order's lines of that product; '' without specs. */
+  /** The spec bought (e.g. 500g): the line's own; for refunds from before SKU-level lines, the order's lines of that product. */
   spec: string;
   /** The name with the spec, as the line reads. */
   nameText: string;
@@ -59,7 +59,7 @@ export function toAfterSale(refund: RefundView, order: Pick<OrderDetail, 'items'
   const address = refund.returnAddress;
   const back = refund.returnShipping;
   const lines = (refund.items ?? []).map((l, i) => {
-    const spec = specsOf(order, l.productId);
+    const spec = l.spec ?? specsOf(order, l.productId);
     return { key: `${l.productId}-${i}`, name: l.name, spec, nameText: spec ? `${l.name} ${spec}` : l.name, quantityText: `×${l.quantity}`, feeText: formatFen(l.fee) };
   });
   return {

@@ -43,12 +43,32 @@ export function checkReason(receipt: ReceiptState, reason: string, note: string 
 /** Refunds whose lines are taken: asked for and not turned down (open, with WeChat Pay, or refunded). */
 const TAKING_STATUSES: readonly RefundDoc['status'][] = [...RESERVING_REFUND_STATUSES, REFUND_MOVES.succeed.to];
 
-/** How many of each product the buyer may still ask back: what was bought less what other refunds took. */
+/** An order line is a product and, since SKUs, the SKU bought: two SKUs of one product are two lines. */
+export function orderLineKey(line: { productId: string; skuId?: string | undefined }): string {
+  return line.skuId ? `${line.productId}/${line.skuId}` : line.productId;
+}
+
+/**
+ * The order line a refund line names: by SKU when it names one; by product alone only when the order holds a single
+ * line of that product (requests from before SKUs, or pages that do not send one), else it must say which.
+ */
+export function orderLineOf(items: OrderDoc['items'], line: RefundLineRequest): OrderDoc['items'][number] {
+  const same = items.filter((i) => i.productId === line.productId && (line.skuId === undefined || i.skuId === line.skuId));
+  if (same.length === 0) throw invalid(line.skuId ? `product ${line.productId} with SKU ${line.skuId} is not in this order` : `product ${line.productId} is not in this order`);
+  if (same.length > 1) throw invalid(`this order holds ${same.length} SKUs of product ${line.productId}: name the line's skuId`);
+  return same[0] as OrderDoc['items'][number];
+}
+
+/** How many of each order line (orderLineKey) the buyer may still ask back: what was bought less what other refunds took. */
 export function availableQuantities(items: OrderDoc['items'], refunds: ReadonlyArray<Pick<RefundDoc, 'status' | 'items'>>): Map<string, number> {
-  const left = new Map(items.map((i) => [i.productId, i.quantity]));
+  const left = new Map<string, number>();
+  for (const i of items) left.set(orderLineKey(i), (left.get(orderLineKey(i)) ?? 0) + i.quantity);
   for (const r of refunds) {
     if (!TAKING_STATUSES.includes(r.status)) continue;
-    for (const line of r.items ?? []) left.set(line.productId, Math.max(0, (left.get(line.productId) ?? 0) - line.quantity));
+    for (const line of r.items ?? []) {
+      const key = orderLineKey(orderLineOf(items, line));
+      left.set(key, Math.max(0, (left.get(key) ?? 0) - line.quantity));
+    }
   }
   return left;
 }
@@ -58,15 +78,18 @@ export function availableQuantities(items: OrderDoc['items'], refunds: ReadonlyA
  * every line with something left, in full: the whole order is the default.
  */
 export function requestedLines(items: OrderDoc['items'], available: ReadonlyMap<string, number>, requested?: readonly RefundLineRequest[]): RefundLine[] {
-  const line = (productId: string, quantity: number): RefundLine => {
-    const item = items.find((i) => i.productId === productId);
-    if (!item) throw invalid(`product ${productId} is not in this order`);
-    const left = available.get(productId) ?? 0;
-    if (quantity > left) throw conflict(left === 0 ? `${item.name} has already been refunded or asked back` : `at most ${left} of ${item.name} can still be asked back, asked ${quantity}`);
-    return { productId, name: item.name, quantity, fee: item.unitPrice * quantity };
+  const line = (item: OrderDoc['items'][number], quantity: number): RefundLine => {
+    const left = available.get(orderLineKey(item)) ?? 0;
+    const name = item.spec ? `${item.name}（${item.spec}）` : item.name;
+    if (quantity > left) throw conflict(left === 0 ? `${name} has already been refunded or asked back` : `at most ${left} of ${name} can still be asked back, asked ${quantity}`);
+    return { productId: item.productId, ...(item.skuId ? { skuId: item.skuId } : {}), name: item.name, ...(item.spec ? { spec: item.spec } : {}), quantity, fee: item.unitPrice * quantity };
   };
-  if (requested) return requested.map((r) => line(r.productId, r.quantity));
-  const lines = items.filter((i) => (available.get(i.productId) ?? 0) > 0).map((i) => line(i.productId, available.get(i.productId) ?? 0));
+  if (requested) {
+    const keys = requested.map((r) => orderLineKey(orderLineOf(items, r)));
+    if (new Set(keys).size !== keys.length) throw invalid('a line of this order is named twice: use one line with a quantity');
+    return requested.map((r) => line(orderLineOf(items, r), r.quantity));
+  }
+  const lines = items.filter((i) => (available.get(orderLineKey(i)) ?? 0) > 0).map((i) => line(i, available.get(orderLineKey(i)) ?? 0));
   if (lines.length === 0) throw conflict('every line of this order has already been refunded or asked back');
   return lines;
 }

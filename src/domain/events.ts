@@ -1,7 +1,8 @@
 // Validation of every function's event at the edge. Unknown fields are REJECTED, not ignored: a misspelt
 // `refundfee` silently falling back to "refund everything" is exactly the mistake that moves money wrongly.
 // The one exception is `userInfo`, which the platform itself adds to events sent from the mini-program.
-import type { ApplyRefundEvent, ApproveRefundEvent, OrderListFilter, OrdersEvent, PayEvent, RefundQueueFilter } from '../../typings/api';
+import type { ApplyRefundEvent, ApproveRefundEvent, OrderListFilter, OrdersEvent, PayEvent, RefundLineRequest, RefundQueueFilter } from '../../typings/api';
+import { orderLineKey } from './aftersale';
 import { invalid } from './errors';
 import { OUT_REFUND_NO, OUT_TRADE_NO } from './ids';
 import { LIMITS } from './limits';
@@ -121,17 +122,19 @@ export function parseApplyRefundEvent(event: unknown): ApplyRefundEvent {
   return parsed;
 }
 
-function refundLines(value: unknown): Array<{ productId: string; quantity: number }> {
-  if (!Array.isArray(value) || value.length === 0 || value.length > MAX_ORDER_LINES) throw invalid(`items must be 1..${MAX_ORDER_LINES} lines of {productId, quantity}`);
+function refundLines(value: unknown): RefundLineRequest[] {
+  if (!Array.isArray(value) || value.length === 0 || value.length > MAX_ORDER_LINES) throw invalid(`items must be 1..${MAX_ORDER_LINES} lines of {productId, skuId?, quantity}`);
   const seen = new Set<string>();
   return value.map((raw, i) => {
-    const line = object(raw, `items[${i}]`, ['productId', 'quantity']);
+    const line = object(raw, `items[${i}]`, ['productId', 'skuId', 'quantity']);
     const productId = text(line, 'productId', PRODUCT_ID, `a product id (items[${i}])`);
-    if (seen.has(productId)) throw invalid(`product ${productId} appears twice: use one line with a quantity`);
-    seen.add(productId);
+    const skuId = line.skuId === undefined ? undefined : text(line, 'skuId', SKU_ID, `a SKU id (items[${i}])`);
+    const key = orderLineKey({ productId, skuId });
+    if (seen.has(key)) throw invalid(`line ${key} appears twice: use one line with a quantity`);
+    seen.add(key);
     const q = line.quantity;
     if (typeof q !== 'number' || !Number.isInteger(q) || q < 1 || q > MAX_QUANTITY) throw invalid(`items[${i}].quantity must be a whole number in 1..${MAX_QUANTITY}`);
-    return { productId, quantity: q };
+    return skuId === undefined ? { productId, quantity: q } : { productId, skuId, quantity: q };
   });
 }
 

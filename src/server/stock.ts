@@ -2,6 +2,7 @@
 // database, not a read we made earlier, decides whether it is there), all lines or none. Where an order's stock goes
 // next (sold, back on the shelf, restocked after a return) moves once, in one transaction with the order's
 // `stockState`, so two closes, or a close and a payment, can never count it twice.
+import { orderLineKey } from '../domain/aftersale';
 import type { OrderItem } from '../../typings/api';
 import { lineLabel, stockDestination, type StockSettlement } from '../domain/catalogue';
 import type { StockLine } from '../domain/documents';
@@ -133,26 +134,30 @@ export async function settleStockQuietly(store: Store, orderId: string): Promise
 
 /**
  * A confirmed return put goods back on the shelf (sold → stock), once per return; the caller checks the merchant's
- * setting (`stock.restockOnReturn`). `items` are the refund's lines (by product); absent, the whole order came back.
- * Each product's returned quantity goes back to the order's counted lines of that product, never more than they
- * took, nor more than their SKU has sold; a SKU the merchant has removed since is skipped. True when this call restocked.
+ * setting (`stock.restockOnReturn`). `items` are the refund's lines (by SKU; by product on refunds from before
+ * SKU-level lines); absent, the whole order came back. Each returned quantity goes back to the order's counted lines
+ * it names, never more than they took, nor more than their SKU has sold; a SKU the merchant has removed since is
+ * skipped. True when this call restocked.
  */
-export async function restockReturned(store: Store, input: { orderId: string; returnId: string; items?: ReadonlyArray<{ productId: string; quantity: number }> }): Promise<boolean> {
+export async function restockReturned(store: Store, input: { orderId: string; returnId: string; items?: ReadonlyArray<{ productId: string; skuId?: string; quantity: number }> }): Promise<boolean> {
   const _ = store.command;
   const outcome = await inTransaction(store, async (tx) => {
     const order = await findOrderInTx(tx, input.orderId);
     if (!order || order.stockState !== 'SOLD' || (order.restockedReturns ?? []).includes(input.returnId)) return false;
     const left = new Map<string, number>();
-    for (const item of input.items ?? order.stockLines ?? []) left.set(item.productId, (left.get(item.productId) ?? 0) + item.quantity);
+    for (const item of input.items ?? order.stockLines ?? []) left.set(orderLineKey(item), (left.get(orderLineKey(item)) ?? 0) + item.quantity);
+    // A returned line names its SKU, or (older refunds) only the product: take from whichever the return named.
+    const keyOf = (line: StockLine): string => (left.has(orderLineKey(line)) ? orderLineKey(line) : line.productId);
     const lines: StockLine[] = [];
     for (const line of order.stockLines ?? []) {
-      const want = Math.min(line.quantity, left.get(line.productId) ?? 0);
+      const key = keyOf(line);
+      const want = Math.min(line.quantity, left.get(key) ?? 0);
       if (want <= 0) continue;
       const { data } = await tx.collection(COLLECTIONS.products).doc(line.productId).get();
       const sold = (data as { skus?: Record<string, { sold?: unknown }> } | null)?.skus?.[line.skuId]?.sold;
       const quantity = typeof sold === 'number' ? Math.min(want, sold) : 0;
       if (quantity <= 0) continue;
-      left.set(line.productId, (left.get(line.productId) ?? 0) - quantity);
+      left.set(key, (left.get(key) ?? 0) - quantity);
       lines.push({ ...line, quantity });
     }
     await moveCounters(tx, _, lines, 'sold', 'stock');

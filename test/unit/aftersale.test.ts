@@ -61,6 +61,43 @@ describe('the amount follows the lines', () => {
     expect(code(() => requestedLines(items, new Map([['tea', 2]]), [{ productId: 'teapot', quantity: 1 }]))).toBe('INVALID_ARGUMENT');
   });
 
+  describe('two SKUs of one product are two lines', () => {
+    // 500g and 250g of one tea, at their own prices: a request names the SKU, and pays back that SKU's price.
+    const skuItems: OrderDoc['items'] = [
+      { productId: 'tea', skuId: 'g500', spec: '500g', name: '乌龙茶', unitPrice: 6800, quantity: 2 },
+      { productId: 'tea', skuId: 'g250', spec: '250g', name: '乌龙茶', unitPrice: 3800, quantity: 1 },
+    ];
+    const skuOrder = order({ items: skuItems });
+
+    it('the whole order by default: each SKU its own line, with its spec and price', () => {
+      expect(decideAfterSale(skuOrder, [], 17400, ask()).facts.items).toEqual([
+        { productId: 'tea', skuId: 'g500', spec: '500g', name: '乌龙茶', quantity: 2, fee: 13600 },
+        { productId: 'tea', skuId: 'g250', spec: '250g', name: '乌龙茶', quantity: 1, fee: 3800 },
+      ]);
+    });
+
+    it('one SKU asked back: its price, and the other SKU stays available', () => {
+      const d = decideAfterSale(skuOrder, [], 17400, ask({ items: [{ productId: 'tea', skuId: 'g250', quantity: 1 }] }));
+      expect(d.refundFee).toBe(3800);
+      const taken = [refund({ status: 'PROCESSING', items: d.facts.items ?? [] })];
+      expect(availableQuantities(skuItems, taken)).toEqual(new Map([['tea/g500', 2], ['tea/g250', 0]]));
+      expect(code(() => decideAfterSale(skuOrder, taken, 13600, ask({ items: [{ productId: 'tea', skuId: 'g250', quantity: 1 }] })))).toBe('CONFLICT');
+      expect(decideAfterSale(skuOrder, taken, 13600, ask({ items: [{ productId: 'tea', skuId: 'g500', quantity: 2 }] })).refundFee).toBe(13600);
+    });
+
+    it('the product alone is ambiguous and refused; a SKU the order does not hold too; one line twice too', () => {
+      expect(code(() => decideAfterSale(skuOrder, [], 17400, ask({ items: [{ productId: 'tea', quantity: 1 }] })))).toBe('INVALID_ARGUMENT');
+      expect(code(() => decideAfterSale(skuOrder, [], 17400, ask({ items: [{ productId: 'tea', skuId: 'g1000', quantity: 1 }] })))).toBe('INVALID_ARGUMENT');
+      const twice = [{ productId: 'tea', skuId: 'g500', quantity: 1 }, { productId: 'tea', skuId: 'g500', quantity: 1 }];
+      expect(code(() => decideAfterSale(skuOrder, [], 17400, ask({ items: twice })))).toBe('INVALID_ARGUMENT');
+    });
+
+    it('the event at the edge keeps the skuId and refuses one line named twice', () => {
+      expect(parseApplyRefundEvent({ orderId: 'O1', reason: '不想要了', type: 'REFUND_ONLY', items: [{ productId: 'tea', skuId: 'g250', quantity: 1 }] }).items).toEqual([{ productId: 'tea', skuId: 'g250', quantity: 1 }]);
+      expect(code(() => parseApplyRefundEvent({ orderId: 'O1', reason: '不想要了', type: 'REFUND_ONLY', items: [{ productId: 'tea', skuId: 'g250', quantity: 1 }, { productId: 'tea', skuId: 'g250', quantity: 1 }] }))).toBe('INVALID_ARGUMENT');
+    });
+  });
+
   it('nothing left to ask back is a conflict', () => {
     const all = [refund({ status: 'PROCESSING', items: [{ productId: 'tea', name: '', quantity: 2, fee: 0 }, { productId: 'cup', name: '', quantity: 3, fee: 0 }] })];
     expect(code(() => decideAfterSale(order(), all, 100, ask()))).toBe('CONFLICT');

@@ -72,4 +72,29 @@ describe('after-sale request', () => {
     expect(requests()).toEqual([expect.objectContaining({ type: 'RETURN_AND_REFUND', receipt: 'RECEIVED', reason: '质量问题', refundFee: 7600 })]);
     expect(page.text('.submitted-status')).toBe('待商家处理');
   });
+  it('two SKUs of one product are two lines, each with its spec; the request names the SKU and pays back its price', async () => {
+    backend.products = [
+      {
+        productId: 'leaf',
+        name: '高山茶',
+        price: 3000,
+        specs: [{ name: '规格', values: ['250g', '500g'] }],
+        skus: {
+          g250: { specs: { 规格: '250g' }, price: 3000, stock: 5, held: 0, sold: 0 },
+          g500: { specs: { 规格: '500g' }, price: 5600, stock: 5, held: 0, sold: 0 },
+        },
+      },
+    ];
+    const paid = backend.handle('pay', { items: [{ productId: 'leaf', skuId: 'g250', quantity: 1 }, { productId: 'leaf', skuId: 'g500', quantity: 1 }] }, 'buyer-1');
+    if (!paid.ok) throw new Error(paid.message);
+    const orderId = (paid.data as { orderId: string }).orderId;
+    backend.markPaid(orderId);
+    const page = await renderPage(ROUTE, { orderId });
+    expect(page.texts('.line-spec').map((t) => t.trim())).toEqual(['250g', '500g']);
+    await page.tap('.minus', 1); // none of the 500g
+    expect(page.instance.data.amountText).toBe('30.00');
+    await page.tap('.reason', 0);
+    await page.tap('.submit');
+    expect(requests()).toEqual([expect.objectContaining({ refundFee: 3000, items: [expect.objectContaining({ productId: 'leaf', skuId: 'g250', spec: '250g', quantity: 1, fee: 3000 })] })]);
+  });
 });
