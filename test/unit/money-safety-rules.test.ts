@@ -50,7 +50,7 @@ describe('timeline', () => {
 describe('reasons from outside', () => {
   it.each(['\u0000', '\u0007', '\u001b[2J', '\u007f', '\u0085', '\u2028'])('a control character (%j) is refused', (c) => {
     expect(() => parseApplyRefundEvent({ orderId: 'O1', reason: `不想${c}要了` })).toThrow(/control characters/);
-    expect(() => parseApproveRefundEvent({ refundId: 'O1R1', action: 'reject', rejectReason: `不${c}行` })).toThrow(/control characters/);
+    expect(() => parseApproveRefundEvent({ refundId: 'O1R1', action: 'reject', rejectReason: `其他原因：不${c}行` })).toThrow(/control characters/);
   });
   it('line breaks and tabs become spaces; only they cannot make a reason', () => {
     expect(parseApplyRefundEvent({ orderId: 'O1', reason: ' 第一行\r\n\t第二行 ' }).reason).toBe('第一行 第二行');
